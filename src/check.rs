@@ -1,0 +1,148 @@
+//! Checks posts: runs the engine, scores the result and turns byte spans
+//! into the located findings the reporters print.
+
+use crate::engine::Engine;
+use crate::model::{Dimension, Flag, Severity};
+use crate::score::{Policy, Scorecard};
+use crate::source::Post;
+use crate::text::Analysis;
+
+/// A rule that fired on a post, located in the post's source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub dimension: Dimension,
+    pub flag: Option<Flag>,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    /// One past the last character.
+    pub end_column: usize,
+    /// The text the finding points at.
+    pub excerpt: String,
+    /// The whole first line of the finding, for showing it underlined, and
+    /// the character range of the finding on it.
+    pub context: String,
+    pub context_range: (usize, usize),
+}
+
+/// The result of checking one post.
+#[derive(Clone, Debug)]
+pub struct PostResult {
+    pub source: String,
+    pub index: usize,
+    pub line: usize,
+    pub passed: bool,
+    pub scorecard: Scorecard,
+    pub findings: Vec<Finding>,
+}
+
+/// An engine with its verdict policy: everything needed to check posts.
+pub struct Linter {
+    pub engine: Engine,
+    pub policy: Policy,
+}
+
+impl Linter {
+    pub fn check(&self, post: &Post) -> PostResult {
+        let analysis = Analysis::new(&post.text);
+        let hits = self.engine.check_analysis(&analysis);
+        let rules = self.engine.rules();
+        let scorecard = Scorecard::new(hits.iter().map(|h| &rules[h.rule]));
+        let passed = scorecard.passes(&self.policy);
+        let mut findings: Vec<Finding> = hits
+            .iter()
+            .map(|h| {
+                let rule = &rules[h.rule];
+                let (line, column) = post.position(h.span.start);
+                let (end_line, end_column) = post.position(h.span.end);
+                let (context, context_range) = context_line(&post.text, h.span.clone());
+                Finding {
+                    rule: rule.id.clone(),
+                    dimension: rule.dimension,
+                    flag: rule.flag,
+                    severity: rule.severity,
+                    message: rule.message.clone(),
+                    suggestion: rule.suggestion.clone(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    excerpt: post.text[h.span.clone()].to_string(),
+                    context,
+                    context_range,
+                }
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            (a.line, a.column, a.severity, &a.rule).cmp(&(b.line, b.column, b.severity, &b.rule))
+        });
+        PostResult {
+            source: post.source.clone(),
+            index: post.index,
+            line: post.line,
+            passed,
+            scorecard,
+            findings,
+        }
+    }
+}
+
+/// The line of `text` holding the start of `span`, and the span's
+/// character range on it (clipped to the line).
+fn context_line(text: &str, span: std::ops::Range<usize>) -> (String, (usize, usize)) {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.start..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    let line = text[start..end].trim_end_matches('\r');
+    let from = text[start..span.start].chars().count();
+    let to = from + text[span.start..span.end.min(start + line.len()).max(span.start)].chars().count();
+    (line.to_string(), (from, to.max(from + 1)))
+}
+
+/// Totals over a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub posts: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, r: &PostResult) {
+        self.posts += 1;
+        if r.passed {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        self.findings += r.findings.len();
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_line_gives_character_range() {
+        let (line, range) = context_line("first\nsé idiot here\nlast", 10..15);
+        assert_eq!(line, "sé idiot here");
+        assert_eq!(range, (3, 8));
+    }
+}

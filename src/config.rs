@@ -1,0 +1,154 @@
+//! `think-lint.toml`: found by walking up from the current directory (or
+//! named with `--config`); CLI flags override it.
+
+use crate::error::{Error, LocatedError};
+use crate::model::{Dimension, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// File names looked for, in order, in each directory.
+pub const FILE_NAMES: &[&str] = &["think-lint.toml", ".think-lint.toml"];
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    min_score: Option<Spanned<i64>>,
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    packs: Vec<String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    min_dimension: BTreeMap<Spanned<String>, Spanned<i64>>,
+}
+
+/// The settings of a configuration file, paths made absolute.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file the settings came from, if any.
+    pub path: Option<PathBuf>,
+    pub min_score: Option<u8>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub packs: Vec<PathBuf>,
+    pub allow: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub min_dimension: [Option<u8>; 5],
+}
+
+impl Config {
+    /// Finds the configuration for `dir`: the first file of `FILE_NAMES` in
+    /// it or one of its parents.
+    pub fn discover(dir: &Path) -> Result<Config, Error> {
+        for d in dir.ancestors() {
+            for name in FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Config::load(&p);
+                }
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let source = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), &e))?;
+        Config::parse(&source, path)
+    }
+
+    pub fn parse(source: &str, path: &Path) -> Result<Config, Error> {
+        let file = path.display().to_string();
+        let located = |span, msg: String| Error::Located(vec![LocatedError::at(&file, source, span, msg)]);
+        let raw: Raw = toml::from_str(source).map_err(|e| located(e.span(), e.message().trim_end().to_string()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let percent = |v: &Spanned<i64>, what: &str| -> Result<u8, Error> {
+            u8::try_from(*v.get_ref())
+                .ok()
+                .filter(|n| *n <= 100)
+                .ok_or_else(|| located(Some(v.span()), format!("{what} must be 0 to 100, not {}", v.get_ref())))
+        };
+        let mut min_dimension = [None; 5];
+        for (name, value) in &raw.min_dimension {
+            let Some(d) = Dimension::parse(name.get_ref()) else {
+                return Err(located(
+                    Some(name.span()),
+                    format!("`{}` is not a THINK dimension (true, helpful, inspiring, necessary, kind)", name.get_ref()),
+                ));
+            };
+            min_dimension[d.index()] = Some(percent(value, "a minimum score")?);
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            min_score: raw.min_score.as_ref().map(|v| percent(v, "min_score")).transpose()?,
+            select: raw.select,
+            ignore: raw.ignore,
+            packs: raw.packs.iter().map(|p| base.join(p)).collect(),
+            allow: raw.allow,
+            severity: raw.severity,
+            min_dimension,
+        })
+    }
+}
+
+/// The commented starter written by `think-lint init`.
+pub const STARTER: &str = r#"# think-lint configuration. think-lint finds this file by walking up from
+# the current directory; flags on the command line override it.
+
+# A post fails when any error-level finding fires, or when its overall
+# THINK score (0-100) is below this.
+min_score = 70
+
+# Minimum scores per THINK dimension (true, helpful, inspiring, necessary,
+# kind); a post below one fails.
+[min_dimension]
+# kind = 90
+
+# Run only these rules, packs, dimensions or flags (all when empty)...
+# select = ["kind", "hostility", "true/absolute-claim"]
+# ...and never these.
+# ignore = ["necessary/filler-words"]
+
+# Extra rule packs: TOML files or folders of them, relative to this file.
+# packs = ["brand-rules/"]
+
+# Words that are fine for this brand, whatever a rule says.
+# allow = ["killer", "insane deal"]
+
+# Change a rule's severity (error, warning, info). Keys may name a rule,
+# a pack, a dimension or a flag; the most specific one wins.
+[severity]
+# "necessary/hashtag-spam" = "error"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_parses() {
+        let c = Config::parse(STARTER, Path::new("think-lint.toml")).unwrap();
+        assert_eq!(c.min_score, Some(70));
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let err = Config::parse("min_score = 70\ncolour = true\n", Path::new("x/think-lint.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("x/think-lint.toml:2:1"), "{text}");
+        let err = Config::parse("min_score = 700\n", Path::new("t.toml")).unwrap_err();
+        assert!(err.to_string().contains("0 to 100"));
+    }
+
+    #[test]
+    fn packs_are_relative_to_the_file() {
+        let c = Config::parse("packs = [\"brand\"]\n", Path::new("/repo/think-lint.toml")).unwrap();
+        assert_eq!(c.packs, [PathBuf::from("/repo/brand")]);
+    }
+}

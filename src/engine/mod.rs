@@ -1,0 +1,400 @@
+//! The rule engine: every enabled rule of every pack compiled once into
+//! shared matchers — one hash lookup over stems for all word lists, one
+//! regex set as a prefilter for all patterns — then each post is run
+//! through them in a single pass.
+
+mod lexicon;
+mod select;
+
+pub use select::Selection;
+
+use crate::error::{Error, LocatedError};
+use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
+use crate::text::{Analysis, Metric};
+use lexicon::{Hit, Lexicon, ListId};
+use regex::{Regex, RegexSet, RegexSetBuilder};
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// How many findings one rule reports for one post at most.
+const MAX_FINDINGS_PER_RULE: usize = 5;
+
+/// A rule that fired: which rule, and the byte span of the post it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleMatch {
+    pub rule: usize,
+    pub span: Range<usize>,
+}
+
+/// The compiled rule set.
+pub struct Engine {
+    rules: Vec<Rule>,
+    plans: Vec<Plan>,
+    lexicon: Lexicon,
+    set: RegexSet,
+    regexes: Vec<Regex>,
+    allow: Vec<Vec<String>>,
+}
+
+enum Plan {
+    Words {
+        list: ListId,
+        hashtags: bool,
+        near: Option<(ListId, usize, Order)>,
+        negation: Context,
+        quotes: Context,
+        unless: Option<ListId>,
+        min_count: usize,
+    },
+    Regex {
+        regex: usize,
+        check: Option<Check>,
+        quotes: Context,
+        unless: Option<ListId>,
+        min_count: usize,
+    },
+    Metric {
+        metric: Metric,
+        above: Option<f64>,
+        below: Option<f64>,
+        min_words: usize,
+    },
+    Absent {
+        words: Option<ListId>,
+        patterns: Vec<usize>,
+        when: Option<ListId>,
+        min_words: usize,
+    },
+}
+
+impl Engine {
+    /// Compiles the rules of `packs` that `selection` enables.
+    pub fn new(packs: &[Pack], selection: &Selection) -> Result<Engine, Error> {
+        let rules = selection.apply(packs)?;
+        check_unique_ids(&rules)?;
+        let mut lexicon = Lexicon::default();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut regexes = Vec::new();
+        let mut add_regex = |r: &Regex, case_sensitive: bool| {
+            let p = if case_sensitive {
+                r.as_str().to_string()
+            } else {
+                format!("(?i:{})", r.as_str())
+            };
+            patterns.push(p);
+            regexes.push(r.clone());
+            regexes.len() - 1
+        };
+        let mut plans = Vec::with_capacity(rules.len());
+        for rule in &rules {
+            let plan = match &rule.matcher {
+                Matcher::Words(w) => Plan::Words {
+                    list: lexicon.add_list(&w.phrases),
+                    hashtags: w.hashtags,
+                    near: w
+                        .near
+                        .as_ref()
+                        .map(|n| (lexicon.add_list(&n.phrases), n.within, n.order)),
+                    negation: w.negation,
+                    quotes: w.quotes,
+                    unless: (!w.unless.is_empty()).then(|| lexicon.add_list(&w.unless)),
+                    min_count: w.min_count,
+                },
+                Matcher::Regex(p) => Plan::Regex {
+                    regex: add_regex(&p.regex, p.case_sensitive),
+                    check: p.check,
+                    quotes: p.quotes,
+                    unless: (!p.unless.is_empty()).then(|| lexicon.add_list(&p.unless)),
+                    min_count: p.min_count,
+                },
+                Matcher::Metric(t) => Plan::Metric {
+                    metric: t.metric,
+                    above: t.above,
+                    below: t.below,
+                    min_words: t.min_words,
+                },
+                Matcher::Absent(a) => Plan::Absent {
+                    words: (!a.words.is_empty()).then(|| lexicon.add_list(&a.words)),
+                    patterns: a.patterns.iter().map(|r| add_regex(r, false)).collect(),
+                    when: (!a.when.is_empty()).then(|| lexicon.add_list(&a.when)),
+                    min_words: a.min_words,
+                },
+            };
+            plans.push(plan);
+        }
+        let set = RegexSetBuilder::new(&patterns)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|e| Error::Usage(format!("the rule set's regexes do not fit together: {e}")))?;
+        let allow = selection
+            .allow
+            .iter()
+            .filter_map(|w| crate::pack::phrase(w, false).ok())
+            .map(|p| p.keys)
+            .collect();
+        Ok(Engine {
+            rules,
+            plans,
+            lexicon,
+            set,
+            regexes,
+            allow,
+        })
+    }
+
+    /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Runs every rule over one post. Hits come sorted by position, then
+    /// rule.
+    pub fn check(&self, text: &str) -> Vec<RuleMatch> {
+        let a = Analysis::new(text);
+        self.check_analysis(&a)
+    }
+
+    pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
+        let lists = self.lexicon.scan(&a.tokens);
+        let matched = if self.regexes.is_empty() {
+            Vec::new()
+        } else {
+            self.set.matches(a.text).into_iter().collect::<Vec<_>>()
+        };
+        let mut out = Vec::new();
+        for (rule, plan) in self.plans.iter().enumerate() {
+            let spans = self.eval(plan, a, &lists, &matched);
+            out.extend(
+                spans
+                    .into_iter()
+                    .take(MAX_FINDINGS_PER_RULE)
+                    .map(|span| RuleMatch { rule, span }),
+            );
+        }
+        out.sort_by(|x, y| {
+            (x.span.start, x.span.end, x.rule).cmp(&(y.span.start, y.span.end, y.rule))
+        });
+        out
+    }
+
+    fn allowed(&self, a: &Analysis, hit: &Hit) -> bool {
+        if self.allow.is_empty() {
+            return false;
+        }
+        let toks = &a.tokens[hit.start..hit.end];
+        self.allow.iter().any(|keys| {
+            toks.windows(keys.len())
+                .any(|w| w.iter().zip(keys).all(|(t, k)| &t.stem == k))
+        })
+    }
+
+    fn allowed_text(&self, text: &str) -> bool {
+        !self.allow.is_empty()
+            && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
+    }
+
+    fn eval(&self, plan: &Plan, a: &Analysis, lists: &[Vec<Hit>], matched: &[usize]) -> Vec<Range<usize>> {
+        let visible = |list: ListId, hashtags: bool| -> Vec<Hit> {
+            lists[list]
+                .iter()
+                .filter(|h| hashtags || !a.tokens[h.start].in_hashtag)
+                .copied()
+                .collect()
+        };
+        match plan {
+            Plan::Words {
+                list,
+                hashtags,
+                near,
+                negation,
+                quotes,
+                unless,
+                min_count,
+            } => {
+                if unless.is_some_and(|u| !visible(u, *hashtags).is_empty()) {
+                    return Vec::new();
+                }
+                let near_hits = near.map(|(l, w, o)| (visible(l, *hashtags), w, o));
+                let hits: Vec<Range<usize>> = visible(*list, *hashtags)
+                    .into_iter()
+                    .filter(|h| context_ok(*negation, a.tokens[h.start].negated))
+                    .filter(|h| context_ok(*quotes, a.tokens[h.start..h.end].iter().all(|t| t.quoted)))
+                    .filter(|h| !self.allowed(a, h))
+                    .filter(|h| match &near_hits {
+                        None => true,
+                        Some((ns, within, order)) => ns.iter().any(|n| is_near(h, n, *within, *order)),
+                    })
+                    .map(|h| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end)
+                    .collect();
+                if hits.len() >= *min_count { hits } else { Vec::new() }
+            }
+            Plan::Regex {
+                regex,
+                check,
+                quotes,
+                unless,
+                min_count,
+            } => {
+                if !matched.contains(regex) || unless.is_some_and(|u| !visible(u, false).is_empty()) {
+                    return Vec::new();
+                }
+                let hits: Vec<Range<usize>> = self.regexes[*regex]
+                    .find_iter(a.text)
+                    .filter(|m| !m.is_empty())
+                    .filter(|m| check.is_none_or(|Check::Luhn| luhn(m.as_str())))
+                    .filter(|m| {
+                        context_ok(*quotes, a.quotes.iter().any(|q| q.start <= m.start() && m.end() <= q.end))
+                    })
+                    .filter(|m| !self.allowed_text(m.as_str()))
+                    .map(|m| m.range())
+                    .take(100)
+                    .collect();
+                if hits.len() >= *min_count { hits } else { Vec::new() }
+            }
+            Plan::Metric {
+                metric,
+                above,
+                below,
+                min_words,
+            } => {
+                if a.metrics.words < *min_words {
+                    return Vec::new();
+                }
+                let (value, evidence) = a.metric(*metric);
+                let fires = above.is_some_and(|x| value > x) || below.is_some_and(|x| value < x);
+                if !fires {
+                    return Vec::new();
+                }
+                let span = match (metric, above) {
+                    (Metric::Graphemes, Some(limit)) => {
+                        let start = a
+                            .text
+                            .grapheme_indices(true)
+                            .nth(*limit as usize)
+                            .map_or(0, |(i, _)| i);
+                        start..a.text.trim_end().len().max(start)
+                    }
+                    _ => evidence
+                        .into_iter()
+                        .find(|s| !s.is_empty())
+                        .unwrap_or_else(|| first_line(a.text)),
+                };
+                vec![span]
+            }
+            Plan::Absent {
+                words,
+                patterns,
+                when,
+                min_words,
+            } => {
+                if a.metrics.words < *min_words || a.text.trim().is_empty() {
+                    return Vec::new();
+                }
+                let present = words.is_some_and(|w| !lists[w].is_empty())
+                    || patterns.iter().any(|p| matched.contains(p));
+                if present {
+                    return Vec::new();
+                }
+                match when {
+                    None => vec![first_line(a.text)],
+                    Some(w) => visible(*w, false)
+                        .first()
+                        .map(|h| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end)
+                        .into_iter()
+                        .collect(),
+                }
+            }
+        }
+    }
+}
+
+fn context_ok(mode: Context, present: bool) -> bool {
+    match mode {
+        Context::Any => true,
+        Context::Exclude => !present,
+        Context::Require => present,
+    }
+}
+
+fn is_near(h: &Hit, n: &Hit, within: usize, order: Order) -> bool {
+    let before = n.end <= h.start && h.start - (n.end - 1) <= within;
+    let after = n.start >= h.end && n.start - (h.end - 1) <= within;
+    match order {
+        Order::Any => before || after,
+        Order::Before => before,
+        Order::After => after,
+    }
+}
+
+/// The first non-blank line of the text, trimmed.
+fn first_line(text: &str) -> Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let start = offset + (line.len() - line.trim_start().len());
+            return start..start + trimmed.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// The Luhn checksum over the digits of `s` (13 to 19 digits).
+pub fn luhn(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if !(13..=19).contains(&digits.len()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let d2 = d * 2;
+                if d2 > 9 { d2 - 9 } else { d2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+fn check_unique_ids(rules: &[Rule]) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<&str, &Rule> = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for r in rules {
+        if let Some(first) = seen.insert(&r.id, r) {
+            errors.push(LocatedError {
+                file: r.origin.clone(),
+                line: r.line,
+                column: r.column,
+                rule: Some(r.id.clone()),
+                message: format!("duplicate rule id: already defined in {}:{}", first.origin, first.line),
+                help: Some("rename one of the rules, or give its pack another id".into()),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Error::Located(errors)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_checks_card_numbers() {
+        assert!(luhn("4111 1111 1111 1111"));
+        assert!(!luhn("4111 1111 1111 1112"));
+        assert!(!luhn("1234"));
+    }
+
+    #[test]
+    fn first_line_skips_blank_lines() {
+        let t = "\n\n  Hello there \nsecond";
+        assert_eq!(&t[first_line(t)], "Hello there");
+    }
+}

@@ -1,0 +1,24 @@
+//! think-lint: asks the THINK questions — is it True, Helpful, Inspiring,
+//! Necessary, Kind? — of social-media and marketing posts before they go
+//! out, and flags sarcasm, hostility and oversharing.
+//!
+//! Data flows one way:
+//! `source` (inputs → posts) → `text` (analysis) → `engine` (rules) →
+//! `check` (findings) → `score` → `report`.
+//!
+//! The library never prints and never exits; the `think-lint` binary parses
+//! arguments, calls it, renders and maps the outcome to an exit code.
+
+pub mod check;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod examples_check;
+pub mod model;
+pub mod pack;
+pub mod report;
+pub mod score;
+pub mod source;
+pub mod text;
+
+pub use error::{Error, LocatedError};

@@ -1,0 +1,290 @@
+//! The `think-lint` binary: parses arguments, calls the library, renders,
+//! and maps the outcome to an exit code (0 pass, 1 a post failed, 2 usage,
+//! configuration or I/O error).
+
+mod rules_cmd;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use think_lint::check::{Linter, Summary};
+use think_lint::config::{self, Config};
+use think_lint::engine::{Engine, Selection};
+use think_lint::pack::{self, Pack};
+use think_lint::report::{self, Reporter};
+use think_lint::score::Policy;
+use think_lint::{source, Error};
+
+const EXIT_PASS: u8 = 0;
+const EXIT_FAIL: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "think-lint",
+    version,
+    about = "THINK before you post: checks a social-media or marketing post for being True, Helpful, Inspiring, Necessary and Kind, and flags sarcasm, hostility and oversharing.",
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 every post passed, 1 a post failed, 2 usage, configuration or I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+    #[command(flatten)]
+    setup: SetupArgs,
+}
+
+/// Where rules and settings come from; shared by checking and `rules`.
+#[derive(Args, Clone)]
+struct SetupArgs {
+    /// Use this configuration file instead of looking for think-lint.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Load extra rule packs: a TOML file or a folder of them (repeatable).
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    rules: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Post files to check, or `-` for stdin.
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to use colours (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print only failing posts, and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Fail posts whose overall THINK score is below N (default 70).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    min_score: Option<u8>,
+    /// Run only these rules, packs, dimensions or flags (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    select: Vec<String>,
+    /// Never run these rules, packs, dimensions or flags (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    ignore: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, explain and test rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Write a commented think-lint.toml starter in the current directory.
+    Init {
+        /// Overwrite an existing think-lint.toml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List every enabled rule.
+    List,
+    /// Show what a rule checks, why, and its examples.
+    Explain {
+        /// A rule id, such as kind/name-calling.
+        id: String,
+    },
+    /// Check that every rule of the packs fires on its `fire` examples and
+    /// not on its `pass` examples (the built-in packs when no file is given).
+    Test {
+        /// Rule pack files.
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", error_text(&e));
+            EXIT_ERROR
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn error_text(e: &Error) -> String {
+    e.to_string()
+        .lines()
+        .map(|l| {
+            if l.starts_with("  help:") {
+                l.to_string()
+            } else {
+                format!("error: {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Some(Command::Init { force }) => init(force),
+        Some(Command::Rules { command }) => {
+            let (config, packs) = load_setup(&cli.setup)?;
+            match command {
+                RulesCommand::List => {
+                    let engine = Engine::new(&packs, &selection(&config, &cli.check))?;
+                    rules_cmd::list(engine.rules())
+                }
+                RulesCommand::Explain { id } => rules_cmd::explain(&packs, &id),
+                RulesCommand::Test { files } => rules_cmd::test(&files),
+            }
+        }
+        None => check(cli.check, &cli.setup),
+    }
+}
+
+fn init(force: bool) -> Result<u8, Error> {
+    let path = Path::new(config::FILE_NAMES[0]);
+    if path.exists() && !force {
+        return Err(Error::Usage(format!(
+            "{} already exists; use `think-lint init --force` to overwrite it",
+            path.display()
+        )));
+    }
+    std::fs::write(path, config::STARTER).map_err(|e| Error::io(path.display(), &e))?;
+    println!("wrote {}", path.display());
+    Ok(EXIT_PASS)
+}
+
+/// The configuration and every pack: built-in, from the configuration,
+/// then from `--rules`.
+fn load_setup(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
+    let config = match &setup.config {
+        Some(path) => Config::load(path)?,
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| Error::io(".", &e))?;
+            Config::discover(&cwd)?
+        }
+    };
+    let mut packs = pack::built_in().map_err(Error::Located)?;
+    let mut errors = Vec::new();
+    for path in config.packs.iter().chain(&setup.rules) {
+        match pack::load_path(path) {
+            Ok(p) => packs.extend(p),
+            Err(Error::Located(e)) => errors.extend(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Located(errors));
+    }
+    Ok((config, packs))
+}
+
+fn selection(config: &Config, args: &CheckArgs) -> Selection {
+    Selection {
+        select: if args.select.is_empty() {
+            config.select.clone()
+        } else {
+            args.select.clone()
+        },
+        ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
+        severity: config.severity.clone(),
+        allow: config.allow.clone(),
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
+    let (config, packs) = load_setup(setup)?;
+    let engine = Engine::new(&packs, &selection(&config, &args))?;
+    let policy = Policy {
+        min_score: args.min_score.or(config.min_score).unwrap_or(70),
+        min_dimension: config.min_dimension,
+    };
+    let linter = Linter { engine, policy };
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(Error::Usage(
+                "no input: name post files to check, or `-` to read a post from stdin (see --help)".into(),
+            ));
+        }
+        paths.push("-".into());
+    }
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Human => Box::new(report::Human {
+            color: use_color(args.color),
+            quiet: args.quiet,
+        }),
+        Format::Json => Box::new(report::Json::default()),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut summary = Summary::default();
+    let mut input_error = false;
+    let result = (|| -> io::Result<()> {
+        reporter.start(&mut out)?;
+        for path in &paths {
+            let input = match source::read(path) {
+                Ok(input) => input,
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("{}", error_text(&e));
+                    input_error = true;
+                    continue;
+                }
+            };
+            for w in &input.warnings {
+                eprintln!("warning: {w}");
+            }
+            for post in &input.posts {
+                let result = linter.check(post);
+                summary.add(&result);
+                reporter.post(&mut out, &result)?;
+            }
+        }
+        reporter.finish(&mut out, &summary)?;
+        out.flush()
+    })();
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(EXIT_PASS),
+        Err(e) => return Err(Error::io("<stdout>", &e)),
+        Ok(()) => {}
+    }
+    Ok(if input_error {
+        EXIT_ERROR
+    } else if summary.failed > 0 {
+        EXIT_FAIL
+    } else {
+        EXIT_PASS
+    })
+}

@@ -1,0 +1,104 @@
+//! `--format json`: one JSON document for the whole run, the contract
+//! integrations rely on.
+
+use super::Reporter;
+use crate::check::{PostResult, Summary};
+use crate::model::Dimension;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+#[derive(Default)]
+pub struct Json {
+    posts: usize,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    dimension: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'a str>,
+    severity: &'a str,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    excerpt: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PostOut<'a> {
+    source: &'a str,
+    index: usize,
+    line: usize,
+    passed: bool,
+    score: u8,
+    scores: Map<String, Value>,
+    flags: Vec<&'a str>,
+    findings: Vec<FindingOut<'a>>,
+}
+
+/// The JSON object of one post.
+pub fn post_value(r: &PostResult) -> Value {
+    let scores = Dimension::ALL
+        .iter()
+        .map(|d| (d.as_str().to_string(), Value::from(r.scorecard.score(*d))))
+        .collect();
+    let out = PostOut {
+        source: &r.source,
+        index: r.index,
+        line: r.line,
+        passed: r.passed,
+        score: r.scorecard.overall,
+        scores,
+        flags: r.scorecard.flags.iter().map(|f| f.as_str()).collect(),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| FindingOut {
+                rule: &f.rule,
+                dimension: f.dimension.as_str(),
+                flag: f.flag.map(|f| f.as_str()),
+                severity: f.severity.as_str(),
+                message: &f.message,
+                line: f.line,
+                column: f.column,
+                end_line: f.end_line,
+                end_column: f.end_column,
+                excerpt: &f.excerpt,
+                suggestion: f.suggestion.as_deref(),
+            })
+            .collect(),
+    };
+    serde_json::to_value(out).expect("plain data serializes")
+}
+
+impl Reporter for Json {
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\"version\":1,\"posts\":[")
+    }
+
+    fn post(&mut self, out: &mut dyn Write, result: &PostResult) -> io::Result<()> {
+        if self.posts > 0 {
+            out.write_all(b",")?;
+        }
+        self.posts += 1;
+        serde_json::to_writer(&mut *out, &post_value(result))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        let summary = serde_json::json!({
+            "posts": s.posts,
+            "passed": s.passed,
+            "failed": s.failed,
+            "findings": s.findings,
+        });
+        write!(out, "],\"summary\":{summary}}}")?;
+        out.write_all(b"\n")
+    }
+}

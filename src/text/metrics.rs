@@ -1,0 +1,250 @@
+//! Measured properties of a post, each with the span that shows it.
+
+use super::{valence, Analysis, TokenKind};
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A property a `metric` rule can put a threshold on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    CapsRatio,
+    ShoutedWords,
+    ExclamationRun,
+    Exclamations,
+    QuestionRun,
+    Emoji,
+    Hashtags,
+    Mentions,
+    Links,
+    Graphemes,
+    Words,
+    SentenceWords,
+    Valence,
+    NegativeWords,
+    PositiveWords,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 15] = [
+        Metric::CapsRatio,
+        Metric::ShoutedWords,
+        Metric::ExclamationRun,
+        Metric::Exclamations,
+        Metric::QuestionRun,
+        Metric::Emoji,
+        Metric::Hashtags,
+        Metric::Mentions,
+        Metric::Links,
+        Metric::Graphemes,
+        Metric::Words,
+        Metric::SentenceWords,
+        Metric::Valence,
+        Metric::NegativeWords,
+        Metric::PositiveWords,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::CapsRatio => "caps-ratio",
+            Metric::ShoutedWords => "shouted-words",
+            Metric::ExclamationRun => "exclamation-run",
+            Metric::Exclamations => "exclamations",
+            Metric::QuestionRun => "question-run",
+            Metric::Emoji => "emoji",
+            Metric::Hashtags => "hashtags",
+            Metric::Mentions => "mentions",
+            Metric::Links => "links",
+            Metric::Graphemes => "graphemes",
+            Metric::Words => "words",
+            Metric::SentenceWords => "sentence-words",
+            Metric::Valence => "valence",
+            Metric::NegativeWords => "negative-words",
+            Metric::PositiveWords => "positive-words",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == s)
+    }
+}
+
+/// The measured values of one post.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    pub caps_ratio: f64,
+    pub shouted: Vec<Range<usize>>,
+    pub exclamation_run: (usize, Range<usize>),
+    pub exclamations: usize,
+    pub question_run: (usize, Range<usize>),
+    pub emoji: Vec<Range<usize>>,
+    pub graphemes: usize,
+    pub words: usize,
+    pub longest_sentence: (usize, Range<usize>),
+    pub valence: f64,
+    pub negative: Vec<Range<usize>>,
+    pub positive: Vec<Range<usize>>,
+}
+
+impl Metrics {
+    pub(super) fn measure(a: &Analysis) -> Metrics {
+        let mut m = Metrics::default();
+        let (mut upper, mut letters) = (0usize, 0usize);
+        for t in a.prose_words() {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            m.words += 1;
+            let word = &a.text[t.span.clone()];
+            let n = word.chars().filter(|c| c.is_alphabetic()).count();
+            if n < 2 {
+                continue;
+            }
+            let u = word.chars().filter(|c| c.is_uppercase()).count();
+            letters += n;
+            upper += u;
+            if n >= 3 && u == n {
+                m.shouted.push(t.span.clone());
+            }
+        }
+        m.words += a
+            .prose_words()
+            .filter(|t| t.kind == TokenKind::Number)
+            .count();
+        m.caps_ratio = if letters == 0 {
+            0.0
+        } else {
+            upper as f64 / letters as f64
+        };
+        m.exclamations = a.text.chars().filter(|&c| c == '!' || c == '！').count();
+        m.exclamation_run = longest_run(a.text, |c| matches!(c, '!' | '?' | '！'), |c| c == '!' || c == '！');
+        m.question_run = longest_run(a.text, |c| c == '?' || c == '？', |_| true);
+        m.emoji = a
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Emoji)
+            .map(|t| t.span.clone())
+            .collect();
+        m.graphemes = a.text.graphemes(true).count();
+        for s in &a.sentences {
+            let n = a
+                .prose_words()
+                .filter(|t| t.span.start >= s.start && t.span.end <= s.end)
+                .count();
+            if n > m.longest_sentence.0 {
+                let trimmed = a.text[s.clone()].trim_end();
+                m.longest_sentence = (n, s.start..s.start + trimmed.len());
+            }
+        }
+        let (mut sum, mut count) = (0.0, 0usize);
+        for t in a.prose_words() {
+            let Some(v) = valence::score(&t.lower, &t.stem) else {
+                continue;
+            };
+            let v = if t.negated { -v * 0.5 } else { v };
+            sum += v;
+            count += 1;
+            if v < 0.0 {
+                m.negative.push(t.span.clone());
+            } else if v > 0.0 {
+                m.positive.push(t.span.clone());
+            }
+        }
+        m.valence = if count == 0 {
+            0.0
+        } else {
+            (sum / count as f64).clamp(-1.0, 1.0)
+        };
+        m
+    }
+}
+
+/// The longest run of characters in `in_run` that contains at least one
+/// `required` character: its length in characters and byte span.
+fn longest_run(
+    text: &str,
+    in_run: impl Fn(char) -> bool,
+    required: impl Fn(char) -> bool,
+) -> (usize, Range<usize>) {
+    let mut best = (0usize, 0..0);
+    let mut start: Option<(usize, usize, bool)> = None; // byte start, chars, has required
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if i < text.len() && in_run(c) {
+            let s = start.get_or_insert((i, 0, false));
+            s.1 += 1;
+            s.2 |= required(c);
+        } else if let Some((s, n, ok)) = start.take() {
+            if ok && n > best.0 {
+                best = (n, s..i);
+            }
+        }
+    }
+    best
+}
+
+impl Analysis<'_> {
+    /// The value of a metric, and the spans that show it (may be empty).
+    pub fn metric(&self, metric: Metric) -> (f64, Vec<Range<usize>>) {
+        let m = &self.metrics;
+        match metric {
+            Metric::CapsRatio => (m.caps_ratio, m.shouted.clone()),
+            Metric::ShoutedWords => (m.shouted.len() as f64, m.shouted.clone()),
+            Metric::ExclamationRun => (
+                m.exclamation_run.0 as f64,
+                vec![m.exclamation_run.1.clone()],
+            ),
+            Metric::Exclamations => (
+                m.exclamations as f64,
+                self.text
+                    .char_indices()
+                    .filter(|&(_, c)| c == '!' || c == '！')
+                    .map(|(i, c)| i..i + c.len_utf8())
+                    .collect(),
+            ),
+            Metric::QuestionRun => (m.question_run.0 as f64, vec![m.question_run.1.clone()]),
+            Metric::Emoji => (m.emoji.len() as f64, m.emoji.clone()),
+            Metric::Hashtags => (
+                self.hashtags.len() as f64,
+                self.hashtags.iter().map(|h| h.span.clone()).collect(),
+            ),
+            Metric::Mentions => (self.mentions.len() as f64, self.mentions.clone()),
+            Metric::Links => (self.links.len() as f64, self.links.clone()),
+            Metric::Graphemes => (m.graphemes as f64, Vec::new()),
+            Metric::Words => (m.words as f64, Vec::new()),
+            Metric::SentenceWords => (
+                m.longest_sentence.0 as f64,
+                vec![m.longest_sentence.1.clone()],
+            ),
+            Metric::Valence => (m.valence, m.negative.clone()),
+            Metric::NegativeWords => (m.negative.len() as f64, m.negative.clone()),
+            Metric::PositiveWords => (m.positive.len() as f64, m.positive.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shouting_and_runs() {
+        let a = Analysis::new("BEST SALE EVER!!! Really?? ok");
+        assert_eq!(a.metrics.shouted.len(), 3);
+        assert!(a.metrics.caps_ratio > 0.6);
+        assert_eq!(a.metrics.exclamation_run.0, 3);
+        assert_eq!(a.metrics.question_run.0, 2);
+        assert_eq!(&a.text[a.metrics.exclamation_run.1.clone()], "!!!");
+    }
+
+    #[test]
+    fn longest_sentence_counts_words() {
+        let a = Analysis::new("Hi there. We are open from nine until five today.");
+        assert_eq!(a.metrics.longest_sentence.0, 8);
+    }
+
+    #[test]
+    fn valence_sign() {
+        assert!(Analysis::new("We love our wonderful customers").metrics.valence > 0.0);
+        assert!(Analysis::new("This is a terrible awful mess").metrics.valence < 0.0);
+        assert!(Analysis::new("Not bad at all").metrics.valence >= 0.0);
+    }
+}

@@ -1,0 +1,413 @@
+//! One pass of Unicode-aware analysis per post, shared by every rule.
+//!
+//! Links, e-mail addresses, @mentions and #hashtags are cut out first so
+//! they are never read as prose; the rest is split on Unicode word
+//! boundaries into words, numbers and emoji, each lower-cased and stemmed.
+
+mod metrics;
+mod quotes;
+pub mod valence;
+
+pub use metrics::{Metric, Metrics};
+
+use regex::Regex;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::ops::Range;
+use std::sync::LazyLock;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Emoji,
+}
+
+/// A word, number or emoji of the post, with its byte span.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub span: Range<usize>,
+    pub kind: TokenKind,
+    /// Lower-cased, with typographic apostrophes made plain.
+    pub lower: String,
+    /// Snowball English stem of `lower` (emoji and numbers: `lower`).
+    pub stem: String,
+    /// Index of the sentence the token is in.
+    pub sentence: u32,
+    /// Tokens with the same chain id are contiguous prose (or the words of
+    /// one hashtag); a phrase never spans two chains.
+    pub chain: u32,
+    /// A word split out of a CamelCase hashtag, not prose.
+    pub in_hashtag: bool,
+    /// One of the three words before, in the same sentence, is a negator.
+    pub negated: bool,
+    /// Inside quotation marks.
+    pub quoted: bool,
+}
+
+/// A hashtag with its words.
+#[derive(Clone, Debug)]
+pub struct Hashtag {
+    pub span: Range<usize>,
+    /// The words of the tag, split at case changes, lower-cased.
+    pub words: Vec<String>,
+}
+
+/// Everything rules may read about a post.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Range<usize>>,
+    pub hashtags: Vec<Hashtag>,
+    pub mentions: Vec<Range<usize>>,
+    pub links: Vec<Range<usize>>,
+    pub emails: Vec<Range<usize>>,
+    pub quotes: Vec<Range<usize>>,
+    pub metrics: Metrics,
+}
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Links, e-mails, mentions and hashtags, in one scan.
+static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<link>\b(?:https?://|www\.)[^\s<>]+",
+        r"|\b[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.(?:com|net|org|io|co|shop|store|biz|info|app|dev|me|ly|uk|us|ca)(?:/[^\s<>]*)?\b)",
+        r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+        r"|(?P<mention>(?:^|[^\w@])@[\w]{1,30})",
+        r"|(?P<hashtag>(?:^|[^\w&#])#[\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
+    ))
+    .expect("social regex compiles")
+});
+
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "hardly", "barely",
+    "without", "cannot",
+];
+
+pub fn is_negator(lower: &str) -> bool {
+    NEGATORS.contains(&lower) || lower.ends_with("n't")
+}
+
+/// Stems one lower-cased word the way the analysis does.
+pub fn stem(lower: &str) -> String {
+    STEMMER.stem(lower).into_owned()
+}
+
+/// Lower-cases a word and makes typographic apostrophes plain.
+pub fn normalize(word: &str) -> String {
+    word.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
+}
+
+pub fn is_emoji_char(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2300..=0x23FF | 0x2B00..=0x2BFF
+        | 0x3030 | 0x303D | 0x3297 | 0x3299)
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(text: &'a str) -> Analysis<'a> {
+        let sentences: Vec<Range<usize>> = text
+            .split_sentence_bound_indices()
+            .filter(|(_, s)| !s.trim().is_empty())
+            .map(|(i, s)| i..i + s.len())
+            .collect();
+        let quotes = quotes::quoted_ranges(text);
+
+        let mut tokens = Vec::new();
+        let mut hashtags = Vec::new();
+        let mut mentions = Vec::new();
+        let mut links = Vec::new();
+        let mut emails = Vec::new();
+        let mut chain = 0u32;
+        let mut cursor = 0usize;
+        for caps in SOCIAL.captures_iter(text) {
+            let (name, m) = ["link", "email", "mention", "hashtag"]
+                .iter()
+                .find_map(|n| caps.name(n).map(|m| (*n, m)))
+                .expect("one group matched");
+            let mut span = m.range();
+            // Mentions and hashtags may have consumed the character before them.
+            if name == "mention" || name == "hashtag" {
+                let sigil = if name == "mention" { '@' } else { '#' };
+                span.start += text[span.clone()].find(sigil).unwrap_or(0);
+            }
+            if name == "link" {
+                span.end = span.start + trim_link(&text[span.clone()]).len();
+            }
+            tokenize_prose(text, cursor..span.start, &mut tokens, chain);
+            chain += 1;
+            match name {
+                "link" => links.push(span.clone()),
+                "email" => emails.push(span.clone()),
+                "mention" => mentions.push(span.clone()),
+                _ => {
+                    let words = split_hashtag(&text[span.start + 1..span.end]);
+                    push_hashtag_tokens(text, span.clone(), &mut tokens, chain);
+                    chain += 1;
+                    hashtags.push(Hashtag {
+                        span: span.clone(),
+                        words,
+                    });
+                }
+            }
+            cursor = span.end;
+        }
+        tokenize_prose(text, cursor..text.len(), &mut tokens, chain);
+
+        // Sentence ids, negation and quotes.
+        let mut s = 0usize;
+        for tok in tokens.iter_mut() {
+            while s + 1 < sentences.len() && tok.span.start >= sentences[s].end {
+                s += 1;
+            }
+            tok.sentence = s as u32;
+            tok.quoted = quotes
+                .iter()
+                .any(|q| q.start <= tok.span.start && tok.span.end <= q.end);
+        }
+        for i in 0..tokens.len() {
+            if tokens[i].in_hashtag {
+                continue;
+            }
+            let sentence = tokens[i].sentence;
+            tokens[i].negated = tokens[..i]
+                .iter()
+                .rev()
+                .filter(|t| !t.in_hashtag && t.kind == TokenKind::Word)
+                .take_while(|t| t.sentence == sentence)
+                .take(3)
+                .any(|t| is_negator(&t.lower));
+        }
+
+        let mut analysis = Analysis {
+            text,
+            tokens,
+            sentences,
+            hashtags,
+            mentions,
+            links,
+            emails,
+            quotes,
+            metrics: Metrics::default(),
+        };
+        analysis.metrics = Metrics::measure(&analysis);
+        analysis
+    }
+
+    /// Prose words and numbers (not hashtag words, not emoji).
+    pub fn prose_words(&self) -> impl Iterator<Item = &Token> {
+        self.tokens
+            .iter()
+            .filter(|t| !t.in_hashtag && t.kind != TokenKind::Emoji)
+    }
+}
+
+/// Drops trailing punctuation that ends a sentence rather than the link.
+fn trim_link(link: &str) -> &str {
+    let mut s = link;
+    loop {
+        let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"', '*']);
+        let trimmed = if trimmed.ends_with(')') && !trimmed.contains('(') {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == s.len() {
+            return s;
+        }
+        s = trimmed;
+    }
+}
+
+fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> Token {
+    let lower = match kind {
+        TokenKind::Emoji => text[span.clone()]
+            .chars()
+            .filter(|c| *c != '\u{FE0F}' && *c != '\u{FE0E}')
+            .collect(),
+        _ => normalize(&text[span.clone()]),
+    };
+    let stem = match kind {
+        TokenKind::Word => stem(&lower),
+        _ => lower.clone(),
+    };
+    Token {
+        span,
+        kind,
+        lower,
+        stem,
+        sentence: 0,
+        chain,
+        in_hashtag: false,
+        negated: false,
+        quoted: false,
+    }
+}
+
+fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: u32) {
+    if range.is_empty() {
+        return;
+    }
+    let part = &text[range.clone()];
+    for (i, seg) in part.split_word_bound_indices() {
+        let start = range.start + i;
+        let span = start..start + seg.len();
+        if seg.chars().any(is_emoji_char) {
+            // A run of emoji may come as one segment; keep each grapheme.
+            for (j, g) in seg.grapheme_indices(true) {
+                if g.chars().any(is_emoji_char) {
+                    out.push(make_token(
+                        text,
+                        start + j..start + j + g.len(),
+                        TokenKind::Emoji,
+                        chain,
+                    ));
+                }
+            }
+        } else if seg.chars().any(char::is_alphabetic) {
+            out.push(make_token(text, span, TokenKind::Word, chain));
+        } else if seg.chars().any(|c| c.is_numeric()) {
+            out.push(make_token(text, span, TokenKind::Number, chain));
+        }
+    }
+}
+
+fn push_hashtag_tokens(text: &str, span: Range<usize>, out: &mut Vec<Token>, chain: u32) {
+    let body_start = span.start + 1;
+    for part in camel_parts(&text[body_start..span.end]) {
+        let r = body_start + part.start..body_start + part.end;
+        let kind = if text[r.clone()].chars().any(char::is_alphabetic) {
+            TokenKind::Word
+        } else {
+            TokenKind::Number
+        };
+        let mut tok = make_token(text, r, kind, chain);
+        tok.in_hashtag = true;
+        out.push(tok);
+    }
+}
+
+/// Splits a hashtag body into words: `WorstDayEver` → worst, day, ever;
+/// `NYCEats2024` → nyc, eats, 2024; `best_coffee` → best, coffee.
+pub fn split_hashtag(body: &str) -> Vec<String> {
+    camel_parts(body)
+        .into_iter()
+        .map(|r| body[r].to_lowercase())
+        .collect()
+}
+
+fn camel_parts(body: &str) -> Vec<Range<usize>> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Upper,
+        Lower,
+        Digit,
+        Sep,
+    }
+    let class = |c: char| {
+        if c.is_uppercase() {
+            Class::Upper
+        } else if c.is_alphabetic() {
+            Class::Lower
+        } else if c.is_numeric() {
+            Class::Digit
+        } else {
+            Class::Sep
+        }
+    };
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start: Option<usize> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let cl = class(c);
+        if cl == Class::Sep {
+            if let Some(s) = start.take() {
+                parts.push(s..i);
+            }
+            continue;
+        }
+        let Some(s) = start else {
+            start = Some(i);
+            continue;
+        };
+        let prev = class(chars[k - 1].1);
+        let next = chars.get(k + 1).map(|&(_, c)| class(c));
+        let boundary = match (prev, cl) {
+            (Class::Lower, Class::Upper) => true,
+            (Class::Digit, Class::Upper | Class::Lower) => true,
+            (Class::Upper | Class::Lower, Class::Digit) => true,
+            // "NYCEats": the last capital of a run starts a new word.
+            (Class::Upper, Class::Upper) => next == Some(Class::Lower),
+            _ => false,
+        };
+        if boundary {
+            parts.push(s..i);
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        parts.push(s..body.len());
+    }
+    // An all-lower-case tag stays one word.
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(a: &Analysis) -> Vec<String> {
+        a.prose_words().map(|t| t.lower.clone()).collect()
+    }
+
+    #[test]
+    fn links_mentions_and_hashtags_are_not_prose() {
+        let a = Analysis::new("Thanks @sam! See https://shop.example.com/sale. #BestCoffeeEver");
+        assert_eq!(words(&a), ["thanks", "see"]);
+        assert_eq!(a.links.len(), 1);
+        assert_eq!(&a.text[a.links[0].clone()], "https://shop.example.com/sale");
+        assert_eq!(&a.text[a.mentions[0].clone()], "@sam");
+        assert_eq!(a.hashtags[0].words, ["best", "coffee", "ever"]);
+    }
+
+    #[test]
+    fn camel_case_hashtags_split() {
+        assert_eq!(split_hashtag("NYCEats2024"), ["nyc", "eats", "2024"]);
+        assert_eq!(split_hashtag("small_business"), ["small", "business"]);
+        assert_eq!(split_hashtag("mondays"), ["mondays"]);
+    }
+
+    #[test]
+    fn stems_and_spans() {
+        let a = Analysis::new("Complaining customers’ complaints");
+        let stems: Vec<_> = a.tokens.iter().map(|t| t.stem.as_str()).collect();
+        assert_eq!(stems, ["complain", "custom", "complaint"]);
+        for t in &a.tokens {
+            assert!(a.text.is_char_boundary(t.span.start));
+        }
+    }
+
+    #[test]
+    fn negation_and_quotes() {
+        let a = Analysis::new("This is not bad. Another \"urgent\" email.");
+        let bad = a.tokens.iter().find(|t| t.lower == "bad").unwrap();
+        assert!(bad.negated);
+        let urgent = a.tokens.iter().find(|t| t.lower == "urgent").unwrap();
+        assert!(urgent.quoted && !urgent.negated);
+    }
+
+    #[test]
+    fn emoji_are_tokens() {
+        let a = Analysis::new("Love that for me 🙄🙄");
+        let emoji: Vec<_> = a
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Emoji)
+            .collect();
+        assert_eq!(emoji.len(), 2);
+        assert_eq!(emoji[0].lower, "🙄");
+    }
+}

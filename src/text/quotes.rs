@@ -1,0 +1,83 @@
+//! Finds the parts of a post inside quotation marks.
+
+use std::ops::Range;
+
+/// Longest stretch a quotation may run before an unmatched mark is given up.
+const MAX_QUOTE_BYTES: usize = 400;
+
+/// Byte ranges of the text between paired quotation marks (marks excluded).
+///
+/// Double quotes (`"…"`, `“…”`, `«…»`) pair in order. Single quotes (`'…'`,
+/// `‘…’`) count only where they cannot be apostrophes: an opening mark
+/// after a space or the start, a closing mark before a non-letter.
+pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut open_double: Option<usize> = None;
+    let mut open_single: Option<usize> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = if k == 0 { None } else { Some(chars[k - 1].1) };
+        let next = chars.get(k + 1).map(|&(_, c)| c);
+        let after = i + c.len_utf8();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        match c {
+            '"' => match open_double.take() {
+                Some(start) if i - start <= MAX_QUOTE_BYTES => out.push(start..i),
+                _ => open_double = Some(after),
+            },
+            '\u{201C}' | '\u{00AB}' => open_double = Some(after),
+            '\u{201D}' | '\u{00BB}' => {
+                if let Some(start) = open_double.take() {
+                    if i - start <= MAX_QUOTE_BYTES {
+                        out.push(start..i);
+                    }
+                }
+            }
+            '\'' | '\u{2018}' | '\u{2019}' => {
+                let opens = !word(prev) && word(next);
+                let closes = !word(next) && prev.is_some_and(|p| !p.is_whitespace());
+                if let (true, Some(start)) = (closes, open_single) {
+                    if i - start <= MAX_QUOTE_BYTES {
+                        out.push(start..i);
+                    }
+                    open_single = None;
+                } else if opens {
+                    open_single = Some(after);
+                }
+            }
+            '\n' => {
+                // Quotations do not run across lines.
+                open_double = None;
+                open_single = None;
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        quoted_ranges(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn double_and_curly_quotes() {
+        assert_eq!(quoted(r#"Another "urgent" email and “help”"#), ["urgent", "help"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        assert!(quoted("We're open, it's Sam's shop").is_empty());
+        assert_eq!(quoted("their 'me' universe"), ["me"]);
+    }
+
+    #[test]
+    fn unmatched_marks_are_ignored() {
+        assert!(quoted("12\" pizza\nnext line").is_empty());
+    }
+}
