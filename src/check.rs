@@ -100,7 +100,10 @@ fn context_line(text: &str, span: std::ops::Range<usize>) -> (String, (usize, us
         .map_or(text.len(), |i| span.start + i);
     let line = text[start..end].trim_end_matches('\r');
     let from = text[start..span.start].chars().count();
-    let to = from + text[span.start..span.end.min(start + line.len()).max(span.start)].chars().count();
+    let to = from
+        + text[span.start..span.end.min(start + line.len()).max(span.start)]
+            .chars()
+            .count();
     (line.to_string(), (from, to.max(from + 1)))
 }
 

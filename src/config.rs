@@ -65,28 +65,42 @@ impl Config {
 
     pub fn parse(source: &str, path: &Path) -> Result<Config, Error> {
         let file = path.display().to_string();
-        let located = |span, msg: String| Error::Located(vec![LocatedError::at(&file, source, span, msg)]);
-        let raw: Raw = toml::from_str(source).map_err(|e| located(e.span(), e.message().trim_end().to_string()))?;
+        let located =
+            |span, msg: String| Error::Located(vec![LocatedError::at(&file, source, span, msg)]);
+        let raw: Raw = toml::from_str(source)
+            .map_err(|e| located(e.span(), e.message().trim_end().to_string()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let percent = |v: &Spanned<i64>, what: &str| -> Result<u8, Error> {
             u8::try_from(*v.get_ref())
                 .ok()
                 .filter(|n| *n <= 100)
-                .ok_or_else(|| located(Some(v.span()), format!("{what} must be 0 to 100, not {}", v.get_ref())))
+                .ok_or_else(|| {
+                    located(
+                        Some(v.span()),
+                        format!("{what} must be 0 to 100, not {}", v.get_ref()),
+                    )
+                })
         };
         let mut min_dimension = [None; 5];
         for (name, value) in &raw.min_dimension {
             let Some(d) = Dimension::parse(name.get_ref()) else {
                 return Err(located(
                     Some(name.span()),
-                    format!("`{}` is not a THINK dimension (true, helpful, inspiring, necessary, kind)", name.get_ref()),
+                    format!(
+                        "`{}` is not a THINK dimension (true, helpful, inspiring, necessary, kind)",
+                        name.get_ref()
+                    ),
                 ));
             };
             min_dimension[d.index()] = Some(percent(value, "a minimum score")?);
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
-            min_score: raw.min_score.as_ref().map(|v| percent(v, "min_score")).transpose()?,
+            min_score: raw
+                .min_score
+                .as_ref()
+                .map(|v| percent(v, "min_score"))
+                .transpose()?,
             select: raw.select,
             ignore: raw.ignore,
             packs: raw.packs.iter().map(|p| base.join(p)).collect(),
@@ -139,7 +153,11 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let err = Config::parse("min_score = 70\ncolour = true\n", Path::new("x/think-lint.toml")).unwrap_err();
+        let err = Config::parse(
+            "min_score = 70\ncolour = true\n",
+            Path::new("x/think-lint.toml"),
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("x/think-lint.toml:2:1"), "{text}");
         let err = Config::parse("min_score = 700\n", Path::new("t.toml")).unwrap_err();

@@ -20,7 +20,12 @@ pub struct LocatedError {
 
 impl LocatedError {
     /// Locates `span` (a byte range of `source`) in `file`.
-    pub fn at(file: &str, source: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &str,
+        source: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = span.map_or((1, 1), |s| line_col(source, s.start));
         LocatedError {
             file: file.to_string(),

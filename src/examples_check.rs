@@ -72,10 +72,7 @@ pub fn test_pack(pack: &Pack) -> PackTest {
         for text in &rule.pass {
             examples += 1;
             if let Some(h) = engine.check(text).iter().find(|h| h.rule == index) {
-                fail(format!(
-                    "fired on {:?} in: {text:?}",
-                    &text[h.span.clone()]
-                ));
+                fail(format!("fired on {:?} in: {text:?}", &text[h.span.clone()]));
             }
         }
     }

@@ -14,7 +14,7 @@ use think_lint::engine::{Engine, Selection};
 use think_lint::pack::{self, Pack};
 use think_lint::report::{self, Reporter};
 use think_lint::score::Policy;
-use think_lint::{source, Error};
+use think_lint::{Error, source};
 
 const EXIT_PASS: u8 = 0;
 const EXIT_FAIL: u8 = 1;
@@ -147,6 +147,9 @@ fn error_text(e: &Error) -> String {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Some(Command::Init { force }) => init(force),
+        Some(Command::Rules {
+            command: RulesCommand::Test { files },
+        }) => rules_cmd::test(&files),
         Some(Command::Rules { command }) => {
             let (config, packs) = load_setup(&cli.setup)?;
             match command {
@@ -155,7 +158,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     rules_cmd::list(engine.rules())
                 }
                 RulesCommand::Explain { id } => rules_cmd::explain(&packs, &id),
-                RulesCommand::Test { files } => rules_cmd::test(&files),
+                RulesCommand::Test { .. } => unreachable!("handled above"),
             }
         }
         None => check(cli.check, &cli.setup),
@@ -235,7 +238,8 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     if paths.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Error::Usage(
-                "no input: name post files to check, or `-` to read a post from stdin (see --help)".into(),
+                "no input: name post files to check, or `-` to read a post from stdin (see --help)"
+                    .into(),
             ));
         }
         paths.push("-".into());

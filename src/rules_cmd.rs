@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use think_lint::Error;
 use think_lint::examples_check::test_pack;
 use think_lint::pack::{self, Matcher, Pack, Rule};
-use think_lint::Error;
 
 pub fn list(rules: &[Rule]) -> Result<u8, Error> {
     let mut out = io::stdout().lock();
@@ -61,7 +61,9 @@ pub fn explain(packs: &[Pack], id: &str) -> Result<u8, Error> {
     s.push_str(&format!(
         "\nDimension: {}{}\nSeverity: {} (weight {})\nPack: {} ({}:{})\nMatcher: {}\n",
         rule.dimension,
-        rule.flag.map(|f| format!(" (raises the {f} flag)")).unwrap_or_default(),
+        rule.flag
+            .map(|f| format!(" (raises the {f} flag)"))
+            .unwrap_or_default(),
         rule.severity,
         rule.weight,
         rule.pack,
@@ -84,7 +86,10 @@ pub fn explain(packs: &[Pack], id: &str) -> Result<u8, Error> {
 fn describe(m: &Matcher) -> String {
     match m {
         Matcher::Words(w) => {
-            let mut d = format!("words ({} words or phrases, matched on stems)", w.phrases.len());
+            let mut d = format!(
+                "words ({} words or phrases, matched on stems)",
+                w.phrases.len()
+            );
             if let Some(n) = &w.near {
                 d.push_str(&format!(", near another list within {} words", n.within));
             }
@@ -101,7 +106,9 @@ fn describe(m: &Matcher) -> String {
             }
             d
         }
-        Matcher::Absent(_) => "absent (fires when none of its words or patterns appear)".to_string(),
+        Matcher::Absent(_) => {
+            "absent (fires when none of its words or patterns appear)".to_string()
+        }
     }
 }
 
@@ -116,7 +123,14 @@ pub fn test(files: &[PathBuf]) -> Result<u8, Error> {
             Ok(p) => packs.extend(p),
             Err(e) => {
                 for line in e.to_string().lines() {
-                    eprintln!("{}", if line.starts_with("  help:") { line.to_string() } else { format!("error: {line}") });
+                    eprintln!(
+                        "{}",
+                        if line.starts_with("  help:") {
+                            line.to_string()
+                        } else {
+                            format!("error: {line}")
+                        }
+                    );
                 }
                 load_failed = true;
             }
@@ -126,14 +140,21 @@ pub fn test(files: &[PathBuf]) -> Result<u8, Error> {
     for p in &packs {
         let t = test_pack(p);
         if t.failures.is_empty() {
-            println!("ok    {} ({}): {} rules, {} examples", t.pack, p.origin, t.rules, t.examples);
+            println!(
+                "ok    {} ({}): {} rules, {} examples",
+                t.pack, p.origin, t.rules, t.examples
+            );
         } else {
             failed = true;
             println!(
                 "FAIL  {} ({}): {} of {} rules failed",
                 t.pack,
                 p.origin,
-                t.failures.iter().map(|f| &f.rule).collect::<std::collections::BTreeSet<_>>().len(),
+                t.failures
+                    .iter()
+                    .map(|f| &f.rule)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
                 t.rules
             );
             for f in &t.failures {

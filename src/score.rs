@@ -49,10 +49,10 @@ impl Scorecard {
                 continue;
             }
             lost[rule.dimension.index()] += rule.weight;
-            if let Some(flag) = rule.flag {
-                if rule.severity != Severity::Info {
-                    flags.insert(flag);
-                }
+            if let Some(flag) = rule.flag
+                && rule.severity != Severity::Info
+            {
+                flags.insert(flag);
             }
         }
         let scores = lost.map(|l| 100u32.saturating_sub(l) as u8);

@@ -84,7 +84,10 @@ pub fn from_bytes(source: &str, bytes: &[u8]) -> Input {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
-    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text);
     Input {
         posts: vec![Post::new(source, text)],
         warnings,

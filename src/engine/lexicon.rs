@@ -54,7 +54,9 @@ impl Lexicon {
         for (i, tok) in tokens.iter().enumerate() {
             for (map, exact) in [(&self.by_stem, false), (&self.by_lower, true)] {
                 let key = if exact { &tok.lower } else { &tok.stem };
-                let Some(entries) = map.get(key) else { continue };
+                let Some(entries) = map.get(key) else {
+                    continue;
+                };
                 for e in entries {
                     let end = i + 1 + e.rest.len();
                     if end > tokens.len() {

@@ -126,7 +126,9 @@ impl Engine {
             .size_limit(64 << 20)
             .dfa_size_limit(64 << 20)
             .build()
-            .map_err(|e| Error::Usage(format!("the rule set's regexes do not fit together: {e}")))?;
+            .map_err(|e| {
+                Error::Usage(format!("the rule set's regexes do not fit together: {e}"))
+            })?;
         let allow = selection
             .allow
             .iter()
@@ -194,7 +196,13 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
-    fn eval(&self, plan: &Plan, a: &Analysis, lists: &[Vec<Hit>], matched: &[usize]) -> Vec<Range<usize>> {
+    fn eval(
+        &self,
+        plan: &Plan,
+        a: &Analysis,
+        lists: &[Vec<Hit>],
+        matched: &[usize],
+    ) -> Vec<Range<usize>> {
         let visible = |list: ListId, hashtags: bool| -> Vec<Hit> {
             lists[list]
                 .iter()
@@ -219,15 +227,23 @@ impl Engine {
                 let hits: Vec<Range<usize>> = visible(*list, *hashtags)
                     .into_iter()
                     .filter(|h| context_ok(*negation, a.tokens[h.start].negated))
-                    .filter(|h| context_ok(*quotes, a.tokens[h.start..h.end].iter().all(|t| t.quoted)))
+                    .filter(|h| {
+                        context_ok(*quotes, a.tokens[h.start..h.end].iter().all(|t| t.quoted))
+                    })
                     .filter(|h| !self.allowed(a, h))
                     .filter(|h| match &near_hits {
                         None => true,
-                        Some((ns, within, order)) => ns.iter().any(|n| is_near(h, n, *within, *order)),
+                        Some((ns, within, order)) => {
+                            ns.iter().any(|n| is_near(h, n, *within, *order))
+                        }
                     })
                     .map(|h| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end)
                     .collect();
-                if hits.len() >= *min_count { hits } else { Vec::new() }
+                if hits.len() >= *min_count {
+                    hits
+                } else {
+                    Vec::new()
+                }
             }
             Plan::Regex {
                 regex,
@@ -236,7 +252,8 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if !matched.contains(regex) || unless.is_some_and(|u| !visible(u, false).is_empty()) {
+                if !matched.contains(regex) || unless.is_some_and(|u| !visible(u, false).is_empty())
+                {
                     return Vec::new();
                 }
                 let hits: Vec<Range<usize>> = self.regexes[*regex]
@@ -244,13 +261,22 @@ impl Engine {
                     .filter(|m| !m.is_empty())
                     .filter(|m| check.is_none_or(|Check::Luhn| luhn(m.as_str())))
                     .filter(|m| {
-                        context_ok(*quotes, a.quotes.iter().any(|q| q.start <= m.start() && m.end() <= q.end))
+                        context_ok(
+                            *quotes,
+                            a.quotes
+                                .iter()
+                                .any(|q| q.start <= m.start() && m.end() <= q.end),
+                        )
                     })
                     .filter(|m| !self.allowed_text(m.as_str()))
                     .map(|m| m.range())
                     .take(100)
                     .collect();
-                if hits.len() >= *min_count { hits } else { Vec::new() }
+                if hits.len() >= *min_count {
+                    hits
+                } else {
+                    Vec::new()
+                }
             }
             Plan::Metric {
                 metric,
@@ -360,7 +386,7 @@ pub fn luhn(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn check_unique_ids(rules: &[Rule]) -> Result<(), Error> {
@@ -373,12 +399,19 @@ fn check_unique_ids(rules: &[Rule]) -> Result<(), Error> {
                 line: r.line,
                 column: r.column,
                 rule: Some(r.id.clone()),
-                message: format!("duplicate rule id: already defined in {}:{}", first.origin, first.line),
+                message: format!(
+                    "duplicate rule id: already defined in {}:{}",
+                    first.origin, first.line
+                ),
                 help: Some("rename one of the rules, or give its pack another id".into()),
             });
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Located(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Located(errors))
+    }
 }
 
 #[cfg(test)]

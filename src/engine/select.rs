@@ -27,7 +27,9 @@ pub fn specificity(selector: &str, rule: &Rule) -> u8 {
         3
     } else if selector == rule.pack {
         2
-    } else if selector == rule.dimension.as_str() || rule.flag.is_some_and(|f| f.as_str() == selector) {
+    } else if selector == rule.dimension.as_str()
+        || rule.flag.is_some_and(|f| f.as_str() == selector)
+    {
         1
     } else {
         0

@@ -22,7 +22,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, span: Option<Range<usize>>, rule: Option<&str>, message: impl Into<String>) -> &mut LocatedError {
+    fn error(
+        &mut self,
+        span: Option<Range<usize>>,
+        rule: Option<&str>,
+        message: impl Into<String>,
+    ) -> &mut LocatedError {
         self.errors
             .push(LocatedError::at(self.origin, self.source, span, message).rule(rule));
         self.errors.last_mut().expect("just pushed")
@@ -48,7 +53,11 @@ pub fn pack(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
     };
     let pack_id = file.pack.id.get_ref().clone();
     if !is_slug(&pack_id) {
-        ctx.error(Some(file.pack.id.span()), None, format!("pack id `{pack_id}` must be lowercase letters, digits and dashes"));
+        ctx.error(
+            Some(file.pack.id.span()),
+            None,
+            format!("pack id `{pack_id}` must be lowercase letters, digits and dashes"),
+        );
     }
     let mut seen = HashSet::new();
     let mut rules = Vec::new();
@@ -81,9 +90,15 @@ fn rule_id_before(source: &str, offset: usize) -> Option<String> {
     let before = &source[..offset];
     let table = before.rfind("[[rules]]")?;
     let after_table = &source[table..];
-    let end = after_table[9..].find("[[rules]]").map_or(source.len(), |i| table + 9 + i);
+    let end = after_table[9..]
+        .find("[[rules]]")
+        .map_or(source.len(), |i| table + 9 + i);
     source[table..end].lines().find_map(|line| {
-        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+        let rest = line
+            .trim()
+            .strip_prefix("id")?
+            .trim_start()
+            .strip_prefix('=')?;
         Some(rest.trim().trim_matches(['"', '\'']).to_string())
     })
 }
@@ -119,8 +134,14 @@ fn rule(
     }
     let weight = *def.weight.get_ref();
     if !(0..=MAX_WEIGHT).contains(&weight) {
-        ctx.error(Some(def.weight.span()), rid, format!("weight {weight} is out of range"))
-            .help = Some(format!("use 0 to {MAX_WEIGHT}: the points taken from the dimension's score"));
+        ctx.error(
+            Some(def.weight.span()),
+            rid,
+            format!("weight {weight} is out of range"),
+        )
+        .help = Some(format!(
+            "use 0 to {MAX_WEIGHT}: the points taken from the dimension's score"
+        ));
     }
     if def.message.get_ref().trim().is_empty() {
         ctx.error(Some(def.message.span()), rid, "message is empty")
@@ -153,10 +174,25 @@ fn rule(
 }
 
 const WORDS_KEYS: &[&str] = &[
-    "words", "exact", "hashtags", "near", "within", "near_order", "negation", "quotes", "unless",
+    "words",
+    "exact",
+    "hashtags",
+    "near",
+    "within",
+    "near_order",
+    "negation",
+    "quotes",
+    "unless",
     "min_count",
 ];
-const REGEX_KEYS: &[&str] = &["pattern", "case_sensitive", "check", "quotes", "unless", "min_count"];
+const REGEX_KEYS: &[&str] = &[
+    "pattern",
+    "case_sensitive",
+    "check",
+    "quotes",
+    "unless",
+    "min_count",
+];
 const METRIC_KEYS: &[&str] = &["metric", "above", "below", "min_words"];
 const ABSENT_KEYS: &[&str] = &["words", "exact", "patterns", "when", "min_words"];
 
@@ -169,8 +205,25 @@ fn present_keys(m: &MatchDef) -> Vec<(&'static str, Range<usize>)> {
         }};
     }
     keys!(
-        words, exact, hashtags, near, within, near_order, negation, quotes, unless, min_count,
-        pattern, case_sensitive, check, metric, above, below, min_words, when, patterns
+        words,
+        exact,
+        hashtags,
+        near,
+        within,
+        near_order,
+        negation,
+        quotes,
+        unless,
+        min_count,
+        pattern,
+        case_sensitive,
+        check,
+        metric,
+        above,
+        below,
+        min_words,
+        when,
+        patterns
     )
 }
 
@@ -188,16 +241,24 @@ fn matcher(ctx: &mut Ctx, rid: Option<&str>, def: Spanned<MatchDef>) -> Option<M
         "metric" => METRIC_KEYS,
         "absent" => ABSENT_KEYS,
         other => {
-            ctx.error(Some(kind.span()), rid, format!("unknown matcher kind `{other}`"))
-                .help = Some("use \"words\", \"regex\", \"metric\" or \"absent\"".into());
+            ctx.error(
+                Some(kind.span()),
+                rid,
+                format!("unknown matcher kind `{other}`"),
+            )
+            .help = Some("use \"words\", \"regex\", \"metric\" or \"absent\"".into());
             return None;
         }
     };
     let before = ctx.errors.len();
     for (key, span) in present_keys(&m) {
         if !allowed.contains(&key) {
-            ctx.error(Some(span), rid, format!("`{key}` is not a key of matcher kind `{}`", kind.get_ref()))
-                .help = Some(format!("its keys are: {}", allowed.join(", ")));
+            ctx.error(
+                Some(span),
+                rid,
+                format!("`{key}` is not a key of matcher kind `{}`", kind.get_ref()),
+            )
+            .help = Some(format!("its keys are: {}", allowed.join(", ")));
         }
     }
     if ctx.errors.len() > before {
@@ -234,7 +295,11 @@ fn phrases(
 /// Turns a word or phrase of a list into the keys tokens are compared on.
 pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
     let a = Analysis::new(text);
-    if !a.links.is_empty() || !a.mentions.is_empty() || !a.emails.is_empty() || !a.hashtags.is_empty() {
+    if !a.links.is_empty()
+        || !a.mentions.is_empty()
+        || !a.emails.is_empty()
+        || !a.hashtags.is_empty()
+    {
         return Err(format!(
             "`{text}` is a link, mention or hashtag; word lists hold plain words (use a regex matcher)"
         ));
@@ -251,7 +316,9 @@ pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
         })
         .collect();
     if keys.is_empty() {
-        return Err(format!("`{text}` has no words to match (use a regex matcher for punctuation)"));
+        return Err(format!(
+            "`{text}` has no words to match (use a regex matcher for punctuation)"
+        ));
     }
     Ok(Phrase { keys, exact })
 }
@@ -270,20 +337,41 @@ fn context(ctx: &mut Ctx, rid: Option<&str>, v: &Option<Spanned<String>>, key: &
     }
 }
 
-fn count(ctx: &mut Ctx, rid: Option<&str>, v: &Option<Spanned<i64>>, key: &str, default: i64, max: i64) -> usize {
+fn count(
+    ctx: &mut Ctx,
+    rid: Option<&str>,
+    v: &Option<Spanned<i64>>,
+    key: &str,
+    default: i64,
+    max: i64,
+) -> usize {
     let Some(v) = v else { return default as usize };
     let n = *v.get_ref();
-    if !(1..=max).contains(&n) && !(key == "min_words" && n == 0) {
-        ctx.error(Some(v.span()), rid, format!("`{key}` = {n} is out of range"))
-            .help = Some(format!("use a whole number from 1 to {max}"));
+    if !((1..=max).contains(&n) || key == "min_words" && n == 0) {
+        ctx.error(
+            Some(v.span()),
+            rid,
+            format!("`{key}` = {n} is out of range"),
+        )
+        .help = Some(format!("use a whole number from 1 to {max}"));
         return default as usize;
     }
     n as usize
 }
 
-fn words(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool, span: Range<usize>) -> Option<Matcher> {
+fn words(
+    ctx: &mut Ctx,
+    rid: Option<&str>,
+    m: MatchDef,
+    exact: bool,
+    span: Range<usize>,
+) -> Option<Matcher> {
     if m.words.as_ref().is_none_or(|w| w.get_ref().is_empty()) {
-        ctx.error(Some(m.words.as_ref().map_or(span, |w| w.span())), rid, "a `words` matcher needs a non-empty `words` list");
+        ctx.error(
+            Some(m.words.as_ref().map_or(span, |w| w.span())),
+            rid,
+            "a `words` matcher needs a non-empty `words` list",
+        );
         return None;
     }
     let list = phrases(ctx, rid, m.words, exact);
@@ -291,7 +379,11 @@ fn words(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool, span: Range
     let near_phrases = phrases(ctx, rid, m.near, exact);
     let within = count(ctx, rid, &m.within, "within", 5, MAX_WINDOW);
     if m.within.is_some() && !near_list {
-        ctx.error(m.within.as_ref().map(|w| w.span()), rid, "`within` needs a `near` list");
+        ctx.error(
+            m.within.as_ref().map(|w| w.span()),
+            rid,
+            "`within` needs a `near` list",
+        );
     }
     let order = match &m.near_order {
         None => Order::Any,
@@ -300,8 +392,12 @@ fn words(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool, span: Range
             "before" => Order::Before,
             "after" => Order::After,
             other => {
-                ctx.error(Some(o.span()), rid, format!("`near_order` cannot be `{other}`"))
-                    .help = Some("use \"any\", \"before\" or \"after\"".into());
+                ctx.error(
+                    Some(o.span()),
+                    rid,
+                    format!("`near_order` cannot be `{other}`"),
+                )
+                .help = Some("use \"any\", \"before\" or \"after\"".into());
                 Order::Any
             }
         },
@@ -327,7 +423,10 @@ fn words(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool, span: Range
 
 /// Compiles a user regex with size and nesting limits, explaining what
 /// the regex crate does not support.
-pub fn compile_regex(pattern: &str, case_sensitive: bool) -> Result<Regex, (String, Option<String>)> {
+pub fn compile_regex(
+    pattern: &str,
+    case_sensitive: bool,
+) -> Result<Regex, (String, Option<String>)> {
     RegexBuilder::new(pattern)
         .case_insensitive(!case_sensitive)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -345,17 +444,27 @@ pub fn compile_regex(pattern: &str, case_sensitive: bool) -> Result<Regex, (Stri
                 None
             };
             let msg = e.to_string();
-            let first = msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim();
+            let first = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
             (format!("invalid regex: {first}"), help)
         })
 }
 
-fn regex_at(ctx: &mut Ctx, rid: Option<&str>, p: &Spanned<String>, case_sensitive: bool) -> Option<Regex> {
+fn regex_at(
+    ctx: &mut Ctx,
+    rid: Option<&str>,
+    p: &Spanned<String>,
+    case_sensitive: bool,
+) -> Option<Regex> {
     match compile_regex(p.get_ref(), case_sensitive) {
         Ok(r) => {
             if r.is_match("") {
-                ctx.error(Some(p.span()), rid, "the regex matches empty text, so it would fire everywhere")
-                    .help = Some("make at least one part of it required".into());
+                ctx.error(
+                    Some(p.span()),
+                    rid,
+                    "the regex matches empty text, so it would fire everywhere",
+                )
+                .help = Some("make at least one part of it required".into());
                 return None;
             }
             Some(r)
@@ -379,8 +488,12 @@ fn pattern(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) ->
         None => None,
         Some(c) if c.get_ref() == "luhn" => Some(Check::Luhn),
         Some(c) => {
-            ctx.error(Some(c.span()), rid, format!("unknown check `{}`", c.get_ref()))
-                .help = Some("the only check is \"luhn\"".into());
+            ctx.error(
+                Some(c.span()),
+                rid,
+                format!("unknown check `{}`", c.get_ref()),
+            )
+            .help = Some("the only check is \"luhn\"".into());
             None
         }
     };
@@ -404,12 +517,20 @@ fn threshold(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) 
     };
     let Some(metric) = Metric::parse(name.get_ref()) else {
         let names: Vec<_> = Metric::ALL.iter().map(|m| m.name()).collect();
-        ctx.error(Some(name.span()), rid, format!("unknown metric `{}`", name.get_ref()))
-            .help = Some(format!("metrics are: {}", names.join(", ")));
+        ctx.error(
+            Some(name.span()),
+            rid,
+            format!("unknown metric `{}`", name.get_ref()),
+        )
+        .help = Some(format!("metrics are: {}", names.join(", ")));
         return None;
     };
     if m.above.is_none() && m.below.is_none() {
-        ctx.error(Some(name.span()), rid, "a `metric` matcher needs `above` or `below`");
+        ctx.error(
+            Some(name.span()),
+            rid,
+            "a `metric` matcher needs `above` or `below`",
+        );
         return None;
     }
     for v in [&m.above, &m.below].into_iter().flatten() {
@@ -420,8 +541,12 @@ fn threshold(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) 
             _ => (0.0, 1e9),
         };
         if !x.is_finite() || x < lo || x > hi {
-            ctx.error(Some(v.span()), rid, format!("threshold {x} is out of range for `{}`", metric.name()))
-                .help = Some(format!("use a number from {lo} to {hi}"));
+            ctx.error(
+                Some(v.span()),
+                rid,
+                format!("threshold {x} is out of range for `{}`", metric.name()),
+            )
+            .help = Some(format!("use a number from {lo} to {hi}"));
         }
     }
     let min_words = count(ctx, rid, &m.min_words, "min_words", 0, 100_000);
@@ -437,7 +562,11 @@ fn absent(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool) -> Option<
     let has_words = m.words.as_ref().is_some_and(|w| !w.get_ref().is_empty());
     let has_patterns = m.patterns.as_ref().is_some_and(|p| !p.get_ref().is_empty());
     if !has_words && !has_patterns {
-        ctx.error(m.words.as_ref().map(|w| w.span()), rid, "an `absent` matcher needs `words` or `patterns` to look for");
+        ctx.error(
+            m.words.as_ref().map(|w| w.span()),
+            rid,
+            "an `absent` matcher needs `words` or `patterns` to look for",
+        );
         return None;
     }
     let words = phrases(ctx, rid, m.words, exact);
@@ -461,7 +590,8 @@ fn absent(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool) -> Option<
 mod tests {
     use super::*;
 
-    const HEAD: &str = "[pack]\nid = \"acme\"\ndimension = \"kind\"\ndescription = \"d\"\nversion = \"1\"\n";
+    const HEAD: &str =
+        "[pack]\nid = \"acme\"\ndimension = \"kind\"\ndescription = \"d\"\nversion = \"1\"\n";
 
     fn errors(body: &str) -> Vec<LocatedError> {
         pack(&format!("{HEAD}{body}"), "acme.toml").unwrap_err()
@@ -469,7 +599,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located_with_rule_id() {
-        let e = errors("[[rules]]\nid = \"acme/x\"\nseverity = \"error\"\nweight = 5\nmessage = \"m\"\ncolour = 1\n[rules.match]\nkind = \"words\"\nwords = [\"a\"]\n");
+        let e = errors(
+            "[[rules]]\nid = \"acme/x\"\nseverity = \"error\"\nweight = 5\nmessage = \"m\"\ncolour = 1\n[rules.match]\nkind = \"words\"\nwords = [\"a\"]\n",
+        );
         assert_eq!(e[0].file, "acme.toml");
         assert_eq!(e[0].line, 11);
         assert_eq!(e[0].rule.as_deref(), Some("acme/x"));
@@ -478,7 +610,9 @@ mod tests {
 
     #[test]
     fn bad_regex_names_rule_and_place() {
-        let e = errors("[[rules]]\nid = \"acme/x\"\nseverity = \"error\"\nweight = 5\nmessage = \"m\"\n[rules.match]\nkind = \"regex\"\npattern = '(?=a)b'\n");
+        let e = errors(
+            "[[rules]]\nid = \"acme/x\"\nseverity = \"error\"\nweight = 5\nmessage = \"m\"\n[rules.match]\nkind = \"regex\"\npattern = '(?=a)b'\n",
+        );
         assert_eq!((e[0].line, e[0].column), (13, 11));
         assert!(e[0].help.as_deref().unwrap().contains("look-around"));
     }
@@ -493,13 +627,22 @@ mod tests {
 
     #[test]
     fn key_of_another_kind_is_rejected() {
-        let e = errors("[[rules]]\nid = \"acme/x\"\nseverity = \"info\"\nweight = 5\nmessage = \"m\"\n[rules.match]\nkind = \"metric\"\nmetric = \"emoji\"\nabove = 3\nwords = [\"a\"]\n");
-        assert!(e[0].message.contains("`words` is not a key"), "{}", e[0].message);
+        let e = errors(
+            "[[rules]]\nid = \"acme/x\"\nseverity = \"info\"\nweight = 5\nmessage = \"m\"\n[rules.match]\nkind = \"metric\"\nmetric = \"emoji\"\nabove = 3\nwords = [\"a\"]\n",
+        );
+        assert!(
+            e[0].message.contains("`words` is not a key"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
     fn phrases_are_stemmed() {
-        assert_eq!(phrase("Complaining customers", false).unwrap().keys, ["complain", "custom"]);
+        assert_eq!(
+            phrase("Complaining customers", false).unwrap().keys,
+            ["complain", "custom"]
+        );
         assert!(phrase("#tag", false).is_err());
         assert!(phrase("!!", false).is_err());
     }

@@ -153,7 +153,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("kind.toml", include_str!("../../rules/kind.toml")),
     ("sarcasm.toml", include_str!("../../rules/sarcasm.toml")),
     ("hostility.toml", include_str!("../../rules/hostility.toml")),
-    ("oversharing.toml", include_str!("../../rules/oversharing.toml")),
+    (
+        "oversharing.toml",
+        include_str!("../../rules/oversharing.toml"),
+    ),
 ];
 
 /// Loads the built-in packs. They are checked by the test suite, so an
@@ -191,7 +194,12 @@ pub fn load_path(path: &Path) -> Result<Vec<Pack>, crate::Error> {
         let bytes = std::fs::read(&file).map_err(|e| crate::Error::io(file.display(), &e))?;
         let origin = file.display().to_string();
         let Ok(source) = String::from_utf8(bytes) else {
-            errors.push(LocatedError::at(&origin, "", None, "a rule pack must be UTF-8 text"));
+            errors.push(LocatedError::at(
+                &origin,
+                "",
+                None,
+                "a rule pack must be UTF-8 text",
+            ));
             continue;
         };
         match parse(&source, &origin) {

@@ -1,7 +1,7 @@
 //! `--format human`: a scorecard per post and compiler-style findings,
 //! coloured when asked to.
 
-use super::{escape_terminal, Reporter};
+use super::{Reporter, escape_terminal};
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
 use owo_colors::{OwoColorize, Style};
@@ -39,19 +39,26 @@ impl Human {
     }
 
     fn scorecard(&self, out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
-        let mut line = String::from("  ");
-        for d in Dimension::ALL {
+        // Two columns, so the card fits in 80 columns.
+        let cell = |d: Dimension| {
             let score = r.scorecard.score(d);
             let filled = (usize::from(score) + 5) / 10;
             let bar = format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled));
-            line.push_str(&format!(
-                "{} {} {:>3}  ",
+            format!(
+                "{:<9} {} {:>3}",
                 capitalize(d.as_str()),
                 self.paint(&bar, Self::score_style(score)),
                 score
-            ));
+            )
+        };
+        let dims = Dimension::ALL;
+        for row in 0..3 {
+            let left = cell(dims[row]);
+            match dims.get(row + 3) {
+                Some(&right) => writeln!(out, "  {left}   {}", cell(right))?,
+                None => writeln!(out, "  {left}")?,
+            }
         }
-        writeln!(out, "{}", line.trim_end())?;
         if !r.scorecard.flags.is_empty() {
             let flags: Vec<_> = r.scorecard.flags.iter().map(|f| f.as_str()).collect();
             writeln!(
@@ -78,7 +85,10 @@ impl Human {
         let pad = " ".repeat(number.len());
         let gutter = self.paint("|", Style::new().blue().bold());
         let chars: Vec<char> = f.context.chars().collect();
-        let (from, to) = (f.context_range.0.min(chars.len()), f.context_range.1.min(chars.len().max(1)));
+        let (from, to) = (
+            f.context_range.0.min(chars.len()),
+            f.context_range.1.min(chars.len().max(1)),
+        );
         let shown = |cs: &[char]| escape_terminal(&cs.iter().collect::<String>());
         let before = shown(&chars[..from]);
         let marked = shown(&chars[from..to.max(from)]);
@@ -89,7 +99,7 @@ impl Human {
             " {} {gutter} {before}{marked}{after}",
             self.paint(&number, Style::new().blue().bold())
         )?;
-        let width = |s: &str| unicode_segmentation::UnicodeSegmentation::graphemes(s, true).count();
+        let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
         let carets = "^".repeat(width(&marked).max(1));
         writeln!(
             out,
@@ -140,7 +150,11 @@ impl Reporter for Human {
             &format!("THINK {}/100", r.scorecard.overall),
             Self::score_style(r.scorecard.overall).bold(),
         );
-        writeln!(out, "{}  {verdict}  {score}", self.paint(&label(r), Style::new().bold()))?;
+        writeln!(
+            out,
+            "{}  {verdict}  {score}",
+            self.paint(&label(r), Style::new().bold())
+        )?;
         if r.findings.is_empty() {
             return Ok(());
         }
@@ -156,7 +170,8 @@ impl Reporter for Human {
         if self.quiet {
             return Ok(());
         }
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let verdict = if s.failed == 0 {
             self.paint(&format!("{} passed", s.passed), Style::new().green().bold())
         } else {

@@ -26,7 +26,9 @@ pub fn escape_terminal(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\t' => out.push(' '),
-            c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') => {
+            c if c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
                 out.push_str(&c.escape_unicode().to_string())
             }
             c => out.push(c),
@@ -39,6 +41,9 @@ pub fn escape_terminal(s: &str) -> String {
 mod tests {
     #[test]
     fn escapes_ansi_and_controls() {
-        assert_eq!(super::escape_terminal("a\u{1b}[31mb\u{7}"), "a\\u{1b}[31mb\\u{7}");
+        assert_eq!(
+            super::escape_terminal("a\u{1b}[31mb\u{7}"),
+            "a\\u{1b}[31mb\\u{7}"
+        );
     }
 }

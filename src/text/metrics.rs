@@ -1,6 +1,6 @@
 //! Measured properties of a post, each with the span that shows it.
 
-use super::{valence, Analysis, TokenKind};
+use super::{Analysis, TokenKind, valence};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -116,7 +116,11 @@ impl Metrics {
             upper as f64 / letters as f64
         };
         m.exclamations = a.text.chars().filter(|&c| c == '!' || c == '！').count();
-        m.exclamation_run = longest_run(a.text, |c| matches!(c, '!' | '?' | '！'), |c| c == '!' || c == '！');
+        m.exclamation_run = longest_run(
+            a.text,
+            |c| matches!(c, '!' | '?' | '！'),
+            |c| c == '!' || c == '！',
+        );
         m.question_run = longest_run(a.text, |c| c == '?' || c == '？', |_| true);
         m.emoji = a
             .tokens
@@ -167,15 +171,19 @@ fn longest_run(
 ) -> (usize, Range<usize>) {
     let mut best = (0usize, 0..0);
     let mut start: Option<(usize, usize, bool)> = None; // byte start, chars, has required
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if i < text.len() && in_run(c) {
             let s = start.get_or_insert((i, 0, false));
             s.1 += 1;
             s.2 |= required(c);
-        } else if let Some((s, n, ok)) = start.take() {
-            if ok && n > best.0 {
-                best = (n, s..i);
-            }
+        } else if let Some((s, n, ok)) = start.take()
+            && ok
+            && n > best.0
+        {
+            best = (n, s..i);
         }
     }
     best
@@ -243,8 +251,18 @@ mod tests {
 
     #[test]
     fn valence_sign() {
-        assert!(Analysis::new("We love our wonderful customers").metrics.valence > 0.0);
-        assert!(Analysis::new("This is a terrible awful mess").metrics.valence < 0.0);
+        assert!(
+            Analysis::new("We love our wonderful customers")
+                .metrics
+                .valence
+                > 0.0
+        );
+        assert!(
+            Analysis::new("This is a terrible awful mess")
+                .metrics
+                .valence
+                < 0.0
+        );
         assert!(Analysis::new("Not bad at all").metrics.valence >= 0.0);
     }
 }

@@ -98,7 +98,8 @@ pub fn stem(lower: &str) -> String {
 
 /// Lower-cases a word and makes typographic apostrophes plain.
 pub fn normalize(word: &str) -> String {
-    word.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
+    word.to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
 }
 
 pub fn is_emoji_char(c: char) -> bool {

@@ -27,10 +27,10 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
             },
             '\u{201C}' | '\u{00AB}' => open_double = Some(after),
             '\u{201D}' | '\u{00BB}' => {
-                if let Some(start) = open_double.take() {
-                    if i - start <= MAX_QUOTE_BYTES {
-                        out.push(start..i);
-                    }
+                if let Some(start) = open_double.take()
+                    && i - start <= MAX_QUOTE_BYTES
+                {
+                    out.push(start..i);
                 }
             }
             '\'' | '\u{2018}' | '\u{2019}' => {
@@ -67,7 +67,10 @@ mod tests {
 
     #[test]
     fn double_and_curly_quotes() {
-        assert_eq!(quoted(r#"Another "urgent" email and “help”"#), ["urgent", "help"]);
+        assert_eq!(
+            quoted(r#"Another "urgent" email and “help”"#),
+            ["urgent", "help"]
+        );
     }
 
     #[test]

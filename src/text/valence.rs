@@ -7,7 +7,10 @@ use std::sync::LazyLock;
 
 const LEXICON: &str = include_str!("valence.txt");
 
-static TABLE: LazyLock<(HashMap<&'static str, f64>, HashMap<String, f64>)> = LazyLock::new(|| {
+/// Scores by word, and by stem.
+type Table = (HashMap<&'static str, f64>, HashMap<String, f64>);
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut words = HashMap::new();
     let mut stems = HashMap::new();
     for line in LEXICON.lines() {
@@ -31,10 +34,7 @@ static TABLE: LazyLock<(HashMap<&'static str, f64>, HashMap<String, f64>)> = Laz
 /// The valence of a word, if it carries an opinion.
 pub fn score(lower: &str, stem: &str) -> Option<f64> {
     let (words, stems) = &*TABLE;
-    words
-        .get(lower)
-        .or_else(|| stems.get(stem))
-        .copied()
+    words.get(lower).or_else(|| stems.get(stem)).copied()
 }
 
 #[cfg(test)]

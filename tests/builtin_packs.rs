@@ -1,0 +1,69 @@
+//! The built-in packs: they load, they are big enough, and every rule's
+//! own examples hold (the same check as `think-lint rules test`).
+
+use think_lint::examples_check::{MIN_EXAMPLES, test_pack};
+use think_lint::model::{Dimension, Flag};
+use think_lint::pack;
+
+#[test]
+fn built_in_packs_load_and_cover_every_question() {
+    let packs = pack::built_in().unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let ids: Vec<&str> = packs.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "true",
+            "helpful",
+            "inspiring",
+            "necessary",
+            "kind",
+            "sarcasm",
+            "hostility",
+            "oversharing"
+        ]
+    );
+    for d in Dimension::ALL {
+        assert!(packs.iter().any(|p| p.dimension == d), "{d}");
+    }
+    for f in Flag::ALL {
+        let pack = packs.iter().find(|p| p.id == f.as_str()).unwrap();
+        assert_eq!(pack.flag, Some(f));
+    }
+}
+
+#[test]
+fn every_built_in_pack_has_twelve_rules_with_examples() {
+    for p in pack::built_in().unwrap() {
+        assert!(p.rules.len() >= 12, "{} has {} rules", p.id, p.rules.len());
+        for r in &p.rules {
+            assert!(
+                r.fire.len() >= MIN_EXAMPLES && r.pass.len() >= MIN_EXAMPLES,
+                "{}",
+                r.id
+            );
+            assert!(!r.message.trim().is_empty(), "{}", r.id);
+        }
+    }
+}
+
+#[test]
+fn every_built_in_example_holds() {
+    let mut report = String::new();
+    for p in pack::built_in().unwrap() {
+        for f in test_pack(&p).failures {
+            report.push_str(&format!(
+                "{}:{}: {}: {}\n",
+                f.origin, f.line, f.rule, f.problem
+            ));
+        }
+    }
+    assert!(report.is_empty(), "failing examples:\n{report}");
+}
