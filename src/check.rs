@@ -2,9 +2,10 @@
 //! into the located findings the reporters print.
 
 use crate::engine::Engine;
+use crate::engine::specificity;
 use crate::model::{Dimension, Flag, Severity};
 use crate::score::{Policy, Scorecard};
-use crate::source::Post;
+use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
 
 /// A rule that fired on a post, located in the post's source.
@@ -35,6 +36,7 @@ pub struct PostResult {
     pub source: String,
     pub index: usize,
     pub line: usize,
+    pub meta: Metadata,
     pub passed: bool,
     pub scorecard: Scorecard,
     pub findings: Vec<Finding>,
@@ -51,15 +53,36 @@ impl Linter {
         let analysis = Analysis::new(&post.text);
         let hits = self.engine.check_analysis(&analysis);
         let rules = self.engine.rules();
-        let scorecard = Scorecard::new(hits.iter().map(|h| &rules[h.rule]));
+        let mut used = vec![false; post.suppressions.len()];
+        let mut kept = Vec::with_capacity(hits.len());
+        for h in &hits {
+            let rule = &rules[h.rule];
+            let (line, _) = post.position(h.span.start);
+            let by = post.suppressions.iter().position(|s| {
+                s.covers(line)
+                    && (s.rules.is_empty() || s.rules.iter().any(|sel| specificity(sel, rule) > 0))
+            });
+            match by {
+                Some(i) => used[i] = true,
+                None => kept.push(h),
+            }
+        }
+        let scorecard = Scorecard::new(kept.iter().map(|h| &rules[h.rule]));
         let passed = scorecard.passes(&self.policy);
-        let mut findings: Vec<Finding> = hits
+        let mut findings: Vec<Finding> = kept
             .iter()
             .map(|h| {
                 let rule = &rules[h.rule];
                 let (line, column) = post.position(h.span.start);
                 let (end_line, end_column) = post.position(h.span.end);
-                let (context, context_range) = context_line(&post.text, h.span.clone());
+                let (mut context, context_range) = context_line(&post.text, h.span.clone());
+                if let Some(original) = &post.original {
+                    // Blanked text keeps the columns of the original lines.
+                    let nth = line - post.line;
+                    if let Some(l) = original.lines().nth(nth) {
+                        context = l.trim_end_matches('\r').to_string();
+                    }
+                }
                 Finding {
                     rule: rule.id.clone(),
                     dimension: rule.dimension,
@@ -77,6 +100,9 @@ impl Linter {
                 }
             })
             .collect();
+        for (s, _) in post.suppressions.iter().zip(&used).filter(|(_, u)| !**u) {
+            findings.push(unused_suppression(s));
+        }
         findings.sort_by(|a, b| {
             (a.line, a.column, a.severity, &a.rule).cmp(&(b.line, b.column, b.severity, &b.rule))
         });
@@ -84,10 +110,39 @@ impl Linter {
             source: post.source.clone(),
             index: post.index,
             line: post.line,
+            meta: post.meta.clone(),
             passed,
             scorecard,
             findings,
         }
+    }
+}
+
+/// The rule id of the note given for a suppression that hides nothing.
+pub const UNUSED_SUPPRESSION: &str = "suppression/unused";
+
+fn unused_suppression(s: &Suppression) -> Finding {
+    let what = if s.rules.is_empty() {
+        "any rule".to_string()
+    } else {
+        s.rules.join(", ")
+    };
+    Finding {
+        rule: UNUSED_SUPPRESSION.to_string(),
+        dimension: Dimension::Necessary,
+        flag: None,
+        severity: Severity::Info,
+        message: format!(
+            "This think-lint suppression hides nothing: no finding of {what} is where it applies."
+        ),
+        suggestion: Some("Remove the comment, or fix the rule id it names.".to_string()),
+        line: s.line,
+        column: s.column,
+        end_line: s.line,
+        end_column: s.column + 1,
+        excerpt: String::new(),
+        context: String::new(),
+        context_range: (0, 1),
     }
 }
 

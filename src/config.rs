@@ -27,6 +27,11 @@ struct Raw {
     severity: BTreeMap<String, Severity>,
     #[serde(default)]
     min_dimension: BTreeMap<Spanned<String>, Spanned<i64>>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    max_post_bytes: Option<Spanned<i64>>,
 }
 
 /// The settings of a configuration file, paths made absolute.
@@ -41,6 +46,12 @@ pub struct Config {
     pub allow: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     pub min_dimension: [Option<u8>; 5],
+    /// Globs of files to check when walking directories.
+    pub include: Vec<String>,
+    /// Globs never checked when walking directories.
+    pub exclude: Vec<String>,
+    /// Largest post (or plain-text file) checked, in bytes.
+    pub max_post_bytes: Option<usize>,
 }
 
 impl Config {
@@ -107,6 +118,22 @@ impl Config {
             allow: raw.allow,
             severity: raw.severity,
             min_dimension,
+            include: raw.include,
+            exclude: raw.exclude,
+            max_post_bytes: match raw.max_post_bytes {
+                None => None,
+                Some(v) => Some(
+                    usize::try_from(*v.get_ref())
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| {
+                            located(
+                                Some(v.span()),
+                                "max_post_bytes must be a positive number of bytes".into(),
+                            )
+                        })?,
+                ),
+            },
         })
     }
 }
@@ -131,6 +158,15 @@ min_score = 70
 
 # Extra rule packs: TOML files or folders of them, relative to this file.
 # packs = ["brand-rules/"]
+
+# Files to check when a directory is named (default: .txt, .md, .markdown,
+# .mdx, .csv, .tsv, .json, .jsonl, .ndjson, .yaml, .yml), and files to skip.
+# .gitignore and .ignore are always honoured.
+# include = ["posts/**/*.md", "calendar/*.csv"]
+# exclude = ["**/drafts/**"]
+
+# The largest post checked, in bytes (protects memory on huge inputs).
+# max_post_bytes = 1048576
 
 # Words that are fine for this brand, whatever a rule says.
 # allow = ["killer", "insane deal"]

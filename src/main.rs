@@ -14,6 +14,7 @@ use think_lint::engine::{Engine, Selection};
 use think_lint::pack::{self, Pack};
 use think_lint::report::{self, Reporter};
 use think_lint::score::Policy;
+use think_lint::source::{Note, NoteLevel, WalkOptions};
 use think_lint::{Error, source};
 
 const EXIT_PASS: u8 = 0;
@@ -50,7 +51,7 @@ struct SetupArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Post files to check, or `-` for stdin.
+    /// Post files or directories to check, or `-` for stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
     /// Output format.
@@ -226,6 +227,23 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Prints notes about inputs to stderr; true when one of them means part
+/// of an input could not be checked.
+fn report_notes(notes: &[Note]) -> bool {
+    let mut error = false;
+    for n in notes {
+        let level = match n.level {
+            NoteLevel::Warning => "warning",
+            NoteLevel::Error => {
+                error = true;
+                "error"
+            }
+        };
+        eprintln!("{level}: {}", n.error);
+    }
+    error
+}
+
 fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     let (config, packs) = load_setup(setup)?;
     let engine = Engine::new(&packs, &selection(&config, &args))?;
@@ -251,29 +269,37 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         }),
         Format::Json => Box::new(report::Json::default()),
     };
+    let walk_opts = WalkOptions {
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+    };
+    let walked = source::walk(&paths, &walk_opts)?;
+    let read_opts = source::Options {
+        max_post_bytes: config
+            .max_post_bytes
+            .unwrap_or(source::Options::default().max_post_bytes),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut summary = Summary::default();
-    let mut input_error = false;
+    let mut input_error = report_notes(&walked.notes);
     let result = (|| -> io::Result<()> {
         reporter.start(&mut out)?;
-        for path in &paths {
-            let input = match source::read(path) {
-                Ok(input) => input,
-                Err(e) => {
-                    out.flush()?;
-                    eprintln!("{}", error_text(&e));
-                    input_error = true;
-                    continue;
-                }
-            };
-            for w in &input.warnings {
-                eprintln!("warning: {w}");
-            }
-            for post in &input.posts {
+        for file in &walked.files {
+            let mut posts = Vec::new();
+            let read = source::read(file, &read_opts, &mut |post| posts.push(post));
+            for post in &posts {
                 let result = linter.check(post);
                 summary.add(&result);
                 reporter.post(&mut out, &result)?;
+            }
+            out.flush()?;
+            match read {
+                Ok(notes) => input_error |= report_notes(&notes),
+                Err(e) => {
+                    eprintln!("{}", error_text(&e));
+                    input_error = true;
+                }
             }
         }
         reporter.finish(&mut out, &summary)?;

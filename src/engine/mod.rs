@@ -6,7 +6,7 @@
 mod lexicon;
 mod select;
 
-pub use select::Selection;
+pub use select::{Selection, specificity};
 
 use crate::error::{Error, LocatedError};
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};

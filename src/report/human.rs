@@ -84,11 +84,12 @@ impl Human {
         let number = f.line.to_string();
         let pad = " ".repeat(number.len());
         let gutter = self.paint("|", Style::new().blue().bold());
+        if f.context.is_empty() {
+            return writeln!(out);
+        }
         let chars: Vec<char> = f.context.chars().collect();
-        let (from, to) = (
-            f.context_range.0.min(chars.len()),
-            f.context_range.1.min(chars.len().max(1)),
-        );
+        let to = f.context_range.1.min(chars.len());
+        let from = f.context_range.0.min(to);
         let shown = |cs: &[char]| escape_terminal(&cs.iter().collect::<String>());
         let before = shown(&chars[..from]);
         let marked = shown(&chars[from..to.max(from)]);

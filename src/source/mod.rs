@@ -1,0 +1,308 @@
+//! Turns inputs into posts. A post knows where it came from, so findings
+//! map back to the real file, line and column.
+//!
+//! Each reader calls `on_post` once per post as it goes (so large
+//! calendars stream), and returns the problems it met that did not stop
+//! the rest of the input as [`Note`]s; a problem that stops the whole input
+//! is an `Err`.
+
+mod markdown;
+mod suppress;
+mod text;
+mod walk;
+
+pub use suppress::{Scope, Suppression};
+pub use walk::{InputFile, Walk, WalkOptions, walk};
+
+use crate::error::{Error, LocatedError};
+use std::io::Read;
+use std::path::Path;
+
+/// Where a post is to be published and when, as its source says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The platform profile named by the source (`x`, `linkedin`, …).
+    pub platform: Option<String>,
+    /// Scheduled date or time, as written.
+    pub scheduled: Option<String>,
+    /// The source's own id for the post (a calendar row id).
+    pub id: Option<String>,
+    /// A title, from Markdown front matter.
+    pub title: Option<String>,
+}
+
+/// One post to check.
+#[derive(Clone, Debug)]
+pub struct Post {
+    /// Display name of the source (a path, or `-` for stdin).
+    pub source: String,
+    /// 0-based position of the post in its source.
+    pub index: usize,
+    /// The prose to check. Readers may blank out what is not prose (code,
+    /// markup) with spaces, keeping line breaks, so positions stay true.
+    pub text: String,
+    /// 1-based line and column of the post's first character in the source.
+    pub line: usize,
+    pub column: usize,
+    pub meta: Metadata,
+    /// Inline `think-lint-disable` comments that apply to this post.
+    pub suppressions: Vec<Suppression>,
+    /// The source as written, when `text` has parts blanked out: excerpts
+    /// show its lines, which have the same columns.
+    pub original: Option<std::sync::Arc<str>>,
+}
+
+impl Post {
+    pub fn new(source: impl Into<String>, text: impl Into<String>) -> Post {
+        Post {
+            source: source.into(),
+            index: 0,
+            text: text.into(),
+            line: 1,
+            column: 1,
+            meta: Metadata::default(),
+            suppressions: Vec::new(),
+            original: None,
+        }
+    }
+
+    /// Line and column in the source of a byte offset of the post's text.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, column) = crate::error::line_col(&self.text, offset);
+        if line == 1 {
+            (self.line, self.column + column - 1)
+        } else {
+            (self.line + line - 1, column)
+        }
+    }
+}
+
+/// How serious a [`Note`] is: an `Error` note means part of the input (a
+/// row, an item) could not be checked, so the run exits 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteLevel {
+    Warning,
+    Error,
+}
+
+/// A problem with part of an input that did not stop the rest of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub level: NoteLevel,
+    pub error: LocatedError,
+}
+
+impl Note {
+    pub fn warning(error: LocatedError) -> Note {
+        Note {
+            level: NoteLevel::Warning,
+            error,
+        }
+    }
+
+    pub fn error(error: LocatedError) -> Note {
+        Note {
+            level: NoteLevel::Error,
+            error,
+        }
+    }
+}
+
+/// The kinds of input, chosen by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Markdown,
+}
+
+impl Kind {
+    /// The kind of a path, by extension; anything unknown is plain text.
+    pub fn of(path: &str) -> Kind {
+        let ext = Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("md" | "markdown" | "mdx") => Kind::Markdown,
+            _ => Kind::Text,
+        }
+    }
+}
+
+/// Settings that change how inputs are read.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Posts (and whole text files) larger than this are not checked.
+    pub max_post_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_post_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Reads one input — a file path, or `-` for stdin — and hands each of its
+/// posts to `on_post`. A binary file found by walking a directory is
+/// skipped with a note; one named on the command line is an error.
+pub fn read(
+    input: &InputFile,
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let path = input.path.as_str();
+    let bytes = read_bytes(path)?;
+    if walk::looks_binary(&bytes) && !is_utf16(&bytes) {
+        let message = "is a binary file, not posts";
+        if input.named {
+            return Err(Error::Io {
+                path: path.to_string(),
+                message: message.to_string(),
+            });
+        }
+        return Ok(vec![Note::warning(LocatedError::at(
+            path,
+            "",
+            None,
+            format!("skipped: {message}"),
+        ))]);
+    }
+    let (text, mut notes) = decode(path, &bytes);
+    let kind = Kind::of(path);
+    if text.len() > opts.max_post_bytes {
+        return Err(Error::Io {
+            path: path.to_string(),
+            message: format!(
+                "is {} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
+                text.len(),
+                opts.max_post_bytes
+            ),
+        });
+    }
+    let post = match kind {
+        Kind::Markdown => markdown::post(path, &text, &mut notes),
+        Kind::Text => text::post(path, &text, &mut notes),
+    };
+    on_post(post);
+    Ok(notes)
+}
+
+fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("<stdin>", &e))?;
+        return Ok(buf);
+    }
+    let p = Path::new(path);
+    if p.is_dir() {
+        return Err(Error::Io {
+            path: path.to_string(),
+            message:
+                "is a directory, and directories are walked only when named on the command line"
+                    .to_string(),
+        });
+    }
+    std::fs::read(p).map_err(|e| Error::io(path, &e))
+}
+
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// Decodes text, noting where it is not valid UTF-8 (the bad bytes become
+/// U+FFFD) and dropping a byte-order mark. UTF-16 with a byte-order mark is
+/// decoded too.
+pub fn decode(source: &str, bytes: &[u8]) -> (String, Vec<Note>) {
+    let mut notes = Vec::new();
+    if is_utf16(bytes) {
+        let le = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            })
+            .collect();
+        return (String::from_utf16_lossy(&units), notes);
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let (line, column) = crate::error::line_col(&String::from_utf8_lossy(&bytes[..at]), at);
+            notes.push(Note::warning(LocatedError {
+                file: source.to_string(),
+                line,
+                column,
+                rule: None,
+                message: format!("invalid UTF-8 at byte {at}; the bad bytes are read as U+FFFD"),
+                help: None,
+            }));
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    };
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    (text, notes)
+}
+
+/// Replaces every character of `text` outside `keep` (sorted byte ranges)
+/// with a space, keeping line breaks, so a post's positions stay those of
+/// its file.
+pub fn blank_outside(text: &str, keep: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut k = 0;
+    for (i, c) in text.char_indices() {
+        while k < keep.len() && keep[k].end <= i {
+            k += 1;
+        }
+        let kept = k < keep.len() && keep[k].start <= i;
+        if kept || c == '\n' {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_offset_by_the_post_origin() {
+        let mut p = Post::new("cal.csv", "ab\ncd");
+        p.line = 4;
+        p.column = 7;
+        assert_eq!(p.position(1), (4, 8));
+        assert_eq!(p.position(4), (5, 2));
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_with_a_warning() {
+        let (text, notes) = decode("x.txt", b"caf\xe9 open");
+        assert_eq!(text, "caf\u{FFFD} open");
+        assert!(notes[0].error.message.contains("byte 3"));
+        assert_eq!(notes[0].level, NoteLevel::Warning);
+    }
+
+    #[test]
+    fn blanking_keeps_lines_and_columns() {
+        let t = "a `cödé` b\nc";
+        let kept = blank_outside(t, &[0..2, 10..t.len()]);
+        assert_eq!(kept, "a        b\nc");
+        assert_eq!(kept.chars().count(), t.chars().count());
+    }
+}

@@ -1,0 +1,157 @@
+//! Expands the command line's paths into input files: directories are
+//! walked (honouring `.gitignore` and `.ignore`, hidden files skipped) and
+//! filtered by include/exclude globs; files named directly are always
+//! checked. The result is sorted, so output order never depends on the
+//! file system.
+
+use super::Note;
+use crate::error::{Error, LocatedError};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::Path;
+
+/// Extensions picked up when walking a directory (unless `include` says
+/// otherwise).
+pub const POST_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "mdx", "csv", "tsv", "json", "jsonl", "ndjson", "yaml", "yml",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Globs of files to check inside walked directories (default: post
+    /// extensions).
+    pub include: Vec<String>,
+    /// Globs never checked inside walked directories.
+    pub exclude: Vec<String>,
+}
+
+/// A file to read, and whether the user named it (rather than it being
+/// found by walking a directory).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: String,
+    pub named: bool,
+}
+
+/// The files to check, in order, and what was skipped or went wrong.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<InputFile>,
+    pub notes: Vec<Note>,
+}
+
+fn globs(patterns: &[String], what: &str) -> Result<Option<GlobSet>, Error> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let g = Glob::new(p).map_err(|e| Error::Usage(format!("bad {what} glob `{p}`: {e}")))?;
+        b.add(g);
+    }
+    b.build()
+        .map(Some)
+        .map_err(|e| Error::Usage(format!("bad {what} globs: {e}")))
+}
+
+/// Expands `paths` into the files to check.
+pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
+    let include = globs(&opts.include, "include")?;
+    let exclude = globs(&opts.exclude, "exclude")?;
+    let mut out = Walk::default();
+    for path in paths {
+        let p = Path::new(path);
+        if path == "-" || !p.is_dir() {
+            out.files.push(InputFile {
+                path: path.clone(),
+                named: true,
+            });
+            continue;
+        }
+        let mut found = Vec::new();
+        let walker = ignore::WalkBuilder::new(p)
+            .require_git(false)
+            .follow_links(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.notes.push(Note::error(LocatedError {
+                        file: path.clone(),
+                        line: 1,
+                        column: 1,
+                        rule: None,
+                        message: format!("could not walk: {e}"),
+                        help: None,
+                    }));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let file = entry.path();
+            let rel = file.strip_prefix(p).unwrap_or(file);
+            let wanted = match &include {
+                Some(set) => set.is_match(rel) || set.is_match(file),
+                None => file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+            };
+            let excluded = exclude
+                .as_ref()
+                .is_some_and(|set| set.is_match(rel) || set.is_match(file));
+            if wanted && !excluded {
+                found.push(file.display().to_string());
+            }
+        }
+        found.sort();
+        out.files.extend(
+            found
+                .into_iter()
+                .map(|path| InputFile { path, named: false }),
+        );
+    }
+    Ok(out)
+}
+
+/// Whether bytes look like a binary file rather than text: a NUL byte in
+/// the first 8 KiB (as git and ripgrep judge).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn walks_post_files_honouring_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("posts/drafts")).unwrap();
+        fs::write(d.join(".gitignore"), "drafts/\n").unwrap();
+        fs::write(d.join("posts/b.md"), "b").unwrap();
+        fs::write(d.join("posts/a.txt"), "a").unwrap();
+        fs::write(d.join("posts/logo.png"), "x").unwrap();
+        fs::write(d.join("posts/drafts/c.md"), "c").unwrap();
+        let root = d.display().to_string();
+        let w = walk(std::slice::from_ref(&root), &WalkOptions::default()).unwrap();
+        let names: Vec<_> = w
+            .files
+            .iter()
+            .map(|f| f.path.trim_start_matches(&root))
+            .collect();
+        assert_eq!(names, ["/posts/a.txt", "/posts/b.md"]);
+
+        let opts = WalkOptions {
+            include: vec!["**/*.md".into()],
+            exclude: vec![],
+        };
+        let w = walk(std::slice::from_ref(&root), &opts).unwrap();
+        assert_eq!(w.files.len(), 1);
+    }
+}
