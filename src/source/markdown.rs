@@ -31,10 +31,10 @@ pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
         match event {
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
-            Event::Text(_) if code_depth == 0 => {
-                if !(mdx && is_mdx_statement(text, range.start, &lines)) {
-                    keep.push(range);
-                }
+            Event::Text(_)
+                if code_depth == 0 && !(mdx && is_mdx_statement(text, range.start, &lines)) =>
+            {
+                keep.push(range);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 directives(&html, range.start, text, &lines, &mut builder);
@@ -101,36 +101,34 @@ fn front_matter(text: &str, keep: &mut Vec<Range<usize>>, meta: &mut super::Meta
             return line_end;
         }
         let sep = if toml { '=' } else { ':' };
-        if !line.starts_with([' ', '\t']) {
-            if let Some((key, value)) = line.split_once(sep) {
-                let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-                let value_start = offset + key_len(line, sep) + 1;
-                let raw = value.trim_end_matches(['\r', '\n']);
-                let lead = raw.len() - raw.trim_start().len();
-                let v = raw.trim();
-                let (inner, quote) = match v.chars().next() {
-                    Some(q @ ('"' | '\'')) if v.len() >= 2 && v.ends_with(q) => {
-                        (&v[1..v.len() - 1], 1)
-                    }
-                    _ => (v, 0),
-                };
-                let inner_start = value_start + lead + quote;
-                if PROSE_KEYS.contains(&key.as_str())
-                    && !inner.is_empty()
-                    && !matches!(inner, "|" | ">" | "|-" | ">-")
-                {
-                    keep.push(inner_start..inner_start + inner.len());
+        if !line.starts_with([' ', '\t'])
+            && let Some((key, value)) = line.split_once(sep)
+        {
+            let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+            let value_start = offset + key_len(line, sep) + 1;
+            let raw = value.trim_end_matches(['\r', '\n']);
+            let lead = raw.len() - raw.trim_start().len();
+            let v = raw.trim();
+            let (inner, quote) = match v.chars().next() {
+                Some(q @ ('"' | '\'')) if v.len() >= 2 && v.ends_with(q) => (&v[1..v.len() - 1], 1),
+                _ => (v, 0),
+            };
+            let inner_start = value_start + lead + quote;
+            if PROSE_KEYS.contains(&key.as_str())
+                && !inner.is_empty()
+                && !matches!(inner, "|" | ">" | "|-" | ">-")
+            {
+                keep.push(inner_start..inner_start + inner.len());
+            }
+            let value = Some(inner.to_string()).filter(|s| !s.is_empty());
+            match key.as_str() {
+                "title" => meta.title = value,
+                "platform" | "network" | "channel" => {
+                    meta.platform = value.map(|v| v.to_ascii_lowercase())
                 }
-                let value = Some(inner.to_string()).filter(|s| !s.is_empty());
-                match key.as_str() {
-                    "title" => meta.title = value,
-                    "platform" | "network" | "channel" => {
-                        meta.platform = value.map(|v| v.to_ascii_lowercase())
-                    }
-                    "date" | "scheduled_at" | "publish_at" | "scheduled" => meta.scheduled = value,
-                    "id" => meta.id = value,
-                    _ => {}
-                }
+                "date" | "scheduled_at" | "publish_at" | "scheduled" => meta.scheduled = value,
+                "id" => meta.id = value,
+                _ => {}
             }
         }
         offset = line_end;
