@@ -4,6 +4,7 @@
 use crate::engine::Engine;
 use crate::engine::specificity;
 use crate::model::{Dimension, Flag, Severity};
+use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
@@ -24,6 +25,8 @@ pub struct Finding {
     pub end_column: usize,
     /// The text the finding points at.
     pub excerpt: String,
+    /// What a metric rule measured.
+    pub detail: Option<String>,
     /// The whole first line of the finding, for showing it underlined, and
     /// the character range of the finding on it.
     pub context: String,
@@ -46,11 +49,30 @@ pub struct PostResult {
 pub struct Linter {
     pub engine: Engine,
     pub policy: Policy,
+    pub profiles: Profiles,
+    /// The platform of posts whose source names none.
+    pub platform: Option<String>,
+}
+
+impl Linter {
+    /// A linter with the default policy and platform profiles.
+    pub fn new(engine: Engine) -> Linter {
+        Linter {
+            engine,
+            policy: Policy::default(),
+            profiles: Profiles::default(),
+            platform: None,
+        }
+    }
 }
 
 impl Linter {
     pub fn check(&self, post: &Post) -> PostResult {
-        let analysis = Analysis::new(&post.text);
+        let mut analysis = Analysis::new(&post.text);
+        let platform = post.meta.platform.as_ref().or(self.platform.as_ref());
+        analysis.metrics.platform = platform
+            .and_then(|name| self.profiles.get(name))
+            .map(|p| p.measure(&analysis));
         let hits = self.engine.check_analysis(&analysis);
         let rules = self.engine.rules();
         let mut used = vec![false; post.suppressions.len()];
@@ -95,6 +117,7 @@ impl Linter {
                     end_line,
                     end_column,
                     excerpt: post.text[h.span.clone()].to_string(),
+                    detail: h.detail.clone(),
                     context,
                     context_range,
                 }
@@ -141,6 +164,7 @@ fn unused_suppression(s: &Suppression) -> Finding {
         end_line: s.line,
         end_column: s.column + 1,
         excerpt: String::new(),
+        detail: s.reason.as_ref().map(|r| format!("reason given: {r}")),
         context: String::new(),
         context_range: (0, 1),
     }

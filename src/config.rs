@@ -3,6 +3,7 @@
 
 use crate::error::{Error, LocatedError};
 use crate::model::{Dimension, Severity};
+use crate::platform::{Counting, Profile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,27 @@ struct Raw {
     #[serde(default)]
     exclude: Vec<String>,
     max_post_bytes: Option<Spanned<i64>>,
+    platform: Option<String>,
+    #[serde(default)]
+    profiles: BTreeMap<String, RawProfile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    max_length: Option<usize>,
+    #[serde(default)]
+    counting: Option<CountingName>,
+    url_length: Option<usize>,
+    max_hashtags: Option<usize>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum CountingName {
+    Graphemes,
+    Characters,
+    Weighted,
 }
 
 /// The settings of a configuration file, paths made absolute.
@@ -52,6 +74,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Largest post (or plain-text file) checked, in bytes.
     pub max_post_bytes: Option<usize>,
+    /// The platform of posts whose source names none.
+    pub platform: Option<String>,
+    /// Platform profiles defined (or redefined) by the configuration.
+    pub profiles: Vec<Profile>,
 }
 
 impl Config {
@@ -118,6 +144,22 @@ impl Config {
             allow: raw.allow,
             severity: raw.severity,
             min_dimension,
+            platform: raw.platform,
+            profiles: raw
+                .profiles
+                .into_iter()
+                .map(|(name, p)| Profile {
+                    name: name.to_ascii_lowercase(),
+                    max_length: p.max_length,
+                    counting: match p.counting.unwrap_or(CountingName::Characters) {
+                        CountingName::Graphemes => Counting::Graphemes,
+                        CountingName::Characters => Counting::Characters,
+                        CountingName::Weighted => Counting::Weighted,
+                    },
+                    url_length: p.url_length,
+                    max_hashtags: p.max_hashtags,
+                })
+                .collect(),
             include: raw.include,
             exclude: raw.exclude,
             max_post_bytes: match raw.max_post_bytes {
@@ -164,6 +206,18 @@ min_score = 70
 # .gitignore and .ignore are always honoured.
 # include = ["posts/**/*.md", "calendar/*.csv"]
 # exclude = ["**/drafts/**"]
+
+# The platform of posts whose file or calendar row names none: x, bluesky,
+# threads, mastodon, linkedin, instagram, facebook, generic, or your own.
+# Over-length posts and too many hashtags are findings under Necessary.
+# platform = "linkedin"
+
+# Your own platform profiles (counting: graphemes, characters or weighted).
+# [profiles.newsletter-teaser]
+# max_length = 200
+# counting = "graphemes"
+# url_length = 23
+# max_hashtags = 3
 
 # The largest post checked, in bytes (protects memory on huge inputs).
 # max_post_bytes = 1048576

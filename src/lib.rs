@@ -16,6 +16,7 @@ pub mod error;
 pub mod examples_check;
 pub mod model;
 pub mod pack;
+pub mod platform;
 pub mod report;
 pub mod score;
 pub mod source;

@@ -2,6 +2,8 @@
 //! and maps the outcome to an exit code (0 pass, 1 a post failed, 2 usage,
 //! configuration or I/O error).
 
+mod config_cmd;
+mod hook_cmd;
 mod rules_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,6 +14,7 @@ use think_lint::check::{Linter, Summary};
 use think_lint::config::{self, Config};
 use think_lint::engine::{Engine, Selection};
 use think_lint::pack::{self, Pack};
+use think_lint::platform::Profiles;
 use think_lint::report::{self, Reporter};
 use think_lint::score::Policy;
 use think_lint::source::{Note, NoteLevel, WalkOptions};
@@ -66,6 +69,10 @@ struct CheckArgs {
     /// Fail posts whose overall THINK score is below N (default 70).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     min_score: Option<u8>,
+    /// Check posts for this platform's limits (x, bluesky, threads, mastodon,
+    /// linkedin, instagram, facebook, generic) unless their source names one.
+    #[arg(long, value_name = "NAME")]
+    platform: Option<String>,
     /// Run only these rules, packs, dimensions or flags (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Vec<String>,
@@ -100,6 +107,25 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Install or run the git pre-commit hook.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
+    /// Print the configuration in effect and the file it came from.
+    Config,
+}
+
+#[derive(Subcommand)]
+enum HookCommand {
+    /// Write a git pre-commit hook that checks staged posts.
+    Install {
+        /// Replace an existing pre-commit hook that is not think-lint's.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the staged post files (what the hook runs).
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -161,6 +187,28 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 RulesCommand::Explain { id } => rules_cmd::explain(&packs, &id),
                 RulesCommand::Test { .. } => unreachable!("handled above"),
             }
+        }
+        Some(Command::Hook {
+            command: HookCommand::Install { force },
+        }) => hook_cmd::install(force),
+        Some(Command::Hook {
+            command: HookCommand::Run,
+        }) => {
+            let (config, _) = load_setup(&cli.setup)?;
+            let files = hook_cmd::staged_posts(&config)?;
+            if files.is_empty() {
+                return Ok(EXIT_PASS);
+            }
+            let args = CheckArgs {
+                paths: files,
+                ..cli.check
+            };
+            check(args, &cli.setup)
+        }
+        Some(Command::Config) => {
+            let (config, packs) = load_setup(&cli.setup)?;
+            print!("{}", config_cmd::render(&config, &packs));
+            Ok(EXIT_PASS)
         }
         None => check(cli.check, &cli.setup),
     }
@@ -251,7 +299,22 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         min_score: args.min_score.or(config.min_score).unwrap_or(70),
         min_dimension: config.min_dimension,
     };
-    let linter = Linter { engine, policy };
+    let profiles = Profiles::new(config.profiles.clone());
+    let platform = args.platform.clone().or(config.platform.clone());
+    if let Some(name) = &platform
+        && profiles.get(name).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "unknown platform `{name}`; known platforms: {} (define your own under [profiles] in think-lint.toml)",
+            profiles.names().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let linter = Linter {
+        engine,
+        policy,
+        profiles,
+        platform,
+    };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         if io::stdin().is_terminal() {

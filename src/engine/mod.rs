@@ -24,6 +24,8 @@ const MAX_FINDINGS_PER_RULE: usize = 5;
 pub struct RuleMatch {
     pub rule: usize,
     pub span: Range<usize>,
+    /// What was measured, for metric rules ("caps-ratio 0.82, above 0.6").
+    pub detail: Option<String>,
 }
 
 /// The compiled rule set.
@@ -167,11 +169,27 @@ impl Engine {
         let mut out = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
             let spans = self.eval(plan, a, &lists, &matched);
+            if spans.is_empty() {
+                continue;
+            }
+            let detail = match plan {
+                Plan::Metric {
+                    metric,
+                    above,
+                    below,
+                    ..
+                } => Some(metric_detail(a, *metric, *above, *below)),
+                _ => None,
+            };
             out.extend(
                 spans
                     .into_iter()
                     .take(MAX_FINDINGS_PER_RULE)
-                    .map(|span| RuleMatch { rule, span }),
+                    .map(|span| RuleMatch {
+                        rule,
+                        span,
+                        detail: detail.clone(),
+                    }),
             );
         }
         out.sort_by(|x, y| {
@@ -332,6 +350,32 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+/// Says what a metric measured, in the post's terms.
+fn metric_detail(a: &Analysis, metric: Metric, above: Option<f64>, below: Option<f64>) -> String {
+    let (value, _) = a.metric(metric);
+    let limit = match (above, below) {
+        (Some(x), _) if value > x => format!("above {x}"),
+        (_, Some(x)) => format!("below {x}"),
+        _ => String::new(),
+    };
+    match (metric, &a.metrics.platform) {
+        (Metric::PlatformLength, Some(p)) => format!(
+            "{} characters as the platform counts them; the limit is {}",
+            p.length,
+            p.max_length.unwrap_or(0)
+        ),
+        (Metric::PlatformHashtags, Some(p)) => format!(
+            "{} hashtags; the platform allows {}",
+            a.hashtags.len(),
+            p.max_hashtags.unwrap_or(0)
+        ),
+        (Metric::CapsRatio | Metric::Valence, _) => {
+            format!("{} is {value:.2}, {limit}", metric.name())
+        }
+        _ => format!("{} is {value}, {limit}", metric.name()),
     }
 }
 

@@ -108,6 +108,15 @@ impl Human {
             " ".repeat(width(&before)),
             self.paint(&carets, Self::severity_style(f.severity))
         )?;
+        if let Some(d) = &f.detail {
+            writeln!(
+                out,
+                " {pad} {} {} {}",
+                self.paint("=", Style::new().blue().bold()),
+                self.paint("note:", Style::new().bold()),
+                escape_terminal(d)
+            )?;
+        }
         if let Some(s) = &f.suggestion {
             writeln!(
                 out,

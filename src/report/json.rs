@@ -1,9 +1,12 @@
 //! `--format json`: one JSON document for the whole run, the contract
-//! integrations rely on.
+//! integrations rely on. Each post also carries a `meta` object with the
+//! metadata its source gave it (`platform`, `scheduled`, `id`, `title`);
+//! absent fields are left out, and so is `meta` when it would be empty.
 
 use super::Reporter;
 use crate::check::{PostResult, Summary};
 use crate::model::Dimension;
+use crate::source::Metadata;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
@@ -31,10 +34,42 @@ struct FindingOut<'a> {
 }
 
 #[derive(Serialize)]
+struct MetaOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheduled: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+}
+
+impl<'a> MetaOut<'a> {
+    /// The metadata worth printing, or `None` when the source gave none.
+    fn of(meta: &'a Metadata) -> Option<MetaOut<'a>> {
+        let field = |f: &'a Option<String>| f.as_deref().filter(|s| !s.is_empty());
+        let out = MetaOut {
+            platform: field(&meta.platform),
+            scheduled: field(&meta.scheduled),
+            id: field(&meta.id),
+            title: field(&meta.title),
+        };
+        let empty = out.platform.is_none()
+            && out.scheduled.is_none()
+            && out.id.is_none()
+            && out.title.is_none();
+        (!empty).then_some(out)
+    }
+}
+
+#[derive(Serialize)]
 struct PostOut<'a> {
     source: &'a str,
     index: usize,
     line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<MetaOut<'a>>,
     passed: bool,
     score: u8,
     scores: Map<String, Value>,
@@ -52,6 +87,7 @@ pub fn post_value(r: &PostResult) -> Value {
         source: &r.source,
         index: r.index,
         line: r.line,
+        meta: MetaOut::of(&r.meta),
         passed: r.passed,
         score: r.scorecard.overall,
         scores,

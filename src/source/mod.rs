@@ -9,7 +9,7 @@
 mod markdown;
 mod suppress;
 mod text;
-mod walk;
+pub mod walk;
 
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};

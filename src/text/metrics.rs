@@ -22,10 +22,12 @@ pub enum Metric {
     Valence,
     NegativeWords,
     PositiveWords,
+    PlatformLength,
+    PlatformHashtags,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 15] = [
+    pub const ALL: [Metric; 17] = [
         Metric::CapsRatio,
         Metric::ShoutedWords,
         Metric::ExclamationRun,
@@ -41,6 +43,8 @@ impl Metric {
         Metric::Valence,
         Metric::NegativeWords,
         Metric::PositiveWords,
+        Metric::PlatformLength,
+        Metric::PlatformHashtags,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +64,8 @@ impl Metric {
             Metric::Valence => "valence",
             Metric::NegativeWords => "negative-words",
             Metric::PositiveWords => "positive-words",
+            Metric::PlatformLength => "platform-length",
+            Metric::PlatformHashtags => "platform-hashtags",
         }
     }
 
@@ -83,6 +89,8 @@ pub struct Metrics {
     pub valence: f64,
     pub negative: Vec<Range<usize>>,
     pub positive: Vec<Range<usize>>,
+    /// The post measured against its platform's profile, when it has one.
+    pub platform: Option<crate::platform::Measure>,
 }
 
 impl Metrics {
@@ -225,6 +233,26 @@ impl Analysis<'_> {
             Metric::Valence => (m.valence, m.negative.clone()),
             Metric::NegativeWords => (m.negative.len() as f64, m.negative.clone()),
             Metric::PositiveWords => (m.positive.len() as f64, m.positive.clone()),
+            Metric::PlatformLength => match &m.platform {
+                Some(p) if p.max_length.is_some_and(|l| l > 0) => (
+                    p.length as f64 / p.max_length.unwrap_or(1) as f64,
+                    p.over_at
+                        .map(|i| vec![i..self.text.trim_end().len().max(i)])
+                        .unwrap_or_default(),
+                ),
+                _ => (0.0, Vec::new()),
+            },
+            Metric::PlatformHashtags => match m.platform.as_ref().and_then(|p| p.max_hashtags) {
+                Some(max) if max > 0 => (
+                    self.hashtags.len() as f64 / max as f64,
+                    self.hashtags
+                        .iter()
+                        .skip(max)
+                        .map(|h| h.span.clone())
+                        .collect(),
+                ),
+                _ => (0.0, Vec::new()),
+            },
         }
     }
 }

@@ -1,0 +1,201 @@
+//! Platform profiles: how long a post may be, how its length is counted,
+//! and how many hashtags it may carry, per social network. The limits feed
+//! the `platform-length` and `platform-hashtags` metrics of the analysis.
+
+use crate::text::Analysis;
+use std::collections::BTreeMap;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// How a platform counts a post's length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counting {
+    /// User-perceived characters (grapheme clusters).
+    Graphemes,
+    /// Unicode scalar values.
+    Characters,
+    /// X's weighted count: most Latin text counts 1 per character, CJK and
+    /// emoji count 2, and every link counts as `url_length`.
+    Weighted,
+}
+
+/// One platform's limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    pub max_length: Option<usize>,
+    pub counting: Counting,
+    /// Links count as this many characters, whatever their length.
+    pub url_length: Option<usize>,
+    pub max_hashtags: Option<usize>,
+}
+
+/// What a profile says of one post.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Measure {
+    pub length: usize,
+    pub max_length: Option<usize>,
+    /// Byte offset where the post goes over `max_length`.
+    pub over_at: Option<usize>,
+    pub max_hashtags: Option<usize>,
+}
+
+fn profile(
+    name: &str,
+    max: Option<usize>,
+    counting: Counting,
+    url: Option<usize>,
+    tags: Option<usize>,
+) -> Profile {
+    Profile {
+        name: name.to_string(),
+        max_length: max,
+        counting,
+        url_length: url,
+        max_hashtags: tags,
+    }
+}
+
+/// The built-in profiles, by name.
+pub fn built_in() -> Vec<Profile> {
+    use Counting::*;
+    vec![
+        profile("x", Some(280), Weighted, Some(23), None),
+        profile("bluesky", Some(300), Graphemes, None, None),
+        profile("threads", Some(500), Characters, None, None),
+        profile("mastodon", Some(500), Characters, Some(23), None),
+        profile("linkedin", Some(3000), Characters, None, None),
+        profile("instagram", Some(2200), Characters, None, Some(30)),
+        profile("facebook", Some(63206), Characters, None, None),
+        profile("generic", None, Characters, None, None),
+    ]
+}
+
+/// Other names people use for the built-in platforms.
+fn alias(name: &str) -> &str {
+    match name {
+        "twitter" => "x",
+        "bsky" => "bluesky",
+        "ig" => "instagram",
+        "fb" => "facebook",
+        other => other,
+    }
+}
+
+/// The known profiles: built-in ones, replaced or added to by the
+/// configuration's own.
+#[derive(Clone, Debug)]
+pub struct Profiles {
+    by_name: BTreeMap<String, Profile>,
+}
+
+impl Default for Profiles {
+    fn default() -> Self {
+        Profiles::new(Vec::new())
+    }
+}
+
+impl Profiles {
+    pub fn new(custom: Vec<Profile>) -> Profiles {
+        let mut by_name: BTreeMap<String, Profile> = built_in()
+            .into_iter()
+            .map(|p| (p.name.clone(), p))
+            .collect();
+        for p in custom {
+            by_name.insert(p.name.clone(), p);
+        }
+        Profiles { by_name }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        let lower = name.trim().to_ascii_lowercase();
+        self.by_name.get(alias(&lower))
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}
+
+impl Profile {
+    /// Measures a post against this profile.
+    pub fn measure(&self, a: &Analysis) -> Measure {
+        let mut length = 0usize;
+        let mut over_at = None;
+        let text = a.text;
+        let mut links = a.links.iter().peekable();
+        let mut graphemes = text.grapheme_indices(true).peekable();
+        while let Some((i, g)) = graphemes.next() {
+            // A link counts as a fixed length where the platform says so.
+            while links.peek().is_some_and(|l| l.end <= i) {
+                links.next();
+            }
+            let cost = match (self.url_length, links.peek()) {
+                (Some(url), Some(l)) if l.start == i => {
+                    while graphemes.peek().is_some_and(|(j, _)| *j < l.end) {
+                        graphemes.next();
+                    }
+                    url
+                }
+                _ => match self.counting {
+                    Counting::Graphemes => 1,
+                    Counting::Characters => g.chars().count(),
+                    Counting::Weighted => weighted(g),
+                },
+            };
+            length += cost;
+            if over_at.is_none() && self.max_length.is_some_and(|m| length > m) {
+                over_at = Some(i);
+            }
+        }
+        Measure {
+            length,
+            max_length: self.max_length,
+            over_at,
+            max_hashtags: self.max_hashtags,
+        }
+    }
+}
+
+/// X's weight of one grapheme: emoji count 2 as a whole; otherwise each
+/// character counts 1 in the ranges X treats as light (most Latin, Greek,
+/// Cyrillic, Arabic, Hebrew… and some punctuation), 2 elsewhere.
+fn weighted(g: &str) -> usize {
+    if g.chars().any(crate::text::is_emoji_char) {
+        return 2;
+    }
+    g.chars()
+        .map(|c| match c as u32 {
+            0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247 => 1,
+            _ => 2,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measure(name: &str, text: &str) -> Measure {
+        let profiles = Profiles::default();
+        profiles.get(name).unwrap().measure(&Analysis::new(text))
+    }
+
+    #[test]
+    fn x_counts_links_as_23_and_cjk_double() {
+        let m = measure(
+            "x",
+            "Read https://example.com/a/very/long/path/indeed/yes and 日本",
+        );
+        assert_eq!(m.length, 5 + 23 + 5 + 4);
+        assert_eq!(measure("twitter", "👍🏽").length, 2);
+    }
+
+    #[test]
+    fn over_length_is_located() {
+        let text = "a".repeat(301);
+        let m = measure("bluesky", &text);
+        assert_eq!(m.length, 301);
+        assert_eq!(m.over_at, Some(300));
+        assert_eq!(measure("generic", &text).over_at, None);
+    }
+}
