@@ -6,15 +6,11 @@ use think_lint::check::Linter;
 use think_lint::engine::{Engine, Selection};
 use think_lint::model::Severity;
 use think_lint::pack;
-use think_lint::score::Policy;
 use think_lint::source::Post;
 
 fn linter() -> Linter {
     let packs = pack::built_in().unwrap();
-    Linter {
-        engine: Engine::new(&packs, &Selection::default()).unwrap(),
-        policy: Policy::default(),
-    }
+    Linter::new(Engine::new(&packs, &Selection::default()).unwrap())
 }
 
 /// Posts must pass, with nothing above info level.

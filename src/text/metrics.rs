@@ -237,7 +237,7 @@ impl Analysis<'_> {
                 Some(p) if p.max_length.is_some_and(|l| l > 0) => (
                     p.length as f64 / p.max_length.unwrap_or(1) as f64,
                     p.over_at
-                        .map(|i| vec![i..self.text.trim_end().len().max(i)])
+                        .map(|i| std::iter::once(i..self.text.trim_end().len().max(i)).collect())
                         .unwrap_or_default(),
                 ),
                 _ => (0.0, Vec::new()),
