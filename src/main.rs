@@ -57,7 +57,7 @@ struct CheckArgs {
     /// Post files or directories to check, or `-` for stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
-    /// Output format.
+    /// Output format, for people or for tools and CI.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// When to use colours (NO_COLOR is honoured with `auto`).
@@ -79,12 +79,28 @@ struct CheckArgs {
     /// Never run these rules, packs, dimensions or flags (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     ignore: Vec<String>,
+    /// In content calendars, the column or key that holds each post's text
+    /// (default: text, post, message, content, caption or body).
+    #[arg(long, value_name = "NAME")]
+    field: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Scorecards and compiler-style findings, for people.
     Human,
+    /// One JSON document: every post with its findings and metadata, and a summary.
     Json,
+    /// JSON Lines: one post object per line, no summary line.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// JUnit XML: a test suite per file, a test case per post.
+    Junit,
+    /// `path:line:col: severity rule message`, one finding per line.
+    Compact,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -331,6 +347,11 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
             quiet: args.quiet,
         }),
         Format::Json => Box::new(report::Json::default()),
+        Format::Jsonl => Box::new(report::Jsonl),
+        Format::Sarif => Box::new(report::Sarif::new(linter.engine.rules())),
+        Format::Github => Box::new(report::Github),
+        Format::Junit => Box::new(report::Junit::default()),
+        Format::Compact => Box::new(report::Compact),
     };
     let walk_opts = WalkOptions {
         include: config.include.clone(),
@@ -341,6 +362,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         max_post_bytes: config
             .max_post_bytes
             .unwrap_or(source::Options::default().max_post_bytes),
+        field: args.field.clone(),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -5,6 +5,7 @@
 
 mod lexicon;
 mod select;
+mod weighted;
 
 pub use select::{Selection, specificity};
 
@@ -15,6 +16,7 @@ use lexicon::{Hit, Lexicon, ListId};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
+use weighted::{Scored, WeightedIndex};
 
 /// How many findings one rule reports for one post at most.
 const MAX_FINDINGS_PER_RULE: usize = 5;
@@ -36,6 +38,7 @@ pub struct Engine {
     set: RegexSet,
     regexes: Vec<Regex>,
     allow: Vec<Vec<String>>,
+    learned: WeightedIndex,
 }
 
 enum Plan {
@@ -67,6 +70,9 @@ enum Plan {
         when: Option<ListId>,
         min_words: usize,
     },
+    Weighted {
+        model: usize,
+    },
 }
 
 impl Engine {
@@ -88,6 +94,7 @@ impl Engine {
             regexes.len() - 1
         };
         let mut plans = Vec::with_capacity(rules.len());
+        let mut learned = WeightedIndex::default();
         for rule in &rules {
             let plan = match &rule.matcher {
                 Matcher::Words(w) => Plan::Words {
@@ -121,6 +128,9 @@ impl Engine {
                     when: (!a.when.is_empty()).then(|| lexicon.add_list(&a.when)),
                     min_words: a.min_words,
                 },
+                Matcher::Weighted(w) => Plan::Weighted {
+                    model: learned.add(w),
+                },
             };
             plans.push(plan);
         }
@@ -144,6 +154,7 @@ impl Engine {
             set,
             regexes,
             allow,
+            learned,
         })
     }
 
@@ -166,8 +177,17 @@ impl Engine {
         } else {
             self.set.matches(a.text).into_iter().collect::<Vec<_>>()
         };
+        let scored = if self.learned.is_empty() {
+            Vec::new()
+        } else {
+            self.learned.score(a)
+        };
         let mut out = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
+            if let Plan::Weighted { model } = plan {
+                out.extend(self.learned_match(rule, a, &scored[*model]));
+                continue;
+            }
             let spans = self.eval(plan, a, &lists, &matched);
             if spans.is_empty() {
                 continue;
@@ -196,6 +216,40 @@ impl Engine {
             (x.span.start, x.span.end, x.rule).cmp(&(y.span.start, y.span.end, y.rule))
         });
         out
+    }
+
+    /// A learned rule's finding: it points at the term that pushed hardest
+    /// and names the top terms.
+    fn learned_match(&self, rule: usize, a: &Analysis, s: &Scored) -> Option<RuleMatch> {
+        if !s.fires {
+            return None;
+        }
+        let span = s
+            .top
+            .iter()
+            .find_map(|c| c.span.clone())
+            .unwrap_or_else(|| first_line(a.text));
+        if self.allowed_text(&a.text[span.clone()]) {
+            return None;
+        }
+        let terms: Vec<String> = s
+            .top
+            .iter()
+            .map(|c| format!("{} (+{:.2})", self.learned.key(c.term), c.weight))
+            .collect();
+        Some(RuleMatch {
+            rule,
+            span,
+            detail: Some(format!(
+                "learned score {:.2}; strongest signals: {}",
+                s.probability,
+                if terms.is_empty() {
+                    "none".to_string()
+                } else {
+                    terms.join(", ")
+                }
+            )),
+        })
     }
 
     fn allowed(&self, a: &Analysis, hit: &Hit) -> bool {
@@ -326,6 +380,7 @@ impl Engine {
                 };
                 vec![span]
             }
+            Plan::Weighted { .. } => Vec::new(),
             Plan::Absent {
                 words,
                 patterns,
@@ -473,5 +528,65 @@ mod tests {
     fn first_line_skips_blank_lines() {
         let t = "\n\n  Hello there \nsecond";
         assert_eq!(&t[first_line(t)], "Hello there");
+    }
+}
+
+#[cfg(test)]
+mod weighted_tests {
+    use super::*;
+
+    const PACK: &str = r##"
+[pack]
+id = "learned"
+dimension = "kind"
+flag = "hostility"
+description = "d"
+version = "1"
+
+[[rules]]
+id = "learned/model"
+severity = "warning"
+weight = 20
+message = "m"
+[rules.match]
+kind = "weighted"
+bias = -2.0
+threshold = 0.7
+[rules.match.terms]
+"idiot" = 2.5
+"shut up" = 1.5
+"@you" = 0.5
+"thank" = -3.0
+"#fail" = 0.2
+"##;
+
+    fn engine() -> Engine {
+        let pack = crate::pack::parse(PACK, "learned.toml").unwrap();
+        Engine::new(&[pack], &Selection::default()).unwrap()
+    }
+
+    #[test]
+    fn learned_rule_fires_and_names_its_terms() {
+        let e = engine();
+        let hits = e.check("Shut up, you idiot");
+        assert_eq!(hits.len(), 1);
+        let text = "Shut up, you idiot";
+        assert_eq!(&text[hits[0].span.clone()], "idiot");
+        let detail = hits[0].detail.as_deref().unwrap();
+        assert!(
+            detail.contains("idiot (+2.50)") && detail.contains("shut up"),
+            "{detail}"
+        );
+        // Repeating a term does not add to its weight; negative terms pull back.
+        assert!(e.check("idiot idiot idiot").is_empty());
+        assert!(e.check("Thank you, idiot").is_empty());
+    }
+
+    #[test]
+    fn unknown_measurement_is_a_load_error() {
+        let bad = PACK.replace("\"@you\"", "\"@yelling\"");
+        let errs = crate::pack::parse(&bad, "learned.toml").unwrap_err();
+        assert!(errs[0].message.contains("unknown measurement `@yelling`"));
+        assert_eq!(errs[0].rule.as_deref(), Some("learned/model"));
     }
 }

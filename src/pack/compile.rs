@@ -195,6 +195,9 @@ const REGEX_KEYS: &[&str] = &[
 ];
 const METRIC_KEYS: &[&str] = &["metric", "above", "below", "min_words"];
 const ABSENT_KEYS: &[&str] = &["words", "exact", "patterns", "when", "min_words"];
+const WEIGHTED_KEYS: &[&str] = &["bias", "threshold", "terms", "min_words"];
+/// Largest weight a learned term may carry.
+const MAX_TERM_WEIGHT: f64 = 100.0;
 
 fn present_keys(m: &MatchDef) -> Vec<(&'static str, Range<usize>)> {
     macro_rules! keys {
@@ -223,7 +226,10 @@ fn present_keys(m: &MatchDef) -> Vec<(&'static str, Range<usize>)> {
         below,
         min_words,
         when,
-        patterns
+        patterns,
+        bias,
+        threshold,
+        terms
     )
 }
 
@@ -240,13 +246,14 @@ fn matcher(ctx: &mut Ctx, rid: Option<&str>, def: Spanned<MatchDef>) -> Option<M
         "regex" => REGEX_KEYS,
         "metric" => METRIC_KEYS,
         "absent" => ABSENT_KEYS,
+        "weighted" => WEIGHTED_KEYS,
         other => {
             ctx.error(
                 Some(kind.span()),
                 rid,
                 format!("unknown matcher kind `{other}`"),
             )
-            .help = Some("use \"words\", \"regex\", \"metric\" or \"absent\"".into());
+            .help = Some("use \"words\", \"regex\", \"metric\", \"absent\" or \"weighted\"".into());
             return None;
         }
     };
@@ -269,6 +276,7 @@ fn matcher(ctx: &mut Ctx, rid: Option<&str>, def: Spanned<MatchDef>) -> Option<M
         "words" => words(ctx, rid, m, exact, table_span),
         "regex" => pattern(ctx, rid, m, table_span),
         "metric" => threshold(ctx, rid, m, table_span),
+        "weighted" => weighted(ctx, rid, m, table_span),
         _ => absent(ctx, rid, m, exact),
     }
 }
@@ -554,6 +562,71 @@ fn threshold(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) 
         metric,
         above: m.above.map(Spanned::into_inner),
         below: m.below.map(Spanned::into_inner),
+        min_words,
+    }))
+}
+
+fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -> Option<Matcher> {
+    let finite = |ctx: &mut Ctx, v: &Spanned<f64>, what: &str, lo: f64, hi: f64| -> f64 {
+        let x = *v.get_ref();
+        if !x.is_finite() || x < lo || x > hi {
+            ctx.error(Some(v.span()), rid, format!("{what} {x} is out of range"))
+                .help = Some(format!("use a number from {lo} to {hi}"));
+        }
+        x
+    };
+    let Some(terms) = m.terms else {
+        ctx.error(
+            Some(span),
+            rid,
+            "a `weighted` matcher needs a `terms` table of feature = weight",
+        );
+        return None;
+    };
+    let bias = m.bias.as_ref().map_or(0.0, |b| {
+        finite(ctx, b, "bias", -MAX_TERM_WEIGHT, MAX_TERM_WEIGHT)
+    });
+    let threshold = match &m.threshold {
+        Some(t) => finite(ctx, t, "threshold", 0.0, 1.0),
+        None => 0.5,
+    };
+    let min_words = count(ctx, rid, &m.min_words, "min_words", 0, 100_000);
+    let mut out = Vec::new();
+    for (key, w) in terms.into_inner() {
+        let weight = finite(
+            ctx,
+            &w,
+            &format!("the weight of `{key}`"),
+            -MAX_TERM_WEIGHT,
+            MAX_TERM_WEIGHT,
+        );
+        if key.starts_with('@') && !crate::text::features::is_dense(&key) {
+            let names: Vec<_> = crate::text::features::DENSE
+                .iter()
+                .map(|(k, _)| *k)
+                .collect();
+            ctx.error(Some(w.span()), rid, format!("unknown measurement `{key}`"))
+                .help = Some(format!("measurements are: {}", names.join(", ")));
+            continue;
+        }
+        if key.trim().is_empty() || key.split(' ').count() > 2 {
+            ctx.error(
+                Some(w.span()),
+                rid,
+                format!("term `{key}` must be one stem or two stems separated by a space"),
+            );
+            continue;
+        }
+        out.push((key.to_lowercase(), weight));
+    }
+    if out.is_empty() {
+        ctx.error(Some(span), rid, "the `terms` table is empty");
+        return None;
+    }
+    Some(Matcher::Weighted(Weighted {
+        bias,
+        threshold,
+        terms: out,
         min_words,
     }))
 }

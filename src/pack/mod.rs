@@ -52,6 +52,7 @@ pub enum Matcher {
     Regex(Pattern),
     Metric(Threshold),
     Absent(Absent),
+    Weighted(Weighted),
 }
 
 impl Matcher {
@@ -61,6 +62,7 @@ impl Matcher {
             Matcher::Regex(_) => "regex",
             Matcher::Metric(_) => "metric",
             Matcher::Absent(_) => "absent",
+            Matcher::Weighted(_) => "weighted",
         }
     }
 }
@@ -141,6 +143,19 @@ pub struct Absent {
     pub words: Vec<Phrase>,
     pub patterns: Vec<Regex>,
     pub when: Vec<Phrase>,
+    pub min_words: usize,
+}
+
+/// A learned linear model over the features of `text::features`: the rule
+/// fires when `sigmoid(bias + Σ weight × value) ≥ threshold`.
+#[derive(Clone, Debug)]
+pub struct Weighted {
+    pub bias: f64,
+    pub threshold: f64,
+    /// Feature keys (stems, stem pairs, `#hashtag-word`, emoji, `@measure`)
+    /// and their weights.
+    pub terms: Vec<(String, f64)>,
+    /// Posts with fewer words are not scored.
     pub min_words: usize,
 }
 

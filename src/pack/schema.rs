@@ -89,4 +89,8 @@ pub struct MatchDef {
     // absent
     pub when: Option<Spanned<Vec<Spanned<String>>>>,
     pub patterns: Option<Spanned<Vec<Spanned<String>>>>,
+    // weighted
+    pub bias: Option<Spanned<f64>>,
+    pub threshold: Option<Spanned<f64>>,
+    pub terms: Option<Spanned<std::collections::BTreeMap<String, Spanned<f64>>>>,
 }

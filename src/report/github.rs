@@ -47,7 +47,10 @@ pub fn escape_property(s: &str) -> String {
 /// Text from a pack or a path: each line made safe for a log (control
 /// characters shown as escapes), line breaks kept for `escape_data`.
 fn visible(s: &str) -> String {
-    s.lines().map(escape_terminal).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(escape_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A post's text as one short line: whitespace runs (line breaks
@@ -87,6 +90,9 @@ fn annotation(r: &PostResult, f: &Finding) -> String {
     let excerpt = one_line(&f.excerpt);
     if !excerpt.is_empty() {
         message.push_str(&format!("\nFound: \"{excerpt}\""));
+    }
+    if let Some(d) = &f.detail {
+        message.push_str(&format!("\nNote: {}", visible(d)));
     }
     if let Some(s) = &f.suggestion {
         message.push_str(&format!("\nSuggestion: {}", visible(s)));
@@ -128,7 +134,10 @@ mod tests {
 
     #[test]
     fn excerpts_are_one_short_line() {
-        assert_eq!(one_line("a\n::stop-commands::x\u{1b}[2J"), "a ::stop-commands::x\\u{1b}[2J");
+        assert_eq!(
+            one_line("a\n::stop-commands::x\u{1b}[2J"),
+            "a ::stop-commands::x\\u{1b}[2J"
+        );
         let long = "word ".repeat(40);
         assert!(one_line(&long).ends_with('…'));
         assert_eq!(one_line(&long).chars().count(), MAX_EXCERPT + 1);

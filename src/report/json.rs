@@ -30,6 +30,8 @@ struct FindingOut<'a> {
     end_column: usize,
     excerpt: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a str>,
 }
 
@@ -106,6 +108,7 @@ pub fn post_value(r: &PostResult) -> Value {
                 end_line: f.end_line,
                 end_column: f.end_column,
                 excerpt: &f.excerpt,
+                detail: f.detail.as_deref(),
                 suggestion: f.suggestion.as_deref(),
             })
             .collect(),

@@ -72,6 +72,9 @@ fn finding_text(out: &mut String, f: &Finding) {
     if !f.excerpt.is_empty() {
         let _ = writeln!(out, "  found: \"{}\"", f.excerpt);
     }
+    if let Some(d) = &f.detail {
+        let _ = writeln!(out, "  note: {d}");
+    }
     if let Some(s) = &f.suggestion {
         let _ = writeln!(out, "  suggestion: {s}");
     }

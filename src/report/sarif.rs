@@ -151,11 +151,15 @@ impl Sarif {
         if let Some(flag) = f.flag {
             properties["flag"] = json!(flag.as_str());
         }
+        let message = match &f.detail {
+            Some(d) => format!("{} ({d})", f.message),
+            None => f.message.clone(),
+        };
         json!({
             "ruleId": f.rule,
             "ruleIndex": rule_index,
             "level": level(f.severity),
-            "message": { "text": f.message },
+            "message": { "text": message },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": artifact_location(&r.source),
@@ -206,13 +210,14 @@ pub fn uri(path: &str) -> String {
     };
     let path = path.strip_prefix("./").unwrap_or(&path);
     let bytes = path.as_bytes();
-    let drive = bytes.len() >= 3
+    let drive = cfg!(windows)
+        && bytes.len() >= 3
         && bytes[0].is_ascii_alphabetic()
         && bytes[1] == b':'
         && bytes[2] == b'/';
     let (prefix, rest) = if drive {
         (format!("file:///{}:", &path[..1]), &path[2..])
-    } else if path.starts_with("//") {
+    } else if cfg!(windows) && path.starts_with("//") {
         ("file:".to_string(), path)
     } else if path.starts_with('/') {
         ("file://".to_string(), path)
@@ -291,7 +296,10 @@ mod tests {
     #[test]
     fn first_sentence_stops_at_sentence_end() {
         assert_eq!(first_sentence("No. More text."), "No.");
-        assert_eq!(first_sentence("Costs $2.50 today. Then"), "Costs $2.50 today.");
+        assert_eq!(
+            first_sentence("Costs $2.50 today. Then"),
+            "Costs $2.50 today."
+        );
         assert_eq!(first_sentence("no end"), "no end");
     }
 }

@@ -6,16 +6,18 @@
 //! the rest of the input as [`Note`]s; a problem that stops the whole input
 //! is an `Err`.
 
+mod calendar;
 mod markdown;
 mod suppress;
 mod text;
 pub mod walk;
 
+pub use calendar::TEXT_FIELDS;
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Where a post is to be published and when, as its source says.
@@ -113,6 +115,12 @@ impl Note {
 pub enum Kind {
     Text,
     Markdown,
+    /// Content calendars: one post per row or item.
+    Csv,
+    Tsv,
+    Json,
+    JsonLines,
+    Yaml,
 }
 
 impl Kind {
@@ -124,8 +132,18 @@ impl Kind {
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("md" | "markdown" | "mdx") => Kind::Markdown,
+            Some("csv") => Kind::Csv,
+            Some("tsv") => Kind::Tsv,
+            Some("json") => Kind::Json,
+            Some("jsonl" | "ndjson") => Kind::JsonLines,
+            Some("yaml" | "yml") => Kind::Yaml,
             _ => Kind::Text,
         }
+    }
+
+    /// Whether the kind holds many posts, one per row or item.
+    pub fn is_calendar(self) -> bool {
+        !matches!(self, Kind::Text | Kind::Markdown)
     }
 }
 
@@ -134,12 +152,16 @@ impl Kind {
 pub struct Options {
     /// Posts (and whole text files) larger than this are not checked.
     pub max_post_bytes: usize,
+    /// The calendar column or key that holds each post's text, instead of
+    /// the usual names (`text`, `post`, `message`, …).
+    pub field: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_post_bytes: 1 << 20,
+            field: None,
         }
     }
 }
@@ -153,24 +175,19 @@ pub fn read(
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
+    let kind = if path == "-" {
+        Kind::Text
+    } else {
+        Kind::of(path)
+    };
+    if kind.is_calendar() {
+        return read_calendar(input, kind, opts, on_post);
+    }
     let bytes = read_bytes(path)?;
     if walk::looks_binary(&bytes) && !is_utf16(&bytes) {
-        let message = "is a binary file, not posts";
-        if input.named {
-            return Err(Error::Io {
-                path: path.to_string(),
-                message: message.to_string(),
-            });
-        }
-        return Ok(vec![Note::warning(LocatedError::at(
-            path,
-            "",
-            None,
-            format!("skipped: {message}"),
-        ))]);
+        return binary(input);
     }
     let (text, mut notes) = decode(path, &bytes);
-    let kind = Kind::of(path);
     if text.len() > opts.max_post_bytes {
         return Err(Error::Io {
             path: path.to_string(),
@@ -183,10 +200,70 @@ pub fn read(
     }
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
-        Kind::Text => text::post(path, &text, &mut notes),
+        _ => text::post(path, &text, &mut notes),
     };
     on_post(post);
     Ok(notes)
+}
+
+/// A binary file is an error when named, and skipped with a note when
+/// found by walking.
+fn binary(input: &InputFile) -> Result<Vec<Note>, Error> {
+    let path = input.path.as_str();
+    let message = "is a binary file, not posts";
+    if input.named {
+        return Err(Error::Io {
+            path: path.to_string(),
+            message: message.to_string(),
+        });
+    }
+    Ok(vec![Note::warning(LocatedError::at(
+        path,
+        "",
+        None,
+        format!("skipped: {message}"),
+    ))])
+}
+
+/// Reads a calendar as a stream, so a large one is never held whole.
+fn read_calendar(
+    input: &InputFile,
+    kind: Kind,
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let path = input.path.as_str();
+    not_a_directory(path)?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+    let mut reader = BufReader::with_capacity(64 << 10, file);
+    let head = reader.fill_buf().map_err(|e| Error::io(path, &e))?;
+    if is_utf16(head) {
+        // Rare enough to decode whole, then read as UTF-8.
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, &e))?;
+        let (text, mut notes) = decode(path, &bytes);
+        let cursor = std::io::Cursor::new(text.into_bytes());
+        notes.extend(calendar::read(path, kind, cursor, opts, on_post)?);
+        return Ok(notes);
+    }
+    if walk::looks_binary(head) {
+        return binary(input);
+    }
+    calendar::read(path, kind, reader, opts, on_post)
+}
+
+fn not_a_directory(path: &str) -> Result<(), Error> {
+    if Path::new(path).is_dir() {
+        return Err(Error::Io {
+            path: path.to_string(),
+            message:
+                "is a directory, and directories are walked only when named on the command line"
+                    .to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
@@ -198,16 +275,8 @@ fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
             .map_err(|e| Error::io("<stdin>", &e))?;
         return Ok(buf);
     }
-    let p = Path::new(path);
-    if p.is_dir() {
-        return Err(Error::Io {
-            path: path.to_string(),
-            message:
-                "is a directory, and directories are walked only when named on the command line"
-                    .to_string(),
-        });
-    }
-    std::fs::read(p).map_err(|e| Error::io(path, &e))
+    not_a_directory(path)?;
+    std::fs::read(path).map_err(|e| Error::io(path, &e))
 }
 
 fn is_utf16(bytes: &[u8]) -> bool {

@@ -4,6 +4,7 @@
 //! they are never read as prose; the rest is split on Unicode word
 //! boundaries into words, numbers and emoji, each lower-cased and stemmed.
 
+pub mod features;
 mod metrics;
 mod quotes;
 pub mod valence;

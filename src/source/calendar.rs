@@ -1,0 +1,371 @@
+//! Content calendars: CSV/TSV (one post per row), JSON (an array of
+//! objects, or an object holding one), JSON Lines (one object per line) and
+//! YAML (a list of post mappings, or a mapping holding one). Each row or
+//! item is one post, located at the real line and column of its text in the
+//! file.
+//!
+//! The text is the field named `text`, `post`, `message`, `content`,
+//! `caption` or `body` (in that order of preference, case-insensitive), or
+//! the one named by `--field`. A row's `platform`/`network`/`channel`,
+//! `date`/`scheduled_at`/`publish_at`/`time` and `id` become the post's
+//! metadata. A `think-lint:` line in the text cell, or in a `notes` /
+//! `think-lint` cell, is a suppression.
+//!
+//! CSV, TSV, JSON Lines and JSON arrays are read item by item from a
+//! buffered reader, so a large calendar is never held whole; YAML is loaded
+//! whole (aliases are never expanded, so an alias bomb costs nothing).
+//!
+//! One bad row or item is a [`Note`] and the rest is still read; a calendar
+//! with no text field at all is an error.
+
+mod delimited;
+mod json;
+mod yaml;
+
+use super::suppress::{self, Directive, Scope, Suppression};
+use super::{Kind, Metadata, Note, Options, Post};
+use crate::error::{Error, LocatedError, line_col};
+use std::borrow::Cow;
+use std::io::BufRead;
+
+/// Field names that hold a post's text, most preferred first.
+pub const TEXT_FIELDS: &[&str] = &["text", "post", "message", "content", "caption", "body"];
+const PLATFORM_FIELDS: &[&str] = &["platform", "network", "channel"];
+const SCHEDULED_FIELDS: &[&str] = &[
+    "date",
+    "scheduled_at",
+    "publish_at",
+    "time",
+    "scheduled",
+    "scheduled_for",
+    "publish_date",
+    "datetime",
+];
+const ID_FIELDS: &[&str] = &["id", "post_id"];
+/// Fields whose `think-lint:` lines suppress rules for the whole post.
+const NOTE_FIELDS: &[&str] = &["think_lint", "lint", "notes", "note", "comments", "comment"];
+
+/// Reads a calendar of the given kind from `reader`, handing each post to
+/// `on_post`.
+pub fn read(
+    source: &str,
+    kind: Kind,
+    reader: impl BufRead,
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let mut sink = Sink::new(source, opts, on_post);
+    match kind {
+        Kind::Csv => delimited::read(reader, b',', &mut sink)?,
+        Kind::Tsv => delimited::read(reader, b'\t', &mut sink)?,
+        Kind::Json => json::read_array(reader, &mut sink)?,
+        Kind::JsonLines => json::read_lines(reader, &mut sink)?,
+        Kind::Yaml => yaml::read(reader, &mut sink)?,
+        Kind::Text | Kind::Markdown => {
+            return Err(Error::Usage(format!("{source}: not a calendar")));
+        }
+    }
+    Ok(sink.notes)
+}
+
+/// A header or key name, made comparable: trimmed, lower-case, with spaces
+/// and dashes as underscores (`Scheduled At` is `scheduled_at`).
+fn normalize(name: &str) -> String {
+    name.trim()
+        .trim_start_matches('\u{FEFF}')
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Which field of a row or item holds what.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Roles {
+    pub text: usize,
+    pub platform: Option<usize>,
+    pub scheduled: Option<usize>,
+    pub id: Option<usize>,
+    pub note: Option<usize>,
+}
+
+impl Roles {
+    /// Finds the fields among `names`; `None` when none holds the text.
+    pub fn find<S: AsRef<str>>(names: &[S], field: Option<&str>) -> Option<Roles> {
+        let names: Vec<String> = names.iter().map(|n| normalize(n.as_ref())).collect();
+        let first = |wanted: &[&str]| {
+            wanted
+                .iter()
+                .find_map(|w| names.iter().position(|n| n == w))
+        };
+        let text = match field {
+            Some(f) => {
+                let f = normalize(f);
+                names.iter().position(|n| *n == f)?
+            }
+            None => first(TEXT_FIELDS)?,
+        };
+        let other = |i: Option<usize>| i.filter(|&i| i != text);
+        Some(Roles {
+            text,
+            platform: other(first(PLATFORM_FIELDS)),
+            scheduled: other(first(SCHEDULED_FIELDS)),
+            id: other(first(ID_FIELDS)),
+            note: other(first(NOTE_FIELDS)),
+        })
+    }
+
+    /// The metadata of a row, given a way to read a field as text.
+    pub fn meta<'v>(&self, value: impl Fn(usize) -> Option<Cow<'v, str>>) -> Metadata {
+        let get = |i: Option<usize>| {
+            i.and_then(&value)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Metadata {
+            platform: get(self.platform).map(|p| p.to_lowercase()),
+            scheduled: get(self.scheduled),
+            id: get(self.id),
+            title: None,
+        }
+    }
+}
+
+/// The error for a calendar none of whose fields holds the text.
+fn no_text_field(
+    source: &str,
+    at: (usize, usize),
+    what: &str,
+    names: &[String],
+    field: Option<&str>,
+) -> Error {
+    let seen = if names.is_empty() {
+        format!("it has no {what}")
+    } else {
+        let list: Vec<String> = names.iter().map(|n| format!("`{}`", n.trim())).collect();
+        format!("the {what} are {}", list.join(", "))
+    };
+    let (message, help) = match field {
+        Some(f) => (
+            format!("no {what} named `{f}` (from --field); {seen}"),
+            "pass --field with one of those names".to_string(),
+        ),
+        None => (
+            format!(
+                "no text field: expected one named {}; {seen}",
+                TEXT_FIELDS.join(", ")
+            ),
+            "name the field that holds each post's text with --field NAME".to_string(),
+        ),
+    };
+    Error::Located(vec![LocatedError {
+        file: source.to_string(),
+        line: at.0,
+        column: at.1,
+        rule: None,
+        message,
+        help: Some(help),
+    }])
+}
+
+/// Position `rel` (1-based, relative to a piece of text) made absolute
+/// given where the piece starts in the file.
+fn shift((line, column): (usize, usize), (l, c): (usize, usize)) -> (usize, usize) {
+    if l <= 1 {
+        (line, column + c.saturating_sub(1))
+    } else {
+        (line + l - 1, c)
+    }
+}
+
+/// Collects posts and notes while a calendar is read.
+pub(crate) struct Sink<'a> {
+    pub source: &'a str,
+    pub opts: &'a Options,
+    on_post: &'a mut dyn FnMut(Post),
+    pub notes: Vec<Note>,
+    /// Whether a row or item with a text field has been seen: until then, an
+    /// item without one means the calendar has none.
+    pub found_text: bool,
+}
+
+impl<'a> Sink<'a> {
+    fn new(source: &'a str, opts: &'a Options, on_post: &'a mut dyn FnMut(Post)) -> Self {
+        Sink {
+            source,
+            opts,
+            on_post,
+            notes: Vec::new(),
+            found_text: false,
+        }
+    }
+
+    fn located(&self, (line, column): (usize, usize), message: String) -> LocatedError {
+        LocatedError {
+            file: self.source.to_string(),
+            line,
+            column,
+            rule: None,
+            message,
+            help: None,
+        }
+    }
+
+    pub fn error(&mut self, at: (usize, usize), message: impl Into<String>) {
+        let e = self.located(at, message.into());
+        self.notes.push(Note::error(e));
+    }
+
+    pub fn warning(&mut self, at: (usize, usize), message: impl Into<String>) {
+        let e = self.located(at, message.into());
+        self.notes.push(Note::warning(e));
+    }
+
+    /// The most bytes one row or item may take before it is skipped
+    /// unread: room for the largest post plus its other fields and escapes.
+    pub fn item_limit(&self) -> usize {
+        self.opts
+            .max_post_bytes
+            .saturating_mul(2)
+            .saturating_add(64 << 10)
+    }
+
+    /// Decodes bytes that start at `at` in the file, noting where they are
+    /// not valid UTF-8.
+    pub fn lossy<'b>(&mut self, bytes: &'b [u8], at: (usize, usize)) -> Cow<'b, str> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(e) => {
+                let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+                let pos = shift(at, line_col(good, good.len()));
+                self.warning(
+                    pos,
+                    format!(
+                        "invalid UTF-8 on line {}; the bad bytes are read as U+FFFD",
+                        pos.0
+                    ),
+                );
+                String::from_utf8_lossy(bytes)
+            }
+        }
+    }
+
+    /// Hands one post on: `text` starts at `at` in the file; `note` is the
+    /// text and position of a notes cell that may carry suppressions.
+    pub fn emit(
+        &mut self,
+        index: usize,
+        text: &str,
+        at: (usize, usize),
+        meta: Metadata,
+        note: Option<(&str, (usize, usize))>,
+    ) {
+        if text.len() > self.opts.max_post_bytes {
+            self.error(
+                at,
+                format!(
+                    "post {} is {} bytes, more than the {}-byte limit for one post; skipped (raise max_post_bytes in think-lint.toml to check it)",
+                    index + 1,
+                    text.len(),
+                    self.opts.max_post_bytes
+                ),
+            );
+            return;
+        }
+        let mut post = super::text::post(self.source, text, &mut self.notes);
+        post.index = index;
+        post.line = at.0;
+        post.column = at.1;
+        post.meta = meta;
+        for s in &mut post.suppressions {
+            (s.line, s.column) = shift(at, (s.line, s.column));
+            s.scope = match s.scope {
+                Scope::Line(l) => Scope::Line(l + at.0 - 1),
+                Scope::Lines(a, b) => Scope::Lines(a + at.0 - 1, b.saturating_add(at.0 - 1)),
+                Scope::File => Scope::File,
+            };
+        }
+        if let Some((note, note_at)) = note {
+            let last = at.0 + text.matches('\n').count();
+            post.suppressions
+                .extend(note_suppressions(note, note_at, (at.0, last)));
+        }
+        (self.on_post)(post);
+    }
+}
+
+/// Suppressions written in a notes cell: each `think-lint:` line there
+/// applies to the whole post (lines `post_lines` of the file).
+fn note_suppressions(
+    note: &str,
+    at: (usize, usize),
+    (first, last): (usize, usize),
+) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (i, line) in note.lines().enumerate() {
+        let Some((directive, rules, reason)) = suppress::parse(line) else {
+            continue;
+        };
+        if directive == Directive::Enable {
+            continue;
+        }
+        let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+        let (line, column) = shift(at, (i + 1, indent + 1));
+        out.push(Suppression {
+            scope: Scope::Lines(first, last),
+            rules,
+            reason,
+            line,
+            column,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_field_is_found_by_name_in_order_of_preference() {
+        let r = Roles::find(&["ID", "Body", "Post", "Network", "Scheduled At"], None).unwrap();
+        assert_eq!(r.text, 2);
+        assert_eq!(r.id, Some(0));
+        assert_eq!(r.platform, Some(3));
+        assert_eq!(r.scheduled, Some(4));
+        assert!(Roles::find(&["id", "copy"], None).is_none());
+        assert_eq!(Roles::find(&["id", "Copy"], Some("copy")).unwrap().text, 1);
+        assert!(Roles::find(&["id", "text"], Some("copy")).is_none());
+    }
+
+    #[test]
+    fn metadata_is_trimmed_and_the_platform_lower_cased() {
+        let r = Roles::find(&["text", "platform", "id"], None).unwrap();
+        let vals = ["hi", " LinkedIn ", ""];
+        let m = r.meta(|i| Some(Cow::Borrowed(vals[i])));
+        assert_eq!(m.platform.as_deref(), Some("linkedin"));
+        assert_eq!(m.id, None);
+    }
+
+    #[test]
+    fn shifting_positions() {
+        assert_eq!(shift((4, 7), (1, 3)), (4, 9));
+        assert_eq!(shift((4, 7), (3, 2)), (6, 2));
+    }
+
+    #[test]
+    fn no_text_field_names_what_it_saw() {
+        let e = no_text_field(
+            "c.csv",
+            (1, 1),
+            "columns",
+            &["id".into(), "copy".into()],
+            None,
+        );
+        let s = e.to_string();
+        assert!(s.contains("c.csv:1:1"), "{s}");
+        assert!(s.contains("`id`, `copy`") && s.contains("--field"), "{s}");
+    }
+}

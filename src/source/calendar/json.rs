@@ -1,0 +1,634 @@
+//! JSON and JSON Lines calendars.
+//!
+//! A JSON calendar is an array of post objects, or an object holding one
+//! such array (`{"posts": [...]}`). It is streamed: a small scanner walks
+//! the outer array byte by byte, keeping line and column, and hands each
+//! item's bytes to serde_json on their own, so a large calendar is never
+//! held whole and one bad item does not stop the rest. JSON Lines is one
+//! object per line.
+
+use super::{Roles, Sink, no_text_field, shift};
+use crate::error::{Error, line_col};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+
+/// Reads JSON bytes one at a time, keeping the 1-based line and column (in
+/// characters) of the next byte.
+struct Scanner<R> {
+    r: R,
+    line: usize,
+    column: usize,
+}
+
+/// Why the outer structure could not be read on.
+struct Stop;
+
+impl<R: BufRead> Scanner<R> {
+    fn peek(&mut self) -> io::Result<Option<u8>> {
+        Ok(self.r.fill_buf()?.first().copied())
+    }
+
+    fn bump(&mut self) -> io::Result<Option<u8>> {
+        let b = self.peek()?;
+        if let Some(b) = b {
+            self.r.consume(1);
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        Ok(b)
+    }
+
+    fn at(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+
+    /// Skips whitespace; returns the next byte, not consumed.
+    fn skip_ws(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            match self.peek()? {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    self.bump()?;
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Reads one JSON value's bytes (balancing brackets outside strings),
+    /// into `out` while it holds fewer than `limit` bytes. Returns the
+    /// value's length, or `None` at the end of the input.
+    fn value(&mut self, mut out: Option<&mut Vec<u8>>, limit: usize) -> io::Result<Option<usize>> {
+        let (mut depth, mut in_string, mut escaped, mut len) = (0usize, false, false, 0usize);
+        loop {
+            let Some(b) = self.peek()? else {
+                return Ok(None);
+            };
+            if !in_string
+                && depth == 0
+                && len > 0
+                && matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+            {
+                return Ok(Some(len));
+            }
+            self.bump()?;
+            if let Some(out) = out.as_deref_mut()
+                && out.len() < limit
+            {
+                out.push(b);
+            }
+            len += 1;
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                    if depth == 0 {
+                        return Ok(Some(len));
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Ok(Some(len));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Reads a JSON calendar, item by item.
+pub fn read_array(reader: impl BufRead, sink: &mut Sink) -> Result<(), Error> {
+    let mut s = Scanner {
+        r: reader,
+        line: 1,
+        column: 1,
+    };
+    let source = sink.source;
+    let io = |e: io::Error| Error::io(source, &e);
+    if s.r.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
+        s.r.consume(3);
+    }
+    let mut index = 0;
+    match s.skip_ws().map_err(io)? {
+        None => {
+            sink.warning((1, 1), "empty JSON calendar: no posts");
+            return Ok(());
+        }
+        Some(b'[') => {
+            s.bump().map_err(io)?;
+            let _ = items(&mut s, sink, &mut index)?;
+        }
+        Some(b'{') => {
+            s.bump().map_err(io)?;
+            let _ = object(&mut s, sink, &mut index)?;
+        }
+        Some(_) => {
+            return Err(Error::Located(vec![
+                crate::error::LocatedError {
+                    file: source.to_string(),
+                    line: s.line,
+                    column: s.column,
+                    rule: None,
+                    message: "a JSON calendar must be an array of post objects, or an object holding one such array".into(),
+                    help: None,
+                },
+            ]));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the members of the outer object (its `{` already read), streaming
+/// the first array of objects found and skipping the rest.
+fn object<R: BufRead>(
+    s: &mut Scanner<R>,
+    sink: &mut Sink,
+    index: &mut usize,
+) -> Result<Result<(), Stop>, Error> {
+    let source = sink.source;
+    let io = |e: io::Error| Error::io(source, &e);
+    let mut chosen: Option<String> = None;
+    let mut keys = Vec::new();
+    let mut key_at = s.at();
+    loop {
+        match s.skip_ws().map_err(io)? {
+            Some(b'}') => {
+                s.bump().map_err(io)?;
+                break;
+            }
+            Some(b'"') => {}
+            _ => return Ok(stop(s, sink, "expected a quoted key or `}`")),
+        }
+        let at = s.at();
+        let mut raw = Vec::new();
+        s.value(Some(&mut raw), 64 << 10).map_err(io)?;
+        let key: String = serde_json::from_slice(&raw)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&raw).into_owned());
+        if s.skip_ws().map_err(io)? != Some(b':') {
+            return Ok(stop(s, sink, "expected `:` after the key"));
+        }
+        s.bump().map_err(io)?;
+        let mut is_posts = false;
+        if s.skip_ws().map_err(io)? == Some(b'[') {
+            s.bump().map_err(io)?;
+            match s.skip_ws().map_err(io)? {
+                Some(b'{') if chosen.is_none() => is_posts = true,
+                Some(b'{') => {
+                    let first = chosen.as_deref().unwrap_or_default();
+                    sink.warning(
+                        at,
+                        format!(
+                            "`{key}` is another list of objects; only `{first}` is read as the posts"
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            if is_posts {
+                key_at = at;
+                chosen = Some(key.clone());
+                if let Err(stop) = items(s, sink, index)? {
+                    return Ok(Err(stop));
+                }
+            } else if let Err(stop) = skip_items(s, sink)? {
+                return Ok(Err(stop));
+            }
+        } else if s.value(None, 0).map_err(io)?.is_none() {
+            return Ok(stop(
+                s,
+                sink,
+                "the object is not closed before the end of the file",
+            ));
+        }
+        keys.push(key);
+        match s.skip_ws().map_err(io)? {
+            Some(b',') => {
+                s.bump().map_err(io)?;
+            }
+            Some(b'}') => {}
+            _ => return Ok(stop(s, sink, "expected `,` or `}` after a value")),
+        }
+    }
+    if chosen.is_none() {
+        return Err(no_list(source, key_at, &keys));
+    }
+    Ok(Ok(()))
+}
+
+fn no_list(source: &str, at: (usize, usize), keys: &[String]) -> Error {
+    let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    Error::Located(vec![crate::error::LocatedError {
+        file: source.to_string(),
+        line: at.0,
+        column: at.1,
+        rule: None,
+        message: format!(
+            "no list of posts: a JSON calendar object must hold an array of post objects; its keys are {}",
+            if list.is_empty() {
+                "none".to_string()
+            } else {
+                list.join(", ")
+            }
+        ),
+        help: Some("write the posts as an array, e.g. {\"posts\": [{\"text\": \"…\"}]}".into()),
+    }])
+}
+
+/// Notes that the outer structure is broken here; reading stops.
+fn stop<R: BufRead>(s: &Scanner<R>, sink: &mut Sink, what: &str) -> Result<(), Stop> {
+    sink.error(s.at(), format!("{what}; the rest of the file is not read"));
+    Err(Stop)
+}
+
+/// Skips the rest of an array (its `[` already read).
+fn skip_items<R: BufRead>(s: &mut Scanner<R>, sink: &mut Sink) -> Result<Result<(), Stop>, Error> {
+    let source = sink.source;
+    let io = |e: io::Error| Error::io(source, &e);
+    loop {
+        match s.skip_ws().map_err(io)? {
+            Some(b']') => {
+                s.bump().map_err(io)?;
+                return Ok(Ok(()));
+            }
+            None => {
+                return Ok(stop(
+                    s,
+                    sink,
+                    "the array is not closed before the end of the file",
+                ));
+            }
+            _ => {}
+        }
+        if s.value(None, 0).map_err(io)?.is_none() {
+            return Ok(stop(
+                s,
+                sink,
+                "the array is not closed before the end of the file",
+            ));
+        }
+        match s.skip_ws().map_err(io)? {
+            Some(b',') => {
+                s.bump().map_err(io)?;
+            }
+            Some(b']') => {}
+            _ => return Ok(stop(s, sink, "expected `,` or `]` after an item")),
+        }
+    }
+}
+
+/// Streams the posts of an array (its `[` already read).
+fn items<R: BufRead>(
+    s: &mut Scanner<R>,
+    sink: &mut Sink,
+    index: &mut usize,
+) -> Result<Result<(), Stop>, Error> {
+    let source = sink.source;
+    let io = |e: io::Error| Error::io(source, &e);
+    let limit = sink.item_limit();
+    let mut buf = Vec::new();
+    loop {
+        match s.skip_ws().map_err(io)? {
+            Some(b']') => {
+                s.bump().map_err(io)?;
+                return Ok(Ok(()));
+            }
+            None => {
+                return Ok(stop(
+                    s,
+                    sink,
+                    "the array is not closed before the end of the file",
+                ));
+            }
+            _ => {}
+        }
+        let at = s.at();
+        buf.clear();
+        let Some(len) = s.value(Some(&mut buf), limit).map_err(io)? else {
+            return Ok(stop(
+                s,
+                sink,
+                "the last item is not closed before the end of the file",
+            ));
+        };
+        let this = *index;
+        *index += 1;
+        if len > limit {
+            sink.error(
+                at,
+                format!(
+                    "item {} is {len} bytes, more than the limit for one post; skipped",
+                    this + 1
+                ),
+            );
+        } else {
+            let text = sink.lossy(&buf, at).into_owned();
+            item(sink, this, &text, at, "item")?;
+        }
+        match s.skip_ws().map_err(io)? {
+            Some(b',') => {
+                s.bump().map_err(io)?;
+            }
+            Some(b']') => {}
+            Some(b'{') => sink.error(s.at(), "missing `,` between items"),
+            _ => return Ok(stop(s, sink, "expected `,` or `]` after an item")),
+        }
+    }
+}
+
+/// The name of a JSON value's type, from its first byte.
+fn type_name(raw: &str) -> &'static str {
+    match raw.trim_start().bytes().next() {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// Checks one item (`json`, which starts at `at` in the file) as a post.
+fn item(
+    sink: &mut Sink,
+    index: usize,
+    json: &str,
+    at: (usize, usize),
+    what: &str,
+) -> Result<(), Error> {
+    if !json.trim_start().starts_with('{') {
+        sink.error(
+            at,
+            format!(
+                "{what} {} is {}, not a post object with a text field; skipped",
+                index + 1,
+                type_name(json)
+            ),
+        );
+        return Ok(());
+    }
+    let fields: BTreeMap<String, &RawValue> = match serde_json::from_str(json) {
+        Ok(f) => f,
+        Err(e) => {
+            let pos = shift(at, (e.line(), e.column()));
+            sink.error(
+                pos,
+                format!("{what} {} is not valid JSON: {e}; skipped", index + 1),
+            );
+            return Ok(());
+        }
+    };
+    let names: Vec<String> = fields.keys().cloned().collect();
+    let values: Vec<&RawValue> = fields.values().copied().collect();
+    let field = sink.opts.field.clone();
+    let Some(roles) = Roles::find(&names, field.as_deref()) else {
+        if !sink.found_text {
+            return Err(no_text_field(
+                sink.source,
+                at,
+                "keys",
+                &names,
+                field.as_deref(),
+            ));
+        }
+        sink.error(
+            at,
+            format!(
+                "{what} {} has no text field (its keys are {}); skipped",
+                index + 1,
+                names.join(", ")
+            ),
+        );
+        return Ok(());
+    };
+    sink.found_text = true;
+    // Where a value starts in the file: its offset in `json`, placed.
+    let base = json.as_ptr() as usize;
+    let place = |raw: &RawValue, skip: usize| {
+        let offset = raw.get().as_ptr() as usize - base + skip;
+        shift(at, line_col(json, offset))
+    };
+    let raw_text = values[roles.text];
+    let text_at = place(raw_text, 1);
+    let Ok(text) = serde_json::from_str::<String>(raw_text.get()) else {
+        sink.error(
+            place(raw_text, 0),
+            format!(
+                "{what} {}: `{}` is {}, not text; skipped",
+                index + 1,
+                names[roles.text],
+                type_name(raw_text.get())
+            ),
+        );
+        return Ok(());
+    };
+    let as_text = |i: usize| {
+        let raw = values.get(i)?.get();
+        match raw.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(raw).ok().map(Into::into),
+            Some(b'{' | b'[' | b'n') | None => None,
+            Some(_) => Some(raw.into()),
+        }
+    };
+    let meta = roles.meta(as_text);
+    let note = roles
+        .note
+        .and_then(|i| Some((as_text(i)?.into_owned(), place(values[i], 1))));
+    sink.emit(
+        index,
+        &text,
+        text_at,
+        meta,
+        note.as_ref().map(|(n, a)| (n.as_str(), *a)),
+    );
+    Ok(())
+}
+
+/// Reads a JSON Lines calendar: one post object per line; blank lines are
+/// skipped.
+pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error> {
+    let source = sink.source;
+    let limit = sink.item_limit();
+    let mut buf = Vec::new();
+    let mut index = 0;
+    let mut line = 0;
+    loop {
+        line += 1;
+        buf.clear();
+        let (read, whole) =
+            read_line(&mut reader, &mut buf, limit).map_err(|e| Error::io(source, &e))?;
+        if read == 0 {
+            break;
+        }
+        if line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        let indent = buf.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        if indent == buf.len() {
+            continue;
+        }
+        let at = (line, indent + 1);
+        let this = index;
+        index += 1;
+        if !whole {
+            sink.error(
+                at,
+                format!("line {line} is {read} bytes, more than the limit for one post; skipped"),
+            );
+            continue;
+        }
+        let text = sink.lossy(&buf[indent..], at).into_owned();
+        item(sink, this, &text, at, "line")?;
+    }
+    Ok(())
+}
+
+/// Reads one line into `buf`, keeping at most `limit` bytes of it; returns
+/// the line's length and whether it was kept whole.
+fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<(usize, bool)> {
+    let mut read = 0;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok((read, read <= limit));
+        }
+        let (n, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = limit.saturating_sub(buf.len()).min(n);
+        buf.extend_from_slice(&chunk[..room]);
+        r.consume(n);
+        read += n;
+        if done {
+            return Ok((read, read <= limit));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Kind, Note, NoteLevel, Options, Post};
+
+    fn read(kind: Kind, input: &str) -> (Vec<Post>, Result<Vec<Note>, crate::Error>) {
+        let mut out = Vec::new();
+        let r = super::super::read(
+            "cal",
+            kind,
+            input.as_bytes(),
+            &Options::default(),
+            &mut |p| out.push(p),
+        );
+        (out, r)
+    }
+
+    #[test]
+    fn array_items_are_posts_at_their_lines() {
+        let json = r#"[
+  {"id": 1, "platform": "Instagram", "text": "New menu is out!", "date": "2024-06-01"},
+  {"id": "b2",
+   "caption": "See you \"soon\""}
+]"#;
+        let (p, notes) = read(Kind::Json, json);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].line, p[0].column), (2, 50));
+        assert_eq!(p[0].meta.id.as_deref(), Some("1"));
+        assert_eq!(p[0].meta.platform.as_deref(), Some("instagram"));
+        assert_eq!((p[1].index, p[1].line, p[1].column), (1, 4, 16));
+        assert_eq!(p[1].text, "See you \"soon\"");
+    }
+
+    #[test]
+    fn object_holding_an_array() {
+        let json =
+            r#"{"version": 2, "tags": ["a", "b"], "posts": [{"message": "Hello"}], "meta": {}}"#;
+        let (p, notes) = read(Kind::Json, json);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p[0].text, "Hello");
+        assert_eq!(p[0].column, 60);
+        let (_, r) = read(Kind::Json, r#"{"version": 2, "tags": ["a"]}"#);
+        let e = r.unwrap_err().to_string();
+        assert!(e.contains("`version`, `tags`"), "{e}");
+    }
+
+    #[test]
+    fn bad_items_are_noted_and_the_rest_read() {
+        let json =
+            r#"[{"text": "one"}, "two", {"text": 3}, {"text": "four" "x"}, {"text": "five"}]"#;
+        let (p, notes) = read(Kind::Json, json);
+        let texts: Vec<_> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["one", "five"]);
+        assert_eq!(p[1].index, 4);
+        let notes = notes.unwrap();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes.iter().all(|n| n.level == NoteLevel::Error));
+        assert!(notes[0].error.message.contains("a string"));
+        assert!(notes[1].error.message.contains("a number, not text"));
+    }
+
+    #[test]
+    fn no_text_key_is_an_error_naming_the_keys() {
+        let (_, r) = read(Kind::Json, r#"[{"id": 1, "copy": "hi"}]"#);
+        let e = r.unwrap_err().to_string();
+        assert!(
+            e.contains("`id`, `copy`") || e.contains("`copy`, `id`"),
+            "{e}"
+        );
+        assert!(e.contains("--field"));
+    }
+
+    #[test]
+    fn truncated_array_keeps_what_was_read() {
+        let (p, notes) = read(Kind::Json, r#"[{"text": "one"}, {"text": "tw"#);
+        assert_eq!(p.len(), 1);
+        assert_eq!(notes.unwrap()[0].level, NoteLevel::Error);
+    }
+
+    #[test]
+    fn json_lines_with_a_broken_line() {
+        let jsonl = "{\"text\": \"Open late Friday\", \"network\": \"X\"}\n\n{\"text\": oops}\n  {\"post\": \"Thank you!\"}\n";
+        let (p, notes) = read(Kind::JsonLines, jsonl);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].meta.platform.as_deref(), Some("x"));
+        assert_eq!((p[1].index, p[1].line, p[1].column), (2, 4, 13));
+        let notes = notes.unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].error.line, 3);
+    }
+
+    #[test]
+    fn long_lines_are_skipped() {
+        let mut out = Vec::new();
+        let opts = Options {
+            max_post_bytes: 4,
+            ..Options::default()
+        };
+        let big = format!(
+            "{{\"text\": \"{}\"}}\n{{\"text\": \"ok\"}}\n",
+            "x".repeat(100)
+        );
+        let notes = super::super::read("c", Kind::JsonLines, big.as_bytes(), &opts, &mut |p| {
+            out.push(p)
+        })
+        .unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(notes.len(), 1);
+    }
+}

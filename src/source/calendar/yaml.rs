@@ -1,0 +1,498 @@
+//! YAML calendars: a list of post mappings, or a mapping holding one such
+//! list (`posts: [...]`); a document that is a single post mapping is one
+//! post. Several documents (`---`) are read one after another.
+//!
+//! The file is parsed into events with `saphyr-parser` (which gives every
+//! event its line and column) and built into a small tree. Aliases are
+//! never expanded: an alias is a pointer to its anchor's node, followed at
+//! most one step (a scalar's value, or the fields of a `<<: *defaults`
+//! merge). So an alias bomb ("billion laughs") costs no more than its own
+//! bytes, and an alias used as a whole post is refused. Nesting deeper than
+//! [`MAX_DEPTH`] is refused too.
+
+use super::{Roles, Sink, no_text_field};
+use crate::error::{Error, LocatedError};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashMap;
+use std::io::Read;
+use std::rc::Rc;
+
+/// How deeply lists and mappings may nest; a calendar needs three or four.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Debug)]
+enum Node {
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+        at: Marker,
+    },
+    Seq {
+        items: Vec<Rc<Node>>,
+        at: Marker,
+    },
+    Map {
+        entries: Vec<(Rc<Node>, Rc<Node>)>,
+        at: Marker,
+        /// False when a syntax error cut the mapping short.
+        complete: bool,
+    },
+    Alias {
+        target: Option<Rc<Node>>,
+        at: Marker,
+    },
+}
+
+impl Node {
+    fn at(&self) -> Marker {
+        match self {
+            Node::Scalar { at, .. }
+            | Node::Seq { at, .. }
+            | Node::Map { at, .. }
+            | Node::Alias { at, .. } => *at,
+        }
+    }
+
+    /// The node itself, or the one an alias points at.
+    fn resolved(&self) -> Option<&Node> {
+        match self {
+            Node::Alias { target, .. } => target.as_deref(),
+            node => Some(node),
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Node::Scalar { value, style: ScalarStyle::Plain, .. }
+            if matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Node::Scalar { .. } if self.is_null() => "empty",
+            Node::Scalar { .. } => "a scalar",
+            Node::Seq { .. } => "a list",
+            Node::Map { .. } => "a mapping",
+            Node::Alias { .. } => "an alias",
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Node::Scalar { value, .. } if !self.is_null() => Some(value),
+            _ => None,
+        }
+    }
+}
+
+fn pos(m: Marker) -> (usize, usize) {
+    (m.line().max(1), m.col() + 1)
+}
+
+enum Frame {
+    Seq(Vec<Rc<Node>>, Marker, usize),
+    Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, Marker, usize),
+}
+
+/// Builds document trees from parser events.
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Rc<Node>>,
+    root: Option<Rc<Node>>,
+}
+
+impl Builder {
+    fn anchor(&mut self, id: usize, node: Node) -> Rc<Node> {
+        let node = Rc::new(node);
+        if id > 0 {
+            self.anchors.insert(id, Rc::clone(&node));
+        }
+        node
+    }
+
+    fn push(&mut self, node: Rc<Node>) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(items, ..)) => items.push(node),
+            Some(Frame::Map(entries, key, ..)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+
+    /// Closes the innermost open list or mapping.
+    fn close(&mut self, complete: bool) {
+        let node = match self.stack.pop() {
+            Some(Frame::Seq(items, at, id)) => self.anchor(id, Node::Seq { items, at }),
+            Some(Frame::Map(entries, _, at, id)) => self.anchor(
+                id,
+                Node::Map {
+                    entries,
+                    at,
+                    complete,
+                },
+            ),
+            None => return,
+        };
+        self.push(node);
+    }
+}
+
+pub fn read(mut reader: impl Read, sink: &mut Sink) -> Result<(), Error> {
+    let source = sink.source;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(source, &e))?;
+    let (text, notes) = crate::source::decode(source, &bytes);
+    drop(bytes);
+    sink.notes.extend(notes);
+    let mut ctx = Ctx {
+        lines: text.split('\n').collect(),
+        alias_budget: text.len() + (1 << 20),
+    };
+    let mut b = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+    };
+    let mut index = 0;
+    let mut documents = 0;
+    for event in Parser::new_from_str(&text) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                sink.error(
+                    pos(*e.marker()),
+                    format!(
+                        "YAML syntax error: {}; the rest of the file is not read",
+                        e.info()
+                    ),
+                );
+                // Check the posts read whole before the error.
+                while !b.stack.is_empty() {
+                    b.close(false);
+                }
+                if let Some(root) = b.root.take() {
+                    document(&root, sink, &mut ctx, &mut index)?;
+                }
+                return Ok(());
+            }
+        };
+        match event {
+            Event::Scalar(value, style, id, _) => {
+                let node = b.anchor(
+                    id,
+                    Node::Scalar {
+                        value: value.into_owned(),
+                        style,
+                        at: span.start,
+                    },
+                );
+                b.push(node);
+            }
+            Event::SequenceStart(id, _) | Event::MappingStart(id, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(Error::Located(vec![LocatedError {
+                        file: source.to_string(),
+                        line: pos(span.start).0,
+                        column: pos(span.start).1,
+                        rule: None,
+                        message: format!(
+                            "lists and mappings nest more than {MAX_DEPTH} deep; this is not a calendar"
+                        ),
+                        help: None,
+                    }]));
+                }
+                b.stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Seq(Vec::new(), span.start, id),
+                    _ => Frame::Map(Vec::new(), None, span.start, id),
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => b.close(true),
+            Event::Alias(id) => {
+                let node = Rc::new(Node::Alias {
+                    target: b.anchors.get(&id).cloned(),
+                    at: span.start,
+                });
+                b.push(node);
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take() {
+                    documents += 1;
+                    document(&root, sink, &mut ctx, &mut index)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    if documents == 0 && index == 0 {
+        sink.warning((1, 1), "empty YAML calendar: no posts");
+    }
+    Ok(())
+}
+
+/// Checks the posts of one document.
+fn document(root: &Node, sink: &mut Sink, ctx: &mut Ctx, index: &mut usize) -> Result<(), Error> {
+    match root {
+        Node::Seq { items, .. } => posts(items, sink, ctx, index),
+        Node::Map { entries, at, .. } => {
+            let lists: Vec<(&Node, &[Rc<Node>])> = entries
+                .iter()
+                .filter_map(|(k, v)| match &**v {
+                    Node::Seq { items, .. } if items.iter().any(|i| is_mapping(i)) => {
+                        Some((&**k, items.as_slice()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if let Some(&(key, items)) = lists.first() {
+                let name = key.text().unwrap_or("");
+                for (other, _) in &lists[1..] {
+                    sink.warning(
+                        pos(other.at()),
+                        format!(
+                            "`{}` is another list of posts; only `{name}` is read",
+                            other.text().unwrap_or("")
+                        ),
+                    );
+                }
+                return posts(items, sink, ctx, index);
+            }
+            let names: Vec<String> = entries
+                .iter()
+                .filter_map(|(k, _)| k.text().map(str::to_string))
+                .collect();
+            if Roles::find(&names, sink.opts.field.as_deref()).is_some() {
+                post(root, sink, ctx, *index)?;
+                *index += 1;
+                return Ok(());
+            }
+            let empty_list = entries
+                .iter()
+                .any(|(_, v)| matches!(&**v, Node::Seq { items, .. } if items.is_empty()));
+            if empty_list {
+                return Ok(());
+            }
+            let list: Vec<String> = names.iter().map(|k| format!("`{k}`")).collect();
+            let (line, column) = pos(*at);
+            Err(Error::Located(vec![LocatedError {
+                file: sink.source.to_string(),
+                line,
+                column,
+                rule: None,
+                message: format!(
+                    "no list of posts: a YAML calendar mapping must hold a list of post mappings, or be one post with a text field; its keys are {}",
+                    if list.is_empty() { "none".to_string() } else { list.join(", ") }
+                ),
+                help: Some(
+                    "write the posts as a list, e.g. `posts:` then `  - text: …`, or name the text key with --field NAME"
+                        .into(),
+                ),
+            }]))
+        }
+        node if node.is_null() => Ok(()),
+        node => {
+            let (line, column) = pos(node.at());
+            Err(Error::Located(vec![LocatedError {
+                file: sink.source.to_string(),
+                line,
+                column,
+                rule: None,
+                message: format!(
+                    "a YAML calendar must be a list of posts, or a mapping holding one; this document is {}",
+                    node.kind()
+                ),
+                help: None,
+            }]))
+        }
+    }
+}
+
+/// Whether a list item is (or points at) a mapping, i.e. looks like a post.
+fn is_mapping(node: &Node) -> bool {
+    matches!(node.resolved(), Some(Node::Map { .. }))
+}
+
+fn posts(
+    items: &[Rc<Node>],
+    sink: &mut Sink,
+    ctx: &mut Ctx,
+    index: &mut usize,
+) -> Result<(), Error> {
+    for item in items {
+        post(item, sink, ctx, *index)?;
+        *index += 1;
+    }
+    Ok(())
+}
+
+/// What reading posts out of the tree needs besides the sink.
+struct Ctx<'t> {
+    /// The file's lines, to find where a block scalar's text starts.
+    lines: Vec<&'t str>,
+    /// Bytes of post text that may still be read through aliases.
+    alias_budget: usize,
+}
+
+/// Where a value's text starts: past a quote, or on the line after a `|`
+/// or `>` block header.
+fn text_start(node: &Node, lines: &[&str]) -> (usize, usize) {
+    match node {
+        Node::Scalar { style, at, .. } => match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let (line, column) = pos(*at);
+                (line, column + 1)
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let line = pos(*at).0 + 1;
+                let text = lines.get(line - 1).copied().unwrap_or("");
+                let indent = text.len() - text.trim_start_matches(' ').len();
+                if text.trim().is_empty() {
+                    (line, 1)
+                } else {
+                    (line, indent + 1)
+                }
+            }
+            _ => pos(*at),
+        },
+        other => pos(other.at()),
+    }
+}
+
+/// Checks one list item as a post.
+fn post(item: &Node, sink: &mut Sink, ctx: &mut Ctx, index: usize) -> Result<(), Error> {
+    let at = pos(item.at());
+    let entries = match item {
+        Node::Map {
+            entries,
+            complete: true,
+            ..
+        } => entries,
+        // Cut short by a syntax error, which is noted already.
+        Node::Map { .. } => return Ok(()),
+        Node::Alias { target, .. } => {
+            let what = target.as_deref().map_or("an unknown anchor", Node::kind);
+            sink.error(
+                at,
+                format!(
+                    "item {} is an alias to {what}; aliases are not expanded into posts, write the post out; skipped",
+                    index + 1
+                ),
+            );
+            return Ok(());
+        }
+        other => {
+            sink.error(
+                at,
+                format!(
+                    "item {} is {}, not a post mapping with a text field; skipped",
+                    index + 1,
+                    other.kind()
+                ),
+            );
+            return Ok(());
+        }
+    };
+    // The item's own fields first, then those merged in by `<<: *anchor`
+    // (one step only: merges are not followed further).
+    let mut names: Vec<String> = Vec::new();
+    let mut values: Vec<&Node> = Vec::new();
+    let mut merges = Vec::new();
+    for (k, v) in entries {
+        match k.text() {
+            Some("<<") => merges.push(&**v),
+            Some(name) => {
+                names.push(name.to_string());
+                values.push(v);
+            }
+            None => {}
+        }
+    }
+    for m in merges {
+        let targets: Vec<&Node> = match m.resolved() {
+            Some(Node::Seq { items, .. }) => items.iter().filter_map(|i| i.resolved()).collect(),
+            Some(node) => vec![node],
+            None => Vec::new(),
+        };
+        for t in targets {
+            if let Node::Map { entries, .. } = t {
+                for (k, v) in entries {
+                    if let Some(name) = k.text().filter(|n| *n != "<<") {
+                        names.push(name.to_string());
+                        values.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let field = sink.opts.field.clone();
+    let Some(roles) = Roles::find(&names, field.as_deref()) else {
+        if !sink.found_text {
+            return Err(no_text_field(
+                sink.source,
+                at,
+                "keys",
+                &names,
+                field.as_deref(),
+            ));
+        }
+        sink.error(
+            at,
+            format!(
+                "item {} has no text field (its keys are {}); skipped",
+                index + 1,
+                names.join(", ")
+            ),
+        );
+        return Ok(());
+    };
+    sink.found_text = true;
+    let node = values[roles.text];
+    let Some(text) = node.resolved().and_then(Node::text) else {
+        let what = node
+            .resolved()
+            .map_or("an alias to an unknown anchor", Node::kind);
+        sink.error(
+            pos(node.at()),
+            format!(
+                "item {}: `{}` is {what}, not text; skipped",
+                index + 1,
+                names[roles.text]
+            ),
+        );
+        return Ok(());
+    };
+    if matches!(node, Node::Alias { .. }) {
+        if text.len() > ctx.alias_budget {
+            sink.error(
+                pos(node.at()),
+                format!(
+                    "item {}: too much text read through aliases in this file; skipped",
+                    index + 1
+                ),
+            );
+            return Ok(());
+        }
+        ctx.alias_budget -= text.len();
+    }
+    let value = |i: usize| {
+        values
+            .get(i)
+            .and_then(|v| v.resolved())
+            .and_then(Node::text)
+            .map(std::borrow::Cow::Borrowed)
+    };
+    let meta = roles.meta(value);
+    let note = roles
+        .note
+        .and_then(|i| Some((value(i)?, text_start(values[i], &ctx.lines))));
+    sink.emit(
+        index,
+        text,
+        text_start(node, &ctx.lines),
+        meta,
+        note.as_ref().map(|(n, a)| (&**n, *a)),
+    );
+    Ok(())
+}
