@@ -36,6 +36,25 @@ struct Raw {
     platform: Option<String>,
     #[serde(default)]
     profiles: BTreeMap<String, RawProfile>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Spanned<Vec<String>>,
+    min_score: Option<Spanned<i64>>,
+    platform: Option<String>,
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    min_dimension: BTreeMap<Spanned<String>, Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +97,62 @@ pub struct Config {
     pub platform: Option<String>,
     /// Platform profiles defined (or redefined) by the configuration.
     pub profiles: Vec<Profile>,
+    /// Settings for some paths only, in file order (later ones win).
+    pub overrides: Vec<Override>,
+}
+
+/// `[[overrides]]`: settings for the files matching some globs.
+#[derive(Clone, Debug)]
+pub struct Override {
+    /// Globs, matched against paths relative to the configuration file's
+    /// directory (and against the path as given).
+    pub files: Vec<String>,
+    pub matcher: globset::GlobSet,
+    pub base: PathBuf,
+    pub min_score: Option<u8>,
+    pub platform: Option<String>,
+    /// Replaces the selection when set.
+    pub select: Option<Vec<String>>,
+    /// Added to the ignored rules.
+    pub ignore: Vec<String>,
+    pub allow: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub min_dimension: [Option<u8>; 5],
+}
+
+impl Override {
+    /// Whether the override applies to `path` (as named on the command
+    /// line or found by walking).
+    pub fn matches(&self, path: &str) -> bool {
+        let p = Path::new(path);
+        if self.matcher.is_match(p) {
+            return true;
+        }
+        let absolute = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let absolute = normalize(&absolute);
+        absolute
+            .strip_prefix(normalize(&self.base))
+            .is_ok_and(|rel| self.matcher.is_match(rel))
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Config {
@@ -118,18 +193,56 @@ impl Config {
                     )
                 })
         };
-        let mut min_dimension = [None; 5];
-        for (name, value) in &raw.min_dimension {
-            let Some(d) = Dimension::parse(name.get_ref()) else {
-                return Err(located(
-                    Some(name.span()),
-                    format!(
-                        "`{}` is not a THINK dimension (true, helpful, inspiring, necessary, kind)",
-                        name.get_ref()
-                    ),
-                ));
+        let dimensions =
+            |map: &BTreeMap<Spanned<String>, Spanned<i64>>| -> Result<[Option<u8>; 5], Error> {
+                let mut out = [None; 5];
+                for (name, value) in map {
+                    let Some(d) = Dimension::parse(name.get_ref()) else {
+                        return Err(located(
+                            Some(name.span()),
+                            format!(
+                                "`{}` is not a THINK dimension (true, helpful, inspiring, necessary, kind)",
+                                name.get_ref()
+                            ),
+                        ));
+                    };
+                    out[d.index()] = Some(percent(value, "a minimum score")?);
+                }
+                Ok(out)
             };
-            min_dimension[d.index()] = Some(percent(value, "a minimum score")?);
+        let min_dimension = dimensions(&raw.min_dimension)?;
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            if o.files.get_ref().is_empty() {
+                return Err(located(
+                    Some(o.files.span()),
+                    "an override needs at least one glob in `files`".into(),
+                ));
+            }
+            let mut b = globset::GlobSetBuilder::new();
+            for g in o.files.get_ref() {
+                let glob = globset::Glob::new(g)
+                    .map_err(|e| located(Some(o.files.span()), format!("bad glob `{g}`: {e}")))?;
+                b.add(glob);
+            }
+            overrides.push(Override {
+                files: o.files.get_ref().clone(),
+                matcher: b
+                    .build()
+                    .map_err(|e| located(Some(o.files.span()), e.to_string()))?,
+                base: base.to_path_buf(),
+                min_score: o
+                    .min_score
+                    .as_ref()
+                    .map(|v| percent(v, "min_score"))
+                    .transpose()?,
+                platform: o.platform.clone(),
+                select: o.select.clone(),
+                ignore: o.ignore.clone(),
+                allow: o.allow.clone(),
+                severity: o.severity.clone(),
+                min_dimension: dimensions(&o.min_dimension)?,
+            });
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -144,6 +257,7 @@ impl Config {
             allow: raw.allow,
             severity: raw.severity,
             min_dimension,
+            overrides,
             platform: raw.platform,
             profiles: raw
                 .profiles
@@ -211,6 +325,15 @@ min_score = 70
 # threads, mastodon, linkedin, instagram, facebook, generic, or your own.
 # Over-length posts and too many hashtags are findings under Necessary.
 # platform = "linkedin"
+
+# Settings for some files only (globs relative to this file); later
+# overrides win. Keys: files, min_score, platform, select, ignore, allow,
+# severity, min_dimension.
+# [[overrides]]
+# files = ["calendar/linkedin/**"]
+# platform = "linkedin"
+# min_score = 80
+# ignore = ["necessary/hashtag-spam"]
 
 # Your own platform profiles (counting: graphemes, characters or weighted).
 # [profiles.newsletter-teaser]

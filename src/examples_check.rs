@@ -47,6 +47,16 @@ pub fn test_pack(pack: &Pack) -> PackTest {
             };
         }
     };
+    let profiles = crate::platform::Profiles::default();
+    let check = |text: &str, rule: &crate::pack::Rule| {
+        let mut a = crate::text::Analysis::new(text);
+        a.metrics.platform = rule
+            .example_platform
+            .as_deref()
+            .and_then(|p| profiles.get(p))
+            .map(|p| p.measure(&a));
+        engine.check_analysis(&a)
+    };
     for (index, rule) in engine.rules().iter().enumerate() {
         let mut fail = |problem: String| {
             failures.push(ExampleFailure {
@@ -65,13 +75,13 @@ pub fn test_pack(pack: &Pack) -> PackTest {
         }
         for text in &rule.fire {
             examples += 1;
-            if !engine.check(text).iter().any(|h| h.rule == index) {
+            if !check(text, rule).iter().any(|h| h.rule == index) {
                 fail(format!("did not fire on: {text:?}"));
             }
         }
         for text in &rule.pass {
             examples += 1;
-            if let Some(h) = engine.check(text).iter().find(|h| h.rule == index) {
+            if let Some(h) = check(text, rule).iter().find(|h| h.rule == index) {
                 fail(format!("fired on {:?} in: {text:?}", &text[h.span.clone()]));
             }
         }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod examples_check;
+pub mod linters;
 pub mod model;
 pub mod pack;
 pub mod platform;

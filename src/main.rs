@@ -10,9 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use think_lint::check::{Linter, Summary};
+use think_lint::check::Summary;
 use think_lint::config::{self, Config};
 use think_lint::engine::{Engine, Selection};
+use think_lint::linters::{Base, LinterSet};
 use think_lint::pack::{self, Pack};
 use think_lint::platform::Profiles;
 use think_lint::report::{self, Reporter};
@@ -310,27 +311,16 @@ fn report_notes(notes: &[Note]) -> bool {
 
 fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     let (config, packs) = load_setup(setup)?;
-    let engine = Engine::new(&packs, &selection(&config, &args))?;
-    let policy = Policy {
-        min_score: args.min_score.or(config.min_score).unwrap_or(70),
-        min_dimension: config.min_dimension,
+    let base = Base {
+        selection: selection(&config, &args),
+        policy: Policy {
+            min_score: args.min_score.or(config.min_score).unwrap_or(70),
+            min_dimension: config.min_dimension,
+        },
+        platform: args.platform.clone().or(config.platform.clone()),
     };
     let profiles = Profiles::new(config.profiles.clone());
-    let platform = args.platform.clone().or(config.platform.clone());
-    if let Some(name) = &platform
-        && profiles.get(name).is_none()
-    {
-        return Err(Error::Usage(format!(
-            "unknown platform `{name}`; known platforms: {} (define your own under [profiles] in think-lint.toml)",
-            profiles.names().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    let linter = Linter {
-        engine,
-        policy,
-        profiles,
-        platform,
-    };
+    let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -348,7 +338,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         }),
         Format::Json => Box::new(report::Json::default()),
         Format::Jsonl => Box::new(report::Jsonl),
-        Format::Sarif => Box::new(report::Sarif::new(linter.engine.rules())),
+        Format::Sarif => Box::new(report::Sarif::new(&linters.all_rules())),
         Format::Github => Box::new(report::Github),
         Format::Junit => Box::new(report::Junit::default()),
         Format::Compact => Box::new(report::Compact),
@@ -371,6 +361,14 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     let result = (|| -> io::Result<()> {
         reporter.start(&mut out)?;
         for file in &walked.files {
+            let linter = match linters.for_path(&file.path) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("{}", error_text(&e));
+                    input_error = true;
+                    continue;
+                }
+            };
             let mut posts = Vec::new();
             let read = source::read(file, &read_opts, &mut |post| posts.push(post));
             for post in &posts {

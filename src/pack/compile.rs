@@ -147,6 +147,20 @@ fn rule(
         ctx.error(Some(def.message.span()), rid, "message is empty")
             .help = Some("say what is wrong and why, in plain words".into());
     }
+    if let Some(p) = &def.example_platform
+        && crate::platform::Profiles::default()
+            .get(p.get_ref())
+            .is_none()
+    {
+        ctx.error(
+            Some(p.span()),
+            rid,
+            format!("unknown platform `{}`", p.get_ref()),
+        )
+        .help = Some(
+            "use x, bluesky, threads, mastodon, linkedin, instagram, facebook or generic".into(),
+        );
+    }
     let matcher = matcher(ctx, rid, def.matcher);
     if ctx.errors.len() > before {
         return None;
@@ -165,6 +179,7 @@ fn rule(
         suggestion: def.suggestion,
         fire: def.fire.map(Spanned::into_inner).unwrap_or_default(),
         pass: def.pass.map(Spanned::into_inner).unwrap_or_default(),
+        example_platform: def.example_platform.map(Spanned::into_inner),
         matcher: matcher?,
         origin: ctx.origin.to_string(),
         line,

@@ -38,6 +38,8 @@ pub struct Rule {
     pub suggestion: Option<String>,
     pub fire: Vec<String>,
     pub pass: Vec<String>,
+    /// The platform profile the examples are checked under, if any.
+    pub example_platform: Option<String>,
     pub matcher: Matcher,
     /// File, line and column of the rule's id, for error messages.
     pub origin: String,

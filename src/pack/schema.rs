@@ -55,6 +55,7 @@ pub struct RuleDef {
     pub dimension: Option<Dimension>,
     pub flag: Option<FlagSetting>,
     pub fire: Option<Spanned<Vec<String>>>,
+    pub example_platform: Option<Spanned<String>>,
     pub pass: Option<Spanned<Vec<String>>>,
     #[serde(rename = "match")]
     pub matcher: Spanned<MatchDef>,

@@ -50,6 +50,13 @@ fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
     if raw.starts_with(b"\xEF\xBB\xBF") {
         i = 3;
     }
+    // Blank lines before a row are skipped by the parser but counted here.
+    while let Some(b'\n' | b'\r') = raw.get(i) {
+        if raw[i] == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
     let step = |b: u8, line: &mut usize, column: &mut usize| {
         if b == b'\n' {
             *line += 1;
@@ -153,7 +160,8 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
             .position()
             .map_or((0, 1), |p| (p.byte(), p.line() as usize));
         rdr.get_mut().drop_before(start);
-        let row_at = (line, 1);
+        let starts = cell_starts(rdr.get_ref().from(start), delimiter, wanted);
+        let row_at = shift((line, 1), starts[0]);
         let this = index;
         index += 1;
         if record.len() != names.len() {
@@ -179,8 +187,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
             );
             continue;
         }
-        let starts = cell_starts(rdr.get_ref().from(start), delimiter, wanted);
-        let at = |i: usize| shift(row_at, starts.get(i).copied().unwrap_or((1, 1)));
+        let at = |i: usize| shift((line, 1), starts.get(i).copied().unwrap_or((1, 1)));
         let text_at = at(roles.text);
         let text = sink.lossy(&record[roles.text], text_at).into_owned();
         let note = roles.note.map(|i| {
@@ -215,7 +222,7 @@ mod tests {
     fn cells_are_located_past_quotes_and_line_breaks() {
         let raw = b"1,\"a \"\"b\"\"\nc\",  x,\"\xc3\xa9\",y\n2,z";
         let s = cell_starts(raw, b',', 5);
-        assert_eq!(s, [(1, 1), (1, 4), (2, 3), (2, 7), (2, 11)]);
+        assert_eq!(s, [(1, 1), (1, 4), (2, 4), (2, 9), (2, 12)]);
     }
 
     #[test]
@@ -227,7 +234,7 @@ mod tests {
         let (p, notes) = posts(Kind::Csv, csv, &Options::default());
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(p.len(), 2);
-        assert_eq!((p[0].line, p[0].column), (2, 12));
+        assert_eq!((p[0].line, p[0].column), (2, 13));
         assert_eq!(p[0].text, "We are hiring!\nApply today.");
         assert_eq!(p[0].meta.platform.as_deref(), Some("linkedin"));
         assert_eq!(p[0].meta.id.as_deref(), Some("1"));

@@ -548,7 +548,7 @@ mod tests {
         let (p, notes) = read(Kind::Json, json);
         assert!(notes.unwrap().is_empty());
         assert_eq!(p.len(), 2);
-        assert_eq!((p[0].line, p[0].column), (2, 50));
+        assert_eq!((p[0].line, p[0].column), (2, 47));
         assert_eq!(p[0].meta.id.as_deref(), Some("1"));
         assert_eq!(p[0].meta.platform.as_deref(), Some("instagram"));
         assert_eq!((p[1].index, p[1].line, p[1].column), (1, 4, 16));
@@ -562,7 +562,7 @@ mod tests {
         let (p, notes) = read(Kind::Json, json);
         assert!(notes.unwrap().is_empty());
         assert_eq!(p[0].text, "Hello");
-        assert_eq!(p[0].column, 60);
+        assert_eq!(p[0].column, 59);
         let (_, r) = read(Kind::Json, r#"{"version": 2, "tags": ["a"]}"#);
         let e = r.unwrap_err().to_string();
         assert!(e.contains("`version`, `tags`"), "{e}");

@@ -148,7 +148,6 @@ pub fn read(mut reader: impl Read, sink: &mut Sink) -> Result<(), Error> {
     drop(bytes);
     sink.notes.extend(notes);
     let mut ctx = Ctx {
-        lines: text.split('\n').collect(),
         alias_budget: text.len() + (1 << 20),
     };
     let mut b = Builder {
@@ -328,30 +327,27 @@ fn posts(
 }
 
 /// What reading posts out of the tree needs besides the sink.
-struct Ctx<'t> {
-    /// The file's lines, to find where a block scalar's text starts.
-    lines: Vec<&'t str>,
+struct Ctx {
     /// Bytes of post text that may still be read through aliases.
     alias_budget: usize,
 }
 
 /// Where a value's text starts: past a quote, or on the line after a `|`
 /// or `>` block header.
-fn text_start(node: &Node, lines: &[&str]) -> (usize, usize) {
+fn text_start(node: &Node) -> (usize, usize) {
     match node {
-        Node::Scalar { style, at, .. } => match style {
+        Node::Scalar { value, style, at } => match style {
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                 let (line, column) = pos(*at);
                 (line, column + 1)
             }
             ScalarStyle::Literal | ScalarStyle::Folded => {
-                let line = pos(*at).0 + 1;
-                let text = lines.get(line - 1).copied().unwrap_or("");
-                let indent = text.len() - text.trim_start_matches(' ').len();
-                if text.trim().is_empty() {
-                    (line, 1)
-                } else {
-                    (line, indent + 1)
+                // The marker is at the first line with text on it; blank
+                // lines before it are leading line breaks of the value.
+                let (line, column) = pos(*at);
+                match value.bytes().take_while(|&b| b == b'\n').count() {
+                    0 => (line, column),
+                    blank => (line.saturating_sub(blank).max(1), 1),
                 }
             }
             _ => pos(*at),
@@ -486,13 +482,127 @@ fn post(item: &Node, sink: &mut Sink, ctx: &mut Ctx, index: usize) -> Result<(),
     let meta = roles.meta(value);
     let note = roles
         .note
-        .and_then(|i| Some((value(i)?, text_start(values[i], &ctx.lines))));
+        .and_then(|i| Some((value(i)?, text_start(values[i]))));
     sink.emit(
         index,
         text,
-        text_start(node, &ctx.lines),
+        text_start(node),
         meta,
         note.as_ref().map(|(n, a)| (&**n, *a)),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Kind, Note, NoteLevel, Options, Post};
+
+    fn read(input: &str) -> (Vec<Post>, Result<Vec<Note>, crate::Error>) {
+        let mut out = Vec::new();
+        let r = super::super::read(
+            "cal.yaml",
+            Kind::Yaml,
+            input.as_bytes(),
+            &Options::default(),
+            &mut |p| out.push(p),
+        );
+        (out, r)
+    }
+
+    #[test]
+    fn list_items_are_posts_at_their_lines() {
+        let yaml = "- id: 1\n  platform: Bluesky\n  text: Fresh bread at 7am\n\
+                    - id: 2\n  caption: \"Thanks, neighbours!\"\n  scheduled_at: 2024-07-01 09:00\n\
+                    - body: |\n    We are closed Monday.\n    See you Tuesday.\n";
+        let (p, notes) = read(yaml);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p.len(), 3);
+        assert_eq!((p[0].line, p[0].column), (3, 9));
+        assert_eq!(p[0].meta.platform.as_deref(), Some("bluesky"));
+        assert_eq!(p[0].meta.id.as_deref(), Some("1"));
+        assert_eq!((p[1].line, p[1].column), (5, 13));
+        assert_eq!(p[1].text, "Thanks, neighbours!");
+        assert_eq!(p[1].meta.scheduled.as_deref(), Some("2024-07-01 09:00"));
+        assert_eq!((p[2].index, p[2].line, p[2].column), (2, 8, 5));
+        assert_eq!(p[2].text, "We are closed Monday.\nSee you Tuesday.\n");
+        assert_eq!(p[2].position(p[2].text.find("See").unwrap()).0, 9);
+    }
+
+    #[test]
+    fn mapping_holding_a_list_with_merge_keys() {
+        let yaml = "defaults: &d\n  platform: LinkedIn\nposts:\n  - <<: *d\n    text: Hello\n  - text: Bye\n    platform: x\n";
+        let (p, notes) = read(yaml);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].meta.platform.as_deref(), Some("linkedin"));
+        assert_eq!(p[1].meta.platform.as_deref(), Some("x"));
+        assert_eq!(p[1].index, 1);
+    }
+
+    #[test]
+    fn bad_items_are_noted() {
+        let yaml = "- text: one\n- just a string\n- text: [a, b]\n- text:\n- text: five\n";
+        let (p, notes) = read(yaml);
+        let texts: Vec<_> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["one", "five"]);
+        let notes = notes.unwrap();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes.iter().all(|n| n.level == NoteLevel::Error));
+        assert_eq!(notes[1].error.line, 3);
+    }
+
+    #[test]
+    fn alias_bombs_cost_nothing() {
+        let mut yaml = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let (_, r) = read(&yaml);
+        let e = r.unwrap_err().to_string();
+        assert!(e.contains("no list of posts") && e.contains("`i`"), "{e}");
+        yaml.push_str("posts:\n  - *i\n  - text: Thanks for coming\n");
+        let (p, r) = read(&yaml);
+        assert_eq!(p.len(), 1);
+        let notes = r.unwrap();
+        assert!(notes[0].error.message.contains("alias"), "{notes:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let yaml = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let (p, r) = read(&yaml);
+        assert!(p.is_empty());
+        match r {
+            Err(e) => assert!(e.to_string().contains("nest"), "{e}"),
+            Ok(notes) => assert_eq!(notes[0].level, NoteLevel::Error),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_keep_the_posts_before_them() {
+        let (p, r) = read("- text: one\n- text: two\n- text: \"three\n");
+        assert_eq!(p.len(), 2);
+        assert_eq!(r.unwrap()[0].level, NoteLevel::Error);
+    }
+
+    #[test]
+    fn no_text_key_names_the_keys() {
+        let (_, r) = read("- id: 1\n  copy: hi\n");
+        let e = r.unwrap_err().to_string();
+        assert!(e.contains("`id`, `copy`") && e.contains("--field"), "{e}");
+    }
+
+    #[test]
+    fn documents_are_read_in_turn() {
+        let (p, r) = read("text: first\nplatform: x\n---\n- text: second\n");
+        assert!(r.unwrap().is_empty());
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[1].index, p[1].line), (1, 4));
+    }
 }
