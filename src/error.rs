@@ -77,7 +77,7 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Anything that stops one input, a pack or the configuration from being used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}", join(.0))]
     Located(Vec<LocatedError>),

@@ -19,6 +19,7 @@ pub mod model;
 pub mod pack;
 pub mod platform;
 pub mod report;
+pub mod run;
 pub mod score;
 pub mod source;
 pub mod text;

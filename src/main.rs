@@ -7,16 +7,16 @@ mod hook_cmd;
 mod rules_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use think_lint::check::Summary;
 use think_lint::config::{self, Config};
 use think_lint::engine::{Engine, Selection};
 use think_lint::linters::{Base, LinterSet};
 use think_lint::pack::{self, Pack};
 use think_lint::platform::Profiles;
 use think_lint::report::{self, Reporter};
+use think_lint::run::{self, Problem};
 use think_lint::score::Policy;
 use think_lint::source::{Note, NoteLevel, WalkOptions};
 use think_lint::{Error, source};
@@ -162,7 +162,12 @@ enum RulesCommand {
     },
 }
 
+/// The exit code of a run stopped with Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
+    // Ctrl-C stops at once with the conventional code; output so far stands.
+    let _ = ctrlc::set_handler(|| std::process::exit(EXIT_INTERRUPTED));
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
@@ -356,43 +361,27 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut summary = Summary::default();
     let mut input_error = report_notes(&walked.notes);
-    let result = (|| -> io::Result<()> {
-        reporter.start(&mut out)?;
-        for file in &walked.files {
-            let linter = match linters.for_path(&file.path) {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("{}", error_text(&e));
-                    input_error = true;
-                    continue;
-                }
-            };
-            let mut posts = Vec::new();
-            let read = source::read(file, &read_opts, &mut |post| posts.push(post));
-            for post in &posts {
-                let result = linter.check(post);
-                summary.add(&result);
-                reporter.post(&mut out, &result)?;
+    let outcome = run::run(
+        &walked.files,
+        &mut linters,
+        &read_opts,
+        reporter.as_mut(),
+        &mut out,
+        &mut |problem| match problem {
+            Problem::Note(n) => {
+                report_notes(std::slice::from_ref(n));
             }
-            out.flush()?;
-            match read {
-                Ok(notes) => input_error |= report_notes(&notes),
-                Err(e) => {
-                    eprintln!("{}", error_text(&e));
-                    input_error = true;
-                }
-            }
-        }
-        reporter.finish(&mut out, &summary)?;
-        out.flush()
-    })();
-    match result {
+            Problem::Input(e) => eprintln!("{}", error_text(e)),
+        },
+    );
+    let outcome = match outcome {
+        Ok(o) => o,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(EXIT_PASS),
         Err(e) => return Err(Error::io("<stdout>", &e)),
-        Ok(()) => {}
-    }
+    };
+    input_error |= outcome.input_error;
+    let summary = outcome.summary;
     Ok(if input_error {
         EXIT_ERROR
     } else if summary.failed > 0 {

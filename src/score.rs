@@ -79,13 +79,13 @@ impl Scorecard {
     }
 }
 
-/// The overall THINK score: the mean of the five scores and the lowest one,
-/// averaged — so one badly failing dimension pulls the post down even when
-/// the others are perfect.
+/// The overall THINK score: 30% the mean of the five scores, 70% the
+/// lowest one — a post is as good as its weakest answer, so one badly
+/// failing dimension pulls it down even when the others are perfect.
 pub fn overall(scores: &[u8; 5]) -> u8 {
     let mean = scores.iter().map(|&s| f64::from(s)).sum::<f64>() / 5.0;
     let min = f64::from(*scores.iter().min().expect("five scores"));
-    ((mean + min) / 2.0).round() as u8
+    (0.3 * mean + 0.7 * min).round() as u8
 }
 
 #[cfg(test)]
@@ -95,7 +95,8 @@ mod tests {
     #[test]
     fn overall_is_pulled_down_by_the_worst_dimension() {
         assert_eq!(overall(&[100; 5]), 100);
-        assert_eq!(overall(&[100, 100, 100, 100, 40]), 64);
+        assert_eq!(overall(&[100, 100, 100, 100, 40]), 54);
+        assert_eq!(overall(&[100, 100, 100, 100, 80]), 85);
         assert_eq!(overall(&[0; 5]), 0);
     }
 }

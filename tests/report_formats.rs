@@ -245,7 +245,10 @@ fn is_uri_reference(s: &str) -> bool {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                if !(i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()) {
+                if !(i + 2 < b.len()
+                    && b[i + 1].is_ascii_hexdigit()
+                    && b[i + 2].is_ascii_hexdigit())
+                {
                     return false;
                 }
                 i += 3;
@@ -652,4 +655,78 @@ fn compact_keeps_hostile_text_on_its_line() {
         let (path, _) = line.split_once(": ").unwrap();
         assert!(path.ends_with(|c: char| c.is_ascii_digit()), "{line}");
     }
+}
+
+// ---------------------------------------------------------------- CLI
+
+/// Runs the binary on two example posts and a stdin post.
+fn cli(format: &str) -> (String, i32) {
+    let out = assert_cmd::Command::cargo_bin("think-lint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--format", format])
+        .args([
+            "examples/posts/sarcastic.txt",
+            "examples/posts/thank-you.txt",
+            "-",
+        ])
+        .write_stdin("You people are IDIOTS!!! 50% off\n::set-output name=x::y")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    (text, out.status.code().unwrap())
+}
+
+#[test]
+fn every_format_works_from_the_command_line() {
+    let (sarif, code) = cli("sarif");
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&sarif).unwrap();
+    assert_valid_sarif(&doc);
+    assert!(
+        doc["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
+
+    let (jsonl, code) = cli("jsonl");
+    assert_eq!(code, 1);
+    assert_eq!(jsonl.lines().count(), 3);
+    for line in jsonl.lines() {
+        serde_json::from_str::<Value>(line).unwrap();
+    }
+
+    let (github, code) = cli("github");
+    assert_eq!(code, 1);
+    for line in github.lines() {
+        assert!(
+            line.starts_with("::warning ")
+                || line.starts_with("::error ")
+                || line.starts_with("::notice ")
+                || line.starts_with("think-lint: 3 posts checked"),
+            "{line}"
+        );
+    }
+    assert!(github.contains("%0A::set-output") || !github.contains("set-output"));
+
+    let (junit, code) = cli("junit");
+    assert_eq!(code, 1);
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count(),
+        3
+    );
+
+    let (compact, code) = cli("compact");
+    assert_eq!(code, 1);
+    assert!(
+        compact
+            .lines()
+            .all(|l| l.starts_with("examples/posts/sarcastic.txt:") || l.starts_with("-:"))
+    );
+    assert!(compact.lines().any(|l| l.starts_with("-:1:")));
 }

@@ -172,10 +172,11 @@ impl Engine {
 
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
         let lists = self.lexicon.scan(&a.tokens);
+        let flat = soft_breaks_as_spaces(a.text);
         let matched = if self.regexes.is_empty() {
             Vec::new()
         } else {
-            self.set.matches(a.text).into_iter().collect::<Vec<_>>()
+            self.set.matches(&flat).into_iter().collect::<Vec<_>>()
         };
         let scored = if self.learned.is_empty() {
             Vec::new()
@@ -188,7 +189,7 @@ impl Engine {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
             }
-            let spans = self.eval(plan, a, &lists, &matched);
+            let spans = disjoint(self.eval(plan, a, &flat, &lists, &matched));
             if spans.is_empty() {
                 continue;
             }
@@ -272,6 +273,7 @@ impl Engine {
         &self,
         plan: &Plan,
         a: &Analysis,
+        flat: &str,
         lists: &[Vec<Hit>],
         matched: &[usize],
     ) -> Vec<Range<usize>> {
@@ -329,7 +331,7 @@ impl Engine {
                     return Vec::new();
                 }
                 let hits: Vec<Range<usize>> = self.regexes[*regex]
-                    .find_iter(a.text)
+                    .find_iter(flat)
                     .filter(|m| !m.is_empty())
                     .filter(|m| check.is_none_or(|Check::Luhn| luhn(m.as_str())))
                     .filter(|m| {
@@ -406,6 +408,43 @@ impl Engine {
             }
         }
     }
+}
+
+/// The text regexes see: a line break inside a paragraph (and a carriage
+/// return) reads as a space, so a phrase wrapped across lines still
+/// matches; byte offsets are unchanged. Blank lines stay breaks.
+fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next_is_break = bytes.get(i + 1).is_some_and(|&n| n == b'\n' || n == b'\r');
+        let prev_is_break = i > 0 && bytes[i - 1] == b'\n';
+        match b {
+            b'\r' => out[i] = b' ',
+            b'\n' if !next_is_break && !prev_is_break && !bytes[..i].ends_with(b"\n\r") => {
+                out[i] = b' '
+            }
+            _ => {}
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+/// Keeps one span of each overlapping group (the earliest, longest), so a
+/// rule never reports the same words twice.
+fn disjoint(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for s in spans {
+        if out.last().is_none_or(|last| s.start >= last.end) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Says what a metric measured, in the post's terms.
@@ -522,6 +561,22 @@ mod tests {
         assert!(luhn("4111 1111 1111 1111"));
         assert!(!luhn("4111 1111 1111 1112"));
         assert!(!luhn("1234"));
+    }
+
+    #[test]
+    fn soft_line_breaks_read_as_spaces_for_regexes() {
+        assert_eq!(soft_breaks_as_spaces("don't\nlike it"), "don't like it");
+        assert_eq!(soft_breaks_as_spaces("para\n\nnext"), "para\n\nnext");
+        assert_eq!(soft_breaks_as_spaces("a\r\nb"), "a  b");
+    }
+
+    #[test]
+    fn overlapping_spans_are_reported_once() {
+        assert_eq!(
+            disjoint(vec![4..20, 0..10, 12..15, 30..31]),
+            vec![0..10, 12..15, 30..31]
+        );
+        assert_eq!(disjoint(vec![3..9, 0..9]), vec![0..9]);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 
 use super::{Roles, Sink, no_text_field, shift};
 use crate::error::{Error, line_col};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 use std::io::{self, BufRead};
 
 /// Reads JSON bytes one at a time, keeping the 1-based line and column (in
@@ -33,12 +33,7 @@ impl<R: BufRead> Scanner<R> {
         let b = self.peek()?;
         if let Some(b) = b {
             self.r.consume(1);
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 1;
-            } else if b & 0xC0 != 0x80 {
-                self.column += 1;
-            }
+            advance(&mut self.line, &mut self.column, b);
         }
         Ok(b)
     }
@@ -50,12 +45,27 @@ impl<R: BufRead> Scanner<R> {
     /// Skips whitespace; returns the next byte, not consumed.
     fn skip_ws(&mut self) -> io::Result<Option<u8>> {
         loop {
-            match self.peek()? {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => {
-                    self.bump()?;
+            let chunk = self.r.fill_buf()?;
+            let Some(n) = chunk
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            else {
+                if chunk.is_empty() {
+                    return Ok(None);
                 }
-                other => return Ok(other),
+                let n = chunk.len();
+                for &b in chunk {
+                    advance(&mut self.line, &mut self.column, b);
+                }
+                self.r.consume(n);
+                continue;
+            };
+            let next = chunk[n];
+            for &b in &chunk[..n] {
+                advance(&mut self.line, &mut self.column, b);
             }
+            self.r.consume(n);
+            return Ok(Some(next));
         }
     }
 
@@ -65,48 +75,67 @@ impl<R: BufRead> Scanner<R> {
     fn value(&mut self, mut out: Option<&mut Vec<u8>>, limit: usize) -> io::Result<Option<usize>> {
         let (mut depth, mut in_string, mut escaped, mut len) = (0usize, false, false, 0usize);
         loop {
-            let Some(b) = self.peek()? else {
+            let chunk = self.r.fill_buf()?;
+            if chunk.is_empty() {
                 return Ok(None);
-            };
-            if !in_string
-                && depth == 0
-                && len > 0
-                && matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-            {
+            }
+            let mut used = 0;
+            let mut done = false;
+            for &b in chunk {
+                if !in_string
+                    && depth == 0
+                    && len > 0
+                    && matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                {
+                    done = true;
+                    break;
+                }
+                used += 1;
+                len += 1;
+                advance(&mut self.line, &mut self.column, b);
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        done = depth == 0;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.saturating_sub(1);
+                            done = depth == 0;
+                        }
+                        _ => {}
+                    }
+                }
+                if done {
+                    break;
+                }
+            }
+            if let Some(out) = out.as_deref_mut() {
+                let room = limit.saturating_sub(out.len()).min(used);
+                out.extend_from_slice(&chunk[..room]);
+            }
+            self.r.consume(used);
+            if done {
                 return Ok(Some(len));
             }
-            self.bump()?;
-            if let Some(out) = out.as_deref_mut()
-                && out.len() < limit
-            {
-                out.push(b);
-            }
-            len += 1;
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    in_string = false;
-                    if depth == 0 {
-                        return Ok(Some(len));
-                    }
-                }
-                continue;
-            }
-            match b {
-                b'"' => in_string = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return Ok(Some(len));
-                    }
-                }
-                _ => {}
-            }
         }
+    }
+}
+
+/// Moves a 1-based line and column (in characters) past byte `b`.
+fn advance(line: &mut usize, column: &mut usize, b: u8) {
+    if b == b'\n' {
+        *line += 1;
+        *column = 1;
+    } else if b & 0xC0 != 0x80 {
+        *column += 1;
     }
 }
 
@@ -162,6 +191,7 @@ fn object<R: BufRead>(
     let source = sink.source;
     let io = |e: io::Error| Error::io(source, &e);
     let mut chosen: Option<String> = None;
+    let mut empty_list = false;
     let mut keys = Vec::new();
     let mut key_at = s.at();
     loop {
@@ -187,6 +217,7 @@ fn object<R: BufRead>(
             s.bump().map_err(io)?;
             match s.skip_ws().map_err(io)? {
                 Some(b'{') if chosen.is_none() => is_posts = true,
+                Some(b']') => empty_list = true,
                 Some(b'{') => {
                     let first = chosen.as_deref().unwrap_or_default();
                     sink.warning(
@@ -223,7 +254,7 @@ fn object<R: BufRead>(
             _ => return Ok(stop(s, sink, "expected `,` or `}` after a value")),
         }
     }
-    if chosen.is_none() {
+    if chosen.is_none() && !empty_list {
         return Err(no_list(source, key_at, &keys));
     }
     Ok(Ok(()))
@@ -349,6 +380,30 @@ fn items<R: BufRead>(
     }
 }
 
+/// An object's members in file order, each value left unparsed (and
+/// borrowed from the input, so its position is known).
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                    out.push(member);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// The name of a JSON value's type, from its first byte.
 fn type_name(raw: &str) -> &'static str {
     match raw.trim_start().bytes().next() {
@@ -380,8 +435,8 @@ fn item(
         );
         return Ok(());
     }
-    let fields: BTreeMap<String, &RawValue> = match serde_json::from_str(json) {
-        Ok(f) => f,
+    let fields = match serde_json::from_str::<Members>(json) {
+        Ok(Members(f)) => f,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
             sink.error(
@@ -391,8 +446,7 @@ fn item(
             return Ok(());
         }
     };
-    let names: Vec<String> = fields.keys().cloned().collect();
-    let values: Vec<&RawValue> = fields.values().copied().collect();
+    let (names, values): (Vec<String>, Vec<&RawValue>) = fields.into_iter().unzip();
     let field = sink.opts.field.clone();
     let Some(roles) = Roles::find(&names, field.as_deref()) else {
         if !sink.found_text {
@@ -563,6 +617,8 @@ mod tests {
         assert!(notes.unwrap().is_empty());
         assert_eq!(p[0].text, "Hello");
         assert_eq!(p[0].column, 59);
+        let (p, r) = read(Kind::Json, r#"{"version": 2, "posts": []}"#);
+        assert!(p.is_empty() && r.unwrap().is_empty());
         let (_, r) = read(Kind::Json, r#"{"version": 2, "tags": ["a"]}"#);
         let e = r.unwrap_err().to_string();
         assert!(e.contains("`version`, `tags`"), "{e}");

@@ -1,0 +1,243 @@
+//! Checks a list of input files and hands the results to a reporter in
+//! input order, whatever the parallelism: small files are read and checked
+//! in parallel a chunk at a time; a large file (a big calendar) streams, its
+//! posts checked in parallel a batch at a time, so memory stays bounded.
+
+use crate::check::{Linter, PostResult, Summary};
+use crate::error::{Error, LocatedError};
+use crate::linters::LinterSet;
+use crate::report::Reporter;
+use crate::source::{self, InputFile, Note, Post};
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+/// Files at least this big are streamed rather than read whole.
+const STREAM_BYTES: u64 = 4 << 20;
+/// Posts checked together when streaming.
+const BATCH_POSTS: usize = 2048;
+
+/// Something to tell the user about an input, in order with the output.
+#[derive(Debug)]
+pub enum Problem {
+    /// Part of an input (a row, an encoding slip) — see the note's level.
+    Note(Note),
+    /// An input that could not be checked at all.
+    Input(Error),
+}
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub summary: Summary,
+    /// Some input, or part of one, could not be checked.
+    pub input_error: bool,
+}
+
+/// Checks one post, turning a panic into an internal-error note so the
+/// other posts are still checked.
+pub fn check_isolated(linter: &Linter, post: &Post) -> Result<PostResult, Note> {
+    catch_unwind(AssertUnwindSafe(|| linter.check(post))).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Note::error(LocatedError {
+            file: post.source.clone(),
+            line: post.line,
+            column: post.column,
+            rule: None,
+            message: format!("internal error while checking this post ({what}); please report it — the other posts were checked"),
+            help: None,
+        })
+    })
+}
+
+struct FileResult {
+    results: Vec<PostResult>,
+    problems: Vec<Problem>,
+}
+
+fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> FileResult {
+    let mut posts = Vec::new();
+    let read = source::read(file, opts, &mut |p| posts.push(p));
+    let mut problems = Vec::new();
+    let results = posts
+        .iter()
+        .filter_map(|p| match check_isolated(linter, p) {
+            Ok(r) => Some(r),
+            Err(n) => {
+                problems.push(Problem::Note(n));
+                None
+            }
+        })
+        .collect();
+    match read {
+        Ok(notes) => problems.extend(notes.into_iter().map(Problem::Note)),
+        Err(e) => problems.push(Problem::Input(e)),
+    }
+    FileResult { results, problems }
+}
+
+/// Runs every file through its linter and the reporter. `on_problem` is
+/// called (after `out` is flushed) for every problem, in input order.
+pub fn run(
+    files: &[InputFile],
+    linters: &mut LinterSet,
+    opts: &source::Options,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> io::Result<Outcome> {
+    let mut outcome = Outcome::default();
+    let assigned: Vec<Result<Arc<Linter>, Error>> =
+        files.iter().map(|f| linters.for_path(&f.path)).collect();
+    reporter.start(out)?;
+    let chunk = rayon::current_num_threads().max(1) * 8;
+    let mut i = 0;
+    while i < files.len() {
+        let is_big = |f: &InputFile| {
+            f.path != "-" && std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+        };
+        if is_big(&files[i]) {
+            match &assigned[i] {
+                Ok(linter) => stream_file(
+                    &files[i],
+                    linter,
+                    opts,
+                    reporter,
+                    out,
+                    &mut outcome,
+                    on_problem,
+                )?,
+                Err(e) => emit(
+                    &mut outcome,
+                    FileResult {
+                        results: Vec::new(),
+                        problems: vec![Problem::Input(e.clone())],
+                    },
+                    out,
+                    reporter,
+                    on_problem,
+                )?,
+            }
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < files.len() && end - i < chunk && !is_big(&files[end]) {
+            end += 1;
+        }
+        let results: Vec<FileResult> = (i..end)
+            .into_par_iter()
+            .map(|k| match &assigned[k] {
+                Ok(linter) => check_file(&files[k], linter, opts),
+                Err(e) => FileResult {
+                    results: Vec::new(),
+                    problems: vec![Problem::Input(e.clone())],
+                },
+            })
+            .collect();
+        for fr in results {
+            emit(&mut outcome, fr, out, reporter, on_problem)?;
+        }
+        i = end;
+    }
+    reporter.finish(out, &outcome.summary)?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn emit(
+    outcome: &mut Outcome,
+    fr: FileResult,
+    out: &mut dyn Write,
+    reporter: &mut dyn Reporter,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> io::Result<()> {
+    for r in &fr.results {
+        outcome.summary.add(r);
+        reporter.post(out, r)?;
+    }
+    if !fr.problems.is_empty() {
+        out.flush()?;
+    }
+    for p in &fr.problems {
+        outcome.input_error |= is_input_error(p);
+        on_problem(p);
+    }
+    Ok(())
+}
+
+fn is_input_error(p: &Problem) -> bool {
+    match p {
+        Problem::Input(_) => true,
+        Problem::Note(n) => n.level == source::NoteLevel::Error,
+    }
+}
+
+/// Streams a large file: posts are checked in parallel batches and
+/// reported in order as they come.
+fn stream_file(
+    file: &InputFile,
+    linter: &Linter,
+    opts: &source::Options,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    outcome: &mut Outcome,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> io::Result<()> {
+    let mut batch: Vec<Post> = Vec::with_capacity(BATCH_POSTS);
+    let mut failure: Option<io::Error> = None;
+    let mut flush_batch = |batch: &mut Vec<Post>,
+                           outcome: &mut Outcome,
+                           on_problem: &mut dyn FnMut(&Problem)|
+     -> io::Result<()> {
+        let checked: Vec<Result<PostResult, Note>> = batch
+            .par_iter()
+            .map(|p| check_isolated(linter, p))
+            .collect();
+        batch.clear();
+        for c in checked {
+            match c {
+                Ok(r) => {
+                    outcome.summary.add(&r);
+                    reporter.post(out, &r)?;
+                }
+                Err(n) => {
+                    out.flush()?;
+                    outcome.input_error = true;
+                    on_problem(&Problem::Note(n));
+                }
+            }
+        }
+        Ok(())
+    };
+    let read = source::read(file, opts, &mut |post| {
+        if failure.is_some() {
+            return;
+        }
+        batch.push(post);
+        if batch.len() >= BATCH_POSTS
+            && let Err(e) = flush_batch(&mut batch, outcome, on_problem)
+        {
+            failure = Some(e);
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    flush_batch(&mut batch, outcome, on_problem)?;
+    out.flush()?;
+    let problems: Vec<Problem> = match read {
+        Ok(notes) => notes.into_iter().map(Problem::Note).collect(),
+        Err(e) => vec![Problem::Input(e)],
+    };
+    for p in &problems {
+        outcome.input_error |= is_input_error(p);
+        on_problem(p);
+    }
+    Ok(())
+}
