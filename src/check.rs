@@ -8,6 +8,7 @@ use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
+use crate::tone::Tone;
 
 /// A rule that fired on a post, located in the post's source.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +44,8 @@ pub struct PostResult {
     pub passed: bool,
     pub scorecard: Scorecard,
     pub findings: Vec<Finding>,
+    /// The post's overall tone.
+    pub tone: Tone,
 }
 
 /// An engine with its verdict policy: everything needed to check posts.
@@ -137,6 +140,7 @@ impl Linter {
             passed,
             scorecard,
             findings,
+            tone: crate::tone::tone(&analysis),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod examples_check;
+pub mod learn;
 pub mod linters;
 pub mod model;
 pub mod pack;
@@ -23,5 +24,6 @@ pub mod run;
 pub mod score;
 pub mod source;
 pub mod text;
+pub mod tone;
 
 pub use error::{Error, LocatedError};

@@ -4,6 +4,7 @@
 
 mod config_cmd;
 mod hook_cmd;
+mod learn_cmd;
 mod rules_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -131,6 +132,10 @@ enum Command {
     },
     /// Print the configuration in effect and the file it came from.
     Config,
+    /// Learn a `weighted` rule pack from labeled posts (JSON Lines).
+    Train(learn_cmd::TrainArgs),
+    /// Measure the configured rules on labeled posts: precision, recall, F1.
+    Eval(learn_cmd::EvalArgs),
 }
 
 #[derive(Subcommand)]
@@ -227,6 +232,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
             };
             check(args, &cli.setup)
         }
+        Some(Command::Train(args)) => learn_cmd::train(args),
+        Some(Command::Eval(args)) => learn_cmd::eval(args, &cli.setup),
         Some(Command::Config) => {
             let (config, packs) = load_setup(&cli.setup)?;
             print!("{}", config_cmd::render(&config, &packs));
