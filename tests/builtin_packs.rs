@@ -67,3 +67,14 @@ fn every_built_in_example_holds() {
     }
     assert!(report.is_empty(), "failing examples:\n{report}");
 }
+
+#[test]
+fn built_in_regexes_validate_as_a_user_pack_would() {
+    // Embedded packs compile their regexes lazily; here every one is
+    // compiled and checked the way a pack from a file is at load time.
+    for (name, src) in pack::BUILT_IN {
+        if let Err(errors) = pack::parse(src, name) {
+            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        }
+    }
+}

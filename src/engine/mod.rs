@@ -4,6 +4,7 @@
 //! through them in a single pass.
 
 mod lexicon;
+mod prefilter;
 mod select;
 mod weighted;
 
@@ -13,7 +14,8 @@ use crate::error::{Error, LocatedError};
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
 use crate::text::{Analysis, Metric};
 use lexicon::{Hit, Lexicon, ListId};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use crate::pack::LazyRegex;
+use prefilter::Prefilter;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
@@ -35,8 +37,8 @@ pub struct Engine {
     rules: Vec<Rule>,
     plans: Vec<Plan>,
     lexicon: Lexicon,
-    set: RegexSet,
-    regexes: Vec<Regex>,
+    prefilter: Prefilter,
+    regexes: Vec<LazyRegex>,
     allow: Vec<Vec<String>>,
     learned: WeightedIndex,
 }
@@ -81,15 +83,8 @@ impl Engine {
         let rules = selection.apply(packs)?;
         check_unique_ids(&rules)?;
         let mut lexicon = Lexicon::default();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut regexes = Vec::new();
-        let mut add_regex = |r: &Regex, case_sensitive: bool| {
-            let p = if case_sensitive {
-                r.as_str().to_string()
-            } else {
-                format!("(?i:{})", r.as_str())
-            };
-            patterns.push(p);
+        let mut regexes: Vec<LazyRegex> = Vec::new();
+        let mut add_regex = |r: &LazyRegex| {
             regexes.push(r.clone());
             regexes.len() - 1
         };
@@ -110,7 +105,7 @@ impl Engine {
                     min_count: w.min_count,
                 },
                 Matcher::Regex(p) => Plan::Regex {
-                    regex: add_regex(&p.regex, p.case_sensitive),
+                    regex: add_regex(&p.regex),
                     check: p.check,
                     quotes: p.quotes,
                     unless: (!p.unless.is_empty()).then(|| lexicon.add_list(&p.unless)),
@@ -124,7 +119,7 @@ impl Engine {
                 },
                 Matcher::Absent(a) => Plan::Absent {
                     words: (!a.words.is_empty()).then(|| lexicon.add_list(&a.words)),
-                    patterns: a.patterns.iter().map(|r| add_regex(r, false)).collect(),
+                    patterns: a.patterns.iter().map(&mut add_regex).collect(),
                     when: (!a.when.is_empty()).then(|| lexicon.add_list(&a.when)),
                     min_words: a.min_words,
                 },
@@ -134,13 +129,7 @@ impl Engine {
             };
             plans.push(plan);
         }
-        let set = RegexSetBuilder::new(&patterns)
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| {
-                Error::Usage(format!("the rule set's regexes do not fit together: {e}"))
-            })?;
+        let prefilter = Prefilter::new(&regexes);
         let allow = selection
             .allow
             .iter()
@@ -151,7 +140,7 @@ impl Engine {
             rules,
             plans,
             lexicon,
-            set,
+            prefilter,
             regexes,
             allow,
             learned,
@@ -173,11 +162,7 @@ impl Engine {
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
         let lists = self.lexicon.scan(&a.tokens);
         let flat = soft_breaks_as_spaces(a.text);
-        let matched = if self.regexes.is_empty() {
-            Vec::new()
-        } else {
-            self.set.matches(&flat).into_iter().collect::<Vec<_>>()
-        };
+        let matched = self.prefilter.candidates(&flat);
         let scored = if self.learned.is_empty() {
             Vec::new()
         } else {
@@ -275,7 +260,7 @@ impl Engine {
         a: &Analysis,
         flat: &str,
         lists: &[Vec<Hit>],
-        matched: &[usize],
+        matched: &[bool],
     ) -> Vec<Range<usize>> {
         let visible = |list: ListId, hashtags: bool| -> Vec<Hit> {
             lists[list]
@@ -326,11 +311,12 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if !matched.contains(regex) || unless.is_some_and(|u| !visible(u, false).is_empty())
+                if !matched[*regex] || unless.is_some_and(|u| !visible(u, false).is_empty())
                 {
                     return Vec::new();
                 }
                 let hits: Vec<Range<usize>> = self.regexes[*regex]
+                    .get()
                     .find_iter(flat)
                     .filter(|m| !m.is_empty())
                     .filter(|m| check.is_none_or(|Check::Luhn| luhn(m.as_str())))
@@ -393,7 +379,9 @@ impl Engine {
                     return Vec::new();
                 }
                 let present = words.is_some_and(|w| !lists[w].is_empty())
-                    || patterns.iter().any(|p| matched.contains(p));
+                    || patterns
+                        .iter()
+                        .any(|&p| matched[p] && self.regexes[p].get().is_match(flat));
                 if present {
                     return Vec::new();
                 }

@@ -4,7 +4,7 @@
 use super::schema::{MatchDef, PackFile, RuleDef};
 use super::*;
 use crate::text::{Analysis, TokenKind};
-use regex::RegexBuilder;
+use regex::{Regex, RegexBuilder};
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;
@@ -18,6 +18,7 @@ const MAX_WINDOW: i64 = 50;
 struct Ctx<'a> {
     origin: &'a str,
     source: &'a str,
+    trusted: bool,
     errors: Vec<LocatedError>,
 }
 
@@ -34,7 +35,9 @@ impl Ctx<'_> {
     }
 }
 
-pub fn pack(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
+/// Parses one pack. A `trusted` pack (an embedded one, checked by the test
+/// suite) has its regexes compiled on first use instead of now.
+pub fn pack(source: &str, origin: &str, trusted: bool) -> Result<Pack, Vec<LocatedError>> {
     let file: PackFile = match toml::from_str(source) {
         Ok(f) => f,
         Err(e) => {
@@ -49,6 +52,7 @@ pub fn pack(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
     let mut ctx = Ctx {
         origin,
         source,
+        trusted,
         errors: Vec::new(),
     };
     let pack_id = file.pack.id.get_ref().clone();
@@ -317,6 +321,9 @@ fn phrases(
 
 /// Turns a word or phrase of a list into the keys tokens are compared on.
 pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
+    if let Some(tokens) = crate::text::plain_tokens(text) {
+        return keys_of(text, &tokens, exact);
+    }
     let a = Analysis::new(text);
     if !a.links.is_empty()
         || !a.mentions.is_empty()
@@ -327,8 +334,11 @@ pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
             "`{text}` is a link, mention or hashtag; word lists hold plain words (use a regex matcher)"
         ));
     }
-    let keys: Vec<String> = a
-        .tokens
+    keys_of(text, &a.tokens, exact)
+}
+
+fn keys_of(text: &str, tokens: &[crate::text::Token], exact: bool) -> Result<Phrase, String> {
+    let keys: Vec<String> = tokens
         .iter()
         .map(|t| {
             if exact || t.kind != TokenKind::Word {
@@ -478,7 +488,10 @@ fn regex_at(
     rid: Option<&str>,
     p: &Spanned<String>,
     case_sensitive: bool,
-) -> Option<Regex> {
+) -> Option<LazyRegex> {
+    if ctx.trusted {
+        return Some(LazyRegex::deferred(p.get_ref(), case_sensitive));
+    }
     match compile_regex(p.get_ref(), case_sensitive) {
         Ok(r) => {
             if r.is_match("") {
@@ -490,7 +503,7 @@ fn regex_at(
                 .help = Some("make at least one part of it required".into());
                 return None;
             }
-            Some(r)
+            Some(LazyRegex::compiled(p.get_ref(), case_sensitive, r))
         }
         Err((msg, help)) => {
             let e = ctx.error(Some(p.span()), rid, msg);
@@ -525,7 +538,6 @@ fn pattern(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) ->
     let unless = phrases(ctx, rid, m.unless, false);
     Some(Matcher::Regex(Pattern {
         regex: regex?,
-        case_sensitive: cs,
         check,
         quotes,
         unless,
@@ -682,7 +694,7 @@ mod tests {
         "[pack]\nid = \"acme\"\ndimension = \"kind\"\ndescription = \"d\"\nversion = \"1\"\n";
 
     fn errors(body: &str) -> Vec<LocatedError> {
-        pack(&format!("{HEAD}{body}"), "acme.toml").unwrap_err()
+        pack(&format!("{HEAD}{body}"), "acme.toml", false).unwrap_err()
     }
 
     #[test]

@@ -2,15 +2,16 @@
 //! errors that name the file, line:column and rule.
 
 mod compile;
+mod lazy_regex;
 mod schema;
 
 use crate::error::LocatedError;
 use crate::model::{Dimension, Flag, Severity};
 use crate::text::Metric;
-use regex::Regex;
 use std::path::Path;
 
 pub use compile::{compile_regex, phrase};
+pub use lazy_regex::LazyRegex;
 
 /// A loaded, validated rule pack.
 #[derive(Clone, Debug)]
@@ -124,8 +125,7 @@ pub enum Check {
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    pub regex: Regex,
-    pub case_sensitive: bool,
+    pub regex: LazyRegex,
     pub check: Option<Check>,
     pub quotes: Context,
     pub unless: Vec<Phrase>,
@@ -143,7 +143,7 @@ pub struct Threshold {
 #[derive(Clone, Debug)]
 pub struct Absent {
     pub words: Vec<Phrase>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<LazyRegex>,
     pub when: Vec<Phrase>,
     pub min_words: usize,
 }
@@ -181,13 +181,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 pub fn built_in() -> Result<Vec<Pack>, Vec<LocatedError>> {
     BUILT_IN
         .iter()
-        .map(|(name, src)| parse(src, &format!("built-in:{name}")))
+        .map(|(name, src)| compile::pack(src, &format!("built-in:{name}"), true))
         .collect()
 }
 
-/// Parses and validates one pack. `origin` names the file in errors.
+/// Parses and validates one pack, compiling its regexes. `origin` names the
+/// file in errors.
 pub fn parse(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
-    compile::pack(source, origin)
+    compile::pack(source, origin, false)
 }
 
 /// Reads a pack file, or every `*.toml` file of a folder (sorted by name).

@@ -369,24 +369,3 @@ mod tests {
         assert!(s.contains("`id`, `copy`") && s.contains("--field"), "{s}");
     }
 }
-#[test]
-fn tmp_speed() {
-    for (f, k) in [
-        ("big.csv", Kind::Csv),
-        ("big.jsonl", Kind::JsonLines),
-        ("big.json", Kind::Json),
-    ] {
-        let t = std::time::Instant::now();
-        let file = std::fs::File::open(format!("/tmp/cal/{f}")).unwrap();
-        let mut n = 0;
-        let notes = read(
-            f,
-            k,
-            std::io::BufReader::new(file),
-            &Options::default(),
-            &mut |_| n += 1,
-        )
-        .unwrap();
-        eprintln!("{f}: {n} posts, {} notes, {:?}", notes.len(), t.elapsed());
-    }
-}

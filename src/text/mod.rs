@@ -249,6 +249,19 @@ fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> To
     }
 }
 
+/// The tokens of a short text that cannot hold links, e-mails, mentions
+/// or hashtags (no `@`, `#`, `.` or `/`), without the rest of the analysis:
+/// how rule phrases are read at load time, quickly. `None` when the text
+/// needs the full analysis.
+pub fn plain_tokens(text: &str) -> Option<Vec<Token>> {
+    if text.contains(['@', '#', '.', '/']) {
+        return None;
+    }
+    let mut out = Vec::new();
+    tokenize_prose(text, 0..text.len(), &mut out, 0);
+    Some(out)
+}
+
 fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: u32) {
     if range.is_empty() {
         return;
