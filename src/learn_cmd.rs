@@ -129,8 +129,10 @@ fn usage(msg: impl Into<String>) -> Error {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -166,9 +168,16 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
         "error" => Severity::Error,
         "warning" => Severity::Warning,
         "info" => Severity::Info,
-        s => return Err(usage(format!("unknown severity `{s}` (error, warning, info)"))),
+        s => {
+            return Err(usage(format!(
+                "unknown severity `{s}` (error, warning, info)"
+            )));
+        }
     };
-    if args.min_precision.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+    if args
+        .min_precision
+        .is_some_and(|p| !(0.0..=1.0).contains(&p))
+    {
         return Err(usage("--min-precision must be between 0 and 1"));
     }
     if args.l2.iter().any(|x| !x.is_finite() || *x <= 0.0) {
@@ -218,7 +227,10 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
         trained.terms.len()
     );
     println!("{}-fold cross-validation:", opts.folds);
-    println!("  {:>8}  {:>8}  {:>9}  {:>9}  {:>6}  {:>6}", "l2", "log-loss", "threshold", "precision", "recall", "F1");
+    println!(
+        "  {:>8}  {:>8}  {:>9}  {:>9}  {:>6}  {:>6}",
+        "l2", "log-loss", "threshold", "precision", "recall", "F1"
+    );
     for t in &trained.trials {
         println!(
             "  {:>8}  {:>8.4}  {:>9.4}  {:>9.3}  {:>6.3}  {:>6.3}{}",
@@ -228,7 +240,11 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
             t.scores.precision(),
             t.scores.recall(),
             t.scores.f1(),
-            if t.l2 == trained.l2 { "  <- chosen" } else { "" }
+            if t.l2 == trained.l2 {
+                "  <- chosen"
+            } else {
+                ""
+            }
         );
     }
     println!(
@@ -415,7 +431,13 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
     let flags: Vec<Flag> = args
         .flag
         .iter()
-        .map(|f| Flag::parse(f).ok_or_else(|| usage(format!("unknown flag `{f}` (sarcasm, hostility, oversharing)"))))
+        .map(|f| {
+            Flag::parse(f).ok_or_else(|| {
+                usage(format!(
+                    "unknown flag `{f}` (sarcasm, hostility, oversharing)"
+                ))
+            })
+        })
         .collect::<Result<_, _>>()?;
     let dims: Vec<Dimension> = args
         .error_dimension
@@ -471,7 +493,12 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         },
         platform: config.platform.clone(),
     };
-    let set = LinterSet::new(packs, base, Profiles::new(config.profiles.clone()), Vec::new())?;
+    let set = LinterSet::new(
+        packs,
+        base,
+        Profiles::new(config.profiles.clone()),
+        Vec::new(),
+    )?;
     let linter = set.base();
     let source = file_name(&args.data);
     let verdicts: Vec<Verdict> = data
@@ -514,12 +541,20 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         )
         .map_err(io)?;
     } else {
-        let mut what: Vec<String> = flags.iter().map(|f| format!("the {} flag", f.as_str())).collect();
+        let mut what: Vec<String> = flags
+            .iter()
+            .map(|f| format!("the {} flag", f.as_str()))
+            .collect();
         what.extend(dims.iter().map(|d| format!("an error in {}", d.as_str())));
         if args.failed {
             what.push("a failing verdict".into());
         }
-        writeln!(out, "predicted `{positive}` on {}; otherwise `{negative}`", what.join(" or ")).map_err(io)?;
+        writeln!(
+            out,
+            "predicted `{positive}` on {}; otherwise `{negative}`",
+            what.join(" or ")
+        )
+        .map_err(io)?;
         let b = Binary::from_pairs(
             data.iter()
                 .zip(&verdicts)
@@ -527,7 +562,11 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         );
         let mut c = Confusion::new(vec![positive.clone(), negative.clone()]);
         for (e, v) in data.iter().zip(&verdicts) {
-            let gold = if e.label == positive { &positive } else { &negative };
+            let gold = if e.label == positive {
+                &positive
+            } else {
+                &negative
+            };
             c.add(gold, if v.positive { &positive } else { &negative });
         }
         print_confusion(&mut out, &c).map_err(io)?;
@@ -549,8 +588,18 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
             b.fp + b.tn
         )
         .map_err(io)?;
-        let worst_fp = worst(&data, &verdicts, |e, v| e.label != positive && v.positive, true);
-        let worst_fn = worst(&data, &verdicts, |e, v| e.label == positive && !v.positive, false);
+        let worst_fp = worst(
+            &data,
+            &verdicts,
+            |e, v| e.label != positive && v.positive,
+            true,
+        );
+        let worst_fn = worst(
+            &data,
+            &verdicts,
+            |e, v| e.label == positive && !v.positive,
+            false,
+        );
         writeln!(out, "\nworst false positives (lowest THINK score first):").map_err(io)?;
         for &i in worst_fp.iter().take(args.worst) {
             show(&mut out, &data[i], &verdicts[i]).map_err(io)?;
@@ -601,7 +650,13 @@ fn show(out: &mut impl Write, e: &Example, v: &Verdict) -> std::io::Result<()> {
 }
 
 fn print_confusion(out: &mut impl Write, c: &Confusion) -> std::io::Result<()> {
-    let width = c.labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).max(6);
+    let width = c
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(6);
     write!(out, "{:>w$}", "gold \\ predicted", w = width + 6)?;
     for l in &c.labels {
         write!(out, "  {l:>width$}")?;

@@ -27,7 +27,9 @@ fn built_in_packs_load_and_cover_every_question() {
             "kind",
             "sarcasm",
             "hostility",
-            "oversharing"
+            "oversharing",
+            "sarcasm-learned",
+            "hostility-learned"
         ]
     );
     for d in Dimension::ALL {
@@ -37,12 +39,27 @@ fn built_in_packs_load_and_cover_every_question() {
         let pack = packs.iter().find(|p| p.id == f.as_str()).unwrap();
         assert_eq!(pack.flag, Some(f));
     }
+    for (id, flag) in [
+        ("sarcasm-learned", Flag::Sarcasm),
+        ("hostility-learned", Flag::Hostility),
+    ] {
+        let pack = packs.iter().find(|p| p.id == id).unwrap();
+        assert_eq!(pack.flag, Some(flag));
+        assert_eq!(pack.rules[0].matcher.kind(), "weighted");
+    }
 }
 
 #[test]
 fn every_built_in_pack_has_twelve_rules_with_examples() {
     for p in pack::built_in().unwrap() {
-        assert!(p.rules.len() >= 12, "{} has {} rules", p.id, p.rules.len());
+        // Learned packs hold one model each; the hand-written ones need breadth.
+        let learned = p.rules.iter().all(|r| r.matcher.kind() == "weighted");
+        assert!(
+            learned || p.rules.len() >= 12,
+            "{} has {} rules",
+            p.id,
+            p.rules.len()
+        );
         for r in &p.rules {
             assert!(
                 r.fire.len() >= MIN_EXAMPLES && r.pass.len() >= MIN_EXAMPLES,
@@ -74,7 +91,14 @@ fn built_in_regexes_validate_as_a_user_pack_would() {
     // compiled and checked the way a pack from a file is at load time.
     for (name, src) in pack::BUILT_IN {
         if let Err(errors) = pack::parse(src, name) {
-            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+            panic!(
+                "{}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
         }
     }
 }

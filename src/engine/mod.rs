@@ -11,10 +11,10 @@ mod weighted;
 pub use select::{Selection, specificity};
 
 use crate::error::{Error, LocatedError};
+use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
 use crate::text::{Analysis, Metric};
 use lexicon::{Hit, Lexicon, ListId};
-use crate::pack::LazyRegex;
 use prefilter::Prefilter;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
@@ -311,8 +311,7 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if !matched[*regex] || unless.is_some_and(|u| !visible(u, false).is_empty())
-                {
+                if !matched[*regex] || unless.is_some_and(|u| !visible(u, false).is_empty()) {
                     return Vec::new();
                 }
                 let hits: Vec<Range<usize>> = self.regexes[*regex]

@@ -56,7 +56,8 @@ pub fn parse(source: &str, origin: &str) -> Result<Vec<Example>, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let fail = |column: usize, message: String| LocatedError {
+        let fail = |column: usize, message: String| {
+            LocatedError {
             file: origin.to_string(),
             line: n + 1,
             column,
@@ -66,6 +67,7 @@ pub fn parse(source: &str, origin: &str) -> Result<Vec<Example>, Error> {
                 "each line must be a JSON object like {\"id\": 1, \"text\": \"…\", \"label\": \"…\"}"
                     .into(),
             ),
+        }
         };
         match serde_json::from_str::<Line>(line) {
             Err(e) => errors.push(fail(e.column().max(1), format!("not valid JSON: {e}"))),

@@ -60,7 +60,10 @@ impl Binary {
 
     /// F1 of the negative class.
     pub fn negative_f1(&self) -> f64 {
-        f1(ratio(self.tn, self.tn + self.fn_), ratio(self.tn, self.tn + self.fp))
+        f1(
+            ratio(self.tn, self.tn + self.fn_),
+            ratio(self.tn, self.tn + self.fp),
+        )
     }
 
     /// Mean of the two classes' F1.
@@ -136,14 +139,20 @@ impl Confusion {
 
     pub fn accuracy(&self) -> f64 {
         let total: usize = self.counts.iter().flatten().sum();
-        ratio((0..self.labels.len()).map(|i| self.counts[i][i]).sum(), total)
+        ratio(
+            (0..self.labels.len()).map(|i| self.counts[i][i]).sum(),
+            total,
+        )
     }
 
     fn mean(&self, f: impl Fn(ClassScore) -> f64) -> f64 {
         if self.labels.is_empty() {
             return 0.0;
         }
-        (0..self.labels.len()).map(|i| f(self.class(i))).sum::<f64>() / self.labels.len() as f64
+        (0..self.labels.len())
+            .map(|i| f(self.class(i)))
+            .sum::<f64>()
+            / self.labels.len() as f64
     }
 }
 

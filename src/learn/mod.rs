@@ -403,7 +403,11 @@ mod tests {
 
     fn toy() -> Vec<Example> {
         let mut v = Vec::new();
-        let rude = ["you are a clown", "what a clown show", "clown service again"];
+        let rude = [
+            "you are a clown",
+            "what a clown show",
+            "clown service again",
+        ];
         let fine = [
             "lovely coffee this morning",
             "thanks for the lovely visit",

@@ -33,7 +33,9 @@ fn quote(s: &str) -> String {
 fn number(x: f64) -> String {
     let s = format!("{x:.4}");
     let s = s.trim_end_matches('0');
-    let s = s.strip_suffix('.').map_or(s.to_string(), |t| format!("{t}.0"));
+    let s = s
+        .strip_suffix('.')
+        .map_or(s.to_string(), |t| format!("{t}.0"));
     if s == "-0.0" { "0.0".into() } else { s }
 }
 

@@ -174,6 +174,15 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "oversharing.toml",
         include_str!("../../rules/oversharing.toml"),
     ),
+    // Learned by `think-lint train` (scripts/train-builtin.sh).
+    (
+        "learned-sarcasm.toml",
+        include_str!("../../rules/learned-sarcasm.toml"),
+    ),
+    (
+        "learned-hostility.toml",
+        include_str!("../../rules/learned-hostility.toml"),
+    ),
 ];
 
 /// Loads the built-in packs. They are checked by the test suite, so an
