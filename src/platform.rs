@@ -106,9 +106,17 @@ impl Profiles {
         Profiles { by_name }
     }
 
+    /// The profile for a platform name as people write it: exact names and
+    /// aliases first, then the first word ("LinkedIn Page", "X (Twitter)").
     pub fn get(&self, name: &str) -> Option<&Profile> {
         let lower = name.trim().to_ascii_lowercase();
-        self.by_name.get(alias(&lower))
+        if let Some(p) = self.by_name.get(alias(&lower)) {
+            return Some(p);
+        }
+        let first = lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|w| !w.is_empty())?;
+        self.by_name.get(alias(first))
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -188,6 +196,15 @@ mod tests {
         );
         assert_eq!(m.length, 5 + 23 + 5 + 4);
         assert_eq!(measure("twitter", "👍🏽").length, 2);
+    }
+
+    #[test]
+    fn platform_names_as_scheduling_tools_write_them() {
+        let p = Profiles::default();
+        assert_eq!(p.get("LinkedIn Page").unwrap().name, "linkedin");
+        assert_eq!(p.get("X (Twitter)").unwrap().name, "x");
+        assert_eq!(p.get(" Instagram ").unwrap().name, "instagram");
+        assert!(p.get("myspace").is_none());
     }
 
     #[test]

@@ -338,3 +338,26 @@ fn friendly_calendar_passes_in_every_format() {
     assert_eq!(out.status.code(), Some(0), "{doc}");
     assert_eq!(doc["posts"].as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn json_that_is_no_calendar_is_skipped_when_walking_but_an_error_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("package.json"),
+        r#"{"name": "site", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    fs::write(dir.path().join("post.md"), "We open at 8 tomorrow.\n").unwrap();
+    think_lint(dir.path())
+        .arg(".")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("skipped, not a content calendar"));
+    think_lint(dir.path())
+        .arg("package.json")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "package.json:1:2: no list of posts",
+        ));
+}

@@ -251,7 +251,32 @@ fn read_calendar(
     if walk::looks_binary(head) {
         return binary(input);
     }
-    calendar::read(path, kind, reader, opts, on_post)
+    let mut posts = 0usize;
+    let result = calendar::read(path, kind, reader, opts, &mut |p| {
+        posts += 1;
+        on_post(p)
+    });
+    match result {
+        // A JSON or YAML file met while walking a folder (a package.json, a
+        // CI config) is often no calendar at all: skip it with a note.
+        Err(Error::Located(errors))
+            if !input.named
+                && posts == 0
+                && errors.iter().all(|e| {
+                    e.message.starts_with("no text field")
+                        || e.message.starts_with("no list of posts")
+                }) =>
+        {
+            Ok(errors
+                .into_iter()
+                .map(|mut e| {
+                    e.message = format!("skipped, not a content calendar: {}", e.message);
+                    Note::warning(e)
+                })
+                .collect())
+        }
+        other => other,
+    }
 }
 
 fn not_a_directory(path: &str) -> Result<(), Error> {
