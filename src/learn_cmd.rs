@@ -80,6 +80,9 @@ pub struct TrainArgs {
     /// Posts with fewer words never fire.
     #[arg(long, value_name = "N", default_value_t = 3)]
     min_words: usize,
+    /// Never fire below this probability, whatever the data says.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    min_threshold: f64,
     /// Let terms that only name a group of people carry weight (off by default: see the fairness guard).
     #[arg(long)]
     no_identity_guard: bool,
@@ -201,6 +204,7 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
         max_terms: args.max_terms.max(1),
         min_precision: args.min_precision,
         min_words: args.min_words,
+        min_threshold: args.min_threshold.clamp(0.0, 1.0),
         identity_guard: !args.no_identity_guard,
         ..Options::default()
     };
@@ -505,6 +509,22 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         .par_iter()
         .map(|e| {
             let r = linter.check(&Post::new(source.clone(), e.text.clone()));
+            if std::env::var_os("TL_DEBUG_TONE").is_some() {
+                let a = think_lint::text::Analysis::new(&e.text);
+                let vz = VADER.with(|v| {
+                    v.polarity_scores(&e.text)
+                        .get("compound")
+                        .copied()
+                        .unwrap_or(0.0)
+                });
+                eprintln!(
+                    "TONE\t{}\t{}\t{}\t{}",
+                    e.id,
+                    vz,
+                    think_lint::tone::polarity(&a) - 2.0 * a.metrics.valence,
+                    a.metrics.valence
+                );
+            }
             verdict(&r, &args, &flags, &dims)
         })
         .collect();
@@ -678,4 +698,8 @@ fn print_confusion(out: &mut impl Write, c: &Confusion) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+thread_local! {
+    static VADER: vader_sentiment::SentimentIntensityAnalyzer<'static> = vader_sentiment::SentimentIntensityAnalyzer::new();
 }

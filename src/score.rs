@@ -79,13 +79,14 @@ impl Scorecard {
     }
 }
 
-/// The overall THINK score: 30% the mean of the five scores, 70% the
-/// lowest one — a post is as good as its weakest answer, so one badly
-/// failing dimension pulls it down even when the others are perfect.
+/// The overall THINK score: 90% the lowest of the five scores, 10% their
+/// mean — a post is as good as its weakest answer, so one failing
+/// dimension fails it even when the others are perfect; the mean only
+/// separates posts with the same weakest score.
 pub fn overall(scores: &[u8; 5]) -> u8 {
     let mean = scores.iter().map(|&s| f64::from(s)).sum::<f64>() / 5.0;
     let min = f64::from(*scores.iter().min().expect("five scores"));
-    (0.3 * mean + 0.7 * min).round() as u8
+    (0.1 * mean + 0.9 * min).round() as u8
 }
 
 #[cfg(test)]
@@ -95,8 +96,11 @@ mod tests {
     #[test]
     fn overall_is_pulled_down_by_the_worst_dimension() {
         assert_eq!(overall(&[100; 5]), 100);
-        assert_eq!(overall(&[100, 100, 100, 100, 40]), 54);
-        assert_eq!(overall(&[100, 100, 100, 100, 80]), 85);
+        assert_eq!(overall(&[100, 100, 100, 100, 40]), 45);
+        assert_eq!(overall(&[100, 100, 100, 100, 80]), 82);
+        // Two ordinary warnings in one dimension fail a post; one does not.
+        assert!(overall(&[100, 100, 100, 100, 65]) < 70);
+        assert!(overall(&[100, 100, 100, 100, 75]) >= 70);
         assert_eq!(overall(&[0; 5]), 0);
     }
 }

@@ -1,6 +1,16 @@
 //! Tone: whether a post reads as negative, neutral or positive overall.
+//!
+//! Two signals, both over the shared text analysis: a polarity model
+//! learned by `think-lint train` from emotion-labeled posts (joy and
+//! optimism against anger and sadness; `src/tone-model.toml`, regenerated
+//! by `scripts/train-builtin.sh`), and the valence lexicon's average. Only
+//! the evidence in the post counts (not the model's bias), so a post with
+//! no opinion in it reads as neutral.
 
 use crate::text::Analysis;
+use crate::text::features::features;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// The overall valence verdict of a post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -33,14 +43,78 @@ impl std::fmt::Display for Tone {
     }
 }
 
+const MODEL: &str = include_str!("tone-model.toml");
+
+/// Term weights of the polarity model (positive = joyful or optimistic).
+static WEIGHTS: LazyLock<HashMap<String, f64>> = LazyLock::new(|| {
+    let value: toml::Value = toml::from_str(MODEL).expect("the tone model is valid TOML");
+    value
+        .get("rules")
+        .and_then(|r| r.get(0))
+        .and_then(|r| r.get("match"))
+        .and_then(|m| m.get("terms"))
+        .and_then(|t| t.as_table())
+        .map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| v.as_float().map(|w| (k.clone(), w)))
+                .collect()
+        })
+        .unwrap_or_default()
+});
+
+/// How much the lexicon's average valence counts against the model's evidence.
+const VALENCE_WEIGHT: f64 = 2.0;
+/// Evidence at or below this reads as negative, at or above `POSITIVE` as positive.
+const NEGATIVE: f64 = -0.6;
+const POSITIVE: f64 = 0.6;
+
+/// The post's polarity evidence: the learned model's term contributions
+/// plus the weighted lexicon valence. Zero means no opinion either way.
+pub fn polarity(a: &Analysis) -> f64 {
+    let weights = &*WEIGHTS;
+    let mut seen = HashSet::new();
+    let mut z = 0.0;
+    features(a, |key, value, _| {
+        if let Some(w) = weights.get(key)
+            && seen.insert(key.to_string())
+        {
+            z += w * value;
+        }
+    });
+    z + VALENCE_WEIGHT * a.metrics.valence
+}
+
 /// The tone of an analysed post.
 pub fn tone(a: &Analysis) -> Tone {
-    let v = a.metrics.valence;
-    if v <= -0.05 {
+    let p = polarity(a);
+    if p <= NEGATIVE {
         Tone::Negative
-    } else if v >= 0.05 {
+    } else if p >= POSITIVE {
         Tone::Positive
     } else {
         Tone::Neutral
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(text: &str) -> Tone {
+        tone(&Analysis::new(text))
+    }
+
+    #[test]
+    fn plain_warm_and_angry_posts() {
+        assert!(!WEIGHTS.is_empty());
+        assert_eq!(
+            of("Thank you all for a wonderful, happy year!"),
+            Tone::Positive
+        );
+        assert_eq!(
+            of("This is awful, I hate it and I'm furious."),
+            Tone::Negative
+        );
+        assert_eq!(of("The shop opens at 9 on Tuesday."), Tone::Neutral);
     }
 }

@@ -55,6 +55,8 @@ pub struct Options {
     pub min_precision: Option<f64>,
     /// Posts with fewer words never fire.
     pub min_words: usize,
+    /// Never choose a threshold below this probability.
+    pub min_threshold: f64,
     /// Drop terms that only name a group of people (see [`fairness`]).
     pub identity_guard: bool,
     /// Seed of the fold assignment.
@@ -71,6 +73,7 @@ impl Default for Options {
             max_terms: 3000,
             min_precision: None,
             min_words: 3,
+            min_threshold: 0.0,
             identity_guard: true,
             seed: 0x7468_696e_6b21,
         }
@@ -348,9 +351,13 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
             .sum::<f64>()
             / data.len() as f64;
         let scored: Vec<(f64, bool, bool)> = (0..data.len())
-            .map(|i| (prob[i], labels[i], m.words[i] >= opts.min_words))
+            .map(|i| {
+                let may = m.words[i] >= opts.min_words && prob[i] >= opts.min_threshold;
+                (prob[i], labels[i], may)
+            })
             .collect();
         let (threshold, scores) = best_threshold(&scored, opts.min_precision);
+        let threshold = threshold.max(opts.min_threshold);
         trials.push(Trial {
             l2,
             log_loss,
