@@ -47,7 +47,20 @@ biz="$ex/business-posts.jsonl"
     --weight 25 --examples "$ex/hostility.toml" \
     --out "$out/learned-hostility.toml"
 
+# The tone verdict's polarity model (src/tone.rs reads it; not a rule pack
+# of its own): joy and optimism against anger and sadness.
+"$bin" train --data "$data/emotion.train.jsonl" --positive joy,optimism \
+    --dimension inspiring --id tone --rule positive --min-df 2 --min-words 0 \
+    --description "Learned from emotion-labeled tweets: polarity for the tone verdict" \
+    --examples "$ex/tone.toml" \
+    --out "$out/tone-model.toml"
+[ "$check" = 1 ] || mv "$out/tone-model.toml" "$root/src/tone-model.toml"
+
 if [ "$check" = 1 ]; then
+    if ! cmp -s "$out/tone-model.toml" "$root/src/tone-model.toml"; then
+        echo "train-builtin: src/tone-model.toml differs from a fresh training run" >&2
+        exit 1
+    fi
     status=0
     for f in "$out"/learned-*.toml; do
         if ! cmp -s "$f" "$root/rules/$(basename "$f")"; then

@@ -509,22 +509,6 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         .par_iter()
         .map(|e| {
             let r = linter.check(&Post::new(source.clone(), e.text.clone()));
-            if std::env::var_os("TL_DEBUG_TONE").is_some() {
-                let a = think_lint::text::Analysis::new(&e.text);
-                let vz = VADER.with(|v| {
-                    v.polarity_scores(&e.text)
-                        .get("compound")
-                        .copied()
-                        .unwrap_or(0.0)
-                });
-                eprintln!(
-                    "TONE\t{}\t{}\t{}\t{}",
-                    e.id,
-                    vz,
-                    think_lint::tone::polarity(&a) - 2.0 * a.metrics.valence,
-                    a.metrics.valence
-                );
-            }
             verdict(&r, &args, &flags, &dims)
         })
         .collect();
@@ -698,8 +682,4 @@ fn print_confusion(out: &mut impl Write, c: &Confusion) -> std::io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-thread_local! {
-    static VADER: vader_sentiment::SentimentIntensityAnalyzer<'static> = vader_sentiment::SentimentIntensityAnalyzer::new();
 }

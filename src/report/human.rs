@@ -162,8 +162,9 @@ impl Reporter for Human {
         );
         writeln!(
             out,
-            "{}  {verdict}  {score}",
-            self.paint(&label(r), Style::new().bold())
+            "{}  {verdict}  {score}  tone: {}",
+            self.paint(&label(r), Style::new().bold()),
+            r.tone
         )?;
         if r.findings.is_empty() {
             return Ok(());

@@ -76,6 +76,7 @@ struct PostOut<'a> {
     score: u8,
     scores: Map<String, Value>,
     flags: Vec<&'a str>,
+    tone: &'a str,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -94,6 +95,7 @@ pub fn post_value(r: &PostResult) -> Value {
         score: r.scorecard.overall,
         scores,
         flags: r.scorecard.flags.iter().map(|f| f.as_str()).collect(),
+        tone: r.tone.as_str(),
         findings: r
             .findings
             .iter()

@@ -218,6 +218,41 @@ impl<'a> Sink<'a> {
         self.notes.push(Note::error(e));
     }
 
+    /// The roles of an item's keys. An item with no text field ends the
+    /// read when no earlier item had one (the calendar has none: `Err`);
+    /// otherwise it is skipped with a note (`Ok(None)`).
+    pub fn roles_of_item(
+        &mut self,
+        names: &[String],
+        at: (usize, usize),
+        what: &str,
+        index: usize,
+    ) -> Result<Option<Roles>, Error> {
+        let field = self.opts.field.clone();
+        if let Some(roles) = Roles::find(names, field.as_deref()) {
+            self.found_text = true;
+            return Ok(Some(roles));
+        }
+        if !self.found_text {
+            return Err(no_text_field(
+                self.source,
+                at,
+                "keys",
+                names,
+                field.as_deref(),
+            ));
+        }
+        self.error(
+            at,
+            format!(
+                "{what} {} has no text field (its keys are {}); skipped",
+                index + 1,
+                names.join(", ")
+            ),
+        );
+        Ok(None)
+    }
+
     pub fn warning(&mut self, at: (usize, usize), message: impl Into<String>) {
         let e = self.located(at, message.into());
         self.notes.push(Note::warning(e));

@@ -7,7 +7,7 @@
 //! held whole and one bad item does not stop the rest. JSON Lines is one
 //! object per line.
 
-use super::{Roles, Sink, no_text_field, shift};
+use super::{Sink, shift};
 use crate::error::{Error, line_col};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -447,28 +447,9 @@ fn item(
         }
     };
     let (names, values): (Vec<String>, Vec<&RawValue>) = fields.into_iter().unzip();
-    let field = sink.opts.field.clone();
-    let Some(roles) = Roles::find(&names, field.as_deref()) else {
-        if !sink.found_text {
-            return Err(no_text_field(
-                sink.source,
-                at,
-                "keys",
-                &names,
-                field.as_deref(),
-            ));
-        }
-        sink.error(
-            at,
-            format!(
-                "{what} {} has no text field (its keys are {}); skipped",
-                index + 1,
-                names.join(", ")
-            ),
-        );
+    let Some(roles) = sink.roles_of_item(&names, at, what, index)? else {
         return Ok(());
     };
-    sink.found_text = true;
     // Where a value starts in the file: its offset in `json`, placed.
     let base = json.as_ptr() as usize;
     let place = |raw: &RawValue, skip: usize| {

@@ -10,7 +10,7 @@
 //! bytes, and an alias used as a whole post is refused. Nesting deeper than
 //! [`MAX_DEPTH`] is refused too.
 
-use super::{Roles, Sink, no_text_field};
+use super::{Roles, Sink};
 use crate::error::{Error, LocatedError};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
@@ -422,28 +422,9 @@ fn post(item: &Node, sink: &mut Sink, ctx: &mut Ctx, index: usize) -> Result<(),
             }
         }
     }
-    let field = sink.opts.field.clone();
-    let Some(roles) = Roles::find(&names, field.as_deref()) else {
-        if !sink.found_text {
-            return Err(no_text_field(
-                sink.source,
-                at,
-                "keys",
-                &names,
-                field.as_deref(),
-            ));
-        }
-        sink.error(
-            at,
-            format!(
-                "item {} has no text field (its keys are {}); skipped",
-                index + 1,
-                names.join(", ")
-            ),
-        );
+    let Some(roles) = sink.roles_of_item(&names, at, "item", index)? else {
         return Ok(());
     };
-    sink.found_text = true;
     let node = values[roles.text];
     let Some(text) = node.resolved().and_then(Node::text) else {
         let what = node
