@@ -137,11 +137,13 @@ impl Metrics {
             .map(|t| t.span.clone())
             .collect();
         m.graphemes = a.text.graphemes(true).count();
-        for s in &a.sentences {
-            let n = a
-                .prose_words()
-                .filter(|t| t.span.start >= s.start && t.span.end <= s.end)
-                .count();
+        let mut per_sentence = vec![0usize; a.sentences.len()];
+        for t in a.prose_words() {
+            if let Some(n) = per_sentence.get_mut(t.sentence as usize) {
+                *n += 1;
+            }
+        }
+        for (s, &n) in a.sentences.iter().zip(&per_sentence) {
             if n > m.longest_sentence.0 {
                 let trimmed = a.text[s.clone()].trim_end();
                 m.longest_sentence = (n, s.start..s.start + trimmed.len());

@@ -160,15 +160,21 @@ impl<'a> Analysis<'a> {
         tokenize_prose(text, cursor..text.len(), &mut tokens, chain);
 
         // Sentence ids, negation and quotes.
+        // Tokens, sentences and quotations are all in text order, so one
+        // walk over each places every token (linear even for huge posts).
         let mut s = 0usize;
+        let mut q = 0usize;
         for tok in tokens.iter_mut() {
             while s + 1 < sentences.len() && tok.span.start >= sentences[s].end {
                 s += 1;
             }
             tok.sentence = s as u32;
+            while q < quotes.len() && quotes[q].end <= tok.span.start {
+                q += 1;
+            }
             tok.quoted = quotes
-                .iter()
-                .any(|q| q.start <= tok.span.start && tok.span.end <= q.end);
+                .get(q)
+                .is_some_and(|r| r.start <= tok.span.start && tok.span.end <= r.end);
         }
         for i in 0..tokens.len() {
             if tokens[i].in_hashtag {
