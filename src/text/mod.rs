@@ -74,8 +74,8 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// Links, e-mails, mentions and hashtags, in one scan.
 static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?P<link>\b(?:https?://|www\.)[^\s<>]+",
-        r"|\b[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.(?:com|net|org|io|co|shop|store|biz|info|app|dev|me|ly|uk|us|ca)(?:/[^\s<>]*)?\b)",
+        r"(?P<link>\b(?i:https?://|www\.)[^\s<>]+",
+        r"|\b[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.(?i:com|net|org|io|co|shop|store|biz|info|app|dev|me|ly|uk|us|ca)(?:/[^\s<>]*)?\b)",
         r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
         r"|(?P<mention>(?:^|[^\w@])@[\w]{1,30})",
         r"|(?P<hashtag>(?:^|[^\w&#])#[\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
@@ -125,11 +125,8 @@ impl<'a> Analysis<'a> {
         let mut emails = Vec::new();
         let mut chain = 0u32;
         let mut cursor = 0usize;
-        for caps in SOCIAL.captures_iter(text) {
-            let (name, m) = ["link", "email", "mention", "hashtag"]
-                .iter()
-                .find_map(|n| caps.name(n).map(|m| (*n, m)))
-                .expect("one group matched");
+        for m in SOCIAL.find_iter(text) {
+            let name = social_kind(m.as_str());
             let mut span = m.range();
             // Mentions and hashtags may have consumed the character before them.
             if name == "mention" || name == "hashtag" {
@@ -210,6 +207,30 @@ impl<'a> Analysis<'a> {
         self.tokens
             .iter()
             .filter(|t| !t.in_hashtag && t.kind != TokenKind::Emoji)
+    }
+}
+
+/// Which alternative of `SOCIAL` a match is, read from its text (a plain
+/// search is much cheaper than asking the regex for capture groups).
+fn social_kind(m: &str) -> &'static str {
+    let mut chars = m.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    let sigil = if first == '@' || first == '#' {
+        Some(first)
+    } else if !(first.is_alphanumeric() || first == '_') && (second == '@' || second == '#') {
+        Some(second)
+    } else {
+        None
+    };
+    match sigil {
+        Some('@') => "mention",
+        Some(_) => "hashtag",
+        None if m.contains("://") || m.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) => {
+            "link"
+        }
+        None if m.contains('@') => "email",
+        None => "link",
     }
 }
 
@@ -392,6 +413,17 @@ mod tests {
         assert_eq!(&a.text[a.links[0].clone()], "https://shop.example.com/sale");
         assert_eq!(&a.text[a.mentions[0].clone()], "@sam");
         assert_eq!(a.hashtags[0].words, ["best", "coffee", "ever"]);
+    }
+
+    #[test]
+    fn social_tokens_are_told_apart() {
+        let a =
+            Analysis::new("(@sam) mail jo.b@shop.co, #Deal at www.x.com or HTTPS://y.org/p; a@b");
+        assert_eq!(&a.text[a.mentions[0].clone()], "@sam");
+        assert_eq!(&a.text[a.emails[0].clone()], "jo.b@shop.co");
+        assert_eq!(&a.text[a.hashtags[0].span.clone()], "#Deal");
+        let links: Vec<_> = a.links.iter().map(|l| &a.text[l.clone()]).collect();
+        assert_eq!(links, ["www.x.com", "HTTPS://y.org/p"]);
     }
 
     #[test]
