@@ -26,11 +26,13 @@ ex="$root/scripts/train-examples"
 
 # Both models also see ordinary shop posts (written for this project) as
 # negatives, and pick their threshold for precision: a false alarm on a
-# normal post costs more than a miss.
+# normal post costs more than a miss. The sarcasm model is an `info` hint
+# only: trained on tweets, it still fires on some plain shop posts (days of
+# the week, "reminder", "thanks"), so it must not raise the flag or fail a post.
 biz="$ex/business-posts.jsonl"
 
 "$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
-    --min-precision 0.75 --min-threshold 0.8 \
+    --min-precision 0.75 --severity info \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
@@ -39,7 +41,7 @@ biz="$ex/business-posts.jsonl"
     --out "$out/learned-sarcasm.toml"
 
 "$bin" train --data "$data/offensive.train.jsonl" --data "$biz" --positive offensive \
-    --min-precision 0.75 --min-df 2 \
+    --min-precision 0.8 --min-df 2 \
     --dimension kind --flag hostility --id hostility-learned --rule offensive \
     --description "Learned from labeled tweets: insults, profanity and threats" \
     --message "This reads as offensive: a model learned from labeled posts puts it with insulting or abusive ones." \
@@ -53,8 +55,7 @@ biz="$ex/business-posts.jsonl"
     --dimension inspiring --id tone --rule positive --min-df 2 --min-words 0 \
     --description "Learned from emotion-labeled tweets: polarity for the tone verdict" \
     --examples "$ex/tone.toml" \
-    --out "$out/tone-model.toml"
-[ "$check" = 1 ] || mv "$out/tone-model.toml" "$root/src/tone-model.toml"
+    --out "$([ "$check" = 1 ] && echo "$out" || echo "$root/src")/tone-model.toml"
 
 if [ "$check" = 1 ]; then
     if ! cmp -s "$out/tone-model.toml" "$root/src/tone-model.toml"; then

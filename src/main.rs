@@ -184,18 +184,40 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// An error as printed to stderr: one `error:` line per problem, with its
+/// help below. Names and messages can carry text from inputs (file names,
+/// calendar headers), so each part is escaped: nothing an input says can
+/// move the cursor, colour the terminal or start a line of its own.
 fn error_text(e: &Error) -> String {
-    e.to_string()
-        .lines()
-        .map(|l| {
-            if l.starts_with("  help:") {
-                l.to_string()
-            } else {
-                format!("error: {l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let esc = report::escape_terminal;
+    match e {
+        Error::Located(errors) => errors
+            .iter()
+            .map(|e| format!("error: {}", located_text(e)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Error::Io { path, message } => format!("error: {}: {}", esc(path), esc(message)),
+        Error::Usage(message) => message
+            .lines()
+            .map(|l| format!("error: {}", esc(l)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// `file:line:col: rule `id`: message`, and its help on the next line,
+/// every part escaped for a terminal.
+fn located_text(e: &think_lint::error::LocatedError) -> String {
+    let esc = report::escape_terminal;
+    let mut s = format!("{}:{}:{}: ", esc(&e.file), e.line, e.column);
+    if let Some(rule) = &e.rule {
+        s.push_str(&format!("rule `{}`: ", esc(rule)));
+    }
+    s.push_str(&esc(&e.message));
+    if let Some(help) = &e.help {
+        s.push_str(&format!("\n  help: {}", esc(help)));
+    }
+    s
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -316,7 +338,7 @@ fn report_notes(notes: &[Note]) -> bool {
                 "error"
             }
         };
-        eprintln!("{level}: {}", n.error);
+        eprintln!("{level}: {}", located_text(&n.error));
     }
     error
 }

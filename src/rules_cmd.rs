@@ -133,16 +133,7 @@ pub fn test(files: &[PathBuf]) -> Result<u8, Error> {
         match pack::load_path(f) {
             Ok(p) => packs.extend(p),
             Err(e) => {
-                for line in e.to_string().lines() {
-                    eprintln!(
-                        "{}",
-                        if line.starts_with("  help:") {
-                            line.to_string()
-                        } else {
-                            format!("error: {line}")
-                        }
-                    );
-                }
+                eprintln!("{}", crate::error_text(&e));
                 load_failed = true;
             }
         }

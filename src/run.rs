@@ -38,7 +38,13 @@ pub struct Outcome {
 /// Checks one post, turning a panic into an internal-error note so the
 /// other posts are still checked.
 pub fn check_isolated(linter: &Linter, post: &Post) -> Result<PostResult, Note> {
-    catch_unwind(AssertUnwindSafe(|| linter.check(post))).map_err(|panic| {
+    isolated(post, || linter.check(post))
+}
+
+/// Runs `check` on `post`, turning a panic into an internal-error note
+/// located at the post.
+fn isolated<T>(post: &Post, check: impl FnOnce() -> T) -> Result<T, Note> {
+    catch_unwind(AssertUnwindSafe(check)).map_err(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -240,4 +246,56 @@ fn stream_file(
         on_problem(p);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::NoteLevel;
+
+    #[test]
+    fn a_panic_in_one_post_is_an_error_note_and_the_others_are_checked() {
+        let posts: Vec<Post> = ["first", "boom", "third"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut p = Post::new("cal.csv", *t);
+                p.index = i;
+                p.line = i + 2;
+                p.column = 3;
+                p
+            })
+            .collect();
+        // Keep the test output clean: the default hook would print the panic.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let results: Vec<Result<usize, Note>> = posts
+            .iter()
+            .map(|p| {
+                isolated(p, || {
+                    if p.text == "boom" {
+                        panic!("index out of range in {}", p.text);
+                    }
+                    p.text.len()
+                })
+            })
+            .collect();
+        std::panic::set_hook(hook);
+        assert_eq!(results[0].as_ref().ok(), Some(&5));
+        assert_eq!(results[2].as_ref().ok(), Some(&5));
+        let note = results[1].as_ref().unwrap_err();
+        assert_eq!(note.level, NoteLevel::Error);
+        assert_eq!(
+            (note.error.file.as_str(), note.error.line, note.error.column),
+            ("cal.csv", 3, 3)
+        );
+        assert!(
+            note.error.message.contains("internal error")
+                && note.error.message.contains("index out of range in boom"),
+            "{}",
+            note.error.message
+        );
+        // An error note makes the run exit 2.
+        assert!(is_input_error(&Problem::Note(note.clone())));
+    }
 }

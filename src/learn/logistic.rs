@@ -237,7 +237,7 @@ mod tests {
         let all: Vec<usize> = (0..rows.len()).collect();
         let m = fit(&rows, &labels, &all, 2, Fit::default(), None, None);
         assert!(m.weights[0] > 2.0, "{m:?}");
-        assert!(m.weights[1].abs() < 0.5, "{m:?}");
+        assert!(m.weights[1].abs() < m.weights[0] / 4.0, "{m:?}");
         assert!(m.probability(&vec![(0, 1.0)]) > 0.9);
         let again = fit(&rows, &labels, &all, 2, Fit::default(), None, None);
         assert_eq!(m, again);

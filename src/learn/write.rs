@@ -109,6 +109,8 @@ mod tests {
         assert_eq!(number(-0.12345), "-0.1235");
         assert_eq!(number(2.0), "2.0");
         assert_eq!(number(-0.00001), "0.0");
-        assert_eq!(quote("a \"b\""), "\"a \\\"b\\\"\"");
+        let q = quote("a \"b\" \\ c");
+        let v: toml::Table = toml::from_str(&format!("k = {q}")).unwrap();
+        assert_eq!(v["k"].as_str(), Some("a \"b\" \\ c"));
     }
 }

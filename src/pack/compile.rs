@@ -20,17 +20,35 @@ struct Ctx<'a> {
     source: &'a str,
     trusted: bool,
     errors: Vec<LocatedError>,
+    /// Byte offsets where the source's lines start, so placing a rule or an
+    /// error costs a search, not a scan of the file (a pack of thousands of
+    /// rules would otherwise load in quadratic time).
+    line_starts: Vec<usize>,
 }
 
 impl Ctx<'_> {
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, self.source[start..offset].chars().count() + 1)
+    }
+
     fn error(
         &mut self,
         span: Option<Range<usize>>,
         rule: Option<&str>,
         message: impl Into<String>,
     ) -> &mut LocatedError {
-        self.errors
-            .push(LocatedError::at(self.origin, self.source, span, message).rule(rule));
+        let mut e = LocatedError::at(self.origin, "", None, message).rule(rule);
+        if let Some(span) = span {
+            (e.line, e.column) = self.line_col(span.start);
+        }
+        self.errors.push(e);
         self.errors.last_mut().expect("just pushed")
     }
 }
@@ -54,6 +72,9 @@ pub fn pack(source: &str, origin: &str, trusted: bool) -> Result<Pack, Vec<Locat
         source,
         trusted,
         errors: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
     let pack_id = file.pack.id.get_ref().clone();
     if !is_slug(&pack_id) {
@@ -169,7 +190,7 @@ fn rule(
     if ctx.errors.len() > before {
         return None;
     }
-    let (line, column) = crate::error::line_col(ctx.source, id_span.start);
+    let (line, column) = ctx.line_col(id_span.start);
     Some(Rule {
         pack: meta.id.get_ref().clone(),
         dimension: def.dimension.unwrap_or(meta.dimension),
@@ -735,6 +756,25 @@ mod tests {
             "{}",
             e[0].message
         );
+    }
+
+    #[test]
+    fn positions_from_the_line_index_match_a_scan() {
+        let source = "a = 1\nbé = \"x\"\n\nlast";
+        let ctx = Ctx {
+            origin: "p.toml",
+            source,
+            trusted: false,
+            errors: Vec::new(),
+            line_starts: vec![0, 6, 16, 17],
+        };
+        for offset in 0..=source.len() + 2 {
+            assert_eq!(
+                ctx.line_col(offset),
+                crate::error::line_col(source, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

@@ -78,8 +78,8 @@ impl Human {
             f.line,
             f.column,
             self.paint(f.severity.as_str(), Self::severity_style(f.severity)),
-            self.paint(&f.rule, Style::new().bold()),
-            f.message
+            self.paint(&escape_terminal(&f.rule), Style::new().bold()),
+            escape_terminal(&f.message)
         )?;
         let number = f.line.to_string();
         let pad = " ".repeat(number.len());
@@ -123,7 +123,7 @@ impl Human {
                 " {pad} {} {} {}",
                 self.paint("=", Style::new().blue().bold()),
                 self.paint("suggestion:", Style::new().bold()),
-                s
+                escape_terminal(s)
             )?;
         }
         writeln!(out)

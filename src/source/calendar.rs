@@ -310,6 +310,10 @@ impl<'a> Sink<'a> {
             return;
         }
         let mut post = super::text::post(self.source, text, &mut self.notes);
+        if post.text.trim().is_empty() {
+            self.warning(at, format!("post {} is empty; nothing to check", index + 1));
+            return;
+        }
         post.index = index;
         post.line = at.0;
         post.column = at.1;

@@ -183,25 +183,84 @@ pub fn read(
     if kind.is_calendar() {
         return read_calendar(input, kind, opts, on_post);
     }
-    let bytes = read_bytes(path)?;
-    if walk::looks_binary(&bytes) && !is_utf16(&bytes) {
-        return binary(input);
-    }
-    let (text, mut notes) = decode(path, &bytes);
-    if text.len() > opts.max_post_bytes {
+    // No encoding shrinks text to less than half its bytes (UTF-16 of
+    // ASCII), so reading a little over twice the limit is enough to know a
+    // file is too big, without holding a huge one whole.
+    let cap = opts.max_post_bytes.saturating_mul(2).saturating_add(4);
+    let bytes = read_bytes(path, cap)?;
+    if bytes.len() > cap {
+        let size = match std::fs::metadata(path) {
+            Ok(m) if path != "-" && m.len() > cap as u64 => m.len().to_string(),
+            _ => format!("more than {cap}"),
+        };
         return Err(Error::Io {
             path: path.to_string(),
             message: format!(
-                "is {} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
-                text.len(),
+                "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
                 opts.max_post_bytes
             ),
         });
+    }
+    text_input(input, kind, &bytes, opts, on_post)
+}
+
+/// Reads posts from bytes already in memory, named `name` in messages, as
+/// [`read`] reads a file of that `kind` named on the command line. For
+/// posts that are not in files (and for fuzzing the readers).
+pub fn read_from_bytes(
+    name: &str,
+    kind: Kind,
+    bytes: &[u8],
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let input = InputFile {
+        path: name.to_string(),
+        named: true,
+    };
+    if kind.is_calendar() {
+        return calendar_input(&input, kind, bytes, opts, on_post);
+    }
+    text_input(&input, kind, bytes, opts, on_post)
+}
+
+/// One post from a whole text or Markdown input.
+fn text_input(
+    input: &InputFile,
+    kind: Kind,
+    bytes: &[u8],
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let path = input.path.as_str();
+    let too_big = |size: usize| Error::Io {
+        path: path.to_string(),
+        message: format!(
+            "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
+            opts.max_post_bytes
+        ),
+    };
+    if walk::looks_binary(bytes) && !is_utf16(bytes) {
+        return binary(input);
+    }
+    let (text, mut notes) = decode(path, bytes);
+    if text.len() > opts.max_post_bytes {
+        return Err(too_big(text.len()));
     }
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
         _ => text::post(path, &text, &mut notes),
     };
+    if post.text.trim().is_empty() {
+        let what = if path == "-" { "stdin" } else { "the file" };
+        notes.push(Note::warning(LocatedError::at(
+            path,
+            "",
+            None,
+            format!("{what} is empty: no post to check"),
+        )));
+        return Ok(notes);
+    }
     on_post(post);
     Ok(notes)
 }
@@ -235,7 +294,20 @@ fn read_calendar(
     let path = input.path.as_str();
     not_a_directory(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
-    let mut reader = BufReader::with_capacity(64 << 10, file);
+    let reader = BufReader::with_capacity(64 << 10, file);
+    calendar_input(input, kind, reader, opts, on_post)
+}
+
+/// Reads a calendar from `reader`, after a look at its first bytes for a
+/// UTF-16 byte-order mark or binary content.
+fn calendar_input(
+    input: &InputFile,
+    kind: Kind,
+    mut reader: impl BufRead,
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let path = input.path.as_str();
     let head = reader.fill_buf().map_err(|e| Error::io(path, &e))?;
     if is_utf16(head) {
         // Rare enough to decode whole, then read as UTF-8.
@@ -291,17 +363,24 @@ fn not_a_directory(path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
+/// Reads an input's bytes, at most `cap + 1` of them (one more than `cap`
+/// says the input is bigger than that).
+fn read_bytes(path: &str, cap: usize) -> Result<Vec<u8>, Error> {
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let mut buf = Vec::new();
     if path == "-" {
-        let mut buf = Vec::new();
         std::io::stdin()
             .lock()
+            .take(limit)
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("<stdin>", &e))?;
         return Ok(buf);
     }
     not_a_directory(path)?;
-    std::fs::read(path).map_err(|e| Error::io(path, &e))
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut buf))
+        .map_err(|e| Error::io(path, &e))?;
+    Ok(buf)
 }
 
 fn is_utf16(bytes: &[u8]) -> bool {

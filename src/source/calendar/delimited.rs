@@ -180,7 +180,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
             sink.error(
                 row_at,
                 format!(
-                    "row {} is {} bytes, more than the limit for one post; skipped",
+                    "row {} is {} bytes, more than the limit for one post; skipped (raise max_post_bytes in think-lint.toml to check it)",
                     this + 1,
                     record.as_slice().len()
                 ),

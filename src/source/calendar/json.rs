@@ -361,7 +361,7 @@ fn items<R: BufRead>(
             sink.error(
                 at,
                 format!(
-                    "item {} is {len} bytes, more than the limit for one post; skipped",
+                    "item {} is {len} bytes, more than the limit for one post; skipped (raise max_post_bytes in think-lint.toml to check it)",
                     this + 1
                 ),
             );
@@ -524,7 +524,7 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
         if !whole {
             sink.error(
                 at,
-                format!("line {line} is {read} bytes, more than the limit for one post; skipped"),
+                format!("line {line} is {read} bytes, more than the limit for one post; skipped (raise max_post_bytes in think-lint.toml to check it)"),
             );
             continue;
         }
