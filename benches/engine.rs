@@ -10,7 +10,9 @@
 
 mod synth;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use std::hint::black_box;
 use std::time::Duration;
 use think_lint::check::Linter;
@@ -18,9 +20,9 @@ use think_lint::engine::{Engine, Selection};
 use think_lint::pack::{self, Pack};
 use think_lint::source::Post;
 
-/// Posts per throughput sample: enough text (about 150 KB) that per-call
+/// Posts per throughput iteration: enough text (about 70 KB) that per-call
 /// noise does not matter, little enough that a sample is quick.
-const BATCH: usize = 1_000;
+const BATCH: usize = 500;
 
 fn packs() -> Vec<Pack> {
     pack::built_in().expect("built-in packs load")
@@ -50,6 +52,8 @@ fn throughput(c: &mut Criterion) {
     let packs = packs();
     let posts = synth::posts(0x7EA5_0001, BATCH);
     let mut group = c.benchmark_group("throughput");
+    // Iterations take milliseconds: flat sampling keeps the run short.
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
     group.throughput(Throughput::Bytes(bytes(&posts)));
     let all = engine(&packs, &[]);
     group.bench_function("all-packs", |b| b.iter(|| run_engine(&all, &posts)));
@@ -82,6 +86,7 @@ fn throughput(c: &mut Criterion) {
         rng.shuffle(&mut real);
         real.truncate(BATCH);
         let mut group = c.benchmark_group("throughput-real-posts");
+        group.sampling_mode(SamplingMode::Flat).sample_size(10);
         group.throughput(Throughput::Bytes(bytes(&real)));
         group.bench_function("all-packs", |b| b.iter(|| run_engine(&all, &real)));
         let kind = engine(&packs, &["kind"]);
@@ -125,6 +130,7 @@ fn per_post(c: &mut Criterion) {
 fn startup(c: &mut Criterion) {
     let loaded = packs();
     let mut group = c.benchmark_group("startup");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
     group.bench_function("load-built-in-packs", |b| b.iter(pack::built_in));
     group.bench_function("build-engine-all-packs", |b| {
         b.iter(|| engine(black_box(&loaded), &[]))

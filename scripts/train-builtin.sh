@@ -27,17 +27,18 @@ ex="$root/scripts/train-examples"
 # Both models also see ordinary shop posts (written for this project) as
 # negatives, and pick their threshold for precision: a false alarm on a
 # normal post costs more than a miss. The sarcasm model is an `info` hint
+# that costs no points
 # only: trained on tweets, it still fires on some plain shop posts (days of
 # the week, "reminder", "thanks"), so it must not raise the flag or fail a post.
 biz="$ex/business-posts.jsonl"
 
 "$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
-    --min-precision 0.75 --severity info \
+    --min-precision 0.85 --severity info \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
     --suggestion "Say plainly what happened and what it means for the reader." \
-    --weight 15 --examples "$ex/sarcasm.toml" \
+    --weight 0 --examples "$ex/sarcasm.toml" \
     --out "$out/learned-sarcasm.toml"
 
 "$bin" train --data "$data/offensive.train.jsonl" --data "$biz" --positive offensive \

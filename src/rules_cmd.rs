@@ -6,6 +6,16 @@ use think_lint::Error;
 use think_lint::examples_check::test_pack;
 use think_lint::pack::{self, Matcher, Pack, Rule};
 
+/// Text from a pack (which may be a third party's) made safe for a
+/// terminal: control characters and escape sequences shown as escapes,
+/// line breaks kept.
+fn safe(s: &str) -> String {
+    s.split('\n')
+        .map(think_lint::report::escape_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn list(rules: &[Rule]) -> Result<u8, Error> {
     let mut out = io::stdout().lock();
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
@@ -23,7 +33,7 @@ pub fn list(rules: &[Rule]) -> Result<u8, Error> {
                 r.severity.as_str(),
                 r.weight,
                 area,
-                summary.trim_end_matches('.')
+                safe(summary.trim_end_matches('.'))
             )?;
         }
         writeln!(out, "{} rules", rules.len())
@@ -54,9 +64,9 @@ pub fn explain(packs: &[Pack], id: &str) -> Result<u8, Error> {
         return Err(Error::Usage(format!("no rule is named `{id}`; {hint}")));
     };
     let mut s = String::new();
-    s.push_str(&format!("{}\n\n{}\n", rule.id, rule.message));
+    s.push_str(&format!("{}\n\n{}\n", rule.id, safe(&rule.message)));
     if let Some(sug) = &rule.suggestion {
-        s.push_str(&format!("\nSuggestion: {sug}\n"));
+        s.push_str(&format!("\nSuggestion: {}\n", safe(sug)));
     }
     s.push_str(&format!(
         "\nDimension: {}{}\nSeverity: {} (weight {})\nPack: {} ({}:{})\nMatcher: {}\n",
@@ -67,17 +77,17 @@ pub fn explain(packs: &[Pack], id: &str) -> Result<u8, Error> {
         rule.severity,
         rule.weight,
         rule.pack,
-        rule.origin,
+        safe(&rule.origin),
         rule.line,
-        describe(&rule.matcher)
+        safe(&describe(&rule.matcher))
     ));
     s.push_str("\nFires on:\n");
     for e in &rule.fire {
-        s.push_str(&format!("  - {e}\n"));
+        s.push_str(&format!("  - {}\n", safe(e)));
     }
     s.push_str("\nDoes not fire on:\n");
     for e in &rule.pass {
-        s.push_str(&format!("  - {e}\n"));
+        s.push_str(&format!("  - {}\n", safe(e)));
     }
     print!("{s}");
     Ok(0)
@@ -144,14 +154,17 @@ pub fn test(files: &[PathBuf]) -> Result<u8, Error> {
         if t.failures.is_empty() {
             println!(
                 "ok    {} ({}): {} rules, {} examples",
-                t.pack, p.origin, t.rules, t.examples
+                t.pack,
+                safe(&p.origin),
+                t.rules,
+                t.examples
             );
         } else {
             failed = true;
             println!(
                 "FAIL  {} ({}): {} of {} rules failed",
                 t.pack,
-                p.origin,
+                safe(&p.origin),
                 t.failures
                     .iter()
                     .map(|f| &f.rule)
@@ -160,7 +173,13 @@ pub fn test(files: &[PathBuf]) -> Result<u8, Error> {
                 t.rules
             );
             for f in &t.failures {
-                println!("  {}:{}: {}: {}", f.origin, f.line, f.rule, f.problem);
+                println!(
+                    "  {}:{}: {}: {}",
+                    safe(&f.origin),
+                    f.line,
+                    f.rule,
+                    think_lint::report::escape_terminal(&f.problem)
+                );
             }
         }
     }

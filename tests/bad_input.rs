@@ -223,6 +223,11 @@ fn empty_files_and_empty_posts_are_noted_not_failed() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("empty.txt"), "").unwrap();
     fs::write(dir.path().join("blank.md"), "\n  \n\t\n").unwrap();
+    fs::write(
+        dir.path().join("code.md"),
+        "```\nyou idiot\n```\n<div>x</div>\n",
+    )
+    .unwrap();
     fs::write(dir.path().join("ok.txt"), OK).unwrap();
     fs::write(
         dir.path().join("cal.csv"),
@@ -235,6 +240,7 @@ fn empty_files_and_empty_posts_are_noted_not_failed() {
     let r = run(think_lint(dir.path()).args([
         "empty.txt",
         "blank.md",
+        "code.md",
         "ok.txt",
         "cal.csv",
         "empty.csv",
@@ -246,6 +252,7 @@ fn empty_files_and_empty_posts_are_noted_not_failed() {
     for needle in [
         "warning: empty.txt:1:1: the file is empty",
         "warning: blank.md:1:1: the file is empty",
+        "warning: code.md:1:1: the file has no prose to check",
         "warning: cal.csv:2:3: post 1 is empty",
         "warning: cal.csv:3:4: post 2 is empty",
         "warning: empty.csv:1:1: empty CSV calendar",

@@ -12,6 +12,10 @@ use toml::Spanned;
 /// Compiled-size limit for one user regex (bytes of program).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const REGEX_NEST_LIMIT: u32 = 64;
+/// Longest pattern source parsed at all: parsing is linear, but a pack
+/// should not cost seconds to load, and a pattern this long would exceed
+/// the compiled-size limit anyway.
+const REGEX_MAX_PATTERN: usize = 256 << 10;
 const MAX_WEIGHT: i64 = 100;
 const MAX_WINDOW: i64 = 50;
 
@@ -481,6 +485,15 @@ pub fn compile_regex(
     pattern: &str,
     case_sensitive: bool,
 ) -> Result<Regex, (String, Option<String>)> {
+    if pattern.len() > REGEX_MAX_PATTERN {
+        return Err((
+            format!(
+                "invalid regex: the pattern is {} bytes, more than the {REGEX_MAX_PATTERN}-byte limit",
+                pattern.len()
+            ),
+            Some("split it into several rules, or use a `words` matcher for long lists".into()),
+        ));
+    }
     RegexBuilder::new(pattern)
         .case_insensitive(!case_sensitive)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -600,7 +613,7 @@ fn threshold(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) 
             ctx.error(
                 Some(v.span()),
                 rid,
-                format!("threshold {x} is out of range for `{}`", metric.name()),
+                format!("threshold {x:?} is out of range for `{}`", metric.name()),
             )
             .help = Some(format!("use a number from {lo} to {hi}"));
         }
@@ -618,7 +631,7 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
     let finite = |ctx: &mut Ctx, v: &Spanned<f64>, what: &str, lo: f64, hi: f64| -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || x < lo || x > hi {
-            ctx.error(Some(v.span()), rid, format!("{what} {x} is out of range"))
+            ctx.error(Some(v.span()), rid, format!("{what} {x:?} is out of range"))
                 .help = Some(format!("use a number from {lo} to {hi}"));
         }
         x

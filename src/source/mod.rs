@@ -253,12 +253,12 @@ fn text_input(
     };
     if post.text.trim().is_empty() {
         let what = if path == "-" { "stdin" } else { "the file" };
-        notes.push(Note::warning(LocatedError::at(
-            path,
-            "",
-            None,
-            format!("{what} is empty: no post to check"),
-        )));
+        let message = if text.trim().is_empty() {
+            format!("{what} is empty: no post to check")
+        } else {
+            format!("{what} has no prose to check, only markup, code or comments")
+        };
+        notes.push(Note::warning(LocatedError::at(path, "", None, message)));
         return Ok(notes);
     }
     on_post(post);
