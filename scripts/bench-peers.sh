@@ -137,7 +137,7 @@ FILES=$(printf '%s ' "$C"/files/*.txt)
 
 # name, version and command prefix of each peer that is there.
 declare -A VER CMD
-pkg_version() { sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$PEERS/npm/node_modules/$1/package.json" 2>/dev/null | head -n 1; }
+pkg_version() { sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$PEERS/npm/node_modules/$1/package.json" 2>/dev/null | sed -n 1p; }
 if wanted alex && [ -x "$NPM_BIN/alex" ]; then
     VER[alex]=$(pkg_version alex); CMD[alex]="$P/npm/node_modules/.bin/alex --text"
 fi
@@ -167,7 +167,7 @@ if [ -x "$RG" ]; then
     # Two scans for the 500 words: exact case (ripgrep's fast literal
     # search, the practical limit) and any case, whole words (what a word
     # list linter has to match, far slower in ripgrep).
-    rg_v=$("$RG" --version | head -n 1 | awk '{print $2}')
+    rg_v=$("$RG" --version | awk 'NR == 1 {print $2}')
     if wanted rg; then
         VER[rg]="$rg_v, 500 words, exact case"
         CMD[rg]="$RG --count-matches --fixed-strings --file $C/words500.txt"
