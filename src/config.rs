@@ -156,6 +156,22 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 impl Config {
+    /// The rule selection of this configuration with the command line's on
+    /// top: `--select` replaces the file's `select`, `--ignore` adds to its
+    /// `ignore`.
+    pub fn selection(&self, select: &[String], ignore: &[String]) -> crate::engine::Selection {
+        crate::engine::Selection {
+            select: if select.is_empty() {
+                self.select.clone()
+            } else {
+                select.to_vec()
+            },
+            ignore: self.ignore.iter().chain(ignore).cloned().collect(),
+            severity: self.severity.clone(),
+            allow: self.allow.clone(),
+        }
+    }
+
     /// Finds the configuration for `dir`: the first file of `FILE_NAMES` in
     /// it or one of its parents.
     pub fn discover(dir: &Path) -> Result<Config, Error> {

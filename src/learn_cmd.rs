@@ -479,16 +479,7 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
     };
 
     let (config, packs) = super::load_setup(setup)?;
-    let selection = Selection {
-        select: if args.select.is_empty() {
-            config.select.clone()
-        } else {
-            args.select.clone()
-        },
-        ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
-        severity: config.severity.clone(),
-        allow: config.allow.clone(),
-    };
+    let selection = config.selection(&args.select, &args.ignore);
     let base = Base {
         selection,
         policy: Policy {

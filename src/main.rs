@@ -304,16 +304,7 @@ fn load_setup(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
 }
 
 fn selection(config: &Config, args: &CheckArgs) -> Selection {
-    Selection {
-        select: if args.select.is_empty() {
-            config.select.clone()
-        } else {
-            args.select.clone()
-        },
-        ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
-        severity: config.severity.clone(),
-        allow: config.allow.clone(),
-    }
+    config.selection(&args.select, &args.ignore)
 }
 
 fn use_color(choice: ColorChoice) -> bool {
