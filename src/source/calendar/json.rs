@@ -285,38 +285,66 @@ fn stop<R: BufRead>(s: &Scanner<R>, sink: &mut Sink, what: &str) -> Result<(), S
     Err(Stop)
 }
 
+/// The head of the loop over an array's items: `Some` when the array ends
+/// here (closed, or cut off by the end of the file), `None` when an item
+/// follows.
+fn array_end<R: BufRead>(
+    s: &mut Scanner<R>,
+    sink: &mut Sink,
+) -> Result<Option<Result<(), Stop>>, Error> {
+    let source = sink.source;
+    match s.skip_ws().map_err(|e| Error::io(source, &e))? {
+        Some(b']') => {
+            s.bump().map_err(|e| Error::io(source, &e))?;
+            Ok(Some(Ok(())))
+        }
+        None => Ok(Some(stop(
+            s,
+            sink,
+            "the array is not closed before the end of the file",
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// What follows an item: `,` (consumed) or `]`. With `lenient`, an item
+/// that starts right away is noted as a missing `,` and read on.
+fn after_item<R: BufRead>(
+    s: &mut Scanner<R>,
+    sink: &mut Sink,
+    lenient: bool,
+) -> Result<Result<(), Stop>, Error> {
+    let source = sink.source;
+    match s.skip_ws().map_err(|e| Error::io(source, &e))? {
+        Some(b',') => {
+            s.bump().map_err(|e| Error::io(source, &e))?;
+        }
+        Some(b']') => {}
+        Some(b'{') if lenient => sink.error(s.at(), "missing `,` between items"),
+        _ => return Ok(stop(s, sink, "expected `,` or `]` after an item")),
+    }
+    Ok(Ok(()))
+}
+
 /// Skips the rest of an array (its `[` already read).
 fn skip_items<R: BufRead>(s: &mut Scanner<R>, sink: &mut Sink) -> Result<Result<(), Stop>, Error> {
     let source = sink.source;
-    let io = |e: io::Error| Error::io(source, &e);
     loop {
-        match s.skip_ws().map_err(io)? {
-            Some(b']') => {
-                s.bump().map_err(io)?;
-                return Ok(Ok(()));
-            }
-            None => {
-                return Ok(stop(
-                    s,
-                    sink,
-                    "the array is not closed before the end of the file",
-                ));
-            }
-            _ => {}
+        if let Some(end) = array_end(s, sink)? {
+            return Ok(end);
         }
-        if s.value(None, 0).map_err(io)?.is_none() {
+        if s.value(None, 0)
+            .map_err(|e| Error::io(source, &e))?
+            .is_none()
+        {
             return Ok(stop(
                 s,
                 sink,
                 "the array is not closed before the end of the file",
             ));
         }
-        match s.skip_ws().map_err(io)? {
-            Some(b',') => {
-                s.bump().map_err(io)?;
-            }
-            Some(b']') => {}
-            _ => return Ok(stop(s, sink, "expected `,` or `]` after an item")),
+        if let Err(stop) = after_item(s, sink, false)? {
+            return Ok(Err(stop));
         }
     }
 }
@@ -332,19 +360,8 @@ fn items<R: BufRead>(
     let limit = sink.item_limit();
     let mut buf = Vec::new();
     loop {
-        match s.skip_ws().map_err(io)? {
-            Some(b']') => {
-                s.bump().map_err(io)?;
-                return Ok(Ok(()));
-            }
-            None => {
-                return Ok(stop(
-                    s,
-                    sink,
-                    "the array is not closed before the end of the file",
-                ));
-            }
-            _ => {}
+        if let Some(end) = array_end(s, sink)? {
+            return Ok(end);
         }
         let at = s.at();
         buf.clear();
@@ -369,13 +386,8 @@ fn items<R: BufRead>(
             let text = sink.lossy(&buf, at).into_owned();
             item(sink, this, &text, at, "item")?;
         }
-        match s.skip_ws().map_err(io)? {
-            Some(b',') => {
-                s.bump().map_err(io)?;
-            }
-            Some(b']') => {}
-            Some(b'{') => sink.error(s.at(), "missing `,` between items"),
-            _ => return Ok(stop(s, sink, "expected `,` or `]` after an item")),
+        if let Err(stop) = after_item(s, sink, true)? {
+            return Ok(Err(stop));
         }
     }
 }
