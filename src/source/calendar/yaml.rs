@@ -192,16 +192,14 @@ pub fn read(mut reader: impl Read, sink: &mut Sink) -> Result<(), Error> {
             }
             Event::SequenceStart(id, _) | Event::MappingStart(id, _) => {
                 if b.stack.len() >= MAX_DEPTH {
-                    return Err(Error::Located(vec![LocatedError {
-                        file: source.to_string(),
-                        line: pos(span.start).0,
-                        column: pos(span.start).1,
-                        rule: None,
-                        message: format!(
+                    return Err(fatal(
+                        source,
+                        pos(span.start),
+                        format!(
                             "lists and mappings nest more than {MAX_DEPTH} deep; this is not a calendar"
                         ),
-                        help: None,
-                    }]));
+                        None,
+                    ));
                 }
                 b.stack.push(match event {
                     Event::SequenceStart(..) => Frame::Seq(Vec::new(), span.start, id),
@@ -274,38 +272,47 @@ fn document(root: &Node, sink: &mut Sink, ctx: &mut Ctx, index: &mut usize) -> R
                 return Ok(());
             }
             let list: Vec<String> = names.iter().map(|k| format!("`{k}`")).collect();
-            let (line, column) = pos(*at);
-            Err(Error::Located(vec![LocatedError {
-                file: sink.source.to_string(),
-                line,
-                column,
-                rule: None,
-                message: format!(
+            Err(fatal(
+                sink.source,
+                pos(*at),
+                format!(
                     "no list of posts: a YAML calendar mapping must hold a list of post mappings, or be one post with a text field; its keys are {}",
                     if list.is_empty() { "none".to_string() } else { list.join(", ") }
                 ),
-                help: Some(
+                Some(
                     "write the posts as a list, e.g. `posts:` then `  - text: …`, or name the text key with --field NAME"
                         .into(),
                 ),
-            }]))
+            ))
         }
         node if node.is_null() => Ok(()),
-        node => {
-            let (line, column) = pos(node.at());
-            Err(Error::Located(vec![LocatedError {
-                file: sink.source.to_string(),
-                line,
-                column,
-                rule: None,
-                message: format!(
-                    "a YAML calendar must be a list of posts, or a mapping holding one; this document is {}",
-                    node.kind()
-                ),
-                help: None,
-            }]))
-        }
+        node => Err(fatal(
+            sink.source,
+            pos(node.at()),
+            format!(
+                "a YAML calendar must be a list of posts, or a mapping holding one; this document is {}",
+                node.kind()
+            ),
+            None,
+        )),
     }
+}
+
+/// An error that stops the whole calendar, at a place in it.
+fn fatal(
+    file: &str,
+    (line, column): (usize, usize),
+    message: String,
+    help: Option<String>,
+) -> Error {
+    Error::Located(vec![LocatedError {
+        file: file.to_string(),
+        line,
+        column,
+        rule: None,
+        message,
+        help,
+    }])
 }
 
 /// Whether a list item is (or points at) a mapping, i.e. looks like a post.
