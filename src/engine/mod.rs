@@ -377,21 +377,20 @@ impl Engine {
                 if a.metrics.words < *min_words || a.text.trim().is_empty() {
                     return Vec::new();
                 }
+                // The trigger first: it is a lookup, the patterns may have
+                // to be compiled and run.
+                let span = match when {
+                    None => first_line(a.text),
+                    Some(w) => match visible(*w, false).first() {
+                        Some(h) => a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end,
+                        None => return Vec::new(),
+                    },
+                };
                 let present = words.is_some_and(|w| !lists[w].is_empty())
                     || patterns
                         .iter()
                         .any(|&p| matched[p] && self.regexes[p].get().is_match(flat));
-                if present {
-                    return Vec::new();
-                }
-                match when {
-                    None => vec![first_line(a.text)],
-                    Some(w) => visible(*w, false)
-                        .first()
-                        .map(|h| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end)
-                        .into_iter()
-                        .collect(),
-                }
+                if present { Vec::new() } else { vec![span] }
             }
         }
     }

@@ -22,7 +22,6 @@ const MAX_WINDOW: i64 = 50;
 struct Ctx<'a> {
     origin: &'a str,
     source: &'a str,
-    trusted: bool,
     errors: Vec<LocatedError>,
     /// Byte offsets where the source's lines start, so placing a rule or an
     /// error costs a search, not a scan of the file (a pack of thousands of
@@ -57,9 +56,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Parses one pack. A `trusted` pack (an embedded one, checked by the test
-/// suite) has its regexes compiled on first use instead of now.
-pub fn pack(source: &str, origin: &str, trusted: bool) -> Result<Pack, Vec<LocatedError>> {
+/// Parses and validates one pack, compiling its regexes.
+pub fn pack(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
     let file: PackFile = match toml::from_str(source) {
         Ok(f) => f,
         Err(e) => {
@@ -74,7 +72,6 @@ pub fn pack(source: &str, origin: &str, trusted: bool) -> Result<Pack, Vec<Locat
     let mut ctx = Ctx {
         origin,
         source,
-        trusted,
         errors: Vec::new(),
         line_starts: std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
@@ -523,9 +520,6 @@ fn regex_at(
     p: &Spanned<String>,
     case_sensitive: bool,
 ) -> Option<LazyRegex> {
-    if ctx.trusted {
-        return Some(LazyRegex::deferred(p.get_ref(), case_sensitive));
-    }
     match compile_regex(p.get_ref(), case_sensitive) {
         Ok(r) => {
             if r.is_match("") {
@@ -684,12 +678,12 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
         ctx.error(Some(span), rid, "the `terms` table is empty");
         return None;
     }
-    Some(Matcher::Weighted(Weighted {
+    Some(Matcher::Weighted(Arc::new(Weighted {
         bias,
         threshold,
         terms: out,
         min_words,
-    }))
+    })))
 }
 
 fn absent(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool) -> Option<Matcher> {
@@ -728,7 +722,7 @@ mod tests {
         "[pack]\nid = \"acme\"\ndimension = \"kind\"\ndescription = \"d\"\nversion = \"1\"\n";
 
     fn errors(body: &str) -> Vec<LocatedError> {
-        pack(&format!("{HEAD}{body}"), "acme.toml", false).unwrap_err()
+        pack(&format!("{HEAD}{body}"), "acme.toml").unwrap_err()
     }
 
     #[test]
@@ -777,7 +771,6 @@ mod tests {
         let ctx = Ctx {
             origin: "p.toml",
             source,
-            trusted: false,
             errors: Vec::new(),
             line_starts: vec![0, 6, 16, 17],
         };

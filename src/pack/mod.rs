@@ -3,18 +3,22 @@
 
 mod compile;
 mod lazy_regex;
+mod literals;
 mod schema;
 
 use crate::error::LocatedError;
 use crate::model::{Dimension, Flag, Severity};
 use crate::text::Metric;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::Arc;
 
 pub use compile::{compile_regex, phrase};
 pub use lazy_regex::LazyRegex;
+pub use literals::Needles;
 
 /// A loaded, validated rule pack.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pack {
     pub id: String,
     pub dimension: Dimension,
@@ -27,7 +31,7 @@ pub struct Pack {
 }
 
 /// One rule, ready to be compiled into the engine.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub pack: String,
@@ -49,13 +53,15 @@ pub struct Rule {
 }
 
 /// The closed set of matcher kinds.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Matcher {
     Words(Words),
     Regex(Pattern),
     Metric(Threshold),
     Absent(Absent),
-    Weighted(Weighted),
+    /// Shared: a learned model has thousands of terms, and rules are
+    /// cloned into every engine built from them.
+    Weighted(Arc<Weighted>),
 }
 
 impl Matcher {
@@ -71,7 +77,7 @@ impl Matcher {
 }
 
 /// A word or phrase, as the keys tokens are compared on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
     /// Stems (or lower-cased words when `exact`), one per word.
     pub keys: Vec<String>,
@@ -79,7 +85,7 @@ pub struct Phrase {
 }
 
 /// Whether matches in some context count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Context {
     /// Context does not matter.
     #[default]
@@ -91,7 +97,7 @@ pub enum Context {
 }
 
 /// Which side the `near` word must be on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Order {
     #[default]
     Any,
@@ -99,14 +105,14 @@ pub enum Order {
     After,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Near {
     pub phrases: Vec<Phrase>,
     pub within: usize,
     pub order: Order,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Words {
     pub phrases: Vec<Phrase>,
     pub hashtags: bool,
@@ -118,12 +124,12 @@ pub struct Words {
 }
 
 /// A post-check on regex matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Check {
     Luhn,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pattern {
     pub regex: LazyRegex,
     pub check: Option<Check>,
@@ -132,15 +138,16 @@ pub struct Pattern {
     pub min_count: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Threshold {
+    #[serde(with = "metric_name")]
     pub metric: Metric,
     pub above: Option<f64>,
     pub below: Option<f64>,
     pub min_words: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Absent {
     pub words: Vec<Phrase>,
     pub patterns: Vec<LazyRegex>,
@@ -150,7 +157,7 @@ pub struct Absent {
 
 /// A learned linear model over the features of `text::features`: the rule
 /// fires when `sigmoid(bias + Σ weight × value) ≥ threshold`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Weighted {
     pub bias: f64,
     pub threshold: f64,
@@ -185,19 +192,74 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads the built-in packs. They are checked by the test suite, so an
-/// error here is a bug in the binary.
+/// Where build.rs writes the compiled built-in packs.
+pub const COMPILED_FILE: &str = "built-in-packs.postcard";
+
+/// Parses and validates every built-in pack exactly as a pack file is
+/// (regexes compiled, empty matches refused), computes the prefilter
+/// literals of their regexes, and serializes the result. build.rs runs
+/// this, so an invalid built-in pack fails the build with the loader's
+/// message, and the binary only decodes.
+pub fn compile_built_in() -> Result<Vec<u8>, Vec<LocatedError>> {
+    let mut packs = Vec::with_capacity(BUILT_IN.len());
+    let mut errors = Vec::new();
+    for (name, src) in BUILT_IN {
+        match compile::pack(src, &format!("built-in:{name}")) {
+            Ok(p) => packs.push(p),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    postcard::to_allocvec(&packs).map_err(|e| {
+        vec![LocatedError::at(
+            "built-in packs",
+            "",
+            None,
+            format!("cannot serialize the built-in packs: {e}"),
+        )]
+    })
+}
+
+/// The built-in packs as build.rs compiled them.
+#[cfg(compiled_packs)]
+pub const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-packs.postcard"));
+
+/// Loads the built-in packs: decodes what build.rs validated and compiled,
+/// so start-up neither parses TOML nor stems word lists. An error here is
+/// a bug in the binary.
+#[cfg(compiled_packs)]
 pub fn built_in() -> Result<Vec<Pack>, Vec<LocatedError>> {
-    BUILT_IN
-        .iter()
-        .map(|(name, src)| compile::pack(src, &format!("built-in:{name}"), true))
-        .collect()
+    postcard::from_bytes(COMPILED).map_err(|e| {
+        vec![LocatedError::at(
+            "built-in packs",
+            "",
+            None,
+            format!("the compiled built-in packs cannot be read: {e}"),
+        )]
+    })
 }
 
 /// Parses and validates one pack, compiling its regexes. `origin` names the
 /// file in errors.
 pub fn parse(source: &str, origin: &str) -> Result<Pack, Vec<LocatedError>> {
-    compile::pack(source, origin, false)
+    compile::pack(source, origin)
+}
+
+/// A metric is stored by name: names are its stable identity.
+mod metric_name {
+    use super::Metric;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(m: &Metric, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(m.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        let name = String::deserialize(d)?;
+        Metric::parse(&name).ok_or_else(|| D::Error::custom(format!("unknown metric `{name}`")))
+    }
 }
 
 /// Reads a pack file, or every `*.toml` file of a folder (sorted by name).

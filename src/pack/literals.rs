@@ -1,0 +1,309 @@
+//! The literals a regex cannot match without: a set of strings such that
+//! every match of the pattern contains at least one of them. The engine
+//! searches all sets at once and runs a pattern only on posts where one of
+//! its literals occurs, so the rarer the literals the fewer patterns run.
+//!
+//! The set is chosen by walking the pattern: a concatenation needs what any
+//! one of its parts needs (the rarest part is taken), an alternation needs
+//! what each branch needs (their union), and any node may instead use the
+//! literals all its matches start or end with. Rarity is estimated from how
+//! often the literal's letters occur in English text.
+
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
+use serde::{Deserialize, Serialize};
+
+/// Most literals one pattern may contribute before it is simply always run.
+pub const MAX_LITERALS: usize = 4000;
+
+/// Characters in a typical post, for turning a per-position probability
+/// into an expected number of occurrences.
+const POST_LEN: f64 = 150.0;
+
+/// What one more literal costs, in expected pattern runs per post: every
+/// literal makes the automaton bigger to build, once per process.
+const PER_LITERAL: f64 = 0.002;
+
+/// Literals every match of a pattern contains one of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Needles {
+    /// Search ignoring ASCII case (the literals are then lower case): for
+    /// a case-insensitive pattern, or where case variants of one literal
+    /// would otherwise be listed one by one.
+    pub ascii_case_insensitive: bool,
+    pub literals: Vec<Vec<u8>>,
+}
+
+/// A set of literals and its estimated cost: the expected number of them
+/// found in a typical post (each counting at most once), plus what its size
+/// costs.
+struct Set {
+    needles: Needles,
+    cost: f64,
+}
+
+impl Set {
+    fn new(mut literals: Vec<Vec<u8>>, insensitive: bool) -> Set {
+        if insensitive {
+            for l in &mut literals {
+                l.make_ascii_lowercase();
+            }
+        }
+        literals.sort();
+        literals.dedup();
+        let cost =
+            literals.iter().map(|l| rarity(l)).sum::<f64>() + PER_LITERAL * literals.len() as f64;
+        Set {
+            needles: Needles {
+                ascii_case_insensitive: insensitive,
+                literals,
+            },
+            cost,
+        }
+    }
+
+    fn better(self, other: Option<Set>) -> Set {
+        match other {
+            Some(o)
+                if (o.cost, o.needles.literals.len())
+                    < (self.cost, self.needles.literals.len()) =>
+            {
+                o
+            }
+            _ => self,
+        }
+    }
+}
+
+/// A literal set every match of `pattern` contains one of, or `None` when
+/// there is no finite set of non-empty literals (the pattern then always
+/// runs).
+pub fn necessary(pattern: &str, case_sensitive: bool) -> Option<Needles> {
+    // First as written; then read as ASCII (`\d` is 0-9, `\w` ASCII word
+    // characters) so digit and word classes stay small enough to enumerate
+    // — posts are matched on these literals only to choose which patterns
+    // to run, and posts are in scripts with ASCII digits.
+    [true, false].into_iter().find_map(|unicode| {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .utf8(unicode)
+            .build()
+            .parse(pattern)
+            .ok()?;
+        best(&hir, case_sensitive).map(|s| s.needles)
+    })
+}
+
+/// The cheapest literal set for `hir`, if it has one.
+fn best(hir: &Hir, case_sensitive: bool) -> Option<Set> {
+    let mut found: Option<Set> = None;
+    let mut offer = |s: Option<Set>| {
+        if let Some(s) = s {
+            found = Some(s.better(found.take()));
+        }
+    };
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        offer(extracted(hir, kind, case_sensitive));
+    }
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            for part in parts {
+                offer(best(part, case_sensitive));
+            }
+        }
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            let mut insensitive = false;
+            let mut all = true;
+            for b in branches {
+                match best(b, case_sensitive) {
+                    Some(s) if union.len() + s.needles.literals.len() <= MAX_LITERALS => {
+                        insensitive |= s.needles.ascii_case_insensitive;
+                        union.extend(s.needles.literals)
+                    }
+                    _ => {
+                        all = false;
+                        break;
+                    }
+                }
+            }
+            if all {
+                offer(Some(Set::new(union, insensitive)));
+            }
+        }
+        HirKind::Capture(c) => offer(best(&c.sub, case_sensitive)),
+        HirKind::Repetition(r) if r.min >= 1 => offer(best(&r.sub, case_sensitive)),
+        _ => {}
+    }
+    found
+}
+
+/// The literals every match of `hir` starts (or ends) with.
+fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool) -> Option<Set> {
+    let mut ex = Extractor::new();
+    ex.kind(kind)
+        .limit_class(16)
+        .limit_repeat(8)
+        .limit_literal_len(64)
+        .limit_total(MAX_LITERALS);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > MAX_LITERALS || lits.iter().any(|l| l.as_bytes().is_empty())
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(lits.len());
+    for l in lits {
+        let bytes = l.as_bytes();
+        if !case_sensitive {
+            // Case folding beyond ASCII would let a match slip past an
+            // ASCII-insensitive search.
+            let s = std::str::from_utf8(bytes).ok()?;
+            if s.chars()
+                .any(|c| !c.is_ascii() && (c.is_lowercase() || c.is_uppercase()))
+            {
+                return None;
+            }
+        }
+        out.push(bytes.to_vec());
+    }
+    if case_sensitive {
+        // Case variants spelled out one by one (from `(?i)` in the
+        // pattern) are searched as one literal ignoring case instead.
+        let exact = Set::new(out.clone(), false);
+        let folded = Set::new(out, true);
+        Some(
+            if folded.needles.literals.len() * 2 <= exact.needles.literals.len() {
+                folded
+            } else {
+                exact
+            },
+        )
+    } else {
+        Some(Set::new(out, true))
+    }
+}
+
+/// Expected occurrences of a literal in a typical post, capped at one.
+/// Letter frequencies alone make short common words look rare, so a
+/// literal that is one of the most common words (or a piece of one) counts
+/// as found in every post.
+fn rarity(literal: &[u8]) -> f64 {
+    let word = String::from_utf8_lossy(literal)
+        .trim()
+        .to_ascii_lowercase()
+        .replace('’', "'");
+    if word.len() <= 2 || COMMON_WORDS.contains(&word.as_str()) {
+        return 1.0;
+    }
+    let p: f64 = literal.iter().map(|&b| byte_frequency(b)).product();
+    (POST_LEN * p).min(1.0)
+}
+
+/// Words (and word pieces) found in a large share of English posts.
+const COMMON_WORDS: &[&str] = &[
+    "the", "and", "for", "you", "that", "this", "with", "are", "was", "have", "not", "but", "all",
+    "our", "your", "they", "just", "can", "will", "get", "one", "out", "what", "about", "from",
+    "like", "love", "her", "his", "she", "him", "here", "there", "their", "them", "then", "than",
+    "when", "who", "how", "now", "new", "more", "some", "been", "has", "had", "were", "would",
+    "could", "should", "did", "does", "don't", "i'm", "it's", "we're", "you're", "good", "great",
+    "day", "today", "time", "people", "know", "see", "thank", "thanks", "make", "going", "want",
+    "need", "really", "back", "only", "also", "very", "much", "way", "too", "over", "into", "any",
+    "off", "why", "still", "even", "well", "come", "let", "got", "think", "'ll", "'re", "'ve",
+    "n't", "ing", "ther", "tion", "ment",
+];
+
+/// How often a byte occurs in English prose (letters folded to lower case).
+fn byte_frequency(b: u8) -> f64 {
+    match b.to_ascii_lowercase() {
+        b' ' => 0.17,
+        b'e' => 0.10,
+        b't' => 0.075,
+        b'a' => 0.065,
+        b'o' => 0.062,
+        b'i' => 0.057,
+        b'n' => 0.056,
+        b's' => 0.052,
+        b'h' | b'r' => 0.049,
+        b'd' => 0.035,
+        b'l' => 0.033,
+        b'u' => 0.023,
+        b'c' => 0.022,
+        b'm' => 0.02,
+        b'w' => 0.019,
+        b'f' => 0.018,
+        b'g' | b'y' => 0.016,
+        b'p' => 0.015,
+        b'b' => 0.012,
+        b'.' | b',' => 0.01,
+        b'v' => 0.008,
+        b'k' => 0.006,
+        b'0'..=b'9' => 0.003,
+        b'\'' | b'!' | b'?' | b'\n' => 0.003,
+        b'x' => 0.0015,
+        b'j' | b'q' => 0.001,
+        b'z' => 0.0007,
+        _ => 0.002,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pattern: &str) -> Vec<String> {
+        necessary(pattern, false)
+            .unwrap()
+            .literals
+            .into_iter()
+            .map(|l| String::from_utf8(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn whole_prefixes_of_alternations_and_case() {
+        let p = set(r"\b(?:oh great|yeah right)\b");
+        assert_eq!(p, ["oh great", "yeah right"]);
+        // Digit classes are enumerated as ASCII digits.
+        assert!(necessary(r"\d{3}-\d{4}", false).is_some());
+        // No literal is in every match.
+        assert!(necessary(r".*x?.*", false).is_none());
+        assert!(necessary(r"\bfoo\b|.+", false).is_none());
+        assert_eq!(set(r".*x"), ["x"]);
+        // Case folding beyond ASCII cannot be searched ASCII-insensitively.
+        assert!(necessary("Café", false).is_none());
+        assert!(necessary("Café", true).is_some());
+    }
+
+    #[test]
+    fn a_rare_middle_part_beats_common_prefixes() {
+        assert_eq!(
+            set(r"\b(?:i|we|you)\s+(?:totally|literally)\s+\w+"),
+            ["literally", "totally"]
+        );
+        // A part that may be empty is not needed.
+        assert_eq!(set(r"\b(?:i\s+)?(?:really\s+)?hate\b"), ["hate"]);
+        // Each branch contributes its own cheapest part.
+        assert_eq!(
+            set(r"(?:\w+ (?:zebra)|(?:quokka) \w+)"),
+            ["quokka", "zebra"]
+        );
+    }
+
+    #[test]
+    fn case_variants_fold_into_one_literal() {
+        let n = necessary(r"(?i:zebra)|QUOKKA", true).unwrap();
+        assert!(n.ascii_case_insensitive);
+        assert_eq!(n.literals, [b"quokka".to_vec(), b"zebra".to_vec()]);
+        let n = necessary(r"ZEBRA|QUOKKA", true).unwrap();
+        assert!(!n.ascii_case_insensitive);
+        assert_eq!(n.literals, [b"QUOKKA".to_vec(), b"ZEBRA".to_vec()]);
+    }
+
+    #[test]
+    fn repetitions_need_their_body_once() {
+        assert_eq!(set(r"(?:wow){2,}"), ["wowwow"]);
+        assert_eq!(set(r"\s(?:zz)+\s"), ["zz"]);
+        assert!(necessary(r"(?:zz)*", false).is_none());
+    }
+}
