@@ -94,3 +94,22 @@ impl<'de> Deserialize<'de> for LazyRegex {
         Ok(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_keeps_the_literals_and_defers_compiling() {
+        let r = LazyRegex::deferred(r"\bquokkas?\b", false);
+        let bytes = postcard::to_allocvec(&r).unwrap();
+        let back: LazyRegex = postcard::from_bytes(&bytes).unwrap();
+        assert!(back.cell.get().is_none());
+        let kept = back
+            .literals
+            .get()
+            .expect("literals decoded, not recomputed");
+        assert_eq!(kept.as_ref().unwrap().literals, [b"quokka".to_vec()]);
+        assert!(back.get().is_match("two Quokkas"));
+    }
+}

@@ -302,3 +302,18 @@ pub fn load_path(path: &Path) -> Result<Vec<Pack>, crate::Error> {
         Err(crate::Error::Located(errors))
     }
 }
+
+#[cfg(all(test, compiled_packs))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_packs_are_the_current_sources() {
+        // build.rs ran the same compilation: the bytes must agree, and
+        // decoding then encoding again must give them back.
+        assert!(compile_built_in().unwrap() == COMPILED);
+        let packs = built_in().unwrap();
+        assert_eq!(packs.len(), BUILT_IN.len());
+        assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
+    }
+}
