@@ -135,6 +135,27 @@ fn startup(c: &mut Criterion) {
     group.bench_function("build-engine-all-packs", |b| {
         b.iter(|| engine(black_box(&loaded), &[]))
     });
+    // What a pack file with regexes like the built-in ones pays at load
+    // time for the prefilter literals (the built-in packs have them
+    // computed when the binary is built).
+    let patterns: Vec<(String, bool)> = loaded
+        .iter()
+        .flat_map(|p| &p.rules)
+        .filter_map(|r| match &r.matcher {
+            pack::Matcher::Regex(p) => {
+                Some((p.regex.as_str().to_string(), p.regex.case_sensitive()))
+            }
+            _ => None,
+        })
+        .collect();
+    group.bench_function("prefilter-literals-built-in-regexes", |b| {
+        b.iter(|| {
+            patterns
+                .iter()
+                .filter(|(p, cs)| pack::LazyRegex::deferred(p, *cs).literals().is_some())
+                .count()
+        })
+    });
     group.bench_function("build-engine-one-pack", |b| {
         b.iter(|| engine(black_box(&loaded), &["kind"]))
     });
