@@ -21,7 +21,7 @@
 
 use crate::text::features::features;
 use crate::text::{Analysis, Token, TokenKind};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 /// The overall valence verdict of a post.
@@ -87,23 +87,24 @@ struct Lexicon {
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut words = HashMap::with_capacity(vader_sentiment::LEXICON.len() + 16);
+    let mut words = HashMap::default();
     for (k, &v) in vader_sentiment::LEXICON.iter() {
         let word: &'static str = k.as_ref();
         words.insert(word, v);
     }
     // Lower-cased forms, where the lexicon writes a word in capitals
     // (the analysis reads lower-cased words).
-    let upper: Vec<(&'static str, f64)> = words
+    let mut upper: Vec<(&'static str, f64)> = words
         .iter()
         .filter(|(k, _)| k.chars().any(char::is_uppercase))
         .map(|(k, v)| (*k, *v))
         .collect();
+    upper.sort_by(|a, b| a.0.cmp(b.0));
     for (k, v) in upper {
         let lower: &'static str = Box::leak(k.to_lowercase().into_boxed_str());
         words.entry(lower).or_insert(v);
     }
-    let mut emoji = HashMap::new();
+    let mut emoji = HashMap::default();
     for (&chars, &name) in vader_sentiment::EMOJI_LEXICON.iter() {
         let score: f64 = name.split([' ', '-']).filter_map(|w| words.get(w)).sum();
         if score != 0.0 {

@@ -15,7 +15,6 @@ pub use metrics::{Metric, Metrics};
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -92,7 +91,8 @@ pub fn stem(lower: &str) -> String {
 const STEM_CACHE_WORDS: usize = 1 << 16;
 
 thread_local! {
-    static STEMS: RefCell<HashMap<CompactString, CompactString>> = RefCell::new(HashMap::new());
+    static STEMS: RefCell<foldhash::HashMap<CompactString, CompactString>> =
+        RefCell::new(foldhash::HashMap::default());
 }
 
 /// `stem`, remembered per thread: posts repeat their words, and stemming
@@ -136,11 +136,7 @@ pub fn is_emoji_char(c: char) -> bool {
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        let sentences: Vec<Range<usize>> = text
-            .split_sentence_bound_indices()
-            .filter(|(_, s)| !s.trim().is_empty())
-            .map(|(i, s)| i..i + s.len())
-            .collect();
+        let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
         let mut tokens = Vec::new();
@@ -233,6 +229,23 @@ impl<'a> Analysis<'a> {
             .iter()
             .filter(|t| !t.in_hashtag && t.kind != TokenKind::Emoji)
     }
+}
+
+/// The sentences of a text, blank ones left out. ASCII text with no
+/// sentence-ending mark and no line break is one sentence, as Unicode
+/// sentence segmentation would find.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    if text.is_ascii() && !text.contains(['.', '!', '?', '\n', '\r']) {
+        return if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
+    }
+    text.split_sentence_bound_indices()
+        .filter(|(_, s)| !s.trim().is_empty())
+        .map(|(i, s)| i..i + s.len())
+        .collect()
 }
 
 /// Which kind of social token a match of the scan is, read from its text.
@@ -474,6 +487,18 @@ mod tests {
         assert!(bad.negated);
         let urgent = a.tokens.iter().find(|t| t.lower == "urgent").unwrap();
         assert!(urgent.quoted && !urgent.negated);
+    }
+
+    #[test]
+    fn one_sentence_fast_path() {
+        for text in ["no marks here, just words; and more", "  ", "", "a, b: c"] {
+            let full: Vec<_> = text
+                .split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect();
+            assert_eq!(sentences(text), full, "{text:?}");
+        }
     }
 
     #[test]

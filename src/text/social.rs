@@ -262,12 +262,14 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     let mut labels_failed_until = 0usize;
     let mut email_run = 0usize;
     let mut p = 0usize;
+    // Whether the character before `p` is a word character.
+    let mut prev_word = false;
     while p < text.len() {
         let c = at(text, p).unwrap_or(' ');
         let next = b.get(p + c.len_utf8()).copied();
         let sigil_next = matches!(next, Some(b'@' | b'#'));
         let word = is_word(c);
-        let starts = word != (p > 0 && before(text, p).is_some_and(is_word));
+        let starts = word != prev_word;
         let found = if starts {
             let link = if matches!(c, 'h' | 'H' | 'w' | 'W') {
                 scheme_link(text, p)
@@ -318,8 +320,12 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
             Some(end) => {
                 out.push(p..end);
                 p = end;
+                prev_word = before(text, p).is_some_and(is_word);
             }
-            None => p += c.len_utf8(),
+            None => {
+                p += c.len_utf8();
+                prev_word = word;
+            }
         }
     }
     out
