@@ -121,7 +121,7 @@ const VALENCE_WEIGHT: f64 = 2.0;
 const MODEL_WEIGHT: f64 = 0.45;
 /// Evidence at or below this reads as negative, at or above `POSITIVE` as positive.
 const NEGATIVE: f64 = -0.8;
-const POSITIVE: f64 = 2.5;
+const POSITIVE: f64 = 2.55;
 
 /// The three signals of a post's polarity: the sentiment score, the
 /// valence lexicon's average and the learned model's evidence.
