@@ -127,11 +127,22 @@ impl Profiles {
 impl Profile {
     /// Measures a post against this profile.
     pub fn measure(&self, a: &Analysis) -> Measure {
+        if a.text.is_ascii() {
+            self.measure_graphemes(a, ascii_graphemes(a.text))
+        } else {
+            self.measure_graphemes(a, a.text.grapheme_indices(true))
+        }
+    }
+
+    fn measure_graphemes<'t>(
+        &self,
+        a: &Analysis<'t>,
+        graphemes: impl Iterator<Item = (usize, &'t str)>,
+    ) -> Measure {
         let mut length = 0usize;
         let mut over_at = None;
-        let text = a.text;
         let mut links = a.links.iter().peekable();
-        let mut graphemes = text.grapheme_indices(true).peekable();
+        let mut graphemes = graphemes.peekable();
         while let Some((i, g)) = graphemes.next() {
             // A link counts as a fixed length where the platform says so.
             while links.peek().is_some_and(|l| l.end <= i) {
@@ -162,6 +173,26 @@ impl Profile {
             max_hashtags: self.max_hashtags,
         }
     }
+}
+
+/// The grapheme clusters of ASCII text: every character, except that a
+/// CR LF pair is one cluster.
+fn ascii_graphemes(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= b.len() {
+            return None;
+        }
+        let n = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        let g = (i, &text[i..i + n]);
+        i += n;
+        Some(g)
+    })
 }
 
 /// X's weight of one grapheme: emoji count 2 as a whole; otherwise each
@@ -214,5 +245,14 @@ mod tests {
         assert_eq!(m.length, 301);
         assert_eq!(m.over_at, Some(300));
         assert_eq!(measure("generic", &text).over_at, None);
+    }
+
+    #[test]
+    fn ascii_clusters_are_the_unicode_ones() {
+        for text in ["a\r\nb\r\r\n\n\rc", "", "plain words. And more!", "\r\n"] {
+            let fast: Vec<_> = ascii_graphemes(text).collect();
+            let full: Vec<_> = text.grapheme_indices(true).collect();
+            assert_eq!(fast, full);
+        }
     }
 }

@@ -54,7 +54,7 @@ impl Lexicon {
         for (i, tok) in tokens.iter().enumerate() {
             for (map, exact) in [(&self.by_stem, false), (&self.by_lower, true)] {
                 let key = if exact { &tok.lower } else { &tok.stem };
-                let Some(entries) = map.get(key) else {
+                let Some(entries) = map.get(key.as_str()) else {
                     continue;
                 };
                 for e in entries {

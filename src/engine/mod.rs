@@ -245,7 +245,7 @@ impl Engine {
         let toks = &a.tokens[hit.start..hit.end];
         self.allow.iter().any(|keys| {
             toks.windows(keys.len())
-                .any(|w| w.iter().zip(keys).all(|(t, k)| &t.stem == k))
+                .any(|w| w.iter().zip(keys).all(|(t, k)| t.stem == k))
         })
     }
 

@@ -364,9 +364,9 @@ fn keys_of(text: &str, tokens: &[crate::text::Token], exact: bool) -> Result<Phr
         .iter()
         .map(|t| {
             if exact || t.kind != TokenKind::Word {
-                t.lower.clone()
+                t.lower.to_string()
             } else {
-                t.stem.clone()
+                t.stem.to_string()
             }
         })
         .collect();

@@ -136,7 +136,12 @@ impl Metrics {
             .filter(|t| t.kind == TokenKind::Emoji)
             .map(|t| t.span.clone())
             .collect();
-        m.graphemes = a.text.graphemes(true).count();
+        m.graphemes = if a.text.is_ascii() {
+            // Every character is a cluster, except that CR LF is one.
+            a.text.len() - a.text.matches("\r\n").count()
+        } else {
+            a.text.graphemes(true).count()
+        };
         let mut per_sentence = vec![0usize; a.sentences.len()];
         for t in a.prose_words() {
             if let Some(n) = per_sentence.get_mut(t.sentence as usize) {
@@ -271,6 +276,14 @@ mod tests {
         assert_eq!(a.metrics.exclamation_run.0, 3);
         assert_eq!(a.metrics.question_run.0, 2);
         assert_eq!(&a.text[a.metrics.exclamation_run.1.clone()], "!!!");
+    }
+
+    #[test]
+    fn ascii_grapheme_count() {
+        for text in ["a\r\nb\r\r\n\n\rc", "plain words. And more!", "\r\n"] {
+            let a = Analysis::new(text);
+            assert_eq!(a.metrics.graphemes, text.graphemes(true).count());
+        }
     }
 
     #[test]

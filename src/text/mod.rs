@@ -7,12 +7,14 @@
 pub mod features;
 mod metrics;
 mod quotes;
+mod social;
 pub mod valence;
 
 pub use metrics::{Metric, Metrics};
 
-use regex::Regex;
+use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -31,9 +33,9 @@ pub struct Token {
     pub span: Range<usize>,
     pub kind: TokenKind,
     /// Lower-cased, with typographic apostrophes made plain.
-    pub lower: String,
+    pub lower: CompactString,
     /// Snowball English stem of `lower` (emoji and numbers: `lower`).
-    pub stem: String,
+    pub stem: CompactString,
     /// Index of the sentence the token is in.
     pub sentence: u32,
     /// Tokens with the same chain id are contiguous prose (or the words of
@@ -71,18 +73,6 @@ pub struct Analysis<'a> {
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-/// Links, e-mails, mentions and hashtags, in one scan.
-static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?P<link>\b(?i:https?://|www\.)[^\s<>]+",
-        r"|\b[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.(?i:com|net|org|io|co|shop|store|biz|info|app|dev|me|ly|uk|us|ca)(?:/[^\s<>]*)?\b)",
-        r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
-        r"|(?P<mention>(?:^|[^\w@])@[\w]{1,30})",
-        r"|(?P<hashtag>(?:^|[^\w&#])#[\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
-    ))
-    .expect("social regex compiles")
-});
-
 const NEGATORS: &[&str] = &[
     "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "hardly", "barely",
     "without", "cannot",
@@ -95,6 +85,41 @@ pub fn is_negator(lower: &str) -> bool {
 /// Stems one lower-cased word the way the analysis does.
 pub fn stem(lower: &str) -> String {
     STEMMER.stem(lower).into_owned()
+}
+
+/// Distinct words a thread keeps stems of before it starts over.
+const STEM_CACHE_WORDS: usize = 1 << 16;
+
+thread_local! {
+    static STEMS: RefCell<foldhash::HashMap<CompactString, CompactString>> =
+        RefCell::new(foldhash::HashMap::default());
+}
+
+/// `stem`, remembered per thread: posts repeat their words, and stemming
+/// costs far more than a lookup.
+fn cached_stem(lower: &str) -> CompactString {
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(s) = stems.get(lower) {
+            return s.clone();
+        }
+        if stems.len() >= STEM_CACHE_WORDS {
+            stems.clear();
+        }
+        let s = CompactString::from(STEMMER.stem(lower));
+        stems.insert(CompactString::from(lower), s.clone());
+        s
+    })
+}
+
+/// `normalize` without a heap allocation for short ASCII words.
+fn lower_word(word: &str) -> CompactString {
+    if word.is_ascii() {
+        let mut out = CompactString::from(word);
+        out.make_ascii_lowercase();
+        out
+    } else {
+        CompactString::from(normalize(word))
+    }
 }
 
 /// Lower-cases a word and makes typographic apostrophes plain.
@@ -111,11 +136,7 @@ pub fn is_emoji_char(c: char) -> bool {
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        let sentences: Vec<Range<usize>> = text
-            .split_sentence_bound_indices()
-            .filter(|(_, s)| !s.trim().is_empty())
-            .map(|(i, s)| i..i + s.len())
-            .collect();
+        let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
         let mut tokens = Vec::new();
@@ -125,9 +146,9 @@ impl<'a> Analysis<'a> {
         let mut emails = Vec::new();
         let mut chain = 0u32;
         let mut cursor = 0usize;
-        for m in SOCIAL.find_iter(text) {
-            let name = social_kind(m.as_str());
-            let mut span = m.range();
+        for m in social::social(text) {
+            let name = social_kind(&text[m.clone()]);
+            let mut span = m;
             // Mentions and hashtags may have consumed the character before them.
             if name == "mention" || name == "hashtag" {
                 let sigil = if name == "mention" { '@' } else { '#' };
@@ -210,8 +231,24 @@ impl<'a> Analysis<'a> {
     }
 }
 
-/// Which alternative of `SOCIAL` a match is, read from its text (a plain
-/// search is much cheaper than asking the regex for capture groups).
+/// The sentences of a text, blank ones left out. ASCII text with no
+/// sentence-ending mark and no line break is one sentence, as Unicode
+/// sentence segmentation would find.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    if text.is_ascii() && !text.contains(['.', '!', '?', '\n', '\r']) {
+        return if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
+    }
+    text.split_sentence_bound_indices()
+        .filter(|(_, s)| !s.trim().is_empty())
+        .map(|(i, s)| i..i + s.len())
+        .collect()
+}
+
+/// Which kind of social token a match of the scan is, read from its text.
 fn social_kind(m: &str) -> &'static str {
     let mut chars = m.chars();
     let first = chars.next().unwrap_or(' ');
@@ -252,15 +289,15 @@ fn trim_link(link: &str) -> &str {
 }
 
 fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> Token {
-    let lower = match kind {
+    let lower: CompactString = match kind {
         TokenKind::Emoji => text[span.clone()]
             .chars()
             .filter(|c| *c != '\u{FE0F}' && *c != '\u{FE0E}')
             .collect(),
-        _ => normalize(&text[span.clone()]),
+        _ => lower_word(&text[span.clone()]),
     };
     let stem = match kind {
-        TokenKind::Word => stem(&lower),
+        TokenKind::Word => cached_stem(&lower),
         _ => lower.clone(),
     };
     Token {
@@ -402,7 +439,7 @@ mod tests {
     use super::*;
 
     fn words(a: &Analysis) -> Vec<String> {
-        a.prose_words().map(|t| t.lower.clone()).collect()
+        a.prose_words().map(|t| t.lower.to_string()).collect()
     }
 
     #[test]
@@ -450,6 +487,18 @@ mod tests {
         assert!(bad.negated);
         let urgent = a.tokens.iter().find(|t| t.lower == "urgent").unwrap();
         assert!(urgent.quoted && !urgent.negated);
+    }
+
+    #[test]
+    fn one_sentence_fast_path() {
+        for text in ["no marks here, just words; and more", "  ", "", "a, b: c"] {
+            let full: Vec<_> = text
+                .split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect();
+            assert_eq!(sentences(text), full, "{text:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! to 1 (very positive). Words are looked up by their lower-cased form,
 //! then by stem, so inflections share a score.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 const LEXICON: &str = include_str!("valence.txt");
@@ -11,8 +11,8 @@ const LEXICON: &str = include_str!("valence.txt");
 type Table = (HashMap<&'static str, f64>, HashMap<String, f64>);
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let mut words = HashMap::new();
-    let mut stems = HashMap::new();
+    let mut words = HashMap::default();
+    let mut stems = HashMap::default();
     for line in LEXICON.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
