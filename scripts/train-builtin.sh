@@ -34,12 +34,13 @@ ex="$root/scripts/train-examples"
 # points, so the model alone never fails a post; and it fires only when it
 # finds sarcasm more likely than not (--min-threshold 0.5), since warm shop
 # posts ("thanks", "so excited", "reminder") look like tweets where the
-# praise is ironic and sit just under that line.
+# praise is ironic and sit just under that line. Posts of fewer than four
+# words ("Thanks for reading") say too little to tell.
 biz="$ex/business-posts.jsonl"
 
 "$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
     --features cues --min-df 2 --max-terms 20000 \
-    --min-precision 0.62 --min-threshold 0.5 --severity warning \
+    --min-precision 0.62 --min-threshold 0.5 --min-words 4 --severity warning \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
