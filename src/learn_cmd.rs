@@ -18,6 +18,7 @@ use think_lint::model::{Dimension, Flag, Severity};
 use think_lint::platform::Profiles;
 use think_lint::score::Policy;
 use think_lint::source::Post;
+use think_lint::text::features::Families;
 use think_lint::{Error, pack};
 
 #[derive(Args)]
@@ -86,6 +87,10 @@ pub struct TrainArgs {
     /// Let terms that only name a group of people carry weight (off by default: see the fairness guard).
     #[arg(long)]
     no_identity_guard: bool,
+    /// Opt-in feature families besides stems, stem pairs and measurements:
+    /// `chars` (character n-grams), `cues` (contrast, elongation, …).
+    #[arg(long, value_name = "LIST", default_value = "")]
+    features: String,
 }
 
 #[derive(Args)]
@@ -206,6 +211,7 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
         min_words: args.min_words,
         min_threshold: args.min_threshold.clamp(0.0, 1.0),
         identity_guard: !args.no_identity_guard,
+        families: Families::parse(&args.features).map_err(usage)?,
         ..Options::default()
     };
     if !args.l2.is_empty() {
@@ -308,7 +314,7 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
             let ex = read_examples(path)?;
             (ex.fire, ex.pass)
         }
-        None => surest(&data, &positive, &trained),
+        None => surest(&data, &positive, &trained, opts.families),
     };
     // Keep the examples the model gets right, so `rules test` holds.
     let text = pack_toml(&info, &trained);
@@ -345,14 +351,19 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
 
 /// Examples from the training data itself: the positives and negatives
 /// the model is surest about (for users' own data).
-fn surest(data: &[Example], positive: &str, t: &learn::Trained) -> (Vec<String>, Vec<String>) {
+fn surest(
+    data: &[Example],
+    positive: &str,
+    t: &learn::Trained,
+    families: Families,
+) -> (Vec<String>, Vec<String>) {
     let weights: std::collections::HashMap<&str, f64> =
         t.terms.iter().map(|(k, w)| (k.as_str(), *w)).collect();
     let mut scored: Vec<(f64, usize)> = data
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let (feats, _) = learn::post_features(&e.text);
+            let (feats, _) = learn::post_features(&e.text, families);
             let z = t.bias
                 + feats
                     .iter()

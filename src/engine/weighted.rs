@@ -3,7 +3,7 @@
 
 use crate::pack::Weighted;
 use crate::text::Analysis;
-use crate::text::features::features;
+use crate::text::features::{Families, features_with};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -21,6 +21,8 @@ pub struct WeightedIndex {
     /// For each term id: the models it feeds and its weight there.
     weights: Vec<Vec<(u32, f64)>>,
     models: Vec<Model>,
+    /// The opt-in feature families some model reads.
+    families: Families,
 }
 
 /// A term that pushed a post towards firing.
@@ -50,6 +52,7 @@ impl WeightedIndex {
             min_words: w.min_words,
         });
         for (key, weight) in &w.terms {
+            self.families = self.families.union(Families::of_key(key));
             let id = *self.ids.entry(key.clone()).or_insert_with(|| {
                 self.keys.push(key.clone());
                 self.weights.push(Vec::new());
@@ -73,7 +76,7 @@ impl WeightedIndex {
         let mut z: Vec<f64> = self.models.iter().map(|m| m.bias).collect();
         let mut contributions: Vec<Vec<Contribution>> = vec![Vec::new(); self.models.len()];
         let mut seen: HashSet<u32> = HashSet::new();
-        features(a, |key, value, span| {
+        features_with(a, self.families, |key, value, span| {
             let Some(&id) = self.ids.get(key) else { return };
             if !seen.insert(id) {
                 return;
@@ -105,5 +108,34 @@ impl WeightedIndex {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(terms: &[(&str, f64)]) -> WeightedIndex {
+        let mut ix = WeightedIndex::default();
+        ix.add(&Weighted {
+            bias: -2.0,
+            threshold: 0.5,
+            terms: terms.iter().map(|(k, w)| (k.to_string(), *w)).collect(),
+            min_words: 0,
+        });
+        ix
+    }
+
+    #[test]
+    fn opt_in_features_are_computed_for_models_that_read_them() {
+        let sarcastic = Analysis::new("I just love waiting in the awful queue");
+        let plain = Analysis::new("We love our customers and our garden");
+        let cue = index(&[("@contrast", 4.0)]);
+        assert!(cue.score(&sarcastic)[0].fires);
+        assert!(!cue.score(&plain)[0].fires);
+        let chars = index(&[("~ueu", 4.0)]);
+        assert!(chars.score(&sarcastic)[0].fires);
+        assert_eq!(chars.key(chars.score(&sarcastic)[0].top[0].term), "~ueu");
+        assert!(!chars.score(&plain)[0].fires);
     }
 }

@@ -199,11 +199,28 @@ static FUNCTION: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every character n-gram of every identity word: a piece of such a word
+/// may stand for it, so none of them may carry weight.
+static IDENTITY_GRAMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut scratch = crate::text::features::Scratch::default();
+    let mut grams = HashSet::new();
+    for w in IDENTITY_WORDS {
+        crate::text::features::char_ngrams(w, &mut scratch, |g| {
+            grams.insert(g.to_string());
+        });
+    }
+    grams
+});
+
 /// True when a feature key (a stem, two stems, or a hashtag word) names a
-/// group of people and says nothing else.
+/// group of people and says nothing else, or is a character n-gram found
+/// in such a word.
 pub fn is_identity_term(key: &str) -> bool {
     if key.starts_with('@') {
         return false;
+    }
+    if key.starts_with(crate::text::features::CHAR_PREFIX) {
+        return IDENTITY_GRAMS.contains(key);
     }
     let words: Vec<&str> = key.split(' ').map(|w| w.trim_start_matches('#')).collect();
     words.iter().any(|w| IDENTITY.contains(*w))
@@ -231,5 +248,9 @@ mod tests {
         )));
         assert!(!is_identity_term(&s("idiot")));
         assert!(!is_identity_term("@you"));
+        // Pieces of identity words, not pieces of other words.
+        assert!(is_identity_term("~<imm"));
+        assert!(is_identity_term("~slim"));
+        assert!(!is_identity_term("~<idi"));
     }
 }

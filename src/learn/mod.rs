@@ -19,7 +19,7 @@ pub mod write;
 
 use crate::error::Error;
 use crate::text::Analysis;
-use crate::text::features::features;
+use crate::text::features::{Families, features_with};
 use dataset::Example;
 use logistic::{Fit, Model, Row};
 use metrics::Binary;
@@ -28,10 +28,10 @@ use std::collections::BTreeMap;
 
 /// The features of one post, sorted by key: terms once each with value 1,
 /// measurements with their value; and the post's word count.
-pub fn post_features(text: &str) -> (Vec<(String, f64)>, usize) {
+pub fn post_features(text: &str, families: Families) -> (Vec<(String, f64)>, usize) {
     let a = Analysis::new(text);
     let mut map: BTreeMap<String, f64> = BTreeMap::new();
-    features(&a, |key, value, _| {
+    features_with(&a, families, |key, value, _| {
         map.entry(key.to_string()).or_insert(value);
     });
     (map.into_iter().collect(), a.metrics.words)
@@ -61,6 +61,8 @@ pub struct Options {
     pub identity_guard: bool,
     /// Seed of the fold assignment.
     pub seed: u64,
+    /// Opt-in feature families (character n-grams, cues).
+    pub families: Families,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             min_threshold: 0.0,
             identity_guard: true,
             seed: 0x7468_696e_6b21,
+            families: Families::default(),
         }
     }
 }
@@ -126,8 +129,10 @@ struct Matrix {
 }
 
 fn matrix(data: &[Example], opts: &Options) -> Matrix {
-    let extracted: Vec<(Vec<(String, f64)>, usize)> =
-        data.par_iter().map(|e| post_features(&e.text)).collect();
+    let extracted: Vec<(Vec<(String, f64)>, usize)> = data
+        .par_iter()
+        .map(|e| post_features(&e.text, opts.families))
+        .collect();
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
     for (feats, _) in &extracted {
         for (k, _) in feats {
@@ -198,19 +203,19 @@ fn folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
 /// Fits on `subset`, then keeps the `max_terms` largest weights and refits
 /// on those alone.
 fn fit_pruned(
-    m: &Matrix,
+    rows: &[Row],
+    dim: usize,
     labels: &[bool],
     subset: &[usize],
     l2: f64,
     max_terms: usize,
     start: Option<&Model>,
 ) -> Model {
-    let dim = m.keys.len();
     let settings = Fit {
         l2,
         ..Fit::default()
     };
-    let full = logistic::fit(&m.rows, labels, subset, dim, settings, start, None);
+    let full = logistic::fit(rows, labels, subset, dim, settings, start, None);
     if dim <= max_terms {
         return full;
     }
@@ -226,7 +231,7 @@ fn fit_pruned(
         allowed[j] = true;
     }
     logistic::fit(
-        &m.rows,
+        rows,
         labels,
         subset,
         dim,
@@ -320,12 +325,21 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
             let train: Vec<usize> = (0..data.len()).filter(|&i| fold[i] != k).collect();
             let test: Vec<usize> = (0..data.len()).filter(|&i| fold[i] == k).collect();
             let mut prev: Option<Model> = None;
+            let rows = &m.rows;
             grid.iter()
                 .map(|&l2| {
-                    let model = fit_pruned(&m, &labels, &train, l2, opts.max_terms, prev.as_ref());
+                    let model = fit_pruned(
+                        rows,
+                        m.keys.len(),
+                        &labels,
+                        &train,
+                        l2,
+                        opts.max_terms,
+                        prev.as_ref(),
+                    );
                     let out = test
                         .iter()
-                        .map(|&i| (i, model.probability(&m.rows[i])))
+                        .map(|&i| (i, model.probability(&rows[i])))
                         .collect();
                     prev = Some(model);
                     out
@@ -381,7 +395,15 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
         .expect("at least one penalty");
     let l2 = trials[chosen].l2;
     let all: Vec<usize> = (0..data.len()).collect();
-    let model = fit_pruned(&m, &labels, &all, l2, opts.max_terms, None);
+    let model = fit_pruned(
+        &m.rows,
+        m.keys.len(),
+        &labels,
+        &all,
+        l2,
+        opts.max_terms,
+        None,
+    );
     let terms: Vec<(String, f64)> = m
         .keys
         .iter()

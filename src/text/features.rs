@@ -6,6 +6,16 @@
 //! - two adjacent words' stems (`shut up`), within one sentence;
 //! - named measurements, prefixed with `@` (`@caps`, `@you`, …), 0 to 1
 //!   except `@valence` (−1 to 1).
+//!
+//! Two further families are opt-in ([`Families`]): a model trained with
+//! them carries their keys, and only then are they computed at check time.
+//!
+//! - character n-grams of a word, three and four letters with `<` and `>`
+//!   marking its ends, prefixed with `~` (`~<idi`, `~iot>`): spelling
+//!   variants, elongations and masked swearing share most of them;
+//! - cues, measurements of how a post says something (`@contrast`: a
+//!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
+//!   listed in [`CUES`].
 
 use super::{Analysis, TokenKind};
 use std::ops::Range;
@@ -46,14 +56,145 @@ const SECOND_PERSON: &[&str] = &[
     "y'all",
 ];
 
+/// The cue measurements (the `cues` family), with what each means.
+pub const CUES: &[(&str, &str)] = &[
+    (
+        "@contrast",
+        "a positive opinion word followed by a negative one",
+    ),
+    ("@poslead", "the first opinion word is positive"),
+    ("@elongated", "a word with a letter repeated three times"),
+    ("@ellipsis", "an ellipsis"),
+    ("@scare", "one or two words in quotation marks"),
+    ("@interject", "an interjection such as oh, wow, yay"),
+    ("@allcaps", "a word in capitals next to lower-case prose"),
+];
+
+/// Opt-in feature families, beyond stems, stem pairs and measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Families {
+    /// Character n-grams (`~` keys).
+    pub chars: bool,
+    /// Cue measurements ([`CUES`]).
+    pub cues: bool,
+}
+
+impl Families {
+    /// Reads a comma-separated list of family names (`chars`, `cues`).
+    pub fn parse(list: &str) -> Result<Families, String> {
+        let mut f = Families::default();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "chars" => f.chars = true,
+                "cues" => f.cues = true,
+                other => return Err(format!("unknown feature family `{other}` (chars, cues)")),
+            }
+        }
+        Ok(f)
+    }
+
+    /// The opt-in family a feature key belongs to (none for the base ones).
+    pub fn of_key(key: &str) -> Families {
+        Families {
+            chars: key.starts_with(CHAR_PREFIX),
+            cues: CUES.iter().any(|(k, _)| *k == key),
+        }
+    }
+
+    pub fn union(self, other: Families) -> Families {
+        Families {
+            chars: self.chars || other.chars,
+            cues: self.cues || other.cues,
+        }
+    }
+}
+
+/// The first character of a character n-gram key.
+pub const CHAR_PREFIX: char = '~';
+
+/// Interjections that often open a sarcastic remark.
+const INTERJECTIONS: &[&str] = &[
+    "oh",
+    "ohh",
+    "wow",
+    "yay",
+    "yippee",
+    "hooray",
+    "gee",
+    "whee",
+    "ah",
+    "aww",
+    "ooh",
+    "lol",
+    "haha",
+    "hahaha",
+    "lmao",
+    "ugh",
+    "yeah",
+    "sure",
+    "great",
+    "fantastic",
+    "wonderful",
+    "brilliant",
+    "perfect",
+    "nice",
+    "awesome",
+];
+
 pub fn is_dense(key: &str) -> bool {
-    DENSE.iter().any(|(k, _)| *k == key)
+    DENSE.iter().chain(CUES).any(|(k, _)| *k == key)
+}
+
+/// Reusable buffers for [`char_ngrams`].
+#[derive(Default)]
+pub struct Scratch {
+    padded: String,
+    starts: Vec<usize>,
+    key: String,
+}
+
+/// Longest word (in bytes) that gets character n-grams: longer ones are
+/// links or noise.
+const MAX_GRAM_WORD: usize = 40;
+
+/// Calls `emit` with the `~` key of every character 3- and 4-gram of
+/// `<word>` (`word` in lower case).
+pub fn char_ngrams(word: &str, s: &mut Scratch, mut emit: impl FnMut(&str)) {
+    if word.is_empty() || word.len() > MAX_GRAM_WORD {
+        return;
+    }
+    s.padded.clear();
+    s.padded.push('<');
+    s.padded.push_str(word);
+    s.padded.push('>');
+    s.starts.clear();
+    s.starts.extend(s.padded.char_indices().map(|(i, _)| i));
+    s.starts.push(s.padded.len());
+    let chars = s.starts.len() - 1;
+    for size in 3..=4 {
+        for start in 0..(chars + 1).saturating_sub(size) {
+            s.key.clear();
+            s.key.push(CHAR_PREFIX);
+            s.key
+                .push_str(&s.padded[s.starts[start]..s.starts[start + size]]);
+            emit(&s.key);
+        }
+    }
 }
 
 /// Calls `emit(key, value, span)` for every feature of the post. Term
 /// features may repeat (once per occurrence, value 1); callers count
 /// presence.
-pub fn features(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
+pub fn features(a: &Analysis, emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
+    features_with(a, Families::default(), emit);
+}
+
+/// [`features`], plus the opt-in families in `families`.
+pub fn features_with(
+    a: &Analysis,
+    families: Families,
+    mut emit: impl FnMut(&str, f64, Option<Range<usize>>),
+) {
     let mut buf = String::new();
     let mut prev: Option<&super::Token> = None;
     for tok in &a.tokens {
@@ -121,6 +262,82 @@ pub fn features(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize
             emit(k, v, None);
         }
     }
+    if families.chars {
+        let mut scratch = Scratch::default();
+        for tok in &a.tokens {
+            if tok.kind == TokenKind::Word {
+                let lower: &str = &tok.lower;
+                let span = &tok.span;
+                char_ngrams(lower, &mut scratch, |k| emit(k, 1.0, Some(span.clone())));
+            }
+        }
+    }
+    if families.cues {
+        cues(a, emit);
+    }
+}
+
+fn cues(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
+    let m = &a.metrics;
+    let first_pos = m.positive.iter().map(|r| r.start).min();
+    let first_neg = m.negative.iter().map(|r| r.start).min();
+    let last_neg = m.negative.iter().map(|r| r.start).max();
+    if let (Some(p), Some(n)) = (first_pos, last_neg)
+        && p < n
+    {
+        emit("@contrast", 1.0, None);
+    }
+    if let Some(p) = first_pos
+        && first_neg.is_none_or(|n| p < n)
+    {
+        emit("@poslead", 1.0, None);
+    }
+    let mut elongated = false;
+    let mut interject = false;
+    let mut lower_words = 0usize;
+    for t in a.prose_words() {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        let lower: &str = &t.lower;
+        if !elongated {
+            let mut run = (None, 0);
+            for c in lower.chars() {
+                run = if run.0 == Some(c) {
+                    (run.0, run.1 + 1)
+                } else {
+                    (Some(c), 1)
+                };
+                if run.1 >= 3 && c.is_alphabetic() {
+                    elongated = true;
+                    break;
+                }
+            }
+        }
+        interject |= INTERJECTIONS.contains(&lower);
+        let word = &a.text[t.span.clone()];
+        lower_words += usize::from(word.chars().any(char::is_lowercase));
+    }
+    if elongated {
+        emit("@elongated", 1.0, None);
+    }
+    if a.text.contains("...") || a.text.contains('…') {
+        emit("@ellipsis", 1.0, None);
+    }
+    let scare = a.quotes.iter().any(|q| {
+        let inner = a.text.get(q.clone()).unwrap_or("");
+        let words = inner.split_whitespace().count();
+        (1..=2).contains(&words)
+    });
+    if scare {
+        emit("@scare", 1.0, None);
+    }
+    if interject {
+        emit("@interject", 1.0, None);
+    }
+    if !m.shouted.is_empty() && lower_words >= 3 {
+        emit("@allcaps", 1.0, None);
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +363,94 @@ mod tests {
             assert!(keys.contains(&k.to_string()), "{k} in {keys:?}");
         }
         for (k, _) in DENSE {
+            assert!(is_dense(k));
+        }
+    }
+
+    fn keys_with(text: &str, families: Families) -> Vec<String> {
+        let a = Analysis::new(text);
+        let mut keys = Vec::new();
+        features_with(&a, families, |k, _, _| keys.push(k.to_string()));
+        keys
+    }
+
+    #[test]
+    fn character_ngrams_mark_word_ends() {
+        let mut s = Scratch::default();
+        let mut grams = Vec::new();
+        char_ngrams("idiot", &mut s, |g| grams.push(g.to_string()));
+        assert_eq!(
+            grams,
+            [
+                "~<id", "~idi", "~dio", "~iot", "~ot>", "~<idi", "~idio", "~diot", "~iot>"
+            ]
+        );
+        // Multi-byte letters are whole characters; a two-letter word has
+        // one 4-gram (itself with both marks).
+        grams.clear();
+        char_ngrams("ñu", &mut s, |g| grams.push(g.to_string()));
+        assert_eq!(grams, ["~<ñu", "~ñu>", "~<ñu>"]);
+        grams.clear();
+        char_ngrams(&"a".repeat(MAX_GRAM_WORD + 1), &mut s, |g| {
+            grams.push(g.to_string())
+        });
+        assert!(grams.is_empty());
+    }
+
+    #[test]
+    fn opt_in_families_only_when_asked() {
+        let text = "Oh great, I just LOVE waiting... \"fast\" delivery soooo slow and awful";
+        let base = keys_with(text, Families::default());
+        assert!(base.iter().all(|k| !k.starts_with(CHAR_PREFIX)));
+        assert!(base.iter().all(|k| !CUES.iter().any(|(c, _)| c == k)));
+        let all = keys_with(
+            text,
+            Families {
+                chars: true,
+                cues: true,
+            },
+        );
+        for k in [
+            "~<gre",
+            "@contrast",
+            "@poslead",
+            "@elongated",
+            "@ellipsis",
+            "@scare",
+            "@interject",
+            "@allcaps",
+        ] {
+            assert!(all.contains(&k.to_string()), "{k} in {all:?}");
+        }
+        // A plain friendly post has none of the cues of contrast.
+        let plain = keys_with(
+            "Thanks for a lovely year, see you in the spring.",
+            Families {
+                chars: false,
+                cues: true,
+            },
+        );
+        for k in ["@contrast", "@elongated", "@ellipsis", "@scare", "@allcaps"] {
+            assert!(!plain.contains(&k.to_string()), "{k} in {plain:?}");
+        }
+    }
+
+    #[test]
+    fn families_parse_and_follow_keys() {
+        assert_eq!(
+            Families::parse("chars, cues").unwrap(),
+            Families {
+                chars: true,
+                cues: true
+            }
+        );
+        assert_eq!(Families::parse("").unwrap(), Families::default());
+        assert!(Families::parse("words").unwrap_err().contains("words"));
+        assert!(Families::of_key("~<id").chars);
+        assert!(Families::of_key("@contrast").cues);
+        assert_eq!(Families::of_key("idiot"), Families::default());
+        assert_eq!(Families::of_key("@caps"), Families::default());
+        for (k, _) in CUES {
             assert!(is_dense(k));
         }
     }
