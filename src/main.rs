@@ -6,6 +6,7 @@ mod config_cmd;
 mod hook_cmd;
 mod learn_cmd;
 mod rules_cmd;
+mod timings;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};
@@ -171,9 +172,12 @@ enum RulesCommand {
 const EXIT_INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
+    timings::start();
     // Ctrl-C stops at once with the conventional code; output so far stands.
     let _ = ctrlc::set_handler(|| std::process::exit(EXIT_INTERRUPTED));
+    timings::mark("signal handler");
     let cli = Cli::parse();
+    timings::mark("arguments");
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -181,6 +185,7 @@ fn main() -> ExitCode {
             EXIT_ERROR
         }
     };
+    timings::report();
     ExitCode::from(code)
 }
 
@@ -288,7 +293,9 @@ fn load_setup(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
             Config::discover(&cwd)?
         }
     };
+    timings::mark("configuration");
     let mut packs = pack::built_in().map_err(Error::Located)?;
+    timings::mark("built-in packs");
     let mut errors = Vec::new();
     for path in config.packs.iter().chain(&setup.rules) {
         match pack::load_path(path) {
@@ -346,6 +353,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     };
     let profiles = Profiles::new(config.profiles.clone());
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
+    timings::mark("engine");
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -373,12 +381,14 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         exclude: config.exclude.clone(),
     };
     let walked = source::walk(&paths, &walk_opts)?;
+    timings::mark("reporter and walk");
     let read_opts = source::Options {
         max_post_bytes: config
             .max_post_bytes
             .unwrap_or(source::Options::default().max_post_bytes),
         field: args.field.clone(),
     };
+    timings::probe(&walked.files, &linters.base(), &read_opts);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut input_error = report_notes(&walked.notes);
@@ -395,6 +405,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
             Problem::Input(e) => eprintln!("{}", error_text(e)),
         },
     );
+    timings::mark("run");
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(EXIT_PASS),

@@ -21,8 +21,6 @@
 
 use crate::text::features::features;
 use crate::text::{Analysis, Token, TokenKind};
-use foldhash::HashMap;
-use std::sync::LazyLock;
 
 /// The overall valence verdict of a post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -55,64 +53,67 @@ impl std::fmt::Display for Tone {
     }
 }
 
-const MODEL: &str = include_str!("tone-model.toml");
-
-/// Term weights of the polarity model (positive = joyful or optimistic),
-/// each with its index, so a post counts every term once without keeping
-/// the terms it saw.
-static WEIGHTS: LazyLock<HashMap<Box<str>, (f64, u32)>> = LazyLock::new(|| {
-    let value: toml::Value = toml::from_str(MODEL).expect("the tone model is valid TOML");
-    value
-        .get("rules")
-        .and_then(|r| r.get(0))
-        .and_then(|r| r.get("match"))
-        .and_then(|m| m.get("terms"))
-        .and_then(|t| t.as_table())
-        .map(|t| {
-            t.iter()
-                .filter_map(|(k, v)| v.as_float().map(|w| (k.as_str().into(), w)))
-                .enumerate()
-                .map(|(i, (k, w))| (k, (w, i as u32)))
-                .collect()
-        })
-        .unwrap_or_default()
-});
-
-/// Word valences (−4 to 4) by lower-cased word, emoticons as written.
-struct Lexicon {
-    words: HashMap<&'static str, f64>,
-    /// Emoji by their characters (variation selectors left out): the sum
-    /// of the valences of the words of their names.
-    emoji: HashMap<&'static str, f64>,
+/// A read-only map from string to value, written by build.rs: the keys
+/// sorted by bytes and laid end to end, so it is used in place, with no
+/// parsing or hashing at start-up.
+struct Table {
+    /// Every key, one after the other.
+    keys: &'static str,
+    /// Where each key ends in `keys`.
+    ends: &'static [u32],
+    values: &'static [f64],
+    /// For each first byte `b`, the keys starting with it are
+    /// `first[b]..first[b + 1]` (the empty key, if any, comes before them).
+    first: &'static [u32],
 }
 
-static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut words = HashMap::default();
-    for (k, &v) in vader_sentiment::LEXICON.iter() {
-        let word: &'static str = k.as_ref();
-        words.insert(word, v);
+impl Table {
+    fn key(&self, i: usize) -> &'static str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys[start..self.ends[i] as usize]
     }
-    // Lower-cased forms, where the lexicon writes a word in capitals
-    // (the analysis reads lower-cased words).
-    let mut upper: Vec<(&'static str, f64)> = words
-        .iter()
-        .filter(|(k, _)| k.chars().any(char::is_uppercase))
-        .map(|(k, v)| (*k, *v))
-        .collect();
-    upper.sort_by(|a, b| a.0.cmp(b.0));
-    for (k, v) in upper {
-        let lower: &'static str = Box::leak(k.to_lowercase().into_boxed_str());
-        words.entry(lower).or_insert(v);
-    }
-    let mut emoji = HashMap::default();
-    for (&chars, &name) in vader_sentiment::EMOJI_LEXICON.iter() {
-        let score: f64 = name.split([' ', '-']).filter_map(|w| words.get(w)).sum();
-        if score != 0.0 {
-            emoji.insert(chars, score);
+
+    /// The position of `key`, unique to it.
+    fn index(&self, key: &str) -> Option<usize> {
+        let (lo, hi) = match key.as_bytes().first() {
+            None => (0, self.first[0] as usize),
+            Some(&b) => (
+                self.first[b as usize] as usize,
+                self.first[b as usize + 1] as usize,
+            ),
+        };
+        let mut range = lo..hi;
+        while !range.is_empty() {
+            let mid = range.start + range.len() / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => range.start = mid + 1,
+                std::cmp::Ordering::Greater => range.end = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
         }
+        None
     }
-    Lexicon { words, emoji }
-});
+
+    fn get(&self, key: &str) -> Option<f64> {
+        self.index(key).map(|i| self.values[i])
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.index(key).is_some()
+    }
+}
+
+/// `WORDS`: word valences (−4 to 4) from the VADER lexicon by lower-cased
+/// word, emoticons as written. `EMOJI`: emoji by their characters
+/// (variation selectors left out), the sum of the valences of the words of
+/// their names. `WEIGHTS`: the term weights of the polarity model
+/// (`tone-model.toml`; positive = joyful or optimistic).
+#[allow(clippy::approx_constant, clippy::unreadable_literal)]
+mod tables {
+    use super::Table;
+    include!(concat!(env!("OUT_DIR"), "/tone-tables.rs"));
+}
+use tables::{EMOJI, WEIGHTS, WORDS};
 
 /// Weights of the sentiment score (−1 to 1), the valence lexicon's
 /// average (−1 to 1) and the learned model's evidence (a logit).
@@ -138,15 +139,14 @@ pub fn polarity(a: &Analysis) -> f64 {
 
 /// The learned polarity model's evidence: its term contributions.
 fn learned(a: &Analysis) -> f64 {
-    let weights = &*WEIGHTS;
-    let mut seen: Vec<u32> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     let mut z = 0.0;
     features(a, |key, value, _| {
-        if let Some(&(w, i)) = weights.get(key)
+        if let Some(i) = WEIGHTS.index(key)
             && !seen.contains(&i)
         {
             seen.push(i);
-            z += w * value;
+            z += WEIGHTS.values[i] * value;
         }
     });
     z
@@ -291,7 +291,6 @@ fn shouted(text: &str, t: &Token) -> bool {
 
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    let lex = &*LEXICON;
     // The words the score reads: prose words and the words of hashtags.
     let words: Vec<&Token> = a
         .tokens
@@ -324,7 +323,7 @@ fn sentiment(a: &Analysis) -> f64 {
             any = true;
             continue;
         }
-        let Some(&base) = lex.words.get(t.lower.as_str()) else {
+        let Some(base) = WORDS.get(t.lower.as_str()) else {
             continue;
         };
         if booster(&t.lower) != 0.0 {
@@ -345,7 +344,7 @@ fn sentiment(a: &Analysis) -> f64 {
             if p.sentence != t.sentence {
                 break;
             }
-            if lex.words.contains_key(p.lower.as_str()) && !negates(&p.lower) {
+            if WORDS.contains(p.lower.as_str()) && !negates(&p.lower) {
                 continue;
             }
             let mut b = booster(&p.lower) * v.signum();
@@ -366,12 +365,12 @@ fn sentiment(a: &Analysis) -> f64 {
         total += v * but_scale;
     }
     for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Emoji) {
-        let score = lex.emoji.get(t.lower.as_str()).or_else(|| {
+        let score = EMOJI.get(t.lower.as_str()).or_else(|| {
             let c = t.lower.chars().next()?;
             let mut buf = [0u8; 4];
-            lex.emoji.get(&*c.encode_utf8(&mut buf))
+            EMOJI.get(&*c.encode_utf8(&mut buf))
         });
-        if let Some(&s) = score {
+        if let Some(s) = score {
             total += s;
             any = true;
         }
@@ -379,7 +378,7 @@ fn sentiment(a: &Analysis) -> f64 {
     for chunk in a.text.split_ascii_whitespace() {
         if (2..=4).contains(&chunk.len())
             && chunk.bytes().any(|b| b.is_ascii_punctuation())
-            && let Some(&s) = lex.words.get(chunk)
+            && let Some(s) = WORDS.get(chunk)
         {
             total += s;
             any = true;
@@ -432,7 +431,7 @@ mod tests {
 
     #[test]
     fn plain_warm_and_angry_posts() {
-        assert!(!WEIGHTS.is_empty());
+        assert!(!WEIGHTS.values.is_empty());
         assert_eq!(
             of("Thank you all for a wonderful, happy year!"),
             Tone::Positive
@@ -442,6 +441,29 @@ mod tests {
             Tone::Negative
         );
         assert_eq!(of("The shop opens at 9 on Tuesday."), Tone::Neutral);
+    }
+
+    #[test]
+    fn tables_hold_the_lexicon() {
+        for t in [&WORDS, &EMOJI, &WEIGHTS] {
+            assert_eq!(t.ends.len(), t.values.len());
+            for i in 0..t.values.len() {
+                assert_eq!(t.index(t.key(i)), Some(i), "{}", t.key(i));
+            }
+        }
+        let mut lower = 0;
+        for (k, &v) in vader_sentiment::LEXICON.iter() {
+            let word: &str = k.as_ref();
+            assert_eq!(WORDS.get(word), Some(v), "{word}");
+            if word.chars().any(char::is_uppercase) {
+                lower += 1;
+                assert!(WORDS.contains(&word.to_lowercase()), "{word}");
+            }
+        }
+        assert!(lower > 0);
+        assert!(WORDS.get("").is_none() && WORDS.get("no-such-word-here").is_none());
+        assert!(EMOJI.get("😍").is_some_and(|v| v > 0.0));
+        assert!(WEIGHTS.values.len() > 100);
     }
 
     #[test]
