@@ -231,14 +231,40 @@ pub const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-p
 /// a bug in the binary.
 #[cfg(compiled_packs)]
 pub fn built_in() -> Result<Vec<Pack>, Vec<LocatedError>> {
-    postcard::from_bytes(COMPILED).map_err(|e| {
+    let mut packs: Vec<Pack> = postcard::from_bytes(COMPILED).map_err(|e| {
         vec![LocatedError::at(
             "built-in packs",
             "",
             None,
             format!("the compiled built-in packs cannot be read: {e}"),
         )]
-    })
+    })?;
+    share_regexes(&mut packs);
+    Ok(packs)
+}
+
+/// Makes rules that use the same pattern (with the same case sensitivity)
+/// share one compiled regex: several packs look for times, dates or phone
+/// numbers alike, and a post that needs one needs them all.
+pub fn share_regexes(packs: &mut [Pack]) {
+    let mut first: std::collections::HashMap<(String, bool), LazyRegex> =
+        std::collections::HashMap::new();
+    let mut share = |r: &mut LazyRegex| {
+        let key = (r.as_str().to_string(), r.case_sensitive());
+        match first.get(&key) {
+            Some(shared) => *r = shared.clone(),
+            None => {
+                first.insert(key, r.clone());
+            }
+        }
+    };
+    for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+        match &mut rule.matcher {
+            Matcher::Regex(p) => share(&mut p.regex),
+            Matcher::Absent(a) => a.patterns.iter_mut().for_each(&mut share),
+            _ => {}
+        }
+    }
 }
 
 /// Parses and validates one pack, compiling its regexes. `origin` names the
@@ -315,5 +341,29 @@ mod tests {
         let packs = built_in().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
+    }
+
+    #[test]
+    fn built_in_rules_share_identical_patterns() {
+        let packs = built_in().unwrap();
+        let mut regexes: Vec<&LazyRegex> = Vec::new();
+        for rule in packs.iter().flat_map(|p| &p.rules) {
+            match &rule.matcher {
+                Matcher::Regex(p) => regexes.push(&p.regex),
+                Matcher::Absent(a) => regexes.extend(&a.patterns),
+                _ => {}
+            }
+        }
+        let mut shared = 0;
+        for (i, a) in regexes.iter().enumerate() {
+            for b in &regexes[i + 1..] {
+                if a.as_str() == b.as_str() && a.case_sensitive() == b.case_sensitive() {
+                    // One compiled program for both.
+                    assert!(std::ptr::eq(a.get(), b.get()), "/{}/", a.as_str());
+                    shared += 1;
+                }
+            }
+        }
+        assert!(shared > 0);
     }
 }
