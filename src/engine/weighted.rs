@@ -5,25 +5,39 @@ use crate::pack::Weighted;
 use crate::text::Analysis;
 use crate::text::features::{Families, features_with};
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One learned rule's model.
 struct Model {
     bias: f64,
     threshold: f64,
     min_words: usize,
+    terms: Arc<Weighted>,
 }
 
+/// Every term of every model, numbered in order of first appearance. The
+/// index borrows the models' own keys: a term is found by the hash of its
+/// key, then compared, so building it allocates no strings.
 #[derive(Default)]
 pub struct WeightedIndex {
-    ids: HashMap<String, u32>,
-    keys: Vec<String>,
-    /// For each term id: the models it feeds and its weight there.
-    weights: Vec<Vec<(u32, f64)>>,
+    hasher: foldhash::fast::FixedState,
+    /// Term id by key hash; keys whose hash another key already took are
+    /// in `collided`.
+    ids: HashMap<u64, u32, foldhash::fast::FixedState>,
+    collided: HashMap<String, u32>,
+    /// For each term id: the model and position its key is read from, and
+    /// the first of its weights in `weights`.
+    terms: Vec<(u32, u32, u32)>,
+    /// (model, weight, next weight of the same term or `NONE`).
+    weights: Vec<(u32, f64, u32)>,
     models: Vec<Model>,
     /// The opt-in feature families some model reads.
     families: Families,
 }
+
+const NONE: u32 = u32::MAX;
 
 /// A term that pushed a post towards firing.
 #[derive(Clone, Debug)]
@@ -44,23 +58,46 @@ pub struct Scored {
 
 impl WeightedIndex {
     /// Adds one learned rule; returns its model number.
-    pub fn add(&mut self, w: &Weighted) -> usize {
+    pub fn add(&mut self, w: &Arc<Weighted>) -> usize {
         let model = self.models.len() as u32;
         self.models.push(Model {
             bias: w.bias,
             threshold: w.threshold,
             min_words: w.min_words,
+            terms: Arc::clone(w),
         });
-        for (key, weight) in &w.terms {
+        self.ids.reserve(w.terms.len());
+        for (pos, (key, weight)) in w.terms.iter().enumerate() {
             self.families = self.families.union(Families::of_key(key));
-            let id = *self.ids.entry(key.clone()).or_insert_with(|| {
-                self.keys.push(key.clone());
-                self.weights.push(Vec::new());
-                (self.keys.len() - 1) as u32
-            });
-            self.weights[id as usize].push((model, *weight));
+            let id = match self.id(key) {
+                Some(id) => id,
+                None => {
+                    let id = self.terms.len() as u32;
+                    self.terms.push((model, pos as u32, NONE));
+                    let h = self.hasher.hash_one(key.as_str());
+                    if let std::collections::hash_map::Entry::Vacant(e) = self.ids.entry(h) {
+                        e.insert(id);
+                    } else {
+                        self.collided.insert(key.clone(), id);
+                    }
+                    id
+                }
+            };
+            let head = &mut self.terms[id as usize].2;
+            self.weights.push((model, *weight, *head));
+            *head = (self.weights.len() - 1) as u32;
         }
         model as usize
+    }
+
+    /// The id of a term, if some model has it.
+    fn id(&self, key: &str) -> Option<u32> {
+        let &id = self.ids.get(&self.hasher.hash_one(key))?;
+        if self.key(id) == key {
+            Some(id)
+        } else {
+            self.collided.get(key).copied()
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -68,7 +105,8 @@ impl WeightedIndex {
     }
 
     pub fn key(&self, term: u32) -> &str {
-        &self.keys[term as usize]
+        let (model, pos, _) = self.terms[term as usize];
+        &self.models[model as usize].terms.terms[pos as usize].0
     }
 
     /// Scores every learned rule on one post, in one pass over its features.
@@ -77,11 +115,14 @@ impl WeightedIndex {
         let mut contributions: Vec<Vec<Contribution>> = vec![Vec::new(); self.models.len()];
         let mut seen: HashSet<u32> = HashSet::new();
         features_with(a, self.families, |key, value, span| {
-            let Some(&id) = self.ids.get(key) else { return };
+            let Some(id) = self.id(key) else { return };
             if !seen.insert(id) {
                 return;
             }
-            for &(model, weight) in &self.weights[id as usize] {
+            let mut next = self.terms[id as usize].2;
+            while next != NONE {
+                let (model, weight, after) = self.weights[next as usize];
+                next = after;
                 let c = weight * value;
                 z[model as usize] += c;
                 if c > 0.0 {
@@ -117,13 +158,45 @@ mod tests {
 
     fn index(terms: &[(&str, f64)]) -> WeightedIndex {
         let mut ix = WeightedIndex::default();
-        ix.add(&Weighted {
+        ix.add(&Arc::new(Weighted {
             bias: -2.0,
             threshold: 0.5,
             terms: terms.iter().map(|(k, w)| (k.to_string(), *w)).collect(),
             min_words: 0,
-        });
+        }));
         ix
+    }
+
+    #[test]
+    fn keys_whose_hashes_collide_stay_apart() {
+        let mut ix = index(&[("quokka", 1.0), ("wombat", 2.0)]);
+        // Pretend "numbat" hashes like "quokka".
+        let h = ix.hasher.hash_one("numbat");
+        ix.ids.insert(h, 0);
+        ix.add(&Arc::new(Weighted {
+            bias: 0.0,
+            threshold: 0.5,
+            terms: vec![("numbat".into(), 3.0), ("wombat".into(), -1.0)],
+            min_words: 0,
+        }));
+        assert_eq!(ix.id("quokka"), Some(0));
+        assert_eq!(ix.id("wombat"), Some(1));
+        assert_eq!(ix.id("numbat"), Some(2));
+        assert_eq!(ix.key(2), "numbat");
+        assert_eq!(ix.id("dingo"), None);
+        let weights = |id: u32| {
+            let mut out = Vec::new();
+            let mut next = ix.terms[id as usize].2;
+            while next != NONE {
+                let (m, w, after) = ix.weights[next as usize];
+                out.push((m, w));
+                next = after;
+            }
+            out.sort_by_key(|p| p.0);
+            out
+        };
+        assert_eq!(weights(1), [(0, 2.0), (1, -1.0)]);
+        assert_eq!(weights(2), [(1, 3.0)]);
     }
 
     #[test]
