@@ -168,6 +168,7 @@ impl Engine {
         } else {
             self.learned.score(a)
         };
+        self.compile_needed(a, &lists, &matched);
         let mut out = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
             if let Plan::Weighted { model } = plan {
@@ -202,6 +203,52 @@ impl Engine {
             (x.span.start, x.span.end, x.rule).cmp(&(y.span.start, y.span.end, y.rule))
         });
         out
+    }
+
+    /// Compiles, side by side on the thread pool, the regexes this post
+    /// will run that are not compiled yet (the first posts of a run pay
+    /// for them; a one-post run waits for them all).
+    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool]) {
+        let pending = |i: &usize| matched[*i] && !self.regexes[*i].is_compiled();
+        if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
+            return;
+        }
+        let hit = |list: ListId, hashtags: bool| {
+            lists[list]
+                .iter()
+                .any(|h| hashtags || !a.tokens[h.start].in_hashtag)
+        };
+        let mut needed: Vec<usize> = Vec::new();
+        for plan in &self.plans {
+            match plan {
+                Plan::Regex { regex, unless, .. } if !unless.is_some_and(|u| hit(u, false)) => {
+                    needed.push(*regex);
+                }
+                Plan::Absent {
+                    words,
+                    patterns,
+                    when,
+                    min_words,
+                } if a.metrics.words >= *min_words
+                    && !a.text.trim().is_empty()
+                    && when.is_none_or(|w| hit(w, false))
+                    && !words.is_some_and(|w| !lists[w].is_empty()) =>
+                {
+                    // The patterns run in order until one matches.
+                    needed.extend(patterns.iter().copied().filter(|&p| matched[p]).take(1));
+                }
+                _ => {}
+            }
+        }
+        needed.retain(pending);
+        needed.sort_unstable();
+        needed.dedup();
+        if needed.len() > 1 {
+            use rayon::prelude::*;
+            needed.par_iter().for_each(|&i| {
+                self.regexes[i].get();
+            });
+        }
     }
 
     /// A learned rule's finding: it points at the term that pushed hardest

@@ -50,6 +50,11 @@ impl LazyRegex {
         })
     }
 
+    /// Whether the regex is compiled already.
+    pub fn is_compiled(&self) -> bool {
+        self.cell.get().is_some()
+    }
+
     /// The literals the prefilter searches for; `None` means always run.
     pub fn literals(&self) -> Option<&literals::Needles> {
         self.literals
