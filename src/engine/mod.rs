@@ -82,15 +82,57 @@ impl Engine {
     pub fn new(packs: &[Pack], selection: &Selection) -> Result<Engine, Error> {
         let rules = selection.apply(packs)?;
         check_unique_ids(&rules)?;
+        // Every pattern, numbered in rule order; the prefilter's automaton
+        // over their literals is built on another thread meanwhile.
+        let regexes: Vec<LazyRegex> = rules
+            .iter()
+            .flat_map(|r| match &r.matcher {
+                Matcher::Regex(p) => std::slice::from_ref(&p.regex),
+                Matcher::Absent(a) => a.patterns.as_slice(),
+                _ => &[],
+            })
+            .cloned()
+            .collect();
+        let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
+            let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
+            let (lexicon, plans, learned) = Engine::plans(&rules);
+            let prefilter = match built {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => Prefilter::new(&regexes),
+            };
+            (prefilter, lexicon, plans, learned)
+        });
+        let allow = selection
+            .allow
+            .iter()
+            .filter_map(|w| crate::pack::phrase(w, false).ok())
+            .map(|p| p.keys)
+            .collect();
+        Ok(Engine {
+            rules,
+            plans,
+            lexicon,
+            prefilter,
+            regexes,
+            allow,
+            learned,
+        })
+    }
+
+    /// The plan of each rule, with the word lists and learned models they
+    /// use. Patterns are numbered in rule order.
+    fn plans(rules: &[Rule]) -> (Lexicon, Vec<Plan>, WeightedIndex) {
         let mut lexicon = Lexicon::default();
-        let mut regexes: Vec<LazyRegex> = Vec::new();
-        let mut add_regex = |r: &LazyRegex| {
-            regexes.push(r.clone());
-            regexes.len() - 1
+        let mut regexes = 0;
+        let mut add_regex = |_: &LazyRegex| {
+            regexes += 1;
+            regexes - 1
         };
         let mut plans = Vec::with_capacity(rules.len());
         let mut learned = WeightedIndex::default();
-        for rule in &rules {
+        for rule in rules {
             let plan = match &rule.matcher {
                 Matcher::Words(w) => Plan::Words {
                     list: lexicon.add_list(&w.phrases),
@@ -129,22 +171,7 @@ impl Engine {
             };
             plans.push(plan);
         }
-        let prefilter = Prefilter::new(&regexes);
-        let allow = selection
-            .allow
-            .iter()
-            .filter_map(|w| crate::pack::phrase(w, false).ok())
-            .map(|p| p.keys)
-            .collect();
-        Ok(Engine {
-            rules,
-            plans,
-            lexicon,
-            prefilter,
-            regexes,
-            allow,
-            learned,
-        })
+        (lexicon, plans, learned)
     }
 
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
