@@ -17,6 +17,9 @@ use std::sync::Arc;
 const STREAM_BYTES: u64 = 4 << 20;
 /// Posts checked together when streaming.
 const BATCH_POSTS: usize = 2048;
+/// Posts a parallel task checks at least: enough that handing work out
+/// costs little next to checking it.
+const POSTS_PER_TASK: usize = 16;
 
 /// Something to tell the user about an input, in order with the output.
 #[derive(Debug)]
@@ -70,9 +73,16 @@ fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> File
     let mut posts = Vec::new();
     let read = source::read(file, opts, &mut |p| posts.push(p));
     let mut problems = Vec::new();
-    let results = posts
-        .iter()
-        .filter_map(|p| match check_isolated(linter, p) {
+    // The posts of one file are checked in parallel too (in order), so a
+    // single calendar uses every core.
+    let checked: Vec<Result<PostResult, Note>> = posts
+        .par_iter()
+        .with_min_len(POSTS_PER_TASK)
+        .map(|p| check_isolated(linter, p))
+        .collect();
+    let results = checked
+        .into_iter()
+        .filter_map(|c| match c {
             Ok(r) => Some(r),
             Err(n) => {
                 problems.push(Problem::Note(n));
@@ -203,6 +213,7 @@ fn stream_file(
      -> io::Result<()> {
         let checked: Vec<Result<PostResult, Note>> = batch
             .par_iter()
+            .with_min_len(POSTS_PER_TASK)
             .map(|p| check_isolated(linter, p))
             .collect();
         batch.clear();
