@@ -194,18 +194,26 @@ impl<'a> Analysis<'a> {
                 .get(q)
                 .is_some_and(|r| r.start <= tok.span.start && tok.span.end <= r.end);
         }
-        for i in 0..tokens.len() {
-            if tokens[i].in_hashtag {
+        // A token is negated by a negator among the three prose words
+        // before it in its sentence. Sentence ids only grow along the
+        // tokens, so those are the last three prose words that share its
+        // sentence; each is tested once, as (sentence, is a negator).
+        let mut last3: [Option<(u32, bool)>; 3] = [None; 3];
+        for tok in tokens.iter_mut() {
+            if tok.in_hashtag {
                 continue;
             }
-            let sentence = tokens[i].sentence;
-            tokens[i].negated = tokens[..i]
+            tok.negated = last3
                 .iter()
-                .rev()
-                .filter(|t| !t.in_hashtag && t.kind == TokenKind::Word)
-                .take_while(|t| t.sentence == sentence)
-                .take(3)
-                .any(|t| is_negator(&t.lower));
+                .flatten()
+                .any(|&(s, neg)| neg && s == tok.sentence);
+            if tok.kind == TokenKind::Word {
+                last3 = [
+                    last3[1],
+                    last3[2],
+                    Some((tok.sentence, is_negator(&tok.lower))),
+                ];
+            }
         }
 
         let mut analysis = Analysis {
@@ -235,17 +243,119 @@ impl<'a> Analysis<'a> {
 /// sentence-ending mark and no line break is one sentence, as Unicode
 /// sentence segmentation would find.
 fn sentences(text: &str) -> Vec<Range<usize>> {
-    if text.is_ascii() && !text.contains(['.', '!', '?', '\n', '\r']) {
-        return if text.trim().is_empty() {
-            Vec::new()
-        } else {
-            std::iter::once(0..text.len()).collect()
-        };
+    if text.is_ascii() {
+        if !text.contains(['.', '!', '?', '\n', '\r']) {
+            return if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(0..text.len()).collect()
+            };
+        }
+        let mut out = Vec::new();
+        let mut start = 0;
+        for end in ascii_sentence_breaks(text.as_bytes()).chain([text.len()]) {
+            if end > start && !text[start..end].trim().is_empty() {
+                out.push(start..end);
+            }
+            start = end;
+        }
+        return out;
     }
     text.split_sentence_bound_indices()
         .filter(|(_, s)| !s.trim().is_empty())
         .map(|(i, s)| i..i + s.len())
         .collect()
+}
+
+/// The sentence break property (Unicode TR29) of the ASCII characters
+/// that have one other than Other; ASCII has no OLetter, Sep, Extend or
+/// Format character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentenceClass {
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    SContinue,
+    Close,
+    Other,
+}
+
+fn sentence_class(b: u8) -> SentenceClass {
+    use SentenceClass::*;
+    match b {
+        b'\r' => Cr,
+        b'\n' => Lf,
+        b'\t' | 0x0B | 0x0C | b' ' => Sp,
+        b'a'..=b'z' => Lower,
+        b'A'..=b'Z' => Upper,
+        b'0'..=b'9' => Numeric,
+        b'.' => ATerm,
+        b'!' | b'?' => STerm,
+        b',' | b'-' | b':' | b';' => SContinue,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Close,
+        _ => Other,
+    }
+}
+
+/// The byte offsets inside an ASCII text where a sentence starts, by the
+/// default sentence boundary rules of Unicode TR29 (SB3 to SB998) — the
+/// same boundaries as `split_sentence_bound_indices`, without the tables
+/// that handle all of Unicode.
+fn ascii_sentence_breaks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    use SentenceClass::*;
+    // After a sentence terminator, its Close* and Sp*: which terminator,
+    // and whether a space has been seen yet.
+    let mut term: Option<(SentenceClass, bool)> = None;
+    let mut prev = Other;
+    let mut before_prev = Other;
+    (0..text.len()).filter(move |&i| {
+        let c = sentence_class(text[i]);
+        let brk = if i == 0 {
+            false
+        } else if prev == Cr && c == Lf {
+            false // SB3
+        } else if matches!(prev, Cr | Lf) {
+            true // SB4
+        } else if prev == ATerm && c == Numeric {
+            false // SB6
+        } else if prev == ATerm && matches!(before_prev, Upper | Lower) && c == Upper {
+            false // SB7
+        } else if let Some((t, spaced)) = term {
+            let lower_ahead = || {
+                text[i..]
+                    .iter()
+                    .map(|&b| sentence_class(b))
+                    .find(|k| matches!(k, Upper | Lower | Cr | Lf | ATerm | STerm))
+                    == Some(Lower)
+            };
+            if t == ATerm && lower_ahead() {
+                false // SB8
+            } else if matches!(c, SContinue | STerm | ATerm) {
+                false // SB8a
+            } else if !spaced && matches!(c, Close | Sp | Cr | Lf) {
+                false // SB9
+            } else {
+                // SB10, else SB11
+                !matches!(c, Sp | Cr | Lf)
+            }
+        } else {
+            false // SB998
+        };
+        term = match (c, term) {
+            (ATerm | STerm, _) => Some((c, false)),
+            (Close, Some((t, false))) => Some((t, false)),
+            (Sp, Some((t, _))) => Some((t, true)),
+            _ => None,
+        };
+        before_prev = prev;
+        prev = c;
+        brk
+    })
 }
 
 /// Which kind of social token a match of the scan is, read from its text.
@@ -499,6 +609,66 @@ mod tests {
                 .collect();
             assert_eq!(sentences(text), full, "{text:?}");
         }
+    }
+
+    #[test]
+    fn ascii_sentences_match_unicode_segmentation() {
+        let unicode = |text: &str| -> Vec<Range<usize>> {
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect()
+        };
+        // Every string of up to four characters over one character of each
+        // class (and a few more), then longer pseudo-random ones.
+        let alphabet = b"aZ5.!?,;\"')( \t\r\n\x0c@";
+        let mut text = Vec::new();
+        let mut check = |text: &[u8]| {
+            let t = std::str::from_utf8(text).unwrap();
+            assert_eq!(sentences(t), unicode(t), "{t:?}");
+        };
+        for len in 0..=4u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                check(&text);
+            }
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            text.clear();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
+            }
+            check(&text);
+        }
+        check(b"Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext");
+    }
+
+    #[test]
+    fn negation_reaches_three_prose_words_back() {
+        let a = Analysis::new("not #Big really very bad. not here; never a #Fun b c d e");
+        let negated: Vec<_> = a
+            .tokens
+            .iter()
+            .filter(|t| t.negated)
+            .map(|t| t.lower.as_str())
+            .collect();
+        assert_eq!(
+            negated,
+            ["really", "very", "bad", "here", "never", "a", "b", "c"]
+        );
     }
 
     #[test]
