@@ -302,6 +302,48 @@ fn sentence_class(b: u8) -> SentenceClass {
     }
 }
 
+/// Whether a sentence starts at `text[i]` (of class `c`, after two
+/// characters of classes `before`, not at the start), `term` being the
+/// terminator context before it.
+fn breaks_before(
+    text: &[u8],
+    i: usize,
+    c: SentenceClass,
+    before: [SentenceClass; 2],
+    term: Option<(SentenceClass, bool)>,
+) -> bool {
+    use SentenceClass::*;
+    let [before_prev, prev] = before;
+    match (prev, c) {
+        (Cr, Lf) => return false,         // SB3
+        (Cr | Lf, _) => return true,      // SB4
+        (ATerm, Numeric) => return false, // SB6
+        (ATerm, Upper) if matches!(before_prev, Upper | Lower) => return false, // SB7
+        _ => {}
+    }
+    let Some((t, spaced)) = term else {
+        return false; // SB998
+    };
+    let lower_ahead = || {
+        text[i..]
+            .iter()
+            .map(|&b| sentence_class(b))
+            .find(|k| matches!(k, Upper | Lower | Cr | Lf | ATerm | STerm))
+            == Some(Lower)
+    };
+    if t == ATerm && lower_ahead() {
+        return false; // SB8
+    }
+    if matches!(c, SContinue | STerm | ATerm) {
+        return false; // SB8a
+    }
+    if !spaced && matches!(c, Close | Sp | Cr | Lf) {
+        return false; // SB9
+    }
+    // SB10, else SB11.
+    !matches!(c, Sp | Cr | Lf)
+}
+
 /// The byte offsets inside an ASCII text where a sentence starts, by the
 /// default sentence boundary rules of Unicode TR29 (SB3 to SB998) — the
 /// same boundaries as `split_sentence_bound_indices`, without the tables
@@ -315,37 +357,7 @@ fn ascii_sentence_breaks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let mut before_prev = Other;
     (0..text.len()).filter(move |&i| {
         let c = sentence_class(text[i]);
-        let brk = if i == 0 {
-            false
-        } else if prev == Cr && c == Lf {
-            false // SB3
-        } else if matches!(prev, Cr | Lf) {
-            true // SB4
-        } else if prev == ATerm && c == Numeric {
-            false // SB6
-        } else if prev == ATerm && matches!(before_prev, Upper | Lower) && c == Upper {
-            false // SB7
-        } else if let Some((t, spaced)) = term {
-            let lower_ahead = || {
-                text[i..]
-                    .iter()
-                    .map(|&b| sentence_class(b))
-                    .find(|k| matches!(k, Upper | Lower | Cr | Lf | ATerm | STerm))
-                    == Some(Lower)
-            };
-            if t == ATerm && lower_ahead() {
-                false // SB8
-            } else if matches!(c, SContinue | STerm | ATerm) {
-                false // SB8a
-            } else if !spaced && matches!(c, Close | Sp | Cr | Lf) {
-                false // SB9
-            } else {
-                // SB10, else SB11
-                !matches!(c, Sp | Cr | Lf)
-            }
-        } else {
-            false // SB998
-        };
+        let brk = i > 0 && breaks_before(text, i, c, [before_prev, prev], term);
         term = match (c, term) {
             (ATerm | STerm, _) => Some((c, false)),
             (Close, Some((t, false))) => Some((t, false)),
@@ -623,7 +635,7 @@ mod tests {
         // class (and a few more), then longer pseudo-random ones.
         let alphabet = b"aZ5.!?,;\"')( \t\r\n\x0c@";
         let mut text = Vec::new();
-        let mut check = |text: &[u8]| {
+        let check = |text: &[u8]| {
             let t = std::str::from_utf8(text).unwrap();
             assert_eq!(sentences(t), unicode(t), "{t:?}");
         };
