@@ -453,6 +453,20 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
         return;
     }
     let part = &text[range.clone()];
+    if part.is_ascii() {
+        // ASCII has no emoji, and its words (the segments holding a letter
+        // or digit) come from the segmenter's own ASCII fast path.
+        for (i, seg) in part.unicode_word_indices() {
+            let start = range.start + i;
+            let kind = if seg.bytes().any(|b| b.is_ascii_alphabetic()) {
+                TokenKind::Word
+            } else {
+                TokenKind::Number
+            };
+            out.push(make_token(text, start..start + seg.len(), kind, chain));
+        }
+        return;
+    }
     for (i, seg) in part.split_word_bound_indices() {
         let start = range.start + i;
         let span = start..start + seg.len();
@@ -666,6 +680,53 @@ mod tests {
             check(&text);
         }
         check(b"Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext");
+    }
+
+    #[test]
+    fn ascii_words_match_the_word_boundaries() {
+        let full = |text: &str| -> Vec<(usize, String)> {
+            text.split_word_bound_indices()
+                .filter(|(_, s)| s.chars().any(char::is_alphanumeric))
+                .map(|(i, s)| (i, s.to_string()))
+                .collect()
+        };
+        let fast = |text: &str| -> Vec<(usize, String)> {
+            text.unicode_word_indices()
+                .map(|(i, s)| (i, s.to_string()))
+                .collect()
+        };
+        let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
+        let mut text = Vec::new();
+        let check = |text: &[u8]| {
+            let t = std::str::from_utf8(text).unwrap();
+            assert_eq!(fast(t), full(t), "{t:?}");
+        };
+        for len in 0..=4u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                check(&text);
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            text.clear();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
+            }
+            check(&text);
+        }
     }
 
     #[test]
