@@ -98,6 +98,11 @@ thread_local! {
 /// `stem`, remembered per thread: posts repeat their words, and stemming
 /// costs far more than a lookup.
 fn cached_stem(lower: &str) -> CompactString {
+    // The English stemmer leaves words of one or two letters as they are
+    // (see `short_words_are_their_own_stems`): no lookup for those.
+    if lower.len() <= 2 {
+        return CompactString::from(lower);
+    }
     STEMS.with_borrow_mut(|stems| {
         if let Some(s) = stems.get(lower) {
             return s.clone();
@@ -726,6 +731,25 @@ mod tests {
                 text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
             }
             check(&text);
+        }
+    }
+
+    #[test]
+    fn short_words_are_their_own_stems() {
+        let mut alphabet: Vec<String> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['\'', '-', '_', 'é', 'ß'])
+            .map(String::from)
+            .collect();
+        alphabet.push(String::new());
+        for a in &alphabet {
+            for b in &alphabet {
+                let word = format!("{a}{b}");
+                if word.len() <= 2 {
+                    assert_eq!(stem(&word), word);
+                    assert_eq!(cached_stem(&word), word);
+                }
+            }
         }
     }
 
