@@ -169,8 +169,13 @@ impl<'a> Analysis<'a> {
                 "email" => emails.push(span.clone()),
                 "mention" => mentions.push(span.clone()),
                 _ => {
-                    let words = split_hashtag(&text[span.start + 1..span.end]);
-                    push_hashtag_tokens(text, span.clone(), &mut tokens, chain);
+                    let body = &text[span.start + 1..span.end];
+                    let parts = camel_parts(body);
+                    let words = parts
+                        .iter()
+                        .map(|r| body[r.clone()].to_lowercase())
+                        .collect();
+                    push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain);
                     chain += 1;
                     hashtags.push(Hashtag {
                         span: span.clone(),
@@ -495,9 +500,16 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
     }
 }
 
-fn push_hashtag_tokens(text: &str, span: Range<usize>, out: &mut Vec<Token>, chain: u32) {
-    let body_start = span.start + 1;
-    for part in camel_parts(&text[body_start..span.end]) {
+/// The tokens of a hashtag whose body starts at `body_start` and splits
+/// into `parts` (relative to the body).
+fn push_hashtag_tokens(
+    text: &str,
+    body_start: usize,
+    parts: &[Range<usize>],
+    out: &mut Vec<Token>,
+    chain: u32,
+) {
+    for part in parts {
         let r = body_start + part.start..body_start + part.end;
         let kind = if text[r.clone()].chars().any(char::is_alphabetic) {
             TokenKind::Word
