@@ -157,6 +157,8 @@ impl Profile {
                 }
                 _ => match self.counting {
                     Counting::Graphemes => 1,
+                    // An ASCII cluster weighs one per character.
+                    Counting::Characters | Counting::Weighted if g.is_ascii() => g.len(),
                     Counting::Characters => g.chars().count(),
                     Counting::Weighted => weighted(g),
                 },
@@ -245,6 +247,14 @@ mod tests {
         assert_eq!(m.length, 301);
         assert_eq!(m.over_at, Some(300));
         assert_eq!(measure("generic", &text).over_at, None);
+    }
+
+    #[test]
+    fn ascii_weighs_one_per_character() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(weighted(&c.to_string()), 1, "{c:?}");
+        }
+        assert_eq!(weighted("\r\n"), 2);
     }
 
     #[test]

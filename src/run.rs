@@ -12,11 +12,15 @@ use rayon::prelude::*;
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::mpsc;
 
 /// Files at least this big are streamed rather than read whole.
 const STREAM_BYTES: u64 = 4 << 20;
 /// Posts checked together when streaming.
 const BATCH_POSTS: usize = 2048;
+/// Posts a parallel task checks at least: enough that handing work out
+/// costs little next to checking it.
+const POSTS_PER_TASK: usize = 16;
 
 /// Something to tell the user about an input, in order with the output.
 #[derive(Debug)]
@@ -70,9 +74,16 @@ fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> File
     let mut posts = Vec::new();
     let read = source::read(file, opts, &mut |p| posts.push(p));
     let mut problems = Vec::new();
-    let results = posts
-        .iter()
-        .filter_map(|p| match check_isolated(linter, p) {
+    // The posts of one file are checked in parallel too (in order), so a
+    // single calendar uses every core.
+    let checked: Vec<Result<PostResult, Note>> = posts
+        .par_iter()
+        .with_min_len(POSTS_PER_TASK)
+        .map(|p| check_isolated(linter, p))
+        .collect();
+    let results = checked
+        .into_iter()
+        .filter_map(|c| match c {
             Ok(r) => Some(r),
             Err(n) => {
                 problems.push(Problem::Note(n));
@@ -195,17 +206,18 @@ fn stream_file(
     outcome: &mut Outcome,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<()> {
-    let mut batch: Vec<Post> = Vec::with_capacity(BATCH_POSTS);
-    let mut failure: Option<io::Error> = None;
-    let mut flush_batch = |batch: &mut Vec<Post>,
-                           outcome: &mut Outcome,
-                           on_problem: &mut dyn FnMut(&Problem)|
-     -> io::Result<()> {
-        let checked: Vec<Result<PostResult, Note>> = batch
+    type Checked = Vec<Result<PostResult, Note>>;
+    let check_batch = |batch: Vec<Post>| -> Checked {
+        batch
             .par_iter()
+            .with_min_len(POSTS_PER_TASK)
             .map(|p| check_isolated(linter, p))
-            .collect();
-        batch.clear();
+            .collect()
+    };
+    let mut write = |checked: Checked,
+                     outcome: &mut Outcome,
+                     on_problem: &mut dyn FnMut(&Problem)|
+     -> io::Result<()> {
         for c in checked {
             match c {
                 Ok(r) => {
@@ -221,21 +233,63 @@ fn stream_file(
         }
         Ok(())
     };
-    let read = source::read(file, opts, &mut |post| {
-        if failure.is_some() {
-            return;
+    let mut failure: Option<io::Error> = None;
+    // A full batch is checked by the pool while this thread reads the next
+    // one and reports the one before: at most three batches are held.
+    let read = rayon::in_place_scope(|scope| {
+        let mut batch: Vec<Post> = Vec::with_capacity(BATCH_POSTS);
+        let mut in_flight: Option<mpsc::Receiver<Checked>> = None;
+        // On a thread of the pool itself, waiting for a spawned task could
+        // wait for ever: check there and then.
+        let overlap = rayon::current_thread_index().is_none();
+        let start = |batch: Vec<Post>| {
+            let (tx, rx) = mpsc::sync_channel(1);
+            if overlap {
+                scope.spawn(move |_| {
+                    // The receiver is only gone when reporting already failed.
+                    let _ = tx.send(check_batch(batch));
+                });
+            } else {
+                let _ = tx.send(check_batch(batch));
+            }
+            rx
+        };
+        let mut finish = |rx: mpsc::Receiver<Checked>,
+                          failure: &mut Option<io::Error>,
+                          outcome: &mut Outcome,
+                          on_problem: &mut dyn FnMut(&Problem)| {
+            // No result means the check panicked: the scope re-raises it.
+            if let Ok(checked) = rx.recv()
+                && failure.is_none()
+                && let Err(e) = write(checked, outcome, on_problem)
+            {
+                *failure = Some(e);
+            }
+        };
+        let read = source::read(file, opts, &mut |post| {
+            if failure.is_some() {
+                return;
+            }
+            batch.push(post);
+            if batch.len() < BATCH_POSTS {
+                return;
+            }
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_POSTS));
+            if let Some(previous) = in_flight.replace(start(full)) {
+                finish(previous, &mut failure, outcome, on_problem);
+            }
+        });
+        if let Some(previous) = in_flight.take() {
+            finish(previous, &mut failure, outcome, on_problem);
         }
-        batch.push(post);
-        if batch.len() >= BATCH_POSTS
-            && let Err(e) = flush_batch(&mut batch, outcome, on_problem)
-        {
-            failure = Some(e);
+        if failure.is_none() && !batch.is_empty() {
+            finish(start(batch), &mut failure, outcome, on_problem);
         }
+        read
     });
     if let Some(e) = failure {
         return Err(e);
     }
-    flush_batch(&mut batch, outcome, on_problem)?;
     out.flush()?;
     let problems: Vec<Problem> = match read {
         Ok(notes) => notes.into_iter().map(Problem::Note).collect(),

@@ -84,18 +84,31 @@ impl Engine {
         check_unique_ids(&rules)?;
         // Every pattern, numbered in rule order; the prefilter's automaton
         // over their literals is built on another thread meanwhile.
-        let regexes: Vec<LazyRegex> = rules
+        // Rules sharing a pattern share its compiled regex and, per post,
+        // its one search: `pattern_ids` maps each pattern, in rule order,
+        // to its place in `regexes`.
+        let mut regexes: Vec<LazyRegex> = Vec::new();
+        let mut by_pattern: std::collections::HashMap<(&str, bool), usize> =
+            std::collections::HashMap::new();
+        let pattern_ids: Vec<usize> = rules
             .iter()
             .flat_map(|r| match &r.matcher {
                 Matcher::Regex(p) => std::slice::from_ref(&p.regex),
                 Matcher::Absent(a) => a.patterns.as_slice(),
                 _ => &[],
             })
-            .cloned()
+            .map(|r| {
+                *by_pattern
+                    .entry((r.as_str(), r.case_sensitive()))
+                    .or_insert_with(|| {
+                        regexes.push(r.clone());
+                        regexes.len() - 1
+                    })
+            })
             .collect();
         let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
             let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
-            let (lexicon, plans, learned) = Engine::plans(&rules);
+            let (lexicon, plans, learned) = Engine::plans(&rules, &pattern_ids);
             let prefilter = match built {
                 Ok(handle) => handle
                     .join()
@@ -122,14 +135,11 @@ impl Engine {
     }
 
     /// The plan of each rule, with the word lists and learned models they
-    /// use. Patterns are numbered in rule order.
-    fn plans(rules: &[Rule]) -> (Lexicon, Vec<Plan>, WeightedIndex) {
+    /// use; `pattern_ids` holds the regex of each pattern, in rule order.
+    fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>, WeightedIndex) {
         let mut lexicon = Lexicon::default();
-        let mut regexes = 0;
-        let mut add_regex = |_: &LazyRegex| {
-            regexes += 1;
-            regexes - 1
-        };
+        let mut next = pattern_ids.iter().copied();
+        let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());
         let mut learned = WeightedIndex::default();
         for rule in rules {
@@ -196,16 +206,20 @@ impl Engine {
             self.learned.score(a)
         };
         self.compile_needed(a, &lists, &matched);
+        let mut searches = Searches::new(self.regexes.len());
         let mut out = Vec::new();
+        let mut spans = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
             if let Plan::Weighted { model } = plan {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
             }
-            let spans = disjoint(self.eval(plan, a, &flat, &lists, &matched));
+            spans.clear();
+            self.eval(plan, a, &flat, &lists, &matched, &mut searches, &mut spans);
             if spans.is_empty() {
                 continue;
             }
+            disjoint(&mut spans);
             let detail = match plan {
                 Plan::Metric {
                     metric,
@@ -217,7 +231,7 @@ impl Engine {
             };
             out.extend(
                 spans
-                    .into_iter()
+                    .drain(..)
                     .take(MAX_FINDINGS_PER_RULE)
                     .map(|span| RuleMatch {
                         rule,
@@ -328,6 +342,9 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
+    /// Adds the spans where `plan` fires on the post to `out` (left empty
+    /// when it does not fire).
+    #[allow(clippy::too_many_arguments)]
     fn eval(
         &self,
         plan: &Plan,
@@ -335,14 +352,15 @@ impl Engine {
         flat: &str,
         lists: &[Vec<Hit>],
         matched: &[bool],
-    ) -> Vec<Range<usize>> {
-        let visible = |list: ListId, hashtags: bool| -> Vec<Hit> {
+        searches: &mut Searches,
+        out: &mut Vec<Range<usize>>,
+    ) {
+        let visible = |list: ListId, hashtags: bool| {
             lists[list]
                 .iter()
-                .filter(|h| hashtags || !a.tokens[h.start].in_hashtag)
-                .copied()
-                .collect()
+                .filter(move |h| hashtags || !a.tokens[h.start].in_hashtag)
         };
+        let span_of = |h: &Hit| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end;
         match plan {
             Plan::Words {
                 list,
@@ -353,29 +371,28 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if unless.is_some_and(|u| !visible(u, *hashtags).is_empty()) {
-                    return Vec::new();
+                // Most lists find nothing in a post: that costs one check.
+                if lists[*list].is_empty()
+                    || unless.is_some_and(|u| visible(u, *hashtags).next().is_some())
+                {
+                    return;
                 }
-                let near_hits = near.map(|(l, w, o)| (visible(l, *hashtags), w, o));
-                let hits: Vec<Range<usize>> = visible(*list, *hashtags)
-                    .into_iter()
+                let hits = visible(*list, *hashtags)
                     .filter(|h| context_ok(*negation, a.tokens[h.start].negated))
                     .filter(|h| {
                         context_ok(*quotes, a.tokens[h.start..h.end].iter().all(|t| t.quoted))
                     })
                     .filter(|h| !self.allowed(a, h))
-                    .filter(|h| match &near_hits {
+                    .filter(|h| match near {
                         None => true,
-                        Some((ns, within, order)) => {
-                            ns.iter().any(|n| is_near(h, n, *within, *order))
+                        Some((l, within, order)) => {
+                            visible(*l, *hashtags).any(|n| is_near(h, n, *within, *order))
                         }
                     })
-                    .map(|h| a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end)
-                    .collect();
-                if hits.len() >= *min_count {
-                    hits
-                } else {
-                    Vec::new()
+                    .map(span_of);
+                out.extend(hits);
+                if out.len() < *min_count {
+                    out.clear();
                 }
             }
             Plan::Regex {
@@ -385,30 +402,38 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if !matched[*regex] || unless.is_some_and(|u| !visible(u, false).is_empty()) {
-                    return Vec::new();
+                if !matched[*regex] || unless.is_some_and(|u| visible(u, false).next().is_some()) {
+                    return;
                 }
-                let hits: Vec<Range<usize>> = self.regexes[*regex]
-                    .get()
-                    .find_iter(flat)
-                    .filter(|m| !m.is_empty())
-                    .filter(|m| check.is_none_or(|Check::Luhn| luhn(m.as_str())))
+                let found = searches.get(*regex, || {
+                    let mut any = false;
+                    let spans = self.regexes[*regex]
+                        .get()
+                        .find_iter(flat)
+                        .inspect(|_| any = true)
+                        .filter(|m| !m.is_empty())
+                        .map(|m| m.range())
+                        .collect();
+                    Search { any, spans }
+                });
+                let hits = found
+                    .spans
+                    .iter()
+                    .filter(|m| check.is_none_or(|Check::Luhn| luhn(&flat[(*m).clone()])))
                     .filter(|m| {
                         context_ok(
                             *quotes,
                             a.quotes
                                 .iter()
-                                .any(|q| q.start <= m.start() && m.end() <= q.end),
+                                .any(|q| q.start <= m.start && m.end <= q.end),
                         )
                     })
-                    .filter(|m| !self.allowed_text(m.as_str()))
-                    .map(|m| m.range())
+                    .filter(|m| !self.allowed_text(&flat[(*m).clone()]))
                     .take(100)
-                    .collect();
-                if hits.len() >= *min_count {
-                    hits
-                } else {
-                    Vec::new()
+                    .cloned();
+                out.extend(hits);
+                if out.len() < *min_count {
+                    out.clear();
                 }
             }
             Plan::Metric {
@@ -418,12 +443,12 @@ impl Engine {
                 min_words,
             } => {
                 if a.metrics.words < *min_words {
-                    return Vec::new();
+                    return;
                 }
                 let (value, evidence) = a.metric(*metric);
                 let fires = above.is_some_and(|x| value > x) || below.is_some_and(|x| value < x);
                 if !fires {
-                    return Vec::new();
+                    return;
                 }
                 let span = match (metric, above) {
                     (Metric::Graphemes, Some(limit)) => {
@@ -439,9 +464,9 @@ impl Engine {
                         .find(|s| !s.is_empty())
                         .unwrap_or_else(|| first_line(a.text)),
                 };
-                vec![span]
+                out.push(span);
             }
-            Plan::Weighted { .. } => Vec::new(),
+            Plan::Weighted { .. } => {}
             Plan::Absent {
                 words,
                 patterns,
@@ -449,24 +474,66 @@ impl Engine {
                 min_words,
             } => {
                 if a.metrics.words < *min_words || a.text.trim().is_empty() {
-                    return Vec::new();
+                    return;
                 }
                 // The trigger first: it is a lookup, the patterns may have
                 // to be compiled and run.
                 let span = match when {
                     None => first_line(a.text),
-                    Some(w) => match visible(*w, false).first() {
-                        Some(h) => a.tokens[h.start].span.start..a.tokens[h.end - 1].span.end,
-                        None => return Vec::new(),
+                    Some(w) => match visible(*w, false).next() {
+                        Some(h) => span_of(h),
+                        None => return,
                     },
                 };
                 let present = words.is_some_and(|w| !lists[w].is_empty())
-                    || patterns
-                        .iter()
-                        .any(|&p| matched[p] && self.regexes[p].get().is_match(flat));
-                if present { Vec::new() } else { vec![span] }
+                    || patterns.iter().any(|&p| {
+                        matched[p]
+                            && searches.any(p).unwrap_or_else(|| {
+                                let any = self.regexes[p].get().is_match(flat);
+                                searches.set_any(p, any);
+                                any
+                            })
+                    });
+                if !present {
+                    out.push(span);
+                }
             }
         }
+    }
+}
+
+/// What one regex found in one post: whether it matched at all, and its
+/// non-empty matches.
+struct Search {
+    any: bool,
+    spans: Vec<Range<usize>>,
+}
+
+/// The searches run on one post, so rules sharing a pattern search once.
+struct Searches {
+    done: Vec<Option<Search>>,
+    /// `is_match` answers for patterns not searched in full.
+    any: Vec<Option<bool>>,
+}
+
+impl Searches {
+    fn new(regexes: usize) -> Searches {
+        Searches {
+            done: (0..regexes).map(|_| None).collect(),
+            any: vec![None; regexes],
+        }
+    }
+
+    fn get(&mut self, regex: usize, search: impl FnOnce() -> Search) -> &Search {
+        self.done[regex].get_or_insert_with(search)
+    }
+
+    fn any(&self, regex: usize) -> Option<bool> {
+        self.done[regex].as_ref().map(|s| s.any).or(self.any[regex])
+    }
+
+    fn set_any(&mut self, regex: usize, any: bool) {
+        self.any[regex] = Some(any);
     }
 }
 
@@ -496,15 +563,19 @@ fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Keeps one span of each overlapping group (the earliest, longest), so a
 /// rule never reports the same words twice.
-fn disjoint(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+fn disjoint(spans: &mut Vec<Range<usize>>) {
+    if spans.len() < 2 {
+        return;
+    }
     spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
-    for s in spans {
-        if out.last().is_none_or(|last| s.start >= last.end) {
-            out.push(s);
+    let mut kept = 0;
+    for i in 0..spans.len() {
+        if kept == 0 || spans[i].start >= spans[kept - 1].end {
+            spans.swap(kept, i);
+            kept += 1;
         }
     }
-    out
+    spans.truncate(kept);
 }
 
 /// Says what a metric measured, in the post's terms.
@@ -632,6 +703,10 @@ mod tests {
 
     #[test]
     fn overlapping_spans_are_reported_once() {
+        let disjoint = |mut v: Vec<Range<usize>>| {
+            super::disjoint(&mut v);
+            v
+        };
         assert_eq!(
             disjoint(vec![4..20, 0..10, 12..15, 30..31]),
             vec![0..10, 12..15, 30..31]

@@ -8,7 +8,7 @@ use crate::check::{PostResult, Summary};
 use crate::model::Dimension;
 use crate::source::Metadata;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{self, Write};
 
 #[derive(Default)]
@@ -16,21 +16,25 @@ pub struct Json {
     posts: usize,
 }
 
+// The fields of each object are declared in sorted order: posts are
+// written straight from these structs, and the document reads the same as
+// the `Value` of `post_value`, whose objects keep their keys sorted.
+
 #[derive(Serialize)]
 struct FindingOut<'a> {
-    rule: &'a str,
-    dimension: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    flag: Option<&'a str>,
-    severity: &'a str,
-    message: &'a str,
-    line: usize,
     column: usize,
-    end_line: usize,
-    end_column: usize,
-    excerpt: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
+    dimension: &'a str,
+    end_column: usize,
+    end_line: usize,
+    excerpt: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'a str>,
+    line: usize,
+    message: &'a str,
+    rule: &'a str,
+    severity: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a str>,
 }
@@ -38,11 +42,11 @@ struct FindingOut<'a> {
 #[derive(Serialize)]
 struct MetaOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     platform: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scheduled: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
 }
@@ -52,9 +56,9 @@ impl<'a> MetaOut<'a> {
     fn of(meta: &'a Metadata) -> Option<MetaOut<'a>> {
         let field = |f: &'a Option<String>| f.as_deref().filter(|s| !s.is_empty());
         let out = MetaOut {
+            id: field(&meta.id),
             platform: field(&meta.platform),
             scheduled: field(&meta.scheduled),
-            id: field(&meta.id),
             title: field(&meta.title),
         };
         let empty = out.platform.is_none()
@@ -65,57 +69,88 @@ impl<'a> MetaOut<'a> {
     }
 }
 
+/// The dimension scores, keyed by dimension name.
+#[derive(Serialize)]
+struct ScoresOut {
+    helpful: u8,
+    inspiring: u8,
+    kind: u8,
+    necessary: u8,
+    #[serde(rename = "true")]
+    true_: u8,
+}
+
 #[derive(Serialize)]
 struct PostOut<'a> {
-    source: &'a str,
+    findings: Vec<FindingOut<'a>>,
+    flags: Vec<&'a str>,
     index: usize,
     line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<MetaOut<'a>>,
     passed: bool,
     score: u8,
-    scores: Map<String, Value>,
-    flags: Vec<&'a str>,
+    scores: ScoresOut,
+    source: &'a str,
     tone: &'a str,
-    findings: Vec<FindingOut<'a>>,
 }
 
-/// The JSON object of one post.
-pub fn post_value(r: &PostResult) -> Value {
-    let scores = Dimension::ALL
-        .iter()
-        .map(|d| (d.as_str().to_string(), Value::from(r.scorecard.score(*d))))
-        .collect();
-    let out = PostOut {
-        source: &r.source,
+fn post_out(r: &PostResult) -> PostOut<'_> {
+    let score = |d| r.scorecard.score(d);
+    PostOut {
+        findings: r
+            .findings
+            .iter()
+            .map(|f| FindingOut {
+                column: f.column,
+                detail: f.detail.as_deref(),
+                dimension: f.dimension.as_str(),
+                end_column: f.end_column,
+                end_line: f.end_line,
+                excerpt: &f.excerpt,
+                flag: f.flag.map(|f| f.as_str()),
+                line: f.line,
+                message: &f.message,
+                rule: &f.rule,
+                severity: f.severity.as_str(),
+                suggestion: f.suggestion.as_deref(),
+            })
+            .collect(),
+        flags: r.scorecard.flags.iter().map(|f| f.as_str()).collect(),
         index: r.index,
         line: r.line,
         meta: MetaOut::of(&r.meta),
         passed: r.passed,
         score: r.scorecard.overall,
-        scores,
-        flags: r.scorecard.flags.iter().map(|f| f.as_str()).collect(),
+        scores: ScoresOut {
+            helpful: score(Dimension::Helpful),
+            inspiring: score(Dimension::Inspiring),
+            kind: score(Dimension::Kind),
+            necessary: score(Dimension::Necessary),
+            true_: score(Dimension::True),
+        },
+        source: &r.source,
         tone: r.tone.as_str(),
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingOut {
-                rule: &f.rule,
-                dimension: f.dimension.as_str(),
-                flag: f.flag.map(|f| f.as_str()),
-                severity: f.severity.as_str(),
-                message: &f.message,
-                line: f.line,
-                column: f.column,
-                end_line: f.end_line,
-                end_column: f.end_column,
-                excerpt: &f.excerpt,
-                detail: f.detail.as_deref(),
-                suggestion: f.suggestion.as_deref(),
-            })
-            .collect(),
-    };
-    serde_json::to_value(out).expect("plain data serializes")
+    }
+}
+
+/// The JSON object of one post.
+pub fn post_value(r: &PostResult) -> Value {
+    serde_json::to_value(post_out(r)).expect("plain data serializes")
+}
+
+/// Writes the JSON object of one post (the text of `post_value`).
+pub fn write_post(out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    // Formatted into a buffer first: one write per post instead of one per
+    // piece of JSON.
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        serde_json::to_writer(&mut *buf, &post_out(r))?;
+        out.write_all(buf)
+    })
 }
 
 impl Reporter for Json {
@@ -128,8 +163,7 @@ impl Reporter for Json {
             out.write_all(b",")?;
         }
         self.posts += 1;
-        serde_json::to_writer(&mut *out, &post_value(result))?;
-        Ok(())
+        write_post(out, result)
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

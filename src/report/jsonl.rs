@@ -1,7 +1,7 @@
 //! `--format jsonl`: JSON Lines, one object per post per line.
 
 use super::Reporter;
-use super::json::post_value;
+use super::json::write_post;
 use crate::check::{PostResult, Summary};
 use std::io::{self, Write};
 
@@ -17,7 +17,7 @@ pub struct Jsonl;
 
 impl Reporter for Jsonl {
     fn post(&mut self, out: &mut dyn Write, result: &PostResult) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &post_value(result))?;
+        write_post(out, result)?;
         out.write_all(b"\n")
     }
 

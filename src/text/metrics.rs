@@ -97,27 +97,44 @@ impl Metrics {
     pub(super) fn measure(a: &Analysis) -> Metrics {
         let mut m = Metrics::default();
         let (mut upper, mut letters) = (0usize, 0usize);
+        let mut per_sentence = vec![0usize; a.sentences.len()];
+        let (mut sum, mut count) = (0.0, 0usize);
+        // One pass over the prose words for the counts, caps and valence.
         for t in a.prose_words() {
+            if let Some(n) = per_sentence.get_mut(t.sentence as usize) {
+                *n += 1;
+            }
+            if let Some(v) = valence::score(&t.lower, &t.stem) {
+                let v = if t.negated { -v * 0.5 } else { v };
+                sum += v;
+                count += 1;
+                if v < 0.0 {
+                    m.negative.push(t.span.clone());
+                } else if v > 0.0 {
+                    m.positive.push(t.span.clone());
+                }
+            }
+            m.words += 1;
             if t.kind != TokenKind::Word {
                 continue;
             }
-            m.words += 1;
             let word = &a.text[t.span.clone()];
-            let n = word.chars().filter(|c| c.is_alphabetic()).count();
+            let (n, u) = if word.is_ascii() {
+                let n = word.bytes().filter(u8::is_ascii_alphabetic).count();
+                (n, word.bytes().filter(u8::is_ascii_uppercase).count())
+            } else {
+                let n = word.chars().filter(|c| c.is_alphabetic()).count();
+                (n, word.chars().filter(|c| c.is_uppercase()).count())
+            };
             if n < 2 {
                 continue;
             }
-            let u = word.chars().filter(|c| c.is_uppercase()).count();
             letters += n;
             upper += u;
             if n >= 3 && u == n {
                 m.shouted.push(t.span.clone());
             }
         }
-        m.words += a
-            .prose_words()
-            .filter(|t| t.kind == TokenKind::Number)
-            .count();
         m.caps_ratio = if letters == 0 {
             0.0
         } else {
@@ -142,30 +159,10 @@ impl Metrics {
         } else {
             a.text.graphemes(true).count()
         };
-        let mut per_sentence = vec![0usize; a.sentences.len()];
-        for t in a.prose_words() {
-            if let Some(n) = per_sentence.get_mut(t.sentence as usize) {
-                *n += 1;
-            }
-        }
         for (s, &n) in a.sentences.iter().zip(&per_sentence) {
             if n > m.longest_sentence.0 {
                 let trimmed = a.text[s.clone()].trim_end();
                 m.longest_sentence = (n, s.start..s.start + trimmed.len());
-            }
-        }
-        let (mut sum, mut count) = (0.0, 0usize);
-        for t in a.prose_words() {
-            let Some(v) = valence::score(&t.lower, &t.stem) else {
-                continue;
-            };
-            let v = if t.negated { -v * 0.5 } else { v };
-            sum += v;
-            count += 1;
-            if v < 0.0 {
-                m.negative.push(t.span.clone());
-            } else if v > 0.0 {
-                m.positive.push(t.span.clone());
             }
         }
         m.valence = if count == 0 {

@@ -98,6 +98,11 @@ thread_local! {
 /// `stem`, remembered per thread: posts repeat their words, and stemming
 /// costs far more than a lookup.
 fn cached_stem(lower: &str) -> CompactString {
+    // The English stemmer leaves words of one or two letters as they are
+    // (see `short_words_are_their_own_stems`): no lookup for those.
+    if lower.len() <= 2 {
+        return CompactString::from(lower);
+    }
     STEMS.with_borrow_mut(|stems| {
         if let Some(s) = stems.get(lower) {
             return s.clone();
@@ -164,8 +169,13 @@ impl<'a> Analysis<'a> {
                 "email" => emails.push(span.clone()),
                 "mention" => mentions.push(span.clone()),
                 _ => {
-                    let words = split_hashtag(&text[span.start + 1..span.end]);
-                    push_hashtag_tokens(text, span.clone(), &mut tokens, chain);
+                    let body = &text[span.start + 1..span.end];
+                    let parts = camel_parts(body);
+                    let words = parts
+                        .iter()
+                        .map(|r| body[r.clone()].to_lowercase())
+                        .collect();
+                    push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain);
                     chain += 1;
                     hashtags.push(Hashtag {
                         span: span.clone(),
@@ -194,18 +204,26 @@ impl<'a> Analysis<'a> {
                 .get(q)
                 .is_some_and(|r| r.start <= tok.span.start && tok.span.end <= r.end);
         }
-        for i in 0..tokens.len() {
-            if tokens[i].in_hashtag {
+        // A token is negated by a negator among the three prose words
+        // before it in its sentence. Sentence ids only grow along the
+        // tokens, so those are the last three prose words that share its
+        // sentence; each is tested once, as (sentence, is a negator).
+        let mut last3: [Option<(u32, bool)>; 3] = [None; 3];
+        for tok in tokens.iter_mut() {
+            if tok.in_hashtag {
                 continue;
             }
-            let sentence = tokens[i].sentence;
-            tokens[i].negated = tokens[..i]
+            tok.negated = last3
                 .iter()
-                .rev()
-                .filter(|t| !t.in_hashtag && t.kind == TokenKind::Word)
-                .take_while(|t| t.sentence == sentence)
-                .take(3)
-                .any(|t| is_negator(&t.lower));
+                .flatten()
+                .any(|&(s, neg)| neg && s == tok.sentence);
+            if tok.kind == TokenKind::Word {
+                last3 = [
+                    last3[1],
+                    last3[2],
+                    Some((tok.sentence, is_negator(&tok.lower))),
+                ];
+            }
         }
 
         let mut analysis = Analysis {
@@ -235,17 +253,131 @@ impl<'a> Analysis<'a> {
 /// sentence-ending mark and no line break is one sentence, as Unicode
 /// sentence segmentation would find.
 fn sentences(text: &str) -> Vec<Range<usize>> {
-    if text.is_ascii() && !text.contains(['.', '!', '?', '\n', '\r']) {
-        return if text.trim().is_empty() {
-            Vec::new()
-        } else {
-            std::iter::once(0..text.len()).collect()
-        };
+    if text.is_ascii() {
+        if !text.contains(['.', '!', '?', '\n', '\r']) {
+            return if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(0..text.len()).collect()
+            };
+        }
+        let mut out = Vec::new();
+        let mut start = 0;
+        for end in ascii_sentence_breaks(text.as_bytes()).chain([text.len()]) {
+            if end > start && !text[start..end].trim().is_empty() {
+                out.push(start..end);
+            }
+            start = end;
+        }
+        return out;
     }
     text.split_sentence_bound_indices()
         .filter(|(_, s)| !s.trim().is_empty())
         .map(|(i, s)| i..i + s.len())
         .collect()
+}
+
+/// The sentence break property (Unicode TR29) of the ASCII characters
+/// that have one other than Other; ASCII has no OLetter, Sep, Extend or
+/// Format character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentenceClass {
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    SContinue,
+    Close,
+    Other,
+}
+
+fn sentence_class(b: u8) -> SentenceClass {
+    use SentenceClass::*;
+    match b {
+        b'\r' => Cr,
+        b'\n' => Lf,
+        b'\t' | 0x0B | 0x0C | b' ' => Sp,
+        b'a'..=b'z' => Lower,
+        b'A'..=b'Z' => Upper,
+        b'0'..=b'9' => Numeric,
+        b'.' => ATerm,
+        b'!' | b'?' => STerm,
+        b',' | b'-' | b':' | b';' => SContinue,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Close,
+        _ => Other,
+    }
+}
+
+/// Whether a sentence starts at `text[i]` (of class `c`, after two
+/// characters of classes `before`, not at the start), `term` being the
+/// terminator context before it.
+fn breaks_before(
+    text: &[u8],
+    i: usize,
+    c: SentenceClass,
+    before: [SentenceClass; 2],
+    term: Option<(SentenceClass, bool)>,
+) -> bool {
+    use SentenceClass::*;
+    let [before_prev, prev] = before;
+    match (prev, c) {
+        (Cr, Lf) => return false,         // SB3
+        (Cr | Lf, _) => return true,      // SB4
+        (ATerm, Numeric) => return false, // SB6
+        (ATerm, Upper) if matches!(before_prev, Upper | Lower) => return false, // SB7
+        _ => {}
+    }
+    let Some((t, spaced)) = term else {
+        return false; // SB998
+    };
+    let lower_ahead = || {
+        text[i..]
+            .iter()
+            .map(|&b| sentence_class(b))
+            .find(|k| matches!(k, Upper | Lower | Cr | Lf | ATerm | STerm))
+            == Some(Lower)
+    };
+    if t == ATerm && lower_ahead() {
+        return false; // SB8
+    }
+    if matches!(c, SContinue | STerm | ATerm) {
+        return false; // SB8a
+    }
+    if !spaced && matches!(c, Close | Sp | Cr | Lf) {
+        return false; // SB9
+    }
+    // SB10, else SB11.
+    !matches!(c, Sp | Cr | Lf)
+}
+
+/// The byte offsets inside an ASCII text where a sentence starts, by the
+/// default sentence boundary rules of Unicode TR29 (SB3 to SB998) — the
+/// same boundaries as `split_sentence_bound_indices`, without the tables
+/// that handle all of Unicode.
+fn ascii_sentence_breaks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    use SentenceClass::*;
+    // After a sentence terminator, its Close* and Sp*: which terminator,
+    // and whether a space has been seen yet.
+    let mut term: Option<(SentenceClass, bool)> = None;
+    let mut prev = Other;
+    let mut before_prev = Other;
+    (0..text.len()).filter(move |&i| {
+        let c = sentence_class(text[i]);
+        let brk = i > 0 && breaks_before(text, i, c, [before_prev, prev], term);
+        term = match (c, term) {
+            (ATerm | STerm, _) => Some((c, false)),
+            (Close, Some((t, false))) => Some((t, false)),
+            (Sp, Some((t, _))) => Some((t, true)),
+            _ => None,
+        };
+        before_prev = prev;
+        prev = c;
+        brk
+    })
 }
 
 /// Which kind of social token a match of the scan is, read from its text.
@@ -331,6 +463,20 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
         return;
     }
     let part = &text[range.clone()];
+    if part.is_ascii() {
+        // ASCII has no emoji, and its words (the segments holding a letter
+        // or digit) come from the segmenter's own ASCII fast path.
+        for (i, seg) in part.unicode_word_indices() {
+            let start = range.start + i;
+            let kind = if seg.bytes().any(|b| b.is_ascii_alphabetic()) {
+                TokenKind::Word
+            } else {
+                TokenKind::Number
+            };
+            out.push(make_token(text, start..start + seg.len(), kind, chain));
+        }
+        return;
+    }
     for (i, seg) in part.split_word_bound_indices() {
         let start = range.start + i;
         let span = start..start + seg.len();
@@ -354,9 +500,16 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
     }
 }
 
-fn push_hashtag_tokens(text: &str, span: Range<usize>, out: &mut Vec<Token>, chain: u32) {
-    let body_start = span.start + 1;
-    for part in camel_parts(&text[body_start..span.end]) {
+/// The tokens of a hashtag whose body starts at `body_start` and splits
+/// into `parts` (relative to the body).
+fn push_hashtag_tokens(
+    text: &str,
+    body_start: usize,
+    parts: &[Range<usize>],
+    out: &mut Vec<Token>,
+    chain: u32,
+) {
+    for part in parts {
         let r = body_start + part.start..body_start + part.end;
         let kind = if text[r.clone()].chars().any(char::is_alphabetic) {
             TokenKind::Word
@@ -499,6 +652,132 @@ mod tests {
                 .collect();
             assert_eq!(sentences(text), full, "{text:?}");
         }
+    }
+
+    #[test]
+    fn ascii_sentences_match_unicode_segmentation() {
+        let unicode = |text: &str| -> Vec<Range<usize>> {
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect()
+        };
+        // Every string of up to four characters over one character of each
+        // class (and a few more), then longer pseudo-random ones.
+        let alphabet = b"aZ5.!?,;\"')( \t\r\n\x0c@";
+        let mut text = Vec::new();
+        let check = |text: &[u8]| {
+            let t = std::str::from_utf8(text).unwrap();
+            assert_eq!(sentences(t), unicode(t), "{t:?}");
+        };
+        for len in 0..=4u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                check(&text);
+            }
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            text.clear();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
+            }
+            check(&text);
+        }
+        check(b"Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext");
+    }
+
+    #[test]
+    fn ascii_words_match_the_word_boundaries() {
+        let full = |text: &str| -> Vec<(usize, String)> {
+            text.split_word_bound_indices()
+                .filter(|(_, s)| s.chars().any(char::is_alphanumeric))
+                .map(|(i, s)| (i, s.to_string()))
+                .collect()
+        };
+        let fast = |text: &str| -> Vec<(usize, String)> {
+            text.unicode_word_indices()
+                .map(|(i, s)| (i, s.to_string()))
+                .collect()
+        };
+        let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
+        let mut text = Vec::new();
+        let check = |text: &[u8]| {
+            let t = std::str::from_utf8(text).unwrap();
+            assert_eq!(fast(t), full(t), "{t:?}");
+        };
+        for len in 0..=4u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                check(&text);
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            text.clear();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
+            }
+            check(&text);
+        }
+    }
+
+    #[test]
+    fn short_words_are_their_own_stems() {
+        let mut alphabet: Vec<String> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['\'', '-', '_', 'é', 'ß'])
+            .map(String::from)
+            .collect();
+        alphabet.push(String::new());
+        for a in &alphabet {
+            for b in &alphabet {
+                let word = format!("{a}{b}");
+                if word.len() <= 2 {
+                    assert_eq!(stem(&word), word);
+                    assert_eq!(cached_stem(&word), word);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn negation_reaches_three_prose_words_back() {
+        let a = Analysis::new("not #Big really very bad. not here; never a #Fun b c d e");
+        let negated: Vec<_> = a
+            .tokens
+            .iter()
+            .filter(|t| t.negated)
+            .map(|t| t.lower.as_str())
+            .collect();
+        assert_eq!(
+            negated,
+            ["really", "very", "bad", "here", "never", "a", "b", "c"]
+        );
     }
 
     #[test]

@@ -11,6 +11,14 @@ const MAX_QUOTE_BYTES: usize = 400;
 /// `‘…’`) count only where they cannot be apostrophes: an opening mark
 /// after a space or the start, a closing mark before a non-letter.
 pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
+    // Every quotation mark is `"`, `'` or starts with byte C2 (« ») or E2
+    // (the curly marks): a text with none of these has no quotation.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2))
+    {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut open_double: Option<usize> = None;
