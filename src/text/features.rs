@@ -12,7 +12,8 @@
 //!
 //! - character n-grams of a word, three and four letters with `<` and `>`
 //!   marking its ends, prefixed with `~` (`~<idi`, `~iot>`): spelling
-//!   variants, elongations and masked swearing share most of them;
+//!   variants, elongations and masked swearing share most of them (not
+//!   for quoted words, which are someone else's);
 //! - cues, measurements of how a post says something (`@contrast`: a
 //!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
 //!   listed in [`CUES`].
@@ -265,7 +266,9 @@ pub fn features_with(
     if families.chars {
         let mut scratch = Scratch::default();
         for tok in &a.tokens {
-            if tok.kind == TokenKind::Word {
+            // Quoted words are someone else's ("he called us 'idiots'"):
+            // their spelling says nothing about the author's tone.
+            if tok.kind == TokenKind::Word && !tok.quoted {
                 let lower: &str = &tok.lower;
                 let span = &tok.span;
                 char_ngrams(lower, &mut scratch, |k| emit(k, 1.0, Some(span.clone())));
@@ -395,6 +398,19 @@ mod tests {
             grams.push(g.to_string())
         });
         assert!(grams.is_empty());
+    }
+
+    #[test]
+    fn quoted_words_get_no_character_ngrams() {
+        let chars = Families {
+            chars: true,
+            cues: false,
+        };
+        let said = keys_with("A customer called us 'idiots' and we still fixed it", chars);
+        assert!(!said.iter().any(|k| k == "~idio"), "{said:?}");
+        assert!(said.iter().any(|k| k == "~<cus"), "{said:?}");
+        let own = keys_with("What idiots, honestly", chars);
+        assert!(own.iter().any(|k| k == "~idio"), "{own:?}");
     }
 
     #[test]
