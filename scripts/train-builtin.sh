@@ -55,12 +55,13 @@ biz="$ex/business-posts.jsonl"
 # two kinds blur each other; apart, each finds its own words. Both scale
 # every term by how much more often it is found on one side (--nb) and
 # also read character n-grams (masked and misspelt swearing). The
-# offensive model keeps a precision of 0.76; the hate model, which only
-# adds what the first one misses, is held to 0.90 so it adds few false
-# alarms.
+# offensive model keeps a cross-validated precision of 0.77 (a margin over
+# the 0.75 it must keep on posts it never saw, with the hand-written rules
+# and the hate model firing too); the hate model, which only adds what the
+# first one misses, is held to 0.90 so it adds few false alarms.
 "$bin" train --data "$data/offensive.train.jsonl" --data "$biz" --positive offensive \
     --nb --features chars --min-df 2 --max-terms 10000 --l2 0.001,0.003,0.01 \
-    --min-precision 0.76 \
+    --min-precision 0.77 \
     --dimension kind --flag hostility --id hostility-learned --rule offensive \
     --description "Learned from labeled tweets: insults, profanity and threats" \
     --message "This reads as offensive: a model learned from labeled posts puts it with insulting, abusive or profane ones." \
