@@ -24,23 +24,24 @@ if [ "${1:-}" = "--check" ]; then
 fi
 ex="$root/scripts/train-examples"
 
-# Both models also see ordinary shop posts (written for this project) as
+# The models also see ordinary shop posts (written for this project) as
 # negatives, and pick their threshold for precision: a false alarm on a
 # normal post costs more than a miss.
 #
 # Sarcasm: trained on labeled tweets with the `cues` features (a positive
 # word before a negative one, interjections, elongated words, ellipses,
 # scare quotes). It raises the sarcasm flag as a warning that costs no
-# points, so the model alone never fails a post; and it fires only when it
-# finds sarcasm more likely than not (--min-threshold 0.5), since warm shop
-# posts ("thanks", "so excited", "reminder") look like tweets where the
-# praise is ironic and sit just under that line. Posts of fewer than four
-# words ("Thanks for reading") say too little to tell.
+# points, so the model alone never fails a post; its threshold is the best
+# cross-validated F1 at a precision of at least 0.60, but never below 0.48:
+# warm shop posts ("thanks to ... for hosting us", "quick reminder") look
+# like tweets where the praise is ironic and sit just under that line.
+# Posts of fewer than four words ("Thanks for reading") say too little to
+# tell.
 biz="$ex/business-posts.jsonl"
 
 "$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
-    --features cues --min-df 2 --max-terms 20000 \
-    --min-precision 0.62 --min-threshold 0.5 --min-words 4 --severity warning \
+    --features cues --min-df 2 --max-terms 20000 --l2 0.001,0.003,0.01 \
+    --min-precision 0.60 --min-threshold 0.48 --min-words 4 --severity warning \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
@@ -48,16 +49,35 @@ biz="$ex/business-posts.jsonl"
     --weight 0 --examples "$ex/sarcasm.toml" \
     --out "$out/learned-sarcasm.toml"
 
-# Hostility: offensive and hateful tweets together are the positives.
-"$bin" train --data "$data/offensive.train.jsonl" --data "$data/hate.train.jsonl" \
-    --data "$biz" --positive offensive,hate \
-    --min-precision 0.76 --min-df 2 \
+# Hostility, two models that both raise the hostility flag: one learned
+# from the offensive tweets (insults, profanity, threats), one from the
+# hateful ones (abuse aimed at immigrants and women). Trained together the
+# two kinds blur each other; apart, each finds its own words. Both scale
+# every term by how much more often it is found on one side (--nb) and
+# also read character n-grams (masked and misspelt swearing). The
+# offensive model keeps a cross-validated precision of 0.77 (a margin over
+# the 0.75 it must keep on posts it never saw, with the hand-written rules
+# and the hate model firing too); the hate model, which only adds what the
+# first one misses, is held to 0.90 so it adds few false alarms.
+"$bin" train --data "$data/offensive.train.jsonl" --data "$biz" --positive offensive \
+    --nb --features chars --min-df 2 --max-terms 10000 --l2 0.001,0.003,0.01 \
+    --min-precision 0.77 \
     --dimension kind --flag hostility --id hostility-learned --rule offensive \
-    --description "Learned from labeled tweets: insults, profanity, threats and hate" \
-    --message "This reads as offensive: a model learned from labeled posts puts it with insulting, abusive or hateful ones." \
+    --description "Learned from labeled tweets: insults, profanity and threats" \
+    --message "This reads as offensive: a model learned from labeled posts puts it with insulting, abusive or profane ones." \
     --suggestion "Drop the insult or swearing and say what the problem is and what you will do about it." \
     --weight 25 --examples "$ex/hostility.toml" \
     --out "$out/learned-hostility.toml"
+
+"$bin" train --data "$data/hate.train.jsonl" --data "$biz" --positive hate \
+    --nb --features chars --min-df 2 --max-terms 10000 --l2 0.001,0.003,0.01 \
+    --min-precision 0.90 \
+    --dimension kind --flag hostility --id hate-learned --rule hate \
+    --description "Learned from labeled tweets: hateful abuse of groups of people" \
+    --message "This reads as hateful: a model learned from labeled posts puts it with abuse aimed at a group of people." \
+    --suggestion "Remove the attack on the group; say what you want to say about the issue itself." \
+    --weight 25 --examples "$ex/hate.toml" \
+    --out "$out/learned-hate.toml"
 
 # The tone verdict's polarity model (src/tone.rs reads it; not a rule pack
 # of its own): joy and optimism against anger and sadness.

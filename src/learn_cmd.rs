@@ -91,6 +91,10 @@ pub struct TrainArgs {
     /// `chars` (character n-grams), `cues` (contrast, elongation, …).
     #[arg(long, value_name = "LIST", default_value = "")]
     features: String,
+    /// Scale each term by its log-count ratio between the classes before
+    /// fitting (NB-LR); the pack's weights are the scaled ones.
+    #[arg(long)]
+    nb: bool,
 }
 
 #[derive(Args)]
@@ -212,6 +216,7 @@ pub fn train(args: TrainArgs) -> Result<u8, Error> {
         min_threshold: args.min_threshold.clamp(0.0, 1.0),
         identity_guard: !args.no_identity_guard,
         families: Families::parse(&args.features).map_err(usage)?,
+        nb: args.nb,
         ..Options::default()
     };
     if !args.l2.is_empty() {

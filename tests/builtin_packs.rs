@@ -29,7 +29,8 @@ fn built_in_packs_load_and_cover_every_question() {
             "hostility",
             "oversharing",
             "sarcasm-learned",
-            "hostility-learned"
+            "hostility-learned",
+            "hate-learned"
         ]
     );
     for d in Dimension::ALL {
@@ -42,6 +43,7 @@ fn built_in_packs_load_and_cover_every_question() {
     for (id, flag) in [
         ("sarcasm-learned", Flag::Sarcasm),
         ("hostility-learned", Flag::Hostility),
+        ("hate-learned", Flag::Hostility),
     ] {
         let pack = packs.iter().find(|p| p.id == id).unwrap();
         assert_eq!(pack.flag, Some(flag));

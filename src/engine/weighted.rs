@@ -206,9 +206,9 @@ mod tests {
         let cue = index(&[("@contrast", 4.0)]);
         assert!(cue.score(&sarcastic)[0].fires);
         assert!(!cue.score(&plain)[0].fires);
-        let chars = index(&[("~ueu", 4.0)]);
+        let chars = index(&[("~queu", 4.0)]);
         assert!(chars.score(&sarcastic)[0].fires);
-        assert_eq!(chars.key(chars.score(&sarcastic)[0].top[0].term), "~ueu");
+        assert_eq!(chars.key(chars.score(&sarcastic)[0].top[0].term), "~queu");
         assert!(!chars.score(&plain)[0].fires);
     }
 }

@@ -63,6 +63,9 @@ pub struct Options {
     pub seed: u64,
     /// Opt-in feature families (character n-grams, cues).
     pub families: Families,
+    /// Scale each term by its log-count ratio before fitting (NB-LR, see
+    /// [`log_count_ratios`]); the pack's weights are the products.
+    pub nb: bool,
 }
 
 impl Default for Options {
@@ -79,6 +82,7 @@ impl Default for Options {
             identity_guard: true,
             seed: 0x7468_696e_6b21,
             families: Families::default(),
+            nb: false,
         }
     }
 }
@@ -200,8 +204,57 @@ fn folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
     fold
 }
 
-/// Fits on `subset`, then keeps the `max_terms` largest weights and refits
-/// on those alone.
+/// Smoothing count of [`log_count_ratios`].
+const NB_ALPHA: f64 = 1.0;
+
+/// The log-count ratio of every term over the posts in `subset`:
+/// ln((p_j/|p|) / (q_j/|q|)) with p_j and q_j the (smoothed) numbers of
+/// positive and negative posts that have term j, and |p|, |q| their sums
+/// over all terms. Terms far more common on one side get a large scale,
+/// so the penalty holds them back less than rare or two-sided ones.
+/// Measurements (`@` keys) keep scale 1.
+pub fn log_count_ratios(
+    rows: &[Row],
+    labels: &[bool],
+    subset: &[usize],
+    keys: &[String],
+) -> Vec<f64> {
+    let dense: Vec<bool> = keys.iter().map(|k| k.starts_with('@')).collect();
+    let prior: Vec<f64> = dense
+        .iter()
+        .map(|&d| if d { 0.0 } else { NB_ALPHA })
+        .collect();
+    let (mut p, mut q) = (prior.clone(), prior);
+    for &i in subset {
+        let side = if labels[i] { &mut p } else { &mut q };
+        for &(j, v) in &rows[i] {
+            if !dense[j as usize] {
+                side[j as usize] += v;
+            }
+        }
+    }
+    let (ps, qs): (f64, f64) = (p.iter().sum(), q.iter().sum());
+    (0..keys.len())
+        .map(|j| {
+            if dense[j] {
+                1.0
+            } else {
+                ((p[j] / ps) / (q[j] / qs)).ln()
+            }
+        })
+        .collect()
+}
+
+/// `rows` with each feature multiplied by its scale.
+fn scaled(rows: &[Row], scale: &[f64]) -> Vec<Row> {
+    rows.iter()
+        .map(|r| r.iter().map(|&(j, v)| (j, v * scale[j as usize])).collect())
+        .collect()
+}
+
+/// Fits on `subset`, then keeps the `max_terms` largest weights (times
+/// their `scale`, when the rows were scaled) and refits on those alone.
+#[allow(clippy::too_many_arguments)]
 fn fit_pruned(
     rows: &[Row],
     dim: usize,
@@ -210,6 +263,7 @@ fn fit_pruned(
     l2: f64,
     max_terms: usize,
     start: Option<&Model>,
+    scale: Option<&[f64]>,
 ) -> Model {
     let settings = Fit {
         l2,
@@ -219,13 +273,9 @@ fn fit_pruned(
     if dim <= max_terms {
         return full;
     }
+    let effective = |j: usize| (full.weights[j] * scale.map_or(1.0, |s| s[j])).abs();
     let mut order: Vec<usize> = (0..dim).collect();
-    order.sort_by(|&a, &b| {
-        full.weights[b]
-            .abs()
-            .total_cmp(&full.weights[a].abs())
-            .then(a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| effective(b).total_cmp(&effective(a)).then(a.cmp(&b)));
     let mut allowed = vec![false; dim];
     for &j in order.iter().take(max_terms) {
         allowed[j] = true;
@@ -325,7 +375,11 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
             let train: Vec<usize> = (0..data.len()).filter(|&i| fold[i] != k).collect();
             let test: Vec<usize> = (0..data.len()).filter(|&i| fold[i] == k).collect();
             let mut prev: Option<Model> = None;
-            let rows = &m.rows;
+            let scale = opts
+                .nb
+                .then(|| log_count_ratios(&m.rows, &labels, &train, &m.keys));
+            let scaled_rows = scale.as_ref().map(|s| scaled(&m.rows, s));
+            let rows = scaled_rows.as_ref().unwrap_or(&m.rows);
             grid.iter()
                 .map(|&l2| {
                     let model = fit_pruned(
@@ -336,6 +390,7 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
                         l2,
                         opts.max_terms,
                         prev.as_ref(),
+                        scale.as_deref(),
                     );
                     let out = test
                         .iter()
@@ -395,20 +450,26 @@ pub fn train(data: &[Example], opts: &Options) -> Result<Trained, Error> {
         .expect("at least one penalty");
     let l2 = trials[chosen].l2;
     let all: Vec<usize> = (0..data.len()).collect();
+    let scale = opts
+        .nb
+        .then(|| log_count_ratios(&m.rows, &labels, &all, &m.keys));
+    let scaled_rows = scale.as_ref().map(|s| scaled(&m.rows, s));
     let model = fit_pruned(
-        &m.rows,
+        scaled_rows.as_ref().unwrap_or(&m.rows),
         m.keys.len(),
         &labels,
         &all,
         l2,
         opts.max_terms,
         None,
+        scale.as_deref(),
     );
     let terms: Vec<(String, f64)> = m
         .keys
         .iter()
         .zip(&model.weights)
-        .map(|(k, &w)| (k.clone(), round4(w)))
+        .enumerate()
+        .map(|(j, (k, &w))| (k.clone(), round4(w * scale.as_ref().map_or(1.0, |s| s[j]))))
         .filter(|(_, w)| *w != 0.0)
         .collect();
     Ok(Trained {
@@ -487,6 +548,55 @@ mod tests {
         assert_eq!((t, c.tp, c.fp), (0.6, 3, 1));
         let (t, c) = best_threshold(&s, Some(0.9));
         assert_eq!((t, c.tp, c.fp), (0.9, 1, 0));
+    }
+
+    #[test]
+    fn log_count_ratios_favour_the_side_a_term_is_found_on() {
+        let keys: Vec<String> = ["@len", "clown", "lovely", "today"]
+            .iter()
+            .map(|k| k.to_string())
+            .collect();
+        // clown: 3 positives; lovely: 3 negatives; today: one of each.
+        let rows: Vec<Row> = vec![
+            vec![(0, 0.5), (1, 1.0), (3, 1.0)],
+            vec![(1, 1.0)],
+            vec![(1, 1.0)],
+            vec![(2, 1.0), (3, 1.0)],
+            vec![(2, 1.0)],
+            vec![(2, 1.0)],
+        ];
+        let labels = [true, true, true, false, false, false];
+        let all: Vec<usize> = (0..rows.len()).collect();
+        let r = log_count_ratios(&rows, &labels, &all, &keys);
+        assert_eq!(r[0], 1.0, "measurements keep scale 1");
+        assert!(r[1] > 0.5 && r[2] < -0.5, "{r:?}");
+        assert!(r[3].abs() < 0.2, "{r:?}");
+        assert!(
+            (r[1] + r[2]).abs() < 1e-9,
+            "symmetric counts, opposite ratios"
+        );
+        // Only the posts in the subset count.
+        let r = log_count_ratios(&rows, &labels, &[0, 3], &keys);
+        assert!(r[1] > 0.0 && r[2] < 0.0, "{r:?}");
+    }
+
+    #[test]
+    fn nb_scaling_is_deterministic_and_weights_are_the_scaled_ones() {
+        let opts = Options {
+            positive: "rude".into(),
+            min_df: 2,
+            folds: 3,
+            nb: true,
+            ..Options::default()
+        };
+        let a = train(&toy(), &opts).unwrap();
+        let b = train(&toy(), &opts).unwrap();
+        assert_eq!(a.terms, b.terms);
+        assert_eq!(a.threshold, b.threshold);
+        let w = |k: &str| a.terms.iter().find(|(t, _)| t == k).map_or(0.0, |t| t.1);
+        let lovely = crate::text::stem("lovely");
+        assert!(w("clown") > 0.0 && w(&lovely) < 0.0, "{:?}", a.terms);
+        assert!(a.held_out.f1() > 0.9, "{:?}", a.held_out);
     }
 
     #[test]

@@ -190,6 +190,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "learned-hostility.toml",
         include_str!("../../rules/learned-hostility.toml"),
     ),
+    (
+        "learned-hate.toml",
+        include_str!("../../rules/learned-hate.toml"),
+    ),
 ];
 
 /// Where build.rs writes the compiled built-in packs.

@@ -10,9 +10,10 @@
 //! Two further families are opt-in ([`Families`]): a model trained with
 //! them carries their keys, and only then are they computed at check time.
 //!
-//! - character n-grams of a word, three and four letters with `<` and `>`
-//!   marking its ends, prefixed with `~` (`~<idi`, `~iot>`): spelling
-//!   variants, elongations and masked swearing share most of them;
+//! - character n-grams of a word, four letters with `<` and `>` marking
+//!   its ends, prefixed with `~` (`~<idi`, `~diot`, `~iot>`): spelling
+//!   variants, elongations and masked swearing share most of them (not
+//!   for quoted words, which are someone else's);
 //! - cues, measurements of how a post says something (`@contrast`: a
 //!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
 //!   listed in [`CUES`].
@@ -157,8 +158,12 @@ pub struct Scratch {
 /// links or noise.
 const MAX_GRAM_WORD: usize = 40;
 
-/// Calls `emit` with the `~` key of every character 3- and 4-gram of
-/// `<word>` (`word` in lower case).
+/// Characters in a character n-gram, counting the `<` and `>` marks.
+const GRAM: usize = 4;
+
+/// Calls `emit` with the `~` key of every character 4-gram of `<word>`
+/// (`word` in lower case). Three letters say little more than four and
+/// would double the lookups each post costs.
 pub fn char_ngrams(word: &str, s: &mut Scratch, mut emit: impl FnMut(&str)) {
     if word.is_empty() || word.len() > MAX_GRAM_WORD {
         return;
@@ -171,14 +176,12 @@ pub fn char_ngrams(word: &str, s: &mut Scratch, mut emit: impl FnMut(&str)) {
     s.starts.extend(s.padded.char_indices().map(|(i, _)| i));
     s.starts.push(s.padded.len());
     let chars = s.starts.len() - 1;
-    for size in 3..=4 {
-        for start in 0..(chars + 1).saturating_sub(size) {
-            s.key.clear();
-            s.key.push(CHAR_PREFIX);
-            s.key
-                .push_str(&s.padded[s.starts[start]..s.starts[start + size]]);
-            emit(&s.key);
-        }
+    for start in 0..(chars + 1).saturating_sub(GRAM) {
+        s.key.clear();
+        s.key.push(CHAR_PREFIX);
+        s.key
+            .push_str(&s.padded[s.starts[start]..s.starts[start + GRAM]]);
+        emit(&s.key);
     }
 }
 
@@ -265,7 +268,9 @@ pub fn features_with(
     if families.chars {
         let mut scratch = Scratch::default();
         for tok in &a.tokens {
-            if tok.kind == TokenKind::Word {
+            // Quoted words are someone else's ("he called us 'idiots'"):
+            // their spelling says nothing about the author's tone.
+            if tok.kind == TokenKind::Word && !tok.quoted {
                 let lower: &str = &tok.lower;
                 let span = &tok.span;
                 char_ngrams(lower, &mut scratch, |k| emit(k, 1.0, Some(span.clone())));
@@ -379,22 +384,33 @@ mod tests {
         let mut s = Scratch::default();
         let mut grams = Vec::new();
         char_ngrams("idiot", &mut s, |g| grams.push(g.to_string()));
-        assert_eq!(
-            grams,
-            [
-                "~<id", "~idi", "~dio", "~iot", "~ot>", "~<idi", "~idio", "~diot", "~iot>"
-            ]
-        );
+        assert_eq!(grams, ["~<idi", "~idio", "~diot", "~iot>"]);
         // Multi-byte letters are whole characters; a two-letter word has
-        // one 4-gram (itself with both marks).
+        // one 4-gram (itself with both marks), a one-letter word none.
         grams.clear();
         char_ngrams("ñu", &mut s, |g| grams.push(g.to_string()));
-        assert_eq!(grams, ["~<ñu", "~ñu>", "~<ñu>"]);
+        assert_eq!(grams, ["~<ñu>"]);
+        grams.clear();
+        char_ngrams("a", &mut s, |g| grams.push(g.to_string()));
+        assert!(grams.is_empty());
         grams.clear();
         char_ngrams(&"a".repeat(MAX_GRAM_WORD + 1), &mut s, |g| {
             grams.push(g.to_string())
         });
         assert!(grams.is_empty());
+    }
+
+    #[test]
+    fn quoted_words_get_no_character_ngrams() {
+        let chars = Families {
+            chars: true,
+            cues: false,
+        };
+        let said = keys_with("A customer called us 'idiots' and we still fixed it", chars);
+        assert!(!said.iter().any(|k| k == "~idio"), "{said:?}");
+        assert!(said.iter().any(|k| k == "~<cus"), "{said:?}");
+        let own = keys_with("What idiots, honestly", chars);
+        assert!(own.iter().any(|k| k == "~idio"), "{own:?}");
     }
 
     #[test]
