@@ -225,7 +225,7 @@ fi
 
 # think-lint's speed over each peer's, corpus by corpus: the ratio of MB/s
 # (the same as the ratio of wall times when both read the whole corpus).
-goal() { # tool corpus-key -> the goal for think-lint's ratio
+goal() { # tool corpus-key -> the goal for think-lint's ratio
     case "$2:$1" in
     posts:proselint | posts:textlint | posts:alex) echo 100 ;;
     posts:typos) echo 1 ;;

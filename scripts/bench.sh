@@ -106,7 +106,7 @@ REPORT=$BENCH_DIR/results.md
         echo "| $name | $corpus | $(fmt_time "$med") | $mbps | $(fmt_rss "$rss") | $runs | $note |"
     done <"$RESULTS"
     echo
-    echo "## Against the goals of issue 5"
+    echo "## Against the goals"
     echo
     # Looks a row up: field N of the first row whose name and corpus start so.
     row() { awk -F'\t' -v n="$1" -v c="$2" -v f="$3" '$1 == n && index($3, c) == 1 {print $f; exit}' "$RESULTS"; }
