@@ -32,16 +32,21 @@ ex="$root/scripts/train-examples"
 # word before a negative one, interjections, elongated words, ellipses,
 # scare quotes). It raises the sarcasm flag as a warning that costs no
 # points, so the model alone never fails a post; its threshold is the best
-# cross-validated F1 at a precision of at least 0.60, but never below 0.48:
+# cross-validated F1 at a precision of at least 0.60, but never below 0.42:
 # warm shop posts ("thanks to ... for hosting us", "quick reminder") look
-# like tweets where the praise is ironic and sit just under that line.
-# Posts of fewer than four words ("Thanks for reading") say too little to
-# tell.
+# like tweets where the praise is ironic. The shop posts count three times
+# (the file is given three times): with that weight the model keeps them
+# apart well enough that the lower line fires on fewer unseen shop posts
+# than a single weight with a line at 0.48 did (trained on half of them,
+# checked on the other half: 30 of 189 against 34), while finding more of
+# the ironic tweets (cross-validated F1 0.61 against 0.59). Posts of fewer
+# than four words ("Thanks for reading") say too little to tell.
 biz="$ex/business-posts.jsonl"
 
-"$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
+"$bin" train --data "$data/irony.train.jsonl" \
+    --data "$biz" --data "$biz" --data "$biz" --positive irony \
     --features cues --min-df 2 --max-terms 20000 --l2 0.001,0.003,0.01 \
-    --min-precision 0.60 --min-threshold 0.48 --min-words 4 --severity warning \
+    --min-precision 0.60 --min-threshold 0.42 --min-words 4 --severity warning \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
