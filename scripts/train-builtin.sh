@@ -32,16 +32,25 @@ ex="$root/scripts/train-examples"
 # word before a negative one, interjections, elongated words, ellipses,
 # scare quotes). It raises the sarcasm flag as a warning that costs no
 # points, so the model alone never fails a post; its threshold is the best
-# cross-validated F1 at a precision of at least 0.60, but never below 0.48:
+# cross-validated F1 at a precision of at least 0.60, but never below 0.42:
 # warm shop posts ("thanks to ... for hosting us", "quick reminder") look
-# like tweets where the praise is ironic and sit just under that line.
-# Posts of fewer than four words ("Thanks for reading") say too little to
-# tell.
+# like tweets where the praise is ironic. The shop posts count three times
+# (the file is given three times): with that weight the model keeps them
+# apart well enough that the lower line fires on fewer unseen shop posts
+# than a single weight with a line at 0.48 did (trained on half of them,
+# checked on the other half: 30 of 189 against 34), while finding more of
+# the ironic tweets (cross-validated F1 0.61 against 0.59; the whole rule
+# set, by scripts/cv-system.py: precision 0.61, recall 0.61 against 0.64,
+# 0.55). The copies also lift every shop-post word over --min-df, so the
+# pack holds about 2,000 more terms, most of them shop words that lean
+# away from irony. Posts of fewer than four words ("Thanks for reading")
+# say too little to tell.
 biz="$ex/business-posts.jsonl"
 
-"$bin" train --data "$data/irony.train.jsonl" --data "$biz" --positive irony \
+"$bin" train --data "$data/irony.train.jsonl" \
+    --data "$biz" --data "$biz" --data "$biz" --positive irony \
     --features cues --min-df 2 --max-terms 20000 --l2 0.001,0.003,0.01 \
-    --min-precision 0.60 --min-threshold 0.48 --min-words 4 --severity warning \
+    --min-precision 0.60 --min-threshold 0.42 --min-words 4 --severity warning \
     --dimension kind --flag sarcasm --id sarcasm-learned --rule irony \
     --description "Learned from labeled tweets: sarcasm and irony" \
     --message "This reads as sarcastic: a model learned from labeled posts puts it with ironic ones. Customers may take it literally, or hear it as a dig." \
@@ -59,6 +68,11 @@ biz="$ex/business-posts.jsonl"
 # the 0.75 it must keep on posts it never saw, with the hand-written rules
 # and the hate model firing too); the hate model, which only adds what the
 # first one misses, is held to 0.90 so it adds few false alarms.
+# scripts/cv-system.py measures the whole rule set the same way: on the
+# offensive train split, with this model retrained per fold, all rules
+# together keep a precision of 0.73 (recall 0.51) at this threshold, so
+# there is no room to lower it; the hate model's extra alarms on these
+# tweets cost about 1.5 points of that precision.
 "$bin" train --data "$data/offensive.train.jsonl" --data "$biz" --positive offensive \
     --nb --features chars --min-df 2 --max-terms 10000 --l2 0.001,0.003,0.01 \
     --min-precision 0.77 \
