@@ -142,6 +142,16 @@ impl Engine {
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());
         let mut learned = WeightedIndex::default();
+        // Room for every learned term at once: the tables grow once.
+        learned.reserve(
+            rules
+                .iter()
+                .map(|r| match &r.matcher {
+                    Matcher::Weighted(w) => w.terms.len(),
+                    _ => 0,
+                })
+                .sum(),
+        );
         for rule in rules {
             let plan = match &rule.matcher {
                 Matcher::Words(w) => Plan::Words {

@@ -672,7 +672,7 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
             );
             continue;
         }
-        out.push((key.to_lowercase(), weight));
+        out.push((key.to_lowercase().into(), weight));
     }
     if out.is_empty() {
         ctx.error(Some(span), rid, "the `terms` table is empty");
