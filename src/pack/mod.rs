@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use compile::{compile_regex, phrase};
-pub use lazy_regex::{LazyRegex, Matches, Program, compile_lean};
+pub use lazy_regex::{LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean};
 pub use literals::Needles;
 
 /// A loaded, validated rule pack.
