@@ -260,6 +260,11 @@ impl Engine {
     /// will run that are not compiled yet (the first posts of a run pay
     /// for them; a one-post run waits for them all).
     fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool]) {
+        // Regexes built lean compile in less time than starting the pool
+        // takes; each is compiled when first searched.
+        if crate::pack::compiles_lean() {
+            return;
+        }
         let pending = |i: &usize| matched[*i] && !self.regexes[*i].is_compiled();
         if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
             return;
