@@ -254,6 +254,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lite_programs_find_what_the_full_regex_finds() {
+        let patterns = [
+            (r"\b(?:oh great|yeah right)\b", false),
+            (r"\bcaf[eé]\b[^.!?\n]{0,20}\bopen", false),
+            (r"\w+@\w+", true),
+            (r"(?m)^\s*(?:k|s)\w*$", false),
+        ];
+        let texts = [
+            "Oh GREAT, yeah right",
+            "the CAFÉ is open. The cafe is OPEN",
+            "mail me@x now, or ünï@cödé",
+            "naïve\nKelvin\nſkip\n  sort",
+            "",
+        ];
+        for (pattern, case_sensitive) in patterns {
+            let full = full(pattern, case_sensitive);
+            let lite = Program::Lite(Box::new(Lite {
+                ascii: regex_lite::RegexBuilder::new(pattern)
+                    .case_insensitive(!case_sensitive)
+                    .build()
+                    .unwrap(),
+                full: OnceLock::new(),
+                pattern: pattern.into(),
+                case_sensitive,
+            }));
+            for text in texts {
+                let spans = |p: &Program| p.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+                assert_eq!(spans(&full), spans(&lite), "/{pattern}/ on {text:?}");
+                assert_eq!(full.is_match(text), lite.is_match(text));
+            }
+        }
+    }
+
+    #[test]
     fn decoding_keeps_the_literals_and_defers_compiling() {
         let r = LazyRegex::deferred(r"\bquokkas?\b", false);
         let bytes = postcard::to_allocvec(&r).unwrap();
