@@ -386,6 +386,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         exclude: config.exclude.clone(),
     };
     let walked = source::walk(&paths, &walk_opts)?;
+    pack::compile_lean(little_text(&walked.files));
     timings::mark("reporter and walk");
     let read_opts = source::Options {
         max_post_bytes: config
@@ -428,4 +429,26 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     } else {
         EXIT_PASS
     })
+}
+
+/// Whether the inputs are a few short files (a draft or two), for which
+/// regexes are best built lean: searched a handful of times, they would
+/// not repay building their faster engines. Standard input may be long.
+fn little_text(files: &[source::InputFile]) -> bool {
+    /// Above this many bytes of input, regexes are built for speed.
+    const LITTLE: u64 = 8 << 10;
+    let mut total = 0u64;
+    for f in files {
+        if f.path == "-" {
+            return false;
+        }
+        match std::fs::metadata(&f.path) {
+            Ok(m) => total += m.len(),
+            Err(_) => return false,
+        }
+        if total > LITTLE {
+            return false;
+        }
+    }
+    true
 }

@@ -76,11 +76,17 @@ fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> File
     let mut problems = Vec::new();
     // The posts of one file are checked in parallel too (in order), so a
     // single calendar uses every core.
-    let checked: Vec<Result<PostResult, Note>> = posts
-        .par_iter()
-        .with_min_len(POSTS_PER_TASK)
-        .map(|p| check_isolated(linter, p))
-        .collect();
+    // A file of one task's posts is checked on this thread: handing it to
+    // the pool would only start the pool.
+    let checked: Vec<Result<PostResult, Note>> = if posts.len() <= POSTS_PER_TASK {
+        posts.iter().map(|p| check_isolated(linter, p)).collect()
+    } else {
+        posts
+            .par_iter()
+            .with_min_len(POSTS_PER_TASK)
+            .map(|p| check_isolated(linter, p))
+            .collect()
+    };
     let results = checked
         .into_iter()
         .filter_map(|c| match c {
@@ -112,7 +118,12 @@ pub fn run(
     let assigned: Vec<Result<Arc<Linter>, Error>> =
         files.iter().map(|f| linters.for_path(&f.path)).collect();
     reporter.start(out)?;
-    let chunk = rayon::current_num_threads().max(1) * 8;
+    // One file needs no batches (nor the thread pool, to size them).
+    let chunk = if files.len() <= 1 {
+        1
+    } else {
+        rayon::current_num_threads().max(1) * 8
+    };
     let mut i = 0;
     while i < files.len() {
         let is_big = |f: &InputFile| {
@@ -147,16 +158,18 @@ pub fn run(
         while end < files.len() && end - i < chunk && !is_big(&files[end]) {
             end += 1;
         }
-        let results: Vec<FileResult> = (i..end)
-            .into_par_iter()
-            .map(|k| match &assigned[k] {
-                Ok(linter) => check_file(&files[k], linter, opts),
-                Err(e) => FileResult {
-                    results: Vec::new(),
-                    problems: vec![Problem::Input(e.clone())],
-                },
-            })
-            .collect();
+        let check = |k: usize| match &assigned[k] {
+            Ok(linter) => check_file(&files[k], linter, opts),
+            Err(e) => FileResult {
+                results: Vec::new(),
+                problems: vec![Problem::Input(e.clone())],
+            },
+        };
+        let results: Vec<FileResult> = if end - i == 1 {
+            vec![check(i)]
+        } else {
+            (i..end).into_par_iter().map(check).collect()
+        };
         for fr in results {
             emit(&mut outcome, fr, out, reporter, on_problem)?;
         }

@@ -23,6 +23,13 @@ use weighted::{Scored, WeightedIndex};
 /// How many findings one rule reports for one post at most.
 const MAX_FINDINGS_PER_RULE: usize = 5;
 
+/// The result of a scoped thread, or its panic resumed here.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// A rule that fired: which rule, and the byte span of the post it points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleMatch {
@@ -106,13 +113,23 @@ impl Engine {
                     })
             })
             .collect();
+        // The learned models' term index is built on a third thread: it
+        // needs nothing from the plans but their order.
         let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
             let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
-            let (lexicon, plans, learned) = Engine::plans(&rules, &pattern_ids);
+            let any_learned = rules
+                .iter()
+                .any(|r| matches!(r.matcher, Matcher::Weighted(_)));
+            let indexed = any_learned
+                .then(|| std::thread::Builder::new().spawn_scoped(s, || Engine::learned(&rules)));
+            let (lexicon, plans) = Engine::plans(&rules, &pattern_ids);
+            let learned = match indexed {
+                Some(Ok(handle)) => join(handle),
+                Some(Err(_)) => Engine::learned(&rules),
+                None => WeightedIndex::default(),
+            };
             let prefilter = match built {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Ok(handle) => join(handle),
                 Err(_) => Prefilter::new(&regexes),
             };
             (prefilter, lexicon, plans, learned)
@@ -134,14 +151,32 @@ impl Engine {
         })
     }
 
-    /// The plan of each rule, with the word lists and learned models they
-    /// use; `pattern_ids` holds the regex of each pattern, in rule order.
-    fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>, WeightedIndex) {
+    /// The term index of the learned rules' models, numbered in rule order.
+    fn learned(rules: &[Rule]) -> WeightedIndex {
+        let models = || {
+            rules.iter().filter_map(|r| match &r.matcher {
+                Matcher::Weighted(w) => Some(w),
+                _ => None,
+            })
+        };
+        let mut learned = WeightedIndex::default();
+        // Room for every learned term at once: the tables grow once.
+        learned.reserve(models().map(|w| w.terms.len()).sum());
+        for w in models() {
+            learned.add(w);
+        }
+        learned
+    }
+
+    /// The plan of each rule, with the word lists they use; `pattern_ids`
+    /// holds the regex of each pattern, in rule order. Learned rules are
+    /// numbered in rule order, as `learned` indexes their models.
+    fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>) {
         let mut lexicon = Lexicon::default();
         let mut next = pattern_ids.iter().copied();
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());
-        let mut learned = WeightedIndex::default();
+        let mut models = 0..;
         for rule in rules {
             let plan = match &rule.matcher {
                 Matcher::Words(w) => Plan::Words {
@@ -175,13 +210,13 @@ impl Engine {
                     when: (!a.when.is_empty()).then(|| lexicon.add_list(&a.when)),
                     min_words: a.min_words,
                 },
-                Matcher::Weighted(w) => Plan::Weighted {
-                    model: learned.add(w),
+                Matcher::Weighted(_) => Plan::Weighted {
+                    model: models.next().expect("an endless range"),
                 },
             };
             plans.push(plan);
         }
-        (lexicon, plans, learned)
+        (lexicon, plans)
     }
 
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
@@ -250,6 +285,11 @@ impl Engine {
     /// will run that are not compiled yet (the first posts of a run pay
     /// for them; a one-post run waits for them all).
     fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool]) {
+        // Regexes built lean compile in less time than starting the pool
+        // takes; each is compiled when first searched.
+        if crate::pack::compiles_lean() {
+            return;
+        }
         let pending = |i: &usize| matched[*i] && !self.regexes[*i].is_compiled();
         if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
             return;

@@ -4,6 +4,7 @@
 use crate::pack::Weighted;
 use crate::text::Analysis;
 use crate::text::features::{Families, features_with};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -39,6 +40,13 @@ pub struct WeightedIndex {
 
 const NONE: u32 = u32::MAX;
 
+/// The key of a term, read from the model it was first seen in.
+#[inline]
+fn key_of<'a>(terms: &[(u32, u32, u32)], models: &'a [Model], term: u32) -> &'a str {
+    let (model, pos, _) = terms[term as usize];
+    &models[model as usize].terms.terms[pos as usize].0
+}
+
 /// A term that pushed a post towards firing.
 #[derive(Clone, Debug)]
 pub struct Contribution {
@@ -57,6 +65,13 @@ pub struct Scored {
 }
 
 impl WeightedIndex {
+    /// Makes room for `terms` more terms.
+    pub fn reserve(&mut self, terms: usize) {
+        self.ids.reserve(terms);
+        self.terms.reserve(terms);
+        self.weights.reserve(terms);
+    }
+
     /// Adds one learned rule; returns its model number.
     pub fn add(&mut self, w: &Arc<Weighted>) -> usize {
         let model = self.models.len() as u32;
@@ -67,22 +82,27 @@ impl WeightedIndex {
             terms: Arc::clone(w),
         });
         self.ids.reserve(w.terms.len());
+        self.terms.reserve(w.terms.len());
+        self.weights.reserve(w.terms.len());
         for (pos, (key, weight)) in w.terms.iter().enumerate() {
             self.families = self.families.union(Families::of_key(key));
-            let id = match self.id(key) {
-                Some(id) => id,
-                None => {
-                    let id = self.terms.len() as u32;
-                    self.terms.push((model, pos as u32, NONE));
-                    let h = self.hasher.hash_one(key.as_str());
-                    if let std::collections::hash_map::Entry::Vacant(e) = self.ids.entry(h) {
-                        e.insert(id);
+            // One hash and one probe per term: a new key takes a free hash
+            // slot, or goes to `collided` when another key holds it.
+            let next = self.terms.len() as u32;
+            let id = match self.ids.entry(self.hasher.hash_one(key.as_str())) {
+                Entry::Vacant(e) => *e.insert(next),
+                Entry::Occupied(e) => {
+                    let held = *e.get();
+                    if key_of(&self.terms, &self.models, held) == key {
+                        held
                     } else {
-                        self.collided.insert(key.clone(), id);
+                        *self.collided.entry(key.to_string()).or_insert(next)
                     }
-                    id
                 }
             };
+            if id == next {
+                self.terms.push((model, pos as u32, NONE));
+            }
             let head = &mut self.terms[id as usize].2;
             self.weights.push((model, *weight, *head));
             *head = (self.weights.len() - 1) as u32;
@@ -105,8 +125,7 @@ impl WeightedIndex {
     }
 
     pub fn key(&self, term: u32) -> &str {
-        let (model, pos, _) = self.terms[term as usize];
-        &self.models[model as usize].terms.terms[pos as usize].0
+        key_of(&self.terms, &self.models, term)
     }
 
     /// Scores every learned rule on one post, in one pass over its features.
@@ -161,7 +180,7 @@ mod tests {
         ix.add(&Arc::new(Weighted {
             bias: -2.0,
             threshold: 0.5,
-            terms: terms.iter().map(|(k, w)| (k.to_string(), *w)).collect(),
+            terms: terms.iter().map(|(k, w)| ((*k).into(), *w)).collect(),
             min_words: 0,
         }));
         ix

@@ -10,12 +10,12 @@ use std::ops::Range;
 use toml::Spanned;
 
 /// Compiled-size limit for one user regex (bytes of program).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-const REGEX_NEST_LIMIT: u32 = 64;
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(super) const REGEX_NEST_LIMIT: u32 = 64;
 /// Longest pattern source parsed at all: parsing is linear, but a pack
 /// should not cost seconds to load, and a pattern this long would exceed
 /// the compiled-size limit anyway.
-const REGEX_MAX_PATTERN: usize = 256 << 10;
+pub(super) const REGEX_MAX_PATTERN: usize = 256 << 10;
 const MAX_WEIGHT: i64 = 100;
 const MAX_WINDOW: i64 = 50;
 
@@ -672,7 +672,7 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
             );
             continue;
         }
-        out.push((key.to_lowercase(), weight));
+        out.push((key.to_lowercase().into(), weight));
     }
     if out.is_empty() {
         ctx.error(Some(span), rid, "the `terms` table is empty");

@@ -9,12 +9,13 @@ mod schema;
 use crate::error::LocatedError;
 use crate::model::{Dimension, Flag, Severity};
 use crate::text::Metric;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
 pub use compile::{compile_regex, phrase};
-pub use lazy_regex::LazyRegex;
+pub use lazy_regex::{LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean};
 pub use literals::Needles;
 
 /// A loaded, validated rule pack.
@@ -162,8 +163,9 @@ pub struct Weighted {
     pub bias: f64,
     pub threshold: f64,
     /// Feature keys (stems, stem pairs, `#hashtag-word`, emoji, `@measure`)
-    /// and their weights.
-    pub terms: Vec<(String, f64)>,
+    /// and their weights. Keys are short: most are stored inline, so the
+    /// thousands of a learned pack are decoded without an allocation each.
+    pub terms: Vec<(CompactString, f64)>,
     /// Posts with fewer words are not scored.
     pub min_words: usize,
 }
