@@ -11,7 +11,8 @@
 //! their meaning on any text.
 //!
 //! A pattern's ASCII version is compiled only once the pattern has run on
-//! a number of such posts: a short run pays for no second compilation.
+//! a number of such posts (`WARM_UP`): a short run pays for no second
+//! compilation.
 
 use crate::pack::LazyRegex;
 use regex::Regex;
@@ -19,8 +20,9 @@ use regex_syntax::hir::{Hir, HirKind, Look};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Runs on qualifying posts before a pattern's ASCII version is compiled.
-const WARM_UP: u32 = 24;
+/// Runs on qualifying posts before a pattern's ASCII version is compiled:
+/// compiling it costs about as much as a hundred slow searches.
+const WARM_UP: u32 = 64;
 
 /// Compiled-size limit of an ASCII version (that of the original patterns).
 const SIZE_LIMIT: usize = 1 << 20;
