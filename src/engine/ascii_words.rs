@@ -10,19 +10,22 @@
 //! assertions (`\B`, `\b{start}`, …) are left as they are, so they keep
 //! their meaning on any text.
 //!
-//! A pattern's ASCII version is compiled only once the pattern has run on
-//! a number of such posts (`WARM_UP`): a short run pays for no second
-//! compilation.
+//! A pattern's ASCII version is compiled only once searching such posts
+//! with the pattern itself has taken about as long as compiling it would
+//! (`BUDGET`): a run never pays much more than twice what it should, and a
+//! short one pays for no second compilation. When it is compiled changes
+//! only the speed, never what is found.
 
 use crate::pack::LazyRegex;
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
-/// Runs on qualifying posts before a pattern's ASCII version is compiled:
-/// compiling it costs about as much as a hundred slow searches.
-const WARM_UP: u32 = 64;
+/// Time (ns) a pattern may spend searching qualifying posts before its
+/// ASCII version is compiled: about what compiling one takes.
+const BUDGET: u64 = 3_000_000;
 
 /// Compiled-size limit of an ASCII version (that of the original patterns).
 const SIZE_LIMIT: usize = 1 << 20;
@@ -31,31 +34,37 @@ pub struct AsciiWords {
     /// Per pattern: its ASCII version, `None` when it has no `\b` to
     /// change (or the version cannot be built).
     versions: Vec<OnceLock<Option<Regex>>>,
-    /// Per pattern: its runs so far on qualifying posts, up to `WARM_UP`.
-    runs: Vec<AtomicU32>,
+    /// Per pattern: the time (ns) its searches of qualifying posts took
+    /// before its ASCII version was compiled.
+    spent: Vec<AtomicU64>,
 }
 
 impl AsciiWords {
     pub fn new(patterns: usize) -> AsciiWords {
         AsciiWords {
             versions: (0..patterns).map(|_| OnceLock::new()).collect(),
-            runs: (0..patterns).map(|_| AtomicU32::new(0)).collect(),
+            spent: (0..patterns).map(|_| AtomicU64::new(0)).collect(),
         }
     }
 
-    /// The regex to run for pattern `i` (`regex`) on a post that
-    /// [`qualifies`]: its ASCII version once warmed up, else `regex`.
-    pub fn get<'a>(&'a self, i: usize, regex: &'a LazyRegex) -> &'a Regex {
+    /// Runs `search` with the regex for pattern `i` (`regex`) on a post
+    /// that [`qualifies`]: its ASCII version once the budget is spent,
+    /// else `regex` (timed).
+    pub fn search<T>(&self, i: usize, regex: &LazyRegex, search: impl FnOnce(&Regex) -> T) -> T {
         if let Some(version) = self.versions[i].get() {
-            return version.as_ref().unwrap_or_else(|| regex.get());
+            return search(version.as_ref().unwrap_or_else(|| regex.get()));
         }
-        if self.runs[i].fetch_add(1, Ordering::Relaxed) < WARM_UP {
-            return regex.get();
+        if self.spent[i].load(Ordering::Relaxed) >= BUDGET {
+            let version = self.versions[i]
+                .get_or_init(|| ascii_version(regex.as_str(), regex.case_sensitive()));
+            return search(version.as_ref().unwrap_or_else(|| regex.get()));
         }
-        self.versions[i]
-            .get_or_init(|| ascii_version(regex.as_str(), regex.case_sensitive()))
-            .as_ref()
-            .unwrap_or_else(|| regex.get())
+        let original = regex.get();
+        let start = Instant::now();
+        let found = search(original);
+        let took = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.spent[i].fetch_add(took, Ordering::Relaxed);
+        found
     }
 }
 

@@ -348,13 +348,13 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
-    /// The compiled pattern `i`, for a post that [`ascii_words::qualifies`]
-    /// or not.
-    fn regex(&self, i: usize, ascii_words: bool) -> &regex::Regex {
+    /// Runs `search` with compiled pattern `i`, on a post that
+    /// [`ascii_words::qualifies`] or not.
+    fn search<T>(&self, i: usize, ascii_words: bool, search: impl FnOnce(&regex::Regex) -> T) -> T {
         if ascii_words {
-            self.ascii_words.get(i, &self.regexes[i])
+            self.ascii_words.search(i, &self.regexes[i], search)
         } else {
-            self.regexes[i].get()
+            search(self.regexes[i].get())
         }
     }
 
@@ -424,13 +424,13 @@ impl Engine {
                 let ascii_words = searches.ascii_words;
                 let found = searches.get(*regex, || {
                     let mut any = false;
-                    let spans = self
-                        .regex(*regex, ascii_words)
-                        .find_iter(flat)
-                        .inspect(|_| any = true)
-                        .filter(|m| !m.is_empty())
-                        .map(|m| m.range())
-                        .collect();
+                    let spans = self.search(*regex, ascii_words, |r| {
+                        r.find_iter(flat)
+                            .inspect(|_| any = true)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| m.range())
+                            .collect()
+                    });
                     Search { any, spans }
                 });
                 let hits = found
@@ -506,7 +506,8 @@ impl Engine {
                     || patterns.iter().any(|&p| {
                         matched[p]
                             && searches.any(p).unwrap_or_else(|| {
-                                let any = self.regex(p, searches.ascii_words).is_match(flat);
+                                let any =
+                                    self.search(p, searches.ascii_words, |r| r.is_match(flat));
                                 searches.set_any(p, any);
                                 any
                             })
