@@ -21,6 +21,8 @@
 
 use crate::text::features::features;
 use crate::text::{Analysis, Token, TokenKind};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The overall valence verdict of a post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -63,8 +65,43 @@ struct Table {
     ends: &'static [u32],
     values: &'static [f64],
     /// For each first byte `b`, the keys starting with it are
-    /// `first[b]..first[b + 1]` (the empty key, if any, comes before them).
+    /// `first[b]..first[b + 1]` (the empty key, if any, comes before them);
+    /// read by the binary search the tests check the hash index against.
+    #[cfg_attr(not(test), allow(dead_code))]
     first: &'static [u32],
+}
+
+/// A [`Table`] with a hash index over its keys, made on first use (a few
+/// hundred microseconds): a lookup then costs one hash and one comparison
+/// instead of a binary search.
+struct Indexed {
+    table: Table,
+    map: OnceLock<HashMap<&'static str, u32, foldhash::fast::FixedState>>,
+}
+
+impl Indexed {
+    const fn new(table: Table) -> Indexed {
+        Indexed {
+            table,
+            map: OnceLock::new(),
+        }
+    }
+
+    fn index(&self, key: &str) -> Option<usize> {
+        let map = self.map.get_or_init(|| {
+            let t = &self.table;
+            let mut map = HashMap::with_capacity_and_hasher(t.values.len(), Default::default());
+            for i in 0..t.values.len() {
+                map.insert(t.key(i), i as u32);
+            }
+            map
+        });
+        map.get(key).map(|&i| i as usize)
+    }
+
+    fn get(&self, key: &str) -> Option<f64> {
+        self.index(key).map(|i| self.table.values[i])
+    }
 }
 
 impl Table {
@@ -73,7 +110,9 @@ impl Table {
         &self.keys[start..self.ends[i] as usize]
     }
 
-    /// The position of `key`, unique to it.
+    /// The position of `key`, unique to it, by binary search (what the
+    /// hash index of [`Indexed`] is checked against).
+    #[cfg(test)]
     fn index(&self, key: &str) -> Option<usize> {
         let (lo, hi) = match key.as_bytes().first() {
             None => (0, self.first[0] as usize),
@@ -94,10 +133,12 @@ impl Table {
         None
     }
 
+    #[cfg(test)]
     fn get(&self, key: &str) -> Option<f64> {
         self.index(key).map(|i| self.values[i])
     }
 
+    #[cfg(test)]
     fn contains(&self, key: &str) -> bool {
         self.index(key).is_some()
     }
@@ -113,7 +154,12 @@ mod tables {
     use super::Table;
     include!(concat!(env!("OUT_DIR"), "/tone-tables.rs"));
 }
+#[cfg(test)]
 use tables::{EMOJI, WEIGHTS, WORDS};
+
+static WORDS_INDEXED: Indexed = Indexed::new(tables::WORDS);
+static EMOJI_INDEXED: Indexed = Indexed::new(tables::EMOJI);
+static WEIGHTS_INDEXED: Indexed = Indexed::new(tables::WEIGHTS);
 
 /// Weights of the sentiment score (−1 to 1), the valence lexicon's
 /// average (−1 to 1) and the learned model's evidence (a logit).
@@ -142,11 +188,11 @@ fn learned(a: &Analysis) -> f64 {
     let mut seen: Vec<usize> = Vec::new();
     let mut z = 0.0;
     features(a, |key, value, _| {
-        if let Some(i) = WEIGHTS.index(key)
+        if let Some(i) = WEIGHTS_INDEXED.index(key)
             && !seen.contains(&i)
         {
             seen.push(i);
-            z += WEIGHTS.values[i] * value;
+            z += WEIGHTS_INDEXED.table.values[i] * value;
         }
     });
     z
@@ -262,7 +308,28 @@ fn idiom(first: &str, second: &str) -> Option<f64> {
     }
 }
 
-fn booster(lower: &str) -> f64 {
+/// What the sentiment score reads of a word besides its valence: its
+/// booster weight and whether it negates, for the words where either is
+/// set (boosters, dampeners and negators), found with one hash lookup.
+fn modifier(lower: &str) -> Option<(f64, bool)> {
+    static MODIFIERS: OnceLock<HashMap<&'static str, (f64, bool), foldhash::fast::FixedState>> =
+        OnceLock::new();
+    let map = MODIFIERS.get_or_init(|| {
+        let mut map = HashMap::default();
+        let words = BOOSTERS
+            .iter()
+            .chain(DAMPENERS)
+            .chain(NEGATORS)
+            .chain(crate::text::NEGATORS);
+        for &w in words {
+            map.insert(w, (booster_of(w), negates_of(w)));
+        }
+        map
+    });
+    map.get(lower).copied()
+}
+
+fn booster_of(lower: &str) -> f64 {
     if BOOSTERS.contains(&lower) {
         BOOST
     } else if DAMPENERS.contains(&lower) {
@@ -272,8 +339,17 @@ fn booster(lower: &str) -> f64 {
     }
 }
 
-fn negates(lower: &str) -> bool {
+fn negates_of(lower: &str) -> bool {
     crate::text::is_negator(lower) || NEGATORS.contains(&lower)
+}
+
+fn booster(lower: &str) -> f64 {
+    modifier(lower).map_or(0.0, |(b, _)| b)
+}
+
+fn negates(lower: &str) -> bool {
+    // `is_negator` also takes any word ending in "n't".
+    modifier(lower).is_some_and(|(_, n)| n) || lower.ends_with("n't")
 }
 
 /// A word in capitals (two letters or more, no lower-case letter).
@@ -289,27 +365,45 @@ fn shouted(text: &str, t: &Token) -> bool {
     letters >= 2
 }
 
+/// A word of the post with what the sentiment score reads about it.
+struct Word<'a> {
+    t: &'a Token,
+    valence: Option<f64>,
+    boost: f64,
+    negates: bool,
+    shouted: bool,
+}
+
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    // The words the score reads: prose words and the words of hashtags.
-    let words: Vec<&Token> = a
+    // The words the score reads: prose words and the words of hashtags,
+    // each looked up once.
+    let words: Vec<Word> = a
         .tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| Word {
+            valence: WORDS_INDEXED.get(t.lower.as_str()),
+            boost: booster(&t.lower),
+            negates: negates(&t.lower),
+            shouted: shouted(a.text, t),
+            t,
+        })
         .collect();
     let (mut caps, mut plain) = (false, false);
-    for t in &words {
-        if shouted(a.text, t) {
+    for w in &words {
+        if w.shouted {
             caps = true;
         } else {
             plain = true;
         }
     }
     let mixed = caps && plain;
-    let but = words.iter().position(|t| t.lower == "but");
+    let but = words.iter().position(|w| w.t.lower == "but");
     let mut total = 0.0;
     let mut any = false;
-    for (i, t) in words.iter().enumerate() {
+    for (i, w) in words.iter().enumerate() {
+        let t = w.t;
         let but_scale = match but {
             Some(b) if i < b => 0.5,
             Some(b) if i > b => 1.5,
@@ -317,58 +411,58 @@ fn sentiment(a: &Analysis) -> f64 {
         };
         if let Some(v) = i
             .checked_sub(1)
-            .and_then(|j| idiom(&words[j].lower, &t.lower))
+            .and_then(|j| idiom(&words[j].t.lower, &t.lower))
         {
             total += v * but_scale;
             any = true;
             continue;
         }
-        let Some(base) = WORDS.get(t.lower.as_str()) else {
+        let Some(base) = w.valence else {
             continue;
         };
-        if booster(&t.lower) != 0.0 {
+        if w.boost != 0.0 {
             continue;
         }
-        if t.lower == "kind" && words.get(i + 1).is_some_and(|n| n.lower == "of") {
+        if t.lower == "kind" && words.get(i + 1).is_some_and(|n| n.t.lower == "of") {
             continue;
         }
         any = true;
         let mut v = base;
-        if mixed && shouted(a.text, t) {
+        if mixed && w.shouted {
             v += CAPS * v.signum();
         }
         for (d, scale) in [(1usize, 1.0), (2, 0.95), (3, 0.9)] {
-            let Some(p) = i.checked_sub(d).map(|j| words[j]) else {
+            let Some(p) = i.checked_sub(d).map(|j| &words[j]) else {
                 break;
             };
-            if p.sentence != t.sentence {
+            if p.t.sentence != t.sentence {
                 break;
             }
-            if WORDS.contains(p.lower.as_str()) && !negates(&p.lower) {
+            if p.valence.is_some() && !p.negates {
                 continue;
             }
-            let mut b = booster(&p.lower) * v.signum();
-            if b != 0.0 && mixed && shouted(a.text, p) {
+            let mut b = p.boost * v.signum();
+            if b != 0.0 && mixed && p.shouted {
                 b += CAPS * v.signum();
             }
             v += b * scale;
-            if negates(&p.lower) {
+            if p.negates {
                 v *= NEGATION;
             }
         }
         if i >= 1
-            && words[i - 1].lower == "least"
-            && !(i >= 2 && matches!(words[i - 2].lower.as_str(), "at" | "very"))
+            && words[i - 1].t.lower == "least"
+            && !(i >= 2 && matches!(words[i - 2].t.lower.as_str(), "at" | "very"))
         {
             v *= NEGATION;
         }
         total += v * but_scale;
     }
     for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Emoji) {
-        let score = EMOJI.get(t.lower.as_str()).or_else(|| {
+        let score = EMOJI_INDEXED.get(t.lower.as_str()).or_else(|| {
             let c = t.lower.chars().next()?;
             let mut buf = [0u8; 4];
-            EMOJI.get(&*c.encode_utf8(&mut buf))
+            EMOJI_INDEXED.get(&*c.encode_utf8(&mut buf))
         });
         if let Some(s) = score {
             total += s;
@@ -378,7 +472,7 @@ fn sentiment(a: &Analysis) -> f64 {
     for chunk in a.text.split_ascii_whitespace() {
         if (2..=4).contains(&chunk.len())
             && chunk.bytes().any(|b| b.is_ascii_punctuation())
-            && let Some(s) = WORDS.get(chunk)
+            && let Some(s) = WORDS_INDEXED.get(chunk)
         {
             total += s;
             any = true;
@@ -451,6 +545,12 @@ mod tests {
                 assert_eq!(t.index(t.key(i)), Some(i), "{}", t.key(i));
             }
         }
+        for t in [&WORDS_INDEXED, &EMOJI_INDEXED, &WEIGHTS_INDEXED] {
+            for i in 0..t.table.values.len() {
+                assert_eq!(t.index(t.table.key(i)), Some(i), "{}", t.table.key(i));
+            }
+            assert_eq!(t.index("no-such-key-here"), None);
+        }
         let mut lower = 0;
         for (k, &v) in vader_sentiment::LEXICON.iter() {
             let word: &str = k.as_ref();
@@ -464,6 +564,21 @@ mod tests {
         assert!(WORDS.get("").is_none() && WORDS.get("no-such-word-here").is_none());
         assert!(EMOJI.get("😍").is_some_and(|v| v > 0.0));
         assert!(WEIGHTS.values.len() > 100);
+    }
+
+    #[test]
+    fn modifiers_read_as_their_lists_say() {
+        let words = BOOSTERS
+            .iter()
+            .chain(DAMPENERS)
+            .chain(NEGATORS)
+            .chain(crate::text::NEGATORS)
+            .copied()
+            .chain(["good", "", "didn't", "don’t", "very", "n't", "nope", "sooo"]);
+        for w in words {
+            assert_eq!(booster(w), booster_of(w), "{w}");
+            assert_eq!(negates(w), negates_of(w), "{w}");
+        }
     }
 
     #[test]

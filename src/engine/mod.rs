@@ -3,6 +3,7 @@
 //! regex set as a prefilter for all patterns — then each post is run
 //! through them in a single pass.
 
+mod ascii_words;
 mod lexicon;
 mod prefilter;
 mod select;
@@ -14,6 +15,7 @@ use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
 use crate::text::{Analysis, Metric};
+use ascii_words::AsciiWords;
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
 use std::ops::Range;
@@ -46,6 +48,9 @@ pub struct Engine {
     lexicon: Lexicon,
     prefilter: Prefilter,
     regexes: Vec<LazyRegex>,
+    /// The patterns' versions for posts whose non-ASCII characters are
+    /// none of them word characters.
+    ascii_words: AsciiWords,
     allow: Vec<Vec<String>>,
     learned: WeightedIndex,
 }
@@ -145,6 +150,7 @@ impl Engine {
             plans,
             lexicon,
             prefilter,
+            ascii_words: AsciiWords::new(regexes.len()),
             regexes,
             allow,
             learned,
@@ -241,7 +247,7 @@ impl Engine {
             self.learned.score(a)
         };
         self.compile_needed(a, &lists, &matched);
-        let mut searches = Searches::new(self.regexes.len());
+        let mut searches = Searches::new(self.regexes.len(), ascii_words::qualifies(&flat));
         let mut out = Vec::new();
         let mut spans = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
@@ -382,6 +388,21 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
+    /// Runs `search` with compiled pattern `i`, on a post that
+    /// [`ascii_words::qualifies`] or not.
+    fn search<T>(
+        &self,
+        i: usize,
+        ascii_words: bool,
+        search: impl FnOnce(&crate::pack::Program) -> T,
+    ) -> T {
+        if ascii_words {
+            self.ascii_words.search(i, &self.regexes[i], search)
+        } else {
+            search(self.regexes[i].get())
+        }
+    }
+
     /// Adds the spans where `plan` fires on the post to `out` (left empty
     /// when it does not fire).
     #[allow(clippy::too_many_arguments)]
@@ -445,15 +466,16 @@ impl Engine {
                 if !matched[*regex] || unless.is_some_and(|u| visible(u, false).next().is_some()) {
                     return;
                 }
+                let ascii_words = searches.ascii_words;
                 let found = searches.get(*regex, || {
                     let mut any = false;
-                    let spans = self.regexes[*regex]
-                        .get()
-                        .find_iter(flat)
-                        .inspect(|_| any = true)
-                        .filter(|m| !m.is_empty())
-                        .map(|m| m.range())
-                        .collect();
+                    let spans = self.search(*regex, ascii_words, |r| {
+                        r.find_iter(flat)
+                            .inspect(|_| any = true)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| m.range())
+                            .collect()
+                    });
                     Search { any, spans }
                 });
                 let hits = found
@@ -529,7 +551,8 @@ impl Engine {
                     || patterns.iter().any(|&p| {
                         matched[p]
                             && searches.any(p).unwrap_or_else(|| {
-                                let any = self.regexes[p].get().is_match(flat);
+                                let any =
+                                    self.search(p, searches.ascii_words, |r| r.is_match(flat));
                                 searches.set_any(p, any);
                                 any
                             })
@@ -554,13 +577,16 @@ struct Searches {
     done: Vec<Option<Search>>,
     /// `is_match` answers for patterns not searched in full.
     any: Vec<Option<bool>>,
+    /// The post [`ascii_words::qualifies`].
+    ascii_words: bool,
 }
 
 impl Searches {
-    fn new(regexes: usize) -> Searches {
+    fn new(regexes: usize, ascii_words: bool) -> Searches {
         Searches {
             done: (0..regexes).map(|_| None).collect(),
             any: vec![None; regexes],
+            ascii_words,
         }
     }
 

@@ -36,6 +36,11 @@ fn automaton(lits: &[(Cow<[u8]>, usize)]) -> Option<(AhoCorasick, Vec<usize>)> {
     Some((ac, lits.iter().map(|(_, p)| *p).collect()))
 }
 
+thread_local! {
+    /// The lower-cased post the case-insensitive automaton reads.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Prefilter {
     pub fn new(regexes: &[LazyRegex]) -> Prefilter {
         let mut insensitive = Vec::new();
@@ -89,9 +94,13 @@ impl Prefilter {
             hit[i] = true;
         }
         if let Some((ac, owners)) = &self.insensitive {
-            for m in ac.find_overlapping_iter(&text.to_ascii_lowercase()) {
-                hit[owners[m.pattern().as_usize()]] = true;
-            }
+            LOWER.with_borrow_mut(|lower| {
+                lower.clear();
+                lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+                for m in ac.find_overlapping_iter(lower.as_slice()) {
+                    hit[owners[m.pattern().as_usize()]] = true;
+                }
+            });
         }
         if let Some((ac, owners)) = &self.sensitive {
             for m in ac.find_overlapping_iter(text) {

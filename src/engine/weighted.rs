@@ -3,12 +3,15 @@
 
 use crate::pack::Weighted;
 use crate::text::Analysis;
-use crate::text::features::{Families, features_with};
+use crate::text::features::{Families, Scratch, Sink, char_ngrams, features_into};
+use compact_str::CompactString;
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// One learned rule's model.
 struct Model {
@@ -36,6 +39,8 @@ pub struct WeightedIndex {
     models: Vec<Model>,
     /// The opt-in feature families some model reads.
     families: Families,
+    /// Tells this index's per-thread word memory from another index's.
+    uid: OnceLock<u64>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -130,28 +135,26 @@ impl WeightedIndex {
 
     /// Scores every learned rule on one post, in one pass over its features.
     pub fn score(&self, a: &Analysis) -> Vec<Scored> {
-        let mut z: Vec<f64> = self.models.iter().map(|m| m.bias).collect();
-        let mut contributions: Vec<Vec<Contribution>> = vec![Vec::new(); self.models.len()];
-        let mut seen: HashSet<u32> = HashSet::new();
-        features_with(a, self.families, |key, value, span| {
-            let Some(id) = self.id(key) else { return };
-            if !seen.insert(id) {
-                return;
+        static NEXT_UID: AtomicU64 = AtomicU64::new(0);
+        let uid = *self
+            .uid
+            .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
+        let (z, contributions) = SCORE_MEMORY.with_borrow_mut(|memory| {
+            if memory.owner != Some(uid) {
+                memory.words.clear();
+                memory.word_ids.clear();
+                memory.keys.clear();
+                memory.owner = Some(uid);
             }
-            let mut next = self.terms[id as usize].2;
-            while next != NONE {
-                let (model, weight, after) = self.weights[next as usize];
-                next = after;
-                let c = weight * value;
-                z[model as usize] += c;
-                if c > 0.0 {
-                    contributions[model as usize].push(Contribution {
-                        weight: c,
-                        term: id,
-                        span: span.clone(),
-                    });
-                }
-            }
+            memory.seen.clear();
+            let mut scoring = Scoring {
+                ix: self,
+                z: self.models.iter().map(|m| m.bias).collect(),
+                contributions: vec![Vec::new(); self.models.len()],
+                memory,
+            };
+            features_into(a, self.families, &mut scoring);
+            (scoring.z, scoring.contributions)
         });
         self.models
             .iter()
@@ -168,6 +171,123 @@ impl WeightedIndex {
                 }
             })
             .collect()
+    }
+
+    /// The ids of the character n-gram terms of `lower` that some model
+    /// has, in n-gram order, appended to `out`.
+    fn gram_ids(&self, lower: &str, scratch: &mut Scratch, out: &mut Vec<u32>) {
+        char_ngrams(lower, scratch, |k| out.extend(self.id(k)));
+    }
+}
+
+/// Distinct words a thread remembers the n-gram terms of before it starts
+/// over.
+const WORD_MEMORY: usize = 1 << 15;
+
+/// Keys a thread remembers the term ids of before it starts over.
+const KEY_MEMORY: usize = 1 << 16;
+
+/// Longest key remembered: one stored in place, without an allocation.
+const MEMO_KEY: usize = 24;
+
+/// What one thread keeps between posts while scoring.
+#[derive(Default)]
+struct ScoreMemory {
+    /// The index `words` belongs to.
+    owner: Option<u64>,
+    /// For each word seen: its n-gram term ids, `word_ids[start..end]`.
+    words: HashMap<CompactString, (u32, u32), foldhash::fast::FixedState>,
+    word_ids: Vec<u32>,
+    /// Short keys looked up so far, with their term id (`NONE`: no model
+    /// has the key): a key and its answer side by side, where the index
+    /// reads the key from the model it came from.
+    keys: HashMap<CompactString, u32, foldhash::fast::FixedState>,
+    /// The terms a post has counted already.
+    seen: HashSet<u32, foldhash::fast::FixedState>,
+}
+
+thread_local! {
+    static SCORE_MEMORY: RefCell<ScoreMemory> = RefCell::new(ScoreMemory::default());
+}
+
+/// One post being scored.
+struct Scoring<'a> {
+    ix: &'a WeightedIndex,
+    z: Vec<f64>,
+    contributions: Vec<Vec<Contribution>>,
+    memory: &'a mut ScoreMemory,
+}
+
+impl Scoring<'_> {
+    /// Counts term `id` once per post, at its first occurrence.
+    fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
+        if !self.memory.seen.insert(id) {
+            return;
+        }
+        let ix = self.ix;
+        let mut next = ix.terms[id as usize].2;
+        while next != NONE {
+            let (model, weight, after) = ix.weights[next as usize];
+            next = after;
+            let c = weight * value;
+            self.z[model as usize] += c;
+            if c > 0.0 {
+                self.contributions[model as usize].push(Contribution {
+                    weight: c,
+                    term: id,
+                    span: span.clone(),
+                });
+            }
+        }
+    }
+}
+
+impl Sink for Scoring<'_> {
+    fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
+        let id = if key.len() <= MEMO_KEY {
+            let keys = &mut self.memory.keys;
+            match keys.get(key) {
+                Some(&id) => (id != NONE).then_some(id),
+                None => {
+                    if keys.len() >= KEY_MEMORY {
+                        keys.clear();
+                    }
+                    let id = self.ix.id(key);
+                    keys.insert(CompactString::from(key), id.unwrap_or(NONE));
+                    id
+                }
+            }
+        } else {
+            self.ix.id(key)
+        };
+        if let Some(id) = id {
+            self.add(id, value, &span);
+        }
+    }
+
+    /// A word's n-gram terms are looked up once per thread, then
+    /// remembered: posts repeat their words.
+    fn word_grams(&mut self, lower: &str, span: &Range<usize>, scratch: &mut Scratch) {
+        let memory = &mut *self.memory;
+        let (start, end) = match memory.words.get(lower) {
+            Some(&range) => range,
+            None => {
+                if memory.words.len() >= WORD_MEMORY {
+                    memory.words.clear();
+                    memory.word_ids.clear();
+                }
+                let start = memory.word_ids.len() as u32;
+                self.ix.gram_ids(lower, scratch, &mut memory.word_ids);
+                let range = (start, memory.word_ids.len() as u32);
+                memory.words.insert(CompactString::from(lower), range);
+                range
+            }
+        };
+        let span = Some(span.clone());
+        for i in start..end {
+            let id = self.memory.word_ids[i as usize];
+            self.add(id, 1.0, &span);
+        }
     }
 }
 

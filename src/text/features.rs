@@ -192,12 +192,41 @@ pub fn features(a: &Analysis, emit: impl FnMut(&str, f64, Option<Range<usize>>))
     features_with(a, Families::default(), emit);
 }
 
+/// Where [`features_into`] sends the features of a post.
+pub trait Sink {
+    /// One feature: its key, value and the span of the post it comes from.
+    fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>);
+
+    /// The character n-grams of one word (`lower`, at `span`), when the
+    /// `chars` family is on: by default [`char_ngrams`], each passed to
+    /// [`Sink::feature`] with value 1 in order. A sink may instead
+    /// remember what a word's n-grams come to, as long as it treats them
+    /// the same way.
+    fn word_grams(&mut self, lower: &str, span: &Range<usize>, scratch: &mut Scratch) {
+        char_ngrams(lower, scratch, |k| self.feature(k, 1.0, Some(span.clone())));
+    }
+}
+
+/// A closure as a [`Sink`].
+struct Emit<F>(F);
+
+impl<F: FnMut(&str, f64, Option<Range<usize>>)> Sink for Emit<F> {
+    fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
+        (self.0)(key, value, span);
+    }
+}
+
 /// [`features`], plus the opt-in families in `families`.
 pub fn features_with(
     a: &Analysis,
     families: Families,
-    mut emit: impl FnMut(&str, f64, Option<Range<usize>>),
+    emit: impl FnMut(&str, f64, Option<Range<usize>>),
 ) {
+    features_into(a, families, &mut Emit(emit));
+}
+
+/// [`features_with`], into a [`Sink`].
+pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     let mut buf = String::new();
     let mut prev: Option<&super::Token> = None;
     for tok in &a.tokens {
@@ -211,7 +240,7 @@ pub fn features_with(
         } else {
             &tok.stem
         };
-        emit(key, 1.0, Some(tok.span.clone()));
+        sink.feature(key, 1.0, Some(tok.span.clone()));
         if !tok.in_hashtag {
             if let Some(p) = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence) {
                 buf.clear();
@@ -226,7 +255,7 @@ pub fn features_with(
                 } else {
                     &tok.stem
                 });
-                emit(&buf, 1.0, Some(p.span.start..tok.span.end));
+                sink.feature(&buf, 1.0, Some(p.span.start..tok.span.end));
             }
             prev = Some(tok);
         }
@@ -262,7 +291,7 @@ pub fn features_with(
     debug_assert_eq!(dense.len(), DENSE.len());
     for (k, v) in dense {
         if v != 0.0 {
-            emit(k, v, None);
+            sink.feature(k, v, None);
         }
     }
     if families.chars {
@@ -271,14 +300,12 @@ pub fn features_with(
             // Quoted words are someone else's ("he called us 'idiots'"):
             // their spelling says nothing about the author's tone.
             if tok.kind == TokenKind::Word && !tok.quoted {
-                let lower: &str = &tok.lower;
-                let span = &tok.span;
-                char_ngrams(lower, &mut scratch, |k| emit(k, 1.0, Some(span.clone())));
+                sink.word_grams(&tok.lower, &tok.span, &mut scratch);
             }
         }
     }
     if families.cues {
-        cues(a, emit);
+        cues(a, |k, v, span| sink.feature(k, v, span));
     }
 }
 

@@ -73,7 +73,7 @@ pub struct Analysis<'a> {
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-const NEGATORS: &[&str] = &[
+pub const NEGATORS: &[&str] = &[
     "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "hardly", "barely",
     "without", "cannot",
 ];
