@@ -237,7 +237,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
             command: RulesCommand::Test { files },
         }) => rules_cmd::test(&files),
         Some(Command::Rules { command }) => {
-            let (config, packs) = load_setup(&cli.setup)?;
+            // `explain` shows a rule's examples.
+            let (config, packs) = if matches!(command, RulesCommand::Explain { .. }) {
+                load_setup_with_examples(&cli.setup)?
+            } else {
+                load_setup(&cli.setup)?
+            };
             match command {
                 RulesCommand::List => {
                     let engine = Engine::new(&packs, &selection(&config, &cli.check))?;
@@ -289,8 +294,18 @@ fn init(force: bool) -> Result<u8, Error> {
 }
 
 /// The configuration and every pack: built-in, from the configuration,
-/// then from `--rules`.
+/// then from `--rules`. The built-in rules come without their examples,
+/// which only `load_setup_with_examples` reads.
 fn load_setup(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
+    load_setup_with(setup, false)
+}
+
+/// `load_setup`, the built-in rules with their `fire` and `pass` examples.
+fn load_setup_with_examples(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
+    load_setup_with(setup, true)
+}
+
+fn load_setup_with(setup: &SetupArgs, examples: bool) -> Result<(Config, Vec<Pack>), Error> {
     let config = match &setup.config {
         Some(path) => Config::load(path)?,
         None => {
@@ -299,7 +314,12 @@ fn load_setup(setup: &SetupArgs) -> Result<(Config, Vec<Pack>), Error> {
         }
     };
     timings::mark("configuration");
-    let mut packs = pack::built_in().map_err(Error::Located)?;
+    let mut packs = if examples {
+        pack::built_in()
+    } else {
+        pack::built_in_without_examples()
+    }
+    .map_err(Error::Located)?;
     timings::mark("built-in packs");
     let mut errors = Vec::new();
     for path in config.packs.iter().chain(&setup.rules) {

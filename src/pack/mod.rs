@@ -200,13 +200,17 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 
 /// Where build.rs writes the compiled built-in packs.
 pub const COMPILED_FILE: &str = "built-in-packs.postcard";
+/// Where build.rs writes the built-in rules' examples.
+pub const EXAMPLES_FILE: &str = "built-in-examples.postcard";
 
 /// Parses and validates every built-in pack exactly as a pack file is
 /// (regexes compiled, empty matches refused), computes the prefilter
 /// literals of their regexes, and serializes the result. build.rs runs
 /// this, so an invalid built-in pack fails the build with the loader's
-/// message, and the binary only decodes.
-pub fn compile_built_in() -> Result<Vec<u8>, Vec<LocatedError>> {
+/// message, and the binary only decodes. Returns the packs without their
+/// rules' `fire` and `pass` examples, and the examples, rule by rule.
+#[allow(clippy::type_complexity)]
+pub fn compile_built_in() -> Result<(Vec<u8>, Vec<u8>), Vec<LocatedError>> {
     let mut packs = Vec::with_capacity(BUILT_IN.len());
     let mut errors = Vec::new();
     for (name, src) in BUILT_IN {
@@ -218,35 +222,75 @@ pub fn compile_built_in() -> Result<Vec<u8>, Vec<LocatedError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    postcard::to_allocvec(&packs).map_err(|e| {
-        vec![LocatedError::at(
-            "built-in packs",
-            "",
-            None,
-            format!("cannot serialize the built-in packs: {e}"),
-        )]
-    })
+    // The examples go to a file of their own: checking a post never needs
+    // them, so start-up decodes the packs without them.
+    let examples: Vec<(Vec<String>, Vec<String>)> = packs
+        .iter_mut()
+        .flat_map(|p| p.rules.iter_mut())
+        .map(|r| (std::mem::take(&mut r.fire), std::mem::take(&mut r.pass)))
+        .collect();
+    let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
+        r.map_err(|e| {
+            vec![LocatedError::at(
+                "built-in packs",
+                "",
+                None,
+                format!("cannot serialize the built-in {what}: {e}"),
+            )]
+        })
+    };
+    Ok((
+        encode("packs", postcard::to_allocvec(&packs))?,
+        encode("examples", postcard::to_allocvec(&examples))?,
+    ))
 }
 
 /// The built-in packs as build.rs compiled them.
 #[cfg(compiled_packs)]
 pub const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-packs.postcard"));
 
-/// Loads the built-in packs: decodes what build.rs validated and compiled,
-/// so start-up neither parses TOML nor stems word lists. An error here is
-/// a bug in the binary.
+/// The built-in rules' examples as build.rs compiled them.
+#[cfg(compiled_packs)]
+pub const COMPILED_EXAMPLES: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/built-in-examples.postcard"));
+
+/// Loads the built-in packs with their rules' examples.
 #[cfg(compiled_packs)]
 pub fn built_in() -> Result<Vec<Pack>, Vec<LocatedError>> {
-    let mut packs: Vec<Pack> = postcard::from_bytes(COMPILED).map_err(|e| {
-        vec![LocatedError::at(
-            "built-in packs",
-            "",
-            None,
-            format!("the compiled built-in packs cannot be read: {e}"),
-        )]
-    })?;
+    let mut packs = built_in_without_examples()?;
+    let examples: Vec<(Vec<String>, Vec<String>)> =
+        postcard::from_bytes(COMPILED_EXAMPLES).map_err(|e| unreadable("examples", e))?;
+    if packs.iter().map(|p| p.rules.len()).sum::<usize>() != examples.len() {
+        return Err(unreadable("examples", "one entry per rule expected"));
+    }
+    let rules = packs.iter_mut().flat_map(|p| p.rules.iter_mut());
+    for (rule, (fire, pass)) in rules.zip(examples) {
+        rule.fire = fire;
+        rule.pass = pass;
+    }
+    Ok(packs)
+}
+
+/// Loads the built-in packs, their rules' `fire` and `pass` examples left
+/// empty: decodes what build.rs validated and compiled, so start-up neither
+/// parses TOML nor stems word lists. Checking posts needs no examples;
+/// `built_in` reads them too. An error here is a bug in the binary.
+#[cfg(compiled_packs)]
+pub fn built_in_without_examples() -> Result<Vec<Pack>, Vec<LocatedError>> {
+    let mut packs: Vec<Pack> =
+        postcard::from_bytes(COMPILED).map_err(|e| unreadable("packs", e))?;
     share_regexes(&mut packs);
     Ok(packs)
+}
+
+#[cfg(compiled_packs)]
+fn unreadable(what: &str, e: impl std::fmt::Display) -> Vec<LocatedError> {
+    vec![LocatedError::at(
+        "built-in packs",
+        "",
+        None,
+        format!("the compiled built-in {what} cannot be read: {e}"),
+    )]
 }
 
 /// Makes rules that use the same pattern (with the same case sensitivity)
@@ -343,10 +387,24 @@ mod tests {
     fn compiled_packs_are_the_current_sources() {
         // build.rs ran the same compilation: the bytes must agree, and
         // decoding then encoding again must give them back.
-        assert!(compile_built_in().unwrap() == COMPILED);
-        let packs = built_in().unwrap();
+        let (packs_bytes, examples_bytes) = compile_built_in().unwrap();
+        assert!(packs_bytes == COMPILED);
+        assert!(examples_bytes == COMPILED_EXAMPLES);
+        let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
+        // With the examples back, every rule has its examples, as the
+        // packs read from TOML have them.
+        let full = built_in().unwrap();
+        for (name, src) in BUILT_IN {
+            let read = compile::pack(src, &format!("built-in:{name}")).unwrap();
+            let pack = full.iter().find(|p| p.id == read.id).unwrap();
+            assert_eq!(pack.rules.len(), read.rules.len());
+            for (a, b) in pack.rules.iter().zip(&read.rules) {
+                assert!(!a.fire.is_empty() && a.fire == b.fire, "{}", a.id);
+                assert!(a.pass == b.pass, "{}", a.id);
+            }
+        }
     }
 
     #[test]
