@@ -10,7 +10,10 @@
 //! often the literal's letters occur in English text.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Repetition,
+};
 use serde::{Deserialize, Serialize};
 
 /// Most literals one pattern may contribute before it is simply always run.
@@ -90,12 +93,70 @@ pub fn necessary(pattern: &str, case_sensitive: bool) -> Option<Needles> {
             .build()
             .parse(pattern)
             .ok()?;
-        best(&hir, case_sensitive).map(|s| s.needles)
+        // Read with ASCII upper case folded to lower case, a pattern's
+        // literals are searched for in lower-cased text: one literal where
+        // the pattern spells out case variants (`(?i:...)`, `[A-Z]`).
+        let folded = best(&fold_ascii(&hir), case_sensitive, true);
+        if case_sensitive {
+            let exact = best(&hir, true, false);
+            match (exact, folded) {
+                (Some(e), f) => Some(e.better(f)),
+                (None, f) => f,
+            }
+        } else {
+            folded
+        }
+        .map(|s| s.needles)
     })
 }
 
-/// The cheapest literal set for `hir`, if it has one.
-fn best(hir: &Hir, case_sensitive: bool) -> Option<Set> {
+/// `hir` with every ASCII upper-case letter it matches replaced by its
+/// lower-case form: it matches the ASCII-lower-cased text of every match of
+/// `hir`.
+fn fold_ascii(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0.to_ascii_lowercase()),
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut upper = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
+            upper.intersect(c);
+            let mut out = c.clone();
+            out.difference(&upper);
+            out.union(&ClassUnicode::new(upper.ranges().iter().map(|r| {
+                ClassUnicodeRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+            })));
+            Hir::class(Class::Unicode(out))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut upper = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
+            upper.intersect(c);
+            let mut out = c.clone();
+            out.difference(&upper);
+            out.union(&ClassBytes::new(upper.ranges().iter().map(|r| {
+                ClassBytesRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+            })));
+            Hir::class(Class::Bytes(out))
+        }
+        HirKind::Look(l) => Hir::look(*l),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: r.greedy,
+            sub: Box::new(fold_ascii(&r.sub)),
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(fold_ascii(&c.sub)),
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fold_ascii).collect()),
+        HirKind::Alternation(bs) => Hir::alternation(bs.iter().map(fold_ascii).collect()),
+    }
+}
+
+/// The cheapest literal set for `hir`, if it has one. `folded`: `hir` is
+/// a pattern read by `fold_ascii`, its literals searched for ignoring case.
+fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
     let mut found: Option<Set> = None;
     let mut offer = |s: Option<Set>| {
         if let Some(s) = s {
@@ -103,12 +164,12 @@ fn best(hir: &Hir, case_sensitive: bool) -> Option<Set> {
         }
     };
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        offer(extracted(hir, kind, case_sensitive));
+        offer(extracted(hir, kind, case_sensitive, folded));
     }
     match hir.kind() {
         HirKind::Concat(parts) => {
             for part in parts {
-                offer(best(part, case_sensitive));
+                offer(best(part, case_sensitive, folded));
             }
         }
         HirKind::Alternation(branches) => {
@@ -116,7 +177,7 @@ fn best(hir: &Hir, case_sensitive: bool) -> Option<Set> {
             let mut insensitive = false;
             let mut all = true;
             for b in branches {
-                match best(b, case_sensitive) {
+                match best(b, case_sensitive, folded) {
                     Some(s) if union.len() + s.needles.literals.len() <= MAX_LITERALS => {
                         insensitive |= s.needles.ascii_case_insensitive;
                         union.extend(s.needles.literals)
@@ -131,15 +192,15 @@ fn best(hir: &Hir, case_sensitive: bool) -> Option<Set> {
                 offer(Some(Set::new(union, insensitive)));
             }
         }
-        HirKind::Capture(c) => offer(best(&c.sub, case_sensitive)),
-        HirKind::Repetition(r) if r.min >= 1 => offer(best(&r.sub, case_sensitive)),
+        HirKind::Capture(c) => offer(best(&c.sub, case_sensitive, folded)),
+        HirKind::Repetition(r) if r.min >= 1 => offer(best(&r.sub, case_sensitive, folded)),
         _ => {}
     }
     found
 }
 
 /// The literals every match of `hir` starts (or ends) with.
-fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool) -> Option<Set> {
+fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool, folded: bool) -> Option<Set> {
     let mut ex = Extractor::new();
     ex.kind(kind)
         .limit_class(16)
@@ -167,7 +228,11 @@ fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool) -> Option<Set> 
         }
         out.push(bytes.to_vec());
     }
-    if case_sensitive {
+    if case_sensitive && folded {
+        // Text is lower-cased in ASCII only, as `fold_ascii` read the
+        // pattern: a case-sensitive pattern's other letters match as is.
+        Some(Set::new(out, true))
+    } else if case_sensitive {
         // Case variants spelled out one by one (from `(?i)` in the
         // pattern) are searched as one literal ignoring case instead.
         let exact = Set::new(out.clone(), false);
@@ -299,6 +364,23 @@ mod tests {
         let n = necessary(r"ZEBRA|QUOKKA", true).unwrap();
         assert!(!n.ascii_case_insensitive);
         assert_eq!(n.literals, [b"QUOKKA".to_vec(), b"ZEBRA".to_vec()]);
+    }
+
+    #[test]
+    fn case_sensitive_patterns_with_case_variants_are_folded() {
+        // Not each case variant (with the Kelvin sign for `k` and the long
+        // s for `s`) spelled out: one lower-case literal, searched for in
+        // lower-cased text.
+        let n = necessary(r"[A-Z][a-z]+ (?i:zebra|quokkas? on) [A-Z][a-z]+", true).unwrap();
+        assert!(n.ascii_case_insensitive);
+        assert_eq!(n.literals, [b"quo".to_vec(), b"zebra".to_vec()]);
+        // Other letters still match only as written.
+        let n = necessary(r"(?i:quokka)É", true).unwrap();
+        assert!(n.ascii_case_insensitive);
+        assert_eq!(n.literals, ["aÉ".as_bytes().to_vec()]);
+        // Without case variants, case-sensitive literals are kept.
+        let n = necessary(r"QUOKKA|Zebra", true).unwrap();
+        assert!(!n.ascii_case_insensitive);
     }
 
     #[test]
