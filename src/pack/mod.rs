@@ -431,3 +431,21 @@ mod tests {
         assert!(shared > 0);
     }
 }
+
+/// Every pattern of the built-in packs, in rule order, and every rule
+/// example: what tests of the pattern machinery run them over.
+#[cfg(test)]
+pub(crate) fn built_in_patterns_and_examples() -> (Vec<LazyRegex>, Vec<String>) {
+    let packs = built_in().unwrap();
+    let mut regexes = Vec::new();
+    let mut texts = Vec::new();
+    for rule in packs.iter().flat_map(|p| &p.rules) {
+        match &rule.matcher {
+            Matcher::Regex(p) => regexes.push(p.regex.clone()),
+            Matcher::Absent(a) => regexes.extend(a.patterns.iter().cloned()),
+            _ => {}
+        }
+        texts.extend(rule.fire.iter().chain(&rule.pass).cloned());
+    }
+    (regexes, texts)
+}

@@ -595,6 +595,37 @@ mod tests {
         a.prose_words().map(|t| t.lower.to_string()).collect()
     }
 
+    /// Calls `check` on every string of up to four characters of
+    /// `alphabet` (ASCII), then on 20,000 pseudo-random ones from `seed`.
+    fn for_each_text(alphabet: &[u8], mut seed: u64, mut check: impl FnMut(&str)) {
+        let mut text = Vec::new();
+        let mut run = |text: &[u8]| check(std::str::from_utf8(text).unwrap());
+        for len in 0..=4u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                run(&text);
+            }
+        }
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            text.clear();
+            let len = (next() % 40) as usize;
+            for _ in 0..len {
+                text.push(alphabet[(next() >> 32) as usize % alphabet.len()]);
+            }
+            run(&text);
+        }
+    }
     #[test]
     fn links_mentions_and_hashtags_are_not_prose() {
         let a = Analysis::new("Thanks @sam! See https://shop.example.com/sale. #BestCoffeeEver");
@@ -665,38 +696,11 @@ mod tests {
         // Every string of up to four characters over one character of each
         // class (and a few more), then longer pseudo-random ones.
         let alphabet = b"aZ5.!?,;\"')( \t\r\n\x0c@";
-        let mut text = Vec::new();
-        let check = |text: &[u8]| {
-            let t = std::str::from_utf8(text).unwrap();
+        for_each_text(alphabet, 0x2545_f491_4f6c_dd1du64, |t| {
             assert_eq!(sentences(t), unicode(t), "{t:?}");
-        };
-        for len in 0..=4u32 {
-            for n in 0..alphabet.len().pow(len) {
-                text.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    text.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                check(&text);
-            }
-        }
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            text.clear();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 40) as usize;
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
-            }
-            check(&text);
-        }
-        check(b"Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext");
+        });
+        let t = "Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext";
+        assert_eq!(sentences(t), unicode(t), "{t:?}");
     }
 
     #[test]
@@ -713,37 +717,9 @@ mod tests {
                 .collect()
         };
         let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
-        let mut text = Vec::new();
-        let check = |text: &[u8]| {
-            let t = std::str::from_utf8(text).unwrap();
+        for_each_text(alphabet, 0x9e37_79b9_7f4a_7c15u64, |t| {
             assert_eq!(fast(t), full(t), "{t:?}");
-        };
-        for len in 0..=4u32 {
-            for n in 0..alphabet.len().pow(len) {
-                text.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    text.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                check(&text);
-            }
-        }
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..20_000 {
-            text.clear();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 40) as usize;
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed >> 32) as usize % alphabet.len()]);
-            }
-            check(&text);
-        }
+        });
     }
 
     #[test]
