@@ -13,7 +13,7 @@ pub use select::{Selection, specificity};
 
 use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
-use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
+use crate::pack::{Check, Context, Matcher, Order, Pack, Rule, Terms};
 use crate::text::{Analysis, Metric};
 use ascii_words::AsciiWords;
 use lexicon::{Hit, Lexicon, ListId};
@@ -118,20 +118,20 @@ impl Engine {
                     })
             })
             .collect();
-        // The learned models' term index is built on a third thread: it
-        // needs nothing from the plans but their order.
+        // The term index of learned models from pack files is built on a
+        // third thread: it needs nothing from the plans but their order.
+        // (The built-in models' terms are in a table read in place.)
         let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
             let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
-            let any_learned = rules
-                .iter()
-                .any(|r| matches!(r.matcher, Matcher::Weighted(_)));
-            let indexed = any_learned
+            let any_listed = rules.iter().any(|r| {
+                matches!(&r.matcher, Matcher::Weighted(w) if matches!(w.terms, Terms::Listed(_)))
+            });
+            let indexed = any_listed
                 .then(|| std::thread::Builder::new().spawn_scoped(s, || Engine::learned(&rules)));
             let (lexicon, plans) = Engine::plans(&rules, &pattern_ids);
             let learned = match indexed {
                 Some(Ok(handle)) => join(handle),
-                Some(Err(_)) => Engine::learned(&rules),
-                None => WeightedIndex::default(),
+                _ => Engine::learned(&rules),
             };
             let prefilter = match built {
                 Ok(handle) => join(handle),
@@ -166,8 +166,16 @@ impl Engine {
             })
         };
         let mut learned = WeightedIndex::default();
-        // Room for every learned term at once: the tables grow once.
-        learned.reserve(models().map(|w| w.terms.len()).sum());
+        // Room for every listed term at once: the tables grow once (the
+        // built-in models' terms are in their table already).
+        learned.reserve(
+            models()
+                .map(|w| match &w.terms {
+                    Terms::Listed(t) => t.len(),
+                    Terms::BuiltIn(_) => 0,
+                })
+                .sum(),
+        );
         for w in models() {
             learned.add(w);
         }

@@ -681,7 +681,7 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
     Some(Matcher::Weighted(Arc::new(Weighted {
         bias,
         threshold,
-        terms: out,
+        terms: Terms::Listed(out),
         min_words,
     })))
 }
