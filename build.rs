@@ -62,6 +62,7 @@ fn main() {
     write(&out_dir.join(pack::COMPILED_FILE), &compiled.packs);
     write(&out_dir.join(pack::EXAMPLES_FILE), &compiled.examples);
     write(&out_dir.join(pack::TERMS_FILE), &compiled.terms);
+    write(&out_dir.join(pack::PREFILTER_FILE), &compiled.prefilter);
     write(&out_dir.join("tone-tables.rs"), tone_tables().as_bytes());
 }
 

@@ -157,6 +157,9 @@ pub type Literals = Option<literals::Needles>;
 pub struct LazyRegex {
     pattern: Arc<str>,
     case_sensitive: bool,
+    /// The pattern's number among the built-in packs' patterns, whose
+    /// literals the built-in prefilter (`pack::automaton`) has.
+    built_in: Option<u32>,
     cell: Arc<OnceLock<Program>>,
     literals: Arc<OnceLock<Literals>>,
 }
@@ -167,6 +170,7 @@ impl LazyRegex {
         LazyRegex {
             pattern: pattern.into(),
             case_sensitive,
+            built_in: None,
             cell: Arc::new(OnceLock::new()),
             literals: Arc::new(OnceLock::new()),
         }
@@ -215,18 +219,32 @@ impl LazyRegex {
         &self.pattern
     }
 
+    /// The pattern's number among the built-in patterns, if it is one.
+    pub fn built_in(&self) -> Option<u32> {
+        self.built_in
+    }
+
+    /// Numbers the pattern among the built-in patterns: its literals are
+    /// then not stored with it, the built-in prefilter has them.
+    pub(crate) fn set_built_in(&mut self, n: u32) {
+        self.built_in = Some(n);
+    }
+
     pub fn case_sensitive(&self) -> bool {
         self.case_sensitive
     }
 }
 
-/// The serialized form: pattern, case sensitivity and prefilter literals
-/// (computed now if they were not yet). The compiled program is not kept.
+/// The serialized form: pattern, case sensitivity, number among the
+/// built-in patterns, and prefilter literals (computed now if they were
+/// not yet), which a built-in pattern leaves to the built-in prefilter.
+/// The compiled program is not kept.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     pattern: String,
     case_sensitive: bool,
-    literals: Literals,
+    built_in: Option<u32>,
+    literals: Option<Literals>,
 }
 
 impl Serialize for LazyRegex {
@@ -234,7 +252,11 @@ impl Serialize for LazyRegex {
         Stored {
             pattern: self.pattern.to_string(),
             case_sensitive: self.case_sensitive,
-            literals: self.literals().cloned(),
+            built_in: self.built_in,
+            literals: match self.built_in {
+                Some(_) => None,
+                None => Some(self.literals().cloned()),
+            },
         }
         .serialize(s)
     }
@@ -243,8 +265,11 @@ impl Serialize for LazyRegex {
 impl<'de> Deserialize<'de> for LazyRegex {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LazyRegex, D::Error> {
         let s = Stored::deserialize(d)?;
-        let r = LazyRegex::deferred(&s.pattern, s.case_sensitive);
-        let _ = r.literals.set(s.literals);
+        let mut r = LazyRegex::deferred(&s.pattern, s.case_sensitive);
+        r.built_in = s.built_in;
+        if let Some(literals) = s.literals {
+            let _ = r.literals.set(literals);
+        }
         Ok(r)
     }
 }

@@ -1,6 +1,7 @@
 //! Rule packs: the TOML schema, and loading it into validated rules with
 //! errors that name the file, line:column and rule.
 
+pub mod automaton;
 mod compile;
 mod lazy_regex;
 pub mod learned;
@@ -244,6 +245,8 @@ pub const COMPILED_FILE: &str = "built-in-packs.postcard";
 pub const EXAMPLES_FILE: &str = "built-in-examples.postcard";
 /// Where build.rs writes the terms of the built-in learned models.
 pub const TERMS_FILE: &str = "built-in-terms.bin";
+/// Where build.rs writes the built-in patterns' prefilter.
+pub const PREFILTER_FILE: &str = "built-in-prefilter.bin";
 
 /// What build.rs writes of the built-in packs.
 pub struct CompiledBuiltIn {
@@ -254,6 +257,8 @@ pub struct CompiledBuiltIn {
     pub examples: Vec<u8>,
     /// The learned models' term table (`learned::write`).
     pub terms: Vec<u8>,
+    /// The patterns' prefilter (`automaton::write`).
+    pub prefilter: Vec<u8>,
 }
 
 /// Parses and validates every built-in pack exactly as a pack file is
@@ -293,6 +298,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         }
     }
     let lists: Vec<&[(CompactString, f64)]> = models.iter().map(Vec::as_slice).collect();
+    let prefilter = number_patterns(&mut packs);
     let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
         r.map_err(|e| {
             vec![LocatedError::at(
@@ -307,7 +313,55 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         packs: encode("packs", postcard::to_allocvec(&packs))?,
         examples: encode("examples", postcard::to_allocvec(&examples))?,
         terms: learned::write(&lists),
+        prefilter,
     })
+}
+
+/// Numbers the distinct patterns (with their case sensitivity) of `packs`
+/// in rule order, and writes the prefilter automata over their literals,
+/// as the engine's prefilter would build them.
+fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
+    let mut numbers: std::collections::HashMap<(String, bool), u32> =
+        std::collections::HashMap::new();
+    let mut insensitive = Vec::new();
+    let mut sensitive = Vec::new();
+    let mut always = Vec::new();
+    let mut number = |r: &mut LazyRegex| {
+        let key = (r.as_str().to_string(), r.case_sensitive());
+        let next = numbers.len() as u32;
+        let n = *numbers.entry(key).or_insert(next);
+        r.set_built_in(n);
+        if n != next {
+            return;
+        }
+        match r.literals() {
+            Some(needles) => {
+                let fold = needles.ascii_case_insensitive;
+                let target = if fold {
+                    &mut insensitive
+                } else {
+                    &mut sensitive
+                };
+                target.extend(needles.literals.iter().map(|l| {
+                    let l = if fold {
+                        l.to_ascii_lowercase()
+                    } else {
+                        l.clone()
+                    };
+                    (l, n)
+                }));
+            }
+            None => always.push(n),
+        }
+    };
+    for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+        match &mut rule.matcher {
+            Matcher::Regex(p) => number(&mut p.regex),
+            Matcher::Absent(a) => a.patterns.iter_mut().for_each(&mut number),
+            _ => {}
+        }
+    }
+    automaton::write(numbers.len() as u32, &insensitive, &sensitive, &always)
 }
 
 /// The built-in packs as build.rs compiled them.
@@ -364,7 +418,20 @@ fn unreadable(what: &str, e: impl std::fmt::Display) -> Vec<LocatedError> {
 pub fn share_regexes(packs: &mut [Pack]) {
     let mut first: std::collections::HashMap<(String, bool), LazyRegex> =
         std::collections::HashMap::new();
+    // Built-in patterns are numbered: the same number, the same pattern.
+    let mut numbered: Vec<Option<LazyRegex>> = Vec::new();
     let mut share = |r: &mut LazyRegex| {
+        if let Some(n) = r.built_in() {
+            let n = n as usize;
+            if numbered.len() <= n {
+                numbered.resize(n + 1, None);
+            }
+            match &numbered[n] {
+                Some(shared) => *r = shared.clone(),
+                None => numbered[n] = Some(r.clone()),
+            }
+            return;
+        }
         let key = (r.as_str().to_string(), r.case_sensitive());
         match first.get(&key) {
             Some(shared) => *r = shared.clone(),
@@ -457,6 +524,8 @@ mod tests {
         assert!(compiled.examples == COMPILED_EXAMPLES);
         let table = learned::built_in().expect("the term table reads");
         assert!(compiled.terms == table.bytes());
+        let automata = automaton::built_in().expect("the prefilter reads");
+        assert!(compiled.prefilter == automata.bytes());
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
