@@ -119,15 +119,19 @@ impl Trie {
 /// Writes the automata: `insensitive` holds lower-case literals searched
 /// ignoring ASCII case, `sensitive` literals searched as written, each with
 /// the number of its pattern (below `patterns`); `always` lists the
-/// patterns with no usable literal.
+/// patterns with no usable literal, `non_ascii` those with none that no
+/// ASCII text can match.
 pub fn write(
     patterns: u32,
     insensitive: &[(Vec<u8>, u32)],
     sensitive: &[(Vec<u8>, u32)],
     always: &[u32],
+    non_ascii: &[u32],
 ) -> Vec<u8> {
     let mut words = vec![MAGIC, patterns, always.len() as u32];
     words.extend(always);
+    words.push(non_ascii.len() as u32);
+    words.extend(non_ascii);
     Trie::new(insensitive).write(&mut words);
     Trie::new(sensitive).write(&mut words);
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
@@ -152,6 +156,7 @@ pub struct Automata {
     patterns: usize,
     always: usize,
     always_len: usize,
+    non_ascii_len: usize,
     insensitive: Automaton,
     sensitive: Automaton,
 }
@@ -171,7 +176,8 @@ impl Automata {
         }
         let patterns = word(1)?;
         let always_len = word(2)?;
-        let mut at = 3 + always_len;
+        let non_ascii_len = word(3 + always_len)?;
+        let mut at = 4 + always_len + non_ascii_len;
         let automaton = |at: &mut usize| -> Option<Automaton> {
             let (states, transitions, outputs) = (word(*at)?, word(*at + 1)?, word(*at + 2)?);
             let root = *at + 3;
@@ -204,6 +210,7 @@ impl Automata {
             patterns,
             always: 3,
             always_len,
+            non_ascii_len,
             insensitive,
             sensitive,
         })
@@ -229,10 +236,20 @@ impl Automata {
         (self.always..self.always + self.always_len).map(|i| self.word(i))
     }
 
+    /// The patterns with no usable literal that no ASCII text can match.
+    pub fn non_ascii(&self) -> impl Iterator<Item = u32> + '_ {
+        let at = self.always + self.always_len + 1;
+        (at..at + self.non_ascii_len).map(|i| self.word(i))
+    }
+
     /// Calls `found` with the number of every pattern that has a literal in
-    /// `text` (some more than once), then those with no literal.
+    /// `text` (some more than once), and those with no literal that may
+    /// match it.
     pub fn search(&self, text: &[u8], mut found: impl FnMut(u32)) {
         self.always().for_each(&mut found);
+        if !text.is_ascii() {
+            self.non_ascii().for_each(&mut found);
+        }
         self.run(&self.insensitive, text, true, &mut found);
         self.run(&self.sensitive, text, false, &mut found);
     }
@@ -301,9 +318,10 @@ mod tests {
             ("oh great", 4),
         ]);
         let sensitive = lits(&[("SKU-", 5), ("ers", 6)]);
-        let bytes = write(8, &insensitive, &sensitive, &[7]);
+        let bytes = write(9, &insensitive, &sensitive, &[7], &[8]);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert_eq!(a.patterns(), 8);
+        assert_eq!(a.patterns(), 9);
+        assert_eq!(found(&a, "café"), [7, 8]);
         assert_eq!(found(&a, ""), [7]);
         assert_eq!(found(&a, "USHERS"), [0, 1, 3, 7]);
         assert_eq!(found(&a, "ushers"), [0, 1, 3, 6, 7]);

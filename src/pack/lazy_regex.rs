@@ -160,6 +160,9 @@ pub struct LazyRegex {
     /// The pattern's number among the built-in packs' patterns, whose
     /// literals the built-in prefilter (`pack::automaton`) has.
     built_in: Option<u32>,
+    /// The same pattern without capture groups, for regex-lite (see
+    /// `literals::without_captures`), where build.rs found one.
+    lite: Option<Arc<str>>,
     cell: Arc<OnceLock<Program>>,
     literals: Arc<OnceLock<Literals>>,
 }
@@ -171,6 +174,7 @@ impl LazyRegex {
             pattern: pattern.into(),
             case_sensitive,
             built_in: None,
+            lite: None,
             cell: Arc::new(OnceLock::new()),
             literals: Arc::new(OnceLock::new()),
         }
@@ -188,9 +192,10 @@ impl LazyRegex {
     pub fn get(&self) -> &Program {
         self.cell.get_or_init(|| {
             if LEAN.load(Ordering::Relaxed)
-                && let Ok(ascii) = regex_lite::RegexBuilder::new(&self.pattern)
-                    .case_insensitive(!self.case_sensitive)
-                    .build()
+                && let Ok(ascii) =
+                    regex_lite::RegexBuilder::new(self.lite.as_deref().unwrap_or(&self.pattern))
+                        .case_insensitive(!self.case_sensitive)
+                        .build()
             {
                 return Program::Lite(Box::new(Lite {
                     ascii,
@@ -228,6 +233,7 @@ impl LazyRegex {
     /// then not stored with it, the built-in prefilter has them.
     pub(crate) fn set_built_in(&mut self, n: u32) {
         self.built_in = Some(n);
+        self.lite = literals::without_captures(&self.pattern, self.case_sensitive).map(Arc::from);
     }
 
     pub fn case_sensitive(&self) -> bool {
@@ -244,6 +250,7 @@ struct Stored {
     pattern: String,
     case_sensitive: bool,
     built_in: Option<u32>,
+    lite: Option<String>,
     literals: Option<Literals>,
 }
 
@@ -253,6 +260,7 @@ impl Serialize for LazyRegex {
             pattern: self.pattern.to_string(),
             case_sensitive: self.case_sensitive,
             built_in: self.built_in,
+            lite: self.lite.as_deref().map(str::to_string),
             literals: match self.built_in {
                 Some(_) => None,
                 None => Some(self.literals().cloned()),
@@ -267,6 +275,7 @@ impl<'de> Deserialize<'de> for LazyRegex {
         let s = Stored::deserialize(d)?;
         let mut r = LazyRegex::deferred(&s.pattern, s.case_sensitive);
         r.built_in = s.built_in;
+        r.lite = s.lite.map(Arc::from);
         if let Some(literals) = s.literals {
             let _ = r.literals.set(literals);
         }

@@ -326,6 +326,7 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
     let mut insensitive = Vec::new();
     let mut sensitive = Vec::new();
     let mut always = Vec::new();
+    let mut non_ascii = Vec::new();
     let mut number = |r: &mut LazyRegex| {
         let key = (r.as_str().to_string(), r.case_sensitive());
         let next = numbers.len() as u32;
@@ -351,6 +352,8 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
                     (l, n)
                 }));
             }
+            // A pattern no ASCII text can match runs only on other text.
+            None if !literals::may_match_ascii(r.as_str(), r.case_sensitive()) => non_ascii.push(n),
             None => always.push(n),
         }
     };
@@ -361,7 +364,13 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
             _ => {}
         }
     }
-    automaton::write(numbers.len() as u32, &insensitive, &sensitive, &always)
+    automaton::write(
+        numbers.len() as u32,
+        &insensitive,
+        &sensitive,
+        &always,
+        &non_ascii,
+    )
 }
 
 /// The built-in packs as build.rs compiled them.
