@@ -32,6 +32,16 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// A lexicon with room for `stems` phrases matched on stems and
+    /// `exact` matched on lower-cased words.
+    pub fn with_capacity(stems: usize, exact: usize) -> Lexicon {
+        Lexicon {
+            by_stem: Map::with_capacity_and_hasher(stems, Default::default()),
+            by_lower: Map::with_capacity_and_hasher(exact, Default::default()),
+            lists: 0,
+        }
+    }
+
     /// Adds a list of phrases and returns its id.
     pub fn add_list(&mut self, phrases: &[Phrase]) -> ListId {
         let list = self.lists;

@@ -121,8 +121,13 @@ impl Engine {
         // The term index of learned models from pack files is built on a
         // third thread: it needs nothing from the plans but their order.
         // (The built-in models' terms are in a table read in place.)
+        // (The built-in patterns' automata are built already: only patterns
+        // from pack files make the prefilter worth a thread.)
         let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
-            let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
+            let built = regexes
+                .iter()
+                .any(|r| r.built_in().is_none())
+                .then(|| std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes)));
             let any_listed = rules.iter().any(|r| {
                 matches!(&r.matcher, Matcher::Weighted(w) if matches!(w.terms, Terms::Listed(_)))
             });
@@ -134,8 +139,8 @@ impl Engine {
                 _ => Engine::learned(&rules),
             };
             let prefilter = match built {
-                Ok(handle) => join(handle),
-                Err(_) => Prefilter::new(&regexes),
+                Some(Ok(handle)) => join(handle),
+                _ => Prefilter::new(&regexes),
             };
             (prefilter, lexicon, plans, learned)
         });
@@ -186,7 +191,33 @@ impl Engine {
     /// holds the regex of each pattern, in rule order. Learned rules are
     /// numbered in rule order, as `learned` indexes their models.
     fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>) {
-        let mut lexicon = Lexicon::default();
+        // Room for every phrase at once: the tables grow once.
+        let (mut stems, mut exact) = (0, 0);
+        let mut count = |phrases: &[crate::pack::Phrase]| {
+            for p in phrases {
+                if p.exact {
+                    exact += 1;
+                } else {
+                    stems += 1;
+                }
+            }
+        };
+        for rule in rules {
+            match &rule.matcher {
+                Matcher::Words(w) => {
+                    count(&w.phrases);
+                    count(w.near.as_ref().map_or(&[], |n| &n.phrases));
+                    count(&w.unless);
+                }
+                Matcher::Regex(p) => count(&p.unless),
+                Matcher::Absent(a) => {
+                    count(&a.words);
+                    count(&a.when);
+                }
+                Matcher::Metric(_) | Matcher::Weighted(_) => {}
+            }
+        }
+        let mut lexicon = Lexicon::with_capacity(stems, exact);
         let mut next = pattern_ids.iter().copied();
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());

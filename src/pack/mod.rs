@@ -58,10 +58,13 @@ pub struct Rule {
 /// The closed set of matcher kinds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Matcher {
-    Words(Words),
-    Regex(Pattern),
+    /// The matchers are shared (as the learned models are): every engine
+    /// built from a pack takes its rules, and a word list or pattern need
+    /// not be copied for each.
+    Words(Arc<Words>),
+    Regex(Arc<Pattern>),
     Metric(Threshold),
-    Absent(Absent),
+    Absent(Arc<Absent>),
     /// Shared: a learned model has thousands of terms, and rules are
     /// cloned into every engine built from them.
     Weighted(Arc<Weighted>),
@@ -359,8 +362,8 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
     };
     for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
         match &mut rule.matcher {
-            Matcher::Regex(p) => number(&mut p.regex),
-            Matcher::Absent(a) => a.patterns.iter_mut().for_each(&mut number),
+            Matcher::Regex(p) => number(&mut Arc::make_mut(p).regex),
+            Matcher::Absent(a) => Arc::make_mut(a).patterns.iter_mut().for_each(&mut number),
             _ => {}
         }
     }
@@ -451,8 +454,8 @@ pub fn share_regexes(packs: &mut [Pack]) {
     };
     for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
         match &mut rule.matcher {
-            Matcher::Regex(p) => share(&mut p.regex),
-            Matcher::Absent(a) => a.patterns.iter_mut().for_each(&mut share),
+            Matcher::Regex(p) => share(&mut Arc::make_mut(p).regex),
+            Matcher::Absent(a) => Arc::make_mut(a).patterns.iter_mut().for_each(&mut share),
             _ => {}
         }
     }
