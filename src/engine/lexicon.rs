@@ -52,10 +52,14 @@ impl Lexicon {
             } else {
                 &mut self.by_stem
             };
-            map.entry(p.keys[0].clone()).or_default().push(Entry {
-                rest: p.keys[1..].to_vec(),
-                list,
-            });
+            // Most keys start one phrase: room for one entry, not the four
+            // a vector grows to at its first push.
+            map.entry(p.keys[0].as_str().to_owned())
+                .or_insert_with(|| Vec::with_capacity(1))
+                .push(Entry {
+                    rest: p.keys[1..].iter().map(|k| k.as_str().to_owned()).collect(),
+                    list,
+                });
         }
         list
     }

@@ -51,7 +51,7 @@ pub struct Engine {
     /// The patterns' versions for posts whose non-ASCII characters are
     /// none of them word characters.
     ascii_words: AsciiWords,
-    allow: Vec<Vec<String>>,
+    allow: Vec<Vec<compact_str::CompactString>>,
     learned: WeightedIndex,
 }
 

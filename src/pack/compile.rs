@@ -360,13 +360,13 @@ pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
 }
 
 fn keys_of(text: &str, tokens: &[crate::text::Token], exact: bool) -> Result<Phrase, String> {
-    let keys: Vec<String> = tokens
+    let keys: Vec<CompactString> = tokens
         .iter()
         .map(|t| {
             if exact || t.kind != TokenKind::Word {
-                t.lower.to_string()
+                t.lower.clone()
             } else {
-                t.stem.to_string()
+                t.stem.clone()
             }
         })
         .collect();

@@ -85,8 +85,9 @@ impl Matcher {
 /// A word or phrase, as the keys tokens are compared on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
-    /// Stems (or lower-cased words when `exact`), one per word.
-    pub keys: Vec<String>,
+    /// Stems (or lower-cased words when `exact`), one per word. Keys are
+    /// short: most are stored inline, and decoded without an allocation.
+    pub keys: Vec<CompactString>,
     pub exact: bool,
 }
 
