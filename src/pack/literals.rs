@@ -498,4 +498,89 @@ mod rewrite_tests {
         assert!(may_match_ascii(r"é?", false));
         assert!(may_match_ascii(r"(?i)k", false));
     }
+
+    #[test]
+    fn lowered_patterns_keep_case_where_they_must() {
+        let l = |p: &str| lowered(p, false);
+        let w = l(r"\b(oh great|yeah right)\b").unwrap();
+        let re = regex_lite::Regex::new(&w).unwrap();
+        assert!(re.is_match("so oh great then") && !re.is_match("oh greatly"));
+        assert!(l(r"\b[A-Z]{2}\d").is_some());
+        assert_eq!(l(r"(?-i:[A-Z])x"), None);
+        assert_eq!(l(r"(?-i:a)"), None);
+        assert_eq!(lowered(r"abc", true), None);
+    }
+}
+
+/// For a pattern matched ignoring case: the pattern that finds the same
+/// matches in ASCII text once the text is lower-cased, matched with case,
+/// if it can be written (see below). regex-lite builds a class for every
+/// letter of a pattern that ignores case; the lowered pattern has plain
+/// letters, and is much cheaper to build.
+///
+/// Every class must hold the upper-case form of each ASCII letter it
+/// holds and the lower-case form too, and no literal may hold a letter
+/// (parts of the pattern that keep case): then a class matches a character
+/// exactly when it matches its lower-case form, and dropping its
+/// upper-case letters (and everything outside ASCII) changes nothing on
+/// lower-cased ASCII text. Word boundaries and anchors do not see case.
+pub fn lowered(pattern: &str, case_sensitive: bool) -> Option<String> {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    fn lower(h: &Hir) -> Option<Hir> {
+        Some(match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => h.clone(),
+            HirKind::Literal(l) => {
+                if l.0.iter().any(u8::is_ascii_alphabetic) || !l.0.is_ascii() {
+                    return None;
+                }
+                h.clone()
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                let holds = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+                let mut ascii = Vec::new();
+                for b in 0u8..0x80 {
+                    let ch = char::from(b);
+                    if !holds(ch) {
+                        continue;
+                    }
+                    if ch.is_ascii_alphabetic() && !holds(ch.to_ascii_uppercase()) {
+                        return None;
+                    }
+                    if ch.is_ascii_alphabetic() && !holds(ch.to_ascii_lowercase()) {
+                        return None;
+                    }
+                    if !ch.is_ascii_uppercase() {
+                        ascii.push(ClassUnicodeRange::new(ch, ch));
+                    }
+                }
+                if ascii.len() == 1 {
+                    let mut buf = [0u8; 4];
+                    let ch = ascii[0].start();
+                    return Some(Hir::literal(ch.encode_utf8(&mut buf).as_bytes()));
+                }
+                Hir::class(Class::Unicode(ClassUnicode::new(ascii)))
+            }
+            HirKind::Class(Class::Bytes(_)) => return None,
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(lower(&r.sub)?),
+                ..r.clone()
+            }),
+            HirKind::Capture(c) => lower(&c.sub)?,
+            HirKind::Concat(hs) => Hir::concat(hs.iter().map(lower).collect::<Option<_>>()?),
+            HirKind::Alternation(hs) => {
+                Hir::alternation(hs.iter().map(lower).collect::<Option<_>>()?)
+            }
+        })
+    }
+    if case_sensitive {
+        return None;
+    }
+    let lowered = lower(&parse(pattern, false)?)?;
+    let written = lowered.to_string();
+    // It must read back as the same expression, and regex-lite must take it.
+    let back = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&written)
+        .ok()?;
+    (back == lowered && regex_lite::Regex::new(&written).is_ok()).then_some(written)
 }
