@@ -4,6 +4,7 @@
 
 use crate::pack::Phrase;
 use crate::text::Token;
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 /// Which list (of which rule and role) a phrase belongs to.
@@ -17,12 +18,14 @@ pub struct Hit {
 }
 
 struct Entry {
-    rest: Vec<String>,
+    rest: Vec<CompactString>,
     list: ListId,
 }
 
-/// Looked up twice per token of every post: a fast hash.
-type Map = HashMap<String, Vec<Entry>, foldhash::fast::FixedState>;
+/// Looked up twice per token of every post: a fast hash. Keys are short:
+/// most are stored inline, and copied from the phrases without an
+/// allocation.
+type Map = HashMap<CompactString, Vec<Entry>, foldhash::fast::FixedState>;
 
 #[derive(Default)]
 pub struct Lexicon {
@@ -54,10 +57,10 @@ impl Lexicon {
             };
             // Most keys start one phrase: room for one entry, not the four
             // a vector grows to at its first push.
-            map.entry(p.keys[0].as_str().to_owned())
+            map.entry(p.keys[0].clone())
                 .or_insert_with(|| Vec::with_capacity(1))
                 .push(Entry {
-                    rest: p.keys[1..].iter().map(|k| k.as_str().to_owned()).collect(),
+                    rest: p.keys[1..].to_vec(),
                     list,
                 });
         }
