@@ -200,7 +200,7 @@ impl Automata {
         };
         let insensitive = automaton(&mut at)?;
         let sensitive = automaton(&mut at)?;
-        if at != words || bytes.len() % 4 != 0 {
+        if at != words || !bytes.len().is_multiple_of(4) {
             return None;
         }
         // The table is the one build.rs wrote for this binary: its numbers
