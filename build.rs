@@ -43,7 +43,7 @@ fn main() {
         println!("cargo::rerun-if-changed={path}");
     }
     println!("cargo::rustc-cfg=compiled_packs");
-    let (compiled, examples) = match pack::compile_built_in() {
+    let compiled = match pack::compile_built_in() {
         Ok(bytes) => bytes,
         Err(errors) => {
             for mut e in errors {
@@ -59,8 +59,10 @@ fn main() {
     };
     let out_dir =
         std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    write(&out_dir.join(pack::COMPILED_FILE), &compiled);
-    write(&out_dir.join(pack::EXAMPLES_FILE), &examples);
+    write(&out_dir.join(pack::COMPILED_FILE), &compiled.packs);
+    write(&out_dir.join(pack::EXAMPLES_FILE), &compiled.examples);
+    write(&out_dir.join(pack::TERMS_FILE), &compiled.terms);
+    write(&out_dir.join(pack::PREFILTER_FILE), &compiled.prefilter);
     write(&out_dir.join("tone-tables.rs"), tone_tables().as_bytes());
 }
 

@@ -117,8 +117,9 @@ fn describe(m: &Matcher) -> String {
             d
         }
         Matcher::Weighted(w) => {
+            let terms = w.terms.list();
             let mut top: Vec<&(compact_str::CompactString, f64)> =
-                w.terms.iter().filter(|(_, x)| *x > 0.0).collect();
+                terms.iter().filter(|(_, x)| *x > 0.0).collect();
             top.sort_by(|a, b| b.1.total_cmp(&a.1));
             let names: Vec<&str> = top.iter().take(12).map(|(k, _)| k.as_str()).collect();
             format!(

@@ -4,6 +4,7 @@
 
 use crate::pack::Phrase;
 use crate::text::Token;
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 /// Which list (of which rule and role) a phrase belongs to.
@@ -17,12 +18,14 @@ pub struct Hit {
 }
 
 struct Entry {
-    rest: Vec<String>,
+    rest: Vec<CompactString>,
     list: ListId,
 }
 
-/// Looked up twice per token of every post: a fast hash.
-type Map = HashMap<String, Vec<Entry>, foldhash::fast::FixedState>;
+/// Looked up twice per token of every post: a fast hash. Keys are short:
+/// most are stored inline, and copied from the phrases without an
+/// allocation.
+type Map = HashMap<CompactString, Vec<Entry>, foldhash::fast::FixedState>;
 
 #[derive(Default)]
 pub struct Lexicon {
@@ -32,6 +35,16 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// A lexicon with room for `stems` phrases matched on stems and
+    /// `exact` matched on lower-cased words.
+    pub fn with_capacity(stems: usize, exact: usize) -> Lexicon {
+        Lexicon {
+            by_stem: Map::with_capacity_and_hasher(stems, Default::default()),
+            by_lower: Map::with_capacity_and_hasher(exact, Default::default()),
+            lists: 0,
+        }
+    }
+
     /// Adds a list of phrases and returns its id.
     pub fn add_list(&mut self, phrases: &[Phrase]) -> ListId {
         let list = self.lists;
@@ -42,10 +55,14 @@ impl Lexicon {
             } else {
                 &mut self.by_stem
             };
-            map.entry(p.keys[0].clone()).or_default().push(Entry {
-                rest: p.keys[1..].to_vec(),
-                list,
-            });
+            // Most keys start one phrase: room for one entry, not the four
+            // a vector grows to at its first push.
+            map.entry(p.keys[0].clone())
+                .or_insert_with(|| Vec::with_capacity(1))
+                .push(Entry {
+                    rest: p.keys[1..].to_vec(),
+                    list,
+                });
         }
         list
     }

@@ -13,7 +13,7 @@ pub use select::{Selection, specificity};
 
 use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
-use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
+use crate::pack::{Check, Context, Matcher, Order, Pack, Rule, Terms};
 use crate::text::{Analysis, Metric};
 use ascii_words::AsciiWords;
 use lexicon::{Hit, Lexicon, ListId};
@@ -51,7 +51,7 @@ pub struct Engine {
     /// The patterns' versions for posts whose non-ASCII characters are
     /// none of them word characters.
     ascii_words: AsciiWords,
-    allow: Vec<Vec<String>>,
+    allow: Vec<Vec<compact_str::CompactString>>,
     learned: WeightedIndex,
 }
 
@@ -118,24 +118,29 @@ impl Engine {
                     })
             })
             .collect();
-        // The learned models' term index is built on a third thread: it
-        // needs nothing from the plans but their order.
+        // The term index of learned models from pack files is built on a
+        // third thread: it needs nothing from the plans but their order.
+        // (The built-in models' terms are in a table read in place.)
+        // (The built-in patterns' automata are built already: only patterns
+        // from pack files make the prefilter worth a thread.)
         let (prefilter, lexicon, plans, learned) = std::thread::scope(|s| {
-            let built = std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes));
-            let any_learned = rules
+            let built = regexes
                 .iter()
-                .any(|r| matches!(r.matcher, Matcher::Weighted(_)));
-            let indexed = any_learned
+                .any(|r| r.built_in().is_none())
+                .then(|| std::thread::Builder::new().spawn_scoped(s, || Prefilter::new(&regexes)));
+            let any_listed = rules.iter().any(|r| {
+                matches!(&r.matcher, Matcher::Weighted(w) if matches!(w.terms, Terms::Listed(_)))
+            });
+            let indexed = any_listed
                 .then(|| std::thread::Builder::new().spawn_scoped(s, || Engine::learned(&rules)));
             let (lexicon, plans) = Engine::plans(&rules, &pattern_ids);
             let learned = match indexed {
                 Some(Ok(handle)) => join(handle),
-                Some(Err(_)) => Engine::learned(&rules),
-                None => WeightedIndex::default(),
+                _ => Engine::learned(&rules),
             };
             let prefilter = match built {
-                Ok(handle) => join(handle),
-                Err(_) => Prefilter::new(&regexes),
+                Some(Ok(handle)) => join(handle),
+                _ => Prefilter::new(&regexes),
             };
             (prefilter, lexicon, plans, learned)
         });
@@ -166,8 +171,16 @@ impl Engine {
             })
         };
         let mut learned = WeightedIndex::default();
-        // Room for every learned term at once: the tables grow once.
-        learned.reserve(models().map(|w| w.terms.len()).sum());
+        // Room for every listed term at once: the tables grow once (the
+        // built-in models' terms are in their table already).
+        learned.reserve(
+            models()
+                .map(|w| match &w.terms {
+                    Terms::Listed(t) => t.len(),
+                    Terms::BuiltIn(_) => 0,
+                })
+                .sum(),
+        );
         for w in models() {
             learned.add(w);
         }
@@ -178,7 +191,33 @@ impl Engine {
     /// holds the regex of each pattern, in rule order. Learned rules are
     /// numbered in rule order, as `learned` indexes their models.
     fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>) {
-        let mut lexicon = Lexicon::default();
+        // Room for every phrase at once: the tables grow once.
+        let (mut stems, mut exact) = (0, 0);
+        let mut count = |phrases: &[crate::pack::Phrase]| {
+            for p in phrases {
+                if p.exact {
+                    exact += 1;
+                } else {
+                    stems += 1;
+                }
+            }
+        };
+        for rule in rules {
+            match &rule.matcher {
+                Matcher::Words(w) => {
+                    count(&w.phrases);
+                    count(w.near.as_ref().map_or(&[], |n| &n.phrases));
+                    count(&w.unless);
+                }
+                Matcher::Regex(p) => count(&p.unless),
+                Matcher::Absent(a) => {
+                    count(&a.words);
+                    count(&a.when);
+                }
+                Matcher::Metric(_) | Matcher::Weighted(_) => {}
+            }
+        }
+        let mut lexicon = Lexicon::with_capacity(stems, exact);
         let mut next = pattern_ids.iter().copied();
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());

@@ -3,8 +3,12 @@
 //! for the built-in packs), searched for all at once with one Aho-Corasick
 //! automaton. Only the patterns whose literals occur (and those with no
 //! usable literal) run.
+//!
+//! The built-in patterns' automata were built with the binary
+//! (`pack::automaton`); only patterns from pack files get one built here.
 
 use crate::pack::LazyRegex;
+use crate::pack::automaton::Automata;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::borrow::Cow;
 
@@ -14,10 +18,15 @@ pub struct Prefilter {
     /// belongs to.
     insensitive: Option<(AhoCorasick, Vec<usize>)>,
     sensitive: Option<(AhoCorasick, Vec<usize>)>,
+    /// The built-in patterns' automata, and which pattern here each of
+    /// the built-in patterns is (`NONE`: not one of them).
+    built_in: Option<(&'static Automata, Vec<u32>)>,
     /// Patterns with no usable literal: always candidates.
     always: Vec<usize>,
     count: usize,
 }
+
+const NONE: u32 = u32::MAX;
 
 /// An automaton over `lits`, matching bytes exactly: the literals of the
 /// case-insensitive set are lower case and searched for in lower-cased
@@ -46,7 +55,20 @@ impl Prefilter {
         let mut insensitive = Vec::new();
         let mut sensitive = Vec::new();
         let mut always = Vec::new();
+        let automata = crate::pack::automaton::built_in();
+        let mut built_in: Vec<u32> = Vec::new();
         for (i, r) in regexes.iter().enumerate() {
+            if let (Some(a), Some(n)) = (automata, r.built_in())
+                && (n as usize) < a.patterns()
+            {
+                if built_in.is_empty() {
+                    built_in = vec![NONE; a.patterns()];
+                }
+                if built_in[n as usize] == NONE {
+                    built_in[n as usize] = i as u32;
+                    continue;
+                }
+            }
             match r.literals() {
                 Some(n) => {
                     let target = if n.ascii_case_insensitive {
@@ -69,6 +91,9 @@ impl Prefilter {
         let mut pf = Prefilter {
             insensitive: None,
             sensitive: None,
+            built_in: automata
+                .filter(|_| !built_in.is_empty())
+                .map(|a| (a, built_in)),
             always: Vec::new(),
             count: regexes.len(),
         };
@@ -92,6 +117,15 @@ impl Prefilter {
         let mut hit = vec![false; self.count];
         for &i in &self.always {
             hit[i] = true;
+        }
+        if let Some((automata, here)) = &self.built_in {
+            automata.search(text.as_bytes(), |p| {
+                if let Some(&i) = here.get(p as usize)
+                    && i != NONE
+                {
+                    hit[i as usize] = true;
+                }
+            });
         }
         if let Some((ac, owners)) = &self.insensitive {
             LOWER.with_borrow_mut(|lower| {

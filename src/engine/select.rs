@@ -58,22 +58,26 @@ impl Selection {
                     .join(", ")
             )));
         }
-        Ok(all
+        // Room for every rule at once: rules are large, and growing the
+        // vector would copy them again and again.
+        let mut enabled = Vec::with_capacity(all.len());
+        let chosen = all
             .into_iter()
             .filter(|r| self.select.is_empty() || self.select.iter().any(|s| specificity(s, r) > 0))
-            .filter(|r| !self.ignore.iter().any(|s| specificity(s, r) > 0))
-            .map(|r| {
-                let mut r = r.clone();
-                if let Some((_, sev)) = self
+            .filter(|r| !self.ignore.iter().any(|s| specificity(s, r) > 0));
+        for r in chosen {
+            let mut r = r.clone();
+            if !self.severity.is_empty()
+                && let Some((_, sev)) = self
                     .severity
                     .iter()
                     .filter(|(s, _)| specificity(s, &r) > 0)
                     .max_by_key(|(s, _)| specificity(s, &r))
-                {
-                    r.severity = *sev;
-                }
-                r
-            })
-            .collect())
+            {
+                r.severity = *sev;
+            }
+            enabled.push(r);
+        }
+        Ok(enabled)
     }
 }

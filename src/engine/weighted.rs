@@ -1,7 +1,12 @@
 //! Learned (`weighted`) rules: every term of every learned rule in one hash
 //! lookup, fed by one pass of `text::features` over the post.
+//!
+//! The built-in models' terms are read in place from the table build.rs
+//! wrote (`pack::learned`); models from pack files are indexed when the
+//! engine is built.
 
-use crate::pack::Weighted;
+use crate::pack::learned::Table;
+use crate::pack::{Terms, Weighted};
 use crate::text::Analysis;
 use crate::text::features::{Families, Scratch, Sink, char_ngrams, features_into};
 use compact_str::CompactString;
@@ -19,24 +24,53 @@ struct Model {
     threshold: f64,
     min_words: usize,
     terms: Arc<Weighted>,
+    /// The terms of a built-in model indexed like a listed one (see
+    /// `WeightedIndex::add`).
+    expanded: Option<Vec<(CompactString, f64)>>,
 }
 
-/// Every term of every model, numbered in order of first appearance. The
-/// index borrows the models' own keys: a term is found by the hash of its
-/// key, then compared, so building it allocates no strings.
+impl Model {
+    /// The terms of a model indexed from its list.
+    fn list(&self) -> &[(CompactString, f64)] {
+        match (&self.expanded, &self.terms.terms) {
+            (Some(list), _) | (None, Terms::Listed(list)) => list,
+            (None, Terms::BuiltIn(_)) => &[],
+        }
+    }
+}
+
+/// Every term of every model. A term's number is its place in the built-in
+/// table (numbers below `base`), or `base` plus its place among the terms
+/// only listed models have, numbered in order of first appearance. Ties
+/// between terms are broken by `rank`, the order of first appearance over
+/// the indexed models, whatever their numbers.
+///
+/// The listed terms' index borrows the models' own keys: a term is found by
+/// the hash of its key, then compared, so building it allocates no
+/// strings.
 #[derive(Default)]
 pub struct WeightedIndex {
     hasher: foldhash::fast::FixedState,
-    /// Term id by key hash; keys whose hash another key already took are
-    /// in `collided`.
+    /// Listed term (numbered from 0) by key hash; keys whose hash another
+    /// key already took are in `collided`.
     ids: HashMap<u64, u32, foldhash::fast::FixedState>,
     collided: HashMap<String, u32>,
-    /// For each term id: the model and position its key is read from, and
-    /// the first of its weights in `weights`.
+    /// For each listed term: the model and position its key is read from,
+    /// and the first of its weights in `weights`.
     terms: Vec<(u32, u32, u32)>,
     /// (model, weight, next weight of the same term or `NONE`).
     weights: Vec<(u32, f64, u32)>,
     models: Vec<Model>,
+    /// The built-in term table, once a built-in model is indexed; which
+    /// model of this index each of its models is (`NONE`: not indexed);
+    /// and its number of terms.
+    table: Option<&'static Table>,
+    table_models: Vec<u32>,
+    base: u32,
+    /// Weights of listed models for terms of the table: the first of them
+    /// in `weights`, and the model and position of the term's first
+    /// listing.
+    shared: HashMap<u32, (u32, u32, u32), foldhash::fast::FixedState>,
     /// The opt-in feature families some model reads.
     families: Families,
     /// Tells this index's per-thread word memory from another index's.
@@ -45,11 +79,11 @@ pub struct WeightedIndex {
 
 const NONE: u32 = u32::MAX;
 
-/// The key of a term, read from the model it was first seen in.
+/// The key of a listed term, read from the model it was first seen in.
 #[inline]
 fn key_of<'a>(terms: &[(u32, u32, u32)], models: &'a [Model], term: u32) -> &'a str {
     let (model, pos, _) = terms[term as usize];
-    &models[model as usize].terms.terms[pos as usize].0
+    &models[model as usize].list()[pos as usize].0
 }
 
 /// A term that pushed a post towards firing.
@@ -70,7 +104,7 @@ pub struct Scored {
 }
 
 impl WeightedIndex {
-    /// Makes room for `terms` more terms.
+    /// Makes room for `terms` more listed terms.
     pub fn reserve(&mut self, terms: usize) {
         self.ids.reserve(terms);
         self.terms.reserve(terms);
@@ -80,28 +114,57 @@ impl WeightedIndex {
     /// Adds one learned rule; returns its model number.
     pub fn add(&mut self, w: &Arc<Weighted>) -> usize {
         let model = self.models.len() as u32;
+        let mut expanded = None;
+        if let Terms::BuiltIn(n) = w.terms {
+            if self.use_table(n as usize) {
+                self.table_models[n as usize] = model;
+                if let Some(t) = self.table {
+                    self.families = self.families.union(t.families(n as usize));
+                }
+            } else {
+                // Indexed like a listed model: its terms are numbered after
+                // the listed terms already indexed, as they would be.
+                expanded = Some(w.terms.list().into_owned());
+            }
+        }
         self.models.push(Model {
             bias: w.bias,
             threshold: w.threshold,
             min_words: w.min_words,
             terms: Arc::clone(w),
+            expanded,
         });
-        self.ids.reserve(w.terms.len());
-        self.terms.reserve(w.terms.len());
-        self.weights.reserve(w.terms.len());
-        for (pos, (key, weight)) in w.terms.iter().enumerate() {
+        let list = self.models[model as usize].list().len();
+        self.ids.reserve(list);
+        self.terms.reserve(list);
+        self.weights.reserve(list);
+        for pos in 0..list {
+            let (key, weight) = &self.models[model as usize].list()[pos];
+            let weight = *weight;
             self.families = self.families.union(Families::of_key(key));
+            if let Some(shared) = self.table.and_then(|t| t.find(key)) {
+                let next = self.weights.len() as u32;
+                let first = self
+                    .shared
+                    .entry(shared)
+                    .or_insert((NONE, model, pos as u32));
+                self.weights.push((model, weight, first.0));
+                first.0 = next;
+                continue;
+            }
             // One hash and one probe per term: a new key takes a free hash
             // slot, or goes to `collided` when another key holds it.
             let next = self.terms.len() as u32;
-            let id = match self.ids.entry(self.hasher.hash_one(key.as_str())) {
+            let hash = self.hasher.hash_one(key.as_str());
+            let id = match self.ids.entry(hash) {
                 Entry::Vacant(e) => *e.insert(next),
                 Entry::Occupied(e) => {
                     let held = *e.get();
                     if key_of(&self.terms, &self.models, held) == key {
                         held
                     } else {
-                        *self.collided.entry(key.to_string()).or_insert(next)
+                        let key = key.to_string();
+                        *self.collided.entry(key).or_insert(next)
                     }
                 }
             };
@@ -109,20 +172,47 @@ impl WeightedIndex {
                 self.terms.push((model, pos as u32, NONE));
             }
             let head = &mut self.terms[id as usize].2;
-            self.weights.push((model, *weight, *head));
+            self.weights.push((model, weight, *head));
             *head = (self.weights.len() - 1) as u32;
         }
         model as usize
     }
 
-    /// The id of a term, if some model has it.
-    fn id(&self, key: &str) -> Option<u32> {
-        let &id = self.ids.get(&self.hasher.hash_one(key))?;
-        if self.key(id) == key {
-            Some(id)
-        } else {
-            self.collided.get(key).copied()
+    /// Whether built-in model `n` can be read from the table: it can while
+    /// no listed term is numbered yet (they are numbered after the table's)
+    /// and the model is not indexed already.
+    fn use_table(&mut self, n: usize) -> bool {
+        if self.table.is_none() {
+            if !self.terms.is_empty() || !self.shared.is_empty() {
+                return false;
+            }
+            let Some(t) = built_in_table() else {
+                return false;
+            };
+            self.table = Some(t);
+            self.table_models = vec![NONE; t.models()];
+            self.base = t.terms() as u32;
         }
+        self.table_models.get(n) == Some(&NONE)
+    }
+
+    /// The number of a term, if some model has it.
+    fn id(&self, key: &str) -> Option<u32> {
+        if let Some(t) = self.table
+            && let Some(id) = t.find(key)
+        {
+            return Some(id);
+        }
+        if self.terms.is_empty() {
+            return None;
+        }
+        let &id = self.ids.get(&self.hasher.hash_one(key))?;
+        let id = if key_of(&self.terms, &self.models, id) == key {
+            id
+        } else {
+            *self.collided.get(key)?
+        };
+        Some(self.base + id)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -130,7 +220,35 @@ impl WeightedIndex {
     }
 
     pub fn key(&self, term: u32) -> &str {
-        key_of(&self.terms, &self.models, term)
+        match self.table {
+            Some(t) if term < self.base => std::str::from_utf8(t.key(term)).unwrap_or(""),
+            _ => key_of(&self.terms, &self.models, term - self.base),
+        }
+    }
+
+    /// Where a term first appears: the first model that has it, and its
+    /// position there. Terms listed only by pack files are numbered in this
+    /// order; the table's terms are numbered over every built-in model.
+    fn rank(&self, term: u32) -> (u32, u32) {
+        match self.table {
+            Some(t) if term < self.base => {
+                let mut first = (NONE, NONE);
+                for e in t.entries(term) {
+                    let model = self.table_models[e.model as usize];
+                    if model != NONE {
+                        first = first.min((model, e.position));
+                    }
+                }
+                if let Some(&(_, model, pos)) = self.shared.get(&term) {
+                    first = first.min((model, pos));
+                }
+                first
+            }
+            _ => {
+                let (model, pos, _) = self.terms[(term - self.base) as usize];
+                (model, pos)
+            }
+        }
     }
 
     /// Scores every learned rule on one post, in one pass over its features.
@@ -162,7 +280,11 @@ impl WeightedIndex {
             .zip(contributions)
             .map(|((m, z), mut top)| {
                 let probability = 1.0 / (1.0 + (-z).exp());
-                top.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.term.cmp(&y.term)));
+                top.sort_by(|x, y| {
+                    y.weight
+                        .total_cmp(&x.weight)
+                        .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
+                });
                 top.truncate(3);
                 Scored {
                     probability,
@@ -178,6 +300,11 @@ impl WeightedIndex {
     fn gram_ids(&self, lower: &str, scratch: &mut Scratch, out: &mut Vec<u32>) {
         char_ngrams(lower, scratch, |k| out.extend(self.id(k)));
     }
+}
+
+/// The built-in models' term table.
+fn built_in_table() -> Option<&'static Table> {
+    crate::pack::learned::built_in()
 }
 
 /// Distinct words a thread remembers the n-gram terms of before it starts
@@ -225,19 +352,43 @@ impl Scoring<'_> {
             return;
         }
         let ix = self.ix;
-        let mut next = ix.terms[id as usize].2;
+        let head = match ix.table {
+            Some(t) if id < ix.base => {
+                // Last listed first, as the chains of listed terms go.
+                for e in t.entries(id).rev() {
+                    let model = ix.table_models[e.model as usize];
+                    if model != NONE {
+                        self.weigh(model, e.weight * value, id, span);
+                    }
+                }
+                if ix.shared.is_empty() {
+                    return;
+                }
+                match ix.shared.get(&id) {
+                    Some(&(head, _, _)) => head,
+                    None => return,
+                }
+            }
+            _ => ix.terms[(id - ix.base) as usize].2,
+        };
+        let mut next = head;
         while next != NONE {
             let (model, weight, after) = ix.weights[next as usize];
             next = after;
-            let c = weight * value;
-            self.z[model as usize] += c;
-            if c > 0.0 {
-                self.contributions[model as usize].push(Contribution {
-                    weight: c,
-                    term: id,
-                    span: span.clone(),
-                });
-            }
+            self.weigh(model, weight * value, id, span);
+        }
+    }
+
+    /// Adds term `id`'s contribution `c` to `model`'s score.
+    #[inline]
+    fn weigh(&mut self, model: u32, c: f64, id: u32, span: &Option<Range<usize>>) {
+        self.z[model as usize] += c;
+        if c > 0.0 {
+            self.contributions[model as usize].push(Contribution {
+                weight: c,
+                term: id,
+                span: span.clone(),
+            });
         }
     }
 }
@@ -300,7 +451,7 @@ mod tests {
         ix.add(&Arc::new(Weighted {
             bias: -2.0,
             threshold: 0.5,
-            terms: terms.iter().map(|(k, w)| ((*k).into(), *w)).collect(),
+            terms: Terms::Listed(terms.iter().map(|(k, w)| ((*k).into(), *w)).collect()),
             min_words: 0,
         }));
         ix
@@ -315,7 +466,7 @@ mod tests {
         ix.add(&Arc::new(Weighted {
             bias: 0.0,
             threshold: 0.5,
-            terms: vec![("numbat".into(), 3.0), ("wombat".into(), -1.0)],
+            terms: Terms::Listed(vec![("numbat".into(), 3.0), ("wombat".into(), -1.0)]),
             min_words: 0,
         }));
         assert_eq!(ix.id("quokka"), Some(0));

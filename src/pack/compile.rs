@@ -360,13 +360,13 @@ pub fn phrase(text: &str, exact: bool) -> Result<Phrase, String> {
 }
 
 fn keys_of(text: &str, tokens: &[crate::text::Token], exact: bool) -> Result<Phrase, String> {
-    let keys: Vec<String> = tokens
+    let keys: Vec<CompactString> = tokens
         .iter()
         .map(|t| {
             if exact || t.kind != TokenKind::Word {
-                t.lower.to_string()
+                t.lower.clone()
             } else {
-                t.stem.to_string()
+                t.stem.clone()
             }
         })
         .collect();
@@ -461,7 +461,7 @@ fn words(
     let quotes = context(ctx, rid, &m.quotes, "quotes");
     let unless = phrases(ctx, rid, m.unless, exact);
     let min_count = count(ctx, rid, &m.min_count, "min_count", 1, 1000);
-    Some(Matcher::Words(Words {
+    Some(Matcher::Words(Arc::new(Words {
         phrases: list,
         hashtags: m.hashtags.is_some_and(|h| h.into_inner()),
         near: near_list.then_some(Near {
@@ -473,7 +473,7 @@ fn words(
         quotes,
         unless,
         min_count,
-    }))
+    })))
 }
 
 /// Compiles a user regex with size and nesting limits, explaining what
@@ -564,13 +564,13 @@ fn pattern(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) ->
     let quotes = context(ctx, rid, &m.quotes, "quotes");
     let min_count = count(ctx, rid, &m.min_count, "min_count", 1, 1000);
     let unless = phrases(ctx, rid, m.unless, false);
-    Some(Matcher::Regex(Pattern {
+    Some(Matcher::Regex(Arc::new(Pattern {
         regex: regex?,
         check,
         quotes,
         unless,
         min_count,
-    }))
+    })))
 }
 
 fn threshold(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -> Option<Matcher> {
@@ -681,7 +681,7 @@ fn weighted(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) -
     Some(Matcher::Weighted(Arc::new(Weighted {
         bias,
         threshold,
-        terms: out,
+        terms: Terms::Listed(out),
         min_words,
     })))
 }
@@ -706,12 +706,12 @@ fn absent(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, exact: bool) -> Option<
         }
     }
     let min_words = count(ctx, rid, &m.min_words, "min_words", 0, 100_000);
-    Some(Matcher::Absent(Absent {
+    Some(Matcher::Absent(Arc::new(Absent {
         words,
         patterns,
         when,
         min_words,
-    }))
+    })))
 }
 
 #[cfg(test)]

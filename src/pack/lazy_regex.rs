@@ -51,6 +51,8 @@ pub enum Program {
 #[derive(Clone, Debug)]
 pub struct Lite {
     ascii: regex_lite::Regex,
+    /// `ascii` is searched in the lower-cased text (see `LazyRegex::lite`).
+    lowered: bool,
     full: OnceLock<Program>,
     pattern: Arc<str>,
     case_sensitive: bool,
@@ -69,6 +71,8 @@ pub enum Matches<'r, 'h> {
     Checked(regex::Matches<'r, 'h>),
     Built(meta::FindMatches<'r, 'h>),
     Lite(regex_lite::Matches<'r, 'h>),
+    /// Matches found already (in a lower-cased copy of the text).
+    Found(std::vec::IntoIter<regex_automata::Match>),
 }
 
 impl Iterator for Matches<'_, '_> {
@@ -80,6 +84,7 @@ impl Iterator for Matches<'_, '_> {
             Matches::Checked(m) => m.next().map(|m| regex_automata::Match::must(0, m.range())),
             Matches::Built(m) => m.next(),
             Matches::Lite(m) => m.next().map(|m| regex_automata::Match::must(0, m.range())),
+            Matches::Found(m) => m.next(),
         }
     }
 }
@@ -90,6 +95,9 @@ impl Program {
         match self {
             Program::Checked(r) => r.is_match(haystack),
             Program::Built(r) => r.is_match(haystack),
+            Program::Lite(l) if haystack.is_ascii() && l.lowered => {
+                l.ascii.is_match(&haystack.to_ascii_lowercase())
+            }
             Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
         }
@@ -100,6 +108,16 @@ impl Program {
         match self {
             Program::Checked(r) => Matches::Checked(r.find_iter(haystack)),
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
+            Program::Lite(l) if haystack.is_ascii() && l.lowered => {
+                // Lower-casing ASCII keeps every byte where it is.
+                let lower = haystack.to_ascii_lowercase();
+                let found: Vec<regex_automata::Match> = l
+                    .ascii
+                    .find_iter(&lower)
+                    .map(|m| regex_automata::Match::must(0, m.range()))
+                    .collect();
+                Matches::Found(found.into_iter())
+            }
             Program::Lite(l) if haystack.is_ascii() => Matches::Lite(l.ascii.find_iter(haystack)),
             Program::Lite(l) => l.full().find_iter(haystack),
         }
@@ -157,6 +175,14 @@ pub type Literals = Option<literals::Needles>;
 pub struct LazyRegex {
     pattern: Arc<str>,
     case_sensitive: bool,
+    /// The pattern's number among the built-in packs' patterns, whose
+    /// literals the built-in prefilter (`pack::automaton`) has.
+    built_in: Option<u32>,
+    /// What regex-lite builds instead of the pattern, where build.rs found
+    /// something cheaper: the pattern lowered, for lower-cased text
+    /// (`literals::lowered`, `true`), or without capture groups
+    /// (`literals::without_captures`, `false`).
+    lite: Option<(Arc<str>, bool)>,
     cell: Arc<OnceLock<Program>>,
     literals: Arc<OnceLock<Literals>>,
 }
@@ -167,6 +193,8 @@ impl LazyRegex {
         LazyRegex {
             pattern: pattern.into(),
             case_sensitive,
+            built_in: None,
+            lite: None,
             cell: Arc::new(OnceLock::new()),
             literals: Arc::new(OnceLock::new()),
         }
@@ -184,12 +212,18 @@ impl LazyRegex {
     pub fn get(&self) -> &Program {
         self.cell.get_or_init(|| {
             if LEAN.load(Ordering::Relaxed)
-                && let Ok(ascii) = regex_lite::RegexBuilder::new(&self.pattern)
-                    .case_insensitive(!self.case_sensitive)
-                    .build()
+                && let Ok(ascii) = match &self.lite {
+                    Some((lite, lowered)) => regex_lite::RegexBuilder::new(lite)
+                        .case_insensitive(!self.case_sensitive && !lowered)
+                        .build(),
+                    None => regex_lite::RegexBuilder::new(&self.pattern)
+                        .case_insensitive(!self.case_sensitive)
+                        .build(),
+                }
             {
                 return Program::Lite(Box::new(Lite {
                     ascii,
+                    lowered: self.lite.as_ref().is_some_and(|l| l.1),
                     full: OnceLock::new(),
                     pattern: Arc::clone(&self.pattern),
                     case_sensitive: self.case_sensitive,
@@ -215,18 +249,38 @@ impl LazyRegex {
         &self.pattern
     }
 
+    /// The pattern's number among the built-in patterns, if it is one.
+    pub fn built_in(&self) -> Option<u32> {
+        self.built_in
+    }
+
+    /// Numbers the pattern among the built-in patterns: its literals are
+    /// then not stored with it, the built-in prefilter has them.
+    pub(crate) fn set_built_in(&mut self, n: u32) {
+        self.built_in = Some(n);
+        self.lite = match literals::lowered(&self.pattern, self.case_sensitive) {
+            Some(lowered) => Some((Arc::from(lowered), true)),
+            None => literals::without_captures(&self.pattern, self.case_sensitive)
+                .map(|p| (Arc::from(p), false)),
+        };
+    }
+
     pub fn case_sensitive(&self) -> bool {
         self.case_sensitive
     }
 }
 
-/// The serialized form: pattern, case sensitivity and prefilter literals
-/// (computed now if they were not yet). The compiled program is not kept.
+/// The serialized form: pattern, case sensitivity, number among the
+/// built-in patterns, and prefilter literals (computed now if they were
+/// not yet), which a built-in pattern leaves to the built-in prefilter.
+/// The compiled program is not kept.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     pattern: String,
     case_sensitive: bool,
-    literals: Literals,
+    built_in: Option<u32>,
+    lite: Option<(String, bool)>,
+    literals: Option<Literals>,
 }
 
 impl Serialize for LazyRegex {
@@ -234,7 +288,12 @@ impl Serialize for LazyRegex {
         Stored {
             pattern: self.pattern.to_string(),
             case_sensitive: self.case_sensitive,
-            literals: self.literals().cloned(),
+            built_in: self.built_in,
+            lite: self.lite.as_ref().map(|(p, l)| (p.to_string(), *l)),
+            literals: match self.built_in {
+                Some(_) => None,
+                None => Some(self.literals().cloned()),
+            },
         }
         .serialize(s)
     }
@@ -243,8 +302,12 @@ impl Serialize for LazyRegex {
 impl<'de> Deserialize<'de> for LazyRegex {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LazyRegex, D::Error> {
         let s = Stored::deserialize(d)?;
-        let r = LazyRegex::deferred(&s.pattern, s.case_sensitive);
-        let _ = r.literals.set(s.literals);
+        let mut r = LazyRegex::deferred(&s.pattern, s.case_sensitive);
+        r.built_in = s.built_in;
+        r.lite = s.lite.map(|(p, l)| (Arc::from(p), l));
+        if let Some(literals) = s.literals {
+            let _ = r.literals.set(literals);
+        }
         Ok(r)
     }
 }
@@ -275,6 +338,7 @@ mod tests {
                     .case_insensitive(!case_sensitive)
                     .build()
                     .unwrap(),
+                lowered: false,
                 full: OnceLock::new(),
                 pattern: pattern.into(),
                 case_sensitive,
@@ -285,6 +349,46 @@ mod tests {
                 assert_eq!(full.is_match(text), lite.is_match(text));
             }
         }
+    }
+
+    #[test]
+    fn built_in_lite_programs_find_what_the_full_regex_finds() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        texts.extend(texts.clone().iter().map(|t| t.to_ascii_uppercase()));
+        let mut lowered = 0;
+        for r in &regexes {
+            let Some((lite, is_lowered)) = &r.lite else {
+                continue;
+            };
+            lowered += usize::from(*is_lowered);
+            // A pattern regex-lite cannot build gets the full regex.
+            let Ok(ascii) = regex_lite::RegexBuilder::new(lite)
+                .case_insensitive(!r.case_sensitive() && !is_lowered)
+                .build()
+            else {
+                assert!(!is_lowered, "/{lite}/ was checked when lowered");
+                continue;
+            };
+            let full = full(r.as_str(), r.case_sensitive());
+            let program = Program::Lite(Box::new(Lite {
+                ascii,
+                lowered: *is_lowered,
+                full: OnceLock::new(),
+                pattern: Arc::from(r.as_str()),
+                case_sensitive: r.case_sensitive(),
+            }));
+            for text in texts.iter().filter(|t| t.is_ascii()) {
+                let spans = |p: &Program| p.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+                assert_eq!(
+                    spans(&full),
+                    spans(&program),
+                    "/{}/ on {text:?}",
+                    r.as_str()
+                );
+                assert_eq!(full.is_match(text), program.is_match(text));
+            }
+        }
+        assert!(lowered > 10, "only {lowered} patterns lowered");
     }
 
     #[test]

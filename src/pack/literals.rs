@@ -390,3 +390,197 @@ mod tests {
         assert!(necessary(r"(?:zz)*", false).is_none());
     }
 }
+
+/// The pattern as the regex crate reads it.
+fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// Whether the pattern may match text that is all ASCII: `false` only when
+/// every match needs a character outside ASCII (emoji, say), so a post in
+/// ASCII need not run it. `true` when unsure.
+pub fn may_match_ascii(pattern: &str, case_sensitive: bool) -> bool {
+    fn may(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => l.0.is_ascii(),
+            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| r.start() < '\u{80}'),
+            HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| r.start() < 0x80),
+            HirKind::Repetition(r) => r.min == 0 || may(&r.sub),
+            HirKind::Capture(c) => may(&c.sub),
+            HirKind::Concat(hs) => hs.iter().all(may),
+            HirKind::Alternation(hs) => hs.iter().any(may),
+        }
+    }
+    parse(pattern, case_sensitive).is_none_or(|h| may(&h))
+}
+
+/// The pattern with its unnamed groups written as non-capturing ones,
+/// if that reads as the same expression: finding where matches are needs
+/// no captures, and a regex without them is cheaper to build and run.
+/// `None` when it has no such group, or the rewriting is not sure.
+pub fn without_captures(pattern: &str, case_sensitive: bool) -> Option<String> {
+    fn strip(h: &Hir) -> Hir {
+        match h.kind() {
+            HirKind::Capture(c) => strip(&c.sub),
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(strip(&r.sub)),
+                ..r.clone()
+            }),
+            HirKind::Concat(hs) => Hir::concat(hs.iter().map(strip).collect()),
+            HirKind::Alternation(hs) => Hir::alternation(hs.iter().map(strip).collect()),
+            _ => h.clone(),
+        }
+    }
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Depth of nested character classes; inside one, `(` is a character.
+    let mut class = 0usize;
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' => {
+                class += 1;
+                // A `]` (after an optional `^`) first in a class is itself.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
+            }
+            ']' if class > 0 => class -= 1,
+            '(' if class == 0 && chars.peek() != Some(&'?') => {
+                out.push_str("?:");
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let original = parse(pattern, case_sensitive)?;
+    let rewritten = parse(&out, case_sensitive)?;
+    (rewritten.properties().explicit_captures_len() == 0 && strip(&original) == strip(&rewritten))
+        .then_some(out)
+}
+
+#[cfg(test)]
+mod rewrite_tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_rewritten_only_where_they_are_groups() {
+        let w = |p: &str| without_captures(p, false);
+        assert_eq!(
+            w(r"\b(oh|ah) (great|well)\b").as_deref(),
+            Some(r"\b(?:oh|ah) (?:great|well)\b")
+        );
+        assert_eq!(w(r"[(]x(y)").as_deref(), Some(r"[(]x(?:y)"));
+        assert_eq!(w(r"\(x(y)\)").as_deref(), Some(r"\(x(?:y)\)"));
+        assert_eq!(w(r"[]()](z)").as_deref(), Some(r"[]()](?:z)"));
+        assert_eq!(w(r"(?:a)b"), None);
+        assert_eq!(w(r"(?P<n>a)(b)"), None);
+        assert!(may_match_ascii(r"\bcafé\b|x", false));
+        assert!(!may_match_ascii(r"\p{Extended_Pictographic}\s*", false));
+        assert!(!may_match_ascii(r"é", false));
+        assert!(may_match_ascii(r"é?", false));
+        assert!(may_match_ascii(r"(?i)k", false));
+    }
+
+    #[test]
+    fn lowered_patterns_keep_case_where_they_must() {
+        let l = |p: &str| lowered(p, false);
+        let w = l(r"\b(oh great|yeah right)\b").unwrap();
+        let re = regex_lite::Regex::new(&w).unwrap();
+        assert!(re.is_match("so oh great then") && !re.is_match("oh greatly"));
+        assert!(l(r"\b[A-Z]{2}\d").is_some());
+        assert_eq!(l(r"(?-i:[A-Z])x"), None);
+        assert_eq!(l(r"(?-i:a)"), None);
+        assert_eq!(lowered(r"abc", true), None);
+    }
+}
+
+/// For a pattern matched ignoring case: the pattern that finds the same
+/// matches in ASCII text once the text is lower-cased, matched with case,
+/// if it can be written (see below). regex-lite builds a class for every
+/// letter of a pattern that ignores case; the lowered pattern has plain
+/// letters, and is much cheaper to build.
+///
+/// Every class must hold the upper-case form of each ASCII letter it
+/// holds and the lower-case form too, and no literal may hold a letter
+/// (parts of the pattern that keep case): then a class matches a character
+/// exactly when it matches its lower-case form, and dropping its
+/// upper-case letters (and everything outside ASCII) changes nothing on
+/// lower-cased ASCII text. Word boundaries and anchors do not see case.
+pub fn lowered(pattern: &str, case_sensitive: bool) -> Option<String> {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    fn lower(h: &Hir) -> Option<Hir> {
+        Some(match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => h.clone(),
+            HirKind::Literal(l) => {
+                if l.0.iter().any(u8::is_ascii_alphabetic) || !l.0.is_ascii() {
+                    return None;
+                }
+                h.clone()
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                let holds = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+                let mut ascii = Vec::new();
+                for b in 0u8..0x80 {
+                    let ch = char::from(b);
+                    if !holds(ch) {
+                        continue;
+                    }
+                    if ch.is_ascii_alphabetic() && !holds(ch.to_ascii_uppercase()) {
+                        return None;
+                    }
+                    if ch.is_ascii_alphabetic() && !holds(ch.to_ascii_lowercase()) {
+                        return None;
+                    }
+                    if !ch.is_ascii_uppercase() {
+                        ascii.push(ClassUnicodeRange::new(ch, ch));
+                    }
+                }
+                if ascii.len() == 1 {
+                    let mut buf = [0u8; 4];
+                    let ch = ascii[0].start();
+                    return Some(Hir::literal(ch.encode_utf8(&mut buf).as_bytes()));
+                }
+                Hir::class(Class::Unicode(ClassUnicode::new(ascii)))
+            }
+            HirKind::Class(Class::Bytes(_)) => return None,
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(lower(&r.sub)?),
+                ..r.clone()
+            }),
+            HirKind::Capture(c) => lower(&c.sub)?,
+            HirKind::Concat(hs) => Hir::concat(hs.iter().map(lower).collect::<Option<_>>()?),
+            HirKind::Alternation(hs) => {
+                Hir::alternation(hs.iter().map(lower).collect::<Option<_>>()?)
+            }
+        })
+    }
+    if case_sensitive {
+        return None;
+    }
+    let lowered = lower(&parse(pattern, false)?)?;
+    let written = lowered.to_string();
+    // It must read back as the same expression, and regex-lite must take it.
+    let back = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&written)
+        .ok()?;
+    (back == lowered && regex_lite::Regex::new(&written).is_ok()).then_some(written)
+}

@@ -1,8 +1,10 @@
 //! Rule packs: the TOML schema, and loading it into validated rules with
 //! errors that name the file, line:column and rule.
 
+pub mod automaton;
 mod compile;
 mod lazy_regex;
+pub mod learned;
 mod literals;
 mod schema;
 
@@ -56,10 +58,13 @@ pub struct Rule {
 /// The closed set of matcher kinds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Matcher {
-    Words(Words),
-    Regex(Pattern),
+    /// The matchers are shared (as the learned models are): every engine
+    /// built from a pack takes its rules, and a word list or pattern need
+    /// not be copied for each.
+    Words(Arc<Words>),
+    Regex(Arc<Pattern>),
     Metric(Threshold),
-    Absent(Absent),
+    Absent(Arc<Absent>),
     /// Shared: a learned model has thousands of terms, and rules are
     /// cloned into every engine built from them.
     Weighted(Arc<Weighted>),
@@ -80,8 +85,9 @@ impl Matcher {
 /// A word or phrase, as the keys tokens are compared on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
-    /// Stems (or lower-cased words when `exact`), one per word.
-    pub keys: Vec<String>,
+    /// Stems (or lower-cased words when `exact`), one per word. Keys are
+    /// short: most are stored inline, and decoded without an allocation.
+    pub keys: Vec<CompactString>,
     pub exact: bool,
 }
 
@@ -163,11 +169,50 @@ pub struct Weighted {
     pub bias: f64,
     pub threshold: f64,
     /// Feature keys (stems, stem pairs, `#hashtag-word`, emoji, `@measure`)
-    /// and their weights. Keys are short: most are stored inline, so the
-    /// thousands of a learned pack are decoded without an allocation each.
-    pub terms: Vec<(CompactString, f64)>,
+    /// and their weights.
+    pub terms: Terms,
     /// Posts with fewer words are not scored.
     pub min_words: usize,
+}
+
+/// A learned model's terms: listed, or in the built-in term table.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Terms {
+    /// Keys and weights, as a pack file lists them.
+    Listed(Vec<(CompactString, f64)>),
+    /// Model `n` of the table build.rs wrote (`learned::built_in`): the
+    /// binary reads its terms in place.
+    BuiltIn(u32),
+}
+
+impl Terms {
+    /// How many terms the model lists.
+    pub fn len(&self) -> usize {
+        match self {
+            Terms::Listed(t) => t.len(),
+            #[cfg(compiled_packs)]
+            Terms::BuiltIn(n) => learned::built_in().map_or(0, |t| t.model_terms(*n as usize)),
+            #[cfg(not(compiled_packs))]
+            Terms::BuiltIn(_) => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The keys and weights, in the order the model lists them.
+    pub fn list(&self) -> std::borrow::Cow<'_, [(CompactString, f64)]> {
+        match self {
+            Terms::Listed(t) => std::borrow::Cow::Borrowed(t),
+            #[cfg(compiled_packs)]
+            Terms::BuiltIn(n) => std::borrow::Cow::Owned(
+                learned::built_in().map_or_else(Vec::new, |t| t.model_list(*n as usize)),
+            ),
+            #[cfg(not(compiled_packs))]
+            Terms::BuiltIn(_) => std::borrow::Cow::Owned(Vec::new()),
+        }
+    }
 }
 
 /// The packs that ship inside the binary.
@@ -202,15 +247,31 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 pub const COMPILED_FILE: &str = "built-in-packs.postcard";
 /// Where build.rs writes the built-in rules' examples.
 pub const EXAMPLES_FILE: &str = "built-in-examples.postcard";
+/// Where build.rs writes the terms of the built-in learned models.
+pub const TERMS_FILE: &str = "built-in-terms.bin";
+/// Where build.rs writes the built-in patterns' prefilter.
+pub const PREFILTER_FILE: &str = "built-in-prefilter.bin";
+
+/// What build.rs writes of the built-in packs.
+pub struct CompiledBuiltIn {
+    /// The packs, without their rules' examples, their learned models'
+    /// terms in `terms`.
+    pub packs: Vec<u8>,
+    /// The rules' `fire` and `pass` examples, rule by rule.
+    pub examples: Vec<u8>,
+    /// The learned models' term table (`learned::write`).
+    pub terms: Vec<u8>,
+    /// The patterns' prefilter (`automaton::write`).
+    pub prefilter: Vec<u8>,
+}
 
 /// Parses and validates every built-in pack exactly as a pack file is
 /// (regexes compiled, empty matches refused), computes the prefilter
 /// literals of their regexes, and serializes the result. build.rs runs
 /// this, so an invalid built-in pack fails the build with the loader's
-/// message, and the binary only decodes. Returns the packs without their
-/// rules' `fire` and `pass` examples, and the examples, rule by rule.
-#[allow(clippy::type_complexity)]
-pub fn compile_built_in() -> Result<(Vec<u8>, Vec<u8>), Vec<LocatedError>> {
+/// message, and the binary only decodes. The learned models' terms go to
+/// a table the binary reads in place.
+pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     let mut packs = Vec::with_capacity(BUILT_IN.len());
     let mut errors = Vec::new();
     for (name, src) in BUILT_IN {
@@ -229,6 +290,19 @@ pub fn compile_built_in() -> Result<(Vec<u8>, Vec<u8>), Vec<LocatedError>> {
         .flat_map(|p| p.rules.iter_mut())
         .map(|r| (std::mem::take(&mut r.fire), std::mem::take(&mut r.pass)))
         .collect();
+    // The learned models' terms go to the table, numbered in rule order.
+    let mut models: Vec<Vec<(CompactString, f64)>> = Vec::new();
+    for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+        if let Matcher::Weighted(w) = &mut rule.matcher {
+            let w = Arc::make_mut(w);
+            let n = models.len() as u32;
+            if let Terms::Listed(terms) = std::mem::replace(&mut w.terms, Terms::BuiltIn(n)) {
+                models.push(terms);
+            }
+        }
+    }
+    let lists: Vec<&[(CompactString, f64)]> = models.iter().map(Vec::as_slice).collect();
+    let prefilter = number_patterns(&mut packs);
     let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
         r.map_err(|e| {
             vec![LocatedError::at(
@@ -239,10 +313,68 @@ pub fn compile_built_in() -> Result<(Vec<u8>, Vec<u8>), Vec<LocatedError>> {
             )]
         })
     };
-    Ok((
-        encode("packs", postcard::to_allocvec(&packs))?,
-        encode("examples", postcard::to_allocvec(&examples))?,
-    ))
+    Ok(CompiledBuiltIn {
+        packs: encode("packs", postcard::to_allocvec(&packs))?,
+        examples: encode("examples", postcard::to_allocvec(&examples))?,
+        terms: learned::write(&lists),
+        prefilter,
+    })
+}
+
+/// Numbers the distinct patterns (with their case sensitivity) of `packs`
+/// in rule order, and writes the prefilter automata over their literals,
+/// as the engine's prefilter would build them.
+fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
+    let mut numbers: std::collections::HashMap<(String, bool), u32> =
+        std::collections::HashMap::new();
+    let mut insensitive = Vec::new();
+    let mut sensitive = Vec::new();
+    let mut always = Vec::new();
+    let mut non_ascii = Vec::new();
+    let mut number = |r: &mut LazyRegex| {
+        let key = (r.as_str().to_string(), r.case_sensitive());
+        let next = numbers.len() as u32;
+        let n = *numbers.entry(key).or_insert(next);
+        r.set_built_in(n);
+        if n != next {
+            return;
+        }
+        match r.literals() {
+            Some(needles) => {
+                let fold = needles.ascii_case_insensitive;
+                let target = if fold {
+                    &mut insensitive
+                } else {
+                    &mut sensitive
+                };
+                target.extend(needles.literals.iter().map(|l| {
+                    let l = if fold {
+                        l.to_ascii_lowercase()
+                    } else {
+                        l.clone()
+                    };
+                    (l, n)
+                }));
+            }
+            // A pattern no ASCII text can match runs only on other text.
+            None if !literals::may_match_ascii(r.as_str(), r.case_sensitive()) => non_ascii.push(n),
+            None => always.push(n),
+        }
+    };
+    for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+        match &mut rule.matcher {
+            Matcher::Regex(p) => number(&mut Arc::make_mut(p).regex),
+            Matcher::Absent(a) => Arc::make_mut(a).patterns.iter_mut().for_each(&mut number),
+            _ => {}
+        }
+    }
+    automaton::write(
+        numbers.len() as u32,
+        &insensitive,
+        &sensitive,
+        &always,
+        &non_ascii,
+    )
 }
 
 /// The built-in packs as build.rs compiled them.
@@ -299,7 +431,20 @@ fn unreadable(what: &str, e: impl std::fmt::Display) -> Vec<LocatedError> {
 pub fn share_regexes(packs: &mut [Pack]) {
     let mut first: std::collections::HashMap<(String, bool), LazyRegex> =
         std::collections::HashMap::new();
+    // Built-in patterns are numbered: the same number, the same pattern.
+    let mut numbered: Vec<Option<LazyRegex>> = Vec::new();
     let mut share = |r: &mut LazyRegex| {
+        if let Some(n) = r.built_in() {
+            let n = n as usize;
+            if numbered.len() <= n {
+                numbered.resize(n + 1, None);
+            }
+            match &numbered[n] {
+                Some(shared) => *r = shared.clone(),
+                None => numbered[n] = Some(r.clone()),
+            }
+            return;
+        }
         let key = (r.as_str().to_string(), r.case_sensitive());
         match first.get(&key) {
             Some(shared) => *r = shared.clone(),
@@ -310,8 +455,8 @@ pub fn share_regexes(packs: &mut [Pack]) {
     };
     for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
         match &mut rule.matcher {
-            Matcher::Regex(p) => share(&mut p.regex),
-            Matcher::Absent(a) => a.patterns.iter_mut().for_each(&mut share),
+            Matcher::Regex(p) => share(&mut Arc::make_mut(p).regex),
+            Matcher::Absent(a) => Arc::make_mut(a).patterns.iter_mut().for_each(&mut share),
             _ => {}
         }
     }
@@ -387,9 +532,13 @@ mod tests {
     fn compiled_packs_are_the_current_sources() {
         // build.rs ran the same compilation: the bytes must agree, and
         // decoding then encoding again must give them back.
-        let (packs_bytes, examples_bytes) = compile_built_in().unwrap();
-        assert!(packs_bytes == COMPILED);
-        assert!(examples_bytes == COMPILED_EXAMPLES);
+        let compiled = compile_built_in().unwrap();
+        assert!(compiled.packs == COMPILED);
+        assert!(compiled.examples == COMPILED_EXAMPLES);
+        let table = learned::built_in().expect("the term table reads");
+        assert!(compiled.terms == table.bytes());
+        let automata = automaton::built_in().expect("the prefilter reads");
+        assert!(compiled.prefilter == automata.bytes());
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
@@ -403,6 +552,12 @@ mod tests {
             for (a, b) in pack.rules.iter().zip(&read.rules) {
                 assert!(!a.fire.is_empty() && a.fire == b.fire, "{}", a.id);
                 assert!(a.pass == b.pass, "{}", a.id);
+                // Learned models read their terms from the table.
+                if let (Matcher::Weighted(x), Matcher::Weighted(y)) = (&a.matcher, &b.matcher) {
+                    assert!(matches!(x.terms, Terms::BuiltIn(_)), "{}", a.id);
+                    assert_eq!(x.terms.len(), y.terms.len(), "{}", a.id);
+                    assert!(x.terms.list() == y.terms.list(), "{}", a.id);
+                }
             }
         }
     }
