@@ -15,7 +15,7 @@ use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
 use crate::text::{Analysis, Metric};
-use ascii_words::AsciiWords;
+use ascii_words::{AsciiWords, Words};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
 use std::ops::Range;
@@ -246,8 +246,9 @@ impl Engine {
         } else {
             self.learned.score(a)
         };
-        self.compile_needed(a, &lists, &matched);
-        let mut searches = Searches::new(self.regexes.len(), ascii_words::qualifies(&flat));
+        let words = Words::of(&flat);
+        self.compile_needed(a, &lists, &matched, words);
+        let mut searches = Searches::new(self.regexes.len(), words);
         let mut out = Vec::new();
         let mut spans = Vec::new();
         for (rule, plan) in self.plans.iter().enumerate() {
@@ -290,13 +291,14 @@ impl Engine {
     /// Compiles, side by side on the thread pool, the regexes this post
     /// will run that are not compiled yet (the first posts of a run pay
     /// for them; a one-post run waits for them all).
-    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool]) {
+    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Words) {
         // Regexes built lean compile in less time than starting the pool
         // takes; each is compiled when first searched.
         if crate::pack::compiles_lean() {
             return;
         }
-        let pending = |i: &usize| matched[*i] && !self.regexes[*i].is_compiled();
+        let pending =
+            |i: &usize| matched[*i] && !self.ascii_words.is_ready(*i, &self.regexes[*i], words);
         if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
             return;
         }
@@ -333,7 +335,7 @@ impl Engine {
         if needed.len() > 1 {
             use rayon::prelude::*;
             needed.par_iter().for_each(|&i| {
-                self.regexes[i].get();
+                self.ascii_words.prepare(i, &self.regexes[i], words);
             });
         }
     }
@@ -388,19 +390,14 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
-    /// Runs `search` with compiled pattern `i`, on a post that
-    /// [`ascii_words::qualifies`] or not.
+    /// Runs `search` with compiled pattern `i`, on a post of kind `words`.
     fn search<T>(
         &self,
         i: usize,
-        ascii_words: bool,
+        words: Words,
         search: impl FnOnce(&crate::pack::Program) -> T,
     ) -> T {
-        if ascii_words {
-            self.ascii_words.search(i, &self.regexes[i], search)
-        } else {
-            search(self.regexes[i].get())
-        }
+        self.ascii_words.search(i, &self.regexes[i], words, search)
     }
 
     /// Adds the spans where `plan` fires on the post to `out` (left empty
@@ -466,10 +463,10 @@ impl Engine {
                 if !matched[*regex] || unless.is_some_and(|u| visible(u, false).next().is_some()) {
                     return;
                 }
-                let ascii_words = searches.ascii_words;
+                let words = searches.words;
                 let found = searches.get(*regex, || {
                     let mut any = false;
-                    let spans = self.search(*regex, ascii_words, |r| {
+                    let spans = self.search(*regex, words, |r| {
                         r.find_iter(flat)
                             .inspect(|_| any = true)
                             .filter(|m| !m.is_empty())
@@ -551,8 +548,7 @@ impl Engine {
                     || patterns.iter().any(|&p| {
                         matched[p]
                             && searches.any(p).unwrap_or_else(|| {
-                                let any =
-                                    self.search(p, searches.ascii_words, |r| r.is_match(flat));
+                                let any = self.search(p, searches.words, |r| r.is_match(flat));
                                 searches.set_any(p, any);
                                 any
                             })
@@ -577,16 +573,16 @@ struct Searches {
     done: Vec<Option<Search>>,
     /// `is_match` answers for patterns not searched in full.
     any: Vec<Option<bool>>,
-    /// The post [`ascii_words::qualifies`].
-    ascii_words: bool,
+    /// Which versions of the patterns the post can be searched with.
+    words: Words,
 }
 
 impl Searches {
-    fn new(regexes: usize, ascii_words: bool) -> Searches {
+    fn new(regexes: usize, words: Words) -> Searches {
         Searches {
             done: (0..regexes).map(|_| None).collect(),
             any: vec![None; regexes],
-            ascii_words,
+            words,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `--format human`: a scorecard per post and compiler-style findings,
 //! coloured when asked to.
 
-use super::{Reporter, escape_terminal, escape_terminal_into, needs_escape};
+use super::{Render, Reporter, escape_terminal, escape_terminal_into, needs_escape};
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
 use owo_colors::{OwoColorize, Style};
@@ -238,50 +238,72 @@ fn label(buf: &mut String, r: &PostResult) {
     }
 }
 
+/// The text of one post: its verdict line, and its scorecard and findings
+/// when it has any; nothing for a passing post when `quiet`.
+fn format(buf: &mut String, color: bool, quiet: bool, r: &PostResult) {
+    if quiet && r.passed {
+        return;
+    }
+    if color {
+        let mut name = String::new();
+        label(&mut name, r);
+        paint(buf, color, &name, Style::new().bold());
+    } else {
+        label(buf, r);
+    }
+    buf.push_str("  ");
+    if r.passed {
+        paint(buf, color, "pass", Style::new().green().bold());
+    } else {
+        paint(buf, color, "FAIL", Style::new().red().bold());
+    }
+    buf.push_str("  ");
+    let overall = r.scorecard.overall;
+    if color {
+        paint(
+            buf,
+            color,
+            &format!("THINK {overall}/100"),
+            Human::score_style(overall).bold(),
+        );
+    } else {
+        let _ = write!(buf, "THINK {overall}/100");
+    }
+    buf.push_str("  tone: ");
+    buf.push_str(r.tone.as_str());
+    buf.push('\n');
+    if !r.findings.is_empty() {
+        scorecard(buf, color, r);
+        buf.push('\n');
+        for f in &r.findings {
+            finding(buf, color, r, f);
+        }
+    }
+}
+
+impl Render for Human {
+    fn render(&self, out: &mut Vec<u8>, r: &PostResult) -> io::Result<()> {
+        thread_local! {
+            static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        BUF.with_borrow_mut(|buf| {
+            buf.clear();
+            format(buf, self.color, self.quiet, r);
+            out.extend_from_slice(buf.as_bytes());
+        });
+        Ok(())
+    }
+}
+
 impl Reporter for Human {
     fn post(&mut self, out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
-        if self.quiet && r.passed {
-            return Ok(());
-        }
-        let color = self.color;
-        let buf = &mut self.buf;
-        buf.clear();
-        if color {
-            let mut name = String::new();
-            label(&mut name, r);
-            paint(buf, color, &name, Style::new().bold());
-        } else {
-            label(buf, r);
-        }
-        buf.push_str("  ");
-        if r.passed {
-            paint(buf, color, "pass", Style::new().green().bold());
-        } else {
-            paint(buf, color, "FAIL", Style::new().red().bold());
-        }
-        buf.push_str("  ");
-        let overall = r.scorecard.overall;
-        if color {
-            paint(
-                buf,
-                color,
-                &format!("THINK {overall}/100"),
-                Self::score_style(overall).bold(),
-            );
-        } else {
-            let _ = write!(buf, "THINK {overall}/100");
-        }
-        buf.push_str("  tone: ");
-        buf.push_str(r.tone.as_str());
-        buf.push('\n');
-        if !r.findings.is_empty() {
-            scorecard(buf, color, r);
-            buf.push('\n');
-            for f in &r.findings {
-                finding(buf, color, r, f);
-            }
-        }
-        out.write_all(buf.as_bytes())
+        self.buf.clear();
+        format(&mut self.buf, self.color, self.quiet, r);
+        out.write_all(self.buf.as_bytes())
+    }
+
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        Some(Box::new(Human::new(self.color, self.quiet)))
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

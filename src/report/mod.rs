@@ -29,6 +29,24 @@ pub trait Reporter {
     }
     fn post(&mut self, out: &mut dyn Write, result: &PostResult) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+
+    /// What formats a post on its own, when the text of a post depends on
+    /// nothing else: posts are then formatted on the threads that check
+    /// them, and handed over here, in order, by [`Reporter::rendered`].
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        None
+    }
+
+    /// Writes the text `renderer()` made of the next post (what `post`
+    /// would have written).
+    fn rendered(&mut self, out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+        out.write_all(text)
+    }
+}
+
+/// Formats one post, on any thread.
+pub trait Render: Send + Sync {
+    fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()>;
 }
 
 /// Makes text safe to print to a terminal: control characters (including
