@@ -242,9 +242,11 @@ mod tests {
         assert!(ascii_version(r"\d+", true).is_none());
         assert!(ascii_version(r"\Bx\B", true).is_none());
         let v = ascii_version(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
-        // `é` is a word character only to the Unicode `\b`.
-        assert_eq!(matches(&v, "café!"), [0..5]);
+        // `é` is a word character only to the Unicode `\b`: the ASCII
+        // version sees a boundary between it and `s`, none before `!`.
         assert_eq!(matches(&v, "cafés"), [0..5]);
+        assert!(matches(&v, "café!").is_empty());
+        assert_eq!(matches(&v, "an ok"), [3..5]);
     }
 
     #[test]

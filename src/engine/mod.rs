@@ -504,11 +504,12 @@ impl Engine {
                 if a.metrics.words < *min_words {
                     return;
                 }
-                let (value, evidence) = a.metric(*metric);
+                let value = a.metric_value(*metric);
                 let fires = above.is_some_and(|x| value > x) || below.is_some_and(|x| value < x);
                 if !fires {
                     return;
                 }
+                let (_, evidence) = a.metric(*metric);
                 let span = match (metric, above) {
                     (Metric::Graphemes, Some(limit)) => {
                         let start = a
@@ -642,7 +643,7 @@ fn disjoint(spans: &mut Vec<Range<usize>>) {
 
 /// Says what a metric measured, in the post's terms.
 fn metric_detail(a: &Analysis, metric: Metric, above: Option<f64>, below: Option<f64>) -> String {
-    let (value, _) = a.metric(metric);
+    let value = a.metric_value(metric);
     let limit = match (above, below) {
         (Some(x), _) if value > x => format!("above {x}"),
         (_, Some(x)) => format!("below {x}"),
