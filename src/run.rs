@@ -80,8 +80,16 @@ fn check_post(linter: &Linter, post: &Post, render: Option<&dyn Render>) -> Resu
         match render {
             None => Done::Result(r),
             Some(render) => {
-                let mut text = Vec::new();
-                let text = render.render(&mut text, &r).map(|()| text);
+                thread_local! {
+                    static SCRATCH: std::cell::RefCell<Vec<u8>> =
+                        const { std::cell::RefCell::new(Vec::new()) };
+                }
+                // Formatted in a buffer that stays, then copied out whole:
+                // one allocation per post.
+                let text = SCRATCH.with_borrow_mut(|scratch| {
+                    scratch.clear();
+                    render.render(scratch, &r).map(|()| scratch.to_vec())
+                });
                 Done::Text(text, Tally::of(&r))
             }
         }

@@ -283,14 +283,20 @@ fn format(buf: &mut String, color: bool, quiet: bool, r: &PostResult) {
 
 impl Render for Human {
     fn render(&self, out: &mut Vec<u8>, r: &PostResult) -> io::Result<()> {
-        thread_local! {
-            static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        // The buffer's allocation is kept: the text is built in a String
+        // (the formatting needs one), then handed back as `out`'s bytes.
+        match String::from_utf8(std::mem::take(out)) {
+            Ok(mut buf) => {
+                format(&mut buf, self.color, self.quiet, r);
+                *out = buf.into_bytes();
+            }
+            Err(e) => {
+                *out = e.into_bytes();
+                let mut buf = String::new();
+                format(&mut buf, self.color, self.quiet, r);
+                out.extend_from_slice(buf.as_bytes());
+            }
         }
-        BUF.with_borrow_mut(|buf| {
-            buf.clear();
-            format(buf, self.color, self.quiet, r);
-            out.extend_from_slice(buf.as_bytes());
-        });
         Ok(())
     }
 }
