@@ -51,9 +51,18 @@ impl Lexicon {
     }
 
     /// One pass over the tokens: the hits of every list, in token order,
-    /// keeping the longest phrase where several start at the same token.
-    pub fn scan(&self, tokens: &[Token]) -> Vec<Vec<Hit>> {
-        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.lists];
+    /// keeping the longest phrase where several start at the same token,
+    /// into `hits`, whose lists from an earlier post are emptied first
+    /// (their room is kept).
+    pub fn scan_into(&self, tokens: &[Token], hits: &mut Hits) {
+        for &l in &hits.touched {
+            if let Some(list) = hits.lists.get_mut(l) {
+                list.clear();
+            }
+        }
+        hits.touched.clear();
+        hits.lists.resize_with(self.lists, Vec::new);
+        let Hits { lists, touched } = hits;
         for (i, tok) in tokens.iter().enumerate() {
             for (map, exact) in [(&self.by_stem, false), (&self.by_lower, true)] {
                 let key = if exact { &tok.lower } else { &tok.stem };
@@ -73,14 +82,25 @@ impl Lexicon {
                     if !follows {
                         continue;
                     }
-                    let list = &mut hits[e.list];
+                    let list = &mut lists[e.list];
                     match list.last_mut() {
                         Some(last) if last.start == i => last.end = last.end.max(end),
-                        _ => list.push(Hit { start: i, end }),
+                        _ => {
+                            if list.is_empty() {
+                                touched.push(e.list);
+                            }
+                            list.push(Hit { start: i, end });
+                        }
                     }
                 }
             }
         }
-        hits
     }
+}
+
+/// The hits of a post, per list, and which lists have any.
+#[derive(Default)]
+pub struct Hits {
+    pub lists: Vec<Vec<Hit>>,
+    touched: Vec<ListId>,
 }

@@ -238,7 +238,18 @@ impl Engine {
     }
 
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
-        let lists = self.lexicon.scan(&a.tokens);
+        // The buffers of the last post checked on this thread; taken, so a
+        // post checked meanwhile on this thread (the pool may hand it one
+        // while it waits) makes its own.
+        let mut scratch = SCRATCH.take().unwrap_or_default();
+        let out = self.check_with(a, &mut scratch);
+        SCRATCH.set(Some(scratch));
+        out
+    }
+
+    fn check_with(&self, a: &Analysis, scratch: &mut Scratch) -> Vec<RuleMatch> {
+        self.lexicon.scan_into(&a.tokens, &mut scratch.hits);
+        let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         let matched = self.prefilter.candidates(&flat);
         let scored = if self.learned.is_empty() {
@@ -247,21 +258,23 @@ impl Engine {
             self.learned.score(a)
         };
         let words = Words::of(&flat);
-        self.compile_needed(a, &lists, &matched, words);
-        let mut searches = Searches::new(self.regexes.len(), words);
+        self.compile_needed(a, lists, &matched, words);
+        let searches = &mut scratch.searches;
+        searches.reset(self.regexes.len(), words);
         let mut out = Vec::new();
-        let mut spans = Vec::new();
+        let spans = &mut scratch.spans;
+        spans.clear();
         for (rule, plan) in self.plans.iter().enumerate() {
             if let Plan::Weighted { model } = plan {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
             }
             spans.clear();
-            self.eval(plan, a, &flat, &lists, &matched, &mut searches, &mut spans);
+            self.eval(plan, a, &flat, lists, &matched, searches, spans);
             if spans.is_empty() {
                 continue;
             }
-            disjoint(&mut spans);
+            disjoint(spans);
             let detail = match plan {
                 Plan::Metric {
                     metric,
@@ -562,6 +575,18 @@ impl Engine {
     }
 }
 
+/// Buffers one thread reuses from post to post.
+#[derive(Default)]
+struct Scratch {
+    hits: lexicon::Hits,
+    searches: Searches,
+    spans: Vec<Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
 /// What one regex found in one post: whether it matched at all, and its
 /// non-empty matches.
 struct Search {
@@ -574,20 +599,40 @@ struct Searches {
     done: Vec<Option<Search>>,
     /// `is_match` answers for patterns not searched in full.
     any: Vec<Option<bool>>,
+    /// The patterns with an entry in `done` or `any`.
+    touched: Vec<usize>,
     /// Which versions of the patterns the post can be searched with.
     words: Words,
 }
 
-impl Searches {
-    fn new(regexes: usize, words: Words) -> Searches {
+impl Default for Searches {
+    fn default() -> Searches {
         Searches {
-            done: (0..regexes).map(|_| None).collect(),
-            any: vec![None; regexes],
-            words,
+            done: Vec::new(),
+            any: Vec::new(),
+            touched: Vec::new(),
+            words: Words::Ascii,
         }
+    }
+}
+
+impl Searches {
+    /// Forgets the searches of the last post, for one of kind `words`.
+    fn reset(&mut self, regexes: usize, words: Words) {
+        for &i in &self.touched {
+            self.done[i] = None;
+            self.any[i] = None;
+        }
+        self.touched.clear();
+        self.done.resize_with(regexes, || None);
+        self.any.resize(regexes, None);
+        self.words = words;
     }
 
     fn get(&mut self, regex: usize, search: impl FnOnce() -> Search) -> &Search {
+        if self.done[regex].is_none() {
+            self.touched.push(regex);
+        }
         self.done[regex].get_or_insert_with(search)
     }
 
@@ -596,6 +641,7 @@ impl Searches {
     }
 
     fn set_any(&mut self, regex: usize, any: bool) {
+        self.touched.push(regex);
         self.any[regex] = Some(any);
     }
 }

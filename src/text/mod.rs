@@ -144,7 +144,8 @@ impl<'a> Analysis<'a> {
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
-        let mut tokens = Vec::new();
+        // About one token per five bytes of a post: room for them at once.
+        let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
         let mut hashtags = Vec::new();
         let mut mentions = Vec::new();
         let mut links = Vec::new();
