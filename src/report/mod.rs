@@ -91,6 +91,15 @@ fn must_escape(c: char) -> bool {
 /// character it changes; text without them is printed as it is.
 pub fn needs_escape(s: &str) -> bool {
     let bytes = s.as_bytes();
+    // Sixteen bytes at a time, without branches, for the usual text that
+    // has none of those bytes.
+    let suspect = |b: u8| (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2);
+    if !bytes
+        .chunks(16)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))
+    {
+        return false;
+    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
