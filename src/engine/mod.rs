@@ -261,7 +261,7 @@ impl Engine {
         self.compile_needed(a, lists, &matched, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(8);
         let spans = &mut scratch.spans;
         spans.clear();
         for (rule, plan) in self.plans.iter().enumerate() {
