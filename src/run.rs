@@ -270,6 +270,7 @@ fn is_input_error(p: &Problem) -> bool {
 
 /// Streams a large file: posts are checked in parallel batches and
 /// reported in order as they come.
+#[allow(clippy::too_many_arguments)]
 fn stream_file(
     file: &InputFile,
     linter: &Linter,

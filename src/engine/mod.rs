@@ -15,7 +15,7 @@ use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule};
 use crate::text::{Analysis, Metric};
-use ascii_words::{AsciiWords, Words};
+use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
 use std::ops::Range;
@@ -257,7 +257,7 @@ impl Engine {
         } else {
             self.learned.score(a)
         };
-        let words = Words::of(&flat);
+        let words = Kind::of(&flat);
         self.compile_needed(a, lists, &matched, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
@@ -304,7 +304,7 @@ impl Engine {
     /// Compiles, side by side on the thread pool, the regexes this post
     /// will run that are not compiled yet (the first posts of a run pay
     /// for them; a one-post run waits for them all).
-    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Words) {
+    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Kind) {
         // Regexes built lean compile in less time than starting the pool
         // takes; each is compiled when first searched.
         if crate::pack::compiles_lean() {
@@ -407,7 +407,7 @@ impl Engine {
     fn search<T>(
         &self,
         i: usize,
-        words: Words,
+        words: Kind,
         search: impl FnOnce(&crate::pack::Program) -> T,
     ) -> T {
         self.ascii_words.search(i, &self.regexes[i], words, search)
@@ -602,7 +602,7 @@ struct Searches {
     /// The patterns with an entry in `done` or `any`.
     touched: Vec<usize>,
     /// Which versions of the patterns the post can be searched with.
-    words: Words,
+    words: Kind,
 }
 
 impl Default for Searches {
@@ -611,14 +611,14 @@ impl Default for Searches {
             done: Vec::new(),
             any: Vec::new(),
             touched: Vec::new(),
-            words: Words::Ascii,
+            words: Kind::Ascii,
         }
     }
 }
 
 impl Searches {
     /// Forgets the searches of the last post, for one of kind `words`.
-    fn reset(&mut self, regexes: usize, words: Words) {
+    fn reset(&mut self, regexes: usize, words: Kind) {
         for &i in &self.touched {
             self.done[i] = None;
             self.any[i] = None;
