@@ -204,20 +204,47 @@ pub struct Summary {
 
 impl Summary {
     pub fn add(&mut self, r: &PostResult) {
+        self.add_tally(&Tally::of(r));
+    }
+
+    /// Adds a post counted by [`Tally::of`].
+    pub fn add_tally(&mut self, t: &Tally) {
         self.posts += 1;
-        if r.passed {
+        if t.passed {
             self.passed += 1;
         } else {
             self.failed += 1;
         }
-        self.findings += r.findings.len();
+        self.findings += t.errors + t.warnings + t.infos;
+        self.errors += t.errors;
+        self.warnings += t.warnings;
+        self.infos += t.infos;
+    }
+}
+
+/// What one post adds to a [`Summary`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Tally {
+    pub fn of(r: &PostResult) -> Tally {
+        let mut t = Tally {
+            passed: r.passed,
+            ..Tally::default()
+        };
         for f in &r.findings {
             match f.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
             }
         }
+        t
     }
 }
 

@@ -390,10 +390,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         paths.push("-".into());
     }
     let mut reporter: Box<dyn Reporter> = match args.format {
-        Format::Human => Box::new(report::Human {
-            color: use_color(args.color),
-            quiet: args.quiet,
-        }),
+        Format::Human => Box::new(report::Human::new(use_color(args.color), args.quiet)),
         Format::Json => Box::new(report::Json::default()),
         Format::Jsonl => Box::new(report::Jsonl),
         Format::Sarif => Box::new(report::Sarif::new(&linters.all_rules())),

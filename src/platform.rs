@@ -129,6 +129,8 @@ impl Profile {
     pub fn measure(&self, a: &Analysis) -> Measure {
         if a.text.is_ascii() {
             self.measure_graphemes(a, ascii_graphemes(a.text))
+        } else if let Some(g) = crate::text::simple_graphemes(a.text) {
+            self.measure_graphemes(a, g)
         } else {
             self.measure_graphemes(a, a.text.grapheme_indices(true))
         }

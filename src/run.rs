@@ -3,10 +3,10 @@
 //! in parallel a chunk at a time; a large file (a big calendar) streams, its
 //! posts checked in parallel a batch at a time, so memory stays bounded.
 
-use crate::check::{Linter, PostResult, Summary};
+use crate::check::{Linter, PostResult, Summary, Tally};
 use crate::error::{Error, LocatedError};
 use crate::linters::LinterSet;
-use crate::report::Reporter;
+use crate::report::{Render, Reporter};
 use crate::source::{self, InputFile, Note, Post};
 use rayon::prelude::*;
 use std::io::{self, Write};
@@ -65,12 +65,67 @@ fn isolated<T>(post: &Post, check: impl FnOnce() -> T) -> Result<T, Note> {
     })
 }
 
+/// A checked post on its way to the reporter: its result or, when the
+/// reporter formats posts on their own, its text (made on the thread that
+/// checked it) and what it adds to the summary.
+enum Done {
+    Result(PostResult),
+    Text(io::Result<Vec<u8>>, Tally),
+}
+
+/// Checks one post, and formats it when `render` is given.
+fn check_post(linter: &Linter, post: &Post, render: Option<&dyn Render>) -> Result<Done, Note> {
+    isolated(post, || {
+        let r = linter.check(post);
+        match render {
+            None => Done::Result(r),
+            Some(render) => {
+                thread_local! {
+                    static SCRATCH: std::cell::RefCell<Vec<u8>> =
+                        const { std::cell::RefCell::new(Vec::new()) };
+                }
+                // Formatted in a buffer that stays, then copied out whole:
+                // one allocation per post.
+                let text = SCRATCH.with_borrow_mut(|scratch| {
+                    scratch.clear();
+                    render.render(scratch, &r).map(|()| scratch.to_vec())
+                });
+                Done::Text(text, Tally::of(&r))
+            }
+        }
+    })
+}
+
+/// Hands one checked post to the summary and the reporter.
+fn report(
+    done: Done,
+    outcome: &mut Outcome,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match done {
+        Done::Result(r) => {
+            outcome.summary.add(&r);
+            reporter.post(out, &r)
+        }
+        Done::Text(text, tally) => {
+            outcome.summary.add_tally(&tally);
+            reporter.rendered(out, &text?)
+        }
+    }
+}
+
 struct FileResult {
-    results: Vec<PostResult>,
+    results: Vec<Done>,
     problems: Vec<Problem>,
 }
 
-fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> FileResult {
+fn check_file(
+    file: &InputFile,
+    linter: &Linter,
+    opts: &source::Options,
+    render: Option<&dyn Render>,
+) -> FileResult {
     let mut posts = Vec::new();
     let read = source::read(file, opts, &mut |p| posts.push(p));
     let mut problems = Vec::new();
@@ -78,13 +133,16 @@ fn check_file(file: &InputFile, linter: &Linter, opts: &source::Options) -> File
     // single calendar uses every core.
     // A file of one task's posts is checked on this thread: handing it to
     // the pool would only start the pool.
-    let checked: Vec<Result<PostResult, Note>> = if posts.len() <= POSTS_PER_TASK {
-        posts.iter().map(|p| check_isolated(linter, p)).collect()
+    let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
+        posts
+            .iter()
+            .map(|p| check_post(linter, p, render))
+            .collect()
     } else {
         posts
             .par_iter()
             .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_isolated(linter, p))
+            .map(|p| check_post(linter, p, render))
             .collect()
     };
     let results = checked
@@ -118,6 +176,8 @@ pub fn run(
     let assigned: Vec<Result<Arc<Linter>, Error>> =
         files.iter().map(|f| linters.for_path(&f.path)).collect();
     reporter.start(out)?;
+    let renderer = reporter.renderer();
+    let render = renderer.as_deref();
     // One file needs no batches (nor the thread pool, to size them).
     let chunk = if files.len() <= 1 {
         1
@@ -135,6 +195,7 @@ pub fn run(
                     &files[i],
                     linter,
                     opts,
+                    render,
                     reporter,
                     out,
                     &mut outcome,
@@ -159,7 +220,7 @@ pub fn run(
             end += 1;
         }
         let check = |k: usize| match &assigned[k] {
-            Ok(linter) => check_file(&files[k], linter, opts),
+            Ok(linter) => check_file(&files[k], linter, opts, render),
             Err(e) => FileResult {
                 results: Vec::new(),
                 problems: vec![Problem::Input(e.clone())],
@@ -187,9 +248,8 @@ fn emit(
     reporter: &mut dyn Reporter,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<()> {
-    for r in &fr.results {
-        outcome.summary.add(r);
-        reporter.post(out, r)?;
+    for done in fr.results {
+        report(done, outcome, reporter, out)?;
     }
     if !fr.problems.is_empty() {
         out.flush()?;
@@ -210,21 +270,23 @@ fn is_input_error(p: &Problem) -> bool {
 
 /// Streams a large file: posts are checked in parallel batches and
 /// reported in order as they come.
+#[allow(clippy::too_many_arguments)]
 fn stream_file(
     file: &InputFile,
     linter: &Linter,
     opts: &source::Options,
+    render: Option<&dyn Render>,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
     outcome: &mut Outcome,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<()> {
-    type Checked = Vec<Result<PostResult, Note>>;
+    type Checked = Vec<Result<Done, Note>>;
     let check_batch = |batch: Vec<Post>| -> Checked {
         batch
             .par_iter()
             .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_isolated(linter, p))
+            .map(|p| check_post(linter, p, render))
             .collect()
     };
     let mut write = |checked: Checked,
@@ -233,10 +295,7 @@ fn stream_file(
      -> io::Result<()> {
         for c in checked {
             match c {
-                Ok(r) => {
-                    outcome.summary.add(&r);
-                    reporter.post(out, &r)?;
-                }
+                Ok(done) => report(done, outcome, reporter, out)?,
                 Err(n) => {
                     out.flush()?;
                     outcome.input_error = true;

@@ -185,7 +185,7 @@ pub fn polarity(a: &Analysis) -> f64 {
 
 /// The learned polarity model's evidence: its term contributions.
 fn learned(a: &Analysis) -> f64 {
-    let mut seen: Vec<usize> = Vec::new();
+    let mut seen: Vec<usize> = Vec::with_capacity(32);
     let mut z = 0.0;
     features(a, |key, value, _| {
         if let Some(i) = WEIGHTS_INDEXED.index(key)

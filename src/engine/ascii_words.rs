@@ -8,63 +8,139 @@
 //! and the ASCII `(?-u:\b)` agree: the same pattern with ASCII word
 //! boundaries finds the same matches, and its DFA runs to the end. Other
 //! assertions (`\B`, `\b{start}`, …) are left as they are, so they keep
-//! their meaning on any text.
+//! their meaning on any text. On ASCII posts the two versions agree too.
 //!
-//! A pattern's ASCII version is compiled only once searching such posts
-//! with the pattern itself has taken about as long as compiling it would
-//! (`BUDGET`): a run never pays much more than twice what it should, and a
-//! short one pays for no second compilation. When it is compiled changes
-//! only the speed, never what is found.
+//! A run over much text searches ASCII posts and such posts with the ASCII
+//! version alone, so a pattern those posts need is compiled once; the
+//! pattern itself is compiled only for posts with other word characters.
+//! A run over little text (patterns compiled lean) searches with the
+//! pattern itself, and compiles a pattern's ASCII version only once
+//! searching such posts with the pattern has taken about as long as
+//! compiling it would (`BUDGET`): a short run pays for no second
+//! compilation. Which version searches changes only the speed, never what
+//! is found.
 
 use crate::pack::{LazyRegex, Program};
-use regex::Regex;
+use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Time (ns) a pattern may spend searching qualifying posts before its
-/// ASCII version is compiled: about what compiling one takes.
+/// ASCII version is compiled (lean runs): about what compiling one takes.
 const BUDGET: u64 = 3_000_000;
 
 /// Compiled-size limit of an ASCII version (that of the original patterns).
 const SIZE_LIMIT: usize = 1 << 20;
+
+/// Which version of a pattern a post can be searched with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The post is all ASCII.
+    Ascii,
+    /// Some character is not ASCII, but none of those is a word character.
+    AsciiWords,
+    /// Some word character is not ASCII: only the pattern itself will do.
+    Unicode,
+}
+
+impl Kind {
+    pub fn of(text: &str) -> Kind {
+        if text.is_ascii() {
+            Kind::Ascii
+        } else if qualifies(text) {
+            Kind::AsciiWords
+        } else {
+            Kind::Unicode
+        }
+    }
+}
+
+/// A counter alone on its cache line, so threads timing different
+/// patterns do not slow each other down.
+#[repr(align(128))]
+#[derive(Default)]
+struct Spent(AtomicU64);
 
 pub struct AsciiWords {
     /// Per pattern: its ASCII version, `None` when it has no `\b` to
     /// change (or the version cannot be built).
     versions: Vec<OnceLock<Option<Program>>>,
     /// Per pattern: the time (ns) its searches of qualifying posts took
-    /// before its ASCII version was compiled.
-    spent: Vec<AtomicU64>,
+    /// before its ASCII version was compiled (lean runs).
+    spent: Vec<Spent>,
 }
 
 impl AsciiWords {
     pub fn new(patterns: usize) -> AsciiWords {
         AsciiWords {
             versions: (0..patterns).map(|_| OnceLock::new()).collect(),
-            spent: (0..patterns).map(|_| AtomicU64::new(0)).collect(),
+            spent: (0..patterns).map(|_| Spent::default()).collect(),
         }
     }
 
-    /// Runs `search` with the regex for pattern `i` (`regex`) on a post
-    /// that [`qualifies`]: its ASCII version once the budget is spent,
-    /// else `regex` (timed).
-    pub fn search<T>(&self, i: usize, regex: &LazyRegex, search: impl FnOnce(&Program) -> T) -> T {
+    /// The ASCII version of pattern `i` (`regex`), compiled on first use.
+    fn version<'a>(&'a self, i: usize, regex: &'a LazyRegex) -> Option<&'a Program> {
+        self.versions[i]
+            .get_or_init(|| ascii_version(regex.as_str(), regex.case_sensitive()))
+            .as_ref()
+    }
+
+    /// Whether a run over much text searches posts of kind `words` with
+    /// the ASCII version of its patterns.
+    fn uses_versions(words: Kind) -> bool {
+        words != Kind::Unicode && !crate::pack::compiles_lean()
+    }
+
+    /// Whether searching pattern `i` on a post of kind `words` needs no
+    /// compiling.
+    pub fn is_ready(&self, i: usize, regex: &LazyRegex, words: Kind) -> bool {
+        if Self::uses_versions(words) {
+            match self.versions[i].get() {
+                Some(Some(_)) => true,
+                Some(None) => regex.is_compiled(),
+                None => false,
+            }
+        } else {
+            regex.is_compiled()
+        }
+    }
+
+    /// Compiles what searching pattern `i` on a post of kind `words` needs.
+    pub fn prepare(&self, i: usize, regex: &LazyRegex, words: Kind) {
+        if !Self::uses_versions(words) || self.version(i, regex).is_none() {
+            regex.get();
+        }
+    }
+
+    /// Runs `search` with the regex for pattern `i` (`regex`) on a post of
+    /// kind `words`.
+    pub fn search<T>(
+        &self,
+        i: usize,
+        regex: &LazyRegex,
+        words: Kind,
+        search: impl FnOnce(&Program) -> T,
+    ) -> T {
+        if Self::uses_versions(words) {
+            return search(self.version(i, regex).unwrap_or_else(|| regex.get()));
+        }
+        if words != Kind::AsciiWords {
+            return search(regex.get());
+        }
         if let Some(version) = self.versions[i].get() {
             return search(version.as_ref().unwrap_or_else(|| regex.get()));
         }
-        if self.spent[i].load(Ordering::Relaxed) >= BUDGET {
-            let version = self.versions[i].get_or_init(|| {
-                ascii_version(regex.as_str(), regex.case_sensitive()).map(Program::Checked)
-            });
-            return search(version.as_ref().unwrap_or_else(|| regex.get()));
+        let spent = &self.spent[i].0;
+        if spent.load(Ordering::Relaxed) >= BUDGET {
+            return search(self.version(i, regex).unwrap_or_else(|| regex.get()));
         }
         let original = regex.get();
         let start = Instant::now();
         let found = search(original);
         let took = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.spent[i].fetch_add(took, Ordering::Relaxed);
+        spent.fetch_add(took, Ordering::Relaxed);
         found
     }
 }
@@ -79,9 +155,11 @@ pub fn qualifies(text: &str) -> bool {
             .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
 }
 
-/// `pattern` with its Unicode word boundaries made ASCII ones, compiled;
-/// `None` when it has none.
-fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Regex> {
+/// `pattern` with its Unicode word boundaries made ASCII ones, compiled
+/// (as the pattern itself is: leftmost-first, UTF-8, the same limits;
+/// only where matches are is ever asked, so no capture groups); `None`
+/// when it has none.
+fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
     if !pattern.contains(r"\b") {
         return None;
     }
@@ -95,13 +173,17 @@ fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Regex> {
     if !changed {
         return None;
     }
-    // The printed pattern spells case folding out in its classes.
-    regex::RegexBuilder::new(&hir.to_string())
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(4 * SIZE_LIMIT)
-        .nest_limit(u32::MAX)
-        .build()
+    let config = meta::Config::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .which_captures(WhichCaptures::Implicit)
+        .nfa_size_limit(Some(SIZE_LIMIT))
+        .hybrid_cache_capacity(4 * SIZE_LIMIT);
+    meta::Builder::new()
+        .configure(config)
+        .build_from_hir(&hir)
         .ok()
+        .map(Program::Built)
 }
 
 /// `hir` with every `\b` (Unicode) made `(?-u:\b)`.
@@ -160,7 +242,11 @@ mod tests {
         assert!(ascii_version(r"\d+", true).is_none());
         assert!(ascii_version(r"\Bx\B", true).is_none());
         let v = ascii_version(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
-        assert!(v.as_str().contains(r"(?-u:\b)"), "{}", v.as_str());
+        // `é` is a word character only to the Unicode `\b`: the ASCII
+        // version sees a boundary between it and `s`, none before `!`.
+        assert_eq!(matches(&v, "cafés").first(), Some(&(0..5)));
+        assert!(matches(&v, "café!").is_empty());
+        assert_eq!(matches(&v, "an ok").first(), Some(&(3..5)));
     }
 
     #[test]
@@ -175,7 +261,9 @@ mod tests {
             posts.push(t.replace(' ', " — ").replace('\'', "’"));
             posts.push(format!("😡{}😡", t.replace(' ', "😡")));
         }
-        posts.retain(|p| qualifies(p));
+        // ASCII posts are searched with the ASCII versions too.
+        posts.extend(texts.iter().filter(|t| t.is_ascii()).cloned());
+        posts.retain(|p| Kind::of(p) != Kind::Unicode);
         let mut versions = 0;
         let mut found = 0;
         for r in &regexes {
@@ -183,7 +271,6 @@ mod tests {
                 continue;
             };
             versions += 1;
-            let v = Program::Checked(v);
             for p in &posts {
                 let m = matches(r.get(), p);
                 found += m.len();

@@ -15,7 +15,7 @@ use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Order, Pack, Rule, Terms};
 use crate::text::{Analysis, Metric};
-use ascii_words::AsciiWords;
+use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
 use std::ops::Range;
@@ -277,7 +277,18 @@ impl Engine {
     }
 
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
-        let lists = self.lexicon.scan(&a.tokens);
+        // The buffers of the last post checked on this thread; taken, so a
+        // post checked meanwhile on this thread (the pool may hand it one
+        // while it waits) makes its own.
+        let mut scratch = SCRATCH.take().unwrap_or_default();
+        let out = self.check_with(a, &mut scratch);
+        SCRATCH.set(Some(scratch));
+        out
+    }
+
+    fn check_with(&self, a: &Analysis, scratch: &mut Scratch) -> Vec<RuleMatch> {
+        self.lexicon.scan_into(&a.tokens, &mut scratch.hits);
+        let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         let matched = self.prefilter.candidates(&flat);
         let scored = if self.learned.is_empty() {
@@ -285,21 +296,24 @@ impl Engine {
         } else {
             self.learned.score(a)
         };
-        self.compile_needed(a, &lists, &matched);
-        let mut searches = Searches::new(self.regexes.len(), ascii_words::qualifies(&flat));
-        let mut out = Vec::new();
-        let mut spans = Vec::new();
+        let words = Kind::of(&flat);
+        self.compile_needed(a, lists, &matched, words);
+        let searches = &mut scratch.searches;
+        searches.reset(self.regexes.len(), words);
+        let mut out = Vec::with_capacity(8);
+        let spans = &mut scratch.spans;
+        spans.clear();
         for (rule, plan) in self.plans.iter().enumerate() {
             if let Plan::Weighted { model } = plan {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
             }
             spans.clear();
-            self.eval(plan, a, &flat, &lists, &matched, &mut searches, &mut spans);
+            self.eval(plan, a, &flat, lists, &matched, searches, spans);
             if spans.is_empty() {
                 continue;
             }
-            disjoint(&mut spans);
+            disjoint(spans);
             let detail = match plan {
                 Plan::Metric {
                     metric,
@@ -329,13 +343,14 @@ impl Engine {
     /// Compiles, side by side on the thread pool, the regexes this post
     /// will run that are not compiled yet (the first posts of a run pay
     /// for them; a one-post run waits for them all).
-    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool]) {
+    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Kind) {
         // Regexes built lean compile in less time than starting the pool
         // takes; each is compiled when first searched.
         if crate::pack::compiles_lean() {
             return;
         }
-        let pending = |i: &usize| matched[*i] && !self.regexes[*i].is_compiled();
+        let pending =
+            |i: &usize| matched[*i] && !self.ascii_words.is_ready(*i, &self.regexes[*i], words);
         if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
             return;
         }
@@ -372,7 +387,7 @@ impl Engine {
         if needed.len() > 1 {
             use rayon::prelude::*;
             needed.par_iter().for_each(|&i| {
-                self.regexes[i].get();
+                self.ascii_words.prepare(i, &self.regexes[i], words);
             });
         }
     }
@@ -427,19 +442,14 @@ impl Engine {
             && crate::pack::phrase(text, false).is_ok_and(|p| self.allow.contains(&p.keys))
     }
 
-    /// Runs `search` with compiled pattern `i`, on a post that
-    /// [`ascii_words::qualifies`] or not.
+    /// Runs `search` with compiled pattern `i`, on a post of kind `words`.
     fn search<T>(
         &self,
         i: usize,
-        ascii_words: bool,
+        words: Kind,
         search: impl FnOnce(&crate::pack::Program) -> T,
     ) -> T {
-        if ascii_words {
-            self.ascii_words.search(i, &self.regexes[i], search)
-        } else {
-            search(self.regexes[i].get())
-        }
+        self.ascii_words.search(i, &self.regexes[i], words, search)
     }
 
     /// Adds the spans where `plan` fires on the post to `out` (left empty
@@ -505,10 +515,10 @@ impl Engine {
                 if !matched[*regex] || unless.is_some_and(|u| visible(u, false).next().is_some()) {
                     return;
                 }
-                let ascii_words = searches.ascii_words;
+                let words = searches.words;
                 let found = searches.get(*regex, || {
                     let mut any = false;
-                    let spans = self.search(*regex, ascii_words, |r| {
+                    let spans = self.search(*regex, words, |r| {
                         r.find_iter(flat)
                             .inspect(|_| any = true)
                             .filter(|m| !m.is_empty())
@@ -546,11 +556,12 @@ impl Engine {
                 if a.metrics.words < *min_words {
                     return;
                 }
-                let (value, evidence) = a.metric(*metric);
+                let value = a.metric_value(*metric);
                 let fires = above.is_some_and(|x| value > x) || below.is_some_and(|x| value < x);
                 if !fires {
                     return;
                 }
+                let (_, evidence) = a.metric(*metric);
                 let span = match (metric, above) {
                     (Metric::Graphemes, Some(limit)) => {
                         let start = a
@@ -590,8 +601,7 @@ impl Engine {
                     || patterns.iter().any(|&p| {
                         matched[p]
                             && searches.any(p).unwrap_or_else(|| {
-                                let any =
-                                    self.search(p, searches.ascii_words, |r| r.is_match(flat));
+                                let any = self.search(p, searches.words, |r| r.is_match(flat));
                                 searches.set_any(p, any);
                                 any
                             })
@@ -602,6 +612,18 @@ impl Engine {
             }
         }
     }
+}
+
+/// Buffers one thread reuses from post to post.
+#[derive(Default)]
+struct Scratch {
+    hits: lexicon::Hits,
+    searches: Searches,
+    spans: Vec<Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
 }
 
 /// What one regex found in one post: whether it matched at all, and its
@@ -616,20 +638,40 @@ struct Searches {
     done: Vec<Option<Search>>,
     /// `is_match` answers for patterns not searched in full.
     any: Vec<Option<bool>>,
-    /// The post [`ascii_words::qualifies`].
-    ascii_words: bool,
+    /// The patterns with an entry in `done` or `any`.
+    touched: Vec<usize>,
+    /// Which versions of the patterns the post can be searched with.
+    words: Kind,
+}
+
+impl Default for Searches {
+    fn default() -> Searches {
+        Searches {
+            done: Vec::new(),
+            any: Vec::new(),
+            touched: Vec::new(),
+            words: Kind::Ascii,
+        }
+    }
 }
 
 impl Searches {
-    fn new(regexes: usize, ascii_words: bool) -> Searches {
-        Searches {
-            done: (0..regexes).map(|_| None).collect(),
-            any: vec![None; regexes],
-            ascii_words,
+    /// Forgets the searches of the last post, for one of kind `words`.
+    fn reset(&mut self, regexes: usize, words: Kind) {
+        for &i in &self.touched {
+            self.done[i] = None;
+            self.any[i] = None;
         }
+        self.touched.clear();
+        self.done.resize_with(regexes, || None);
+        self.any.resize(regexes, None);
+        self.words = words;
     }
 
     fn get(&mut self, regex: usize, search: impl FnOnce() -> Search) -> &Search {
+        if self.done[regex].is_none() {
+            self.touched.push(regex);
+        }
         self.done[regex].get_or_insert_with(search)
     }
 
@@ -638,6 +680,7 @@ impl Searches {
     }
 
     fn set_any(&mut self, regex: usize, any: bool) {
+        self.touched.push(regex);
         self.any[regex] = Some(any);
     }
 }
@@ -685,7 +728,7 @@ fn disjoint(spans: &mut Vec<Range<usize>>) {
 
 /// Says what a metric measured, in the post's terms.
 fn metric_detail(a: &Analysis, metric: Metric, above: Option<f64>, below: Option<f64>) -> String {
-    let (value, _) = a.metric(metric);
+    let value = a.metric_value(metric);
     let limit = match (above, below) {
         (Some(x), _) if value > x => format!("above {x}"),
         (_, Some(x)) => format!("below {x}"),

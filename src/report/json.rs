@@ -3,7 +3,7 @@
 //! metadata its source gave it (`platform`, `scheduled`, `id`, `title`);
 //! absent fields are left out, and so is `meta` when it would be empty.
 
-use super::Reporter;
+use super::{Render, Reporter};
 use crate::check::{PostResult, Summary};
 use crate::model::Dimension;
 use crate::source::Metadata;
@@ -175,5 +175,23 @@ impl Reporter for Json {
         });
         write!(out, "],\"summary\":{summary}}}")?;
         out.write_all(b"\n")
+    }
+
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        Some(Box::new(Json::default()))
+    }
+
+    fn rendered(&mut self, out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+        if self.posts > 0 {
+            out.write_all(b",")?;
+        }
+        self.posts += 1;
+        out.write_all(text)
+    }
+}
+
+impl Render for Json {
+    fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
+        serde_json::to_writer(out, &post_out(result)).map_err(io::Error::from)
     }
 }

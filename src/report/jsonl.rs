@@ -1,7 +1,7 @@
 //! `--format jsonl`: JSON Lines, one object per post per line.
 
-use super::Reporter;
 use super::json::write_post;
+use super::{Render, Reporter};
 use crate::check::{PostResult, Summary};
 use std::io::{self, Write};
 
@@ -22,6 +22,18 @@ impl Reporter for Jsonl {
     }
 
     fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        Some(Box::new(Jsonl))
+    }
+}
+
+impl Render for Jsonl {
+    fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
+        write_post(out, result)?;
+        out.push(b'\n');
         Ok(())
     }
 }

@@ -29,6 +29,24 @@ pub trait Reporter {
     }
     fn post(&mut self, out: &mut dyn Write, result: &PostResult) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+
+    /// What formats a post on its own, when the text of a post depends on
+    /// nothing else: posts are then formatted on the threads that check
+    /// them, and handed over here, in order, by [`Reporter::rendered`].
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        None
+    }
+
+    /// Writes the text `renderer()` made of the next post (what `post`
+    /// would have written).
+    fn rendered(&mut self, out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+        out.write_all(text)
+    }
+}
+
+/// Formats one post, on any thread.
+pub trait Render: Send + Sync {
+    fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()>;
 }
 
 /// Makes text safe to print to a terminal: control characters (including
@@ -37,21 +55,69 @@ pub trait Reporter {
 /// text stays on its line.
 pub fn escape_terminal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_terminal_into(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out`, escaped as [`escape_terminal`] does.
+pub fn escape_terminal_into(out: &mut String, s: &str) {
+    if !needs_escape(s) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\t' => out.push(' '),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-                ) =>
-            {
-                out.push_str(&c.escape_unicode().to_string())
+            c if must_escape(c) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{}", c.escape_unicode());
             }
             c => out.push(c),
         }
     }
-    out
+}
+
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Whether [`escape_terminal`] would change `s`: only a byte below space,
+/// DEL, or the lead byte of a C1 control (U+0080 to U+009F) or of the
+/// U+2000 block (separators and bidirectional controls) can start a
+/// character it changes; text without them is printed as it is.
+pub fn needs_escape(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // Sixteen bytes at a time, without branches, for the usual text that
+    // has none of those bytes.
+    let suspect = |b: u8| (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2);
+    if !bytes
+        .chunks(16)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))
+    {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            0..=0x1F | 0x7F => return true,
+            0xC2 | 0xE2 => {
+                // Decide on the character itself.
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if c == '\t' || must_escape(c) {
+                    return true;
+                }
+                i += c.len_utf8();
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -62,5 +128,29 @@ mod tests {
             super::escape_terminal("a\u{1b}[31mb\u{7}"),
             "a\\u{1b}[31mb\\u{7}"
         );
+    }
+
+    #[test]
+    fn the_fast_check_agrees_with_the_escape() {
+        let chars = [
+            'a', ' ', '\t', '\n', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', 'é', '’', '—',
+            '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{202f}', '\u{2066}', '\u{2069}',
+            '\u{206a}', '😀', '\u{85}',
+        ];
+        for a in chars {
+            for b in chars {
+                let s: String = [a, 'x', b].into_iter().collect();
+                let slow: String = s
+                    .chars()
+                    .map(|c| match c {
+                        '\t' => " ".to_string(),
+                        c if super::must_escape(c) => c.escape_unicode().to_string(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                assert_eq!(super::escape_terminal(&s), slow, "{s:?}");
+                assert_eq!(super::needs_escape(&s), slow != s, "{s:?}");
+            }
+        }
     }
 }

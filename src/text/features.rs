@@ -227,7 +227,8 @@ pub fn features_with(
 
 /// [`features_with`], into a [`Sink`].
 pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
-    let mut buf = String::new();
+    // Room for the usual key at once: one allocation per post.
+    let mut buf = String::with_capacity(64);
     let mut prev: Option<&super::Token> = None;
     for tok in &a.tokens {
         let key: &str = if tok.kind == TokenKind::Number {
@@ -295,7 +296,12 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         }
     }
     if families.chars {
-        let mut scratch = Scratch::default();
+        thread_local! {
+            static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+        }
+        // The buffers of the last post on this thread, taken (a post the
+        // thread checks meanwhile makes its own) and given back.
+        let mut scratch = SCRATCH.take().unwrap_or_default();
         for tok in &a.tokens {
             // Quoted words are someone else's ("he called us 'idiots'"):
             // their spelling says nothing about the author's tone.
@@ -303,6 +309,7 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
                 sink.word_grams(&tok.lower, &tok.span, &mut scratch);
             }
         }
+        SCRATCH.set(Some(scratch));
     }
     if families.cues {
         cues(a, |k, v, span| sink.feature(k, v, span));

@@ -140,13 +140,16 @@ impl Metrics {
         } else {
             upper as f64 / letters as f64
         };
-        m.exclamations = a.text.chars().filter(|&c| c == '!' || c == '！').count();
-        m.exclamation_run = longest_run(
-            a.text,
-            |c| matches!(c, '!' | '?' | '！'),
-            |c| c == '!' || c == '！',
-        );
-        m.question_run = longest_run(a.text, |c| c == '?' || c == '？', |_| true);
+        // `！` and `？` start with 0xEF: most posts have none of the marks.
+        if a.text.bytes().any(|b| matches!(b, b'!' | b'?' | 0xEF)) {
+            m.exclamations = a.text.chars().filter(|&c| c == '!' || c == '！').count();
+            m.exclamation_run = longest_run(
+                a.text,
+                |c| matches!(c, '!' | '?' | '！'),
+                |c| c == '!' || c == '！',
+            );
+            m.question_run = longest_run(a.text, |c| c == '?' || c == '？', |_| true);
+        }
         m.emoji = a
             .tokens
             .iter()
@@ -155,7 +158,14 @@ impl Metrics {
             .collect();
         m.graphemes = if a.text.is_ascii() {
             // Every character is a cluster, except that CR LF is one.
-            a.text.len() - a.text.matches("\r\n").count()
+            a.text.len()
+                - a.text
+                    .as_bytes()
+                    .windows(2)
+                    .filter(|w| w == b"\r\n")
+                    .count()
+        } else if let Some(g) = super::simple_graphemes(a.text) {
+            g.count()
         } else {
             a.text.graphemes(true).count()
         };
@@ -202,6 +212,29 @@ fn longest_run(
 }
 
 impl Analysis<'_> {
+    /// The value of a metric: `metric(m).0`, without gathering the spans.
+    pub fn metric_value(&self, metric: Metric) -> f64 {
+        let m = &self.metrics;
+        match metric {
+            Metric::CapsRatio => m.caps_ratio,
+            Metric::ShoutedWords => m.shouted.len() as f64,
+            Metric::ExclamationRun => m.exclamation_run.0 as f64,
+            Metric::Exclamations => m.exclamations as f64,
+            Metric::QuestionRun => m.question_run.0 as f64,
+            Metric::Emoji => m.emoji.len() as f64,
+            Metric::Hashtags => self.hashtags.len() as f64,
+            Metric::Mentions => self.mentions.len() as f64,
+            Metric::Links => self.links.len() as f64,
+            Metric::Graphemes => m.graphemes as f64,
+            Metric::Words => m.words as f64,
+            Metric::SentenceWords => m.longest_sentence.0 as f64,
+            Metric::Valence => m.valence,
+            Metric::NegativeWords => m.negative.len() as f64,
+            Metric::PositiveWords => m.positive.len() as f64,
+            Metric::PlatformLength | Metric::PlatformHashtags => self.metric(metric).0,
+        }
+    }
+
     /// The value of a metric, and the spans that show it (may be empty).
     pub fn metric(&self, metric: Metric) -> (f64, Vec<Range<usize>>) {
         let m = &self.metrics;
@@ -280,6 +313,24 @@ mod tests {
         for text in ["a\r\nb\r\r\n\n\rc", "plain words. And more!", "\r\n"] {
             let a = Analysis::new(text);
             assert_eq!(a.metrics.graphemes, text.graphemes(true).count());
+        }
+    }
+
+    #[test]
+    fn metric_values_are_those_of_metric() {
+        for text in [
+            "BEST SALE EVER!!! Really?? ok 🙄 #a #b @c https://x.com",
+            "Hi there. We are open from nine until five today！？",
+            "",
+        ] {
+            let a = Analysis::new(text);
+            for m in Metric::ALL {
+                assert_eq!(
+                    a.metric_value(m).to_bits(),
+                    a.metric(m).0.to_bits(),
+                    "{m:?}"
+                );
+            }
         }
     }
 

@@ -144,7 +144,8 @@ impl<'a> Analysis<'a> {
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
-        let mut tokens = Vec::new();
+        // About one token per five bytes of a post: room for them at once.
+        let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
         let mut hashtags = Vec::new();
         let mut mentions = Vec::new();
         let mut links = Vec::new();
@@ -246,6 +247,67 @@ impl<'a> Analysis<'a> {
         self.tokens
             .iter()
             .filter(|t| !t.in_hashtag && t.kind != TokenKind::Emoji)
+    }
+}
+
+/// Non-ASCII characters that are grapheme clusters of their own, whatever
+/// is around them (Grapheme_Cluster_Break Other): Latin-1 and Latin
+/// Extended, general punctuation, symbols, arrows, dingbats and emoji,
+/// fullwidth forms. Not the soft hyphen, joiners, bidirectional controls,
+/// regional indicators or skin-tone modifiers.
+fn stands_alone(c: char) -> bool {
+    matches!(c as u32,
+        0xA0..=0xAC | 0xAE..=0x2FF | 0x2010..=0x2027 | 0x2030..=0x205F | 0x20A0..=0x20C0
+        | 0x2100..=0x23FF | 0x2460..=0x27BF | 0x2B00..=0x2BFF | 0xFF01..=0xFF5E
+        | 0x1F000..=0x1F1E5 | 0x1F200..=0x1F3FA | 0x1F400..=0x1FAFF)
+}
+
+/// Variation selectors and skin-tone modifiers (Grapheme_Cluster_Break
+/// Extend): they join the cluster before them.
+fn extends(c: char) -> bool {
+    matches!(c as u32, 0xFE00..=0xFE0F | 0x1F3FB..=0x1F3FF)
+}
+
+/// The extended grapheme clusters of `text` with their byte offsets, as
+/// `grapheme_indices(true)` gives them, found without the Unicode tables
+/// when every non-ASCII character is one that [`stands_alone`] or
+/// [`extends`]; `None` for other text.
+pub fn simple_graphemes(text: &str) -> Option<SimpleGraphemes<'_>> {
+    text.chars()
+        .all(|c| c.is_ascii() || stands_alone(c) || extends(c))
+        .then_some(SimpleGraphemes { text, pos: 0 })
+}
+
+pub struct SimpleGraphemes<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for SimpleGraphemes<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let start = self.pos;
+        let rest = &self.text[start..];
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let mut len = first.len_utf8();
+        if first == '\r' {
+            // CR LF is one cluster.
+            if rest[len..].starts_with('\n') {
+                len += 1;
+            }
+        } else if !first.is_ascii_control() {
+            // Nothing joins a control character (nor LF).
+            for (i, c) in chars {
+                if !extends(c) {
+                    break;
+                }
+                len = i + c.len_utf8();
+            }
+        }
+        self.pos += len;
+        Some((start, &self.text[start..start + len]))
     }
 }
 
@@ -720,6 +782,95 @@ mod tests {
         for_each_text(alphabet, 0x9e37_79b9_7f4a_7c15u64, |t| {
             assert_eq!(fast(t), full(t), "{t:?}");
         });
+    }
+
+    #[test]
+    fn simple_graphemes_match_the_segmenter() {
+        // Characters of each kind the fast path takes, and some it leaves
+        // to the segmenter.
+        let alphabet: Vec<char> = vec![
+            'a',
+            ' ',
+            '\r',
+            '\n',
+            '\t',
+            '\u{7f}',
+            'é',
+            '\u{a0}',
+            '\u{2ff}',
+            '—',
+            '’',
+            '€',
+            '™',
+            '→',
+            '⌚',
+            '☀',
+            '❤',
+            '⬛',
+            '！',
+            '🀄',
+            '🃏',
+            '🈁',
+            '🌍',
+            '🏺',
+            '😀',
+            '🙄',
+            '🫶',
+            '\u{fe0f}',
+            '\u{fe0e}',
+            '\u{1f3fb}',
+            '\u{1f3ff}',
+            '\u{ad}',
+            '\u{200d}',
+            '\u{301}',
+            '\u{1f1fa}',
+            'ก',
+            '\u{e33}',
+            '한',
+            '\u{85}',
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fast = 0;
+        for round in 0..40_000 {
+            let len = (next() % 8) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() >> 32) as usize % alphabet.len()])
+                .collect();
+            let expected: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+            match simple_graphemes(&text) {
+                Some(g) => {
+                    fast += 1;
+                    assert_eq!(g.collect::<Vec<_>>(), expected, "{text:?}");
+                }
+                None => assert!(
+                    text.chars()
+                        .any(|c| !c.is_ascii() && !stands_alone(c) && !extends(c)),
+                    "{text:?} (round {round})"
+                ),
+            }
+        }
+        assert!(fast > 10_000, "{fast}");
+        // Every character of the ranges stands alone, or joins the one
+        // before it.
+        for c in (0xa0..=0x1fbff).filter_map(char::from_u32) {
+            if stands_alone(c) || extends(c) {
+                for text in [
+                    format!("a{c}b"),
+                    format!("{c}{c}"),
+                    format!("\n{c}\u{fe0f}"),
+                ] {
+                    let expected: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+                    let got: Vec<(usize, &str)> = simple_graphemes(&text).unwrap().collect();
+                    assert_eq!(got, expected, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -260,6 +260,21 @@ fn hashtag(text: &str, p: usize) -> Option<usize> {
 pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // Every match holds one of these bytes: a link `://` or a dot, an
+    // e-mail address and a mention `@`, a hashtag `#`. Most posts lack
+    // some of them, and the parts of the scan that need those are skipped.
+    let (mut dot, mut at_sign, mut other) = (false, false, false);
+    for &c in b {
+        match c {
+            b'.' => dot = true,
+            b'@' => at_sign = true,
+            b'#' | b':' => other = true,
+            _ => {}
+        }
+    }
+    if !(dot || at_sign || other) {
+        return out;
+    }
     let mut ends = Vec::new();
     // Memos that keep the scan linear: inside one run, a failed attempt
     // fails again at every later start of the same run.
@@ -281,7 +296,7 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
                 None
             };
             link.or_else(|| {
-                if p >= labels_failed_until && (c.is_ascii_alphanumeric() || c == '-') {
+                if dot && p >= labels_failed_until && (c.is_ascii_alphanumeric() || c == '-') {
                     labels(text, p, &mut ends);
                     let found = ends.iter().rev().find_map(|&e| domain_end(text, e));
                     if found.is_none() {
@@ -293,7 +308,7 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
                 }
             })
             .or_else(|| {
-                if !(word || matches!(c, '.' | '+' | '-')) {
+                if !at_sign || !(word || matches!(c, '.' | '+' | '-')) {
                     return None;
                 }
                 if p >= email_run {
