@@ -17,7 +17,7 @@ use std::sync::mpsc;
 /// Files at least this big are streamed rather than read whole.
 const STREAM_BYTES: u64 = 4 << 20;
 /// Posts checked together when streaming.
-const BATCH_POSTS: usize = 2048;
+const BATCH_POSTS: usize = 1024;
 /// Posts a parallel task checks at least: enough that handing work out
 /// costs little next to checking it.
 const POSTS_PER_TASK: usize = 16;

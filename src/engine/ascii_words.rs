@@ -178,7 +178,7 @@ fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
         .utf8_empty(true)
         .which_captures(WhichCaptures::Implicit)
         .nfa_size_limit(Some(SIZE_LIMIT))
-        .hybrid_cache_capacity(4 * SIZE_LIMIT);
+        .hybrid_cache_capacity(SIZE_LIMIT);
     meta::Builder::new()
         .configure(config)
         .build_from_hir(&hir)

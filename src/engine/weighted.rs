@@ -261,7 +261,6 @@ impl WeightedIndex {
             if memory.owner != Some(uid) {
                 memory.words.clear();
                 memory.word_ids.clear();
-                memory.keys.clear();
                 memory.owner = Some(uid);
             }
             memory.seen.clear();
@@ -311,12 +310,6 @@ fn built_in_table() -> Option<&'static Table> {
 /// over.
 const WORD_MEMORY: usize = 1 << 15;
 
-/// Keys a thread remembers the term ids of before it starts over.
-const KEY_MEMORY: usize = 1 << 16;
-
-/// Longest key remembered: one stored in place, without an allocation.
-const MEMO_KEY: usize = 24;
-
 /// What one thread keeps between posts while scoring.
 #[derive(Default)]
 struct ScoreMemory {
@@ -325,10 +318,6 @@ struct ScoreMemory {
     /// For each word seen: its n-gram term ids, `word_ids[start..end]`.
     words: HashMap<CompactString, (u32, u32), foldhash::fast::FixedState>,
     word_ids: Vec<u32>,
-    /// Short keys looked up so far, with their term id (`NONE`: no model
-    /// has the key): a key and its answer side by side, where the index
-    /// reads the key from the model it came from.
-    keys: HashMap<CompactString, u32, foldhash::fast::FixedState>,
     /// The terms a post has counted already.
     seen: HashSet<u32, foldhash::fast::FixedState>,
 }
@@ -395,23 +384,7 @@ impl Scoring<'_> {
 
 impl Sink for Scoring<'_> {
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
-        let id = if key.len() <= MEMO_KEY {
-            let keys = &mut self.memory.keys;
-            match keys.get(key) {
-                Some(&id) => (id != NONE).then_some(id),
-                None => {
-                    if keys.len() >= KEY_MEMORY {
-                        keys.clear();
-                    }
-                    let id = self.ix.id(key);
-                    keys.insert(CompactString::from(key), id.unwrap_or(NONE));
-                    id
-                }
-            }
-        } else {
-            self.ix.id(key)
-        };
-        if let Some(id) = id {
+        if let Some(id) = self.ix.id(key) {
             self.add(id, value, &span);
         }
     }

@@ -144,7 +144,7 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(4 * super::compile::REGEX_SIZE_LIMIT);
+        .hybrid_cache_capacity(super::compile::REGEX_SIZE_LIMIT);
     if LEAN.load(Ordering::Relaxed) {
         // Only finding where matches are is asked of these regexes: no
         // capture groups, and the NFA simulations, which cost nothing to
