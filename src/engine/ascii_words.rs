@@ -20,8 +20,8 @@
 //! compilation. Which version searches changes only the speed, never what
 //! is found.
 
-use crate::pack::{LazyRegex, Program};
-use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
+use crate::pack::{LazyRegex, Program, search_config};
+use regex_automata::{meta, nfa::thompson::WhichCaptures};
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,9 +30,6 @@ use std::time::Instant;
 /// Time (ns) a pattern may spend searching qualifying posts before its
 /// ASCII version is compiled (lean runs): about what compiling one takes.
 const BUDGET: u64 = 3_000_000;
-
-/// Compiled-size limit of an ASCII version (that of the original patterns).
-const SIZE_LIMIT: usize = 1 << 20;
 
 /// Which version of a pattern a post can be searched with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,12 +170,7 @@ fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
     if !changed {
         return None;
     }
-    let config = meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(true)
-        .which_captures(WhichCaptures::Implicit)
-        .nfa_size_limit(Some(SIZE_LIMIT))
-        .hybrid_cache_capacity(SIZE_LIMIT);
+    let config = search_config().which_captures(WhichCaptures::Implicit);
     meta::Builder::new()
         .configure(config)
         .build_from_hir(&hir)

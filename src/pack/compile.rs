@@ -11,6 +11,9 @@ use toml::Spanned;
 
 /// Compiled-size limit for one user regex (bytes of program).
 pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Room for one pattern's lazy DFA states, per thread: a cache that fills
+/// starts over, so this bounds memory, not what is found.
+pub(super) const REGEX_CACHE_CAPACITY: usize = 1 << 20;
 pub(super) const REGEX_NEST_LIMIT: u32 = 64;
 /// Longest pattern source parsed at all: parsing is linear, but a pack
 /// should not cost seconds to load, and a pattern this long would exceed
@@ -494,7 +497,7 @@ pub fn compile_regex(
     RegexBuilder::new(pattern)
         .case_insensitive(!case_sensitive)
         .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(4 * REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_CACHE_CAPACITY)
         .nest_limit(REGEX_NEST_LIMIT)
         .build()
         .map_err(|e| {

@@ -134,17 +134,24 @@ fn full(pattern: &str, case_sensitive: bool) -> Program {
     }
 }
 
+/// The regex crate's settings every compiled pattern shares, whichever
+/// version of it (see `engine::ascii_words`): the matches `compile_regex`
+/// finds, its size limit, and a bounded lazy DFA cache.
+pub fn search_config() -> meta::Config {
+    meta::Config::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(super::compile::REGEX_CACHE_CAPACITY)
+}
+
 /// Compiles `pattern` as `compile_regex` does (same syntax options and
 /// limits, so the same matches), with the engines `LEAN` asks for.
 fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
-    let mut config = meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(true)
-        .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(super::compile::REGEX_SIZE_LIMIT);
+    let mut config = search_config();
     if LEAN.load(Ordering::Relaxed) {
         // Only finding where matches are is asked of these regexes: no
         // capture groups, and the NFA simulations, which cost nothing to

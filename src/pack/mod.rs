@@ -17,7 +17,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use compile::{compile_regex, phrase};
-pub use lazy_regex::{LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean};
+pub use lazy_regex::{
+    LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean, search_config,
+};
 pub use literals::Needles;
 
 /// A loaded, validated rule pack.
