@@ -104,10 +104,18 @@ pub struct EvalArgs {
     /// Labeled posts: JSON Lines of {"id": …, "text": "…", "label": "…"}.
     #[arg(long, value_name = "FILE.jsonl")]
     data: PathBuf,
-    /// The label a positive verdict stands for.
-    #[arg(long, value_name = "LABEL", required_unless_present = "tone")]
-    positive: Option<String>,
-    /// The label a negative verdict stands for (default: the data's other label).
+    /// The label(s) a positive verdict stands for (comma-separated: posts
+    /// labeled with any of them are positive, and positive predictions are
+    /// written with the first).
+    #[arg(
+        long,
+        value_name = "LABEL",
+        required_unless_present = "tone",
+        value_delimiter = ','
+    )]
+    positive: Vec<String>,
+    /// The label a negative verdict stands for (default: the data's other
+    /// label). Every label but the positive ones counts as negative.
     #[arg(long, value_name = "LABEL")]
     negative: Option<String>,
     /// Positive when the post raises this flag (comma-separated or repeated: any of them).
@@ -464,7 +472,7 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         .iter()
         .map(|d| Dimension::parse(d).ok_or_else(|| usage(format!("unknown dimension `{d}`"))))
         .collect::<Result<_, _>>()?;
-    let (positive, negative) = if args.tone {
+    let classes = if args.tone {
         for l in &labels {
             if think_lint::tone::Tone::parse(l).is_none() {
                 return Err(usage(format!(
@@ -472,28 +480,10 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
                 )));
             }
         }
-        (String::new(), String::new())
+        Classes::default()
     } else {
-        let positive = args.positive.clone().unwrap_or_default();
-        if !labels.contains(&positive) {
-            return Err(usage(format!(
-                "no post is labeled `{positive}` (labels: {})",
-                labels.join(", ")
-            )));
-        }
-        let negative = match &args.negative {
-            Some(n) => n.clone(),
-            None => {
-                let others: Vec<&String> = labels.iter().filter(|l| **l != positive).collect();
-                match others.as_slice() {
-                    [one] => (*one).clone(),
-                    _ => format!("not-{positive}"),
-                }
-            }
-        };
-        (positive, negative)
+        Classes::new(&args.positive, args.negative.as_deref(), &labels)?
     };
-
     let (config, packs) = super::load_setup(setup)?;
     let selection = config.selection(&args.select, &args.ignore);
     let base = Base {
@@ -523,9 +513,9 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         if args.tone {
             v.tone.to_string()
         } else if v.positive {
-            positive.clone()
+            classes.written.clone()
         } else {
-            negative.clone()
+            classes.negative.clone()
         }
     };
 
@@ -560,25 +550,37 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         if args.failed {
             what.push("a failing verdict".into());
         }
+        let Classes {
+            positive, negative, ..
+        } = &classes;
         writeln!(
             out,
-            "predicted `{positive}` on {}; otherwise `{negative}`",
+            "predicted `{}` on {}; otherwise `{negative}`",
+            classes.written,
             what.join(" or ")
         )
         .map_err(io)?;
+        if !classes.also_negative.is_empty() {
+            writeln!(
+                out,
+                "posts labeled {} count as `{negative}`",
+                classes.also_negative.join(", ")
+            )
+            .map_err(io)?;
+        }
         let b = Binary::from_pairs(
             data.iter()
                 .zip(&verdicts)
-                .map(|(e, v)| (e.label == positive, v.positive)),
+                .map(|(e, v)| (classes.is_positive(&e.label), v.positive)),
         );
         let mut c = Confusion::new(vec![positive.clone(), negative.clone()]);
         for (e, v) in data.iter().zip(&verdicts) {
-            let gold = if e.label == positive {
-                &positive
+            let gold = if classes.is_positive(&e.label) {
+                positive
             } else {
-                &negative
+                negative
             };
-            c.add(gold, if v.positive { &positive } else { &negative });
+            c.add(gold, if v.positive { positive } else { negative });
         }
         print_confusion(&mut out, &c).map_err(io)?;
         writeln!(
@@ -602,13 +604,13 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
         let worst_fp = worst(
             &data,
             &verdicts,
-            |e, v| e.label != positive && v.positive,
+            |e, v| !classes.is_positive(&e.label) && v.positive,
             true,
         );
         let worst_fn = worst(
             &data,
             &verdicts,
-            |e, v| e.label == positive && !v.positive,
+            |e, v| classes.is_positive(&e.label) && !v.positive,
             false,
         );
         writeln!(out, "\nworst false positives (lowest THINK score first):").map_err(io)?;
@@ -632,6 +634,63 @@ pub fn eval(args: EvalArgs, setup: &super::SetupArgs) -> Result<u8, Error> {
     }
     out.flush().map_err(io)?;
     Ok(0)
+}
+
+/// How `eval` maps labels to the two classes of a yes/no verdict.
+#[derive(Default)]
+struct Classes {
+    /// The data's labels that count as positive.
+    labels: Vec<String>,
+    /// The positive class's name in the report (the labels joined by `+`).
+    positive: String,
+    /// The label positive predictions are written with.
+    written: String,
+    /// The label of the negative class.
+    negative: String,
+    /// Other labels of the data that count as negative besides `negative`.
+    also_negative: Vec<String>,
+}
+
+impl Classes {
+    fn new(
+        positive: &[String],
+        negative: Option<&str>,
+        labels: &[String],
+    ) -> Result<Classes, Error> {
+        if let Some(missing) = positive.iter().find(|p| !labels.contains(p)) {
+            return Err(usage(format!(
+                "no post is labeled `{missing}` (labels: {})",
+                labels.join(", ")
+            )));
+        }
+        let joined = positive.join("+");
+        let others: Vec<&String> = labels.iter().filter(|l| !positive.contains(l)).collect();
+        let negative = match (negative, others.as_slice()) {
+            (Some(n), _) => n.to_string(),
+            (None, [one]) => (*one).clone(),
+            (None, _) => format!("not-{joined}"),
+        };
+        if positive.contains(&negative) {
+            return Err(usage(format!(
+                "`{negative}` cannot be both the positive and the negative label"
+            )));
+        }
+        Ok(Classes {
+            labels: positive.to_vec(),
+            written: positive.first().cloned().unwrap_or_default(),
+            positive: joined,
+            also_negative: others
+                .into_iter()
+                .filter(|l| **l != negative)
+                .cloned()
+                .collect(),
+            negative,
+        })
+    }
+
+    fn is_positive(&self, label: &str) -> bool {
+        self.labels.iter().any(|l| l == label)
+    }
 }
 
 fn worst(
