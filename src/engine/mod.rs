@@ -191,33 +191,7 @@ impl Engine {
     /// holds the regex of each pattern, in rule order. Learned rules are
     /// numbered in rule order, as `learned` indexes their models.
     fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>) {
-        // Room for every phrase at once: the tables grow once.
-        let (mut stems, mut exact) = (0, 0);
-        let mut count = |phrases: &[crate::pack::Phrase]| {
-            for p in phrases {
-                if p.exact {
-                    exact += 1;
-                } else {
-                    stems += 1;
-                }
-            }
-        };
-        for rule in rules {
-            match &rule.matcher {
-                Matcher::Words(w) => {
-                    count(&w.phrases);
-                    count(w.near.as_ref().map_or(&[], |n| &n.phrases));
-                    count(&w.unless);
-                }
-                Matcher::Regex(p) => count(&p.unless),
-                Matcher::Absent(a) => {
-                    count(&a.words);
-                    count(&a.when);
-                }
-                Matcher::Metric(_) | Matcher::Weighted(_) => {}
-            }
-        }
-        let mut lexicon = Lexicon::with_capacity(stems, exact);
+        let mut lexicon = lexicon::Builder::new();
         let mut next = pattern_ids.iter().copied();
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());
@@ -261,7 +235,7 @@ impl Engine {
             };
             plans.push(plan);
         }
-        (lexicon, plans)
+        (lexicon.finish(), plans)
     }
 
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
