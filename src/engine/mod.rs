@@ -22,6 +22,10 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
 
+/// A map for start-up's bookkeeping, keyed by rule ids and patterns: a
+/// fixed fast hash, as the phrase tables use.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// How many findings one rule reports for one post at most.
 const MAX_FINDINGS_PER_RULE: usize = 5;
 
@@ -92,7 +96,16 @@ enum Plan {
 impl Engine {
     /// Compiles the rules of `packs` that `selection` enables.
     pub fn new(packs: &[Pack], selection: &Selection) -> Result<Engine, Error> {
-        let rules = selection.apply(packs)?;
+        Engine::with_rules(selection.apply(packs)?, selection)
+    }
+
+    /// `new`, taking the rules out of `packs` instead of copying them.
+    pub fn from_packs(packs: Vec<Pack>, selection: &Selection) -> Result<Engine, Error> {
+        Engine::with_rules(selection.take(packs)?, selection)
+    }
+
+    /// Compiles `rules`, the ones `selection` enables.
+    fn with_rules(rules: Vec<Rule>, selection: &Selection) -> Result<Engine, Error> {
         check_unique_ids(&rules)?;
         // Every pattern, numbered in rule order; the prefilter's automaton
         // over their literals is built on another thread meanwhile.
@@ -100,8 +113,7 @@ impl Engine {
         // its one search: `pattern_ids` maps each pattern, in rule order,
         // to its place in `regexes`.
         let mut regexes: Vec<LazyRegex> = Vec::new();
-        let mut by_pattern: std::collections::HashMap<(&str, bool), usize> =
-            std::collections::HashMap::new();
+        let mut by_pattern: FastMap<(&str, bool), usize> = FastMap::default();
         let pattern_ids: Vec<usize> = rules
             .iter()
             .flat_map(|r| match &r.matcher {
@@ -781,7 +793,8 @@ pub fn luhn(s: &str) -> bool {
 }
 
 fn check_unique_ids(rules: &[Rule]) -> Result<(), Error> {
-    let mut seen: std::collections::HashMap<&str, &Rule> = std::collections::HashMap::new();
+    let mut seen: FastMap<&str, &Rule> = FastMap::default();
+    seen.reserve(rules.len());
     let mut errors = Vec::new();
     for r in rules {
         if let Some(first) = seen.insert(&r.id, r) {
