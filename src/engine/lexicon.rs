@@ -146,9 +146,15 @@ fn scan_token<B: AsRef<[u8]>>(
     hit: &mut impl FnMut(ListId, usize, usize),
 ) {
     let tok = &tokens[i];
-    for (map, exact) in [(STEMS, false), (LOWER, true)] {
+    let stem_hash = phrases::hash(tok.stem.as_bytes());
+    let lower_hash = if tok.lower == tok.stem {
+        stem_hash
+    } else {
+        phrases::hash(tok.lower.as_bytes())
+    };
+    for (map, exact, hash) in [(STEMS, false, stem_hash), (LOWER, true, lower_hash)] {
         let key = key_of(tok, exact).as_bytes();
-        let Some(word) = table.find(map, key) else {
+        let Some(word) = table.find_hashed(map, key, hash) else {
             continue;
         };
         for e in table.entries(map, word) {

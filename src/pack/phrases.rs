@@ -23,6 +23,7 @@
 //!   - the further words' bytes.
 
 use super::Phrase;
+pub use super::keys::hash;
 use super::keys::{self, Index, u32_at};
 
 const MAGIC: u32 = u32::from_le_bytes(*b"TLP1");
@@ -221,7 +222,16 @@ impl<B: AsRef<[u8]>> Table<B> {
     /// by `SEP`.
     #[inline]
     pub fn find(&self, map: usize, key: &[u8]) -> Option<u32> {
-        self.maps[map].index.find(self.bytes.as_ref(), key)
+        self.find_hashed(map, key, keys::hash(key))
+    }
+
+    /// `find`, with the key's hash (`hash`) known: a word's stem is
+    /// often the word itself, and is then hashed once for both maps.
+    #[inline]
+    pub fn find_hashed(&self, map: usize, key: &[u8], hash: u64) -> Option<u32> {
+        self.maps[map]
+            .index
+            .find_hashed(self.bytes.as_ref(), key, hash)
     }
 
     /// Whether phrases of two words or more start with word `id`.
