@@ -26,6 +26,24 @@ use weighted::{Scored, WeightedIndex};
 /// fixed fast hash, as the phrase tables use.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+/// What tells patterns apart: built-in patterns by their number (build.rs
+/// numbered each distinct one), so their text need not be hashed at
+/// start-up; patterns from pack files by their text and case sensitivity.
+#[derive(PartialEq, Eq, Hash)]
+enum PatternKey<'r> {
+    BuiltIn(u32),
+    Text(&'r str, bool),
+}
+
+impl<'r> PatternKey<'r> {
+    fn of(r: &'r LazyRegex) -> PatternKey<'r> {
+        match r.built_in() {
+            Some(n) => PatternKey::BuiltIn(n),
+            None => PatternKey::Text(r.as_str(), r.case_sensitive()),
+        }
+    }
+}
+
 /// How many findings one rule reports for one post at most.
 const MAX_FINDINGS_PER_RULE: usize = 5;
 
@@ -113,7 +131,7 @@ impl Engine {
         // its one search: `pattern_ids` maps each pattern, in rule order,
         // to its place in `regexes`.
         let mut regexes: Vec<LazyRegex> = Vec::new();
-        let mut by_pattern: FastMap<(&str, bool), usize> = FastMap::default();
+        let mut by_pattern: FastMap<PatternKey, usize> = FastMap::default();
         let pattern_ids: Vec<usize> = rules
             .iter()
             .flat_map(|r| match &r.matcher {
@@ -122,12 +140,10 @@ impl Engine {
                 _ => &[],
             })
             .map(|r| {
-                *by_pattern
-                    .entry((r.as_str(), r.case_sensitive()))
-                    .or_insert_with(|| {
-                        regexes.push(r.clone());
-                        regexes.len() - 1
-                    })
+                *by_pattern.entry(PatternKey::of(r)).or_insert_with(|| {
+                    regexes.push(r.clone());
+                    regexes.len() - 1
+                })
             })
             .collect();
         // The term index of learned models from pack files is built on a
