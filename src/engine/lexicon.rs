@@ -18,11 +18,6 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// The built-in phrase table, when the binary has one.
-fn built_in_table() -> Option<&'static Table<&'static [u8]>> {
-    phrases::built_in()
-}
-
 /// Numbers the lists rules use: built-in lists keep their numbers in the
 /// built-in table, lists from pack files are numbered after them.
 pub struct Builder<'r> {
@@ -35,7 +30,7 @@ pub struct Builder<'r> {
 
 impl<'r> Builder<'r> {
     pub fn new() -> Builder<'r> {
-        let built_in = built_in_table();
+        let built_in = phrases::built_in();
         Builder {
             built_in,
             uses_built_in: false,
@@ -67,7 +62,8 @@ impl<'r> Builder<'r> {
         self.first_own + self.own.len() - 1
     }
 
-    /// The lexicon of the lists added.
+    /// The lexicon of the lists added. (The table of the lists from pack
+    /// files is written here and read back: it always reads.)
     pub fn finish(self) -> Lexicon {
         let own = self
             .own
@@ -83,7 +79,6 @@ impl<'r> Builder<'r> {
     }
 }
 
-#[derive(Default)]
 pub struct Lexicon {
     built_in: Option<&'static Table<&'static [u8]>>,
     own: Option<Table<Vec<u8>>>,
