@@ -1,8 +1,9 @@
 //! Compiles the built-in rule packs when the binary is built: each pack
 //! under rules/ is parsed and validated by the same loader that reads pack
 //! files at run time (an invalid pack fails the build with its message),
-//! word lists are stemmed, the prefilter literals of every regex are found,
-//! and the result is written to OUT_DIR for `pack::built_in` to decode.
+//! word lists are stemmed into one phrase table, the prefilter literals of
+//! every regex are found, and the result is written to OUT_DIR for
+//! `pack::built_in` to decode (the tables are read in place).
 //!
 //! The loader and what it depends on are this crate's own modules, shared
 //! by path.
@@ -63,6 +64,7 @@ fn main() {
     write(&out_dir.join(pack::EXAMPLES_FILE), &compiled.examples);
     write(&out_dir.join(pack::TERMS_FILE), &compiled.terms);
     write(&out_dir.join(pack::PREFILTER_FILE), &compiled.prefilter);
+    write(&out_dir.join(pack::PHRASES_FILE), &compiled.phrases);
     write(&out_dir.join("tone-tables.rs"), tone_tables().as_bytes());
 }
 

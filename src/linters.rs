@@ -21,6 +21,8 @@ pub struct Base {
 }
 
 pub struct LinterSet {
+    /// The packs, for the linters of overrides; without overrides, the
+    /// base linter takes their rules and this is empty.
     packs: Vec<Pack>,
     base: Base,
     profiles: Profiles,
@@ -31,6 +33,7 @@ pub struct LinterSet {
 impl LinterSet {
     /// Compiles the base linter and checks every override once, so a bad
     /// selector or platform in any of them is reported before checking.
+    /// Without overrides, the base linter takes the rules of `packs`.
     pub fn new(
         packs: Vec<Pack>,
         base: Base,
@@ -44,6 +47,11 @@ impl LinterSet {
             overrides,
             built: BTreeMap::new(),
         };
+        if set.overrides.is_empty() {
+            let packs = std::mem::take(&mut set.packs);
+            set.build(Vec::new(), |selection| Engine::from_packs(packs, selection))?;
+            return Ok(set);
+        }
         set.get(Vec::new())?;
         for i in 0..set.overrides.len() {
             set.get(vec![i])?;
@@ -72,6 +80,19 @@ impl LinterSet {
         if let Some(l) = self.built.get(&key) {
             return Ok(Arc::clone(l));
         }
+        let packs = std::mem::take(&mut self.packs);
+        let built = self.build(key, |selection| Engine::new(&packs, selection));
+        self.packs = packs;
+        built
+    }
+
+    /// Builds the linter for the overrides `key`, its engine by `engine`
+    /// from the selection in effect.
+    fn build(
+        &mut self,
+        key: Vec<usize>,
+        engine: impl FnOnce(&Selection) -> Result<Engine, Error>,
+    ) -> Result<Arc<Linter>, Error> {
         let mut selection = self.base.selection.clone();
         let mut policy = self.base.policy.clone();
         let mut platform = self.base.platform.clone();
@@ -105,7 +126,7 @@ impl LinterSet {
                 self.profiles.names().collect::<Vec<_>>().join(", ")
             )));
         }
-        let engine = Engine::new(&self.packs, &selection).map_err(|e| match (e, key.first()) {
+        let engine = engine(&selection).map_err(|e| match (e, key.first()) {
             (Error::Usage(m), Some(&i)) => Error::Usage(format!(
                 "in the override for {}: {m}",
                 self.overrides[i].files.join(", ")
@@ -120,13 +141,5 @@ impl LinterSet {
         });
         self.built.insert(key, Arc::clone(&linter));
         Ok(linter)
-    }
-
-    /// Every rule of every pack, for reporters that describe rules.
-    pub fn all_rules(&self) -> Vec<crate::pack::Rule> {
-        self.packs
-            .iter()
-            .flat_map(|p| p.rules.iter().cloned())
-            .collect()
     }
 }

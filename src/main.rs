@@ -377,6 +377,12 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         platform: args.platform.clone().or(config.platform.clone()),
     };
     let profiles = Profiles::new(config.profiles.clone());
+    // SARIF describes every rule, enabled or not: copied before the
+    // linters take the rules.
+    let sarif_rules: Vec<pack::Rule> = match args.format {
+        Format::Sarif => packs.iter().flat_map(|p| p.rules.iter().cloned()).collect(),
+        _ => Vec::new(),
+    };
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
     timings::mark("engine");
     let mut paths = args.paths.clone();
@@ -393,7 +399,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         Format::Human => Box::new(report::Human::new(use_color(args.color), args.quiet)),
         Format::Json => Box::new(report::Json::default()),
         Format::Jsonl => Box::new(report::Jsonl),
-        Format::Sarif => Box::new(report::Sarif::new(&linters.all_rules())),
+        Format::Sarif => Box::new(report::Sarif::new(&sarif_rules)),
         Format::Github => Box::new(report::Github),
         Format::Junit => Box::new(report::Junit::default()),
         Format::Compact => Box::new(report::Compact),

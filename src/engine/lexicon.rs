@@ -1,11 +1,12 @@
-//! All word and phrase lists of all rules in one hash lookup: each token
-//! is looked up once by stem and once by lower-cased form, whatever the
-//! number of lists.
+//! All word and phrase lists of all rules in one lookup: each token is
+//! looked up once by stem and once by lower-cased form in each phrase
+//! table, whatever the number of lists. The built-in rules' lists are in
+//! the table build.rs wrote, read in place; the lists of pack files go to
+//! a table the engine writes when it is built.
 
-use crate::pack::Phrase;
+use crate::pack::phrases::{self, LOWER, SEP, STEMS, Table};
+use crate::pack::{Phrase, Phrases};
 use crate::text::Token;
-use compact_str::CompactString;
-use std::collections::HashMap;
 
 /// Which list (of which rule and role) a phrase belongs to.
 pub type ListId = usize;
@@ -17,76 +18,74 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// A phrase of three words or more, after its first two.
-struct Entry {
-    rest: Vec<CompactString>,
-    list: ListId,
+/// Numbers the lists rules use: built-in lists keep their numbers in the
+/// built-in table, lists from pack files are numbered after them.
+pub struct Builder<'r> {
+    built_in: Option<&'static Table<&'static [u8]>>,
+    uses_built_in: bool,
+    /// Where the numbers of the lists from pack files start.
+    first_own: usize,
+    own: Vec<&'r [Phrase]>,
 }
 
-/// The phrases starting with one word: the lists it is a whole phrase
-/// of, and the longer phrases by their second word (posts are full of
-/// the words many phrases start with, "we", "our", "you": only those
-/// whose second word follows are compared).
-#[derive(Default)]
-struct Group {
-    single: Vec<ListId>,
-    by_second: HashMap<CompactString, Vec<Entry>, foldhash::fast::FixedState>,
-}
-
-/// Looked up twice per token of every post: a fast hash. Keys are short:
-/// most are stored inline, and copied from the phrases without an
-/// allocation.
-type Map = HashMap<CompactString, Group, foldhash::fast::FixedState>;
-
-#[derive(Default)]
-pub struct Lexicon {
-    by_stem: Map,
-    by_lower: Map,
-    lists: usize,
-}
-
-impl Lexicon {
-    /// A lexicon with room for `stems` phrases matched on stems and
-    /// `exact` matched on lower-cased words.
-    pub fn with_capacity(stems: usize, exact: usize) -> Lexicon {
-        Lexicon {
-            by_stem: Map::with_capacity_and_hasher(stems, Default::default()),
-            by_lower: Map::with_capacity_and_hasher(exact, Default::default()),
-            lists: 0,
+impl<'r> Builder<'r> {
+    pub fn new() -> Builder<'r> {
+        let built_in = phrases::built_in();
+        Builder {
+            built_in,
+            uses_built_in: false,
+            first_own: built_in.map_or(0, |t| t.lists().end),
+            own: Vec::new(),
         }
     }
 
     /// Adds a list of phrases and returns its id.
-    pub fn add_list(&mut self, phrases: &[Phrase]) -> ListId {
-        let list = self.lists;
-        self.lists += 1;
-        for p in phrases {
-            let map = if p.exact {
-                &mut self.by_lower
-            } else {
-                &mut self.by_stem
-            };
-            let Some((first, rest)) = p.keys.split_first() else {
-                continue;
-            };
-            let group = map.entry(first.clone()).or_default();
-            match rest.split_first() {
-                None => group.single.push(list),
-                Some((second, rest)) => {
-                    group
-                        .by_second
-                        .entry(second.clone())
-                        .or_default()
-                        .push(Entry {
-                            rest: rest.to_vec(),
-                            list,
-                        });
-                }
+    pub fn add_list(&mut self, phrases: &'r Phrases) -> ListId {
+        match phrases {
+            Phrases::BuiltIn { list, .. }
+                if self
+                    .built_in
+                    .is_some_and(|t| t.lists().contains(&(*list as usize))) =>
+            {
+                self.uses_built_in = true;
+                *list as usize
             }
+            // A built-in list the binary has no table for (never the
+            // case in a binary that built) finds nothing.
+            Phrases::BuiltIn { .. } => self.add_own(&[]),
+            Phrases::Listed(list) => self.add_own(list),
         }
-        list
     }
 
+    fn add_own(&mut self, list: &'r [Phrase]) -> ListId {
+        self.own.push(list);
+        self.first_own + self.own.len() - 1
+    }
+
+    /// The lexicon of the lists added. (The table of the lists from pack
+    /// files is written here and read back: it always reads.)
+    pub fn finish(self) -> Lexicon {
+        let own = self
+            .own
+            .iter()
+            .any(|l| !l.is_empty())
+            .then(|| Table::new(phrases::write(&self.own, self.first_own as u32)))
+            .flatten();
+        Lexicon {
+            built_in: self.built_in.filter(|_| self.uses_built_in),
+            own,
+            lists: self.first_own + self.own.len(),
+        }
+    }
+}
+
+pub struct Lexicon {
+    built_in: Option<&'static Table<&'static [u8]>>,
+    own: Option<Table<Vec<u8>>>,
+    lists: usize,
+}
+
+impl Lexicon {
     /// One pass over the tokens: the hits of every list, in token order,
     /// keeping the longest phrase where several start at the same token,
     /// into `hits`, whose lists from an earlier post are emptied first
@@ -99,7 +98,11 @@ impl Lexicon {
         }
         hits.touched.clear();
         hits.lists.resize_with(self.lists, Vec::new);
-        let Hits { lists, touched } = hits;
+        let Hits {
+            lists,
+            touched,
+            pair,
+        } = hits;
         let mut hit = |list: ListId, start: usize, end: usize| {
             let hits = &mut lists[list];
             match hits.last_mut() {
@@ -112,38 +115,72 @@ impl Lexicon {
                 }
             }
         };
-        for (i, tok) in tokens.iter().enumerate() {
-            for (map, exact) in [(&self.by_stem, false), (&self.by_lower, true)] {
-                let Some(group) = map.get(key_of(tok, exact)) else {
-                    continue;
-                };
-                for &list in &group.single {
-                    hit(list, i, i + 1);
-                }
-                if group.by_second.is_empty() {
-                    continue;
-                }
-                // A phrase stays in one chain and one sentence.
-                let same = |t: &Token| t.chain == tok.chain && t.sentence == tok.sentence;
-                let Some(next) = tokens.get(i + 1).filter(|t| same(t)) else {
-                    continue;
-                };
-                let Some(entries) = group.by_second.get(key_of(next, exact)) else {
-                    continue;
-                };
-                for e in entries {
-                    let end = i + 2 + e.rest.len();
-                    if end > tokens.len() {
-                        continue;
-                    }
-                    let follows = tokens[i + 2..end]
-                        .iter()
-                        .zip(&e.rest)
-                        .all(|(t, k)| same(t) && key_of(t, exact) == k);
-                    if follows {
-                        hit(e.list, i, end);
-                    }
-                }
+        // Each list is in one table: scanning the tables one after the
+        // other keeps every list's hits in token order.
+        if let Some(table) = self.built_in {
+            for i in 0..tokens.len() {
+                scan_token(table, tokens, i, pair, &mut hit);
+            }
+        }
+        if let Some(table) = &self.own {
+            for i in 0..tokens.len() {
+                scan_token(table, tokens, i, pair, &mut hit);
+            }
+        }
+    }
+}
+
+/// The phrases of `table` that start at token `i`, passed to `hit`;
+/// `pair` is room for a key of two words.
+#[inline]
+fn scan_token<B: AsRef<[u8]>>(
+    table: &Table<B>,
+    tokens: &[Token],
+    i: usize,
+    pair: &mut Vec<u8>,
+    hit: &mut impl FnMut(ListId, usize, usize),
+) {
+    let tok = &tokens[i];
+    let stem_hash = phrases::hash(tok.stem.as_bytes());
+    let lower_hash = if tok.lower == tok.stem {
+        stem_hash
+    } else {
+        phrases::hash(tok.lower.as_bytes())
+    };
+    for (map, exact, hash) in [(STEMS, false, stem_hash), (LOWER, true, lower_hash)] {
+        let key = key_of(tok, exact).as_bytes();
+        let Some(word) = table.find_hashed(map, key, hash) else {
+            continue;
+        };
+        for e in table.entries(map, word) {
+            hit(e.list, i, i + 1);
+        }
+        if !table.starts_longer(map, word) {
+            continue;
+        }
+        // A phrase stays in one chain and one sentence.
+        let same = |t: &Token| t.chain == tok.chain && t.sentence == tok.sentence;
+        let Some(next) = tokens.get(i + 1).filter(|t| same(t)) else {
+            continue;
+        };
+        pair.clear();
+        pair.extend_from_slice(key);
+        pair.push(SEP);
+        pair.extend_from_slice(key_of(next, exact).as_bytes());
+        let Some(first_two) = table.find(map, pair) else {
+            continue;
+        };
+        for e in table.entries(map, first_two) {
+            let mut end = i + 2;
+            let follows = e.rest_words().all(|w| {
+                let next = tokens
+                    .get(end)
+                    .is_some_and(|t| same(t) && key_of(t, exact).as_bytes() == w);
+                end += 1;
+                next
+            });
+            if follows {
+                hit(e.list, i, end);
             }
         }
     }
@@ -160,4 +197,6 @@ fn key_of(t: &Token, exact: bool) -> &str {
 pub struct Hits {
     pub lists: Vec<Vec<Hit>>,
     touched: Vec<ListId>,
+    /// Room for the key of a token and the next.
+    pair: Vec<u8>,
 }

@@ -22,6 +22,28 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
 
+/// A map for start-up's bookkeeping, keyed by rule ids and patterns: a
+/// fixed fast hash, as the phrase tables use.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// What tells patterns apart: built-in patterns by their number (build.rs
+/// numbered each distinct one), so their text need not be hashed at
+/// start-up; patterns from pack files by their text and case sensitivity.
+#[derive(PartialEq, Eq, Hash)]
+enum PatternKey<'r> {
+    BuiltIn(u32),
+    Text(&'r str, bool),
+}
+
+impl<'r> PatternKey<'r> {
+    fn of(r: &'r LazyRegex) -> PatternKey<'r> {
+        match r.built_in() {
+            Some(n) => PatternKey::BuiltIn(n),
+            None => PatternKey::Text(r.as_str(), r.case_sensitive()),
+        }
+    }
+}
+
 /// How many findings one rule reports for one post at most.
 const MAX_FINDINGS_PER_RULE: usize = 5;
 
@@ -92,7 +114,16 @@ enum Plan {
 impl Engine {
     /// Compiles the rules of `packs` that `selection` enables.
     pub fn new(packs: &[Pack], selection: &Selection) -> Result<Engine, Error> {
-        let rules = selection.apply(packs)?;
+        Engine::with_rules(selection.apply(packs)?, selection)
+    }
+
+    /// `new`, taking the rules out of `packs` instead of copying them.
+    pub fn from_packs(packs: Vec<Pack>, selection: &Selection) -> Result<Engine, Error> {
+        Engine::with_rules(selection.take(packs)?, selection)
+    }
+
+    /// Compiles `rules`, the ones `selection` enables.
+    fn with_rules(rules: Vec<Rule>, selection: &Selection) -> Result<Engine, Error> {
         check_unique_ids(&rules)?;
         // Every pattern, numbered in rule order; the prefilter's automaton
         // over their literals is built on another thread meanwhile.
@@ -100,8 +131,7 @@ impl Engine {
         // its one search: `pattern_ids` maps each pattern, in rule order,
         // to its place in `regexes`.
         let mut regexes: Vec<LazyRegex> = Vec::new();
-        let mut by_pattern: std::collections::HashMap<(&str, bool), usize> =
-            std::collections::HashMap::new();
+        let mut by_pattern: FastMap<PatternKey, usize> = FastMap::default();
         let pattern_ids: Vec<usize> = rules
             .iter()
             .flat_map(|r| match &r.matcher {
@@ -110,12 +140,10 @@ impl Engine {
                 _ => &[],
             })
             .map(|r| {
-                *by_pattern
-                    .entry((r.as_str(), r.case_sensitive()))
-                    .or_insert_with(|| {
-                        regexes.push(r.clone());
-                        regexes.len() - 1
-                    })
+                *by_pattern.entry(PatternKey::of(r)).or_insert_with(|| {
+                    regexes.push(r.clone());
+                    regexes.len() - 1
+                })
             })
             .collect();
         // The term index of learned models from pack files is built on a
@@ -191,33 +219,7 @@ impl Engine {
     /// holds the regex of each pattern, in rule order. Learned rules are
     /// numbered in rule order, as `learned` indexes their models.
     fn plans(rules: &[Rule], pattern_ids: &[usize]) -> (Lexicon, Vec<Plan>) {
-        // Room for every phrase at once: the tables grow once.
-        let (mut stems, mut exact) = (0, 0);
-        let mut count = |phrases: &[crate::pack::Phrase]| {
-            for p in phrases {
-                if p.exact {
-                    exact += 1;
-                } else {
-                    stems += 1;
-                }
-            }
-        };
-        for rule in rules {
-            match &rule.matcher {
-                Matcher::Words(w) => {
-                    count(&w.phrases);
-                    count(w.near.as_ref().map_or(&[], |n| &n.phrases));
-                    count(&w.unless);
-                }
-                Matcher::Regex(p) => count(&p.unless),
-                Matcher::Absent(a) => {
-                    count(&a.words);
-                    count(&a.when);
-                }
-                Matcher::Metric(_) | Matcher::Weighted(_) => {}
-            }
-        }
-        let mut lexicon = Lexicon::with_capacity(stems, exact);
+        let mut lexicon = lexicon::Builder::new();
         let mut next = pattern_ids.iter().copied();
         let mut add_regex = |_: &LazyRegex| next.next().expect("one id per pattern");
         let mut plans = Vec::with_capacity(rules.len());
@@ -261,7 +263,7 @@ impl Engine {
             };
             plans.push(plan);
         }
-        (lexicon, plans)
+        (lexicon.finish(), plans)
     }
 
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
@@ -807,7 +809,8 @@ pub fn luhn(s: &str) -> bool {
 }
 
 fn check_unique_ids(rules: &[Rule]) -> Result<(), Error> {
-    let mut seen: std::collections::HashMap<&str, &Rule> = std::collections::HashMap::new();
+    let mut seen: FastMap<&str, &Rule> = FastMap::default();
+    seen.reserve(rules.len());
     let mut errors = Vec::new();
     for r in rules {
         if let Some(first) = seen.insert(&r.id, r) {

@@ -40,6 +40,31 @@ impl Selection {
     /// The enabled rules of `packs`, with severities overridden.
     pub fn apply(&self, packs: &[Pack]) -> Result<Vec<Rule>, Error> {
         let all: Vec<&Rule> = packs.iter().flat_map(|p| &p.rules).collect();
+        let enabled = self.enabled(&all)?;
+        // Room for every rule at once: rules are large, and growing the
+        // vector would copy them again and again.
+        let mut rules = Vec::with_capacity(enabled.len());
+        rules.extend(enabled.into_iter().map(|i| self.overridden(all[i].clone())));
+        Ok(rules)
+    }
+
+    /// `apply`, taking the rules out of `packs` instead of copying them.
+    pub fn take(&self, packs: Vec<Pack>) -> Result<Vec<Rule>, Error> {
+        let all: Vec<&Rule> = packs.iter().flat_map(|p| &p.rules).collect();
+        let mut enabled = self.enabled(&all)?.into_iter().peekable();
+        let mut rules = Vec::with_capacity(enabled.len());
+        let every = packs.into_iter().flat_map(|p| p.rules).enumerate();
+        for (i, rule) in every {
+            if enabled.next_if_eq(&i).is_some() {
+                rules.push(self.overridden(rule));
+            }
+        }
+        Ok(rules)
+    }
+
+    /// The positions in `all` of the rules that run, in order; an error
+    /// if a selector names no rule.
+    fn enabled(&self, all: &[&Rule]) -> Result<Vec<usize>, Error> {
         let unknown: Vec<&str> = self
             .select
             .iter()
@@ -58,26 +83,26 @@ impl Selection {
                     .join(", ")
             )));
         }
-        // Room for every rule at once: rules are large, and growing the
-        // vector would copy them again and again.
-        let mut enabled = Vec::with_capacity(all.len());
-        let chosen = all
-            .into_iter()
-            .filter(|r| self.select.is_empty() || self.select.iter().any(|s| specificity(s, r) > 0))
-            .filter(|r| !self.ignore.iter().any(|s| specificity(s, r) > 0));
-        for r in chosen {
-            let mut r = r.clone();
-            if !self.severity.is_empty()
-                && let Some((_, sev)) = self
-                    .severity
-                    .iter()
-                    .filter(|(s, _)| specificity(s, &r) > 0)
-                    .max_by_key(|(s, _)| specificity(s, &r))
-            {
-                r.severity = *sev;
-            }
-            enabled.push(r);
+        Ok((0..all.len())
+            .filter(|&i| {
+                let r = all[i];
+                (self.select.is_empty() || self.select.iter().any(|s| specificity(s, r) > 0))
+                    && !self.ignore.iter().any(|s| specificity(s, r) > 0)
+            })
+            .collect())
+    }
+
+    /// `rule` at the severity the most specific override gives it.
+    fn overridden(&self, mut rule: Rule) -> Rule {
+        if !self.severity.is_empty()
+            && let Some((_, sev)) = self
+                .severity
+                .iter()
+                .filter(|(s, _)| specificity(s, &rule) > 0)
+                .max_by_key(|(s, _)| specificity(s, &rule))
+        {
+            rule.severity = *sev;
         }
-        Ok(enabled)
+        rule
     }
 }

@@ -330,8 +330,10 @@ fn phrases(
     rid: Option<&str>,
     list: Option<Spanned<Vec<Spanned<String>>>>,
     exact: bool,
-) -> Vec<Phrase> {
-    let Some(list) = list else { return Vec::new() };
+) -> Phrases {
+    let Some(list) = list else {
+        return Phrases::default();
+    };
     let mut out = Vec::new();
     for item in list.into_inner() {
         match phrase(item.get_ref(), exact) {
@@ -341,7 +343,7 @@ fn phrases(
             }
         }
     }
-    out
+    Phrases::Listed(out)
 }
 
 /// Turns a word or phrase of a list into the keys tokens are compared on.

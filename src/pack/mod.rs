@@ -3,9 +3,11 @@
 
 pub mod automaton;
 mod compile;
+mod keys;
 mod lazy_regex;
 pub mod learned;
 mod literals;
+pub mod phrases;
 mod schema;
 
 use crate::error::LocatedError;
@@ -93,6 +95,35 @@ pub struct Phrase {
     pub exact: bool,
 }
 
+/// A list of words and phrases: as a pack file lists them, or list `n`
+/// of the built-in phrase table (`phrases::built_in`), which the engine
+/// reads in place.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Phrases {
+    Listed(Vec<Phrase>),
+    BuiltIn { list: u32, len: u32 },
+}
+
+impl Default for Phrases {
+    fn default() -> Phrases {
+        Phrases::Listed(Vec::new())
+    }
+}
+
+impl Phrases {
+    /// How many words and phrases the list holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Phrases::Listed(p) => p.len(),
+            Phrases::BuiltIn { len, .. } => *len as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Whether matches in some context count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Context {
@@ -116,19 +147,19 @@ pub enum Order {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Near {
-    pub phrases: Vec<Phrase>,
+    pub phrases: Phrases,
     pub within: usize,
     pub order: Order,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Words {
-    pub phrases: Vec<Phrase>,
+    pub phrases: Phrases,
     pub hashtags: bool,
     pub near: Option<Near>,
     pub negation: Context,
     pub quotes: Context,
-    pub unless: Vec<Phrase>,
+    pub unless: Phrases,
     pub min_count: usize,
 }
 
@@ -143,7 +174,7 @@ pub struct Pattern {
     pub regex: LazyRegex,
     pub check: Option<Check>,
     pub quotes: Context,
-    pub unless: Vec<Phrase>,
+    pub unless: Phrases,
     pub min_count: usize,
 }
 
@@ -158,9 +189,9 @@ pub struct Threshold {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Absent {
-    pub words: Vec<Phrase>,
+    pub words: Phrases,
     pub patterns: Vec<LazyRegex>,
-    pub when: Vec<Phrase>,
+    pub when: Phrases,
     pub min_words: usize,
 }
 
@@ -253,6 +284,8 @@ pub const EXAMPLES_FILE: &str = "built-in-examples.postcard";
 pub const TERMS_FILE: &str = "built-in-terms.bin";
 /// Where build.rs writes the built-in patterns' prefilter.
 pub const PREFILTER_FILE: &str = "built-in-prefilter.bin";
+/// Where build.rs writes the built-in rules' phrase lists.
+pub const PHRASES_FILE: &str = "built-in-phrases.bin";
 
 /// What build.rs writes of the built-in packs.
 pub struct CompiledBuiltIn {
@@ -265,6 +298,8 @@ pub struct CompiledBuiltIn {
     pub terms: Vec<u8>,
     /// The patterns' prefilter (`automaton::write`).
     pub prefilter: Vec<u8>,
+    /// The rules' phrase lists (`phrases::write`).
+    pub phrases: Vec<u8>,
 }
 
 /// Parses and validates every built-in pack exactly as a pack file is
@@ -305,6 +340,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     }
     let lists: Vec<&[(CompactString, f64)]> = models.iter().map(Vec::as_slice).collect();
     let prefilter = number_patterns(&mut packs);
+    let phrases = number_phrase_lists(&mut packs);
     let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
         r.map_err(|e| {
             vec![LocatedError::at(
@@ -320,7 +356,51 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         examples: encode("examples", postcard::to_allocvec(&examples))?,
         terms: learned::write(&lists),
         prefilter,
+        phrases,
     })
+}
+
+/// Numbers the phrase lists of `packs` in rule order and writes their
+/// table: the rules keep only their lists' numbers.
+fn number_phrase_lists(packs: &mut [Pack]) -> Vec<u8> {
+    let mut lists: Vec<Vec<Phrase>> = Vec::new();
+    for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+        for phrases in phrase_lists(&mut rule.matcher) {
+            let list = lists.len() as u32;
+            let len = phrases.len() as u32;
+            if let Phrases::Listed(p) = std::mem::replace(phrases, Phrases::BuiltIn { list, len }) {
+                lists.push(p);
+            }
+        }
+    }
+    let lists: Vec<&[Phrase]> = lists.iter().map(Vec::as_slice).collect();
+    phrases::write(&lists, 0)
+}
+
+/// The phrase lists a matcher looks up: a `words` matcher's list, its
+/// `near` list and its `unless` list; a pattern's `unless` list; an
+/// `absent` matcher's `words` and `when` lists. An empty `unless`,
+/// `words` or `when` list is not looked up.
+fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
+    let mut out: Vec<&mut Phrases> = Vec::new();
+    match matcher {
+        Matcher::Words(w) => {
+            let w = Arc::make_mut(w);
+            out.push(&mut w.phrases);
+            out.extend(w.near.as_mut().map(|n| &mut n.phrases));
+            out.push(&mut w.unless);
+        }
+        Matcher::Regex(p) => out.push(&mut Arc::make_mut(p).unless),
+        Matcher::Absent(a) => {
+            let a = Arc::make_mut(a);
+            out.push(&mut a.words);
+            out.push(&mut a.when);
+        }
+        Matcher::Metric(_) | Matcher::Weighted(_) => {}
+    }
+    // A `words` matcher's own list is never empty.
+    out.retain(|p| !p.is_empty());
+    out
 }
 
 /// Numbers the distinct patterns (with their case sensitivity) of `packs`
@@ -541,6 +621,8 @@ mod tests {
         assert!(compiled.terms == table.bytes());
         let automata = automaton::built_in().expect("the prefilter reads");
         assert!(compiled.prefilter == automata.bytes());
+        let phrase_table = phrases::built_in().expect("the phrase table reads");
+        assert!(compiled.phrases == phrase_table.bytes());
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);

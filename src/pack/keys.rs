@@ -1,0 +1,236 @@
+//! An open-addressing hash index of byte-string keys, laid out in bytes
+//! that are read in place: build.rs writes the built-in tables with it
+//! (the learned models' terms, the rules' phrase lists), so start-up
+//! decodes and builds nothing for them, and the engine writes the phrase
+//! lists of pack files the same way.
+//!
+//! Keys are numbered in the order they are given; each table keeps what
+//! it stores per key in arrays of its own, indexed by that number.
+//!
+//! Layout (little-endian; starts and ends at multiples of 8 bytes):
+//! - header: keys, slots (a power of two), key bytes, padding (`u32` each);
+//! - slots: `u64` each, `0` when empty, else the high half of the key's
+//!   hash above the key number plus one;
+//! - key ends: `u32` per key plus a leading `0`, into the key bytes;
+//! - key bytes, padded.
+
+/// A key's hash: the same on every platform, so a table build.rs writes
+/// is read alike by the binary.
+#[inline]
+pub fn hash(key: &[u8]) -> u64 {
+    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K2: u64 = 0xd6e8_feb8_6659_fd93;
+    #[inline]
+    fn fold(a: u64, b: u64) -> u64 {
+        let p = u128::from(a) * u128::from(b);
+        (p as u64) ^ ((p >> 64) as u64)
+    }
+    let mut h = (key.len() as u64).wrapping_mul(K1);
+    let mut chunks = key.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        h = fold(h ^ v, K1);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        h = fold(h ^ tail(rest), K1);
+    }
+    fold(h, K2)
+}
+
+/// The last bytes of a key (one to seven) as a little-endian number, as
+/// if padded with zeros to eight: read in two overlapping halves, which
+/// is quicker than copying them to a padded buffer (keys are mostly
+/// short words, hashed for every word of every post).
+#[inline]
+fn tail(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let (lo, hi, half) = if n >= 4 {
+        let lo = u32::from_le_bytes(rest[..4].try_into().expect("four bytes"));
+        let hi = u32::from_le_bytes(rest[n - 4..].try_into().expect("four bytes"));
+        (u64::from(lo), u64::from(hi), 4)
+    } else if n >= 2 {
+        let lo = u16::from_le_bytes(rest[..2].try_into().expect("two bytes"));
+        let hi = u16::from_le_bytes(rest[n - 2..].try_into().expect("two bytes"));
+        (u64::from(lo), u64::from(hi), 2)
+    } else {
+        (u64::from(rest[0]), 0, 1)
+    };
+    // The halves overlap on equal bytes: or-ing them leaves those as they are.
+    lo | (hi << (8 * (n - half)))
+}
+
+/// The part of a hash a slot keeps to tell keys apart before comparing.
+const CHECK: u64 = 0xffff_ffff_0000_0000;
+
+#[inline]
+pub fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes"))
+}
+
+#[inline]
+pub fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
+}
+
+/// Appends `values` to `out`, little-endian.
+pub fn put_u32s(out: &mut Vec<u8>, values: &[u32]) {
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Pads `out` to a multiple of 8 bytes.
+pub fn align(out: &mut Vec<u8>) {
+    out.resize(out.len().next_multiple_of(8), 0);
+}
+
+/// Appends `ends` as a table stores the ends of its ranges: a leading `0`,
+/// then where each range ends.
+pub fn put_ends(out: &mut Vec<u8>, lengths: impl IntoIterator<Item = usize>) {
+    let mut end = 0u32;
+    put_u32s(out, &[0]);
+    for len in lengths {
+        end += len as u32;
+        put_u32s(out, &[end]);
+    }
+}
+
+/// Appends the index of `keys` (distinct, numbered in order) to `out`,
+/// which must end at a multiple of 8 bytes.
+pub fn write(keys: &[&[u8]], out: &mut Vec<u8>) {
+    debug_assert!(out.len().is_multiple_of(8));
+    let slots = (keys.len() * 2).next_power_of_two().max(8);
+    let mut table = vec![0u64; slots];
+    for (id, key) in keys.iter().enumerate() {
+        let h = hash(key);
+        let mut i = (h as usize) & (slots - 1);
+        while table[i] != 0 {
+            i = (i + 1) & (slots - 1);
+        }
+        table[i] = (h & CHECK) | (id as u64 + 1);
+    }
+    let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
+    put_u32s(out, &[keys.len() as u32, slots as u32, key_bytes as u32, 0]);
+    for s in &table {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    put_ends(out, keys.iter().map(|k| k.len()));
+    for k in keys {
+        out.extend_from_slice(k);
+    }
+    align(out);
+}
+
+/// Where an index `write` laid out sits in its table's bytes. It holds no
+/// bytes itself: its table passes them, so a table may hold several.
+#[derive(Clone, Copy, Debug)]
+pub struct Index {
+    keys: usize,
+    mask: usize,
+    slots_at: usize,
+    key_ends_at: usize,
+    keys_at: usize,
+}
+
+impl Index {
+    /// Reads the header of the index at `at` in `bytes`; the index, and
+    /// where the bytes after it start. `None` if no index fits there.
+    pub fn read(bytes: &[u8], at: usize) -> Option<(Index, usize)> {
+        if bytes.len() < at.checked_add(16)? {
+            return None;
+        }
+        let field = |i: usize| u32_at(bytes, at + 4 * i) as usize;
+        let (keys, slots, key_bytes) = (field(0), field(1), field(2));
+        if !slots.is_power_of_two() || slots <= keys {
+            return None;
+        }
+        let slots_at = at + 16;
+        let key_ends_at = slots_at + 8 * slots;
+        let keys_at = key_ends_at + 4 * (keys + 1);
+        let end = (keys_at + key_bytes).next_multiple_of(8);
+        if bytes.len() < end || u32_at(bytes, keys_at - 4) as usize != key_bytes {
+            return None;
+        }
+        let index = Index {
+            keys,
+            mask: slots - 1,
+            slots_at,
+            key_ends_at,
+            keys_at,
+        };
+        Some((index, end))
+    }
+
+    /// How many keys the index holds.
+    pub fn len(&self) -> usize {
+        self.keys
+    }
+
+    /// Key number `id`.
+    #[inline]
+    pub fn key<'b>(&self, bytes: &'b [u8], id: u32) -> &'b [u8] {
+        let at = self.key_ends_at + 4 * id as usize;
+        let (start, end) = (u32_at(bytes, at) as usize, u32_at(bytes, at + 4) as usize);
+        &bytes[self.keys_at + start..self.keys_at + end]
+    }
+
+    /// The number of `key`, if the index holds it.
+    #[inline]
+    pub fn find(&self, bytes: &[u8], key: &[u8]) -> Option<u32> {
+        self.find_hashed(bytes, key, hash(key))
+    }
+
+    /// `find`, with the key's `hash` known.
+    #[inline]
+    pub fn find_hashed(&self, bytes: &[u8], key: &[u8], h: u64) -> Option<u32> {
+        let check = h & CHECK;
+        let mut i = (h as usize) & self.mask;
+        loop {
+            let slot = u64_at(bytes, self.slots_at + 8 * i);
+            if slot == 0 {
+                return None;
+            }
+            if slot & CHECK == check {
+                let id = (slot as u32).wrapping_sub(1);
+                if self.key(bytes, id) == key {
+                    return Some(id);
+                }
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_tails_read_as_zero_padded() {
+        let key = b"abcdefg";
+        for n in 1..=7 {
+            let mut padded = [0u8; 8];
+            padded[..n].copy_from_slice(&key[..n]);
+            assert_eq!(tail(&key[..n]), u64::from_le_bytes(padded), "{n}");
+        }
+    }
+
+    #[test]
+    fn written_indexes_read_back() {
+        let keys: [&[u8]; 3] = [b"quokka", b"", b"numbat\xffwombat"];
+        let mut bytes = vec![7u8; 8];
+        write(&keys, &mut bytes);
+        bytes.extend_from_slice(b"after");
+        let (index, end) = Index::read(&bytes, 8).unwrap();
+        assert_eq!(&bytes[end..], b"after");
+        assert_eq!(index.len(), 3);
+        for (id, k) in keys.iter().enumerate() {
+            assert_eq!(index.find(&bytes, k), Some(id as u32));
+            assert_eq!(index.key(&bytes, id as u32), *k);
+        }
+        assert_eq!(index.find(&bytes, b"numbat"), None);
+        assert!(Index::read(&bytes, 16).is_none());
+        assert!(Index::read(&bytes[..40], 8).is_none());
+    }
+}
