@@ -8,6 +8,7 @@ pub mod features;
 mod metrics;
 mod quotes;
 mod social;
+pub mod static_map;
 pub mod valence;
 
 pub use metrics::{Metric, Metrics};
