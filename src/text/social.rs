@@ -284,6 +284,19 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     // Whether the character before `p` is a word character.
     let mut prev_word = false;
     while p < text.len() {
+        // Nothing starts inside a run of ASCII word (or non-word)
+        // characters, unless a sigil follows: such runs are skipped.
+        while p > 0
+            && p < b.len()
+            && b[p].is_ascii()
+            && (b[p].is_ascii_alphanumeric() || b[p] == b'_') == prev_word
+            && !matches!(b.get(p + 1), Some(b'@' | b'#'))
+        {
+            p += 1;
+        }
+        if p >= text.len() {
+            break;
+        }
         let c = at(text, p).unwrap_or(' ');
         let next = b.get(p + c.len_utf8()).copied();
         let sigil_next = matches!(next, Some(b'@' | b'#'));
