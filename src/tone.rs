@@ -249,13 +249,11 @@ fn negates_of(lower: &str) -> bool {
     crate::text::is_negator(lower) || NEGATORS.contains(&lower)
 }
 
-fn booster(lower: &str) -> f64 {
-    modifier(lower).map_or(0.0, |(b, _)| b)
-}
-
-fn negates(lower: &str) -> bool {
+/// A word's booster weight and whether it negates.
+fn modifiers(lower: &str) -> (f64, bool) {
+    let (boost, negates) = modifier(lower).unwrap_or((0.0, false));
     // `is_negator` also takes any word ending in "n't".
-    modifier(lower).is_some_and(|(_, n)| n) || lower.ends_with("n't")
+    (boost, negates || lower.ends_with("n't"))
 }
 
 /// A word in capitals (two letters or more, no lower-case letter).
@@ -288,12 +286,15 @@ fn sentiment(a: &Analysis) -> f64 {
         .tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| Word {
-            valence: WORDS.get(t.lower.as_str()).copied(),
-            boost: booster(&t.lower),
-            negates: negates(&t.lower),
-            shouted: shouted(a.text, t),
-            t,
+        .map(|t| {
+            let (boost, negates) = modifiers(&t.lower);
+            Word {
+                valence: WORDS.get(t.lower.as_str()).copied(),
+                boost,
+                negates,
+                shouted: shouted(a.text, t),
+                t,
+            }
         })
         .collect();
     let (mut caps, mut plain) = (false, false);
@@ -477,8 +478,7 @@ mod tests {
             .copied()
             .chain(["good", "", "didn't", "don’t", "very", "n't", "nope", "sooo"]);
         for w in words {
-            assert_eq!(booster(w), booster_of(w), "{w}");
-            assert_eq!(negates(w), negates_of(w), "{w}");
+            assert_eq!(modifiers(w), (booster_of(w), negates_of(w)), "{w}");
         }
     }
 

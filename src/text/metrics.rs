@@ -158,14 +158,9 @@ impl Metrics {
             .collect();
         m.graphemes = if a.text.is_ascii() {
             // Every character is a cluster, except that CR LF is one.
-            a.text.len()
-                - a.text
-                    .as_bytes()
-                    .windows(2)
-                    .filter(|w| w == b"\r\n")
-                    .count()
-        } else if let Some(g) = super::simple_graphemes(a.text) {
-            g.count()
+            a.text.len() - a.text.matches("\r\n").count()
+        } else if let Some(n) = super::simple_grapheme_count(a.text) {
+            n
         } else {
             a.text.graphemes(true).count()
         };
