@@ -66,7 +66,10 @@ fn main() {
     write(&out_dir.join(pack::TERMS_FILE), &compiled.terms);
     write(&out_dir.join(pack::PREFILTER_FILE), &compiled.prefilter);
     write(&out_dir.join("tone-tables.rs"), tone_tables().as_bytes());
-    write(&out_dir.join("valence-tables.rs"), valence_tables().as_bytes());
+    write(
+        &out_dir.join("valence-tables.rs"),
+        valence_tables().as_bytes(),
+    );
 }
 
 /// The analysis' valence lexicon by word and by stem, as Rust source for

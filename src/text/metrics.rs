@@ -142,8 +142,8 @@ impl Metrics {
         };
         // `！` and `？` start with 0xEF: most posts have none of the marks.
         if a.text.bytes().any(|b| matches!(b, b'!' | b'?' | 0xEF)) {
-            m.exclamations = a.text.bytes().filter(|&b| b == b'!').count()
-                + a.text.matches('！').count();
+            m.exclamations =
+                a.text.bytes().filter(|&b| b == b'!').count() + a.text.matches('！').count();
             m.exclamation_run = longest_run(
                 a.text,
                 |c| matches!(c, '!' | '?' | '！'),
@@ -193,10 +193,7 @@ fn longest_run(
     let b = text.as_bytes();
     let mut best = (0usize, 0..0);
     let mut i = 0;
-    while let Some(k) = b[i..]
-        .iter()
-        .position(|&c| matches!(c, b'!' | b'?' | 0xEF))
-    {
+    while let Some(k) = b[i..].iter().position(|&c| matches!(c, b'!' | b'?' | 0xEF)) {
         let start = i + k;
         let (mut n, mut has_required, mut end) = (0usize, false, start);
         for c in text[start..].chars().take_while(|&c| in_run(c)) {

@@ -896,7 +896,11 @@ mod tests {
                 Some(g) => {
                     fast += 1;
                     assert_eq!(g.collect::<Vec<_>>(), expected, "{text:?}");
-                    assert_eq!(simple_grapheme_count(&text), Some(expected.len()), "{text:?}");
+                    assert_eq!(
+                        simple_grapheme_count(&text),
+                        Some(expected.len()),
+                        "{text:?}"
+                    );
                 }
                 None => assert!(
                     text.chars()

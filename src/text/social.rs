@@ -144,7 +144,10 @@ fn caseless(text: &str, i: usize, word: &str) -> Option<usize> {
 /// Whether byte `b` may start a top-level domain of [`TLDS`] matched
 /// without regard to case (`ſ`, a long s, starts with byte 0xC5).
 fn starts_tld(b: u8) -> bool {
-    b == 0xC5 || TLDS.iter().any(|t| t.as_bytes()[0] == b.to_ascii_lowercase())
+    b == 0xC5
+        || TLDS
+            .iter()
+            .any(|t| t.as_bytes()[0] == b.to_ascii_lowercase())
 }
 
 /// `\b(?i:https?://|www\.)[^\s<>]+`
@@ -282,7 +285,8 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
             }
             b'@' => {
                 at_sign = true;
-                email |= before(text, i).is_some_and(|c| is_word(c) || matches!(c, '.' | '+' | '-'));
+                email |=
+                    before(text, i).is_some_and(|c| is_word(c) || matches!(c, '.' | '+' | '-'));
             }
             b'#' | b':' => other = true,
             _ => {}
@@ -325,9 +329,7 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
                 None
             };
             link.or_else(|| {
-                if bare_link
-                    && p >= labels_failed_until
-                    && (c.is_ascii_alphanumeric() || c == '-')
+                if bare_link && p >= labels_failed_until && (c.is_ascii_alphanumeric() || c == '-')
                 {
                     labels(text, p, &mut ends);
                     let found = ends.iter().rev().find_map(|&e| domain_end(text, e));

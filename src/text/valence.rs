@@ -8,11 +8,14 @@
 
 const LEXICON: &str = include_str!("valence.txt");
 
-/// The lexicon's scores by word and by stem, each key once: a word listed
-/// twice keeps its last score, a stem its first word's.
-pub fn entries() -> (Vec<(String, f64)>, Vec<(String, f64)>) {
-    let mut words: Vec<(String, f64)> = Vec::new();
-    let mut stems: Vec<(String, f64)> = Vec::new();
+/// Scores by key, each key once.
+pub type Scores = Vec<(String, f64)>;
+
+/// The lexicon's scores by word and by stem: a word listed twice keeps its
+/// last score, a stem its first word's.
+pub fn entries() -> (Scores, Scores) {
+    let mut words: Scores = Vec::new();
+    let mut stems: Scores = Vec::new();
     for line in LEXICON.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -59,12 +62,10 @@ pub fn score(lower: &str, stem: &str) -> Option<f64> {
 #[cfg(not(compiled_packs))]
 pub fn score(lower: &str, stem: &str) -> Option<f64> {
     use std::sync::LazyLock;
-    type Lists = (Vec<(String, f64)>, Vec<(String, f64)>);
-    static LISTS: LazyLock<Lists> = LazyLock::new(entries);
+    static LISTS: LazyLock<(Scores, Scores)> = LazyLock::new(entries);
     let (words, stems) = &*LISTS;
-    let find = |list: &[(String, f64)], key: &str| {
-        list.iter().find(|(k, _)| k == key).map(|&(_, v)| v)
-    };
+    let find =
+        |list: &[(String, f64)], key: &str| list.iter().find(|(k, _)| k == key).map(|&(_, v)| v);
     find(words, lower).or_else(|| find(stems, stem))
 }
 
