@@ -55,95 +55,6 @@ impl std::fmt::Display for Tone {
     }
 }
 
-/// A read-only map from string to value, written by build.rs: the keys
-/// sorted by bytes and laid end to end, so it is used in place, with no
-/// parsing or hashing at start-up.
-struct Table {
-    /// Every key, one after the other.
-    keys: &'static str,
-    /// Where each key ends in `keys`.
-    ends: &'static [u32],
-    values: &'static [f64],
-    /// For each first byte `b`, the keys starting with it are
-    /// `first[b]..first[b + 1]` (the empty key, if any, comes before them);
-    /// read by the binary search the tests check the hash index against.
-    #[cfg_attr(not(test), allow(dead_code))]
-    first: &'static [u32],
-}
-
-/// A [`Table`] with a hash index over its keys, made on first use (a few
-/// hundred microseconds): a lookup then costs one hash and one comparison
-/// instead of a binary search.
-struct Indexed {
-    table: Table,
-    map: OnceLock<HashMap<&'static str, u32, foldhash::fast::FixedState>>,
-}
-
-impl Indexed {
-    const fn new(table: Table) -> Indexed {
-        Indexed {
-            table,
-            map: OnceLock::new(),
-        }
-    }
-
-    fn index(&self, key: &str) -> Option<usize> {
-        let map = self.map.get_or_init(|| {
-            let t = &self.table;
-            let mut map = HashMap::with_capacity_and_hasher(t.values.len(), Default::default());
-            for i in 0..t.values.len() {
-                map.insert(t.key(i), i as u32);
-            }
-            map
-        });
-        map.get(key).map(|&i| i as usize)
-    }
-
-    fn get(&self, key: &str) -> Option<f64> {
-        self.index(key).map(|i| self.table.values[i])
-    }
-}
-
-impl Table {
-    fn key(&self, i: usize) -> &'static str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.keys[start..self.ends[i] as usize]
-    }
-
-    /// The position of `key`, unique to it, by binary search (what the
-    /// hash index of [`Indexed`] is checked against).
-    #[cfg(test)]
-    fn index(&self, key: &str) -> Option<usize> {
-        let (lo, hi) = match key.as_bytes().first() {
-            None => (0, self.first[0] as usize),
-            Some(&b) => (
-                self.first[b as usize] as usize,
-                self.first[b as usize + 1] as usize,
-            ),
-        };
-        let mut range = lo..hi;
-        while !range.is_empty() {
-            let mid = range.start + range.len() / 2;
-            match self.key(mid).cmp(key) {
-                std::cmp::Ordering::Less => range.start = mid + 1,
-                std::cmp::Ordering::Greater => range.end = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-
-    #[cfg(test)]
-    fn get(&self, key: &str) -> Option<f64> {
-        self.index(key).map(|i| self.values[i])
-    }
-
-    #[cfg(test)]
-    fn contains(&self, key: &str) -> bool {
-        self.index(key).is_some()
-    }
-}
-
 /// `WORDS`: word valences (−4 to 4) from the VADER lexicon by lower-cased
 /// word, emoticons as written. `EMOJI`: emoji by their characters
 /// (variation selectors left out), the sum of the valences of the words of
@@ -151,15 +62,10 @@ impl Table {
 /// (`tone-model.toml`; positive = joyful or optimistic).
 #[allow(clippy::approx_constant, clippy::unreadable_literal)]
 mod tables {
-    use super::Table;
+    use crate::text::static_map::StaticMap;
     include!(concat!(env!("OUT_DIR"), "/tone-tables.rs"));
 }
-#[cfg(test)]
 use tables::{EMOJI, WEIGHTS, WORDS};
-
-static WORDS_INDEXED: Indexed = Indexed::new(tables::WORDS);
-static EMOJI_INDEXED: Indexed = Indexed::new(tables::EMOJI);
-static WEIGHTS_INDEXED: Indexed = Indexed::new(tables::WEIGHTS);
 
 /// Weights of the sentiment score (−1 to 1), the valence lexicon's
 /// average (−1 to 1) and the learned model's evidence (a logit).
@@ -188,11 +94,11 @@ fn learned(a: &Analysis) -> f64 {
     let mut seen: Vec<usize> = Vec::with_capacity(32);
     let mut z = 0.0;
     features(a, |key, value, _| {
-        if let Some(i) = WEIGHTS_INDEXED.index(key)
+        if let Some(i) = WEIGHTS.index(key)
             && !seen.contains(&i)
         {
             seen.push(i);
-            z += WEIGHTS_INDEXED.table.values[i] * value;
+            z += WEIGHTS.values[i] * value;
         }
     });
     z
@@ -343,13 +249,11 @@ fn negates_of(lower: &str) -> bool {
     crate::text::is_negator(lower) || NEGATORS.contains(&lower)
 }
 
-fn booster(lower: &str) -> f64 {
-    modifier(lower).map_or(0.0, |(b, _)| b)
-}
-
-fn negates(lower: &str) -> bool {
+/// A word's booster weight and whether it negates.
+fn modifiers(lower: &str) -> (f64, bool) {
+    let (boost, negates) = modifier(lower).unwrap_or((0.0, false));
     // `is_negator` also takes any word ending in "n't".
-    modifier(lower).is_some_and(|(_, n)| n) || lower.ends_with("n't")
+    (boost, negates || lower.ends_with("n't"))
 }
 
 /// A word in capitals (two letters or more, no lower-case letter).
@@ -382,12 +286,15 @@ fn sentiment(a: &Analysis) -> f64 {
         .tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| Word {
-            valence: WORDS_INDEXED.get(t.lower.as_str()),
-            boost: booster(&t.lower),
-            negates: negates(&t.lower),
-            shouted: shouted(a.text, t),
-            t,
+        .map(|t| {
+            let (boost, negates) = modifiers(&t.lower);
+            Word {
+                valence: WORDS.get(t.lower.as_str()).copied(),
+                boost,
+                negates,
+                shouted: shouted(a.text, t),
+                t,
+            }
         })
         .collect();
     let (mut caps, mut plain) = (false, false);
@@ -459,10 +366,10 @@ fn sentiment(a: &Analysis) -> f64 {
         total += v * but_scale;
     }
     for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Emoji) {
-        let score = EMOJI_INDEXED.get(t.lower.as_str()).or_else(|| {
+        let score = EMOJI.get(t.lower.as_str()).copied().or_else(|| {
             let c = t.lower.chars().next()?;
             let mut buf = [0u8; 4];
-            EMOJI_INDEXED.get(&*c.encode_utf8(&mut buf))
+            EMOJI.get(&*c.encode_utf8(&mut buf)).copied()
         });
         if let Some(s) = score {
             total += s;
@@ -472,7 +379,7 @@ fn sentiment(a: &Analysis) -> f64 {
     for chunk in a.text.split_ascii_whitespace() {
         if (2..=4).contains(&chunk.len())
             && chunk.bytes().any(|b| b.is_ascii_punctuation())
-            && let Some(s) = WORDS_INDEXED.get(chunk)
+            && let Some(&s) = WORDS.get(chunk)
         {
             total += s;
             any = true;
@@ -525,7 +432,7 @@ mod tests {
 
     #[test]
     fn plain_warm_and_angry_posts() {
-        assert!(!WEIGHTS.values.is_empty());
+        assert!(!WEIGHTS.is_empty());
         assert_eq!(
             of("Thank you all for a wonderful, happy year!"),
             Tone::Positive
@@ -541,29 +448,24 @@ mod tests {
     fn tables_hold_the_lexicon() {
         for t in [&WORDS, &EMOJI, &WEIGHTS] {
             assert_eq!(t.ends.len(), t.values.len());
-            for i in 0..t.values.len() {
+            for i in 0..t.len() {
                 assert_eq!(t.index(t.key(i)), Some(i), "{}", t.key(i));
-            }
-        }
-        for t in [&WORDS_INDEXED, &EMOJI_INDEXED, &WEIGHTS_INDEXED] {
-            for i in 0..t.table.values.len() {
-                assert_eq!(t.index(t.table.key(i)), Some(i), "{}", t.table.key(i));
             }
             assert_eq!(t.index("no-such-key-here"), None);
         }
         let mut lower = 0;
         for (k, &v) in vader_sentiment::LEXICON.iter() {
             let word: &str = k.as_ref();
-            assert_eq!(WORDS.get(word), Some(v), "{word}");
+            assert_eq!(WORDS.get(word), Some(&v), "{word}");
             if word.chars().any(char::is_uppercase) {
                 lower += 1;
-                assert!(WORDS.contains(&word.to_lowercase()), "{word}");
+                assert!(WORDS.index(&word.to_lowercase()).is_some(), "{word}");
             }
         }
         assert!(lower > 0);
         assert!(WORDS.get("").is_none() && WORDS.get("no-such-word-here").is_none());
-        assert!(EMOJI.get("😍").is_some_and(|v| v > 0.0));
-        assert!(WEIGHTS.values.len() > 100);
+        assert!(EMOJI.get("😍").is_some_and(|&v| v > 0.0));
+        assert!(WEIGHTS.len() > 100);
     }
 
     #[test]
@@ -576,8 +478,7 @@ mod tests {
             .copied()
             .chain(["good", "", "didn't", "don’t", "very", "n't", "nope", "sooo"]);
         for w in words {
-            assert_eq!(booster(w), booster_of(w), "{w}");
-            assert_eq!(negates(w), negates_of(w), "{w}");
+            assert_eq!(modifiers(w), (booster_of(w), negates_of(w)), "{w}");
         }
     }
 

@@ -11,8 +11,8 @@ use crate::text::Analysis;
 use crate::text::features::{Families, Scratch, Sink, char_ngrams, features_into};
 use compact_str::CompactString;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -257,41 +257,44 @@ impl WeightedIndex {
         let uid = *self
             .uid
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
-        let (z, contributions) = SCORE_MEMORY.with_borrow_mut(|memory| {
-            if memory.owner != Some(uid) {
-                memory.words.clear();
-                memory.word_ids.clear();
-                memory.owner = Some(uid);
-            }
-            memory.seen.clear();
-            let mut scoring = Scoring {
-                ix: self,
-                z: self.models.iter().map(|m| m.bias).collect(),
-                contributions: vec![Vec::new(); self.models.len()],
-                memory,
-            };
+        SCORE_MEMORY.with_borrow_mut(|memory| {
+            memory.start(uid, self);
+            let mut scoring = Scoring { ix: self, memory };
             features_into(a, self.families, &mut scoring);
-            (scoring.z, scoring.contributions)
-        });
-        self.models
-            .iter()
-            .zip(z)
-            .zip(contributions)
-            .map(|((m, z), mut top)| {
-                let probability = 1.0 / (1.0 + (-z).exp());
-                top.sort_by(|x, y| {
-                    y.weight
-                        .total_cmp(&x.weight)
-                        .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
-                });
-                top.truncate(3);
-                Scored {
-                    probability,
-                    fires: a.metrics.words >= m.min_words && probability >= m.threshold,
-                    top,
-                }
-            })
-            .collect()
+            let memory = scoring.memory;
+            self.models
+                .iter()
+                .zip(&memory.z)
+                .zip(&mut memory.contributions)
+                .map(|((m, &z), contributions)| {
+                    let probability = 1.0 / (1.0 + (-z).exp());
+                    Scored {
+                        probability,
+                        fires: a.metrics.words >= m.min_words && probability >= m.threshold,
+                        top: self.top(contributions),
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// The three largest contributions, largest first, ties by rank. A
+    /// post counts each term once, and terms differ in rank, so the order
+    /// is total: the three are picked out before they are sorted.
+    fn top(&self, contributions: &mut [Contribution]) -> Vec<Contribution> {
+        let order = |x: &Contribution, y: &Contribution| {
+            y.weight
+                .total_cmp(&x.weight)
+                .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
+        };
+        const TOP: usize = 3;
+        if contributions.len() > TOP {
+            contributions.select_nth_unstable_by(TOP - 1, order);
+        }
+        let kept = contributions.len().min(TOP);
+        let top = &mut contributions[..kept];
+        top.sort_unstable_by(order);
+        top.to_vec()
     }
 
     /// The ids of the character n-gram terms of `lower` that some model
@@ -318,8 +321,56 @@ struct ScoreMemory {
     /// For each word seen: its n-gram term ids, `word_ids[start..end]`.
     words: HashMap<CompactString, (u32, u32), foldhash::fast::FixedState>,
     word_ids: Vec<u32>,
-    /// The terms a post has counted already.
-    seen: HashSet<u32, foldhash::fast::FixedState>,
+    /// The terms the post has counted already: one bit per term, and the
+    /// terms whose bit is set, to clear them after the post.
+    seen: Vec<u64>,
+    seen_terms: Vec<u32>,
+    /// Each model's score so far, and its positive contributions.
+    z: Vec<f64>,
+    contributions: Vec<Vec<Contribution>>,
+}
+
+impl ScoreMemory {
+    /// Readies the buffers for a post scored by `ix` (whose number is
+    /// `uid`).
+    fn start(&mut self, uid: u64, ix: &WeightedIndex) {
+        if self.owner != Some(uid) {
+            self.words.clear();
+            self.word_ids.clear();
+            self.owner = Some(uid);
+        }
+        // A post given up half-way (a panic) leaves its marks: cleared here.
+        self.forget_seen();
+        let terms = ix.base as usize + ix.terms.len();
+        if self.seen.len() * 64 < terms {
+            self.seen.resize(terms.div_ceil(64), 0);
+        }
+        self.z.clear();
+        self.z.extend(ix.models.iter().map(|m| m.bias));
+        self.contributions.resize_with(ix.models.len(), Vec::new);
+        for c in &mut self.contributions[..ix.models.len()] {
+            c.clear();
+        }
+    }
+
+    /// Marks term `id` counted; whether it was not yet.
+    #[inline]
+    fn first_sight(&mut self, id: u32) -> bool {
+        let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+        if self.seen[word] & bit != 0 {
+            return false;
+        }
+        self.seen[word] |= bit;
+        self.seen_terms.push(id);
+        true
+    }
+
+    /// Clears the marks of the post's terms.
+    fn forget_seen(&mut self) {
+        for id in self.seen_terms.drain(..) {
+            self.seen[id as usize / 64] = 0;
+        }
+    }
 }
 
 thread_local! {
@@ -329,15 +380,13 @@ thread_local! {
 /// One post being scored.
 struct Scoring<'a> {
     ix: &'a WeightedIndex,
-    z: Vec<f64>,
-    contributions: Vec<Vec<Contribution>>,
     memory: &'a mut ScoreMemory,
 }
 
 impl Scoring<'_> {
     /// Counts term `id` once per post, at its first occurrence.
     fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
-        if !self.memory.seen.insert(id) {
+        if !self.memory.first_sight(id) {
             return;
         }
         let ix = self.ix;
@@ -371,9 +420,9 @@ impl Scoring<'_> {
     /// Adds term `id`'s contribution `c` to `model`'s score.
     #[inline]
     fn weigh(&mut self, model: u32, c: f64, id: u32, span: &Option<Range<usize>>) {
-        self.z[model as usize] += c;
+        self.memory.z[model as usize] += c;
         if c > 0.0 {
-            self.contributions[model as usize].push(Contribution {
+            self.memory.contributions[model as usize].push(Contribution {
                 weight: c,
                 term: id,
                 span: span.clone(),

@@ -57,6 +57,12 @@ const SECOND_PERSON: &[&str] = &[
     "y'all",
 ];
 
+/// Whether a lower-cased word addresses the reader. Every such word
+/// starts with `y` or `u`: other words are told apart by their first byte.
+fn is_second_person(lower: &str) -> bool {
+    matches!(lower.as_bytes().first(), Some(b'y' | b'u')) && SECOND_PERSON.contains(&lower)
+}
+
 /// The cue measurements (the `cues` family), with what each means.
 pub const CUES: &[(&str, &str)] = &[
     (
@@ -279,8 +285,7 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         (
             "@you",
             f64::from(u8::from(
-                a.prose_words()
-                    .any(|t| SECOND_PERSON.contains(&t.lower.as_str())),
+                a.prose_words().any(|t| is_second_person(&t.lower)),
             )),
         ),
         ("@valence", m.valence),
@@ -411,6 +416,14 @@ mod tests {
         let mut keys = Vec::new();
         features_with(&a, families, |k, _, _| keys.push(k.to_string()));
         keys
+    }
+
+    #[test]
+    fn second_person_words_start_with_y_or_u() {
+        for w in SECOND_PERSON {
+            assert!(is_second_person(w), "{w}");
+        }
+        assert!(!is_second_person("yo") && !is_second_person(""));
     }
 
     #[test]

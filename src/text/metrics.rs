@@ -142,7 +142,8 @@ impl Metrics {
         };
         // `！` and `？` start with 0xEF: most posts have none of the marks.
         if a.text.bytes().any(|b| matches!(b, b'!' | b'?' | 0xEF)) {
-            m.exclamations = a.text.chars().filter(|&c| c == '!' || c == '！').count();
+            m.exclamations =
+                a.text.bytes().filter(|&b| b == b'!').count() + a.text.matches('！').count();
             m.exclamation_run = longest_run(
                 a.text,
                 |c| matches!(c, '!' | '?' | '！'),
@@ -158,14 +159,9 @@ impl Metrics {
             .collect();
         m.graphemes = if a.text.is_ascii() {
             // Every character is a cluster, except that CR LF is one.
-            a.text.len()
-                - a.text
-                    .as_bytes()
-                    .windows(2)
-                    .filter(|w| w == b"\r\n")
-                    .count()
-        } else if let Some(g) = super::simple_graphemes(a.text) {
-            g.count()
+            a.text.len() - a.text.matches("\r\n").count()
+        } else if let Some(n) = super::simple_grapheme_count(a.text) {
+            n
         } else {
             a.text.graphemes(true).count()
         };
@@ -185,28 +181,30 @@ impl Metrics {
 }
 
 /// The longest run of characters in `in_run` that contains at least one
-/// `required` character: its length in characters and byte span.
+/// `required` character: its length in characters and byte span (the
+/// first, of runs as long). `in_run` holds only `!`, `?`, `！` and `？`: a
+/// run starts at one of their first bytes, and the text between runs is
+/// searched for those bytes only.
 fn longest_run(
     text: &str,
     in_run: impl Fn(char) -> bool,
     required: impl Fn(char) -> bool,
 ) -> (usize, Range<usize>) {
+    let b = text.as_bytes();
     let mut best = (0usize, 0..0);
-    let mut start: Option<(usize, usize, bool)> = None; // byte start, chars, has required
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if i < text.len() && in_run(c) {
-            let s = start.get_or_insert((i, 0, false));
-            s.1 += 1;
-            s.2 |= required(c);
-        } else if let Some((s, n, ok)) = start.take()
-            && ok
-            && n > best.0
-        {
-            best = (n, s..i);
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| matches!(c, b'!' | b'?' | 0xEF)) {
+        let start = i + k;
+        let (mut n, mut has_required, mut end) = (0usize, false, start);
+        for c in text[start..].chars().take_while(|&c| in_run(c)) {
+            n += 1;
+            has_required |= required(c);
+            end += c.len_utf8();
         }
+        if has_required && n > best.0 {
+            best = (n, start..end);
+        }
+        i = end.max(start + 1);
     }
     best
 }
@@ -297,6 +295,60 @@ impl Analysis<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `longest_run` character by character, as it was first written.
+    fn longest_run_by_chars(
+        text: &str,
+        in_run: impl Fn(char) -> bool,
+        required: impl Fn(char) -> bool,
+    ) -> (usize, Range<usize>) {
+        let mut best = (0usize, 0..0);
+        let mut start: Option<(usize, usize, bool)> = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if i < text.len() && in_run(c) {
+                let s = start.get_or_insert((i, 0, false));
+                s.1 += 1;
+                s.2 |= required(c);
+            } else if let Some((s, n, ok)) = start.take()
+                && ok
+                && n > best.0
+            {
+                best = (n, s..i);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn runs_are_found_as_by_walking_every_character() {
+        let alphabet = ['!', '?', '！', '？', 'a', ' ', 'é', '．', '\u{FEFF}'];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 12) as usize;
+            let text: String = (0..len)
+                .map(|k| alphabet[((seed >> (4 * k + 8)) % alphabet.len() as u64) as usize])
+                .collect();
+            let bang = |c| matches!(c, '!' | '?' | '！');
+            let required = |c| c == '!' || c == '！';
+            assert_eq!(
+                longest_run(&text, bang, required),
+                longest_run_by_chars(&text, bang, required),
+                "{text:?}"
+            );
+            let question = |c| c == '?' || c == '？';
+            assert_eq!(
+                longest_run(&text, question, |_| true),
+                longest_run_by_chars(&text, question, |_| true),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn shouting_and_runs() {

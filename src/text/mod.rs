@@ -8,6 +8,7 @@ pub mod features;
 mod metrics;
 mod quotes;
 mod social;
+pub mod static_map;
 pub mod valence;
 
 pub use metrics::{Metric, Metrics};
@@ -278,6 +279,28 @@ pub fn simple_graphemes(text: &str) -> Option<SimpleGraphemes<'_>> {
         .then_some(SimpleGraphemes { text, pos: 0 })
 }
 
+/// The number of [`simple_graphemes`] of `text`, counted in one pass
+/// over its characters: a character starts a cluster unless it is the LF
+/// of a CR LF, or [`extends`] a cluster that does not start with a
+/// control character.
+pub fn simple_grapheme_count(text: &str) -> Option<usize> {
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if !(c.is_ascii() || stands_alone(c) || extends(c)) {
+            return None;
+        }
+        let joins = match prev {
+            None => false,
+            Some('\r') => c == '\n',
+            Some(p) => extends(c) && !p.is_ascii_control(),
+        };
+        count += usize::from(!joins);
+        prev = Some(c);
+    }
+    Some(count)
+}
+
 pub struct SimpleGraphemes<'a> {
     text: &'a str,
     pos: usize,
@@ -427,18 +450,44 @@ fn ascii_sentence_breaks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let mut term: Option<(SentenceClass, bool)> = None;
     let mut prev = Other;
     let mut before_prev = Other;
-    (0..text.len()).filter(move |&i| {
-        let c = sentence_class(text[i]);
-        let brk = i > 0 && breaks_before(text, i, c, [before_prev, prev], term);
-        term = match (c, term) {
-            (ATerm | STerm, _) => Some((c, false)),
-            (Close, Some((t, false))) => Some((t, false)),
-            (Sp, Some((t, _))) => Some((t, true)),
-            _ => None,
-        };
-        before_prev = prev;
-        prev = c;
-        brk
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            // Away from a terminator or a line break no sentence starts
+            // (SB998), and none starts before the next of those: the bytes
+            // up to it are skipped, the classes before it read back.
+            if i > 0 && term.is_none() && !matches!(prev, Cr | Lf) {
+                let skip = text[i..]
+                    .iter()
+                    .position(|&b| matches!(b, b'.' | b'!' | b'?' | b'\r' | b'\n'))
+                    .unwrap_or(text.len() - i);
+                if skip > 0 {
+                    i += skip;
+                    prev = sentence_class(text[i - 1]);
+                    before_prev = if i >= 2 {
+                        sentence_class(text[i - 2])
+                    } else {
+                        Other
+                    };
+                    continue;
+                }
+            }
+            let c = sentence_class(text[i]);
+            let brk = i > 0 && breaks_before(text, i, c, [before_prev, prev], term);
+            term = match (c, term) {
+                (ATerm | STerm, _) => Some((c, false)),
+                (Close, Some((t, false))) => Some((t, false)),
+                (Sp, Some((t, _))) => Some((t, true)),
+                _ => None,
+            };
+            before_prev = prev;
+            prev = c;
+            i += 1;
+            if brk {
+                return Some(i - 1);
+            }
+        }
+        None
     })
 }
 
@@ -847,6 +896,11 @@ mod tests {
                 Some(g) => {
                     fast += 1;
                     assert_eq!(g.collect::<Vec<_>>(), expected, "{text:?}");
+                    assert_eq!(
+                        simple_grapheme_count(&text),
+                        Some(expected.len()),
+                        "{text:?}"
+                    );
                 }
                 None => assert!(
                     text.chars()

@@ -141,6 +141,15 @@ fn caseless(text: &str, i: usize, word: &str) -> Option<usize> {
     Some(chars.next().map_or(text.len(), |(j, _)| i + j))
 }
 
+/// Whether byte `b` may start a top-level domain of [`TLDS`] matched
+/// without regard to case (`ſ`, a long s, starts with byte 0xC5).
+fn starts_tld(b: u8) -> bool {
+    b == 0xC5
+        || TLDS
+            .iter()
+            .any(|t| t.as_bytes()[0] == b.to_ascii_lowercase())
+}
+
 /// `\b(?i:https?://|www\.)[^\s<>]+`
 fn scheme_link(text: &str, p: usize) -> Option<usize> {
     let prefix = caseless(text, p, "https://")
@@ -263,11 +272,22 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     // Every match holds one of these bytes: a link `://` or a dot, an
     // e-mail address and a mention `@`, a hashtag `#`. Most posts lack
     // some of them, and the parts of the scan that need those are skipped.
-    let (mut dot, mut at_sign, mut other) = (false, false, false);
-    for &c in b {
+    // Narrower still: a bare link needs a dot before the first letter of
+    // a top-level domain, an e-mail address a character of its local part
+    // before the `@`.
+    let (mut dot, mut bare_link, mut at_sign, mut email, mut other) =
+        (false, false, false, false, false);
+    for (i, &c) in b.iter().enumerate() {
         match c {
-            b'.' => dot = true,
-            b'@' => at_sign = true,
+            b'.' => {
+                dot = true;
+                bare_link |= b.get(i + 1).is_some_and(|&n| starts_tld(n));
+            }
+            b'@' => {
+                at_sign = true;
+                email |=
+                    before(text, i).is_some_and(|c| is_word(c) || matches!(c, '.' | '+' | '-'));
+            }
             b'#' | b':' => other = true,
             _ => {}
         }
@@ -284,6 +304,19 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     // Whether the character before `p` is a word character.
     let mut prev_word = false;
     while p < text.len() {
+        // Nothing starts inside a run of ASCII word (or non-word)
+        // characters, unless a sigil follows: such runs are skipped.
+        while p > 0
+            && p < b.len()
+            && b[p].is_ascii()
+            && (b[p].is_ascii_alphanumeric() || b[p] == b'_') == prev_word
+            && !matches!(b.get(p + 1), Some(b'@' | b'#'))
+        {
+            p += 1;
+        }
+        if p >= text.len() {
+            break;
+        }
         let c = at(text, p).unwrap_or(' ');
         let next = b.get(p + c.len_utf8()).copied();
         let sigil_next = matches!(next, Some(b'@' | b'#'));
@@ -296,7 +329,8 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
                 None
             };
             link.or_else(|| {
-                if dot && p >= labels_failed_until && (c.is_ascii_alphanumeric() || c == '-') {
+                if bare_link && p >= labels_failed_until && (c.is_ascii_alphanumeric() || c == '-')
+                {
                     labels(text, p, &mut ends);
                     let found = ends.iter().rev().find_map(|&e| domain_end(text, e));
                     if found.is_none() {
@@ -308,7 +342,7 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
                 }
             })
             .or_else(|| {
-                if !at_sign || !(word || matches!(c, '.' | '+' | '-')) {
+                if !email || !(word || matches!(c, '.' | '+' | '-')) {
                     return None;
                 }
                 if p >= email_run {
@@ -395,6 +429,7 @@ mod tests {
             "#ประเทศไทย #हिन्दी #日本 #١٢٣ #x²y ré.com über.com a.b.c.d.e",
             "http:// www. https://x <https://y.com> ...@x.io -@x.io _@x.io",
             "a.b.c.d.com.x.com.ly/path/to(thing) end.",
+            "é@x.io 日@y.co @@z.uk x.ſhop y.US z. com w.-io",
         ] {
             same(&re, text);
         }

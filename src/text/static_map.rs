@@ -1,0 +1,172 @@
+//! Read-only string maps written as Rust source by build.rs and searched
+//! in place: the keys laid end to end, their values, and an open-addressing
+//! hash index over them. Nothing is parsed, hashed or allocated at
+//! start-up, and a lookup costs one hash of the key and (usually) one
+//! comparison.
+//!
+//! build.rs and the binary share this module, so both hash keys alike;
+//! [`write`] makes the source of a map, [`StaticMap`] reads it.
+
+/// A map from string to `V`, made by [`write`].
+pub struct StaticMap<V: 'static> {
+    /// Every key, one after the other, in the order they were given.
+    pub keys: &'static str,
+    /// Where each key ends in `keys`.
+    pub ends: &'static [u32],
+    pub values: &'static [V],
+    /// Hash index: a power-of-two number of slots, each `0` when empty or
+    /// one more than the position of a key; a key sits at the first slot
+    /// from its hash on (wrapping) that is free.
+    pub slots: &'static [u32],
+}
+
+impl<V> StaticMap<V> {
+    /// How many keys the map holds.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The key at `i`.
+    #[inline]
+    pub fn key(&self, i: usize) -> &'static str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys[start..self.ends[i] as usize]
+    }
+
+    /// The position of `key`, if the map holds it.
+    #[inline]
+    pub fn index(&self, key: &str) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut s = hash(key.as_bytes()) as usize & mask;
+        loop {
+            let slot = self.slots[s];
+            if slot == 0 {
+                return None;
+            }
+            let i = slot as usize - 1;
+            if self.key(i) == key {
+                return Some(i);
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// The value of `key`, if the map holds it.
+    #[inline]
+    pub fn get(&self, key: &str) -> Option<&'static V> {
+        self.index(key).map(|i| &self.values[i])
+    }
+}
+
+/// The hash of a key: a multiply-and-fold over eight bytes at a time,
+/// quick for the short words the maps hold and the same on every platform.
+#[inline]
+pub fn hash(key: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    #[inline]
+    fn mix(a: u64) -> u64 {
+        let p = u128::from(a) * u128::from(K);
+        (p as u64) ^ ((p >> 64) as u64)
+    }
+    let mut h = key.len() as u64;
+    let mut chunks = key.chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h ^ u64::from_le_bytes(c.try_into().expect("eight bytes")));
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    mix(h ^ u64::from_le_bytes(last))
+}
+
+/// The slots of the hash index over `keys` (distinct): at least twice as
+/// many as keys, so probes stay short.
+pub fn slots(keys: &[&str]) -> Vec<u32> {
+    let n = (keys.len() * 2).next_power_of_two().max(2);
+    let mut slots = vec![0u32; n];
+    for (i, key) in keys.iter().enumerate() {
+        let mut s = hash(key.as_bytes()) as usize & (n - 1);
+        while slots[s] != 0 {
+            s = (s + 1) & (n - 1);
+        }
+        slots[s] = i as u32 + 1;
+    }
+    slots
+}
+
+/// Rust source of a `StaticMap` constant named `name` of type
+/// `StaticMap<ty>`, its keys in the order given (each once), each value
+/// written by `value`.
+pub fn write<V>(
+    name: &str,
+    ty: &str,
+    entries: &[(String, V)],
+    mut value: impl FnMut(&V) -> String,
+) -> String {
+    use std::fmt::Write;
+    let mut keys = String::new();
+    let mut ends = String::new();
+    let mut values = String::new();
+    for (k, v) in entries {
+        keys.push_str(k);
+        let _ = write!(ends, "{},", keys.len());
+        let _ = write!(values, "{},", value(v));
+    }
+    let names: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    let mut slot_list = String::new();
+    for s in slots(&names) {
+        let _ = write!(slot_list, "{s},");
+    }
+    format!(
+        "pub const {name}: StaticMap<{ty}> = StaticMap {{\n    keys: {keys:?},\n    ends: &[{ends}],\n    values: &[{values}],\n    slots: &[{slot_list}],\n}};\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_found_and_others_are_not() {
+        let words: Vec<String> = (0..300)
+            .map(|i| format!("w{i}"))
+            .chain(["", "a longer key than eight bytes", "é"].map(String::from))
+            .collect();
+        let keys: Vec<&str> = words.iter().map(String::as_str).collect();
+        let slots: &'static [u32] = Box::leak(slots(&keys).into_boxed_slice());
+        let joined: &'static str = Box::leak(keys.concat().into_boxed_str());
+        let mut ends = Vec::new();
+        let mut end = 0;
+        for k in &keys {
+            end += k.len() as u32;
+            ends.push(end);
+        }
+        let values: Vec<usize> = (0..keys.len()).collect();
+        let map = StaticMap {
+            keys: joined,
+            ends: Box::leak(ends.into_boxed_slice()),
+            values: Box::leak(values.into_boxed_slice()),
+            slots,
+        };
+        assert_eq!(map.len(), keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.key(i), *k);
+            assert_eq!(map.get(k), Some(&i), "{k}");
+        }
+        for absent in ["w300", "w", "a longer key than eight byte", "e"] {
+            assert_eq!(map.index(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
+    fn source_names_its_parts() {
+        let src = write("T", "f64", &[("ab".to_string(), 1.5)], |v| format!("{v:?}"));
+        assert!(src.contains("pub const T: StaticMap<f64>"));
+        assert!(src.contains("keys: \"ab\""));
+        assert!(src.contains("values: &[1.5,]"));
+    }
+}
