@@ -3,7 +3,7 @@
 
 pub mod automaton;
 mod compile;
-mod keys;
+pub(crate) mod keys;
 mod lazy_regex;
 pub mod learned;
 mod literals;

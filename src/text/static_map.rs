@@ -4,8 +4,9 @@
 //! start-up, and a lookup costs one hash of the key and (usually) one
 //! comparison.
 //!
-//! build.rs and the binary share this module, so both hash keys alike;
-//! [`write`] makes the source of a map, [`StaticMap`] reads it.
+//! build.rs and the binary share this module and the packs' key hash, so
+//! both hash keys alike; [`write`] makes the source of a map, [`StaticMap`]
+//! reads it.
 
 /// A map from string to `V`, made by [`write`].
 pub struct StaticMap<V: 'static> {
@@ -62,26 +63,9 @@ impl<V> StaticMap<V> {
     }
 }
 
-/// The hash of a key: a multiply-and-fold over eight bytes at a time,
-/// quick for the short words the maps hold and the same on every platform.
-#[inline]
-pub fn hash(key: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    #[inline]
-    fn mix(a: u64) -> u64 {
-        let p = u128::from(a) * u128::from(K);
-        (p as u64) ^ ((p >> 64) as u64)
-    }
-    let mut h = key.len() as u64;
-    let mut chunks = key.chunks_exact(8);
-    for c in &mut chunks {
-        h = mix(h ^ u64::from_le_bytes(c.try_into().expect("eight bytes")));
-    }
-    let rest = chunks.remainder();
-    let mut last = [0u8; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    mix(h ^ u64::from_le_bytes(last))
-}
+/// The hash of a key: the one the packs' built-in tables use
+/// ([`crate::pack::keys::hash`]), the same at build time and run time.
+pub use crate::pack::keys::hash;
 
 /// The slots of the hash index over `keys` (distinct): at least twice as
 /// many as keys, so probes stay short.
