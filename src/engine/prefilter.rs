@@ -171,6 +171,66 @@ mod tests {
     }
 
     #[test]
+    fn built_in_automaton_finds_what_the_runtime_automata_find() {
+        let (regexes, examples) = crate::pack::built_in_patterns_and_examples();
+        // The same patterns without their built-in numbers: the prefilter
+        // builds its automata from their literals at run time.
+        let unnumbered: Vec<LazyRegex> = regexes
+            .iter()
+            .map(|r| LazyRegex::deferred(r.as_str(), r.case_sensitive()))
+            .collect();
+        let built_in = Prefilter::new(&regexes);
+        let runtime = Prefilter::new(&unnumbered);
+        assert!(built_in.built_in.is_some() && runtime.built_in.is_none());
+        // Patterns with no literal that only non-ASCII text can match:
+        // the built-in automaton leaves them out on ASCII text.
+        let automata = crate::pack::automaton::built_in().unwrap();
+        let non_ascii: Vec<usize> = (0..regexes.len())
+            .filter(|&i| {
+                regexes[i]
+                    .built_in()
+                    .is_some_and(|n| automata.non_ascii().any(|m| m == n))
+            })
+            .collect();
+        // Texts made of pieces of the literals, in both cases, cut and
+        // joined with bytes that are in no literal and with non-ASCII
+        // characters.
+        let mut pieces: Vec<String> = Vec::new();
+        for r in &unnumbered {
+            for l in r.literals().map(|n| n.literals.as_slice()).unwrap_or(&[]) {
+                let l = String::from_utf8_lossy(l).into_owned();
+                pieces.push(l.to_ascii_uppercase());
+                pieces.push(l.chars().skip(1).collect());
+                pieces.push(l);
+            }
+        }
+        pieces.extend(["", " ", "~", "é", "😡", "’", "\n", "Zq"].map(String::from));
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut texts = examples;
+        for _ in 0..20_000 {
+            let text: String = (0..1 + random(6))
+                .map(|_| pieces[random(pieces.len())].as_str())
+                .collect();
+            texts.push(text);
+        }
+        for text in &texts {
+            let mut expect = runtime.candidates(text);
+            if text.is_ascii() {
+                for &i in &non_ascii {
+                    expect[i] = false;
+                }
+            }
+            assert_eq!(built_in.candidates(text), expect, "{text:?}");
+        }
+    }
+
+    #[test]
     fn built_in_candidates_cover_every_example_match() {
         let (regexes, texts) = crate::pack::built_in_patterns_and_examples();
         let pf = Prefilter::new(&regexes);

@@ -1,122 +1,203 @@
-//! The prefilter of the built-in patterns, built when the binary is: an
-//! Aho-Corasick automaton over their literals (`LazyRegex::literals`),
+//! The prefilter of the built-in patterns, built when the binary is: one
+//! deterministic automaton over their literals (`LazyRegex::literals`),
 //! written by build.rs and searched in place, so start-up builds nothing.
 //!
-//! There are two automata: one over the literals searched ignoring ASCII
-//! case (lower case; the text's bytes are lowered as they are read), one
-//! over those searched as written. Each state lists the patterns whose
-//! literals end there, its own and those of the states its failure link
-//! leads to, so a search reports every pattern that has a literal in the
-//! text, as searching for every occurrence of every literal would.
+//! Some literals are searched ignoring ASCII case (they are lower case),
+//! the others as written; one automaton reads the text once for both. It
+//! is the subset construction of the two literal tries (with a loop on
+//! the root): a state is the set of trie nodes whose strings end where
+//! the text read so far ends, so it knows every literal that ends there.
+//! Bytes no literal tells apart share a class, and each state has a row
+//! of next states, one per class: reading a byte is one table read.
 //!
 //! Layout (little-endian `u32`s): `MAGIC`, the number of patterns, the
-//! patterns with no usable literal (count, then their numbers), then each
-//! automaton: its numbers of states, transitions and outputs; the root's
-//! next state for each byte; per state (and one past the last) where its
-//! transitions start; the transitions' bytes (one per `u32`) and next
-//! states; per state its failure link; per state (and one past) where its
-//! outputs start; the outputs.
+//! patterns with no usable literal (count, then their numbers), those with
+//! none that no ASCII text can match (likewise); the numbers of classes,
+//! states and output words; the class of each byte (one byte each, 64
+//! words); the states' rows; the outputs. A row holds, per class, the byte
+//! offset of the next state's row within the rows, with bit 0 set when
+//! literals end in that state; then where the state's outputs start. The
+//! outputs are lists of pattern numbers, each ended by `END`. The start
+//! state's row is the first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP1");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLP2");
 
-/// A trie being built: per state its children, failure link and outputs.
-struct Trie {
-    children: Vec<BTreeMap<u8, u32>>,
-    fail: Vec<u32>,
+/// Ends a state's list of outputs.
+const END: u32 = u32::MAX;
+
+/// Set in a transition when the state it leads to has outputs.
+const FOUND: u32 = 1;
+
+/// The literals as two tries, insensitive ones first: per node its
+/// children, the patterns whose literals end there, and whether it
+/// belongs to the insensitive trie.
+struct Tries {
+    children: Vec<HashMap<u8, u32>>,
     outputs: Vec<Vec<u32>>,
+    folds: Vec<bool>,
 }
 
-impl Trie {
-    fn new(literals: &[(Vec<u8>, u32)]) -> Trie {
-        let mut t = Trie {
-            children: vec![BTreeMap::new()],
-            fail: vec![0],
-            outputs: vec![Vec::new()],
+/// The roots of the two tries.
+const ROOTS: [u32; 2] = [0, 1];
+
+impl Tries {
+    fn new(insensitive: &[(Vec<u8>, u32)], sensitive: &[(Vec<u8>, u32)]) -> Tries {
+        let mut t = Tries {
+            children: vec![HashMap::new(), HashMap::new()],
+            outputs: vec![Vec::new(), Vec::new()],
+            folds: vec![true, false],
         };
-        for (lit, pattern) in literals {
-            let mut s = 0u32;
-            for &b in lit {
-                s = match t.children[s as usize].get(&b) {
-                    Some(&n) => n,
-                    None => {
-                        let n = t.children.len() as u32;
-                        t.children.push(BTreeMap::new());
-                        t.fail.push(0);
-                        t.outputs.push(Vec::new());
-                        t.children[s as usize].insert(b, n);
-                        n
-                    }
-                };
+        for (root, literals) in ROOTS.into_iter().zip([insensitive, sensitive]) {
+            for (literal, pattern) in literals {
+                let mut node = root;
+                for &b in literal {
+                    node = t.child_or_new(node, b);
+                }
+                t.outputs[node as usize].push(*pattern);
             }
-            t.outputs[s as usize].push(*pattern);
-        }
-        // Failure links breadth first, each state inheriting the outputs
-        // of the state its link leads to.
-        let mut queue: std::collections::VecDeque<u32> = t.children[0].values().copied().collect();
-        while let Some(s) = queue.pop_front() {
-            let children: Vec<(u8, u32)> = t.children[s as usize]
-                .iter()
-                .map(|(&b, &n)| (b, n))
-                .collect();
-            for (b, n) in children {
-                let mut f = t.fail[s as usize];
-                let link = loop {
-                    if let Some(&m) = t.children[f as usize].get(&b) {
-                        break m;
-                    }
-                    if f == 0 {
-                        break 0;
-                    }
-                    f = t.fail[f as usize];
-                };
-                t.fail[n as usize] = link;
-                let inherited = t.outputs[link as usize].clone();
-                t.outputs[n as usize].extend(inherited);
-                queue.push_back(n);
-            }
-        }
-        for o in &mut t.outputs {
-            o.sort_unstable();
-            o.dedup();
         }
         t
     }
 
-    fn write(&self, out: &mut Vec<u32>) {
-        let transitions: usize = self.children.iter().map(BTreeMap::len).sum();
-        let outputs: usize = self.outputs.iter().map(Vec::len).sum();
-        out.extend([
-            self.children.len() as u32,
-            transitions as u32,
-            outputs as u32,
-        ]);
-        out.extend((0..=255u8).map(|b| self.children[0].get(&b).copied().unwrap_or(0)));
-        let mut at = 0u32;
-        out.push(0);
-        for c in &self.children {
-            at += c.len() as u32;
-            out.push(at);
+    fn child_or_new(&mut self, node: u32, b: u8) -> u32 {
+        if let Some(&n) = self.children[node as usize].get(&b) {
+            return n;
         }
-        out.extend(
-            self.children
-                .iter()
-                .flat_map(|c| c.keys().map(|&b| u32::from(b))),
-        );
-        out.extend(self.children.iter().flat_map(|c| c.values().copied()));
-        out.extend(&self.fail);
-        let mut at = 0u32;
-        out.push(0);
-        for o in &self.outputs {
-            at += o.len() as u32;
-            out.push(at);
+        let n = self.children.len() as u32;
+        self.children.push(HashMap::new());
+        self.outputs.push(Vec::new());
+        self.folds.push(self.folds[node as usize]);
+        self.children[node as usize].insert(b, n);
+        n
+    }
+
+    /// The byte a node's edges are labelled with for text byte `b`.
+    fn label(&self, node: u32, b: u8) -> u8 {
+        if self.folds[node as usize] {
+            b.to_ascii_lowercase()
+        } else {
+            b
         }
-        out.extend(self.outputs.iter().flatten());
+    }
+
+    /// Byte classes: bytes that follow exactly the same edges from every
+    /// node (same label in the sensitive trie, same lower-cased label in
+    /// the insensitive one) are alike to the automaton. Returns the class
+    /// of each byte and a byte of each class.
+    fn classes(&self) -> ([u8; 256], Vec<u8>) {
+        let mut labels = [[false; 256]; 2];
+        for (node, children) in self.children.iter().enumerate() {
+            let trie = usize::from(!self.folds[node]);
+            for &b in children.keys() {
+                labels[trie][b as usize] = true;
+            }
+        }
+        let mut class = [0u8; 256];
+        let mut seen: HashMap<(Option<u8>, Option<u8>), u8> = HashMap::new();
+        let mut examples = Vec::new();
+        for b in 0..=255u8 {
+            let lower = b.to_ascii_lowercase();
+            let key = (
+                labels[0][lower as usize].then_some(lower),
+                labels[1][b as usize].then_some(b),
+            );
+            let next = seen.len() as u8;
+            class[b as usize] = *seen.entry(key).or_insert_with(|| {
+                examples.push(b);
+                next
+            });
+        }
+        (class, examples)
     }
 }
 
-/// Writes the automata: `insensitive` holds lower-case literals searched
+/// A state of the automaton: the trie nodes (roots left out) whose strings
+/// end where the text read so far ends.
+type Nodes = Vec<u32>;
+
+/// The automaton, built: per state its next state per class, and the
+/// patterns whose literals end there.
+struct Dfa {
+    next: Vec<Vec<u32>>,
+    outputs: Vec<Vec<u32>>,
+}
+
+impl Dfa {
+    fn new(tries: &Tries, examples: &[u8]) -> Dfa {
+        let mut dfa = Dfa {
+            next: Vec::new(),
+            outputs: Vec::new(),
+        };
+        let mut numbers: HashMap<Nodes, u32> = HashMap::new();
+        let mut states: Vec<Nodes> = vec![Vec::new()];
+        numbers.insert(Vec::new(), 0);
+        let mut at = 0;
+        while at < states.len() {
+            let nodes = states[at].clone();
+            let mut row = Vec::with_capacity(examples.len());
+            for &b in examples {
+                let mut next: Nodes = ROOTS
+                    .iter()
+                    .chain(&nodes)
+                    .filter_map(|&n| tries.children[n as usize].get(&tries.label(n, b)).copied())
+                    .collect();
+                next.sort_unstable();
+                let fresh = states.len() as u32;
+                let number = *numbers.entry(next.clone()).or_insert(fresh);
+                if number == fresh {
+                    states.push(next);
+                }
+                row.push(number);
+            }
+            let outputs: BTreeSet<u32> = nodes
+                .iter()
+                .flat_map(|&n| tries.outputs[n as usize].iter().copied())
+                .collect();
+            dfa.next.push(row);
+            dfa.outputs.push(outputs.into_iter().collect());
+            at += 1;
+        }
+        dfa
+    }
+
+    /// Appends the numbers of classes, states and output words, the
+    /// classes of the bytes, the states' rows and the outputs (see the
+    /// module's doc).
+    fn write(&self, class: &[u8; 256], out: &mut Vec<u32>) {
+        let width = self.next.first().map_or(0, Vec::len) + 1;
+        let mut lists: Vec<u32> = Vec::new();
+        let mut list_at: HashMap<&[u32], u32> = HashMap::new();
+        let mut starts = Vec::with_capacity(self.outputs.len());
+        for outputs in &self.outputs {
+            let start = *list_at.entry(outputs).or_insert_with(|| {
+                let start = lists.len() as u32;
+                lists.extend(outputs);
+                lists.push(END);
+                start
+            });
+            starts.push(start);
+        }
+        out.extend([width as u32 - 1, self.next.len() as u32, lists.len() as u32]);
+        out.extend(
+            class
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        for (row, start) in self.next.iter().zip(starts) {
+            out.extend(row.iter().map(|&n| {
+                let offset = n * width as u32 * 4;
+                let found = !self.outputs[n as usize].is_empty();
+                offset | if found { FOUND } else { 0 }
+            }));
+            out.push(start);
+        }
+        out.extend(lists);
+    }
+}
+
+/// Writes the automaton: `insensitive` holds lower-case literals searched
 /// ignoring ASCII case, `sensitive` literals searched as written, each with
 /// the number of its pattern (below `patterns`); `always` lists the
 /// patterns with no usable literal, `non_ascii` those with none that no
@@ -132,114 +213,127 @@ pub fn write(
     words.extend(always);
     words.push(non_ascii.len() as u32);
     words.extend(non_ascii);
-    Trie::new(insensitive).write(&mut words);
-    Trie::new(sensitive).write(&mut words);
+    let tries = Tries::new(insensitive, sensitive);
+    let (class, examples) = tries.classes();
+    Dfa::new(&tries, &examples).write(&class, &mut words);
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// One automaton, read in place: offsets of its parts, in `u32`s.
-#[derive(Debug)]
-struct Automaton {
-    root: usize,
-    trans_start: usize,
-    trans_bytes: usize,
-    trans_next: usize,
-    fail: usize,
-    out_start: usize,
-    outs: usize,
-}
-
-/// The automata `write` wrote, read in place.
+/// The automaton `write` wrote, read in place.
 #[derive(Debug)]
 pub struct Automata {
     bytes: &'static [u8],
     patterns: usize,
-    always: usize,
-    always_len: usize,
-    non_ascii_len: usize,
-    insensitive: Automaton,
-    sensitive: Automaton,
+    always: &'static [u8],
+    non_ascii: &'static [u8],
+    /// The class of each byte, times four: the byte offset of its next
+    /// state within a row.
+    class: [u16; 256],
+    /// Where, within a row, the start of the state's outputs is.
+    outputs_in_row: usize,
+    rows: &'static [u8],
+    outputs: &'static [u8],
+}
+
+/// The little-endian `u32` at byte `at` of `bytes`; 0 past the end (the
+/// start state, which has no outputs).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u32 {
+    match bytes.get(at..at + 4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+        _ => 0,
+    }
+}
+
+/// The `u32`s of a part of the automaton.
+fn words(part: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    part.chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+}
+
+/// Reads the parts of an automaton one after the other.
+struct Reader {
+    bytes: &'static [u8],
+    at: usize,
+}
+
+impl Reader {
+    /// The next `n` words.
+    fn part(&mut self, n: usize) -> Option<&'static [u8]> {
+        let end = self.at.checked_add(n.checked_mul(4)?)?;
+        let part = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(part)
+    }
+
+    /// The next word, a number.
+    fn number(&mut self) -> Option<usize> {
+        Some(word_at(self.part(1)?, 0) as usize)
+    }
 }
 
 impl Automata {
-    /// Reads the header of automata `write` wrote; `None` if `bytes` are
-    /// not that.
+    /// Reads the header of an automaton `write` wrote; `None` if `bytes`
+    /// are not that.
     pub fn new(bytes: &'static [u8]) -> Option<Automata> {
-        let words = bytes.len() / 4;
-        let word = |i: usize| -> Option<usize> {
-            (i < words)
-                .then(|| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()))
-                .map(|w| w as usize)
-        };
-        if word(0)? != MAGIC as usize {
+        let mut r = Reader { bytes, at: 0 };
+        if r.number()? != MAGIC as usize {
             return None;
         }
-        let patterns = word(1)?;
-        let always_len = word(2)?;
-        let non_ascii_len = word(3 + always_len)?;
-        let mut at = 4 + always_len + non_ascii_len;
-        let automaton = |at: &mut usize| -> Option<Automaton> {
-            let (states, transitions, outputs) = (word(*at)?, word(*at + 1)?, word(*at + 2)?);
-            let root = *at + 3;
-            let trans_start = root + 256;
-            let trans_bytes = trans_start + states + 1;
-            let trans_next = trans_bytes + transitions;
-            let fail = trans_next + transitions;
-            let out_start = fail + states;
-            let outs = out_start + states + 1;
-            *at = outs + outputs;
-            (states > 0 && *at <= words).then_some(Automaton {
-                root,
-                trans_start,
-                trans_bytes,
-                trans_next,
-                fail,
-                out_start,
-                outs,
-            })
-        };
-        let insensitive = automaton(&mut at)?;
-        let sensitive = automaton(&mut at)?;
-        if at != words || !bytes.len().is_multiple_of(4) {
+        let patterns = r.number()?;
+        let always_len = r.number()?;
+        let always = r.part(always_len)?;
+        let non_ascii_len = r.number()?;
+        let non_ascii = r.part(non_ascii_len)?;
+        let classes = r.number()?;
+        let states = r.number()?;
+        let output_words = r.number()?;
+        let class_bytes = r.part(64)?;
+        let rows = r.part(states.checked_mul(classes + 1)?)?;
+        let outputs = r.part(output_words)?;
+        if r.at != bytes.len() || states == 0 || classes == 0 || classes > 256 {
             return None;
         }
-        // The table is the one build.rs wrote for this binary: its numbers
-        // are not checked one by one (that would cost what building took).
+        let mut class = [0u16; 256];
+        for (c, &b) in class.iter_mut().zip(class_bytes) {
+            if usize::from(b) >= classes {
+                return None;
+            }
+            *c = u16::from(b) * 4;
+        }
+        // The rows are the ones build.rs wrote for this binary: they are
+        // not checked one by one (that would cost what building took); a
+        // read out of bounds finds the start state, never a panic.
         Some(Automata {
             bytes,
             patterns,
-            always: 3,
-            always_len,
-            non_ascii_len,
-            insensitive,
-            sensitive,
+            always,
+            non_ascii,
+            class,
+            outputs_in_row: classes * 4,
+            rows,
+            outputs,
         })
     }
 
-    #[inline]
-    fn word(&self, i: usize) -> u32 {
-        u32::from_le_bytes(self.bytes[4 * i..4 * i + 4].try_into().expect("four bytes"))
-    }
-
-    /// The automata's bytes.
+    /// The automaton's bytes.
     pub fn bytes(&self) -> &'static [u8] {
         self.bytes
     }
 
-    /// How many patterns the automata were built for.
+    /// How many patterns the automaton was built for.
     pub fn patterns(&self) -> usize {
         self.patterns
     }
 
     /// The patterns with no usable literal: candidates for every text.
     pub fn always(&self) -> impl Iterator<Item = u32> + '_ {
-        (self.always..self.always + self.always_len).map(|i| self.word(i))
+        words(self.always)
     }
 
     /// The patterns with no usable literal that no ASCII text can match.
     pub fn non_ascii(&self) -> impl Iterator<Item = u32> + '_ {
-        let at = self.always + self.always_len + 1;
-        (at..at + self.non_ascii_len).map(|i| self.word(i))
+        words(self.non_ascii)
     }
 
     /// Calls `found` with the number of every pattern that has a literal in
@@ -250,42 +344,33 @@ impl Automata {
         if !text.is_ascii() {
             self.non_ascii().for_each(&mut found);
         }
-        self.run(&self.insensitive, text, true, &mut found);
-        self.run(&self.sensitive, text, false, &mut found);
+        let mut state = 0usize;
+        for &b in text {
+            let step = word_at(self.rows, state + usize::from(self.class[usize::from(b)]));
+            state = (step & !FOUND) as usize;
+            if step & FOUND != 0 {
+                self.report(state, &mut found);
+            }
+        }
     }
 
+    /// Calls `found` with the outputs of the state whose row starts at
+    /// byte `state` of the rows.
     #[inline]
-    fn run(&self, m: &Automaton, text: &[u8], fold: bool, found: &mut impl FnMut(u32)) {
-        let mut s = 0u32;
-        for &b in text {
-            let b = if fold { b.to_ascii_lowercase() } else { b };
-            s = loop {
-                if s == 0 {
-                    break self.word(m.root + b as usize);
-                }
-                let (start, end) = (
-                    self.word(m.trans_start + s as usize) as usize,
-                    self.word(m.trans_start + s as usize + 1) as usize,
-                );
-                if let Some(t) =
-                    (start..end).find(|&t| self.word(m.trans_bytes + t) == u32::from(b))
-                {
-                    break self.word(m.trans_next + t);
-                }
-                s = self.word(m.fail + s as usize);
-            };
-            let (start, end) = (
-                self.word(m.out_start + s as usize) as usize,
-                self.word(m.out_start + s as usize + 1) as usize,
-            );
-            for o in start..end {
-                found(self.word(m.outs + o));
+    fn report(&self, state: usize, found: &mut impl FnMut(u32)) {
+        let mut at = word_at(self.rows, state + self.outputs_in_row) as usize * 4;
+        while let Some(&[a, b, c, d]) = self.outputs.get(at..at + 4) {
+            let pattern = u32::from_le_bytes([a, b, c, d]);
+            if pattern == END {
+                break;
             }
+            found(pattern);
+            at += 4;
         }
     }
 }
 
-/// The built-in patterns' automata, as build.rs wrote them.
+/// The built-in patterns' automaton, as build.rs wrote it.
 #[cfg(compiled_packs)]
 pub fn built_in() -> Option<&'static Automata> {
     static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-prefilter.bin"));
@@ -297,19 +382,51 @@ pub fn built_in() -> Option<&'static Automata> {
 mod tests {
     use super::*;
 
-    fn found(a: &Automata, text: &str) -> Vec<u32> {
+    fn found(a: &Automata, text: &[u8]) -> Vec<u32> {
         let mut out = Vec::new();
-        a.search(text.as_bytes(), |p| out.push(p));
+        a.search(text, |p| out.push(p));
         out.sort_unstable();
         out.dedup();
         out
     }
 
+    /// What the automaton should find in `text`, by brute force.
+    fn expected(
+        text: &[u8],
+        insensitive: &[(Vec<u8>, u32)],
+        sensitive: &[(Vec<u8>, u32)],
+        always: &[u32],
+        non_ascii: &[u32],
+    ) -> Vec<u32> {
+        let contains = |hay: &[u8], l: &[u8]| hay.windows(l.len()).any(|w| w == l);
+        let lower = text.to_ascii_lowercase();
+        let mut expect: Vec<u32> = always.to_vec();
+        if !text.is_ascii() {
+            expect.extend(non_ascii);
+        }
+        expect.extend(
+            insensitive
+                .iter()
+                .filter(|(l, _)| contains(&lower, l))
+                .map(|(_, p)| *p),
+        );
+        expect.extend(
+            sensitive
+                .iter()
+                .filter(|(l, _)| contains(text, l))
+                .map(|(_, p)| *p),
+        );
+        expect.sort_unstable();
+        expect.dedup();
+        expect
+    }
+
+    fn lits(v: &[(&str, u32)]) -> Vec<(Vec<u8>, u32)> {
+        v.iter().map(|(l, p)| (l.as_bytes().to_vec(), *p)).collect()
+    }
+
     #[test]
     fn every_pattern_with_a_literal_in_the_text_is_found() {
-        let lits = |v: &[(&str, u32)]| -> Vec<(Vec<u8>, u32)> {
-            v.iter().map(|(l, p)| (l.as_bytes().to_vec(), *p)).collect()
-        };
         let insensitive = lits(&[
             ("he", 0),
             ("she", 1),
@@ -317,46 +434,74 @@ mod tests {
             ("hers", 3),
             ("oh great", 4),
         ]);
-        let sensitive = lits(&[("SKU-", 5), ("ers", 6)]);
-        let bytes = write(9, &insensitive, &sensitive, &[7], &[8]);
+        let sensitive = lits(&[("SKU-", 5), ("ers", 6), ("Hi", 9)]);
+        let bytes = write(10, &insensitive, &sensitive, &[7], &[8]);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert_eq!(a.patterns(), 9);
-        assert_eq!(found(&a, "café"), [7, 8]);
-        assert_eq!(found(&a, ""), [7]);
-        assert_eq!(found(&a, "USHERS"), [0, 1, 3, 7]);
-        assert_eq!(found(&a, "ushers"), [0, 1, 3, 6, 7]);
-        assert_eq!(found(&a, "Oh Great, sku-12"), [4, 7]);
-        assert_eq!(found(&a, "SKU-12 ahis"), [2, 5, 7]);
-        assert_eq!(found(&a, "oh grea"), [7]);
-        // Every literal found wherever it occurs, by brute force.
+        assert_eq!(a.patterns(), 10);
+        let f = |t: &str| found(&a, t.as_bytes());
+        assert_eq!(f("café"), [7, 8]);
+        assert_eq!(f(""), [7]);
+        assert_eq!(f("USHERS"), [0, 1, 3, 7]);
+        assert_eq!(f("ushers"), [0, 1, 3, 6, 7]);
+        assert_eq!(f("Oh Great, sku-12"), [4, 7]);
+        assert_eq!(f("SKU-12 aHis"), [2, 5, 7, 9]);
+        assert_eq!(f("oh grea"), [7]);
         let texts = [
             "hishershe",
             "shhe his",
             "ohh greatt",
             "hhhers",
             "SKU-SKU-ers",
+            "HIS Hi hI",
         ];
         for text in texts {
-            let mut expect: Vec<u32> = vec![7];
-            for (l, p) in insensitive.iter() {
-                if text
-                    .to_ascii_lowercase()
-                    .as_bytes()
-                    .windows(l.len())
-                    .any(|w| w == l.as_slice())
-                {
-                    expect.push(*p);
-                }
-            }
-            for (l, p) in sensitive.iter() {
-                if text.as_bytes().windows(l.len()).any(|w| w == l.as_slice()) {
-                    expect.push(*p);
-                }
-            }
-            expect.sort_unstable();
-            expect.dedup();
-            assert_eq!(found(&a, text), expect, "{text}");
+            let expect = expected(text.as_bytes(), &insensitive, &sensitive, &[7], &[8]);
+            assert_eq!(f(text), expect, "{text}");
         }
         assert!(Automata::new(&[0; 12]).is_none());
+        assert!(Automata::new(&[]).is_none());
+    }
+
+    #[test]
+    fn generated_texts_find_what_a_naive_search_finds() {
+        // Literals over a small alphabet, so that they overlap, nest and
+        // share prefixes and suffixes; texts of those bytes in both cases.
+        let alphabet = b"abAB.-\xc3\xa9 ";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let literal = |random: &mut dyn FnMut(usize) -> usize| -> Vec<u8> {
+            (0..1 + random(4))
+                .map(|_| alphabet[random(alphabet.len())])
+                .collect()
+        };
+        let mut insensitive = Vec::new();
+        let mut sensitive = Vec::new();
+        for p in 0..40u32 {
+            let l = literal(&mut random);
+            if p % 2 == 0 {
+                insensitive.push((l.to_ascii_lowercase(), p));
+            } else {
+                sensitive.push((l, p));
+            }
+        }
+        let bytes = write(42, &insensitive, &sensitive, &[40], &[41]);
+        let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
+        for _ in 0..2000 {
+            let text: Vec<u8> = (0..random(30))
+                .map(|_| alphabet[random(alphabet.len())])
+                .collect();
+            let expect = expected(&text, &insensitive, &sensitive, &[40], &[41]);
+            assert_eq!(
+                found(&a, &text),
+                expect,
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
     }
 }

@@ -136,13 +136,17 @@ fn full(pattern: &str, case_sensitive: bool) -> Program {
 
 /// The regex crate's settings every compiled pattern shares, whichever
 /// version of it (see `engine::ascii_words`): the matches `compile_regex`
-/// finds, its size limit, and a bounded lazy DFA cache.
+/// finds, its size limit, a bounded lazy DFA cache, and no literal
+/// prefilter of its own: the engine's prefilter ran a pattern only on
+/// posts with one of its literals, and finding the regex's own literals
+/// costs about half of compiling it, more than it saves on posts.
 pub fn search_config() -> meta::Config {
     meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
         .hybrid_cache_capacity(super::compile::REGEX_CACHE_CAPACITY)
+        .auto_prefilter(false)
 }
 
 /// Compiles `pattern` as `compile_regex` does (same syntax options and
@@ -151,13 +155,12 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
-    let mut config = search_config();
+    // Only finding where matches are is asked of these regexes: no
+    // capture groups.
+    let mut config = search_config().which_captures(WhichCaptures::Implicit);
     if LEAN.load(Ordering::Relaxed) {
-        // Only finding where matches are is asked of these regexes: no
-        // capture groups, and the NFA simulations, which cost nothing to
-        // set up.
+        // The NFA simulations, which cost nothing to set up.
         config = config
-            .which_captures(WhichCaptures::Implicit)
             .hybrid(false)
             .dfa(false)
             .onepass(false)

@@ -171,6 +171,13 @@ fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
             for part in parts {
                 offer(best(part, case_sensitive, folded));
             }
+            if parts.len() <= MAX_SPLIT_PARTS {
+                for split in 1..parts.len() {
+                    for limit in SPLIT_LIMITS {
+                        offer(across(parts, split, limit, case_sensitive, folded));
+                    }
+                }
+            }
         }
         HirKind::Alternation(branches) => {
             let mut union = Vec::new();
@@ -199,18 +206,63 @@ fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
     found
 }
 
+/// Concatenations with more parts are not searched for literals across
+/// their parts (each split costs two extractions).
+const MAX_SPLIT_PARTS: usize = 24;
+
+/// How many literals each side of a split may have: few short ones, or
+/// more and longer ones; the cheaper set wins.
+const SPLIT_LIMITS: [usize; 2] = [16, 64];
+
+/// Literals across a split of a concatenation: every match of the parts
+/// before `split` ends with one of their suffixes, every match of the
+/// parts from `split` on starts with one of their prefixes, so every match
+/// of the whole holds one suffix followed by one prefix. Short literals
+/// on each side (`\d` then `[:.]`) make a long, rare one (`3:`).
+fn across(
+    parts: &[Hir],
+    split: usize,
+    limit: usize,
+    case_sensitive: bool,
+    folded: bool,
+) -> Option<Set> {
+    let before = Hir::concat(parts[..split].to_vec());
+    let after = Hir::concat(parts[split..].to_vec());
+    let ends = literals_of(&before, ExtractKind::Suffix, limit, case_sensitive)?;
+    let starts = literals_of(&after, ExtractKind::Prefix, limit, case_sensitive)?;
+    if ends.len() * starts.len() > MAX_LITERALS {
+        return None;
+    }
+    let out = ends
+        .iter()
+        .flat_map(|e| starts.iter().map(move |s| [e.as_slice(), s].concat()))
+        .collect();
+    Some(chosen(out, case_sensitive, folded))
+}
+
 /// The literals every match of `hir` starts (or ends) with.
 fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool, folded: bool) -> Option<Set> {
+    let out = literals_of(hir, kind, MAX_LITERALS, case_sensitive)?;
+    Some(chosen(out, case_sensitive, folded))
+}
+
+/// The literals (at most `limit` of them, none empty) every match of `hir`
+/// starts (or ends) with, if there is such a set.
+fn literals_of(
+    hir: &Hir,
+    kind: ExtractKind,
+    limit: usize,
+    case_sensitive: bool,
+) -> Option<Vec<Vec<u8>>> {
     let mut ex = Extractor::new();
     ex.kind(kind)
         .limit_class(16)
         .limit_repeat(8)
         .limit_literal_len(64)
-        .limit_total(MAX_LITERALS);
+        .limit_total(limit);
     let seq = ex.extract(hir);
     let lits = seq.literals()?;
-    if lits.is_empty() || lits.len() > MAX_LITERALS || lits.iter().any(|l| l.as_bytes().is_empty())
-    {
+    if lits.is_empty() || lits.len() > limit || lits.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
     let mut out = Vec::with_capacity(lits.len());
@@ -228,24 +280,28 @@ fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool, folded: bool) -
         }
         out.push(bytes.to_vec());
     }
+    Some(out)
+}
+
+/// The set of literals `out`, searched ignoring ASCII case or as written
+/// (see `necessary`).
+fn chosen(out: Vec<Vec<u8>>, case_sensitive: bool, folded: bool) -> Set {
     if case_sensitive && folded {
         // Text is lower-cased in ASCII only, as `fold_ascii` read the
         // pattern: a case-sensitive pattern's other letters match as is.
-        Some(Set::new(out, true))
+        Set::new(out, true)
     } else if case_sensitive {
         // Case variants spelled out one by one (from `(?i)` in the
         // pattern) are searched as one literal ignoring case instead.
         let exact = Set::new(out.clone(), false);
         let folded = Set::new(out, true);
-        Some(
-            if folded.needles.literals.len() * 2 <= exact.needles.literals.len() {
-                folded
-            } else {
-                exact
-            },
-        )
+        if folded.needles.literals.len() * 2 <= exact.needles.literals.len() {
+            folded
+        } else {
+            exact
+        }
     } else {
-        Some(Set::new(out, true))
+        Set::new(out, true)
     }
 }
 
@@ -381,6 +437,23 @@ mod tests {
         // Without case variants, case-sensitive literals are kept.
         let n = necessary(r"QUOKKA|Zebra", true).unwrap();
         assert!(!n.ascii_case_insensitive);
+    }
+
+    #[test]
+    fn literals_across_parts_of_a_concatenation() {
+        // No part alone has a rare literal; the end of one part with the
+        // start of the next has.
+        assert_eq!(set(r"\b(?:z+o{2,}p+|q{2,}u+a+)"), ["qqu", "zoo"]);
+        let n = necessary(r"(?:x|y)+(?:1|2)+", true).unwrap();
+        assert_eq!(
+            n.literals,
+            [
+                b"x1".to_vec(),
+                b"x2".to_vec(),
+                b"y1".to_vec(),
+                b"y2".to_vec()
+            ]
+        );
     }
 
     #[test]
