@@ -26,7 +26,8 @@ use super::Phrase;
 pub use super::keys::hash;
 use super::keys::{self, Index, u32_at};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP1");
+/// Tags the phrase table (the prefilter's is `TLP2`, the term table's `TLW2`).
+const MAGIC: u32 = u32::from_le_bytes(*b"TLL1");
 
 /// Joins the words of a key: no UTF-8 text holds this byte.
 pub const SEP: u8 = 0xff;
