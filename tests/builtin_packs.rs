@@ -104,3 +104,37 @@ fn built_in_regexes_validate_as_a_user_pack_would() {
         }
     }
 }
+
+#[test]
+fn insult_rules_skip_only_insults_a_negator_denies() {
+    use think_lint::check::Linter;
+    use think_lint::engine::{Engine, Selection};
+    use think_lint::source::Post;
+    let linter =
+        Linter::new(Engine::new(&pack::built_in().unwrap(), &Selection::default()).unwrap());
+    let insults = ["kind/name-calling", "hostility/mention-with-insult"];
+    let fired = |text: &str| -> Vec<String> {
+        linter
+            .check(&Post::new("-", text))
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|r| insults.contains(&r.as_str()))
+            .collect()
+    };
+    for text in [
+        "You're not an idiot for asking: the new card machine confuses us too!",
+        "@sam_k you are not an idiot, everyone leaves a scarf behind now and then!",
+        "No question is silly, and you are not such a moron for asking it twice.",
+    ] {
+        assert!(fired(text).is_empty(), "{text:?}: {:?}", fired(text));
+    }
+    for text in [
+        "Can't stand the idiot who keeps blocking our loading bay.",
+        "Don't be an idiot, the sign says cash only.",
+        "No, idiot, the sign says cash only.",
+        "@sam_k you absolute idiot, the sign says cash only.",
+    ] {
+        assert!(!fired(text).is_empty(), "{text:?} fired no insult rule");
+    }
+}

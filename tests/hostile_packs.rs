@@ -181,6 +181,25 @@ fn wrong_types() {
 }
 
 #[test]
+fn an_unknown_negation_setting_names_the_ones_there_are() {
+    one(
+        "negation.toml",
+        &format!(
+            "{HEAD}{}",
+            rule(
+                "x",
+                "5",
+                "kind = \"regex\"\npattern = 'idiot'\nnegation = \"maybe\""
+            )
+        ),
+        &[
+            "error: negation.toml:14:12: rule `acme/x`: `negation` cannot be `maybe`",
+            "\"exclude-direct\"",
+        ],
+    );
+}
+
+#[test]
 fn duplicate_ids_within_and_across_packs() {
     let a = rule("x", "5", "kind = \"words\"\nwords = [\"a\"]");
     one(

@@ -5,6 +5,7 @@
 
 mod ascii_words;
 mod lexicon;
+mod negation;
 mod prefilter;
 mod select;
 mod weighted;
@@ -13,7 +14,7 @@ pub use select::{Selection, specificity};
 
 use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
-use crate::pack::{Check, Context, Matcher, Order, Pack, Rule, Terms};
+use crate::pack::{Check, Context, Matcher, Negation, Order, Pack, Rule, Terms};
 use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
@@ -82,7 +83,7 @@ enum Plan {
         list: ListId,
         hashtags: bool,
         near: Option<(ListId, usize, Order)>,
-        negation: Context,
+        negation: Negation,
         quotes: Context,
         unless: Option<ListId>,
         min_count: usize,
@@ -90,6 +91,7 @@ enum Plan {
     Regex {
         regex: usize,
         check: Option<Check>,
+        negation: Negation,
         quotes: Context,
         unless: Option<ListId>,
         min_count: usize,
@@ -241,6 +243,7 @@ impl Engine {
                 Matcher::Regex(p) => Plan::Regex {
                     regex: add_regex(&p.regex),
                     check: p.check,
+                    negation: p.negation,
                     quotes: p.quotes,
                     unless: (!p.unless.is_empty()).then(|| lexicon.add_list(&p.unless)),
                     min_count: p.min_count,
@@ -490,7 +493,7 @@ impl Engine {
                     return;
                 }
                 let hits = visible(*list, *hashtags)
-                    .filter(|h| context_ok(*negation, a.tokens[h.start].negated))
+                    .filter(|h| negation::counts(*negation, a, h.start, h.start))
                     .filter(|h| {
                         context_ok(*quotes, a.tokens[h.start..h.end].iter().all(|t| t.quoted))
                     })
@@ -510,6 +513,7 @@ impl Engine {
             Plan::Regex {
                 regex,
                 check,
+                negation,
                 quotes,
                 unless,
                 min_count,
@@ -533,6 +537,7 @@ impl Engine {
                     .spans
                     .iter()
                     .filter(|m| check.is_none_or(|Check::Luhn| luhn(&flat[(*m).clone()])))
+                    .filter(|m| negation::span_counts(*negation, a, m))
                     .filter(|m| {
                         context_ok(
                             *quotes,
@@ -863,6 +868,36 @@ mod tests {
             vec![0..10, 12..15, 30..31]
         );
         assert_eq!(disjoint(vec![3..9, 0..9]), vec![0..9]);
+    }
+
+    #[test]
+    fn regex_negation_tests_the_first_and_last_words_of_a_match() {
+        let pack = crate::pack::parse(
+            r#"
+[pack]
+id = "p"
+dimension = "kind"
+description = "d"
+version = "1"
+
+[[rules]]
+id = "p/tagged-insult"
+severity = "warning"
+weight = 10
+message = "m"
+[rules.match]
+kind = "regex"
+pattern = '@\w+(?:\s+\w+){0,4}?\s+(?:idiot|liar)\b|\b(?:idiot|liar),?\s+@\w+'
+negation = "exclude-direct"
+"#,
+            "p.toml",
+        )
+        .unwrap();
+        let e = Engine::new(&[pack], &Selection::default()).unwrap();
+        assert!(e.check("@sam you are not an idiot").is_empty());
+        assert!(e.check("Not a liar, @sam, just mistaken").is_empty());
+        assert_eq!(e.check("@sam what an idiot").len(), 1);
+        assert_eq!(e.check("Can't stand this liar, @sam").len(), 1);
     }
 
     #[test]

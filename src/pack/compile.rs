@@ -233,6 +233,7 @@ const REGEX_KEYS: &[&str] = &[
     "pattern",
     "case_sensitive",
     "check",
+    "negation",
     "quotes",
     "unless",
     "min_count",
@@ -397,6 +398,19 @@ fn context(ctx: &mut Ctx, rid: Option<&str>, v: &Option<Spanned<String>>, key: &
     }
 }
 
+fn negation(ctx: &mut Ctx, rid: Option<&str>, v: &Option<Spanned<String>>) -> Negation {
+    let Some(v) = v else { return Negation::Any };
+    Negation::parse(v.get_ref()).unwrap_or_else(|| {
+        ctx.error(
+            Some(v.span()),
+            rid,
+            format!("`negation` cannot be `{}`", v.get_ref()),
+        )
+        .help = Some("use \"any\", \"exclude\", \"exclude-direct\" or \"require\"".into());
+        Negation::Any
+    })
+}
+
 fn count(
     ctx: &mut Ctx,
     rid: Option<&str>,
@@ -462,7 +476,7 @@ fn words(
             }
         },
     };
-    let negation = context(ctx, rid, &m.negation, "negation");
+    let negation = negation(ctx, rid, &m.negation);
     let quotes = context(ctx, rid, &m.quotes, "quotes");
     let unless = phrases(ctx, rid, m.unless, exact);
     let min_count = count(ctx, rid, &m.min_count, "min_count", 1, 1000);
@@ -566,12 +580,14 @@ fn pattern(ctx: &mut Ctx, rid: Option<&str>, m: MatchDef, span: Range<usize>) ->
             None
         }
     };
+    let negation = negation(ctx, rid, &m.negation);
     let quotes = context(ctx, rid, &m.quotes, "quotes");
     let min_count = count(ctx, rid, &m.min_count, "min_count", 1, 1000);
     let unless = phrases(ctx, rid, m.unless, false);
     Some(Matcher::Regex(Arc::new(Pattern {
         regex: regex?,
         check,
+        negation,
         quotes,
         unless,
         min_count,

@@ -136,6 +136,44 @@ pub enum Context {
     Require,
 }
 
+/// Whether negated matches count (see `engine::negation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Negation {
+    /// Negation does not matter.
+    #[default]
+    Any,
+    /// Matches with a negator among the three words before are skipped.
+    Exclude,
+    /// Only matches a negator denies outright ("not a liar") are skipped.
+    ExcludeDirect,
+    /// Only negated matches count ("not bad").
+    Require,
+}
+
+impl Negation {
+    /// The value of a rule's `negation` key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Negation::Any => "any",
+            Negation::Exclude => "exclude",
+            Negation::ExcludeDirect => "exclude-direct",
+            Negation::Require => "require",
+        }
+    }
+
+    /// The setting a `negation` value names.
+    pub fn parse(value: &str) -> Option<Negation> {
+        [
+            Negation::Any,
+            Negation::Exclude,
+            Negation::ExcludeDirect,
+            Negation::Require,
+        ]
+        .into_iter()
+        .find(|n| n.as_str() == value)
+    }
+}
+
 /// Which side the `near` word must be on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Order {
@@ -157,7 +195,7 @@ pub struct Words {
     pub phrases: Phrases,
     pub hashtags: bool,
     pub near: Option<Near>,
-    pub negation: Context,
+    pub negation: Negation,
     pub quotes: Context,
     pub unless: Phrases,
     pub min_count: usize,
@@ -173,6 +211,7 @@ pub enum Check {
 pub struct Pattern {
     pub regex: LazyRegex,
     pub check: Option<Check>,
+    pub negation: Negation,
     pub quotes: Context,
     pub unless: Phrases,
     pub min_count: usize,
