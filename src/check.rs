@@ -81,6 +81,10 @@ impl Linter {
         let mut used = vec![false; post.suppressions.len()];
         let mut kept = Vec::with_capacity(hits.len());
         for h in &hits {
+            if post.suppressions.is_empty() {
+                kept.push(h);
+                continue;
+            }
             let rule = &rules[h.rule];
             let (line, _) = post.position(h.span.start);
             let by = post.suppressions.iter().position(|s| {
@@ -98,8 +102,7 @@ impl Linter {
             .iter()
             .map(|h| {
                 let rule = &rules[h.rule];
-                let (line, column) = post.position(h.span.start);
-                let (end_line, end_column) = post.position(h.span.end);
+                let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
                 let (mut context, context_range) = context_line(&post.text, h.span.clone());
                 if let Some(original) = &post.original {
                     // Blanked text keeps the columns of the original lines.

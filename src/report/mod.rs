@@ -4,6 +4,7 @@ mod compact;
 mod github;
 mod human;
 mod json;
+mod json_text;
 mod jsonl;
 mod junit;
 mod sarif;
