@@ -6,69 +6,74 @@
 
 /// Whether a byte must be escaped in a JSON string: `"`, `\` and the
 /// control characters below space (JSON allows everything else as it is).
-const fn must_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+fn must_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
 }
 
-/// [`must_escape`] for every byte, looked up instead of compared.
-static ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = must_escape(b as u8);
-        b += 1;
+/// How many bytes at the start of `bytes` need no escaping: sixteen bytes
+/// at a time, without branches, as most text has nothing to escape.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    let mut plain = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if chunk.iter().fold(false, |any, &b| any | must_escape(b)) {
+            break;
+        }
+        plain += 16;
     }
-    table
-};
+    let rest = &bytes[plain..];
+    plain + rest.iter().position(|&b| must_escape(b)).unwrap_or(rest.len())
+}
 
 /// Appends `s` as a JSON string, quotes included. Control characters use
 /// the short escapes where JSON has one and `\u00XX` (lower-case hex)
 /// otherwise, as `serde_json` does.
 pub fn string(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    let mut rest = s.as_bytes();
+    out.reserve(rest.len() + 2);
     out.push(b'"');
-    let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !ESCAPED[usize::from(b)] {
-            continue;
-        }
-        out.extend_from_slice(&bytes[copied..i]);
-        copied = i + 1;
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xF)]);
-            }
+    loop {
+        let plain = plain_prefix(rest);
+        out.extend_from_slice(&rest[..plain]);
+        let Some(&b) = rest.get(plain) else {
+            break;
+        };
+        escape(out, b);
+        rest = &rest[plain + 1..];
+    }
+    out.push(b'"');
+}
+
+/// Appends the escape of a byte [`must_escape`] holds.
+fn escape(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xF)]);
         }
     }
-    out.extend_from_slice(&bytes[copied..]);
-    out.push(b'"');
 }
 
 /// Appends `n` in decimal.
 pub fn number(out: &mut Vec<u8>, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    // Scores, lines and columns are mostly one or two digits.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
     }
-    out.extend_from_slice(&digits[at..]);
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
+    out.extend_from_slice(super::decimal(n, &mut [0; 20]).as_bytes());
 }
 
 /// A JSON object being written: members are appended in the order they
@@ -87,6 +92,7 @@ impl<'a> Object<'a> {
     /// Starts a member named `key` (a name that needs no escaping) and
     /// returns the buffer to write its value into.
     pub fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        self.out.reserve(key.len() + 4);
         if !self.empty {
             self.out.push(b',');
         }
@@ -136,6 +142,7 @@ mod tests {
             "say \"hi\"\\n",
             "tab\there\r\nnext",
             every_control.as_str(),
+            "sixteen bytes ok\"then more than sixteen plain bytes\u{1}x",
         ] {
             let mut out = Vec::new();
             string(&mut out, s);
@@ -148,7 +155,7 @@ mod tests {
 
     #[test]
     fn numbers_are_decimal() {
-        for n in [0, 7, 10, 99, 100, 12345, u64::MAX] {
+        for n in [0, 7, 9, 10, 42, 99, 100, 999, 12345, u64::MAX] {
             let mut out = Vec::new();
             number(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());

@@ -50,6 +50,28 @@ pub trait Render: Send + Sync {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()>;
 }
 
+/// The decimal digits of `n`, written into the end of `digits`: numbers
+/// are printed for every post and finding, and this costs a fraction of
+/// going through `fmt`.
+pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &str {
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[at..]).unwrap_or("0")
+}
+
+/// Appends `n` in decimal to `out`.
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    out.push_str(decimal(n as u64, &mut [0; 20]));
+}
+
 /// Makes text safe to print to a terminal: control characters (including
 /// ESC, so no ANSI sequence gets through), bidirectional overrides and the
 /// Unicode line and paragraph separators become visible escapes, so the
@@ -123,6 +145,13 @@ pub fn needs_escape(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_are_what_display_prints() {
+        for n in [0, 5, 10, 99, 100, 65535, u64::MAX] {
+            assert_eq!(super::decimal(n, &mut [0; 20]), n.to_string());
+        }
+    }
+
     #[test]
     fn escapes_ansi_and_controls() {
         assert_eq!(
