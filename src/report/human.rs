@@ -104,10 +104,9 @@ fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
         repeat(buf, "░", 10 - filled);
     }
     // ` {score:>3}`, without going through `fmt`.
-    let mut digits = [0; 20];
-    let digits = decimal(score.into(), &mut digits);
-    repeat(buf, " ", 4 - digits.len().min(3));
-    buf.push_str(digits);
+    let digits = decimal(score.into(), &mut [0; 20]).len();
+    repeat(buf, " ", 4 - digits.min(3));
+    push_decimal(buf, score.into());
 }
 
 fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
@@ -156,9 +155,7 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         buf.push('\n');
         return;
     }
-    let mut digits = [0; 20];
-    let number = decimal(f.line as u64, &mut digits);
-    let pad = number.len();
+    let pad = decimal(f.line as u64, &mut [0; 20]).len();
     let gutter = |buf: &mut String| paint(buf, color, "|", Style::new().blue().bold());
     // The context cut at the finding's character range.
     let context = f.context.as_str();
@@ -200,7 +197,11 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     buf.push(' ');
     gutter(buf);
     buf.push_str("\n ");
-    paint(buf, color, number, Style::new().blue().bold());
+    if color {
+        paint(buf, color, &f.line.to_string(), Style::new().blue().bold());
+    } else {
+        push_decimal(buf, f.line);
+    }
     buf.push(' ');
     gutter(buf);
     buf.push(' ');

@@ -73,7 +73,7 @@ pub fn number(out: &mut Vec<u8>, n: u64) {
         out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
         return;
     }
-    out.extend_from_slice(super::decimal(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(super::decimal(n, &mut [0; 20]));
 }
 
 /// A JSON object being written: members are appended in the order they
