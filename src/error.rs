@@ -75,7 +75,14 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     // line breaks are only counted when there is one.
     let (line, line_start) = match before.rfind('\n') {
         None => (1, 0),
-        Some(i) => (before.as_bytes()[..i].iter().filter(|&&b| b == b'\n').count() + 2, i + 1),
+        Some(i) => (
+            before.as_bytes()[..i]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 2,
+            i + 1,
+        ),
     };
     (line, before[line_start..].chars().count() + 1)
 }

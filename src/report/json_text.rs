@@ -21,7 +21,11 @@ fn plain_prefix(bytes: &[u8]) -> usize {
         plain += 16;
     }
     let rest = &bytes[plain..];
-    plain + rest.iter().position(|&b| must_escape(b)).unwrap_or(rest.len())
+    plain
+        + rest
+            .iter()
+            .position(|&b| must_escape(b))
+            .unwrap_or(rest.len())
 }
 
 /// Appends `s` as a JSON string, quotes included. Control characters use

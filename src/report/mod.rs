@@ -70,7 +70,11 @@ pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
 
 /// Appends `n` in decimal to `out`.
 pub(crate) fn push_decimal(out: &mut String, n: usize) {
-    out.extend(decimal(n as u64, &mut [0; 20]).iter().map(|&d| char::from(d)));
+    out.extend(
+        decimal(n as u64, &mut [0; 20])
+            .iter()
+            .map(|&d| char::from(d)),
+    );
 }
 
 /// Makes text safe to print to a terminal: control characters (including
