@@ -76,11 +76,16 @@ impl Linter {
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));
-        let hits = self.engine.check_analysis(&analysis);
+        let mut hits = self.engine.check_analysis(&analysis);
         let rules = self.engine.rules();
         let mut used = vec![false; post.suppressions.len()];
+        // The hits no suppression hides, by index into `hits`.
         let mut kept = Vec::with_capacity(hits.len());
-        for h in &hits {
+        for (i, h) in hits.iter().enumerate() {
+            if post.suppressions.is_empty() {
+                kept.push(i);
+                continue;
+            }
             let rule = &rules[h.rule];
             let (line, _) = post.position(h.span.start);
             let by = post.suppressions.iter().position(|s| {
@@ -88,18 +93,18 @@ impl Linter {
                     && (s.rules.is_empty() || s.rules.iter().any(|sel| specificity(sel, rule) > 0))
             });
             match by {
-                Some(i) => used[i] = true,
-                None => kept.push(h),
+                Some(s) => used[s] = true,
+                None => kept.push(i),
             }
         }
-        let scorecard = Scorecard::new(kept.iter().map(|h| &rules[h.rule]));
+        let scorecard = Scorecard::new(kept.iter().map(|&i| &rules[hits[i].rule]));
         let passed = scorecard.passes(&self.policy);
         let mut findings: Vec<Finding> = kept
             .iter()
-            .map(|h| {
+            .map(|&i| {
+                let h = &mut hits[i];
                 let rule = &rules[h.rule];
-                let (line, column) = post.position(h.span.start);
-                let (end_line, end_column) = post.position(h.span.end);
+                let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
                 let (mut context, context_range) = context_line(&post.text, h.span.clone());
                 if let Some(original) = &post.original {
                     // Blanked text keeps the columns of the original lines.
@@ -120,7 +125,8 @@ impl Linter {
                     end_line,
                     end_column,
                     excerpt: post.text[h.span.clone()].to_string(),
-                    detail: h.detail.clone(),
+                    // Each hit becomes one finding: its detail is moved.
+                    detail: h.detail.take(),
                     context,
                     context_range,
                 }

@@ -71,8 +71,19 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
         offset -= 1;
     }
     let before = &source[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // Most offsets are on the first line (a post is mostly one line): the
+    // line breaks are only counted when there is one.
+    let (line, line_start) = match before.rfind('\n') {
+        None => (1, 0),
+        Some(i) => (
+            before.as_bytes()[..i]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 2,
+            i + 1,
+        ),
+    };
     (line, before[line_start..].chars().count() + 1)
 }
 

@@ -190,6 +190,11 @@ fn jsonl_is_one_post_object_per_line_and_nothing_else() {
         for (line, r) in lines.iter().zip(&rs) {
             let v: Value = serde_json::from_str(line).unwrap();
             assert_eq!(v, report::post_value(r));
+            // Written by hand, byte for byte what serde_json writes.
+            assert_eq!(
+                *line,
+                serde_json::to_string(&report::post_value(r)).unwrap()
+            );
         }
     }
 }

@@ -1,7 +1,9 @@
 //! `--format human`: a scorecard per post and compiler-style findings,
 //! coloured when asked to.
 
-use super::{Render, Reporter, escape_terminal, escape_terminal_into, needs_escape};
+use super::{
+    Render, Reporter, decimal, escape_terminal, escape_terminal_into, needs_escape, push_decimal,
+};
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
 use owo_colors::{OwoColorize, Style};
@@ -101,7 +103,10 @@ fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
         repeat(buf, "█", filled);
         repeat(buf, "░", 10 - filled);
     }
-    let _ = write!(buf, " {score:>3}");
+    // ` {score:>3}`, without going through `fmt`.
+    let digits = decimal(score.into(), &mut [0; 20]).len();
+    repeat(buf, " ", 4 - digits.min(3));
+    push_decimal(buf, score.into());
 }
 
 fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
@@ -126,7 +131,11 @@ fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
 
 fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     escape_terminal_into(buf, &r.source);
-    let _ = write!(buf, ":{}:{} ", f.line, f.column);
+    buf.push(':');
+    push_decimal(buf, f.line);
+    buf.push(':');
+    push_decimal(buf, f.column);
+    buf.push(' ');
     paint(
         buf,
         color,
@@ -146,8 +155,7 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         buf.push('\n');
         return;
     }
-    let number = f.line.to_string();
-    let pad = number.len();
+    let pad = decimal(f.line as u64, &mut [0; 20]).len();
     let gutter = |buf: &mut String| paint(buf, color, "|", Style::new().blue().bold());
     // The context cut at the finding's character range.
     let context = f.context.as_str();
@@ -189,7 +197,11 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     buf.push(' ');
     gutter(buf);
     buf.push_str("\n ");
-    paint(buf, color, &number, Style::new().blue().bold());
+    if color {
+        paint(buf, color, &f.line.to_string(), Style::new().blue().bold());
+    } else {
+        push_decimal(buf, f.line);
+    }
     buf.push(' ');
     gutter(buf);
     buf.push(' ');
@@ -234,7 +246,11 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
 fn label(buf: &mut String, r: &PostResult) {
     escape_terminal_into(buf, &r.source);
     if r.index > 0 || r.line > 1 {
-        let _ = write!(buf, " (post {}, line {})", r.index + 1, r.line);
+        buf.push_str(" (post ");
+        push_decimal(buf, r.index + 1);
+        buf.push_str(", line ");
+        push_decimal(buf, r.line);
+        buf.push(')');
     }
 }
 
@@ -267,7 +283,9 @@ fn format(buf: &mut String, color: bool, quiet: bool, r: &PostResult) {
             Human::score_style(overall).bold(),
         );
     } else {
-        let _ = write!(buf, "THINK {overall}/100");
+        buf.push_str("THINK ");
+        push_decimal(buf, overall.into());
+        buf.push_str("/100");
     }
     buf.push_str("  tone: ");
     buf.push_str(r.tone.as_str());

@@ -3,8 +3,9 @@
 //! metadata its source gave it (`platform`, `scheduled`, `id`, `title`);
 //! absent fields are left out, and so is `meta` when it would be empty.
 
+use super::json_text::{self, Object};
 use super::{Render, Reporter};
-use crate::check::{PostResult, Summary};
+use crate::check::{Finding, PostResult, Summary};
 use crate::model::Dimension;
 use crate::source::Metadata;
 use serde::Serialize;
@@ -139,6 +140,75 @@ pub fn post_value(r: &PostResult) -> Value {
     serde_json::to_value(post_out(r)).expect("plain data serializes")
 }
 
+/// Appends the JSON object of one post: the text of `post_value`, written
+/// by hand (see [`json_text`]).
+pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
+    let mut o = Object::open(out);
+    let findings = o.key("findings");
+    findings.push(b'[');
+    for (i, f) in r.findings.iter().enumerate() {
+        if i > 0 {
+            findings.push(b',');
+        }
+        finding_text(findings, f);
+    }
+    findings.push(b']');
+    let flags = o.key("flags");
+    flags.push(b'[');
+    for (i, f) in r.scorecard.flags.iter().enumerate() {
+        if i > 0 {
+            flags.push(b',');
+        }
+        json_text::string(flags, f.as_str());
+    }
+    flags.push(b']');
+    o.number("index", r.index);
+    o.number("line", r.line);
+    if let Some(meta) = MetaOut::of(&r.meta) {
+        let mut m = Object::open(o.key("meta"));
+        m.optional_string("id", meta.id);
+        m.optional_string("platform", meta.platform);
+        m.optional_string("scheduled", meta.scheduled);
+        m.optional_string("title", meta.title);
+        m.close();
+    }
+    o.boolean("passed", r.passed);
+    o.number("score", r.scorecard.overall.into());
+    let mut scores = Object::open(o.key("scores"));
+    for (name, d) in [
+        ("helpful", Dimension::Helpful),
+        ("inspiring", Dimension::Inspiring),
+        ("kind", Dimension::Kind),
+        ("necessary", Dimension::Necessary),
+        ("true", Dimension::True),
+    ] {
+        scores.number(name, r.scorecard.score(d).into());
+    }
+    scores.close();
+    o.string("source", &r.source);
+    o.string("tone", r.tone.as_str());
+    o.close();
+}
+
+/// Appends the JSON object of one finding (members sorted, as in
+/// [`FindingOut`]).
+fn finding_text(out: &mut Vec<u8>, f: &Finding) {
+    let mut o = Object::open(out);
+    o.number("column", f.column);
+    o.optional_string("detail", f.detail.as_deref());
+    o.string("dimension", f.dimension.as_str());
+    o.number("end_column", f.end_column);
+    o.number("end_line", f.end_line);
+    o.string("excerpt", &f.excerpt);
+    o.optional_string("flag", f.flag.map(|f| f.as_str()));
+    o.number("line", f.line);
+    o.string("message", &f.message);
+    o.string("rule", &f.rule);
+    o.string("severity", f.severity.as_str());
+    o.optional_string("suggestion", f.suggestion.as_deref());
+    o.close();
+}
+
 /// Writes the JSON object of one post (the text of `post_value`).
 pub fn write_post(out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
     thread_local! {
@@ -148,7 +218,7 @@ pub fn write_post(out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
     // piece of JSON.
     BUF.with_borrow_mut(|buf| {
         buf.clear();
-        serde_json::to_writer(&mut *buf, &post_out(r))?;
+        post_text(buf, r);
         out.write_all(buf)
     })
 }
@@ -192,6 +262,7 @@ impl Reporter for Json {
 
 impl Render for Json {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
-        serde_json::to_writer(out, &post_out(result)).map_err(io::Error::from)
+        post_text(out, result);
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! `--format jsonl`: JSON Lines, one object per post per line.
 
-use super::json::write_post;
+use super::json::{post_text, write_post};
 use super::{Render, Reporter};
 use crate::check::{PostResult, Summary};
 use std::io::{self, Write};
@@ -32,7 +32,7 @@ impl Reporter for Jsonl {
 
 impl Render for Jsonl {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
-        write_post(out, result)?;
+        post_text(out, result);
         out.push(b'\n');
         Ok(())
     }

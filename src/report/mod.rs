@@ -4,6 +4,7 @@ mod compact;
 mod github;
 mod human;
 mod json;
+mod json_text;
 mod jsonl;
 mod junit;
 mod sarif;
@@ -47,6 +48,33 @@ pub trait Reporter {
 /// Formats one post, on any thread.
 pub trait Render: Send + Sync {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()>;
+}
+
+/// The decimal digits of `n` (ASCII), written into the end of `digits`:
+/// numbers are printed for every post and finding, and this costs a
+/// fraction of going through `fmt`.
+#[inline]
+pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    &digits[at..]
+}
+
+/// Appends `n` in decimal to `out`.
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    out.extend(
+        decimal(n as u64, &mut [0; 20])
+            .iter()
+            .map(|&d| char::from(d)),
+    );
 }
 
 /// Makes text safe to print to a terminal: control characters (including
@@ -122,6 +150,13 @@ pub fn needs_escape(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_are_what_display_prints() {
+        for n in [0, 5, 10, 99, 100, 65535, u64::MAX] {
+            assert_eq!(super::decimal(n, &mut [0; 20]), n.to_string().as_bytes());
+        }
+    }
+
     #[test]
     fn escapes_ansi_and_controls() {
         assert_eq!(

@@ -189,6 +189,9 @@ pub(crate) struct Sink<'a> {
     /// Whether a row or item with a text field has been seen: until then, an
     /// item without one means the calendar has none.
     pub found_text: bool,
+    /// The last item's keys and their roles: the items of a calendar mostly
+    /// have the same keys, so their roles are found once.
+    last_roles: Option<(Vec<String>, Roles)>,
 }
 
 impl<'a> Sink<'a> {
@@ -199,6 +202,7 @@ impl<'a> Sink<'a> {
             on_post,
             notes: Vec::new(),
             found_text: false,
+            last_roles: None,
         }
     }
 
@@ -228,9 +232,15 @@ impl<'a> Sink<'a> {
         what: &str,
         index: usize,
     ) -> Result<Option<Roles>, Error> {
+        if let Some((last, roles)) = &self.last_roles
+            && last.as_slice() == names
+        {
+            return Ok(Some(roles.clone()));
+        }
         let field = self.opts.field.clone();
         if let Some(roles) = Roles::find(names, field.as_deref()) {
             self.found_text = true;
+            self.last_roles = Some((names.to_vec(), roles.clone()));
             return Ok(Some(roles));
         }
         if !self.found_text {

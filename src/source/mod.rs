@@ -18,6 +18,7 @@ pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
 use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
 use std::path::Path;
 
 /// Where a post is to be published and when, as its source says.
@@ -70,7 +71,39 @@ impl Post {
 
     /// Line and column in the source of a byte offset of the post's text.
     pub fn position(&self, offset: usize) -> (usize, usize) {
-        let (line, column) = crate::error::line_col(&self.text, offset);
+        self.place(crate::error::line_col(&self.text, offset))
+    }
+
+    /// Lines and columns in the source of where `span` (a byte range of the
+    /// post's text) starts and ends: what [`Post::position`] gives for
+    /// each end, the end found from the start by scanning only the span.
+    pub fn span_position(&self, span: Range<usize>) -> ((usize, usize), (usize, usize)) {
+        let text = self.text.as_str();
+        let boundary = |mut at: usize| {
+            at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let (start, end) = (boundary(span.start), boundary(span.end));
+        let (line, column) = crate::error::line_col(text, start);
+        if end < start {
+            return (self.place((line, column)), self.position(end));
+        }
+        let within = &text[start..end];
+        let end_at = match within.rfind('\n') {
+            None => (line, column + within.chars().count()),
+            Some(i) => (
+                line + within.bytes().filter(|&b| b == b'\n').count(),
+                within[i + 1..].chars().count() + 1,
+            ),
+        };
+        (self.place((line, column)), self.place(end_at))
+    }
+
+    /// Places a line and column of the post's text in its source.
+    fn place(&self, (line, column): (usize, usize)) -> (usize, usize) {
         if line == 1 {
             (self.line, self.column + column - 1)
         } else {
@@ -461,6 +494,23 @@ mod tests {
         p.column = 7;
         assert_eq!(p.position(1), (4, 8));
         assert_eq!(p.position(4), (5, 2));
+    }
+
+    #[test]
+    fn span_positions_are_the_positions_of_both_ends() {
+        let mut p = Post::new("cal.csv", "aé\ncd\r\n\nxyz😀q");
+        p.line = 4;
+        p.column = 7;
+        let n = p.text.len();
+        for start in 0..=n + 1 {
+            for end in 0..=n + 1 {
+                assert_eq!(
+                    p.span_position(start..end),
+                    (p.position(start), p.position(end)),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,180 @@
+//! JSON text written by hand, byte for byte what `serde_json` writes for
+//! the same data (compact, keys in the order given, strings escaped the
+//! same way), but straight into a byte buffer: formatting posts is on the
+//! hot path of every calendar run, and going through `Serialize` costs
+//! several times more than the bytes themselves.
+
+/// Whether a byte must be escaped in a JSON string: `"`, `\` and the
+/// control characters below space (JSON allows everything else as it is).
+fn must_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+/// How many bytes at the start of `bytes` need no escaping: sixteen bytes
+/// at a time, without branches, as most text has nothing to escape.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    let mut plain = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if chunk.iter().fold(false, |any, &b| any | must_escape(b)) {
+            break;
+        }
+        plain += 16;
+    }
+    let rest = &bytes[plain..];
+    plain
+        + rest
+            .iter()
+            .position(|&b| must_escape(b))
+            .unwrap_or(rest.len())
+}
+
+/// Appends `s` as a JSON string, quotes included. Control characters use
+/// the short escapes where JSON has one and `\u00XX` (lower-case hex)
+/// otherwise, as `serde_json` does.
+pub fn string(out: &mut Vec<u8>, s: &str) {
+    let mut rest = s.as_bytes();
+    out.reserve(rest.len() + 2);
+    out.push(b'"');
+    loop {
+        let plain = plain_prefix(rest);
+        out.extend_from_slice(&rest[..plain]);
+        let Some(&b) = rest.get(plain) else {
+            break;
+        };
+        escape(out, b);
+        rest = &rest[plain + 1..];
+    }
+    out.push(b'"');
+}
+
+/// Appends the escape of a byte [`must_escape`] holds.
+fn escape(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xF)]);
+        }
+    }
+}
+
+/// Appends `n` in decimal.
+pub fn number(out: &mut Vec<u8>, n: u64) {
+    // Scores, lines and columns are mostly one or two digits.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
+    out.extend_from_slice(super::decimal(n, &mut [0; 20]));
+}
+
+/// A JSON object being written: members are appended in the order they
+/// are given, separated by commas, and [`Object::close`] ends it.
+pub struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    pub fn open(out: &'a mut Vec<u8>) -> Object<'a> {
+        out.push(b'{');
+        Object { out, empty: true }
+    }
+
+    /// Starts a member named `key` (a name that needs no escaping) and
+    /// returns the buffer to write its value into.
+    pub fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        self.out.reserve(key.len() + 4);
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    pub fn string(&mut self, key: &str, value: &str) {
+        string(self.key(key), value);
+    }
+
+    /// A string member, left out when there is no value.
+    pub fn optional_string(&mut self, key: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.string(key, value);
+        }
+    }
+
+    pub fn number(&mut self, key: &str, value: usize) {
+        number(self.key(key), value as u64);
+    }
+
+    pub fn boolean(&mut self, key: &str, value: bool) {
+        let text: &[u8] = if value { b"true" } else { b"false" };
+        self.key(key).extend_from_slice(text);
+    }
+
+    pub fn close(self) {
+        self.out.push(b'}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut every_control: String = (0u8..0x20).map(char::from).collect();
+        every_control.push_str("\u{7f}\u{80}\u{2028}é😀\"\\/'");
+        for s in [
+            "",
+            "plain",
+            "say \"hi\"\\n",
+            "tab\there\r\nnext",
+            every_control.as_str(),
+            "sixteen bytes ok\"then more than sixteen plain bytes\u{1}x",
+        ] {
+            let mut out = Vec::new();
+            string(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_decimal() {
+        for n in [0, 7, 9, 10, 42, 99, 100, 999, 12345, u64::MAX] {
+            let mut out = Vec::new();
+            number(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+    }
+
+    #[test]
+    fn objects_separate_their_members() {
+        let mut out = Vec::new();
+        let mut o = Object::open(&mut out);
+        o.number("a", 1);
+        o.optional_string("b", None);
+        o.boolean("c", false);
+        o.string("d", "x");
+        o.close();
+        assert_eq!(out, br#"{"a":1,"c":false,"d":"x"}"#);
+    }
+}
