@@ -511,8 +511,8 @@ mod tests {
             // text; some patterns have both kinds.
             let p = match n % 6 {
                 0 | 3 => n / 2,
-                1 | 4 => n / 2 | ASCII_TEXT_ONLY,
-                _ => n / 2 | OTHER_TEXT_ONLY,
+                1 | 4 => (n / 2) | ASCII_TEXT_ONLY,
+                _ => (n / 2) | OTHER_TEXT_ONLY,
             };
             if n % 2 == 0 {
                 insensitive.push((l.to_ascii_lowercase(), p));

@@ -46,6 +46,8 @@ pub struct Needles {
 /// costs.
 struct Set {
     needles: Needles,
+    /// The expected number of its literals found in a typical post.
+    rarity: f64,
     cost: f64,
 }
 
@@ -58,14 +60,14 @@ impl Set {
         }
         literals.sort();
         literals.dedup();
-        let cost =
-            literals.iter().map(|l| rarity(l)).sum::<f64>() + per_literal * literals.len() as f64;
+        let rarity = literals.iter().map(|l| rarity(l)).sum::<f64>();
         Set {
+            cost: rarity + per_literal * literals.len() as f64,
             needles: Needles {
                 ascii_case_insensitive: insensitive,
                 literals,
             },
-            cost,
+            rarity,
         }
     }
 
@@ -108,11 +110,11 @@ const PER_ASCII_LITERAL: f64 = 0.0005;
 /// where it is much rarer than the `necessary` one: the pattern read as
 /// ASCII (on ASCII text `\d`, `\w`, `\s` and `\b` mean what their ASCII
 /// forms do), so that digit classes are enumerated — `3rd` rather than
-/// `rd`. `None` when it would not be much rarer.
+/// `rd`. `None` when it would not be at most half as often found.
 pub fn ascii_only(pattern: &str, case_sensitive: bool) -> Option<Needles> {
     let ascii = cheapest(pattern, case_sensitive, false, PER_ASCII_LITERAL)?;
-    let limit = general(pattern, case_sensitive).map_or(f64::INFINITY, |s| s.cost);
-    (ascii.cost * 2.0 < limit).then_some(ascii.needles)
+    let limit = general(pattern, case_sensitive).map_or(f64::INFINITY, |s| s.rarity);
+    (ascii.rarity * 2.0 < limit).then_some(ascii.needles)
 }
 
 /// The cheapest literal set of `pattern` read with Unicode classes or as
