@@ -295,14 +295,15 @@ impl Engine {
         self.lexicon.scan_into(&a.tokens, &mut scratch.hits);
         let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
-        let matched = self.prefilter.candidates(&flat);
+        self.prefilter.candidates_into(&flat, &mut scratch.matched);
+        let matched = &scratch.matched[..];
         let scored = if self.learned.is_empty() {
             Vec::new()
         } else {
             self.learned.score(a)
         };
         let words = Kind::of(&flat);
-        self.compile_needed(a, lists, &matched, words);
+        self.compile_needed(a, lists, matched, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
         let mut out = Vec::with_capacity(8);
@@ -314,7 +315,7 @@ impl Engine {
                 continue;
             }
             spans.clear();
-            self.eval(plan, a, &flat, lists, &matched, searches, spans);
+            self.eval(plan, a, &flat, lists, matched, searches, spans);
             if spans.is_empty() {
                 continue;
             }
@@ -376,7 +377,7 @@ impl Engine {
                     when,
                     min_words,
                 } if a.metrics.words >= *min_words
-                    && !a.text.trim().is_empty()
+                    && !is_blank(a.text)
                     && when.is_none_or(|w| hit(w, false))
                     && !words.is_some_and(|w| !lists[w].is_empty()) =>
                 {
@@ -411,24 +412,34 @@ impl Engine {
         if self.allowed_text(&a.text[span.clone()]) {
             return None;
         }
-        let terms: Vec<String> = s
-            .top
-            .iter()
-            .map(|c| format!("{} (+{:.2})", self.learned.key(c.term), c.weight))
-            .collect();
         Some(RuleMatch {
             rule,
             span,
-            detail: Some(format!(
-                "learned score {:.2}; strongest signals: {}",
-                s.probability,
-                if terms.is_empty() {
-                    "none".to_string()
-                } else {
-                    terms.join(", ")
-                }
-            )),
+            detail: Some(self.learned_detail(s)),
         })
+    }
+
+    /// "learned score 0.91; strongest signals: idiot (+2.50), shut up
+    /// (+1.50)", written into one string.
+    fn learned_detail(&self, s: &Scored) -> String {
+        use std::fmt::Write;
+        let mut detail = String::with_capacity(128);
+        // Writing to a string cannot fail.
+        let _ = write!(
+            detail,
+            "learned score {:.2}; strongest signals: ",
+            s.probability
+        );
+        if s.top.is_empty() {
+            detail.push_str("none");
+        }
+        for (n, c) in s.top.iter().enumerate() {
+            if n > 0 {
+                detail.push_str(", ");
+            }
+            let _ = write!(detail, "{} (+{:.2})", self.learned.key(c.term), c.weight);
+        }
+        detail
     }
 
     fn allowed(&self, a: &Analysis, hit: &Hit) -> bool {
@@ -592,15 +603,16 @@ impl Engine {
                 when,
                 min_words,
             } => {
-                if a.metrics.words < *min_words || a.text.trim().is_empty() {
+                if a.metrics.words < *min_words || is_blank(a.text) {
                     return;
                 }
                 // The trigger first: it is a lookup, the patterns may have
-                // to be compiled and run.
-                let span = match when {
-                    None => first_line(a.text),
+                // to be compiled and run. (Without one, the finding points
+                // at the first line, found only if it fires.)
+                let trigger = match when {
+                    None => None,
                     Some(w) => match visible(*w, false).next() {
-                        Some(h) => span_of(h),
+                        Some(h) => Some(span_of(h)),
                         None => return,
                     },
                 };
@@ -614,7 +626,7 @@ impl Engine {
                             })
                     });
                 if !present {
-                    out.push(span);
+                    out.push(trigger.unwrap_or_else(|| first_line(a.text)));
                 }
             }
         }
@@ -625,6 +637,8 @@ impl Engine {
 #[derive(Default)]
 struct Scratch {
     hits: lexicon::Hits,
+    /// Which patterns may match the post (`Prefilter::candidates_into`).
+    matched: Vec<bool>,
     searches: Searches,
     spans: Vec<Range<usize>>,
 }
@@ -714,6 +728,15 @@ fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     }
     // Only ASCII bytes were replaced by ASCII bytes.
     std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+/// Whether `text` is empty or all white space; most posts start with a
+/// character that says it is not.
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => text.trim().is_empty(),
+    }
 }
 
 /// Keeps one span of each overlapping group (the earliest, longest), so a

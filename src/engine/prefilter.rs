@@ -6,6 +6,9 @@
 //!
 //! The built-in patterns' automata were built with the binary
 //! (`pack::automaton`); only patterns from pack files get one built here.
+//! The built-in automaton also knows, for some patterns, a rarer literal
+//! set that counts on ASCII text only (`pack::literals::ascii_only`); the
+//! automata built here do without, which only makes more candidates.
 
 use crate::pack::LazyRegex;
 use crate::pack::automaton::Automata;
@@ -113,8 +116,17 @@ impl Prefilter {
     }
 
     /// The patterns that may match `text`, as a membership table.
+    #[cfg(test)]
     pub fn candidates(&self, text: &str) -> Vec<bool> {
-        let mut hit = vec![false; self.count];
+        let mut hit = Vec::new();
+        self.candidates_into(text, &mut hit);
+        hit
+    }
+
+    /// `candidates`, into `hit` (whatever it held before).
+    pub fn candidates_into(&self, text: &str, hit: &mut Vec<bool>) {
+        hit.clear();
+        hit.resize(self.count, false);
         for &i in &self.always {
             hit[i] = true;
         }
@@ -141,7 +153,6 @@ impl Prefilter {
                 hit[owners[m.pattern().as_usize()]] = true;
             }
         }
-        hit
     }
 }
 
@@ -192,12 +203,39 @@ mod tests {
                     .is_some_and(|n| automata.non_ascii().any(|m| m == n))
             })
             .collect();
+        // The literal sets that count on ASCII text only, where the
+        // built-in automaton has one.
+        // (A pattern listed again is left to the runtime automata.)
+        let mut seen = std::collections::HashSet::new();
+        let ascii_only: Vec<Option<crate::pack::Needles>> = regexes
+            .iter()
+            .map(|r| {
+                let first = seen.insert(r.built_in());
+                first
+                    .then(|| crate::pack::ascii_only(r.as_str(), r.case_sensitive()))
+                    .flatten()
+            })
+            .collect();
+        assert!(ascii_only.iter().flatten().count() > 5);
+        let ascii_searchers: Vec<Option<(AhoCorasick, bool)>> = ascii_only
+            .iter()
+            .map(|set| {
+                set.as_ref().map(|s| {
+                    let ac = AhoCorasick::new(&s.literals).unwrap();
+                    (ac, s.ascii_case_insensitive)
+                })
+            })
+            .collect();
         // Texts made of pieces of the literals, in both cases, cut and
         // joined with bytes that are in no literal and with non-ASCII
         // characters.
         let mut pieces: Vec<String> = Vec::new();
-        for r in &unnumbered {
-            for l in r.literals().map(|n| n.literals.as_slice()).unwrap_or(&[]) {
+        let sets = unnumbered
+            .iter()
+            .filter_map(|r| r.literals())
+            .chain(ascii_only.iter().flatten());
+        for set in sets {
+            for l in &set.literals {
                 let l = String::from_utf8_lossy(l).into_owned();
                 pieces.push(l.to_ascii_uppercase());
                 pieces.push(l.chars().skip(1).collect());
@@ -224,6 +262,12 @@ mod tests {
             if text.is_ascii() {
                 for &i in &non_ascii {
                     expect[i] = false;
+                }
+                let lower = text.to_ascii_lowercase();
+                for (i, searcher) in ascii_searchers.iter().enumerate() {
+                    if let Some((ac, fold)) = searcher {
+                        expect[i] = ac.is_match(if *fold { &lower } else { text });
+                    }
                 }
             }
             assert_eq!(built_in.candidates(text), expect, "{text:?}");

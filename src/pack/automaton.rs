@@ -30,6 +30,18 @@ const END: u32 = u32::MAX;
 /// Set in a transition when the state it leads to has outputs.
 const FOUND: u32 = 1;
 
+/// Set in a literal's pattern number when the literal counts only on text
+/// that is all ASCII (a set much rarer than the pattern's other one, which
+/// then counts only on other text).
+pub const ASCII_TEXT_ONLY: u32 = 1 << 31;
+
+/// Set in a literal's pattern number when it counts only on text with
+/// some character outside ASCII.
+pub const OTHER_TEXT_ONLY: u32 = 1 << 30;
+
+/// The pattern number itself, without the two marks above.
+const PATTERN: u32 = OTHER_TEXT_ONLY - 1;
+
 /// The literals as two tries, insensitive ones first: per node its
 /// children, the patterns whose literals end there, and whether it
 /// belongs to the insensitive trie.
@@ -199,7 +211,9 @@ impl Dfa {
 
 /// Writes the automaton: `insensitive` holds lower-case literals searched
 /// ignoring ASCII case, `sensitive` literals searched as written, each with
-/// the number of its pattern (below `patterns`); `always` lists the
+/// the number of its pattern (below `patterns`), marked with
+/// `ASCII_TEXT_ONLY` or `OTHER_TEXT_ONLY` where it counts only on that
+/// kind of text; `always` lists the
 /// patterns with no usable literal, `non_ascii` those with none that no
 /// ASCII text can match.
 pub fn write(
@@ -341,30 +355,36 @@ impl Automata {
     /// match it.
     pub fn search(&self, text: &[u8], mut found: impl FnMut(u32)) {
         self.always().for_each(&mut found);
-        if !text.is_ascii() {
+        // The literals that do not count on this kind of text.
+        let other = if text.is_ascii() {
+            OTHER_TEXT_ONLY
+        } else {
             self.non_ascii().for_each(&mut found);
-        }
+            ASCII_TEXT_ONLY
+        };
         let mut state = 0usize;
         for &b in text {
             let step = word_at(self.rows, state + usize::from(self.class[usize::from(b)]));
             state = (step & !FOUND) as usize;
             if step & FOUND != 0 {
-                self.report(state, &mut found);
+                self.report(state, other, &mut found);
             }
         }
     }
 
     /// Calls `found` with the outputs of the state whose row starts at
-    /// byte `state` of the rows.
+    /// byte `state` of the rows, but those marked `other`.
     #[inline]
-    fn report(&self, state: usize, found: &mut impl FnMut(u32)) {
+    fn report(&self, state: usize, other: u32, found: &mut impl FnMut(u32)) {
         let mut at = word_at(self.rows, state + self.outputs_in_row) as usize * 4;
         while let Some(&[a, b, c, d]) = self.outputs.get(at..at + 4) {
             let pattern = u32::from_le_bytes([a, b, c, d]);
             if pattern == END {
                 break;
             }
-            found(pattern);
+            if pattern & other == 0 {
+                found(pattern & PATTERN);
+            }
             at += 4;
         }
     }
@@ -401,20 +421,24 @@ mod tests {
         let contains = |hay: &[u8], l: &[u8]| hay.windows(l.len()).any(|w| w == l);
         let lower = text.to_ascii_lowercase();
         let mut expect: Vec<u32> = always.to_vec();
-        if !text.is_ascii() {
+        let other = if text.is_ascii() {
+            OTHER_TEXT_ONLY
+        } else {
             expect.extend(non_ascii);
-        }
+            ASCII_TEXT_ONLY
+        };
+        let counts = |p: &u32| p & other == 0;
         expect.extend(
             insensitive
                 .iter()
-                .filter(|(l, _)| contains(&lower, l))
-                .map(|(_, p)| *p),
+                .filter(|(l, p)| counts(p) && contains(&lower, l))
+                .map(|(_, p)| p & PATTERN),
         );
         expect.extend(
             sensitive
                 .iter()
-                .filter(|(l, _)| contains(text, l))
-                .map(|(_, p)| *p),
+                .filter(|(l, p)| counts(p) && contains(text, l))
+                .map(|(_, p)| p & PATTERN),
         );
         expect.sort_unstable();
         expect.dedup();
@@ -481,21 +505,28 @@ mod tests {
         };
         let mut insensitive = Vec::new();
         let mut sensitive = Vec::new();
-        for p in 0..40u32 {
+        for n in 0..40u32 {
             let l = literal(&mut random);
-            if p % 2 == 0 {
+            // Some literals count only on ASCII text, some only on other
+            // text; some patterns have both kinds.
+            let p = match n % 6 {
+                0 | 3 => n / 2,
+                1 | 4 => (n / 2) | ASCII_TEXT_ONLY,
+                _ => (n / 2) | OTHER_TEXT_ONLY,
+            };
+            if n % 2 == 0 {
                 insensitive.push((l.to_ascii_lowercase(), p));
             } else {
                 sensitive.push((l, p));
             }
         }
-        let bytes = write(42, &insensitive, &sensitive, &[40], &[41]);
+        let bytes = write(22, &insensitive, &sensitive, &[20], &[21]);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
         for _ in 0..2000 {
             let text: Vec<u8> = (0..random(30))
                 .map(|_| alphabet[random(alphabet.len())])
                 .collect();
-            let expect = expected(&text, &insensitive, &sensitive, &[40], &[41]);
+            let expect = expected(&text, &insensitive, &sensitive, &[20], &[21]);
             assert_eq!(
                 found(&a, &text),
                 expect,

@@ -8,6 +8,10 @@
 //! what each branch needs (their union), and any node may instead use the
 //! literals all its matches start or end with. Rarity is estimated from how
 //! often the literal's letters occur in English text.
+//!
+//! A pattern may also get a second set, for text that is all ASCII only
+//! (`ascii_only`): read as ASCII, `\d` is ten digits, so `\d(st|nd)`
+//! needs `1st` or `2nd`, far rarer than `st` or `nd`.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{
@@ -42,11 +46,13 @@ pub struct Needles {
 /// costs.
 struct Set {
     needles: Needles,
+    /// The expected number of its literals found in a typical post.
+    rarity: f64,
     cost: f64,
 }
 
 impl Set {
-    fn new(mut literals: Vec<Vec<u8>>, insensitive: bool) -> Set {
+    fn new(mut literals: Vec<Vec<u8>>, insensitive: bool, per_literal: f64) -> Set {
         if insensitive {
             for l in &mut literals {
                 l.make_ascii_lowercase();
@@ -54,14 +60,14 @@ impl Set {
         }
         literals.sort();
         literals.dedup();
-        let cost =
-            literals.iter().map(|l| rarity(l)).sum::<f64>() + PER_LITERAL * literals.len() as f64;
+        let rarity = literals.iter().map(|l| rarity(l)).sum::<f64>();
         Set {
+            cost: rarity + per_literal * literals.len() as f64,
             needles: Needles {
                 ascii_case_insensitive: insensitive,
                 literals,
             },
-            cost,
+            rarity,
         }
     }
 
@@ -82,32 +88,74 @@ impl Set {
 /// there is no finite set of non-empty literals (the pattern then always
 /// runs).
 pub fn necessary(pattern: &str, case_sensitive: bool) -> Option<Needles> {
+    general(pattern, case_sensitive).map(|s| s.needles)
+}
+
+/// `necessary`'s set, with its cost.
+fn general(pattern: &str, case_sensitive: bool) -> Option<Set> {
     // First as written; then read as ASCII (`\d` is 0-9, `\w` ASCII word
     // characters) so digit and word classes stay small enough to enumerate
     // — posts are matched on these literals only to choose which patterns
     // to run, and posts are in scripts with ASCII digits.
-    [true, false].into_iter().find_map(|unicode| {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(unicode)
-            .utf8(unicode)
-            .build()
-            .parse(pattern)
-            .ok()?;
-        // Read with ASCII upper case folded to lower case, a pattern's
-        // literals are searched for in lower-cased text: one literal where
-        // the pattern spells out case variants (`(?i:...)`, `[A-Z]`).
-        let folded = best(&fold_ascii(&hir), case_sensitive, true);
-        if case_sensitive {
-            let exact = best(&hir, true, false);
-            match (exact, folded) {
-                (Some(e), f) => Some(e.better(f)),
-                (None, f) => f,
-            }
-        } else {
-            folded
+    [true, false]
+        .into_iter()
+        .find_map(|unicode| cheapest(pattern, case_sensitive, unicode, PER_LITERAL))
+}
+
+/// What one more literal of a set for ASCII text costs: those sets are
+/// only ever searched by the built-in automaton, built with the binary.
+const PER_ASCII_LITERAL: f64 = 0.0005;
+
+/// A literal set every match of `pattern` in ASCII text contains one of,
+/// where it is much rarer than the `necessary` one: the pattern read as
+/// ASCII (on ASCII text `\d`, `\w`, `\s` and `\b` mean what their ASCII
+/// forms do), so that digit classes are enumerated — `3rd` rather than
+/// `rd`. `None` when it would not be at most half as often found.
+pub fn ascii_only(pattern: &str, case_sensitive: bool) -> Option<Needles> {
+    let ascii = cheapest(pattern, case_sensitive, false, PER_ASCII_LITERAL)?;
+    let limit = general(pattern, case_sensitive).map_or(f64::INFINITY, |s| s.rarity);
+    (ascii.rarity * 2.0 < limit).then_some(ascii.needles)
+}
+
+/// The cheapest literal set of `pattern` read with Unicode classes or as
+/// ASCII (`unicode`), each literal costing `per_literal` on top of its
+/// rarity.
+fn cheapest(pattern: &str, case_sensitive: bool, unicode: bool, per_literal: f64) -> Option<Set> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(unicode)
+        .utf8(unicode)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let how = |case_sensitive, folded| Reading {
+        case_sensitive,
+        folded,
+        per_literal,
+    };
+    // Read with ASCII upper case folded to lower case, a pattern's
+    // literals are searched for in lower-cased text: one literal where
+    // the pattern spells out case variants (`(?i:...)`, `[A-Z]`).
+    let folded = best(&fold_ascii(&hir), how(case_sensitive, true));
+    if case_sensitive {
+        let exact = best(&hir, how(true, false));
+        match (exact, folded) {
+            (Some(e), f) => Some(e.better(f)),
+            (None, f) => f,
         }
-        .map(|s| s.needles)
-    })
+    } else {
+        folded
+    }
+}
+
+/// How a pattern's literals are chosen: whether the pattern is case
+/// sensitive, whether it was read by `fold_ascii` (its literals then
+/// searched for ignoring case), and what each literal costs on top of its
+/// rarity.
+#[derive(Clone, Copy)]
+struct Reading {
+    case_sensitive: bool,
+    folded: bool,
+    per_literal: f64,
 }
 
 /// `hir` with every ASCII upper-case letter it matches replaced by its
@@ -154,9 +202,9 @@ fn fold_ascii(hir: &Hir) -> Hir {
     }
 }
 
-/// The cheapest literal set for `hir`, if it has one. `folded`: `hir` is
-/// a pattern read by `fold_ascii`, its literals searched for ignoring case.
-fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
+/// The cheapest literal set for `hir`, if it has one, chosen as `how`
+/// says.
+fn best(hir: &Hir, how: Reading) -> Option<Set> {
     let mut found: Option<Set> = None;
     let mut offer = |s: Option<Set>| {
         if let Some(s) = s {
@@ -164,17 +212,17 @@ fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
         }
     };
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        offer(extracted(hir, kind, case_sensitive, folded));
+        offer(extracted(hir, kind, how));
     }
     match hir.kind() {
         HirKind::Concat(parts) => {
             for part in parts {
-                offer(best(part, case_sensitive, folded));
+                offer(best(part, how));
             }
             if parts.len() <= MAX_SPLIT_PARTS {
                 for split in 1..parts.len() {
                     for limit in SPLIT_LIMITS {
-                        offer(across(parts, split, limit, case_sensitive, folded));
+                        offer(across(parts, split, limit, how));
                     }
                 }
             }
@@ -184,7 +232,7 @@ fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
             let mut insensitive = false;
             let mut all = true;
             for b in branches {
-                match best(b, case_sensitive, folded) {
+                match best(b, how) {
                     Some(s) if union.len() + s.needles.literals.len() <= MAX_LITERALS => {
                         insensitive |= s.needles.ascii_case_insensitive;
                         union.extend(s.needles.literals)
@@ -196,11 +244,11 @@ fn best(hir: &Hir, case_sensitive: bool, folded: bool) -> Option<Set> {
                 }
             }
             if all {
-                offer(Some(Set::new(union, insensitive)));
+                offer(Some(Set::new(union, insensitive, how.per_literal)));
             }
         }
-        HirKind::Capture(c) => offer(best(&c.sub, case_sensitive, folded)),
-        HirKind::Repetition(r) if r.min >= 1 => offer(best(&r.sub, case_sensitive, folded)),
+        HirKind::Capture(c) => offer(best(&c.sub, how)),
+        HirKind::Repetition(r) if r.min >= 1 => offer(best(&r.sub, how)),
         _ => {}
     }
     found
@@ -219,17 +267,11 @@ const SPLIT_LIMITS: [usize; 2] = [16, 64];
 /// parts from `split` on starts with one of their prefixes, so every match
 /// of the whole holds one suffix followed by one prefix. Short literals
 /// on each side (`\d` then `[:.]`) make a long, rare one (`3:`).
-fn across(
-    parts: &[Hir],
-    split: usize,
-    limit: usize,
-    case_sensitive: bool,
-    folded: bool,
-) -> Option<Set> {
+fn across(parts: &[Hir], split: usize, limit: usize, how: Reading) -> Option<Set> {
     let before = Hir::concat(parts[..split].to_vec());
     let after = Hir::concat(parts[split..].to_vec());
-    let ends = literals_of(&before, ExtractKind::Suffix, limit, case_sensitive)?;
-    let starts = literals_of(&after, ExtractKind::Prefix, limit, case_sensitive)?;
+    let ends = literals_of(&before, ExtractKind::Suffix, limit, how.case_sensitive)?;
+    let starts = literals_of(&after, ExtractKind::Prefix, limit, how.case_sensitive)?;
     if ends.len() * starts.len() > MAX_LITERALS {
         return None;
     }
@@ -237,13 +279,13 @@ fn across(
         .iter()
         .flat_map(|e| starts.iter().map(move |s| [e.as_slice(), s].concat()))
         .collect();
-    Some(chosen(out, case_sensitive, folded))
+    Some(chosen(out, how))
 }
 
 /// The literals every match of `hir` starts (or ends) with.
-fn extracted(hir: &Hir, kind: ExtractKind, case_sensitive: bool, folded: bool) -> Option<Set> {
-    let out = literals_of(hir, kind, MAX_LITERALS, case_sensitive)?;
-    Some(chosen(out, case_sensitive, folded))
+fn extracted(hir: &Hir, kind: ExtractKind, how: Reading) -> Option<Set> {
+    let out = literals_of(hir, kind, MAX_LITERALS, how.case_sensitive)?;
+    Some(chosen(out, how))
 }
 
 /// The literals (at most `limit` of them, none empty) every match of `hir`
@@ -285,23 +327,24 @@ fn literals_of(
 
 /// The set of literals `out`, searched ignoring ASCII case or as written
 /// (see `necessary`).
-fn chosen(out: Vec<Vec<u8>>, case_sensitive: bool, folded: bool) -> Set {
-    if case_sensitive && folded {
+fn chosen(out: Vec<Vec<u8>>, how: Reading) -> Set {
+    let per_literal = how.per_literal;
+    if how.case_sensitive && how.folded {
         // Text is lower-cased in ASCII only, as `fold_ascii` read the
         // pattern: a case-sensitive pattern's other letters match as is.
-        Set::new(out, true)
-    } else if case_sensitive {
+        Set::new(out, true, per_literal)
+    } else if how.case_sensitive {
         // Case variants spelled out one by one (from `(?i)` in the
         // pattern) are searched as one literal ignoring case instead.
-        let exact = Set::new(out.clone(), false);
-        let folded = Set::new(out, true);
+        let exact = Set::new(out.clone(), false, per_literal);
+        let folded = Set::new(out, true, per_literal);
         if folded.needles.literals.len() * 2 <= exact.needles.literals.len() {
             folded
         } else {
             exact
         }
     } else {
-        Set::new(out, true)
+        Set::new(out, true, per_literal)
     }
 }
 
@@ -454,6 +497,16 @@ mod tests {
                 b"y2".to_vec()
             ]
         );
+    }
+
+    #[test]
+    fn ascii_text_gets_digits_enumerated_where_that_is_much_rarer() {
+        let n = ascii_only(r"\b\d{1,2}(st|nd|rd|th)\b", false).unwrap();
+        assert!(n.literals.contains(&b"1st".to_vec()), "{n:?}");
+        assert!(!n.literals.contains(&b"st".to_vec()));
+        // Nothing rarer than the pattern's own set.
+        assert!(ascii_only(r"\bquokkas?\b", false).is_none());
+        assert!(ascii_only(r"\p{Greek}+", false).is_none());
     }
 
     #[test]

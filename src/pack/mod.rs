@@ -23,6 +23,8 @@ pub use lazy_regex::{
     LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean, search_config,
 };
 pub use literals::Needles;
+#[cfg(test)]
+pub(crate) use literals::ascii_only;
 
 /// A loaded, validated rule pack.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -444,7 +446,9 @@ fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
 
 /// Numbers the distinct patterns (with their case sensitivity) of `packs`
 /// in rule order, and writes the prefilter automata over their literals,
-/// as the engine's prefilter would build them.
+/// as the engine's prefilter would build them — but for the literal sets
+/// that count on ASCII text only (`literals::ascii_only`), which the
+/// engine's prefilter does without.
 fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
     let mut numbers: std::collections::HashMap<(String, bool), u32> =
         std::collections::HashMap::new();
@@ -460,23 +464,32 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
         if n != next {
             return;
         }
-        match r.literals() {
-            Some(needles) => {
-                let fold = needles.ascii_case_insensitive;
-                let target = if fold {
-                    &mut insensitive
+        let mut add = |needles: &Needles, tagged: u32| {
+            let fold = needles.ascii_case_insensitive;
+            let target = if fold {
+                &mut insensitive
+            } else {
+                &mut sensitive
+            };
+            target.extend(needles.literals.iter().map(|l| {
+                let l = if fold {
+                    l.to_ascii_lowercase()
                 } else {
-                    &mut sensitive
+                    l.clone()
                 };
-                target.extend(needles.literals.iter().map(|l| {
-                    let l = if fold {
-                        l.to_ascii_lowercase()
-                    } else {
-                        l.clone()
-                    };
-                    (l, n)
-                }));
-            }
+                (l, tagged)
+            }));
+        };
+        match r.literals() {
+            // A much rarer set for ASCII text: each set counts only on
+            // its kind of text.
+            Some(needles) => match literals::ascii_only(r.as_str(), r.case_sensitive()) {
+                Some(ascii) => {
+                    add(&ascii, n | automaton::ASCII_TEXT_ONLY);
+                    add(needles, n | automaton::OTHER_TEXT_ONLY);
+                }
+                None => add(needles, n),
+            },
             // A pattern no ASCII text can match runs only on other text.
             None if !literals::may_match_ascii(r.as_str(), r.case_sensitive()) => non_ascii.push(n),
             None => always.push(n),
