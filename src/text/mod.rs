@@ -10,12 +10,12 @@ mod quotes;
 mod social;
 pub mod static_map;
 pub mod valence;
+pub mod words;
 
 pub use metrics::{Metric, Metrics};
 
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -37,6 +37,11 @@ pub struct Token {
     pub lower: CompactString,
     /// Snowball English stem of `lower` (emoji and numbers: `lower`).
     pub stem: CompactString,
+    /// The number of `lower` (of this kind) in the word table of the
+    /// thread that analysed the post, in the analysis' `word_generation`.
+    pub word: words::WordId,
+    /// The valence of the word in the analysis' lexicon, if it has one.
+    pub valence: Option<f64>,
     /// Index of the sentence the token is in.
     pub sentence: u32,
     /// Tokens with the same chain id are contiguous prose (or the words of
@@ -70,6 +75,9 @@ pub struct Analysis<'a> {
     pub emails: Vec<Range<usize>>,
     pub quotes: Vec<Range<usize>>,
     pub metrics: Metrics,
+    /// The generation of the word table the tokens' `word` numbers are
+    /// from (see [`words`]).
+    pub word_generation: u64,
 }
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -88,33 +96,14 @@ pub fn stem(lower: &str) -> String {
     STEMMER.stem(lower).into_owned()
 }
 
-/// Distinct words a thread keeps stems of before it starts over.
-const STEM_CACHE_WORDS: usize = 1 << 16;
-
-thread_local! {
-    static STEMS: RefCell<foldhash::HashMap<CompactString, CompactString>> =
-        RefCell::new(foldhash::HashMap::default());
-}
-
-/// `stem`, remembered per thread: posts repeat their words, and stemming
-/// costs far more than a lookup.
-fn cached_stem(lower: &str) -> CompactString {
+/// The stem of a lower-cased word, as a token keeps it.
+fn stem_word(lower: &str) -> CompactString {
     // The English stemmer leaves words of one or two letters as they are
-    // (see `short_words_are_their_own_stems`): no lookup for those.
+    // (see `short_words_are_their_own_stems`).
     if lower.len() <= 2 {
         return CompactString::from(lower);
     }
-    STEMS.with_borrow_mut(|stems| {
-        if let Some(s) = stems.get(lower) {
-            return s.clone();
-        }
-        if stems.len() >= STEM_CACHE_WORDS {
-            stems.clear();
-        }
-        let s = CompactString::from(STEMMER.stem(lower));
-        stems.insert(CompactString::from(lower), s.clone());
-        s
-    })
+    CompactString::from(STEMMER.stem(lower))
 }
 
 /// `normalize` without a heap allocation for short ASCII words.
@@ -142,6 +131,7 @@ pub fn is_emoji_char(c: char) -> bool {
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
+        let word_generation = words::begin_post();
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
@@ -238,6 +228,7 @@ impl<'a> Analysis<'a> {
             emails,
             quotes,
             metrics: Metrics::default(),
+            word_generation,
         };
         analysis.metrics = Metrics::measure(&analysis);
         analysis
@@ -539,15 +530,14 @@ fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> To
             .collect(),
         _ => lower_word(&text[span.clone()]),
     };
-    let stem = match kind {
-        TokenKind::Word => cached_stem(&lower),
-        _ => lower.clone(),
-    };
+    let facts = words::facts(kind, &lower);
     Token {
         span,
         kind,
         lower,
-        stem,
+        stem: facts.stem,
+        word: facts.id,
+        valence: facts.valence,
         sentence: 0,
         chain,
         in_hashtag: false,
@@ -940,7 +930,7 @@ mod tests {
                 let word = format!("{a}{b}");
                 if word.len() <= 2 {
                     assert_eq!(stem(&word), word);
-                    assert_eq!(cached_stem(&word), word);
+                    assert_eq!(stem_word(&word), word);
                 }
             }
         }
