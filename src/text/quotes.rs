@@ -19,13 +19,15 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     {
         return Vec::new();
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut open_double: Option<usize> = None;
     let mut open_single: Option<usize> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev = if k == 0 { None } else { Some(chars[k - 1].1) };
-        let next = chars.get(k + 1).map(|&(_, c)| c);
+    let mut chars = text.char_indices().peekable();
+    // The character before the current one.
+    let mut last: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, c)| c);
+        let prev = last.replace(c);
         let after = i + c.len_utf8();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         match c {
