@@ -335,27 +335,99 @@ impl<'a> Iterator for SimpleGraphemes<'a> {
 /// sentence segmentation would find.
 fn sentences(text: &str) -> Vec<Range<usize>> {
     if text.is_ascii() {
-        if !text.contains(['.', '!', '?', '\n', '\r']) {
-            return if text.trim().is_empty() {
-                Vec::new()
-            } else {
-                std::iter::once(0..text.len()).collect()
-            };
-        }
-        let mut out = Vec::new();
-        let mut start = 0;
-        for end in ascii_sentence_breaks(text.as_bytes()).chain([text.len()]) {
-            if end > start && !text[start..end].trim().is_empty() {
-                out.push(start..end);
-            }
-            start = end;
-        }
-        return out;
+        return sentences_by_class(text, text.as_bytes(), |i| i);
+    }
+    if let Some((stand_ins, starts)) = sentence_stand_ins(text) {
+        return sentences_by_class(text, &stand_ins, |i| starts[i]);
     }
     text.split_sentence_bound_indices()
         .filter(|(_, s)| !s.trim().is_empty())
         .map(|(i, s)| i..i + s.len())
         .collect()
+}
+
+/// The sentences of `text`, found in `classes`: ASCII characters of the
+/// sentence break classes of its characters, one for each, the one at `k`
+/// standing for the character at byte `offset(k)` of the text.
+fn sentences_by_class(
+    text: &str,
+    classes: &[u8],
+    offset: impl Fn(usize) -> usize,
+) -> Vec<Range<usize>> {
+    if !classes.iter().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r')) {
+        return if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let breaks = ascii_sentence_breaks(classes).map(offset);
+    for end in breaks.chain([text.len()]) {
+        if end > start && !text[start..end].trim().is_empty() {
+            out.push(start..end);
+        }
+        start = end;
+    }
+    out
+}
+
+/// What stands for a non-ASCII character in [`sentence_stand_ins`].
+enum StandIn {
+    /// An ASCII character of the same sentence break class.
+    Ascii(u8),
+    /// Extend: it joins the character before it (rule SB5).
+    Joins,
+}
+
+/// The stand-in of the non-ASCII characters posts use most whose sentence
+/// break class an ASCII character has too (Latin letters, curly quotes,
+/// spaces, dashes, symbols and emoji); `None` for the others.
+fn stand_in(c: char) -> Option<StandIn> {
+    let ascii = |b| Some(StandIn::Ascii(b));
+    match c as u32 {
+        0x300..=0x36F | 0x200D | 0xFE00..=0xFE0F => Some(StandIn::Joins),
+        0xA0 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000 => ascii(b' '),
+        0xAB | 0xBB | 0x2018..=0x201F | 0x2039 | 0x203A => ascii(b'"'),
+        0x2013 | 0x2014 => ascii(b','),
+        0x203C | 0x203D | 0x2047..=0x2049 => ascii(b'!'),
+        0xAA | 0xB5 | 0xBA | 0xC0..=0x24F if c.is_lowercase() => ascii(b'a'),
+        0xC0..=0x24F if c.is_uppercase() => ascii(b'A'),
+        0xA1..=0xA9 | 0xAC | 0xAE..=0xB4 | 0xB6..=0xB9 | 0xBC..=0xBF | 0xD7 | 0xF7 => ascii(b'@'),
+        0x2010..=0x2012 | 0x2015..=0x2017 | 0x2020..=0x2023 | 0x2025..=0x2027 => ascii(b'@'),
+        0x2030..=0x2038 | 0x20A0..=0x20C0 | 0x2122 | 0x2190..=0x2307 | 0x230C..=0x2328 => ascii(b'@'),
+        0x232B..=0x23FF | 0x25A0..=0x275A | 0x2761..=0x2767 => ascii(b'@'),
+        0x2776..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1F0FF | 0x1F1E6..=0x1F1FF => ascii(b'@'),
+        0x1F200..=0x1F675 | 0x1F679..=0x1FAFF => ascii(b'@'),
+        _ => None,
+    }
+}
+
+/// A text's sentence break classes as ASCII stand-ins, one per character
+/// (Extend characters left out: they join the one before), and where the
+/// character of each starts; `None` when a character has no stand-in or
+/// an Extend character does not join one (at the start, after a line
+/// break).
+fn sentence_stand_ins(text: &str) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut classes = Vec::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let b = if c.is_ascii() {
+            c as u8
+        } else {
+            match stand_in(c)? {
+                StandIn::Ascii(b) => b,
+                StandIn::Joins => match classes.last() {
+                    None | Some(b'\r' | b'\n') => return None,
+                    Some(_) => continue,
+                },
+            }
+        };
+        classes.push(b);
+        starts.push(i);
+    }
+    Some((classes, starts))
 }
 
 /// The sentence break property (Unicode TR29) of the ASCII characters
@@ -777,6 +849,54 @@ mod tests {
         assert!(bad.negated);
         let urgent = a.tokens.iter().find(|t| t.lower == "urgent").unwrap();
         assert!(urgent.quoted && !urgent.negated);
+    }
+
+    #[test]
+    fn stand_ins_find_the_unicode_sentences() {
+        let unicode = |text: &str| -> Vec<Range<usize>> {
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect()
+        };
+        // Every character with a stand-in, in contexts that tell the
+        // classes apart.
+        let mut with_stand_in = 0;
+        let mut wrong = Vec::new();
+        for c in (0x80..=0x1fbff).filter_map(char::from_u32) {
+            if stand_in(c).is_none() {
+                continue;
+            }
+            with_stand_in += 1;
+            for context in [
+                "Hi.{c} There", "Hi.{c} there", "Hi{c}. There", "x {c}. Y", "Ok!{c}Yes",
+                "A.{c}B", "a.{c}b", "Go.{c}\n{c}Now", "{c}", "{c}. Z", "Yes.{c}{c} No",
+                "e.g.{c} fine", "No{c}.{c} Yes", "Hi!\u{a0}{c} there", "Hi. {c}b", "Hi.{c}{c}b",
+                "Dr.{c}Smith", "3.{c}5", "1{c}. 2", "Hi?{c}”  there",
+            ] {
+                let text = context.replace("{c}", &c.to_string());
+                if sentences(&text) != unicode(&text) {
+                    wrong.push(format!("U+{:04X} in {text:?}", c as u32));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        assert!(with_stand_in > 4000, "{with_stand_in}");
+        // Mixed with ASCII at random.
+        let alphabet: Vec<char> = "aZ5.!?,;\"')( \t\r\n@éÉ’“”\u{a0}—…😀\u{fe0f}\u{1f3fb}\u{200d}ß‼"
+            .chars()
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..40_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 12) as usize;
+            let text: String = (0..len)
+                .map(|k| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(sentences(&text), unicode(&text), "{text:?}");
+        }
     }
 
     #[test]
