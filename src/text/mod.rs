@@ -91,8 +91,10 @@ pub const NEGATORS: &[&str] = &[
 /// with one of five letters: other words are told apart by their first
 /// byte before the list is searched.
 pub fn is_negator(lower: &str) -> bool {
-    (matches!(lower.as_bytes().first(), Some(b'n' | b'h' | b'b' | b'w' | b'c'))
-        && NEGATORS.contains(&lower))
+    (matches!(
+        lower.as_bytes().first(),
+        Some(b'n' | b'h' | b'b' | b'w' | b'c')
+    ) && NEGATORS.contains(&lower))
         || lower.ends_with("n't")
 }
 
@@ -354,7 +356,10 @@ fn sentences_by_class(
     classes: &[u8],
     offset: impl Fn(usize) -> usize,
 ) -> Vec<Range<usize>> {
-    if !classes.iter().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r')) {
+    if !classes
+        .iter()
+        .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r'))
+    {
         return if text.trim().is_empty() {
             Vec::new()
         } else {
@@ -396,7 +401,9 @@ fn stand_in(c: char) -> Option<StandIn> {
         0xC0..=0x24F if c.is_uppercase() => ascii(b'A'),
         0xA1..=0xA9 | 0xAC | 0xAE..=0xB4 | 0xB6..=0xB9 | 0xBC..=0xBF | 0xD7 | 0xF7 => ascii(b'@'),
         0x2010..=0x2012 | 0x2015..=0x2017 | 0x2020..=0x2023 | 0x2025..=0x2027 => ascii(b'@'),
-        0x2030..=0x2038 | 0x20A0..=0x20C0 | 0x2122 | 0x2190..=0x2307 | 0x230C..=0x2328 => ascii(b'@'),
+        0x2030..=0x2038 | 0x20A0..=0x20C0 | 0x2122 | 0x2190..=0x2307 | 0x230C..=0x2328 => {
+            ascii(b'@')
+        }
         0x232B..=0x23FF | 0x25A0..=0x275A | 0x2761..=0x2767 => ascii(b'@'),
         0x2776..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1F0FF | 0x1F1E6..=0x1F1FF => ascii(b'@'),
         0x1F200..=0x1F675 | 0x1F679..=0x1FAFF => ascii(b'@'),
@@ -869,10 +876,26 @@ mod tests {
             }
             with_stand_in += 1;
             for context in [
-                "Hi.{c} There", "Hi.{c} there", "Hi{c}. There", "x {c}. Y", "Ok!{c}Yes",
-                "A.{c}B", "a.{c}b", "Go.{c}\n{c}Now", "{c}", "{c}. Z", "Yes.{c}{c} No",
-                "e.g.{c} fine", "No{c}.{c} Yes", "Hi!\u{a0}{c} there", "Hi. {c}b", "Hi.{c}{c}b",
-                "Dr.{c}Smith", "3.{c}5", "1{c}. 2", "Hi?{c}”  there",
+                "Hi.{c} There",
+                "Hi.{c} there",
+                "Hi{c}. There",
+                "x {c}. Y",
+                "Ok!{c}Yes",
+                "A.{c}B",
+                "a.{c}b",
+                "Go.{c}\n{c}Now",
+                "{c}",
+                "{c}. Z",
+                "Yes.{c}{c} No",
+                "e.g.{c} fine",
+                "No{c}.{c} Yes",
+                "Hi!\u{a0}{c} there",
+                "Hi. {c}b",
+                "Hi.{c}{c}b",
+                "Dr.{c}Smith",
+                "3.{c}5",
+                "1{c}. 2",
+                "Hi?{c}”  there",
             ] {
                 let text = context.replace("{c}", &c.to_string());
                 if sentences(&text) != unicode(&text) {

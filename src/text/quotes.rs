@@ -22,13 +22,19 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open_double: Option<usize> = None;
     let mut open_single: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    // The character before the current one.
-    let mut last: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, c)| c);
-        let prev = last.replace(c);
+    // Only marks and line breaks matter, and each starts with one of these
+    // bytes: the characters between them are skipped.
+    let starts = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'"' | b'\'' | b'\n' | 0xC2 | 0xE2));
+    for (i, _) in starts {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let after = i + c.len_utf8();
+        let prev = text[..i].chars().next_back();
+        let next = text[after..].chars().next();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         match c {
             '"' => match open_double.take() {
