@@ -19,7 +19,7 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::{Families, Sink, bigram_key, features_into, word_key};
+use crate::text::features::{Families, Sink, bigram_key, features_into, unigram_key, word_key};
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use std::cell::RefCell;
@@ -101,10 +101,9 @@ struct ToneWord {
     /// Its booster weight, and whether it negates ([`modifiers`]).
     boost: f64,
     negates: bool,
-    /// The polarity model's terms for it in prose and in a hashtag
-    /// (`NONE`: the model has none).
+    /// The polarity model's term for it in prose (`NONE`: the model has
+    /// none; hashtag words, fewer, are looked up by key).
     prose: u32,
-    hashtag: u32,
 }
 
 const NONE: u32 = u32::MAX;
@@ -125,18 +124,13 @@ fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> 
 fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
     memo.word(tok.word, || {
         let (boost, negates) = modifiers(&tok.lower);
-        let mut buf = String::new();
-        let mut term = |in_hashtag: bool| {
-            WEIGHTS
-                .index(word_key(tok, in_hashtag, &mut buf))
-                .map_or(NONE, |i| i as u32)
-        };
         ToneWord {
             valence: WORDS.get(tok.lower.as_str()).copied(),
             boost,
             negates,
-            prose: term(false),
-            hashtag: term(true),
+            prose: WEIGHTS
+                .index(word_key(tok, false, &mut String::new()))
+                .map_or(NONE, |i| i as u32),
         }
     })
 }
@@ -178,9 +172,12 @@ impl Sink for Evidence<'_> {
         }
     }
 
-    fn unigram(&mut self, tok: &Token, _: &mut String) {
-        let w = tone_word(self.memo, tok);
-        let term = if tok.in_hashtag { w.hashtag } else { w.prose };
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
+        if tok.in_hashtag {
+            self.feature(unigram_key(tok, buf), 1.0, None);
+            return;
+        }
+        let term = tone_word(self.memo, tok).prose;
         if term != NONE {
             self.add(term as usize, 1.0);
         }

@@ -8,7 +8,7 @@
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    Families, Scratch, Sink, bigram_key, char_ngrams, features_into, word_key,
+    Families, Scratch, Sink, bigram_key, char_ngrams, features_into, unigram_key, word_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -316,9 +316,9 @@ fn built_in_table() -> Option<&'static Table> {
 /// has it).
 #[derive(Clone, Copy)]
 struct WordTerms {
-    /// Its own feature in prose, and as a hashtag word.
+    /// Its own feature in prose (hashtag words, fewer, are looked up by
+    /// key).
     prose: u32,
-    hashtag: u32,
     /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
@@ -447,10 +447,9 @@ impl Scoring<'_> {
         let memory = &mut *self.memory;
         let gram_ids = &mut memory.gram_ids;
         memory.words.word(tok.word, || {
-            let mut buf = String::new();
-            let mut key_id =
-                |in_hashtag: bool| ix.id(word_key(tok, in_hashtag, &mut buf)).unwrap_or(NONE);
-            let (prose, hashtag) = (key_id(false), key_id(true));
+            let prose = ix
+                .id(word_key(tok, false, &mut String::new()))
+                .unwrap_or(NONE);
             let start = gram_ids.len() as u32;
             if ix.families.chars && tok.kind == TokenKind::Word {
                 let mut scratch = Scratch::default();
@@ -458,7 +457,6 @@ impl Scoring<'_> {
             }
             WordTerms {
                 prose,
-                hashtag,
                 grams: (start, gram_ids.len() as u32),
             }
         })
@@ -473,12 +471,11 @@ impl Sink for Scoring<'_> {
     }
 
     /// A word's term is looked up once per thread, then remembered.
-    fn unigram(&mut self, tok: &Token, _: &mut String) {
-        let terms = self.word_terms(tok);
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
         let id = if tok.in_hashtag {
-            terms.hashtag
+            self.ix.id(unigram_key(tok, buf)).unwrap_or(NONE)
         } else {
-            terms.prose
+            self.word_terms(tok).prose
         };
         if id != NONE {
             self.add(id, 1.0, &Some(tok.span.clone()));

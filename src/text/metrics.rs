@@ -120,12 +120,8 @@ impl Metrics {
             }
             let word = &a.text[t.span.clone()];
             let (n, u) = if word.is_ascii() {
-                word.bytes().fold((0, 0), |(n, u), b| {
-                    (
-                        n + usize::from(b.is_ascii_alphabetic()),
-                        u + usize::from(b.is_ascii_uppercase()),
-                    )
-                })
+                let n = word.bytes().filter(u8::is_ascii_alphabetic).count();
+                (n, word.bytes().filter(u8::is_ascii_uppercase).count())
             } else {
                 let n = word.chars().filter(|c| c.is_alphabetic()).count();
                 (n, word.chars().filter(|c| c.is_uppercase()).count())

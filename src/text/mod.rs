@@ -38,7 +38,8 @@ pub struct Token {
     /// Snowball English stem of `lower` (emoji and numbers: `lower`).
     pub stem: CompactString,
     /// The number of `lower` (of this kind) in the word table of the
-    /// thread that analysed the post, in the analysis' `word_generation`.
+    /// thread that analysed the post, in the analysis' `word_generation`
+    /// ([`words::UNNUMBERED`] for the tokens of [`plain_tokens`]).
     pub word: words::WordId,
     /// The valence of the word in the analysis' lexicon, if it has one.
     pub valence: Option<f64>,
@@ -161,7 +162,7 @@ impl<'a> Analysis<'a> {
             if name == "link" {
                 span.end = span.start + trim_link(&text[span.clone()]).len();
             }
-            tokenize_prose(text, cursor..span.start, &mut tokens, chain);
+            tokenize_prose(text, cursor..span.start, &mut tokens, chain, true);
             chain += 1;
             match name {
                 "link" => links.push(span.clone()),
@@ -184,7 +185,7 @@ impl<'a> Analysis<'a> {
             }
             cursor = span.end;
         }
-        tokenize_prose(text, cursor..text.len(), &mut tokens, chain);
+        tokenize_prose(text, cursor..text.len(), &mut tokens, chain, true);
 
         // Sentence ids, negation and quotes.
         // Tokens, sentences and quotations are all in text order, so one
@@ -606,7 +607,15 @@ fn trim_link(link: &str) -> &str {
     }
 }
 
-fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> Token {
+/// The token at `span`; its word `numbered` in the thread's word table
+/// (tokens of posts) or not (see [`words::unnumbered`]).
+fn make_token(
+    text: &str,
+    span: Range<usize>,
+    kind: TokenKind,
+    chain: u32,
+    numbered: bool,
+) -> Token {
     let lower: CompactString = match kind {
         TokenKind::Emoji => text[span.clone()]
             .chars()
@@ -614,7 +623,11 @@ fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> To
             .collect(),
         _ => lower_word(&text[span.clone()]),
     };
-    let facts = words::facts(kind, &lower);
+    let facts = if numbered {
+        words::facts(kind, &lower)
+    } else {
+        words::unnumbered(kind, &lower)
+    };
     Token {
         span,
         kind,
@@ -639,11 +652,19 @@ pub fn plain_tokens(text: &str) -> Option<Vec<Token>> {
         return None;
     }
     let mut out = Vec::new();
-    tokenize_prose(text, 0..text.len(), &mut out, 0);
+    tokenize_prose(text, 0..text.len(), &mut out, 0, false);
     Some(out)
 }
 
-fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: u32) {
+/// The words, numbers and emoji of `text[range]`, appended to `out`; their
+/// words `numbered` or not (see [`make_token`]).
+fn tokenize_prose(
+    text: &str,
+    range: Range<usize>,
+    out: &mut Vec<Token>,
+    chain: u32,
+    numbered: bool,
+) {
     if range.is_empty() {
         return;
     }
@@ -658,7 +679,13 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
             } else {
                 TokenKind::Number
             };
-            out.push(make_token(text, start..start + seg.len(), kind, chain));
+            out.push(make_token(
+                text,
+                start..start + seg.len(),
+                kind,
+                chain,
+                numbered,
+            ));
         }
         return;
     }
@@ -674,13 +701,14 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
                         start + j..start + j + g.len(),
                         TokenKind::Emoji,
                         chain,
+                        numbered,
                     ));
                 }
             }
         } else if seg.chars().any(char::is_alphabetic) {
-            out.push(make_token(text, span, TokenKind::Word, chain));
+            out.push(make_token(text, span, TokenKind::Word, chain, numbered));
         } else if seg.chars().any(|c| c.is_numeric()) {
-            out.push(make_token(text, span, TokenKind::Number, chain));
+            out.push(make_token(text, span, TokenKind::Number, chain, numbered));
         }
     }
 }
@@ -701,7 +729,7 @@ fn push_hashtag_tokens(
         } else {
             TokenKind::Number
         };
-        let mut tok = make_token(text, r, kind, chain);
+        let mut tok = make_token(text, r, kind, chain, true);
         tok.in_hashtag = true;
         out.push(tok);
     }

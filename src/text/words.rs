@@ -57,10 +57,11 @@ fn next_generation() -> u64 {
 
 impl WordTable {
     fn new() -> WordTable {
+        let map = || FastMap::with_capacity_and_hasher(FIRST_ROOM, Default::default());
         WordTable {
             generation: next_generation(),
-            ids: Default::default(),
-            facts: Vec::new(),
+            ids: [map(), FastMap::default(), FastMap::default()],
+            facts: Vec::with_capacity(FIRST_ROOM),
         }
     }
 
@@ -76,20 +77,35 @@ impl WordTable {
         if let Some(&id) = self.kind_map(kind).get(lower) {
             return self.facts[id as usize].clone();
         }
-        let id = self.facts.len() as WordId;
-        let stem = match kind {
-            TokenKind::Word => super::stem_word(lower),
-            _ => CompactString::from(lower),
-        };
-        let facts = WordFacts {
-            id,
-            valence: super::valence::score(lower, &stem),
-            stem,
-        };
-        self.kind_map(kind).insert(CompactString::from(lower), id);
+        let facts = work_out(kind, lower, self.facts.len() as WordId);
+        self.kind_map(kind)
+            .insert(CompactString::from(lower), facts.id);
         self.facts.push(facts.clone());
         facts
     }
+}
+
+/// The entry of a word, numbered `id`.
+fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
+    let stem = match kind {
+        TokenKind::Word => super::stem_word(lower),
+        _ => CompactString::from(lower),
+    };
+    WordFacts {
+        id,
+        valence: super::valence::score(lower, &stem),
+        stem,
+    }
+}
+
+/// The number of the words of tokens read outside a post ([`unnumbered`]).
+pub const UNNUMBERED: WordId = WordId::MAX;
+
+/// The entry of a word read outside a post (a rule's phrase at load
+/// time): worked out, not numbered, so the table and the memos that
+/// follow its numbers hold only the words of posts.
+pub(super) fn unnumbered(kind: TokenKind, lower: &str) -> WordFacts {
+    work_out(kind, lower, UNNUMBERED)
 }
 
 thread_local! {
@@ -123,12 +139,16 @@ pub struct WordMemo<T> {
     pairs: FastMap<u64, u32>,
 }
 
+/// Room a memo makes at once, so the first posts of a run do not grow it
+/// step by step.
+const FIRST_ROOM: usize = 256;
+
 impl<T> Default for WordMemo<T> {
     fn default() -> Self {
         WordMemo {
             key: None,
-            by_word: Vec::new(),
-            pairs: FastMap::default(),
+            by_word: Vec::with_capacity(FIRST_ROOM),
+            pairs: FastMap::with_capacity_and_hasher(FIRST_ROOM, Default::default()),
         }
     }
 }
