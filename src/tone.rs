@@ -19,9 +19,12 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::features;
+use crate::text::features::{Families, Sink, bigram_key, features_into, unigram_key, word_key};
+use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// The overall valence verdict of a post.
@@ -89,19 +92,107 @@ pub fn polarity(a: &Analysis) -> f64 {
     SENTIMENT_WEIGHT * s + VALENCE_WEIGHT * v + MODEL_WEIGHT * m
 }
 
+/// What the tone reads of a word, whatever the post: found once per
+/// thread, kept by the word's number.
+#[derive(Clone, Copy)]
+struct ToneWord {
+    /// Its valence in the VADER lexicon.
+    valence: Option<f64>,
+    /// Its booster weight, and whether it negates ([`modifiers`]).
+    boost: f64,
+    negates: bool,
+    /// The polarity model's term for it in prose (`NONE`: the model has
+    /// none; hashtag words, fewer, are looked up by key).
+    prose: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+thread_local! {
+    static TONE_WORDS: RefCell<WordMemo<ToneWord>> = RefCell::new(WordMemo::default());
+}
+
+/// Calls `f` with this thread's memo of words, readied for `a`'s words.
+fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> R {
+    TONE_WORDS.with_borrow_mut(|memo| {
+        memo.start(0, a.word_generation);
+        f(memo)
+    })
+}
+
+/// The memo's entry for a token's word, worked out the first time.
+fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
+    memo.word(tok.word, || {
+        let (boost, negates) = modifiers(&tok.lower);
+        ToneWord {
+            valence: WORDS.get(tok.lower.as_str()).copied(),
+            boost,
+            negates,
+            prose: WEIGHTS
+                .index(word_key(tok, false, &mut String::new()))
+                .map_or(NONE, |i| i as u32),
+        }
+    })
+}
+
 /// The learned polarity model's evidence: its term contributions.
 fn learned(a: &Analysis) -> f64 {
-    let mut seen: Vec<usize> = Vec::with_capacity(32);
-    let mut z = 0.0;
-    features(a, |key, value, _| {
-        if let Some(i) = WEIGHTS.index(key)
-            && !seen.contains(&i)
-        {
-            seen.push(i);
-            z += WEIGHTS.values[i] * value;
+    with_words(a, |memo| {
+        let mut evidence = Evidence {
+            memo,
+            seen: Vec::with_capacity(32),
+            z: 0.0,
+        };
+        features_into(a, Families::default(), &mut evidence);
+        evidence.z
+    })
+}
+
+/// The polarity model's evidence in a post, summed over its features.
+struct Evidence<'m> {
+    memo: &'m mut WordMemo<ToneWord>,
+    /// The terms counted already: each counts once.
+    seen: Vec<usize>,
+    z: f64,
+}
+
+impl Evidence<'_> {
+    fn add(&mut self, term: usize, value: f64) {
+        if !self.seen.contains(&term) {
+            self.seen.push(term);
+            self.z += WEIGHTS.values[term] * value;
         }
-    });
-    z
+    }
+}
+
+impl Sink for Evidence<'_> {
+    fn feature(&mut self, key: &str, value: f64, _: Option<Range<usize>>) {
+        if let Some(i) = WEIGHTS.index(key) {
+            self.add(i, value);
+        }
+    }
+
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
+        if tok.in_hashtag {
+            self.feature(unigram_key(tok, buf), 1.0, None);
+            return;
+        }
+        let term = tone_word(self.memo, tok).prose;
+        if term != NONE {
+            self.add(term as usize, 1.0);
+        }
+    }
+
+    fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        let term = self.memo.pair(first.word, second.word, || {
+            WEIGHTS
+                .index(bigram_key(first, second, buf))
+                .map_or(NONE, |i| i as u32)
+        });
+        if term != NONE {
+            self.add(term as usize, 1.0);
+        }
+    }
 }
 
 /// Booster (intensity up) and dampener (intensity down) words.
@@ -280,23 +371,23 @@ struct Word<'a> {
 
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    // The words the score reads: prose words and the words of hashtags,
-    // each looked up once.
-    let words: Vec<Word> = a
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| {
-            let (boost, negates) = modifiers(&t.lower);
-            Word {
-                valence: WORDS.get(t.lower.as_str()).copied(),
-                boost,
-                negates,
-                shouted: shouted(a.text, t),
-                t,
-            }
-        })
-        .collect();
+    // The words the score reads: prose words and the words of hashtags.
+    let words: Vec<Word> = with_words(a, |memo| {
+        a.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| {
+                let w = tone_word(memo, t);
+                Word {
+                    valence: w.valence,
+                    boost: w.boost,
+                    negates: w.negates,
+                    shouted: shouted(a.text, t),
+                    t,
+                }
+            })
+            .collect()
+    });
     let (mut caps, mut plain) = (false, false);
     for w in &words {
         if w.shouted {

@@ -7,8 +7,11 @@
 
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
-use crate::text::Analysis;
-use crate::text::features::{Families, Scratch, Sink, char_ngrams, features_into};
+use crate::text::features::{
+    Families, Scratch, Sink, bigram_key, char_ngrams, features_into, unigram_key, word_key,
+};
+use crate::text::words::WordMemo;
+use crate::text::{Analysis, Token, TokenKind};
 use compact_str::CompactString;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -258,7 +261,7 @@ impl WeightedIndex {
             .uid
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
-            memory.start(uid, self);
+            memory.start(uid, a.word_generation, self);
             let mut scoring = Scoring { ix: self, memory };
             features_into(a, self.families, &mut scoring);
             let memory = scoring.memory;
@@ -309,18 +312,25 @@ fn built_in_table() -> Option<&'static Table> {
     crate::pack::learned::built_in()
 }
 
-/// Distinct words a thread remembers the n-gram terms of before it starts
-/// over.
-const WORD_MEMORY: usize = 1 << 15;
+/// The terms one word brings, found once per thread (`NONE`: no model
+/// has it).
+#[derive(Clone, Copy)]
+struct WordTerms {
+    /// Its own feature in prose (hashtag words, fewer, are looked up by
+    /// key).
+    prose: u32,
+    /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
+    /// (words only, when some model reads them).
+    grams: (u32, u32),
+}
 
 /// What one thread keeps between posts while scoring.
 #[derive(Default)]
 struct ScoreMemory {
-    /// The index `words` belongs to.
-    owner: Option<u64>,
-    /// For each word seen: its n-gram term ids, `word_ids[start..end]`.
-    words: HashMap<CompactString, (u32, u32), foldhash::fast::FixedState>,
-    word_ids: Vec<u32>,
+    /// The terms of the words and word pairs seen, for the index and word
+    /// table generation of the post.
+    words: WordMemo<WordTerms>,
+    gram_ids: Vec<u32>,
     /// The terms the post has counted already: one bit per term, and the
     /// terms whose bit is set, to clear them after the post.
     seen: Vec<u64>,
@@ -331,13 +341,11 @@ struct ScoreMemory {
 }
 
 impl ScoreMemory {
-    /// Readies the buffers for a post scored by `ix` (whose number is
-    /// `uid`).
-    fn start(&mut self, uid: u64, ix: &WeightedIndex) {
-        if self.owner != Some(uid) {
-            self.words.clear();
-            self.word_ids.clear();
-            self.owner = Some(uid);
+    /// Readies the buffers for a post of word table `generation` scored by
+    /// `ix` (whose number is `uid`).
+    fn start(&mut self, uid: u64, generation: u64, ix: &WeightedIndex) {
+        if self.words.start(uid, generation) {
+            self.gram_ids.clear();
         }
         // A post given up half-way (a panic) leaves its marks: cleared here.
         self.forget_seen();
@@ -431,6 +439,30 @@ impl Scoring<'_> {
     }
 }
 
+impl Scoring<'_> {
+    /// The terms of a token's word, found the first time the thread sees
+    /// the word.
+    fn word_terms(&mut self, tok: &Token) -> WordTerms {
+        let ix = self.ix;
+        let memory = &mut *self.memory;
+        let gram_ids = &mut memory.gram_ids;
+        memory.words.word(tok.word, || {
+            let prose = ix
+                .id(word_key(tok, false, &mut String::new()))
+                .unwrap_or(NONE);
+            let start = gram_ids.len() as u32;
+            if ix.families.chars && tok.kind == TokenKind::Word {
+                let mut scratch = Scratch::default();
+                ix.gram_ids(&tok.lower, &mut scratch, gram_ids);
+            }
+            WordTerms {
+                prose,
+                grams: (start, gram_ids.len() as u32),
+            }
+        })
+    }
+}
+
 impl Sink for Scoring<'_> {
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
         if let Some(id) = self.ix.id(key) {
@@ -438,27 +470,37 @@ impl Sink for Scoring<'_> {
         }
     }
 
-    /// A word's n-gram terms are looked up once per thread, then
-    /// remembered: posts repeat their words.
-    fn word_grams(&mut self, lower: &str, span: &Range<usize>, scratch: &mut Scratch) {
-        let memory = &mut *self.memory;
-        let (start, end) = match memory.words.get(lower) {
-            Some(&range) => range,
-            None => {
-                if memory.words.len() >= WORD_MEMORY {
-                    memory.words.clear();
-                    memory.word_ids.clear();
-                }
-                let start = memory.word_ids.len() as u32;
-                self.ix.gram_ids(lower, scratch, &mut memory.word_ids);
-                let range = (start, memory.word_ids.len() as u32);
-                memory.words.insert(CompactString::from(lower), range);
-                range
-            }
+    /// A word's term is looked up once per thread, then remembered.
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
+        let id = if tok.in_hashtag {
+            self.ix.id(unigram_key(tok, buf)).unwrap_or(NONE)
+        } else {
+            self.word_terms(tok).prose
         };
-        let span = Some(span.clone());
+        if id != NONE {
+            self.add(id, 1.0, &Some(tok.span.clone()));
+        }
+    }
+
+    /// A pair of words' term is looked up once per thread, then
+    /// remembered.
+    fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        let ix = self.ix;
+        let id = self.memory.words.pair(first.word, second.word, || {
+            ix.id(bigram_key(first, second, buf)).unwrap_or(NONE)
+        });
+        if id != NONE {
+            self.add(id, 1.0, &Some(first.span.start..second.span.end));
+        }
+    }
+
+    /// A word's n-gram terms are looked up once per thread, then
+    /// remembered.
+    fn word_grams(&mut self, tok: &Token, _: &mut Scratch) {
+        let (start, end) = self.word_terms(tok).grams;
+        let span = Some(tok.span.clone());
         for i in start..end {
-            let id = self.memory.word_ids[i as usize];
+            let id = self.memory.gram_ids[i as usize];
             self.add(id, 1.0, &span);
         }
     }

@@ -18,7 +18,7 @@
 //!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
 //!   listed in [`CUES`].
 
-use super::{Analysis, TokenKind};
+use super::{Analysis, Token, TokenKind};
 use std::ops::Range;
 
 /// The named measurements, with what each means.
@@ -199,18 +199,74 @@ pub fn features(a: &Analysis, emit: impl FnMut(&str, f64, Option<Range<usize>>))
 }
 
 /// Where [`features_into`] sends the features of a post.
+///
+/// Every feature comes to [`Sink::feature`] as a key unless the sink
+/// takes the words' features itself: [`Sink::unigram`], [`Sink::bigram`]
+/// and [`Sink::word_grams`] may find their terms by the tokens' word
+/// numbers instead of building keys, as long as they treat each feature
+/// the same way, in the same order.
 pub trait Sink {
     /// One feature: its key, value and the span of the post it comes from.
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>);
 
-    /// The character n-grams of one word (`lower`, at `span`), when the
-    /// `chars` family is on: by default [`char_ngrams`], each passed to
-    /// [`Sink::feature`] with value 1 in order. A sink may instead
-    /// remember what a word's n-grams come to, as long as it treats them
-    /// the same way.
-    fn word_grams(&mut self, lower: &str, span: &Range<usize>, scratch: &mut Scratch) {
-        char_ngrams(lower, scratch, |k| self.feature(k, 1.0, Some(span.clone())));
+    /// The feature of one token ([`unigram_key`]), value 1.
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
+        self.feature(unigram_key(tok, buf), 1.0, Some(tok.span.clone()));
     }
+
+    /// The feature of two adjacent prose tokens ([`bigram_key`]), value 1.
+    fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        let span = first.span.start..second.span.end;
+        self.feature(bigram_key(first, second, buf), 1.0, Some(span));
+    }
+
+    /// The character n-grams of one word, when the `chars` family is on:
+    /// by default [`char_ngrams`] of its `lower`, each passed to
+    /// [`Sink::feature`] with value 1 in order.
+    fn word_grams(&mut self, tok: &Token, scratch: &mut Scratch) {
+        char_ngrams(&tok.lower, scratch, |k| {
+            self.feature(k, 1.0, Some(tok.span.clone()))
+        });
+    }
+}
+
+/// What a token stands for in a key: `<num>` for any number.
+fn term_word(tok: &Token) -> &str {
+    if tok.kind == TokenKind::Number {
+        "<num>"
+    } else {
+        &tok.stem
+    }
+}
+
+/// The key of a token's own feature: its stem (`#` before the stems of
+/// hashtag words), `<num>` for a number. Built in `buf` when it must be.
+pub fn unigram_key<'a>(tok: &'a Token, buf: &'a mut String) -> &'a str {
+    word_key(tok, tok.in_hashtag, buf)
+}
+
+/// [`unigram_key`] of the token's word in prose (`in_hashtag` false) or in
+/// a hashtag.
+pub fn word_key<'a>(tok: &'a Token, in_hashtag: bool, buf: &'a mut String) -> &'a str {
+    if tok.kind == TokenKind::Number {
+        "<num>"
+    } else if in_hashtag {
+        buf.clear();
+        buf.push('#');
+        buf.push_str(&tok.stem);
+        buf
+    } else {
+        &tok.stem
+    }
+}
+
+/// The key of two adjacent tokens' feature, built in `buf`.
+pub fn bigram_key<'a>(first: &Token, second: &Token, buf: &'a mut String) -> &'a str {
+    buf.clear();
+    buf.push_str(term_word(first));
+    buf.push(' ');
+    buf.push_str(term_word(second));
+    buf
 }
 
 /// A closure as a [`Sink`].
@@ -235,34 +291,12 @@ pub fn features_with(
 pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     // Room for the usual key at once: one allocation per post.
     let mut buf = String::with_capacity(64);
-    let mut prev: Option<&super::Token> = None;
+    let mut prev: Option<&Token> = None;
     for tok in &a.tokens {
-        let key: &str = if tok.kind == TokenKind::Number {
-            "<num>"
-        } else if tok.in_hashtag {
-            buf.clear();
-            buf.push('#');
-            buf.push_str(&tok.stem);
-            &buf
-        } else {
-            &tok.stem
-        };
-        sink.feature(key, 1.0, Some(tok.span.clone()));
+        sink.unigram(tok, &mut buf);
         if !tok.in_hashtag {
             if let Some(p) = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence) {
-                buf.clear();
-                buf.push_str(if p.kind == TokenKind::Number {
-                    "<num>"
-                } else {
-                    &p.stem
-                });
-                buf.push(' ');
-                buf.push_str(if tok.kind == TokenKind::Number {
-                    "<num>"
-                } else {
-                    &tok.stem
-                });
-                sink.feature(&buf, 1.0, Some(p.span.start..tok.span.end));
+                sink.bigram(p, tok, &mut buf);
             }
             prev = Some(tok);
         }
@@ -311,7 +345,7 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
             // Quoted words are someone else's ("he called us 'idiots'"):
             // their spelling says nothing about the author's tone.
             if tok.kind == TokenKind::Word && !tok.quoted {
-                sink.word_grams(&tok.lower, &tok.span, &mut scratch);
+                sink.word_grams(tok, &mut scratch);
             }
         }
         SCRATCH.set(Some(scratch));

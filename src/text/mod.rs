@@ -10,12 +10,12 @@ mod quotes;
 mod social;
 pub mod static_map;
 pub mod valence;
+pub mod words;
 
 pub use metrics::{Metric, Metrics};
 
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -37,6 +37,12 @@ pub struct Token {
     pub lower: CompactString,
     /// Snowball English stem of `lower` (emoji and numbers: `lower`).
     pub stem: CompactString,
+    /// The number of `lower` (of this kind) in the word table of the
+    /// thread that analysed the post, in the analysis' `word_generation`
+    /// ([`words::UNNUMBERED`] for the tokens of [`plain_tokens`]).
+    pub word: words::WordId,
+    /// The valence of the word in the analysis' lexicon, if it has one.
+    pub valence: Option<f64>,
     /// Index of the sentence the token is in.
     pub sentence: u32,
     /// Tokens with the same chain id are contiguous prose (or the words of
@@ -70,6 +76,9 @@ pub struct Analysis<'a> {
     pub emails: Vec<Range<usize>>,
     pub quotes: Vec<Range<usize>>,
     pub metrics: Metrics,
+    /// The generation of the word table the tokens' `word` numbers are
+    /// from (see [`words`]).
+    pub word_generation: u64,
 }
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -79,8 +88,15 @@ pub const NEGATORS: &[&str] = &[
     "without", "cannot",
 ];
 
+/// Whether a lower-cased word negates. Every word of [`NEGATORS`] starts
+/// with one of five letters: other words are told apart by their first
+/// byte before the list is searched.
 pub fn is_negator(lower: &str) -> bool {
-    NEGATORS.contains(&lower) || lower.ends_with("n't")
+    (matches!(
+        lower.as_bytes().first(),
+        Some(b'n' | b'h' | b'b' | b'w' | b'c')
+    ) && NEGATORS.contains(&lower))
+        || lower.ends_with("n't")
 }
 
 /// Stems one lower-cased word the way the analysis does.
@@ -88,33 +104,14 @@ pub fn stem(lower: &str) -> String {
     STEMMER.stem(lower).into_owned()
 }
 
-/// Distinct words a thread keeps stems of before it starts over.
-const STEM_CACHE_WORDS: usize = 1 << 16;
-
-thread_local! {
-    static STEMS: RefCell<foldhash::HashMap<CompactString, CompactString>> =
-        RefCell::new(foldhash::HashMap::default());
-}
-
-/// `stem`, remembered per thread: posts repeat their words, and stemming
-/// costs far more than a lookup.
-fn cached_stem(lower: &str) -> CompactString {
+/// The stem of a lower-cased word, as a token keeps it.
+fn stem_word(lower: &str) -> CompactString {
     // The English stemmer leaves words of one or two letters as they are
-    // (see `short_words_are_their_own_stems`): no lookup for those.
+    // (see `short_words_are_their_own_stems`).
     if lower.len() <= 2 {
         return CompactString::from(lower);
     }
-    STEMS.with_borrow_mut(|stems| {
-        if let Some(s) = stems.get(lower) {
-            return s.clone();
-        }
-        if stems.len() >= STEM_CACHE_WORDS {
-            stems.clear();
-        }
-        let s = CompactString::from(STEMMER.stem(lower));
-        stems.insert(CompactString::from(lower), s.clone());
-        s
-    })
+    CompactString::from(STEMMER.stem(lower))
 }
 
 /// `normalize` without a heap allocation for short ASCII words.
@@ -142,6 +139,7 @@ pub fn is_emoji_char(c: char) -> bool {
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
+        let word_generation = words::begin_post();
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
 
@@ -164,7 +162,7 @@ impl<'a> Analysis<'a> {
             if name == "link" {
                 span.end = span.start + trim_link(&text[span.clone()]).len();
             }
-            tokenize_prose(text, cursor..span.start, &mut tokens, chain);
+            tokenize_prose(text, cursor..span.start, &mut tokens, chain, true);
             chain += 1;
             match name {
                 "link" => links.push(span.clone()),
@@ -187,7 +185,7 @@ impl<'a> Analysis<'a> {
             }
             cursor = span.end;
         }
-        tokenize_prose(text, cursor..text.len(), &mut tokens, chain);
+        tokenize_prose(text, cursor..text.len(), &mut tokens, chain, true);
 
         // Sentence ids, negation and quotes.
         // Tokens, sentences and quotations are all in text order, so one
@@ -238,6 +236,7 @@ impl<'a> Analysis<'a> {
             emails,
             quotes,
             metrics: Metrics::default(),
+            word_generation,
         };
         analysis.metrics = Metrics::measure(&analysis);
         analysis
@@ -339,27 +338,104 @@ impl<'a> Iterator for SimpleGraphemes<'a> {
 /// sentence segmentation would find.
 fn sentences(text: &str) -> Vec<Range<usize>> {
     if text.is_ascii() {
-        if !text.contains(['.', '!', '?', '\n', '\r']) {
-            return if text.trim().is_empty() {
-                Vec::new()
-            } else {
-                std::iter::once(0..text.len()).collect()
-            };
-        }
-        let mut out = Vec::new();
-        let mut start = 0;
-        for end in ascii_sentence_breaks(text.as_bytes()).chain([text.len()]) {
-            if end > start && !text[start..end].trim().is_empty() {
-                out.push(start..end);
-            }
-            start = end;
-        }
-        return out;
+        return sentences_by_class(text, text.as_bytes(), |i| i);
+    }
+    if let Some((stand_ins, starts)) = sentence_stand_ins(text) {
+        return sentences_by_class(text, &stand_ins, |i| starts[i]);
     }
     text.split_sentence_bound_indices()
         .filter(|(_, s)| !s.trim().is_empty())
         .map(|(i, s)| i..i + s.len())
         .collect()
+}
+
+/// The sentences of `text`, found in `classes`: ASCII characters of the
+/// sentence break classes of its characters, one for each, the one at `k`
+/// standing for the character at byte `offset(k)` of the text.
+fn sentences_by_class(
+    text: &str,
+    classes: &[u8],
+    offset: impl Fn(usize) -> usize,
+) -> Vec<Range<usize>> {
+    if !classes
+        .iter()
+        .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r'))
+    {
+        return if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let breaks = ascii_sentence_breaks(classes).map(offset);
+    for end in breaks.chain([text.len()]) {
+        if end > start && !text[start..end].trim().is_empty() {
+            out.push(start..end);
+        }
+        start = end;
+    }
+    out
+}
+
+/// What stands for a non-ASCII character in [`sentence_stand_ins`].
+enum StandIn {
+    /// An ASCII character of the same sentence break class.
+    Ascii(u8),
+    /// Extend: it joins the character before it (rule SB5).
+    Joins,
+}
+
+/// The stand-in of the non-ASCII characters posts use most whose sentence
+/// break class an ASCII character has too (Latin letters, curly quotes,
+/// spaces, dashes, symbols and emoji); `None` for the others.
+fn stand_in(c: char) -> Option<StandIn> {
+    let ascii = |b| Some(StandIn::Ascii(b));
+    match c as u32 {
+        0x300..=0x36F | 0x200D | 0xFE00..=0xFE0F => Some(StandIn::Joins),
+        0xA0 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000 => ascii(b' '),
+        0xAB | 0xBB | 0x2018..=0x201F | 0x2039 | 0x203A => ascii(b'"'),
+        0x2013 | 0x2014 => ascii(b','),
+        0x203C | 0x203D | 0x2047..=0x2049 => ascii(b'!'),
+        0xAA | 0xB5 | 0xBA | 0xC0..=0x24F if c.is_lowercase() => ascii(b'a'),
+        0xC0..=0x24F if c.is_uppercase() => ascii(b'A'),
+        0xA1..=0xA9 | 0xAC | 0xAE..=0xB4 | 0xB6..=0xB9 | 0xBC..=0xBF | 0xD7 | 0xF7 => ascii(b'@'),
+        0x2010..=0x2012 | 0x2015..=0x2017 | 0x2020..=0x2023 | 0x2025..=0x2027 => ascii(b'@'),
+        0x2030..=0x2038 | 0x20A0..=0x20C0 | 0x2122 | 0x2190..=0x2307 | 0x230C..=0x2328 => {
+            ascii(b'@')
+        }
+        0x232B..=0x23FF | 0x25A0..=0x275A | 0x2761..=0x2767 => ascii(b'@'),
+        0x2776..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1F0FF | 0x1F1E6..=0x1F1FF => ascii(b'@'),
+        0x1F200..=0x1F675 | 0x1F679..=0x1FAFF => ascii(b'@'),
+        _ => None,
+    }
+}
+
+/// A text's sentence break classes as ASCII stand-ins, one per character
+/// (Extend characters left out: they join the one before), and where the
+/// character of each starts; `None` when a character has no stand-in or
+/// an Extend character does not join one (at the start, after a line
+/// break).
+fn sentence_stand_ins(text: &str) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut classes = Vec::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let b = if c.is_ascii() {
+            c as u8
+        } else {
+            match stand_in(c)? {
+                StandIn::Ascii(b) => b,
+                StandIn::Joins => match classes.last() {
+                    None | Some(b'\r' | b'\n') => return None,
+                    Some(_) => continue,
+                },
+            }
+        };
+        classes.push(b);
+        starts.push(i);
+    }
+    Some((classes, starts))
 }
 
 /// The sentence break property (Unicode TR29) of the ASCII characters
@@ -531,7 +607,15 @@ fn trim_link(link: &str) -> &str {
     }
 }
 
-fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> Token {
+/// The token at `span`; its word `numbered` in the thread's word table
+/// (tokens of posts) or not (see [`words::unnumbered`]).
+fn make_token(
+    text: &str,
+    span: Range<usize>,
+    kind: TokenKind,
+    chain: u32,
+    numbered: bool,
+) -> Token {
     let lower: CompactString = match kind {
         TokenKind::Emoji => text[span.clone()]
             .chars()
@@ -539,15 +623,18 @@ fn make_token(text: &str, span: Range<usize>, kind: TokenKind, chain: u32) -> To
             .collect(),
         _ => lower_word(&text[span.clone()]),
     };
-    let stem = match kind {
-        TokenKind::Word => cached_stem(&lower),
-        _ => lower.clone(),
+    let facts = if numbered {
+        words::facts(kind, &lower)
+    } else {
+        words::unnumbered(kind, &lower)
     };
     Token {
         span,
         kind,
         lower,
-        stem,
+        stem: facts.stem,
+        word: facts.id,
+        valence: facts.valence,
         sentence: 0,
         chain,
         in_hashtag: false,
@@ -565,11 +652,19 @@ pub fn plain_tokens(text: &str) -> Option<Vec<Token>> {
         return None;
     }
     let mut out = Vec::new();
-    tokenize_prose(text, 0..text.len(), &mut out, 0);
+    tokenize_prose(text, 0..text.len(), &mut out, 0, false);
     Some(out)
 }
 
-fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: u32) {
+/// The words, numbers and emoji of `text[range]`, appended to `out`; their
+/// words `numbered` or not (see [`make_token`]).
+fn tokenize_prose(
+    text: &str,
+    range: Range<usize>,
+    out: &mut Vec<Token>,
+    chain: u32,
+    numbered: bool,
+) {
     if range.is_empty() {
         return;
     }
@@ -584,7 +679,13 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
             } else {
                 TokenKind::Number
             };
-            out.push(make_token(text, start..start + seg.len(), kind, chain));
+            out.push(make_token(
+                text,
+                start..start + seg.len(),
+                kind,
+                chain,
+                numbered,
+            ));
         }
         return;
     }
@@ -600,13 +701,14 @@ fn tokenize_prose(text: &str, range: Range<usize>, out: &mut Vec<Token>, chain: 
                         start + j..start + j + g.len(),
                         TokenKind::Emoji,
                         chain,
+                        numbered,
                     ));
                 }
             }
         } else if seg.chars().any(char::is_alphabetic) {
-            out.push(make_token(text, span, TokenKind::Word, chain));
+            out.push(make_token(text, span, TokenKind::Word, chain, numbered));
         } else if seg.chars().any(|c| c.is_numeric()) {
-            out.push(make_token(text, span, TokenKind::Number, chain));
+            out.push(make_token(text, span, TokenKind::Number, chain, numbered));
         }
     }
 }
@@ -627,7 +729,7 @@ fn push_hashtag_tokens(
         } else {
             TokenKind::Number
         };
-        let mut tok = make_token(text, r, kind, chain);
+        let mut tok = make_token(text, r, kind, chain, true);
         tok.in_hashtag = true;
         out.push(tok);
     }
@@ -785,6 +887,70 @@ mod tests {
     }
 
     #[test]
+    fn stand_ins_find_the_unicode_sentences() {
+        let unicode = |text: &str| -> Vec<Range<usize>> {
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .map(|(i, s)| i..i + s.len())
+                .collect()
+        };
+        // Every character with a stand-in, in contexts that tell the
+        // classes apart.
+        let mut with_stand_in = 0;
+        let mut wrong = Vec::new();
+        for c in (0x80..=0x1fbff).filter_map(char::from_u32) {
+            if stand_in(c).is_none() {
+                continue;
+            }
+            with_stand_in += 1;
+            for context in [
+                "Hi.{c} There",
+                "Hi.{c} there",
+                "Hi{c}. There",
+                "x {c}. Y",
+                "Ok!{c}Yes",
+                "A.{c}B",
+                "a.{c}b",
+                "Go.{c}\n{c}Now",
+                "{c}",
+                "{c}. Z",
+                "Yes.{c}{c} No",
+                "e.g.{c} fine",
+                "No{c}.{c} Yes",
+                "Hi!\u{a0}{c} there",
+                "Hi. {c}b",
+                "Hi.{c}{c}b",
+                "Dr.{c}Smith",
+                "3.{c}5",
+                "1{c}. 2",
+                "Hi?{c}”  there",
+            ] {
+                let text = context.replace("{c}", &c.to_string());
+                if sentences(&text) != unicode(&text) {
+                    wrong.push(format!("U+{:04X} in {text:?}", c as u32));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        assert!(with_stand_in > 4000, "{with_stand_in}");
+        // Mixed with ASCII at random.
+        let alphabet: Vec<char> = "aZ5.!?,;\"')( \t\r\n@éÉ’“”\u{a0}—…😀\u{fe0f}\u{1f3fb}\u{200d}ß‼"
+            .chars()
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..40_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 12) as usize;
+            let text: String = (0..len)
+                .map(|k| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(sentences(&text), unicode(&text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn one_sentence_fast_path() {
         for text in ["no marks here, just words; and more", "  ", "", "a, b: c"] {
             let full: Vec<_> = text
@@ -928,6 +1094,14 @@ mod tests {
     }
 
     #[test]
+    fn negators_start_with_five_letters() {
+        for w in NEGATORS {
+            assert!(is_negator(w), "{w}");
+        }
+        assert!(is_negator("don't") && !is_negator("yes") && !is_negator(""));
+    }
+
+    #[test]
     fn short_words_are_their_own_stems() {
         let mut alphabet: Vec<String> = ('a'..='z')
             .chain('0'..='9')
@@ -940,7 +1114,7 @@ mod tests {
                 let word = format!("{a}{b}");
                 if word.len() <= 2 {
                     assert_eq!(stem(&word), word);
-                    assert_eq!(cached_stem(&word), word);
+                    assert_eq!(stem_word(&word), word);
                 }
             }
         }

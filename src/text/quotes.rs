@@ -19,14 +19,22 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     {
         return Vec::new();
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut open_double: Option<usize> = None;
     let mut open_single: Option<usize> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev = if k == 0 { None } else { Some(chars[k - 1].1) };
-        let next = chars.get(k + 1).map(|&(_, c)| c);
+    // Only marks and line breaks matter, and each starts with one of these
+    // bytes: the characters between them are skipped.
+    let starts = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'"' | b'\'' | b'\n' | 0xC2 | 0xE2));
+    for (i, _) in starts {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let after = i + c.len_utf8();
+        let prev = text[..i].chars().next_back();
+        let next = text[after..].chars().next();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         match c {
             '"' => match open_double.take() {
