@@ -22,10 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub type WordId = u32;
 
 /// Distinct words a thread numbers before it starts over.
-const MAX_WORDS: usize = 1 << 16;
+const MAX_WORDS: usize = 1 << 15;
 
 /// Word pairs a memo keeps before it starts over.
-const MAX_PAIRS: usize = 1 << 17;
+const MAX_PAIRS: usize = 1 << 15;
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
@@ -156,9 +156,13 @@ impl<T> Default for WordMemo<T> {
 impl<T: Copy> WordMemo<T> {
     /// Readies the memo for a post of `generation` read for `owner`: what
     /// it holds for another generation or owner is forgotten (and then
-    /// it says so).
+    /// it says so). Pairs alone are forgotten when there are too many:
+    /// the words' answers stay good.
     pub fn start(&mut self, owner: u64, generation: u64) -> bool {
-        if self.key == Some((owner, generation)) && self.pairs.len() < MAX_PAIRS {
+        if self.key == Some((owner, generation)) {
+            if self.pairs.len() >= MAX_PAIRS {
+                self.pairs.clear();
+            }
             return false;
         }
         self.by_word.clear();
@@ -221,5 +225,18 @@ mod tests {
         assert_eq!(m.pair(3, 4, || 1), 1);
         m.start(2, 8);
         assert_eq!(m.word(3, || 7), 7);
+    }
+
+    #[test]
+    fn too_many_pairs_forget_the_pairs_but_not_the_words() {
+        let mut m: WordMemo<u8> = WordMemo::default();
+        m.start(1, 7);
+        assert_eq!(m.word(3, || 5), 5);
+        for i in 0..MAX_PAIRS as u32 {
+            m.pair(i, i, || i);
+        }
+        assert!(!m.start(1, 7));
+        assert_eq!(m.word(3, || 6), 5);
+        assert_eq!(m.pair(0, 0, || 42), 42);
     }
 }
