@@ -19,7 +19,7 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::{Families, Sink, bigram_key, features_into, unigram_key, word_key};
+use crate::text::features::{Families, Sink, bigram_term, features_into, unigram_key, word_key};
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use std::cell::RefCell;
@@ -184,12 +184,8 @@ impl Sink for Evidence<'_> {
     }
 
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        let term = self.memo.pair(first.word, second.word, || {
-            WEIGHTS
-                .index(bigram_key(first, second, buf))
-                .map_or(NONE, |i| i as u32)
-        });
-        if term != NONE {
+        let lookup = |key: &str| WEIGHTS.index(key).map(|i| i as u32);
+        if let Some(term) = bigram_term(self.memo, first, second, buf, lookup) {
             self.add(term as usize, 1.0);
         }
     }

@@ -8,7 +8,7 @@
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    Families, Scratch, Sink, bigram_key, char_ngrams, features_into, unigram_key, word_key,
+    Families, Scratch, Sink, bigram_term, char_ngrams, features_into, unigram_key, word_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -486,10 +486,8 @@ impl Sink for Scoring<'_> {
     /// remembered.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
         let ix = self.ix;
-        let id = self.memory.words.pair(first.word, second.word, || {
-            ix.id(bigram_key(first, second, buf)).unwrap_or(NONE)
-        });
-        if id != NONE {
+        let lookup = |key: &str| ix.id(key);
+        if let Some(id) = bigram_term(&mut self.memory.words, first, second, buf, lookup) {
             self.add(id, 1.0, &Some(first.span.start..second.span.end));
         }
     }

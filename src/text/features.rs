@@ -18,6 +18,7 @@
 //!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
 //!   listed in [`CUES`].
 
+use super::words::WordMemo;
 use super::{Analysis, Token, TokenKind};
 use std::ops::Range;
 
@@ -248,16 +249,13 @@ pub fn unigram_key<'a>(tok: &'a Token, buf: &'a mut String) -> &'a str {
 /// [`unigram_key`] of the token's word in prose (`in_hashtag` false) or in
 /// a hashtag.
 pub fn word_key<'a>(tok: &'a Token, in_hashtag: bool, buf: &'a mut String) -> &'a str {
-    if tok.kind == TokenKind::Number {
-        "<num>"
-    } else if in_hashtag {
-        buf.clear();
-        buf.push('#');
-        buf.push_str(&tok.stem);
-        buf
-    } else {
-        &tok.stem
+    if !in_hashtag || tok.kind == TokenKind::Number {
+        return term_word(tok);
     }
+    buf.clear();
+    buf.push('#');
+    buf.push_str(&tok.stem);
+    buf
 }
 
 /// The key of two adjacent tokens' feature, built in `buf`.
@@ -267,6 +265,23 @@ pub fn bigram_key<'a>(first: &Token, second: &Token, buf: &'a mut String) -> &'a
     buf.push(' ');
     buf.push_str(term_word(second));
     buf
+}
+
+/// The term of two adjacent prose tokens' feature: `lookup` of its key
+/// ([`bigram_key`]) the first time `memo` sees the pair of words, then
+/// remembered by their word numbers.
+pub fn bigram_term<T: Copy>(
+    memo: &mut WordMemo<T>,
+    first: &Token,
+    second: &Token,
+    buf: &mut String,
+    lookup: impl FnOnce(&str) -> Option<u32>,
+) -> Option<u32> {
+    const ABSENT: u32 = u32::MAX;
+    let term = memo.pair(first.word, second.word, || {
+        lookup(bigram_key(first, second, buf)).unwrap_or(ABSENT)
+    });
+    (term != ABSENT).then_some(term)
 }
 
 /// A closure as a [`Sink`].

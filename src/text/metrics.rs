@@ -331,15 +331,7 @@ mod tests {
     #[test]
     fn runs_are_found_as_by_walking_every_character() {
         let alphabet = ['!', '?', '！', '？', 'a', ' ', 'é', '．', '\u{FEFF}'];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 12) as usize;
-            let text: String = (0..len)
-                .map(|k| alphabet[((seed >> (4 * k + 8)) % alphabet.len() as u64) as usize])
-                .collect();
+        for text in crate::text::random_texts(&alphabet, 20_000, 8) {
             let bang = |c| matches!(c, '!' | '?' | '！');
             let required = |c| c == '!' || c == '！';
             assert_eq!(

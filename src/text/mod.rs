@@ -800,9 +800,39 @@ fn camel_parts(body: &str) -> Vec<Range<usize>> {
     parts
 }
 
+/// Short pseudo-random texts for tests that compare a fast path with a
+/// reference: `count` texts of up to 11 characters of `alphabet`, the
+/// same ones every run (`shift` varies which bits pick the characters).
+#[cfg(test)]
+pub(crate) fn random_texts(
+    alphabet: &[char],
+    count: usize,
+    shift: u32,
+) -> impl Iterator<Item = String> + '_ {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    (0..count).map(move |_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 12) as u32;
+        (0..len)
+            .map(|k| alphabet[((seed >> (4 * k + shift)) % alphabet.len() as u64) as usize])
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The non-blank sentences `unicode_segmentation` finds: the
+    /// reference the faster paths are checked against.
+    fn unicode_sentences(text: &str) -> Vec<Range<usize>> {
+        text.split_sentence_bound_indices()
+            .filter(|(_, s)| !s.trim().is_empty())
+            .map(|(i, s)| i..i + s.len())
+            .collect()
+    }
 
     fn words(a: &Analysis) -> Vec<String> {
         a.prose_words().map(|t| t.lower.to_string()).collect()
@@ -888,12 +918,6 @@ mod tests {
 
     #[test]
     fn stand_ins_find_the_unicode_sentences() {
-        let unicode = |text: &str| -> Vec<Range<usize>> {
-            text.split_sentence_bound_indices()
-                .filter(|(_, s)| !s.trim().is_empty())
-                .map(|(i, s)| i..i + s.len())
-                .collect()
-        };
         // Every character with a stand-in, in contexts that tell the
         // classes apart.
         let mut with_stand_in = 0;
@@ -926,7 +950,7 @@ mod tests {
                 "Hi?{c}”  there",
             ] {
                 let text = context.replace("{c}", &c.to_string());
-                if sentences(&text) != unicode(&text) {
+                if sentences(&text) != unicode_sentences(&text) {
                     wrong.push(format!("U+{:04X} in {text:?}", c as u32));
                 }
             }
@@ -937,47 +961,28 @@ mod tests {
         let alphabet: Vec<char> = "aZ5.!?,;\"')( \t\r\n@éÉ’“”\u{a0}—…😀\u{fe0f}\u{1f3fb}\u{200d}ß‼"
             .chars()
             .collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..40_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 12) as usize;
-            let text: String = (0..len)
-                .map(|k| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize])
-                .collect();
-            assert_eq!(sentences(&text), unicode(&text), "{text:?}");
+        for text in random_texts(&alphabet, 40_000, 0) {
+            assert_eq!(sentences(&text), unicode_sentences(&text), "{text:?}");
         }
     }
 
     #[test]
     fn one_sentence_fast_path() {
         for text in ["no marks here, just words; and more", "  ", "", "a, b: c"] {
-            let full: Vec<_> = text
-                .split_sentence_bound_indices()
-                .filter(|(_, s)| !s.trim().is_empty())
-                .map(|(i, s)| i..i + s.len())
-                .collect();
-            assert_eq!(sentences(text), full, "{text:?}");
+            assert_eq!(sentences(text), unicode_sentences(text), "{text:?}");
         }
     }
 
     #[test]
     fn ascii_sentences_match_unicode_segmentation() {
-        let unicode = |text: &str| -> Vec<Range<usize>> {
-            text.split_sentence_bound_indices()
-                .filter(|(_, s)| !s.trim().is_empty())
-                .map(|(i, s)| i..i + s.len())
-                .collect()
-        };
         // Every string of up to four characters over one character of each
         // class (and a few more), then longer pseudo-random ones.
         let alphabet = b"aZ5.!?,;\"')( \t\r\n\x0c@";
         for_each_text(alphabet, 0x2545_f491_4f6c_dd1du64, |t| {
-            assert_eq!(sentences(t), unicode(t), "{t:?}");
+            assert_eq!(sentences(t), unicode_sentences(t), "{t:?}");
         });
         let t = "Dr. Smith arrived. He said: \"hi!\" (ok?) 3.5 U.S. rates e.g. fine.\r\nNext";
-        assert_eq!(sentences(t), unicode(t), "{t:?}");
+        assert_eq!(sentences(t), unicode_sentences(t), "{t:?}");
     }
 
     #[test]
