@@ -1,5 +1,6 @@
-//! Patterns with `\b` on posts whose only non-ASCII characters are not
-//! word characters (emoji, typographic quotes and dashes, most symbols).
+//! Patterns on posts whose only non-ASCII characters are not word
+//! characters (emoji, typographic quotes and dashes, most symbols), and on
+//! ASCII posts.
 //!
 //! A Unicode word boundary stops the regex crate's lazy DFA at the first
 //! non-ASCII byte of a post, and the search falls back to a much slower
@@ -9,6 +10,13 @@
 //! boundaries finds the same matches, and its DFA runs to the end. Other
 //! assertions (`\B`, `\b{start}`, …) are left as they are, so they keep
 //! their meaning on any text. On ASCII posts the two versions agree too.
+//!
+//! For the same reason a character class can drop the non-ASCII word
+//! characters it holds (the letters `(?i)k` and `\w` add, the digits `\d`
+//! adds), since no such post contains one. That keeps the ASCII version's
+//! program small: Unicode classes are what make a pattern's automaton big,
+//! and every thread keeps search state as big as the automaton for each
+//! pattern it runs, so this is most of the memory a thread adds.
 //!
 //! A run over much text searches ASCII posts and such posts with the ASCII
 //! version alone, so a pattern those posts need is compiled once; the
@@ -22,7 +30,7 @@
 
 use crate::pack::{LazyRegex, Program, search_config};
 use regex_automata::{meta, nfa::thompson::WhichCaptures};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -61,8 +69,8 @@ impl Kind {
 struct Spent(AtomicU64);
 
 pub struct AsciiWords {
-    /// Per pattern: its ASCII version, `None` when it has no `\b` to
-    /// change (or the version cannot be built).
+    /// Per pattern: its ASCII version, `None` when it has no `\b` or
+    /// class to change (or the version cannot be built).
     versions: Vec<OnceLock<Option<Program>>>,
     /// Per pattern: the time (ns) its searches of qualifying posts took
     /// before its ASCII version was compiled (lean runs).
@@ -152,21 +160,18 @@ pub fn qualifies(text: &str) -> bool {
             .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
 }
 
-/// `pattern` with its Unicode word boundaries made ASCII ones, compiled
-/// (as the pattern itself is: leftmost-first, UTF-8, the same limits;
-/// only where matches are is ever asked, so no capture groups); `None`
-/// when it has none.
+/// `pattern` with its Unicode word boundaries made ASCII ones and its
+/// classes narrowed (see `narrow`), compiled (as the pattern itself is:
+/// leftmost-first, UTF-8, the same limits; only where matches are is ever
+/// asked, so no capture groups); `None` when nothing changes.
 fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    if !pattern.contains(r"\b") {
-        return None;
-    }
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(!case_sensitive)
         .build()
         .parse(pattern)
         .ok()?;
     let mut changed = false;
-    let hir = ascii_boundaries(hir, &mut changed);
+    let hir = ascii_words_only(hir, Classes::get(), &mut changed);
     if !changed {
         return None;
     }
@@ -178,8 +183,84 @@ fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
         .map(Program::Built)
 }
 
-/// `hir` with every `\b` (Unicode) made `(?-u:\b)`.
-fn ascii_boundaries(hir: Hir, changed: &mut bool) -> Hir {
+/// The character sets `narrow` works with.
+struct Classes {
+    /// Unicode's word characters, the set `\w` and `\b` use: the
+    /// non-ASCII characters outside it are the only non-ASCII ones the
+    /// posts searched with an ASCII version contain.
+    word: ClassUnicode,
+    ascii: ClassUnicode,
+    non_ascii: ClassUnicode,
+}
+
+impl Classes {
+    fn get() -> &'static Classes {
+        static CLASSES: OnceLock<Classes> = OnceLock::new();
+        CLASSES.get_or_init(|| {
+            let range = |a, b| ClassUnicode::new([ClassUnicodeRange::new(a, b)]);
+            Classes {
+                word: word_characters(),
+                ascii: range('\0', '\x7F'),
+                non_ascii: range('\u{80}', char::MAX),
+            }
+        })
+    }
+
+    /// Whether every non-ASCII character of `class` is a word character.
+    fn only_word_beyond_ascii(&self, class: &ClassUnicode) -> bool {
+        let word = self.word.ranges();
+        class.ranges().iter().all(|r| {
+            let start = r.start().max('\u{80}');
+            if start > r.end() {
+                return true;
+            }
+            // The word ranges are sorted and never touch, so the one that
+            // can hold `start` must hold all of `start..=end`.
+            let i = word.partition_point(|w| w.end() < start);
+            word.get(i)
+                .is_some_and(|w| w.start() <= start && r.end() <= w.end())
+        })
+    }
+}
+
+/// Unicode's word characters, the set `\w` and `\b` use.
+fn word_characters() -> ClassUnicode {
+    let hir = regex_syntax::parse(r"\w").expect("\\w is a valid pattern");
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => class,
+        _ => unreachable!("\\w parses to a Unicode class"),
+    }
+}
+
+/// `class` as it can match on a post whose non-ASCII characters are none
+/// of them word characters: its ASCII part, plus either nothing (when its
+/// other characters are all word characters) or every non-ASCII character
+/// (when all the characters it lacks are word characters; those never
+/// occur). A class that holds some non-word characters beyond ASCII but
+/// not all stays as it is.
+fn narrow(class: ClassUnicode, classes: &Classes) -> ClassUnicode {
+    if class.is_ascii() {
+        return class;
+    }
+    let mut narrowed = class.clone();
+    narrowed.intersect(&classes.ascii);
+    if classes.only_word_beyond_ascii(&class) {
+        return narrowed;
+    }
+    let mut lacks = class.clone();
+    lacks.negate();
+    if classes.only_word_beyond_ascii(&lacks) {
+        narrowed.union(&classes.non_ascii);
+        return narrowed;
+    }
+    class
+}
+
+/// `hir` for posts searched with an ASCII version: every `\b` (Unicode)
+/// made `(?-u:\b)` and every class narrowed; `changed` is set when
+/// anything is.
+fn ascii_words_only(hir: Hir, classes: &Classes, changed: &mut bool) -> Hir {
+    let mut sub = |h: Hir| ascii_words_only(h, classes, changed);
     match hir.into_kind() {
         HirKind::Look(Look::WordUnicode) => {
             *changed = true;
@@ -188,25 +269,22 @@ fn ascii_boundaries(hir: Hir, changed: &mut bool) -> Hir {
         HirKind::Look(look) => Hir::look(look),
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(lit) => Hir::literal(lit.0),
+        HirKind::Class(Class::Unicode(class)) => {
+            let narrowed = narrow(class.clone(), classes);
+            *changed |= narrowed != class;
+            Hir::class(Class::Unicode(narrowed))
+        }
         HirKind::Class(class) => Hir::class(class),
         HirKind::Repetition(mut r) => {
-            r.sub = Box::new(ascii_boundaries(*r.sub, changed));
+            r.sub = Box::new(sub(*r.sub));
             Hir::repetition(r)
         }
         HirKind::Capture(mut c) => {
-            c.sub = Box::new(ascii_boundaries(*c.sub, changed));
+            c.sub = Box::new(sub(*c.sub));
             Hir::capture(c)
         }
-        HirKind::Concat(subs) => Hir::concat(
-            subs.into_iter()
-                .map(|h| ascii_boundaries(h, changed))
-                .collect(),
-        ),
-        HirKind::Alternation(subs) => Hir::alternation(
-            subs.into_iter()
-                .map(|h| ascii_boundaries(h, changed))
-                .collect(),
-        ),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(sub).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(sub).collect()),
     }
 }
 
@@ -230,15 +308,91 @@ mod tests {
     }
 
     #[test]
-    fn ascii_versions_change_only_word_boundaries() {
-        assert!(ascii_version(r"\d+", true).is_none());
+    fn ascii_versions_change_word_boundaries_and_classes_only() {
+        // Nothing to change: no `\b`, and classes with nothing beyond
+        // ASCII or with a mix of non-ASCII word and other characters.
         assert!(ascii_version(r"\Bx\B", true).is_none());
+        assert!(ascii_version(r"[a-z]+\s?!", true).is_none());
+        assert!(ascii_version(r"[é—]", true).is_none());
+        // Unicode digits, letters folded by `(?i)` and `\w` are word
+        // characters: they go.
+        assert!(ascii_version(r"\d+", true).is_some());
+        assert!(ascii_version(r"(?i)kiss", true).is_some());
         let v = ascii_version(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
-        // `é` is a word character only to the Unicode `\b`: the ASCII
-        // version sees a boundary between it and `s`, none before `!`.
-        assert_eq!(matches(&v, "cafés").first(), Some(&(0..5)));
-        assert!(matches(&v, "café!").is_empty());
+        // Only posts without non-ASCII word characters are searched with
+        // it, so `é` is gone, and `\b` is the ASCII one.
+        assert!(matches(&v, "café").is_empty());
+        assert_eq!(matches(&v, "a CAFE—😍").first(), Some(&(2..6)));
         assert_eq!(matches(&v, "an ok").first(), Some(&(3..5)));
+    }
+
+    #[test]
+    fn narrowed_classes_keep_every_character_such_posts_can_hold() {
+        let classes = Classes::get();
+        let class = |pattern: &str| match regex_syntax::parse(pattern).unwrap().into_kind() {
+            HirKind::Class(Class::Unicode(c)) => c,
+            other => panic!("{pattern} is not a class: {other:?}"),
+        };
+        let ascii_letters = class("[A-Za-z]");
+        assert_eq!(narrow(class(r"\p{L}"), classes), ascii_letters);
+        assert_eq!(narrow(class("(?i)[k-l]"), classes), class("[KkLl]"));
+        // Everything but ASCII letters: the other ASCII characters, and
+        // every non-ASCII one (the word characters among them never occur).
+        let mut not_letters = class(r"[^A-Za-z]");
+        assert_eq!(narrow(class(r"\P{L}"), classes), not_letters);
+        assert_eq!(narrow(not_letters.clone(), classes), not_letters);
+        not_letters.negate();
+        assert_eq!(not_letters, ascii_letters);
+        // Some non-word characters beyond ASCII but not all: unchanged.
+        let dashes = class("[-–—]");
+        assert_eq!(narrow(dashes.clone(), classes), dashes);
+    }
+
+    #[test]
+    fn ascii_versions_find_the_same_on_random_qualifying_posts() {
+        let patterns = [
+            r"(?i)\bkiss\w*",
+            r"\w+",
+            r"\W+",
+            r"\d+\s*%",
+            r"(?i)[^a-z ]+",
+            r".{2}\b",
+            r"\p{L}+",
+            r"\P{L}+",
+            r"[\p{Greek}x]+",
+            r"\S+\s+\S+",
+            r"[^\s\w]+",
+            r"(?i)\bst\b|\bs\B",
+        ];
+        let alphabet: Vec<char> = "aksKS1_ !.-\u{2014}\u{201c}\u{1F600}\u{2764}\u{a0}\u{37e}"
+            .chars()
+            .collect();
+        let posts: Vec<String> = crate::text::random_texts(&alphabet, 20_000, 4)
+            .filter(|p| Kind::of(p) != Kind::Unicode)
+            .collect();
+        let mut versions = 0;
+        let mut found = 0;
+        for pattern in patterns {
+            for case_sensitive in [true, false] {
+                let full = Program::Checked(
+                    regex::RegexBuilder::new(pattern)
+                        .case_insensitive(!case_sensitive)
+                        .build()
+                        .unwrap(),
+                );
+                let Some(v) = ascii_version(pattern, case_sensitive) else {
+                    continue;
+                };
+                versions += 1;
+                for p in &posts {
+                    let m = matches(&full, p);
+                    found += m.len();
+                    assert_eq!(matches(&v, p), m, "/{pattern}/ on {p:?}");
+                }
+            }
+        }
+        assert!(versions > 15, "{versions}");
+        assert!(found > 50_000, "{found}");
     }
 
     #[test]

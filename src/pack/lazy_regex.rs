@@ -16,7 +16,7 @@
 
 use super::literals;
 use regex::Regex;
-use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures, util::syntax};
+use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -151,10 +151,23 @@ pub fn search_config() -> meta::Config {
 
 /// Compiles `pattern` as `compile_regex` does (same syntax options and
 /// limits, so the same matches), with the engines `LEAN` asks for.
+///
+/// A run over much text searches a pattern with Unicode word boundaries
+/// only on posts with non-ASCII word characters (posts without get its
+/// ASCII version, see `engine::ascii_words`), and on those the lazy DFA
+/// gives up at the first non-ASCII byte: such a pattern is built without
+/// it, which spares every thread the DFA's state for it.
 fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .nest_limit(super::compile::REGEX_NEST_LIMIT)
+        .utf8(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
     // Only finding where matches are is asked of these regexes: no
     // capture groups.
     let mut config = search_config().which_captures(WhichCaptures::Implicit);
@@ -165,15 +178,12 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
             .dfa(false)
             .onepass(false)
             .auto_prefilter(false);
+    } else if hir.properties().look_set().contains_word_unicode() {
+        config = config.hybrid(false);
     }
-    let syntax = syntax::Config::new()
-        .case_insensitive(!case_sensitive)
-        .nest_limit(super::compile::REGEX_NEST_LIMIT)
-        .utf8(true);
     meta::Builder::new()
         .configure(config)
-        .syntax(syntax)
-        .build(pattern)
+        .build_from_hir(&hir)
         .ok()
 }
 
