@@ -200,3 +200,10 @@ pub struct Hits {
     /// Room for the key of a token and the next.
     pair: Vec<u8>,
 }
+
+impl Hits {
+    /// The lists with hits in the last post scanned, in no set order.
+    pub fn found(&self) -> &[ListId] {
+        &self.touched
+    }
+}

@@ -8,6 +8,7 @@ mod lexicon;
 mod negation;
 mod prefilter;
 mod select;
+mod triggers;
 mod weighted;
 
 pub use select::{Selection, specificity};
@@ -19,6 +20,7 @@ use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
+use triggers::{RuleSet, Triggers};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
@@ -68,6 +70,8 @@ pub struct RuleMatch {
 pub struct Engine {
     rules: Vec<Rule>,
     plans: Vec<Plan>,
+    /// Which plans a post's lexicon and prefilter hits make worth running.
+    triggers: Triggers,
     lexicon: Lexicon,
     prefilter: Prefilter,
     regexes: Vec<LazyRegex>,
@@ -182,6 +186,7 @@ impl Engine {
             .collect();
         Ok(Engine {
             rules,
+            triggers: Engine::triggers(&plans, regexes.len()),
             plans,
             lexicon,
             prefilter,
@@ -269,6 +274,23 @@ impl Engine {
         (lexicon.finish(), plans)
     }
 
+    /// The rules each list and regex can start: a word-list rule fires only
+    /// when its list has hits, a pattern rule only when the prefilter lets
+    /// its regex run; the others are visited on every post.
+    fn triggers(plans: &[Plan], regexes: usize) -> Triggers {
+        let mut triggers = Triggers::new(plans.len(), regexes);
+        for (rule, plan) in plans.iter().enumerate() {
+            match plan {
+                Plan::Words { list, .. } => triggers.on_list(*list, rule),
+                Plan::Regex { regex, .. } => triggers.on_regex(*regex, rule),
+                Plan::Metric { .. } | Plan::Absent { .. } | Plan::Weighted { .. } => {
+                    triggers.always(rule)
+                }
+            }
+        }
+        triggers
+    }
+
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
@@ -306,10 +328,13 @@ impl Engine {
         self.compile_needed(a, lists, matched, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
+        self.triggers
+            .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
         let mut out = Vec::with_capacity(8);
         let spans = &mut scratch.spans;
         spans.clear();
-        for (rule, plan) in self.plans.iter().enumerate() {
+        for rule in scratch.rules.iter() {
+            let plan = &self.plans[rule];
             if let Plan::Weighted { model } = plan {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
@@ -422,14 +447,11 @@ impl Engine {
     /// "learned score 0.91; strongest signals: idiot (+2.50), shut up
     /// (+1.50)", written into one string.
     fn learned_detail(&self, s: &Scored) -> String {
-        use std::fmt::Write;
+        use crate::report::push_hundredths;
         let mut detail = String::with_capacity(128);
-        // Writing to a string cannot fail.
-        let _ = write!(
-            detail,
-            "learned score {:.2}; strongest signals: ",
-            s.probability
-        );
+        detail.push_str("learned score ");
+        push_hundredths(&mut detail, s.probability);
+        detail.push_str("; strongest signals: ");
         if s.top.is_empty() {
             detail.push_str("none");
         }
@@ -437,7 +459,10 @@ impl Engine {
             if n > 0 {
                 detail.push_str(", ");
             }
-            let _ = write!(detail, "{} (+{:.2})", self.learned.key(c.term), c.weight);
+            detail.push_str(self.learned.key(c.term));
+            detail.push_str(" (+");
+            push_hundredths(&mut detail, c.weight);
+            detail.push(')');
         }
         detail
     }
@@ -641,6 +666,8 @@ struct Scratch {
     matched: Vec<bool>,
     searches: Searches,
     spans: Vec<Range<usize>>,
+    /// The rules worth visiting (`Triggers::rules_into`).
+    rules: RuleSet,
 }
 
 thread_local! {
@@ -710,7 +737,7 @@ impl Searches {
 /// return) reads as a space, so a phrase wrapped across lines still
 /// matches; byte offsets are unchanged. Blank lines stay breaks.
 fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\n', '\r']) {
+    if !text.bytes().any(|b| b == b'\n' || b == b'\r') {
         return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
