@@ -314,7 +314,8 @@ impl Engine {
     }
 
     fn check_with(&self, a: &Analysis, scratch: &mut Scratch) -> Vec<RuleMatch> {
-        self.lexicon.scan_into(&a.tokens, &mut scratch.hits);
+        self.lexicon
+            .scan_into(&a.tokens, a.word_generation, &mut scratch.hits);
         let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         self.prefilter.candidates_into(&flat, &mut scratch.matched);
@@ -948,6 +949,45 @@ negation = "exclude-direct"
         assert!(e.check("Not a liar, @sam, just mistaken").is_empty());
         assert_eq!(e.check("@sam what an idiot").len(), 1);
         assert_eq!(e.check("Can't stand this liar, @sam").len(), 1);
+    }
+
+    #[test]
+    fn engines_on_one_thread_keep_their_own_word_lookups() {
+        let engine = |word: &str| {
+            let pack = crate::pack::parse(
+                &format!(
+                    r#"
+[pack]
+id = "p"
+dimension = "kind"
+description = "d"
+version = "1"
+
+[[rules]]
+id = "p/word"
+severity = "warning"
+weight = 10
+message = "m"
+[rules.match]
+kind = "words"
+words = ["{word}"]
+"#
+                ),
+                "p.toml",
+            )
+            .unwrap();
+            Engine::new(&[pack], &Selection::default()).unwrap()
+        };
+        let (gloom, doom) = (engine("gloom"), engine("doom"));
+        let text = "doom and gloom";
+        for _ in 0..2 {
+            let found = gloom.check(text);
+            assert_eq!(found.len(), 1);
+            assert_eq!(&text[found[0].span.clone()], "gloom");
+            let found = doom.check(text);
+            assert_eq!(found.len(), 1);
+            assert_eq!(&text[found[0].span.clone()], "doom");
+        }
     }
 
     #[test]
