@@ -326,11 +326,11 @@ impl Engine {
             self.learned.score(a)
         };
         let words = Kind::of(&flat);
-        self.compile_needed(a, lists, matched, words);
-        let searches = &mut scratch.searches;
-        searches.reset(self.regexes.len(), words);
         self.triggers
             .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
+        self.compile_needed(a, lists, matched, &scratch.rules, words);
+        let searches = &mut scratch.searches;
+        searches.reset(self.regexes.len(), words);
         let mut out = Vec::with_capacity(8);
         let spans = &mut scratch.spans;
         spans.clear();
@@ -374,8 +374,16 @@ impl Engine {
 
     /// Compiles, side by side on the thread pool, the regexes this post
     /// will run that are not compiled yet (the first posts of a run pay
-    /// for them; a one-post run waits for them all).
-    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Kind) {
+    /// for them; a one-post run waits for them all). Only `rules`, the
+    /// rules the post visits (`Triggers::rules_into`), can need any.
+    fn compile_needed(
+        &self,
+        a: &Analysis,
+        lists: &[Vec<Hit>],
+        matched: &[bool],
+        rules: &RuleSet,
+        words: Kind,
+    ) {
         // Regexes built lean compile in less time than starting the pool
         // takes; each is compiled when first searched.
         if crate::pack::compiles_lean() {
@@ -392,7 +400,7 @@ impl Engine {
                 .any(|h| hashtags || !a.tokens[h.start].in_hashtag)
         };
         let mut needed: Vec<usize> = Vec::new();
-        for plan in &self.plans {
+        for plan in rules.iter().map(|rule| &self.plans[rule]) {
             match plan {
                 Plan::Regex { regex, unless, .. } if !unless.is_some_and(|u| hit(u, false)) => {
                     needed.push(*regex);
@@ -738,7 +746,7 @@ impl Searches {
 /// return) reads as a space, so a phrase wrapped across lines still
 /// matches; byte offsets are unchanged. Blank lines stay breaks.
 fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.bytes().any(|b| b == b'\n' || b == b'\r') {
+    if !has_line_break(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -756,6 +764,17 @@ fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     }
     // Only ASCII bytes were replaced by ASCII bytes.
     std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+/// Whether `bytes` hold a line feed or a carriage return, looked for
+/// sixteen bytes at a time (most posts are one line).
+fn has_line_break(bytes: &[u8]) -> bool {
+    let is_break = |b: u8| (b == b'\n') | (b == b'\r');
+    let mut chunks = bytes.chunks_exact(16);
+    let found = chunks
+        .by_ref()
+        .any(|c| c.iter().fold(false, |any, &b| any | is_break(b)));
+    found || chunks.remainder().iter().any(|&b| is_break(b))
 }
 
 /// Whether `text` is empty or all white space; most posts start with a
@@ -906,6 +925,12 @@ mod tests {
         assert_eq!(soft_breaks_as_spaces("don't\nlike it"), "don't like it");
         assert_eq!(soft_breaks_as_spaces("para\n\nnext"), "para\n\nnext");
         assert_eq!(soft_breaks_as_spaces("a\r\nb"), "a  b");
+        let long = "sixteen bytes ok and then some more";
+        assert_eq!(soft_breaks_as_spaces(long), long);
+        assert_eq!(
+            soft_breaks_as_spaces("sixteen bytes ok and then\nsome"),
+            "sixteen bytes ok and then some"
+        );
     }
 
     #[test]
