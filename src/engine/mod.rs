@@ -20,8 +20,8 @@ use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
-use triggers::{RuleSet, Triggers};
 use std::ops::Range;
+use triggers::{RuleSet, Triggers};
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
 

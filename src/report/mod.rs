@@ -82,7 +82,7 @@ pub(crate) fn push_decimal(out: &mut String, n: usize) {
 /// formatting machinery: every learned finding prints several such
 /// numbers. NaN, infinities and huge values go through `fmt`.
 pub(crate) fn push_hundredths(out: &mut String, x: f64) {
-    if !(x.abs() < 1e15) {
+    if !x.is_finite() || x.abs() >= 1e15 {
         use std::fmt::Write;
         // Writing to a string cannot fail.
         let _ = write!(out, "{x:.2}");
@@ -210,9 +210,27 @@ mod tests {
     #[test]
     fn hundredths_are_what_display_prints() {
         let mut xs = vec![
-            0.0, -0.0, 0.125, 0.375, 2.5, 0.005, 0.015, 0.995, 9.995, 99.995, -0.001, -1.125,
-            1e-300, 5e-324, 123456.785, 999999999999999.9, 1e15, 1e300, f64::NAN,
-            f64::INFINITY, f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            0.125,
+            0.375,
+            2.5,
+            0.005,
+            0.015,
+            0.995,
+            9.995,
+            99.995,
+            -0.001,
+            -1.125,
+            1e-300,
+            5e-324,
+            123456.785,
+            999999999999999.9,
+            1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
         ];
         // Ties and near-ties in every range, and a spread of plain values.
         for n in 0..5000u32 {
