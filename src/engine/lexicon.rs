@@ -99,15 +99,6 @@ type Keys = [u32; 2];
 /// A word that is no key of a map.
 const NO_KEY: u32 = u32::MAX;
 
-/// A word's keys in the built-in table and in the table of pack files:
-/// they depend on the word alone, so each word of a thread is hashed and
-/// looked up once, not at every occurrence.
-#[derive(Clone, Copy)]
-struct WordKeys {
-    built_in: Keys,
-    own: Keys,
-}
-
 impl Lexicon {
     /// One pass over the tokens: the hits of every list, in token order,
     /// keeping the longest phrase where several start at the same token,
@@ -145,32 +136,31 @@ impl Lexicon {
         // other keeps every list's hits in token order.
         if let Some(table) = self.built_in {
             for i in 0..tokens.len() {
-                let keys = self.word_keys(words, &tokens[i]).built_in;
+                let keys = built_in_keys(table, words, &tokens[i]);
                 scan_token(table, keys, tokens, i, pair, &mut hit);
             }
         }
+        // The tables of pack files, seldom used, are looked up at every
+        // token: the memo stays small.
         if let Some(table) = &self.own {
             for i in 0..tokens.len() {
-                let keys = self.word_keys(words, &tokens[i]).own;
+                let keys = keys_in(table, &tokens[i]);
                 scan_token(table, keys, tokens, i, pair, &mut hit);
             }
         }
     }
+}
 
-    /// The keys of `tok`'s word in both tables, from the memo when the
-    /// word was seen before on this thread.
-    #[inline]
-    fn word_keys(&self, memo: &mut WordMemo<WordKeys>, tok: &Token) -> WordKeys {
-        let work = || WordKeys {
-            built_in: self.built_in.map_or([NO_KEY; 2], |t| keys_in(t, tok)),
-            own: self.own.as_ref().map_or([NO_KEY; 2], |t| keys_in(t, tok)),
-        };
-        // Tokens read outside a post have no number to remember them by.
-        if tok.word == UNNUMBERED {
-            return work();
-        }
-        memo.word(tok.word, work)
+/// The keys of `tok`'s word in the built-in table: they depend on the
+/// word alone, so each word of a thread is hashed and looked up once
+/// (`memo`), not at every occurrence.
+#[inline]
+fn built_in_keys(table: &Table<&'static [u8]>, memo: &mut WordMemo<Keys>, tok: &Token) -> Keys {
+    // Tokens read outside a post have no number to remember them by.
+    if tok.word == UNNUMBERED {
+        return keys_in(table, tok);
     }
+    memo.word(tok.word, || keys_in(table, tok))
 }
 
 /// Where `tok`'s stem and lower-cased form are keys of `table`.
@@ -257,8 +247,8 @@ pub struct Hits {
     touched: Vec<ListId>,
     /// Room for the key of a token and the next.
     pair: Vec<u8>,
-    /// The keys of the words seen on this thread.
-    words: WordMemo<WordKeys>,
+    /// The built-in table's keys of the words seen on this thread.
+    words: WordMemo<Keys>,
 }
 
 impl Hits {
