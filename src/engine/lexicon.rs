@@ -7,6 +7,8 @@
 use crate::pack::phrases::{self, LOWER, SEP, STEMS, Table};
 use crate::pack::{Phrase, Phrases};
 use crate::text::Token;
+use crate::text::words::{UNNUMBERED, WordMemo};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which list (of which rule and role) a phrase belongs to.
 pub type ListId = usize;
@@ -71,10 +73,12 @@ impl<'r> Builder<'r> {
             .any(|l| !l.is_empty())
             .then(|| Table::new(phrases::write(&self.own, self.first_own as u32)))
             .flatten();
+        static NEXT_UID: AtomicU64 = AtomicU64::new(0);
         Lexicon {
             built_in: self.built_in.filter(|_| self.uses_built_in),
             own,
             lists: self.first_own + self.own.len(),
+            uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
         }
     }
 }
@@ -83,14 +87,25 @@ pub struct Lexicon {
     built_in: Option<&'static Table<&'static [u8]>>,
     own: Option<Table<Vec<u8>>>,
     lists: usize,
+    /// Tells this lexicon's per-thread word memory from another one's.
+    uid: u64,
 }
+
+/// Where a word's keys are in one table: the key numbers of its stem
+/// (`STEMS`) and of its lower-cased form (`LOWER`), or `NO_KEY`. (Plain
+/// numbers keep a thread's memo small: it has an entry per word.)
+type Keys = [u32; 2];
+
+/// A word that is no key of a map.
+const NO_KEY: u32 = u32::MAX;
 
 impl Lexicon {
     /// One pass over the tokens: the hits of every list, in token order,
     /// keeping the longest phrase where several start at the same token,
     /// into `hits`, whose lists from an earlier post are emptied first
-    /// (their room is kept).
-    pub fn scan_into(&self, tokens: &[Token], hits: &mut Hits) {
+    /// (their room is kept). `generation` is the word table generation of
+    /// the tokens' `word` numbers (`Analysis::word_generation`).
+    pub fn scan_into(&self, tokens: &[Token], generation: u64, hits: &mut Hits) {
         for &l in &hits.touched {
             if let Some(list) = hits.lists.get_mut(l) {
                 list.clear();
@@ -98,10 +113,12 @@ impl Lexicon {
         }
         hits.touched.clear();
         hits.lists.resize_with(self.lists, Vec::new);
+        hits.words.start(self.uid, generation);
         let Hits {
             lists,
             touched,
             pair,
+            words,
         } = hits;
         let mut hit = |list: ListId, start: usize, end: usize| {
             let hits = &mut lists[list];
@@ -119,39 +136,70 @@ impl Lexicon {
         // other keeps every list's hits in token order.
         if let Some(table) = self.built_in {
             for i in 0..tokens.len() {
-                scan_token(table, tokens, i, pair, &mut hit);
+                let keys = built_in_keys(table, words, &tokens[i]);
+                scan_token(table, keys, tokens, i, pair, &mut hit);
             }
         }
+        // The tables of pack files, seldom used, are looked up at every
+        // token: the memo stays small.
         if let Some(table) = &self.own {
             for i in 0..tokens.len() {
-                scan_token(table, tokens, i, pair, &mut hit);
+                let keys = keys_in(table, &tokens[i]);
+                scan_token(table, keys, tokens, i, pair, &mut hit);
             }
         }
     }
 }
 
-/// The phrases of `table` that start at token `i`, passed to `hit`;
-/// `pair` is room for a key of two words.
+/// The keys of `tok`'s word in the built-in table: they depend on the
+/// word alone, so each word of a thread is hashed and looked up once
+/// (`memo`), not at every occurrence.
 #[inline]
-fn scan_token<B: AsRef<[u8]>>(
-    table: &Table<B>,
-    tokens: &[Token],
-    i: usize,
-    pair: &mut Vec<u8>,
-    hit: &mut impl FnMut(ListId, usize, usize),
-) {
-    let tok = &tokens[i];
+fn built_in_keys(table: &Table<&'static [u8]>, memo: &mut WordMemo<Keys>, tok: &Token) -> Keys {
+    // Tokens read outside a post have no number to remember them by.
+    if tok.word == UNNUMBERED {
+        return keys_in(table, tok);
+    }
+    memo.word(tok.word, || keys_in(table, tok))
+}
+
+/// Where `tok`'s stem and lower-cased form are keys of `table`.
+fn keys_in<B: AsRef<[u8]>>(table: &Table<B>, tok: &Token) -> Keys {
     let stem_hash = phrases::hash(tok.stem.as_bytes());
     let lower_hash = if tok.lower == tok.stem {
         stem_hash
     } else {
         phrases::hash(tok.lower.as_bytes())
     };
-    for (map, exact, hash) in [(STEMS, false, stem_hash), (LOWER, true, lower_hash)] {
-        let key = key_of(tok, exact).as_bytes();
-        let Some(word) = table.find_hashed(map, key, hash) else {
+    let find = |map, key: &str, hash| {
+        table
+            .find_hashed(map, key.as_bytes(), hash)
+            .unwrap_or(NO_KEY)
+    };
+    [
+        find(STEMS, &tok.stem, stem_hash),
+        find(LOWER, &tok.lower, lower_hash),
+    ]
+}
+
+/// The phrases of `table` that start at token `i`, whose word has keys
+/// `keys` in it, passed to `hit`; `pair` is room for a key of two words.
+#[inline]
+fn scan_token<B: AsRef<[u8]>>(
+    table: &Table<B>,
+    keys: Keys,
+    tokens: &[Token],
+    i: usize,
+    pair: &mut Vec<u8>,
+    hit: &mut impl FnMut(ListId, usize, usize),
+) {
+    let tok = &tokens[i];
+    for (map, exact, found) in [(STEMS, false, keys[0]), (LOWER, true, keys[1])] {
+        if found == NO_KEY {
             continue;
-        };
+        }
+        let word = found;
+        let key = key_of(tok, exact).as_bytes();
         for e in table.entries(map, word) {
             hit(e.list, i, i + 1);
         }
@@ -199,4 +247,13 @@ pub struct Hits {
     touched: Vec<ListId>,
     /// Room for the key of a token and the next.
     pair: Vec<u8>,
+    /// The built-in table's keys of the words seen on this thread.
+    words: WordMemo<Keys>,
+}
+
+impl Hits {
+    /// The lists with hits in the last post scanned, in no set order.
+    pub fn found(&self) -> &[ListId] {
+        &self.touched
+    }
 }

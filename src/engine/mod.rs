@@ -8,6 +8,7 @@ mod lexicon;
 mod negation;
 mod prefilter;
 mod select;
+mod triggers;
 mod weighted;
 
 pub use select::{Selection, specificity};
@@ -20,6 +21,7 @@ use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
 use prefilter::Prefilter;
 use std::ops::Range;
+use triggers::{RuleSet, Triggers};
 use unicode_segmentation::UnicodeSegmentation;
 use weighted::{Scored, WeightedIndex};
 
@@ -68,6 +70,8 @@ pub struct RuleMatch {
 pub struct Engine {
     rules: Vec<Rule>,
     plans: Vec<Plan>,
+    /// Which plans a post's lexicon and prefilter hits make worth running.
+    triggers: Triggers,
     lexicon: Lexicon,
     prefilter: Prefilter,
     regexes: Vec<LazyRegex>,
@@ -182,6 +186,7 @@ impl Engine {
             .collect();
         Ok(Engine {
             rules,
+            triggers: Engine::triggers(&plans, regexes.len()),
             plans,
             lexicon,
             prefilter,
@@ -269,6 +274,23 @@ impl Engine {
         (lexicon.finish(), plans)
     }
 
+    /// The rules each list and regex can start: a word-list rule fires only
+    /// when its list has hits, a pattern rule only when the prefilter lets
+    /// its regex run; the others are visited on every post.
+    fn triggers(plans: &[Plan], regexes: usize) -> Triggers {
+        let mut triggers = Triggers::new(plans.len(), regexes);
+        for (rule, plan) in plans.iter().enumerate() {
+            match plan {
+                Plan::Words { list, .. } => triggers.on_list(*list, rule),
+                Plan::Regex { regex, .. } => triggers.on_regex(*regex, rule),
+                Plan::Metric { .. } | Plan::Absent { .. } | Plan::Weighted { .. } => {
+                    triggers.always(rule)
+                }
+            }
+        }
+        triggers
+    }
+
     /// The enabled rules, in pack order; `RuleMatch::rule` indexes this.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
@@ -292,7 +314,8 @@ impl Engine {
     }
 
     fn check_with(&self, a: &Analysis, scratch: &mut Scratch) -> Vec<RuleMatch> {
-        self.lexicon.scan_into(&a.tokens, &mut scratch.hits);
+        self.lexicon
+            .scan_into(&a.tokens, a.word_generation, &mut scratch.hits);
         let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         self.prefilter.candidates_into(&flat, &mut scratch.matched);
@@ -303,13 +326,16 @@ impl Engine {
             self.learned.score(a)
         };
         let words = Kind::of(&flat);
-        self.compile_needed(a, lists, matched, words);
+        self.triggers
+            .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
+        self.compile_needed(a, lists, matched, &scratch.rules, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
         let mut out = Vec::with_capacity(8);
         let spans = &mut scratch.spans;
         spans.clear();
-        for (rule, plan) in self.plans.iter().enumerate() {
+        for rule in scratch.rules.iter() {
+            let plan = &self.plans[rule];
             if let Plan::Weighted { model } = plan {
                 out.extend(self.learned_match(rule, a, &scored[*model]));
                 continue;
@@ -348,8 +374,16 @@ impl Engine {
 
     /// Compiles, side by side on the thread pool, the regexes this post
     /// will run that are not compiled yet (the first posts of a run pay
-    /// for them; a one-post run waits for them all).
-    fn compile_needed(&self, a: &Analysis, lists: &[Vec<Hit>], matched: &[bool], words: Kind) {
+    /// for them; a one-post run waits for them all). Only `rules`, the
+    /// rules the post visits (`Triggers::rules_into`), can need any.
+    fn compile_needed(
+        &self,
+        a: &Analysis,
+        lists: &[Vec<Hit>],
+        matched: &[bool],
+        rules: &RuleSet,
+        words: Kind,
+    ) {
         // Regexes built lean compile in less time than starting the pool
         // takes; each is compiled when first searched.
         if crate::pack::compiles_lean() {
@@ -366,7 +400,7 @@ impl Engine {
                 .any(|h| hashtags || !a.tokens[h.start].in_hashtag)
         };
         let mut needed: Vec<usize> = Vec::new();
-        for plan in &self.plans {
+        for plan in rules.iter().map(|rule| &self.plans[rule]) {
             match plan {
                 Plan::Regex { regex, unless, .. } if !unless.is_some_and(|u| hit(u, false)) => {
                     needed.push(*regex);
@@ -422,14 +456,11 @@ impl Engine {
     /// "learned score 0.91; strongest signals: idiot (+2.50), shut up
     /// (+1.50)", written into one string.
     fn learned_detail(&self, s: &Scored) -> String {
-        use std::fmt::Write;
+        use crate::report::push_hundredths;
         let mut detail = String::with_capacity(128);
-        // Writing to a string cannot fail.
-        let _ = write!(
-            detail,
-            "learned score {:.2}; strongest signals: ",
-            s.probability
-        );
+        detail.push_str("learned score ");
+        push_hundredths(&mut detail, s.probability);
+        detail.push_str("; strongest signals: ");
         if s.top.is_empty() {
             detail.push_str("none");
         }
@@ -437,7 +468,10 @@ impl Engine {
             if n > 0 {
                 detail.push_str(", ");
             }
-            let _ = write!(detail, "{} (+{:.2})", self.learned.key(c.term), c.weight);
+            detail.push_str(self.learned.key(c.term));
+            detail.push_str(" (+");
+            push_hundredths(&mut detail, c.weight);
+            detail.push(')');
         }
         detail
     }
@@ -641,6 +675,8 @@ struct Scratch {
     matched: Vec<bool>,
     searches: Searches,
     spans: Vec<Range<usize>>,
+    /// The rules worth visiting (`Triggers::rules_into`).
+    rules: RuleSet,
 }
 
 thread_local! {
@@ -710,7 +746,7 @@ impl Searches {
 /// return) reads as a space, so a phrase wrapped across lines still
 /// matches; byte offsets are unchanged. Blank lines stay breaks.
 fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\n', '\r']) {
+    if !has_line_break(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -728,6 +764,17 @@ fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     }
     // Only ASCII bytes were replaced by ASCII bytes.
     std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+/// Whether `bytes` hold a line feed or a carriage return, looked for
+/// sixteen bytes at a time (most posts are one line).
+fn has_line_break(bytes: &[u8]) -> bool {
+    let is_break = |b: u8| (b == b'\n') | (b == b'\r');
+    let mut chunks = bytes.chunks_exact(16);
+    let found = chunks
+        .by_ref()
+        .any(|c| c.iter().fold(false, |any, &b| any | is_break(b)));
+    found || chunks.remainder().iter().any(|&b| is_break(b))
 }
 
 /// Whether `text` is empty or all white space; most posts start with a
@@ -878,6 +925,12 @@ mod tests {
         assert_eq!(soft_breaks_as_spaces("don't\nlike it"), "don't like it");
         assert_eq!(soft_breaks_as_spaces("para\n\nnext"), "para\n\nnext");
         assert_eq!(soft_breaks_as_spaces("a\r\nb"), "a  b");
+        let long = "sixteen bytes ok and then some more";
+        assert_eq!(soft_breaks_as_spaces(long), long);
+        assert_eq!(
+            soft_breaks_as_spaces("sixteen bytes ok and then\nsome"),
+            "sixteen bytes ok and then some"
+        );
     }
 
     #[test]
@@ -921,6 +974,45 @@ negation = "exclude-direct"
         assert!(e.check("Not a liar, @sam, just mistaken").is_empty());
         assert_eq!(e.check("@sam what an idiot").len(), 1);
         assert_eq!(e.check("Can't stand this liar, @sam").len(), 1);
+    }
+
+    #[test]
+    fn engines_on_one_thread_keep_their_own_word_lookups() {
+        let engine = |word: &str| {
+            let pack = crate::pack::parse(
+                &format!(
+                    r#"
+[pack]
+id = "p"
+dimension = "kind"
+description = "d"
+version = "1"
+
+[[rules]]
+id = "p/word"
+severity = "warning"
+weight = 10
+message = "m"
+[rules.match]
+kind = "words"
+words = ["{word}"]
+"#
+                ),
+                "p.toml",
+            )
+            .unwrap();
+            Engine::new(&[pack], &Selection::default()).unwrap()
+        };
+        let (gloom, doom) = (engine("gloom"), engine("doom"));
+        let text = "doom and gloom";
+        for _ in 0..2 {
+            let found = gloom.check(text);
+            assert_eq!(found.len(), 1);
+            assert_eq!(&text[found[0].span.clone()], "gloom");
+            let found = doom.check(text);
+            assert_eq!(found.len(), 1);
+            assert_eq!(&text[found[0].span.clone()], "doom");
+        }
     }
 
     #[test]

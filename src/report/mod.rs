@@ -77,6 +77,56 @@ pub(crate) fn push_decimal(out: &mut String, n: usize) {
     );
 }
 
+/// Appends `x` with two decimals, exactly as `format!("{x:.2}")` writes
+/// it (the exact binary value rounded half to even), without the
+/// formatting machinery: every learned finding prints several such
+/// numbers. NaN, infinities and huge values go through `fmt`.
+pub(crate) fn push_hundredths(out: &mut String, x: f64) {
+    if !x.is_finite() || x.abs() >= 1e15 {
+        use std::fmt::Write;
+        // Writing to a string cannot fail.
+        let _ = write!(out, "{x:.2}");
+        return;
+    }
+    let hundredths = round_hundredths(x.abs());
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    push_decimal(out, (hundredths / 100) as usize);
+    let cents = (hundredths % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + cents / 10));
+    out.push(char::from(b'0' + cents % 10));
+}
+
+/// `x * 100` rounded half to even, worked out on the exact value of `x`
+/// (finite, not negative, below 1e15) in integers: `x * 100.0` in floating
+/// point would round first and could land on the wrong side of a half.
+fn round_hundredths(x: f64) -> u64 {
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    // x = mantissa * 2^power.
+    let (mantissa, power) = match exponent {
+        0 => (fraction, -1074),
+        _ => (fraction | 1 << 52, exponent - 1075),
+    };
+    let scaled = u128::from(mantissa) * 100;
+    if power >= 0 {
+        return (scaled << power) as u64;
+    }
+    let shift = power.unsigned_abs();
+    if shift >= 128 {
+        // Below 2^-68: nowhere near half a hundredth.
+        return 0;
+    }
+    let whole = scaled >> shift;
+    let rest = scaled - (whole << shift);
+    let half = 1u128 << (shift - 1);
+    let up = rest > half || (rest == half && whole % 2 == 1);
+    (whole + u128::from(up)) as u64
+}
+
 /// Makes text safe to print to a terminal: control characters (including
 /// ESC, so no ANSI sequence gets through), bidirectional overrides and the
 /// Unicode line and paragraph separators become visible escapes, so the
@@ -154,6 +204,44 @@ mod tests {
     fn decimals_are_what_display_prints() {
         for n in [0, 5, 10, 99, 100, 65535, u64::MAX] {
             assert_eq!(super::decimal(n, &mut [0; 20]), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn hundredths_are_what_display_prints() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.125,
+            0.375,
+            2.5,
+            0.005,
+            0.015,
+            0.995,
+            9.995,
+            99.995,
+            -0.001,
+            -1.125,
+            1e-300,
+            5e-324,
+            123456.785,
+            999999999999999.9,
+            1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // Ties and near-ties in every range, and a spread of plain values.
+        for n in 0..5000u32 {
+            let tie = f64::from(2 * n + 1) / 8.0;
+            xs.extend([tie, -tie, f64::from(n) * 0.001, f64::from(n).sqrt() * 1.7]);
+            xs.extend([f64::from(n) / 1000.0 + 0.0005, 1.0 / f64::from(n + 1)]);
+        }
+        for x in xs {
+            let mut out = String::new();
+            super::push_hundredths(&mut out, x);
+            assert_eq!(out, format!("{x:.2}"), "{x:e}");
         }
     }
 
