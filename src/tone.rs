@@ -19,7 +19,9 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::{Families, Sink, bigram_term, features_into, unigram_key, word_key};
+use crate::text::features::{
+    Families, PairWords, Sink, bigram_term, features_into, term_word, unigram_key,
+};
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use std::cell::RefCell;
@@ -104,6 +106,22 @@ struct ToneWord {
     /// The polarity model's term for it in prose (`NONE`: the model has
     /// none; hashtag words, fewer, are looked up by key).
     prose: u32,
+    /// Whether some term of two words of the model starts with it, ends
+    /// with it.
+    starts_pair: bool,
+    ends_pair: bool,
+}
+
+/// The words the polarity model's terms of two words start and end with.
+fn model_pairs() -> &'static PairWords {
+    static PAIRS: OnceLock<PairWords> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let mut pairs = PairWords::default();
+        for i in 0..WEIGHTS.len() {
+            pairs.add_key(WEIGHTS.key(i));
+        }
+        pairs
+    })
 }
 
 const NONE: u32 = u32::MAX;
@@ -124,13 +142,14 @@ fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> 
 fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
     memo.word(tok.word, || {
         let (boost, negates) = modifiers(&tok.lower);
+        let word = term_word(tok);
         ToneWord {
             valence: WORDS.get(tok.lower.as_str()).copied(),
             boost,
             negates,
-            prose: WEIGHTS
-                .index(word_key(tok, false, &mut String::new()))
-                .map_or(NONE, |i| i as u32),
+            prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
+            starts_pair: model_pairs().starts(word),
+            ends_pair: model_pairs().ends(word),
         }
     })
 }
@@ -183,7 +202,12 @@ impl Sink for Evidence<'_> {
         }
     }
 
+    /// Looked up once per thread, and not at all when no term of two
+    /// words starts with the first or ends with the second.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        if !(tone_word(self.memo, first).starts_pair && tone_word(self.memo, second).ends_pair) {
+            return;
+        }
         let lookup = |key: &str| WEIGHTS.index(key).map(|i| i as u32);
         if let Some(term) = bigram_term(self.memo, first, second, buf, lookup) {
             self.add(term as usize, 1.0);

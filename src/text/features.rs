@@ -20,6 +20,8 @@
 
 use super::words::WordMemo;
 use super::{Analysis, Token, TokenKind};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// The named measurements, with what each means.
@@ -232,7 +234,7 @@ pub trait Sink {
 }
 
 /// What a token stands for in a key: `<num>` for any number.
-fn term_word(tok: &Token) -> &str {
+pub fn term_word(tok: &Token) -> &str {
     if tok.kind == TokenKind::Number {
         "<num>"
     } else {
@@ -282,6 +284,46 @@ pub fn bigram_term<T: Copy>(
         lookup(bigram_key(first, second, buf)).unwrap_or(ABSENT)
     });
     (term != ABSENT).then_some(term)
+}
+
+/// The two words of a feature key of two words ([`bigram_key`]): split
+/// at its space (no term word holds one; other keys have none).
+pub fn pair_words(key: &str) -> Option<(&str, &str)> {
+    key.split_once(' ')
+}
+
+/// The words some term of two words starts with, and those some such term
+/// ends with, kept as hashes.
+///
+/// Most pairs of adjacent words have no term: when the first word starts
+/// none, or the second ends none, the pair's key need not be built nor
+/// looked up. A word whose hash another word shares only lets its pairs
+/// through to the lookup.
+#[derive(Default)]
+pub struct PairWords {
+    hasher: foldhash::fast::FixedState,
+    firsts: HashSet<u64, foldhash::fast::FixedState>,
+    seconds: HashSet<u64, foldhash::fast::FixedState>,
+}
+
+impl PairWords {
+    /// Takes note of `key`'s words if it is a key of two words.
+    pub fn add_key(&mut self, key: &str) {
+        if let Some((first, second)) = pair_words(key) {
+            self.firsts.insert(self.hasher.hash_one(first));
+            self.seconds.insert(self.hasher.hash_one(second));
+        }
+    }
+
+    /// Whether some term of two words may start with `word`.
+    pub fn starts(&self, word: &str) -> bool {
+        !self.firsts.is_empty() && self.firsts.contains(&self.hasher.hash_one(word))
+    }
+
+    /// Whether some term of two words may end with `word`.
+    pub fn ends(&self, word: &str) -> bool {
+        !self.seconds.is_empty() && self.seconds.contains(&self.hasher.hash_one(word))
+    }
 }
 
 /// A closure as a [`Sink`].
