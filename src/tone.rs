@@ -20,7 +20,7 @@
 //! intensity. Emoji count by the words of their names.
 
 use crate::text::features::{
-    Families, PairWords, Sink, bigram_term, features_into, term_word, unigram_key,
+    Families, MEASURES, Sink, bigram_term, features_into, measure_key, term_word, unigram_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -64,13 +64,15 @@ impl std::fmt::Display for Tone {
 /// word, emoticons as written. `EMOJI`: emoji by their characters
 /// (variation selectors left out), the sum of the valences of the words of
 /// their names. `WEIGHTS`: the term weights of the polarity model
-/// (`tone-model.toml`; positive = joyful or optimistic).
+/// (`tone-model.toml`; positive = joyful or optimistic). `PAIR_FIRSTS`
+/// and `PAIR_SECONDS`: the words the model's terms of two words start
+/// and end with.
 #[allow(clippy::approx_constant, clippy::unreadable_literal)]
 mod tables {
     use crate::text::static_map::StaticMap;
     include!(concat!(env!("OUT_DIR"), "/tone-tables.rs"));
 }
-use tables::{EMOJI, WEIGHTS, WORDS};
+use tables::{EMOJI, PAIR_FIRSTS, PAIR_SECONDS, WEIGHTS, WORDS};
 
 /// Weights of the sentiment score (−1 to 1), the valence lexicon's
 /// average (−1 to 1) and the learned model's evidence (a logit).
@@ -112,18 +114,6 @@ struct ToneWord {
     ends_pair: bool,
 }
 
-/// The words the polarity model's terms of two words start and end with.
-fn model_pairs() -> &'static PairWords {
-    static PAIRS: OnceLock<PairWords> = OnceLock::new();
-    PAIRS.get_or_init(|| {
-        let mut pairs = PairWords::default();
-        for i in 0..WEIGHTS.len() {
-            pairs.add_key(WEIGHTS.key(i));
-        }
-        pairs
-    })
-}
-
 const NONE: u32 = u32::MAX;
 
 thread_local! {
@@ -148,8 +138,8 @@ fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
             boost,
             negates,
             prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
-            starts_pair: model_pairs().starts(word),
-            ends_pair: model_pairs().ends(word),
+            starts_pair: PAIR_FIRSTS.index(word).is_some(),
+            ends_pair: PAIR_SECONDS.index(word).is_some(),
         }
     })
 }
@@ -188,6 +178,15 @@ impl Sink for Evidence<'_> {
     fn feature(&mut self, key: &str, value: f64, _: Option<Range<usize>>) {
         if let Some(i) = WEIGHTS.index(key) {
             self.add(i, value);
+        }
+    }
+
+    /// The measurements' terms are looked up once per process.
+    fn measure(&mut self, n: usize, value: f64) {
+        static TERMS: OnceLock<[Option<usize>; MEASURES]> = OnceLock::new();
+        let terms = TERMS.get_or_init(|| std::array::from_fn(|n| WEIGHTS.index(measure_key(n))));
+        if let Some(term) = terms[n] {
+            self.add(term, value);
         }
     }
 
@@ -577,6 +576,17 @@ mod tests {
         assert!(WORDS.get("").is_none() && WORDS.get("no-such-word-here").is_none());
         assert!(EMOJI.get("😍").is_some_and(|&v| v > 0.0));
         assert!(WEIGHTS.len() > 100);
+        // Every term of two words starts and ends with words the pair
+        // tables hold.
+        let mut pairs = 0;
+        for i in 0..WEIGHTS.len() {
+            if let Some((first, second)) = crate::text::features::pair_words(WEIGHTS.key(i)) {
+                pairs += 1;
+                assert!(PAIR_FIRSTS.index(first).is_some(), "{first}");
+                assert!(PAIR_SECONDS.index(second).is_some(), "{second}");
+            }
+        }
+        assert!(pairs > 0 && PAIR_FIRSTS.index("no-such-word").is_none());
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    Families, PairWords, Scratch, Sink, bigram_term, char_ngrams, features_into, term_word,
-    unigram_key,
+    Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams, features_into,
+    measure_key, term_word, unigram_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -80,6 +80,9 @@ pub struct WeightedIndex {
     /// The words the listed terms of two words start and end with (the
     /// table knows its own).
     listed_pairs: PairWords,
+    /// The term of each measurement (`features::measure_key`), `NONE`
+    /// when no model has it.
+    measure_ids: Vec<u32>,
     /// Tells this index's per-thread word memory from another index's.
     uid: OnceLock<u64>,
 }
@@ -184,6 +187,9 @@ impl WeightedIndex {
             self.weights.push((model, weight, *head));
             *head = (self.weights.len() - 1) as u32;
         }
+        self.measure_ids = (0..MEASURES)
+            .map(|n| self.id(measure_key(n)).unwrap_or(NONE))
+            .collect();
         model as usize
     }
 
@@ -494,6 +500,14 @@ impl Sink for Scoring<'_> {
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
         if let Some(id) = self.ix.id(key) {
             self.add(id, value, &span);
+        }
+    }
+
+    /// A measurement's term was looked up when the index was built.
+    fn measure(&mut self, n: usize, value: f64) {
+        let id = self.ix.measure_ids[n];
+        if id != NONE {
+            self.add(id, value, &None);
         }
     }
 
