@@ -362,6 +362,8 @@ struct ScoreMemory {
     /// table generation of the post.
     words: WordMemo<WordTerms>,
     gram_ids: Vec<u32>,
+    /// Buffers for a new word's character n-grams.
+    gram_scratch: Scratch,
     /// The terms the post has counted already: one bit per term, and the
     /// terms whose bit is set, to clear them after the post.
     seen: Vec<u64>,
@@ -477,14 +479,14 @@ impl Scoring<'_> {
         let ix = self.ix;
         let memory = &mut *self.memory;
         let gram_ids = &mut memory.gram_ids;
+        let scratch = &mut memory.gram_scratch;
         memory.words.word(tok.word, || {
             let word = term_word(tok);
             let prose = ix.id(word).unwrap_or(NONE);
             let (starts_pair, ends_pair) = ix.pair_sides(word);
             let start = gram_ids.len() as u32;
             if ix.families.chars && tok.kind == TokenKind::Word {
-                let mut scratch = Scratch::default();
-                ix.gram_ids(&tok.lower, &mut scratch, gram_ids);
+                ix.gram_ids(&tok.lower, scratch, gram_ids);
             }
             WordTerms {
                 prose,
