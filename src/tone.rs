@@ -390,22 +390,25 @@ struct Word<'a> {
 
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    // The words the score reads: prose words and the words of hashtags.
-    let words: Vec<Word> = with_words(a, |memo| {
-        a.tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| {
-                let w = tone_word(memo, t);
-                Word {
-                    valence: w.valence,
-                    boost: w.boost,
-                    negates: w.negates,
-                    shouted: shouted(a.text, t),
-                    t,
-                }
-            })
-            .collect()
+    // The words the score reads: prose words and the words of hashtags
+    // (room for every token at once: the list is not grown step by step).
+    let mut words: Vec<Word> = Vec::with_capacity(a.tokens.len());
+    with_words(a, |memo| {
+        words.extend(
+            a.tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .map(|t| {
+                    let w = tone_word(memo, t);
+                    Word {
+                        valence: w.valence,
+                        boost: w.boost,
+                        negates: w.negates,
+                        shouted: shouted(a.text, t),
+                        t,
+                    }
+                }),
+        )
     });
     let (mut caps, mut plain) = (false, false);
     for w in &words {
