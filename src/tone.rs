@@ -19,7 +19,9 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::{Families, Sink, bigram_term, features_into, unigram_key, word_key};
+use crate::text::features::{
+    Families, MEASURES, Sink, bigram_term, features_into, measure_key, term_word, unigram_key,
+};
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use std::cell::RefCell;
@@ -62,13 +64,15 @@ impl std::fmt::Display for Tone {
 /// word, emoticons as written. `EMOJI`: emoji by their characters
 /// (variation selectors left out), the sum of the valences of the words of
 /// their names. `WEIGHTS`: the term weights of the polarity model
-/// (`tone-model.toml`; positive = joyful or optimistic).
+/// (`tone-model.toml`; positive = joyful or optimistic). `PAIR_FIRSTS`
+/// and `PAIR_SECONDS`: the words the model's terms of two words start
+/// and end with.
 #[allow(clippy::approx_constant, clippy::unreadable_literal)]
 mod tables {
     use crate::text::static_map::StaticMap;
     include!(concat!(env!("OUT_DIR"), "/tone-tables.rs"));
 }
-use tables::{EMOJI, WEIGHTS, WORDS};
+use tables::{EMOJI, PAIR_FIRSTS, PAIR_SECONDS, WEIGHTS, WORDS};
 
 /// Weights of the sentiment score (−1 to 1), the valence lexicon's
 /// average (−1 to 1) and the learned model's evidence (a logit).
@@ -104,6 +108,10 @@ struct ToneWord {
     /// The polarity model's term for it in prose (`NONE`: the model has
     /// none; hashtag words, fewer, are looked up by key).
     prose: u32,
+    /// Whether some term of two words of the model starts with it, ends
+    /// with it.
+    starts_pair: bool,
+    ends_pair: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -124,13 +132,14 @@ fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> 
 fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
     memo.word(tok.word, || {
         let (boost, negates) = modifiers(&tok.lower);
+        let word = term_word(tok);
         ToneWord {
             valence: WORDS.get(tok.lower.as_str()).copied(),
             boost,
             negates,
-            prose: WEIGHTS
-                .index(word_key(tok, false, &mut String::new()))
-                .map_or(NONE, |i| i as u32),
+            prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
+            starts_pair: PAIR_FIRSTS.index(word).is_some(),
+            ends_pair: PAIR_SECONDS.index(word).is_some(),
         }
     })
 }
@@ -172,6 +181,15 @@ impl Sink for Evidence<'_> {
         }
     }
 
+    /// The measurements' terms are looked up once per process.
+    fn measure(&mut self, n: usize, value: f64) {
+        static TERMS: OnceLock<[Option<usize>; MEASURES]> = OnceLock::new();
+        let terms = TERMS.get_or_init(|| std::array::from_fn(|n| WEIGHTS.index(measure_key(n))));
+        if let Some(term) = terms[n] {
+            self.add(term, value);
+        }
+    }
+
     fn unigram(&mut self, tok: &Token, buf: &mut String) {
         if tok.in_hashtag {
             self.feature(unigram_key(tok, buf), 1.0, None);
@@ -183,7 +201,12 @@ impl Sink for Evidence<'_> {
         }
     }
 
+    /// Looked up once per thread, and not at all when no term of two
+    /// words starts with the first or ends with the second.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        if !(tone_word(self.memo, first).starts_pair && tone_word(self.memo, second).ends_pair) {
+            return;
+        }
         let lookup = |key: &str| WEIGHTS.index(key).map(|i| i as u32);
         if let Some(term) = bigram_term(self.memo, first, second, buf, lookup) {
             self.add(term as usize, 1.0);
@@ -367,22 +390,25 @@ struct Word<'a> {
 
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    // The words the score reads: prose words and the words of hashtags.
-    let words: Vec<Word> = with_words(a, |memo| {
-        a.tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| {
-                let w = tone_word(memo, t);
-                Word {
-                    valence: w.valence,
-                    boost: w.boost,
-                    negates: w.negates,
-                    shouted: shouted(a.text, t),
-                    t,
-                }
-            })
-            .collect()
+    // The words the score reads: prose words and the words of hashtags
+    // (room for every token at once: the list is not grown step by step).
+    let mut words: Vec<Word> = Vec::with_capacity(a.tokens.len());
+    with_words(a, |memo| {
+        words.extend(
+            a.tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .map(|t| {
+                    let w = tone_word(memo, t);
+                    Word {
+                        valence: w.valence,
+                        boost: w.boost,
+                        negates: w.negates,
+                        shouted: shouted(a.text, t),
+                        t,
+                    }
+                }),
+        )
     });
     let (mut caps, mut plain) = (false, false);
     for w in &words {
@@ -553,6 +579,17 @@ mod tests {
         assert!(WORDS.get("").is_none() && WORDS.get("no-such-word-here").is_none());
         assert!(EMOJI.get("😍").is_some_and(|&v| v > 0.0));
         assert!(WEIGHTS.len() > 100);
+        // Every term of two words starts and ends with words the pair
+        // tables hold.
+        let mut pairs = 0;
+        for i in 0..WEIGHTS.len() {
+            if let Some((first, second)) = crate::text::features::pair_words(WEIGHTS.key(i)) {
+                pairs += 1;
+                assert!(PAIR_FIRSTS.index(first).is_some(), "{first}");
+                assert!(PAIR_SECONDS.index(second).is_some(), "{second}");
+            }
+        }
+        assert!(pairs > 0 && PAIR_FIRSTS.index("no-such-word").is_none());
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    Families, Scratch, Sink, bigram_term, char_ngrams, features_into, unigram_key, word_key,
+    Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams, features_into,
+    measure_key, term_word, unigram_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -76,6 +77,12 @@ pub struct WeightedIndex {
     shared: HashMap<u32, (u32, u32, u32), foldhash::fast::FixedState>,
     /// The opt-in feature families some model reads.
     families: Families,
+    /// The words the listed terms of two words start and end with (the
+    /// table knows its own).
+    listed_pairs: PairWords,
+    /// The term of each measurement (`features::measure_key`), `NONE`
+    /// when no model has it.
+    measure_ids: Vec<u32>,
     /// Tells this index's per-thread word memory from another index's.
     uid: OnceLock<u64>,
 }
@@ -102,7 +109,8 @@ pub struct Contribution {
 pub struct Scored {
     pub probability: f64,
     pub fires: bool,
-    /// Positive contributions, largest first.
+    /// The largest positive contributions, largest first, when the rule
+    /// fires (else none: nothing reports them).
     pub top: Vec<Contribution>,
 }
 
@@ -145,6 +153,7 @@ impl WeightedIndex {
             let (key, weight) = &self.models[model as usize].list()[pos];
             let weight = *weight;
             self.families = self.families.union(Families::of_key(key));
+            self.listed_pairs.add_key(key);
             if let Some(shared) = self.table.and_then(|t| t.find(key)) {
                 let next = self.weights.len() as u32;
                 let first = self
@@ -178,6 +187,9 @@ impl WeightedIndex {
             self.weights.push((model, weight, *head));
             *head = (self.weights.len() - 1) as u32;
         }
+        self.measure_ids = (0..MEASURES)
+            .map(|n| self.id(measure_key(n)).unwrap_or(NONE))
+            .collect();
         model as usize
     }
 
@@ -220,6 +232,16 @@ impl WeightedIndex {
 
     pub fn is_empty(&self) -> bool {
         self.models.is_empty()
+    }
+
+    /// Whether some term of two words may start with `word`, and whether
+    /// some may end with it.
+    fn pair_sides(&self, word: &str) -> (bool, bool) {
+        let table = |f: fn(&Table, &str) -> bool| self.table.is_some_and(|t| f(t, word));
+        (
+            table(Table::starts_pair) || self.listed_pairs.starts(word),
+            table(Table::ends_pair) || self.listed_pairs.ends(word),
+        )
     }
 
     pub fn key(&self, term: u32) -> &str {
@@ -271,10 +293,16 @@ impl WeightedIndex {
                 .zip(&mut memory.contributions)
                 .map(|((m, &z), contributions)| {
                     let probability = 1.0 / (1.0 + (-z).exp());
+                    let fires = a.metrics.words >= m.min_words && probability >= m.threshold;
                     Scored {
                         probability,
-                        fires: a.metrics.words >= m.min_words && probability >= m.threshold,
-                        top: self.top(contributions),
+                        fires,
+                        // Only a finding names its top terms.
+                        top: if fires {
+                            self.top(contributions)
+                        } else {
+                            Vec::new()
+                        },
                     }
                 })
                 .collect()
@@ -322,6 +350,9 @@ struct WordTerms {
     /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
+    /// Whether some term of two words may start with it, end with it.
+    starts_pair: bool,
+    ends_pair: bool,
 }
 
 /// What one thread keeps between posts while scoring.
@@ -331,6 +362,8 @@ struct ScoreMemory {
     /// table generation of the post.
     words: WordMemo<WordTerms>,
     gram_ids: Vec<u32>,
+    /// Buffers for a new word's character n-grams.
+    gram_scratch: Scratch,
     /// The terms the post has counted already: one bit per term, and the
     /// terms whose bit is set, to clear them after the post.
     seen: Vec<u64>,
@@ -446,18 +479,20 @@ impl Scoring<'_> {
         let ix = self.ix;
         let memory = &mut *self.memory;
         let gram_ids = &mut memory.gram_ids;
+        let scratch = &mut memory.gram_scratch;
         memory.words.word(tok.word, || {
-            let prose = ix
-                .id(word_key(tok, false, &mut String::new()))
-                .unwrap_or(NONE);
+            let word = term_word(tok);
+            let prose = ix.id(word).unwrap_or(NONE);
+            let (starts_pair, ends_pair) = ix.pair_sides(word);
             let start = gram_ids.len() as u32;
             if ix.families.chars && tok.kind == TokenKind::Word {
-                let mut scratch = Scratch::default();
-                ix.gram_ids(&tok.lower, &mut scratch, gram_ids);
+                ix.gram_ids(&tok.lower, scratch, gram_ids);
             }
             WordTerms {
                 prose,
                 grams: (start, gram_ids.len() as u32),
+                starts_pair,
+                ends_pair,
             }
         })
     }
@@ -467,6 +502,14 @@ impl Sink for Scoring<'_> {
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
         if let Some(id) = self.ix.id(key) {
             self.add(id, value, &span);
+        }
+    }
+
+    /// A measurement's term was looked up when the index was built.
+    fn measure(&mut self, n: usize, value: f64) {
+        let id = self.ix.measure_ids[n];
+        if id != NONE {
+            self.add(id, value, &None);
         }
     }
 
@@ -483,8 +526,12 @@ impl Sink for Scoring<'_> {
     }
 
     /// A pair of words' term is looked up once per thread, then
-    /// remembered.
+    /// remembered; not at all when no term of two words starts with the
+    /// first or ends with the second.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        if !(self.word_terms(first).starts_pair && self.word_terms(second).ends_pair) {
+            return;
+        }
         let ix = self.ix;
         let lookup = |key: &str| ix.id(key);
         if let Some(id) = bigram_term(&mut self.memory.words, first, second, buf, lookup) {

@@ -13,13 +13,16 @@
 //!   cues);
 //! - the index of the terms' keys (`keys::write`);
 //! - entry starts: `u32` per term plus the end;
-//! - entries: weight (`f64`), model (`u32`), position (`u32`).
+//! - entries: weight (`f64`), model (`u32`), position (`u32`);
+//! - the index of the words terms of two words (`shut up`) start with,
+//!   then of the words they end with (`keys::write`): most pairs of
+//!   adjacent words in a post are told to have no term by these.
 
 use super::keys::{self, Index, u32_at, u64_at};
-use crate::text::features::Families;
+use crate::text::features::{Families, pair_words};
 use compact_str::CompactString;
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLW2");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLW3");
 
 fn families_bits(f: Families) -> u32 {
     u32::from(f.chars) | (u32::from(f.cues) << 1)
@@ -68,7 +71,31 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
         out.extend_from_slice(&weight.to_le_bytes());
         keys::put_u32s(&mut out, &[*m, *pos]);
     }
+    let (firsts, seconds) = pair_sides(&keys);
+    keys::write(&firsts, &mut out);
+    keys::write(&seconds, &mut out);
     out
+}
+
+/// The distinct words the keys of two words start with, and those they
+/// end with, in order of first appearance.
+fn pair_sides<'k>(keys: &[&'k [u8]]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
+    use std::collections::HashSet;
+    let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
+    let (mut seen_first, mut seen_second) = (HashSet::new(), HashSet::new());
+    for key in keys {
+        // Keys are the models' strings: always UTF-8.
+        let Some((first, second)) = std::str::from_utf8(key).ok().and_then(pair_words) else {
+            continue;
+        };
+        if seen_first.insert(first) {
+            firsts.push(first.as_bytes());
+        }
+        if seen_second.insert(second) {
+            seconds.push(second.as_bytes());
+        }
+    }
+    (firsts, seconds)
 }
 
 /// A table as `write` lays it out, read in place.
@@ -79,6 +106,9 @@ pub struct Table {
     index: Index,
     entry_starts_at: usize,
     entries_at: usize,
+    /// The words terms of two words start with, and end with.
+    firsts: Index,
+    seconds: Index,
 }
 
 /// One weight of a term.
@@ -104,7 +134,9 @@ impl Table {
         let index_at = (MODELS_AT + 8 * models).next_multiple_of(8);
         let (index, entry_starts_at) = Index::read(bytes, index_at)?;
         let entries_at = (entry_starts_at + 4 * (terms + 1)).next_multiple_of(8);
-        if index.len() != terms || bytes.len() != entries_at + 16 * entries {
+        let (firsts, seconds_at) = Index::read(bytes, entries_at + 16 * entries)?;
+        let (seconds, end) = Index::read(bytes, seconds_at)?;
+        if index.len() != terms || bytes.len() != end {
             return None;
         }
         Some(Table {
@@ -113,6 +145,8 @@ impl Table {
             index,
             entry_starts_at,
             entries_at,
+            firsts,
+            seconds,
         })
     }
 
@@ -155,6 +189,16 @@ impl Table {
     #[inline]
     pub fn find(&self, key: &str) -> Option<u32> {
         self.index.find(self.bytes, key.as_bytes())
+    }
+
+    /// Whether some term of two words starts with `word`.
+    pub fn starts_pair(&self, word: &str) -> bool {
+        self.firsts.find(self.bytes, word.as_bytes()).is_some()
+    }
+
+    /// Whether some term of two words ends with `word`.
+    pub fn ends_pair(&self, word: &str) -> bool {
+        self.seconds.find(self.bytes, word.as_bytes()).is_some()
     }
 
     /// The weights of term `id`, in the order the models list them.
@@ -217,9 +261,13 @@ mod tests {
             ("~wom".into(), -0.5),
             ("quokka".into(), 0.25),
         ];
-        let b: Vec<(CompactString, f64)> = vec![("@contrast".into(), 2.0), ("~wom".into(), 3.0)];
+        let b: Vec<(CompactString, f64)> = vec![
+            ("@contrast".into(), 2.0),
+            ("~wom".into(), 3.0),
+            ("shut up".into(), 1.0),
+        ];
         let t = Table::new(leak(write(&[&a, &b]))).unwrap();
-        assert_eq!((t.models(), t.terms()), (2, 3));
+        assert_eq!((t.models(), t.terms()), (2, 4));
         assert_eq!(t.model_terms(0), 3);
         assert_eq!(
             t.families(0),
@@ -249,6 +297,8 @@ mod tests {
             .collect();
         assert_eq!(w, [(0, -0.5, 1), (1, 3.0, 1)]);
         assert_eq!(t.find("numbat"), None);
+        assert!(t.starts_pair("shut") && t.ends_pair("up"));
+        assert!(!t.starts_pair("up") && !t.ends_pair("shut") && !t.starts_pair("quokka"));
         assert_eq!(t.find(""), None);
         assert_eq!(t.model_list(0), a);
         assert_eq!(t.model_list(1), b);

@@ -20,6 +20,8 @@
 
 use super::words::WordMemo;
 use super::{Analysis, Token, TokenKind};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// The named measurements, with what each means.
@@ -153,6 +155,14 @@ pub fn is_dense(key: &str) -> bool {
     DENSE.iter().chain(CUES).any(|(k, _)| *k == key)
 }
 
+/// How many measurements there are: [`DENSE`], then [`CUES`].
+pub const MEASURES: usize = DENSE.len() + CUES.len();
+
+/// The key of measurement `n` ([`DENSE`], then [`CUES`]).
+pub fn measure_key(n: usize) -> &'static str {
+    DENSE.iter().chain(CUES).nth(n).map_or("", |(k, _)| k)
+}
+
 /// Reusable buffers for [`char_ngrams`].
 #[derive(Default)]
 pub struct Scratch {
@@ -210,6 +220,12 @@ pub trait Sink {
     /// One feature: its key, value and the span of the post it comes from.
     fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>);
 
+    /// Measurement `n` ([`measure_key`]), non-zero: the same feature as
+    /// its key, which a sink may find by its number instead.
+    fn measure(&mut self, n: usize, value: f64) {
+        self.feature(measure_key(n), value, None);
+    }
+
     /// The feature of one token ([`unigram_key`]), value 1.
     fn unigram(&mut self, tok: &Token, buf: &mut String) {
         self.feature(unigram_key(tok, buf), 1.0, Some(tok.span.clone()));
@@ -232,7 +248,7 @@ pub trait Sink {
 }
 
 /// What a token stands for in a key: `<num>` for any number.
-fn term_word(tok: &Token) -> &str {
+pub fn term_word(tok: &Token) -> &str {
     if tok.kind == TokenKind::Number {
         "<num>"
     } else {
@@ -282,6 +298,46 @@ pub fn bigram_term<T: Copy>(
         lookup(bigram_key(first, second, buf)).unwrap_or(ABSENT)
     });
     (term != ABSENT).then_some(term)
+}
+
+/// The two words of a feature key of two words ([`bigram_key`]): split
+/// at its space (no term word holds one; other keys have none).
+pub fn pair_words(key: &str) -> Option<(&str, &str)> {
+    key.split_once(' ')
+}
+
+/// The words some term of two words starts with, and those some such term
+/// ends with, kept as hashes.
+///
+/// Most pairs of adjacent words have no term: when the first word starts
+/// none, or the second ends none, the pair's key need not be built nor
+/// looked up. A word whose hash another word shares only lets its pairs
+/// through to the lookup.
+#[derive(Default)]
+pub struct PairWords {
+    hasher: foldhash::fast::FixedState,
+    firsts: HashSet<u64, foldhash::fast::FixedState>,
+    seconds: HashSet<u64, foldhash::fast::FixedState>,
+}
+
+impl PairWords {
+    /// Takes note of `key`'s words if it is a key of two words.
+    pub fn add_key(&mut self, key: &str) {
+        if let Some((first, second)) = pair_words(key) {
+            self.firsts.insert(self.hasher.hash_one(first));
+            self.seconds.insert(self.hasher.hash_one(second));
+        }
+    }
+
+    /// Whether some term of two words may start with `word`.
+    pub fn starts(&self, word: &str) -> bool {
+        !self.firsts.is_empty() && self.firsts.contains(&self.hasher.hash_one(word))
+    }
+
+    /// Whether some term of two words may end with `word`.
+    pub fn ends(&self, word: &str) -> bool {
+        !self.seconds.is_empty() && self.seconds.contains(&self.hasher.hash_one(word))
+    }
 }
 
 /// A closure as a [`Sink`].
@@ -343,10 +399,10 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         ("@quote", f64::from(u8::from(!a.quotes.is_empty()))),
         ("@len", capped(m.words, 40)),
     ];
-    debug_assert_eq!(dense.len(), DENSE.len());
-    for (k, v) in dense {
+    debug_assert!(dense.iter().zip(DENSE).all(|((k, _), (d, _))| k == d));
+    for (n, (_, v)) in dense.into_iter().enumerate() {
         if v != 0.0 {
-            sink.feature(k, v, None);
+            sink.measure(n, v);
         }
     }
     if families.chars {
@@ -366,11 +422,14 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         SCRATCH.set(Some(scratch));
     }
     if families.cues {
-        cues(a, |k, v, span| sink.feature(k, v, span));
+        cues(a, |n| sink.measure(DENSE.len() + n, 1.0));
     }
 }
 
-fn cues(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
+/// Calls `emit` with the number in [`CUES`] of each cue the post shows,
+/// in the order of the list.
+fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
+    let cue = |key: &str| CUES.iter().position(|(k, _)| *k == key).unwrap_or(0);
     let m = &a.metrics;
     let first_pos = m.positive.iter().map(|r| r.start).min();
     let first_neg = m.negative.iter().map(|r| r.start).min();
@@ -378,12 +437,12 @@ fn cues(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
     if let (Some(p), Some(n)) = (first_pos, last_neg)
         && p < n
     {
-        emit("@contrast", 1.0, None);
+        emit(cue("@contrast"));
     }
     if let Some(p) = first_pos
         && first_neg.is_none_or(|n| p < n)
     {
-        emit("@poslead", 1.0, None);
+        emit(cue("@poslead"));
     }
     let mut elongated = false;
     let mut interject = false;
@@ -412,10 +471,10 @@ fn cues(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
         lower_words += usize::from(word.chars().any(char::is_lowercase));
     }
     if elongated {
-        emit("@elongated", 1.0, None);
+        emit(cue("@elongated"));
     }
     if a.text.contains("...") || a.text.contains('…') {
-        emit("@ellipsis", 1.0, None);
+        emit(cue("@ellipsis"));
     }
     let scare = a.quotes.iter().any(|q| {
         let inner = a.text.get(q.clone()).unwrap_or("");
@@ -423,13 +482,13 @@ fn cues(a: &Analysis, mut emit: impl FnMut(&str, f64, Option<Range<usize>>)) {
         (1..=2).contains(&words)
     });
     if scare {
-        emit("@scare", 1.0, None);
+        emit(cue("@scare"));
     }
     if interject {
-        emit("@interject", 1.0, None);
+        emit(cue("@interject"));
     }
     if !m.shouted.is_empty() && lower_words >= 3 {
-        emit("@allcaps", 1.0, None);
+        emit(cue("@allcaps"));
     }
 }
 

@@ -97,12 +97,14 @@ impl Metrics {
     pub(super) fn measure(a: &Analysis) -> Metrics {
         let mut m = Metrics::default();
         let (mut upper, mut letters) = (0usize, 0usize);
-        let mut per_sentence = vec![0usize; a.sentences.len()];
+        // The words of the sentence being read: the tokens' sentences
+        // only grow, so each sentence's words come in one run.
+        let mut sentence = SentenceWords::default();
         let (mut sum, mut count) = (0.0, 0usize);
         // One pass over the prose words for the counts, caps and valence.
         for t in a.prose_words() {
-            if let Some(n) = per_sentence.get_mut(t.sentence as usize) {
-                *n += 1;
+            if (t.sentence as usize) < a.sentences.len() {
+                sentence.count(a, t.sentence as usize, &mut m.longest_sentence);
             }
             if let Some(v) = t.valence {
                 let v = if t.negated { -v * 0.5 } else { v };
@@ -171,18 +173,47 @@ impl Metrics {
         } else {
             a.text.graphemes(true).count()
         };
-        for (s, &n) in a.sentences.iter().zip(&per_sentence) {
-            if n > m.longest_sentence.0 {
-                let trimmed = a.text[s.clone()].trim_end();
-                m.longest_sentence = (n, s.start..s.start + trimmed.len());
-            }
-        }
+        sentence.finish(a, &mut m.longest_sentence);
         m.valence = if count == 0 {
             0.0
         } else {
             (sum / count as f64).clamp(-1.0, 1.0)
         };
         m
+    }
+}
+
+/// The count of the words of one sentence at a time, for the longest
+/// sentence: the first of those with the most words.
+#[derive(Default)]
+struct SentenceWords {
+    /// The sentence being counted, and its words so far.
+    current: Option<(usize, usize)>,
+}
+
+impl SentenceWords {
+    /// Counts a word of sentence `s` (of `a.sentences`), not before the
+    /// sentence of the last word counted.
+    fn count(&mut self, a: &Analysis, s: usize, longest: &mut (usize, Range<usize>)) {
+        match &mut self.current {
+            Some((current, n)) if *current == s => *n += 1,
+            _ => {
+                self.finish(a, longest);
+                self.current = Some((s, 1));
+            }
+        }
+    }
+
+    /// Takes the sentence being counted as the longest if it has more
+    /// words than the longest so far.
+    fn finish(&mut self, a: &Analysis, longest: &mut (usize, Range<usize>)) {
+        if let Some((s, n)) = self.current.take()
+            && n > longest.0
+        {
+            let s = &a.sentences[s];
+            let trimmed = a.text[s.clone()].trim_end();
+            *longest = (n, s.start..s.start + trimmed.len());
+        }
     }
 }
 
