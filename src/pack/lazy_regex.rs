@@ -60,7 +60,7 @@ pub struct Lite {
 enum Ascii {
     /// The DFAs build.rs compiled for a built-in pattern (`ascii_dfa`):
     /// read in place, nothing to compile.
-    Prebuilt(ascii_dfa::AsciiRegex),
+    Prebuilt(Box<ascii_dfa::AsciiRegex>),
     /// regex-lite's program, searched in the lower-cased text when
     /// `lowered` (see `LazyRegex::lite`).
     Compiled {
@@ -274,7 +274,7 @@ impl LazyRegex {
     /// build.rs found, if any); `None` if regex-lite cannot build it.
     fn ascii_program(&self) -> Option<Ascii> {
         if let Some(dfas) = self.built_in.and_then(ascii_dfa::built_in) {
-            return Some(Ascii::Prebuilt(dfas));
+            return Some(Ascii::Prebuilt(Box::new(dfas)));
         }
         let (pattern, lowered) = match &self.lite {
             Some((lite, lowered)) => (lite, *lowered),
