@@ -14,7 +14,7 @@
 //! they save on a few hundred bytes. Every engine of the regex crate finds
 //! the same matches, so only the time changes.
 
-use super::literals;
+use super::{ascii_dfa, literals};
 use regex::Regex;
 use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -45,17 +45,28 @@ pub enum Program {
     Lite(Box<Lite>),
 }
 
-/// A pattern compiled for a run over little text: regex-lite's program
-/// for ASCII text, and the full regex, built if text with other characters
-/// comes.
+/// A pattern compiled for a run over little text: a program for ASCII
+/// text, and the full regex, built if text with other characters comes.
 #[derive(Clone, Debug)]
 pub struct Lite {
-    ascii: regex_lite::Regex,
-    /// `ascii` is searched in the lower-cased text (see `LazyRegex::lite`).
-    lowered: bool,
+    ascii: Ascii,
     full: OnceLock<Program>,
     pattern: Arc<str>,
     case_sensitive: bool,
+}
+
+/// What searches ASCII text for a pattern in a run over little text.
+#[derive(Clone, Debug)]
+enum Ascii {
+    /// The DFAs build.rs compiled for a built-in pattern (`ascii_dfa`):
+    /// read in place, nothing to compile.
+    Prebuilt(Box<ascii_dfa::AsciiRegex>),
+    /// regex-lite's program, searched in the lower-cased text when
+    /// `lowered` (see `LazyRegex::lite`).
+    Compiled {
+        regex: regex_lite::Regex,
+        lowered: bool,
+    },
 }
 
 impl Lite {
@@ -71,6 +82,7 @@ pub enum Matches<'r, 'h> {
     Checked(regex::Matches<'r, 'h>),
     Built(meta::FindMatches<'r, 'h>),
     Lite(regex_lite::Matches<'r, 'h>),
+    Prebuilt(regex_automata::dfa::regex::FindMatches<'r, 'h, ascii_dfa::DfaBytes>),
     /// Matches found already (in a lower-cased copy of the text).
     Found(std::vec::IntoIter<regex_automata::Match>),
 }
@@ -84,6 +96,7 @@ impl Iterator for Matches<'_, '_> {
             Matches::Checked(m) => m.next().map(|m| regex_automata::Match::must(0, m.range())),
             Matches::Built(m) => m.next(),
             Matches::Lite(m) => m.next().map(|m| regex_automata::Match::must(0, m.range())),
+            Matches::Prebuilt(m) => m.next(),
             Matches::Found(m) => m.next(),
         }
     }
@@ -95,9 +108,6 @@ impl Program {
         match self {
             Program::Checked(r) => r.is_match(haystack),
             Program::Built(r) => r.is_match(haystack),
-            Program::Lite(l) if haystack.is_ascii() && l.lowered => {
-                l.ascii.is_match(&haystack.to_ascii_lowercase())
-            }
             Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
         }
@@ -108,18 +118,42 @@ impl Program {
         match self {
             Program::Checked(r) => Matches::Checked(r.find_iter(haystack)),
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
-            Program::Lite(l) if haystack.is_ascii() && l.lowered => {
+            Program::Lite(l) if haystack.is_ascii() => l.ascii.find_iter(haystack),
+            Program::Lite(l) => l.full().find_iter(haystack),
+        }
+    }
+}
+
+impl Ascii {
+    /// Whether the pattern matches `haystack`, which is ASCII.
+    fn is_match(&self, haystack: &str) -> bool {
+        match self {
+            Ascii::Prebuilt(r) => r.is_match(haystack),
+            Ascii::Compiled {
+                regex,
+                lowered: true,
+            } => regex.is_match(&haystack.to_ascii_lowercase()),
+            Ascii::Compiled { regex, .. } => regex.is_match(haystack),
+        }
+    }
+
+    /// The pattern's matches in `haystack`, which is ASCII.
+    fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> Matches<'r, 'h> {
+        match self {
+            Ascii::Prebuilt(r) => Matches::Prebuilt(r.find_iter(haystack)),
+            Ascii::Compiled {
+                regex,
+                lowered: true,
+            } => {
                 // Lower-casing ASCII keeps every byte where it is.
                 let lower = haystack.to_ascii_lowercase();
-                let found: Vec<regex_automata::Match> = l
-                    .ascii
+                let found: Vec<regex_automata::Match> = regex
                     .find_iter(&lower)
                     .map(|m| regex_automata::Match::must(0, m.range()))
                     .collect();
                 Matches::Found(found.into_iter())
             }
-            Program::Lite(l) if haystack.is_ascii() => Matches::Lite(l.ascii.find_iter(haystack)),
-            Program::Lite(l) => l.full().find_iter(haystack),
+            Ascii::Compiled { regex, .. } => Matches::Lite(regex.find_iter(haystack)),
         }
     }
 }
@@ -227,23 +261,15 @@ impl LazyRegex {
         r
     }
 
-    /// The compiled regex (lite, for a run over little text, where
-    /// regex-lite can compile the pattern).
+    /// The compiled regex (lite, for a run over little text, where the
+    /// pattern has DFAs from build.rs or regex-lite can compile it).
     pub fn get(&self) -> &Program {
         self.cell.get_or_init(|| {
             if LEAN.load(Ordering::Relaxed)
-                && let Ok(ascii) = match &self.lite {
-                    Some((lite, lowered)) => regex_lite::RegexBuilder::new(lite)
-                        .case_insensitive(!self.case_sensitive && !lowered)
-                        .build(),
-                    None => regex_lite::RegexBuilder::new(&self.pattern)
-                        .case_insensitive(!self.case_sensitive)
-                        .build(),
-                }
+                && let Some(ascii) = self.ascii_program()
             {
                 return Program::Lite(Box::new(Lite {
                     ascii,
-                    lowered: self.lite.as_ref().is_some_and(|l| l.1),
                     full: OnceLock::new(),
                     pattern: Arc::clone(&self.pattern),
                     case_sensitive: self.case_sensitive,
@@ -251,6 +277,24 @@ impl LazyRegex {
             }
             full(&self.pattern, self.case_sensitive)
         })
+    }
+
+    /// What searches ASCII text in a run over little text: the built-in
+    /// pattern's DFAs, or else regex-lite's program (of the cheaper form
+    /// build.rs found, if any); `None` if regex-lite cannot build it.
+    fn ascii_program(&self) -> Option<Ascii> {
+        if let Some(dfas) = self.built_in.and_then(ascii_dfa::built_in) {
+            return Some(Ascii::Prebuilt(Box::new(dfas)));
+        }
+        let (pattern, lowered) = match &self.lite {
+            Some((lite, lowered)) => (lite, *lowered),
+            None => (&self.pattern, false),
+        };
+        let regex = regex_lite::RegexBuilder::new(pattern)
+            .case_insensitive(!self.case_sensitive && !lowered)
+            .build()
+            .ok()?;
+        Some(Ascii::Compiled { regex, lowered })
     }
 
     /// Whether the regex is compiled already.
@@ -354,11 +398,13 @@ mod tests {
         for (pattern, case_sensitive) in patterns {
             let full = full(pattern, case_sensitive);
             let lite = Program::Lite(Box::new(Lite {
-                ascii: regex_lite::RegexBuilder::new(pattern)
-                    .case_insensitive(!case_sensitive)
-                    .build()
-                    .unwrap(),
-                lowered: false,
+                ascii: Ascii::Compiled {
+                    regex: regex_lite::RegexBuilder::new(pattern)
+                        .case_insensitive(!case_sensitive)
+                        .build()
+                        .unwrap(),
+                    lowered: false,
+                },
                 full: OnceLock::new(),
                 pattern: pattern.into(),
                 case_sensitive,
@@ -391,8 +437,10 @@ mod tests {
             };
             let full = full(r.as_str(), r.case_sensitive());
             let program = Program::Lite(Box::new(Lite {
-                ascii,
-                lowered: *is_lowered,
+                ascii: Ascii::Compiled {
+                    regex: ascii,
+                    lowered: *is_lowered,
+                },
                 full: OnceLock::new(),
                 pattern: Arc::from(r.as_str()),
                 case_sensitive: r.case_sensitive(),
@@ -409,6 +457,33 @@ mod tests {
             }
         }
         assert!(lowered > 10, "only {lowered} patterns lowered");
+    }
+
+    #[test]
+    fn built_in_dfas_find_what_the_full_regex_finds() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        texts.extend(texts.clone().iter().map(|t| t.to_ascii_uppercase()));
+        texts.extend(texts.clone().iter().map(|t| format!("x{t}_ {t}9")));
+        let mut prebuilt = 0;
+        for r in &regexes {
+            let Some(Ascii::Prebuilt(dfas)) = r.ascii_program() else {
+                continue;
+            };
+            prebuilt += 1;
+            let full = full(r.as_str(), r.case_sensitive());
+            let ascii = Ascii::Prebuilt(dfas);
+            for text in texts.iter().filter(|t| t.is_ascii()) {
+                let spans = |m: Matches| m.map(|m| m.range()).collect::<Vec<_>>();
+                assert_eq!(
+                    spans(full.find_iter(text)),
+                    spans(ascii.find_iter(text)),
+                    "/{}/ on {text:?}",
+                    r.as_str()
+                );
+                assert_eq!(full.is_match(text), ascii.is_match(text));
+            }
+        }
+        assert!(prebuilt > 40, "only {prebuilt} patterns have DFAs");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Rule packs: the TOML schema, and loading it into validated rules with
 //! errors that name the file, line:column and rule.
 
+mod ascii_dfa;
 pub mod automaton;
 mod compile;
 pub(crate) mod keys;
@@ -327,6 +328,8 @@ pub const TERMS_FILE: &str = "built-in-terms.bin";
 pub const PREFILTER_FILE: &str = "built-in-prefilter.bin";
 /// Where build.rs writes the built-in rules' phrase lists.
 pub const PHRASES_FILE: &str = "built-in-phrases.bin";
+/// Where build.rs writes the built-in patterns' DFAs for ASCII text.
+pub const DFAS_FILE: &str = "built-in-dfas.bin";
 
 /// What build.rs writes of the built-in packs.
 pub struct CompiledBuiltIn {
@@ -341,6 +344,8 @@ pub struct CompiledBuiltIn {
     pub prefilter: Vec<u8>,
     /// The rules' phrase lists (`phrases::write`).
     pub phrases: Vec<u8>,
+    /// The patterns' DFAs for ASCII text (`ascii_dfa::write`).
+    pub dfas: Vec<u8>,
 }
 
 /// Parses and validates every built-in pack exactly as a pack file is
@@ -380,7 +385,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         }
     }
     let lists: Vec<&[(CompactString, f64)]> = models.iter().map(Vec::as_slice).collect();
-    let prefilter = number_patterns(&mut packs);
+    let (prefilter, patterns) = number_patterns(&mut packs);
     let phrases = number_phrase_lists(&mut packs);
     let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
         r.map_err(|e| {
@@ -398,6 +403,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         terms: learned::write(&lists),
         prefilter,
         phrases,
+        dfas: ascii_dfa::write(&patterns),
     })
 }
 
@@ -448,22 +454,25 @@ fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
 /// in rule order, and writes the prefilter automata over their literals,
 /// as the engine's prefilter would build them — but for the literal sets
 /// that count on ASCII text only (`literals::ascii_only`), which the
-/// engine's prefilter does without.
-fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
+/// engine's prefilter does without. Also returns the patterns (with their
+/// case sensitivity) in their numbers' order.
+fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
     let mut numbers: std::collections::HashMap<(String, bool), u32> =
         std::collections::HashMap::new();
     let mut insensitive = Vec::new();
     let mut sensitive = Vec::new();
     let mut always = Vec::new();
     let mut non_ascii = Vec::new();
+    let mut patterns = Vec::new();
     let mut number = |r: &mut LazyRegex| {
         let key = (r.as_str().to_string(), r.case_sensitive());
         let next = numbers.len() as u32;
-        let n = *numbers.entry(key).or_insert(next);
+        let n = *numbers.entry(key.clone()).or_insert(next);
         r.set_built_in(n);
         if n != next {
             return;
         }
+        patterns.push(key);
         let mut add = |needles: &Needles, tagged: u32| {
             let fold = needles.ascii_case_insensitive;
             let target = if fold {
@@ -502,13 +511,14 @@ fn number_patterns(packs: &mut [Pack]) -> Vec<u8> {
             _ => {}
         }
     }
-    automaton::write(
+    let prefilter = automaton::write(
         numbers.len() as u32,
         &insensitive,
         &sensitive,
         &always,
         &non_ascii,
-    )
+    );
+    (prefilter, patterns)
 }
 
 /// The built-in packs as build.rs compiled them.
@@ -675,6 +685,7 @@ mod tests {
         assert!(compiled.prefilter == automata.bytes());
         let phrase_table = phrases::built_in().expect("the phrase table reads");
         assert!(compiled.phrases == phrase_table.bytes());
+        assert!(compiled.dfas == ascii_dfa::TABLE);
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);
