@@ -28,7 +28,7 @@
 //! compilation. Which version searches changes only the speed, never what
 //! is found.
 
-use crate::pack::{LazyRegex, Program, search_config};
+use crate::pack::{LazyRegex, Program, map_leaves, search_config};
 use regex_automata::{meta, nfa::thompson::WhichCaptures};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
@@ -260,32 +260,20 @@ fn narrow(class: ClassUnicode, classes: &Classes) -> ClassUnicode {
 /// made `(?-u:\b)` and every class narrowed; `changed` is set when
 /// anything is.
 fn ascii_words_only(hir: Hir, classes: &Classes, changed: &mut bool) -> Hir {
-    let mut sub = |h: Hir| ascii_words_only(h, classes, changed);
-    match hir.into_kind() {
+    map_leaves(hir, &mut |leaf| match leaf {
         HirKind::Look(Look::WordUnicode) => {
             *changed = true;
             Hir::look(Look::WordAscii)
         }
         HirKind::Look(look) => Hir::look(look),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(lit) => Hir::literal(lit.0),
         HirKind::Class(Class::Unicode(class)) => {
             let narrowed = narrow(class.clone(), classes);
             *changed |= narrowed != class;
             Hir::class(Class::Unicode(narrowed))
         }
         HirKind::Class(class) => Hir::class(class),
-        HirKind::Repetition(mut r) => {
-            r.sub = Box::new(sub(*r.sub));
-            Hir::repetition(r)
-        }
-        HirKind::Capture(mut c) => {
-            c.sub = Box::new(sub(*c.sub));
-            Hir::capture(c)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(sub).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(sub).collect()),
-    }
+        other => unreachable!("map_leaves passes classes and assertions only: {other:?}"),
+    })
 }
 
 #[cfg(test)]

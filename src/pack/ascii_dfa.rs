@@ -157,9 +157,7 @@ fn ascii_only(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     use regex_syntax::hir::{
         Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,
     };
-    match hir.into_kind() {
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(literal) => Hir::literal(literal.0),
+    super::map_leaves(hir, &mut |leaf| match leaf {
         HirKind::Class(Class::Unicode(mut class)) => {
             class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
             Hir::class(Class::Unicode(class))
@@ -177,15 +175,8 @@ fn ascii_only(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
             Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
             other => other,
         }),
-        HirKind::Repetition(mut repetition) => {
-            repetition.sub = Box::new(ascii_only(*repetition.sub));
-            Hir::repetition(repetition)
-        }
-        // Only where matches are is asked: groups need not capture.
-        HirKind::Capture(capture) => ascii_only(*capture.sub),
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(ascii_only).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(ascii_only).collect()),
-    }
+        other => unreachable!("map_leaves passes classes and assertions only: {other:?}"),
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod ascii_dfa;
 pub mod automaton;
 mod compile;
+mod hir_leaves;
 pub(crate) mod keys;
 mod lazy_regex;
 pub mod learned;
@@ -20,6 +21,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use compile::{compile_regex, phrase};
+pub(crate) use hir_leaves::map_leaves;
 pub use lazy_regex::{
     LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean, search_config,
 };
