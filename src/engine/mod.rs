@@ -946,16 +946,18 @@ mod tests {
         assert_eq!(disjoint(vec![3..9, 0..9]), vec![0..9]);
     }
 
+    /// An engine with one pack `p` holding `rules` (TOML `[[rules]]`).
+    fn engine_with_rule(rules: &str) -> Engine {
+        let header =
+            "[pack]\nid = \"p\"\ndimension = \"kind\"\ndescription = \"d\"\nversion = \"1\"\n";
+        let pack = crate::pack::parse(&format!("{header}{rules}"), "p.toml").unwrap();
+        Engine::new(&[pack], &Selection::default()).unwrap()
+    }
+
     #[test]
     fn regex_negation_tests_the_first_and_last_words_of_a_match() {
-        let pack = crate::pack::parse(
+        let e = engine_with_rule(
             r#"
-[pack]
-id = "p"
-dimension = "kind"
-description = "d"
-version = "1"
-
 [[rules]]
 id = "p/tagged-insult"
 severity = "warning"
@@ -966,10 +968,7 @@ kind = "regex"
 pattern = '@\w+(?:\s+\w+){0,4}?\s+(?:idiot|liar)\b|\b(?:idiot|liar),?\s+@\w+'
 negation = "exclude-direct"
 "#,
-            "p.toml",
-        )
-        .unwrap();
-        let e = Engine::new(&[pack], &Selection::default()).unwrap();
+        );
         assert!(e.check("@sam you are not an idiot").is_empty());
         assert!(e.check("Not a liar, @sam, just mistaken").is_empty());
         assert_eq!(e.check("@sam what an idiot").len(), 1);
@@ -979,15 +978,8 @@ negation = "exclude-direct"
     #[test]
     fn engines_on_one_thread_keep_their_own_word_lookups() {
         let engine = |word: &str| {
-            let pack = crate::pack::parse(
-                &format!(
-                    r#"
-[pack]
-id = "p"
-dimension = "kind"
-description = "d"
-version = "1"
-
+            engine_with_rule(&format!(
+                r#"
 [[rules]]
 id = "p/word"
 severity = "warning"
@@ -997,11 +989,7 @@ message = "m"
 kind = "words"
 words = ["{word}"]
 "#
-                ),
-                "p.toml",
-            )
-            .unwrap();
-            Engine::new(&[pack], &Selection::default()).unwrap()
+            ))
         };
         let (gloom, doom) = (engine("gloom"), engine("doom"));
         let text = "doom and gloom";
