@@ -28,7 +28,7 @@
 //! compilation. Which version searches changes only the speed, never what
 //! is found.
 
-use crate::pack::{LazyRegex, Program, map_leaves, search_config};
+use crate::pack::{LazyRegex, Program, map_leaves, parse_pattern, search_config};
 use regex_automata::{meta, nfa::thompson::WhichCaptures};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
@@ -165,11 +165,7 @@ pub fn qualifies(text: &str) -> bool {
 /// leftmost-first, UTF-8, the same limits; only where matches are is ever
 /// asked, so no capture groups); `None` when nothing changes.
 fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse_pattern(pattern, case_sensitive)?;
     let mut changed = false;
     let hir = ascii_words_only(hir, Classes::get(), &mut changed);
     if !changed {

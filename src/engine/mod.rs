@@ -766,15 +766,10 @@ fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
 }
 
-/// Whether `bytes` hold a line feed or a carriage return, looked for
-/// sixteen bytes at a time (most posts are one line).
+/// Whether `bytes` hold a line feed or a carriage return (most posts are
+/// one line).
 fn has_line_break(bytes: &[u8]) -> bool {
-    let is_break = |b: u8| (b == b'\n') | (b == b'\r');
-    let mut chunks = bytes.chunks_exact(16);
-    let found = chunks
-        .by_ref()
-        .any(|c| c.iter().fold(false, |any, &b| any | is_break(b)));
-    found || chunks.remainder().iter().any(|&b| is_break(b))
+    memchr::memchr2(b'\n', b'\r', bytes).is_some()
 }
 
 /// Whether `text` is empty or all white space; most posts start with a

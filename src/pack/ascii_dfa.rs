@@ -109,13 +109,7 @@ fn compile(pattern: &str, case_sensitive: bool) -> Option<(Vec<u8>, Vec<u8>)> {
     use regex_automata::MatchKind;
     use regex_automata::dfa::{StartKind, dense};
     use regex_automata::nfa::thompson::{self, WhichCaptures};
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .nest_limit(super::compile::REGEX_NEST_LIMIT)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let hir = ascii_only(hir);
+    let hir = ascii_only(super::parse_pattern(pattern, case_sensitive)?);
     let nfa = |reverse: bool| {
         thompson::Compiler::new()
             .configure(

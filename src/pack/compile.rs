@@ -19,6 +19,17 @@ pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// less on 14 MB of posts.
 pub(super) const REGEX_CACHE_CAPACITY: usize = 1 << 18;
 pub(super) const REGEX_NEST_LIMIT: u32 = 64;
+
+/// `pattern` as every program built from it reads it: the syntax options
+/// and nesting limit of `compile_regex`; `None` when it does not parse.
+pub(crate) fn parse_pattern(pattern: &str, case_sensitive: bool) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+        .parse(pattern)
+        .ok()
+}
 /// Longest pattern source parsed at all: parsing is linear, but a pack
 /// should not cost seconds to load, and a pattern this long would exceed
 /// the compiled-size limit anyway.

@@ -195,13 +195,7 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .nest_limit(super::compile::REGEX_NEST_LIMIT)
-        .utf8(true)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = super::parse_pattern(pattern, case_sensitive)?;
     // Only finding where matches are is asked of these regexes: no
     // capture groups.
     let mut config = search_config().which_captures(WhichCaptures::Implicit);

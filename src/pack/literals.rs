@@ -517,15 +517,6 @@ mod tests {
     }
 }
 
-/// The pattern as the regex crate reads it.
-fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
-    regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .build()
-        .parse(pattern)
-        .ok()
-}
-
 /// Whether the pattern may match text that is all ASCII: `false` only when
 /// every match needs a character outside ASCII (emoji, say), so a post in
 /// ASCII need not run it. `true` when unsure.
@@ -542,7 +533,7 @@ pub fn may_match_ascii(pattern: &str, case_sensitive: bool) -> bool {
             HirKind::Alternation(hs) => hs.iter().any(may),
         }
     }
-    parse(pattern, case_sensitive).is_none_or(|h| may(&h))
+    super::parse_pattern(pattern, case_sensitive).is_none_or(|h| may(&h))
 }
 
 /// The pattern with its unnamed groups written as non-capturing ones,
@@ -596,8 +587,8 @@ pub fn without_captures(pattern: &str, case_sensitive: bool) -> Option<String> {
     if !changed {
         return None;
     }
-    let original = parse(pattern, case_sensitive)?;
-    let rewritten = parse(&out, case_sensitive)?;
+    let original = super::parse_pattern(pattern, case_sensitive)?;
+    let rewritten = super::parse_pattern(&out, case_sensitive)?;
     (rewritten.properties().explicit_captures_len() == 0 && strip(&original) == strip(&rewritten))
         .then_some(out)
 }
@@ -701,7 +692,7 @@ pub fn lowered(pattern: &str, case_sensitive: bool) -> Option<String> {
     if case_sensitive {
         return None;
     }
-    let lowered = lower(&parse(pattern, false)?)?;
+    let lowered = lower(&super::parse_pattern(pattern, false)?)?;
     let written = lowered.to_string();
     // It must read back as the same expression, and regex-lite must take it.
     let back = regex_syntax::ParserBuilder::new()

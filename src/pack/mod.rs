@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+pub(crate) use compile::parse_pattern;
 pub use compile::{compile_regex, phrase};
 pub(crate) use hir_leaves::map_leaves;
 pub use lazy_regex::{
