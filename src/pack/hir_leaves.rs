@@ -2,9 +2,9 @@
 //! of the built-in patterns (`ascii_dfa`, and the engine's versions for
 //! posts without non-ASCII word characters) change only its classes and
 //! assertions; a pattern's screen (`lazy_regex::Screened`) only widens its
-//! counted repetitions.
+//! counted repetitions and drops its Unicode word assertions.
 
-use regex_syntax::hir::{Hir, HirKind, Repetition};
+use regex_syntax::hir::{Hir, HirKind, Look, Repetition};
 
 /// `hir` with every class and assertion replaced by what `leaf` makes of
 /// it (`leaf` is given nothing else). Capture groups are dropped: only
@@ -14,23 +14,47 @@ pub(crate) fn map_leaves(hir: Hir, leaf: &mut impl FnMut(HirKind) -> Hir) -> Hir
     rewrite(hir, leaf, &mut |_| {})
 }
 
-/// `hir` with each counted repetition of `span` or more optional copies
-/// (`x{m,n}` with `n - m >= span`) made unbounded (`x{m,}`), or `None`
-/// when it has none. The result matches wherever `hir` does (and more),
-/// and its automaton does not count: a gap like `[^.!?\n]{0,50}` makes a
-/// DFA track every place it may have started, its unbounded form one.
-pub(crate) fn unbounded_repetitions(hir: Hir, span: u32) -> Option<Hir> {
+/// A wider form of `hir` that matches wherever `hir` does (and more) and
+/// that a lazy DFA searches cheaply on any text, or `None` when `hir` is
+/// already such a pattern. Each counted repetition of `span` or more
+/// optional copies (`x{m,n}` with `n - m >= span`) is made unbounded
+/// (`x{m,}`): a gap like `[^.!?\n]{0,50}` makes a DFA track every place it
+/// may have started, its unbounded form one. Unicode word assertions
+/// (`\b` and the like) are dropped: they stop a lazy DFA at the first
+/// non-ASCII byte.
+pub(crate) fn widened(hir: Hir, span: u32) -> Option<Hir> {
     let mut changed = false;
-    let widened = rewrite(hir, &mut unchanged_leaf, &mut |repetition| {
+    let mut leaf = |leaf: HirKind| match leaf {
+        HirKind::Look(look) if is_unicode_word(look) => {
+            changed = true;
+            Hir::empty()
+        }
+        other => unchanged_leaf(other),
+    };
+    let mut long = false;
+    let widened = rewrite(hir, &mut leaf, &mut |repetition| {
         if repetition
             .max
             .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
         {
             repetition.max = None;
-            changed = true;
+            long = true;
         }
     });
-    changed.then_some(widened)
+    (changed || long).then_some(widened)
+}
+
+/// Whether `look` asks where Unicode's word characters are.
+fn is_unicode_word(look: Look) -> bool {
+    matches!(
+        look,
+        Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode
+    )
 }
 
 /// A class or assertion as it was.

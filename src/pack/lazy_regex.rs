@@ -14,7 +14,7 @@
 //! they save on a few hundred bytes. Every engine of the regex crate finds
 //! the same matches, so only the time changes.
 
-use super::{ascii_dfa, hir_leaves::unbounded_repetitions, literals};
+use super::{ascii_dfa, hir_leaves::widened, literals};
 use regex::Regex;
 use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
 use regex_syntax::hir::Hir;
@@ -51,15 +51,19 @@ pub enum Program {
 /// be searched through a screen (`Screened`).
 const SCREEN_SPAN: u32 = 5;
 
-/// A pattern with long counted repetitions (gaps like `[^.!?\n]{0,50}`),
-/// searched in two steps. A lazy DFA for such a pattern keeps meeting
-/// states it has not built yet (one for every set of places where a gap
-/// may have started), so post after post costs it fresh work, and its
-/// cache fills and starts over. The screen is the pattern with those
-/// repetitions unbounded: its automaton is small, and it matches wherever
-/// the pattern does. A post it does not match (nearly every one) needs
-/// nothing more; the pattern itself is compiled the first time the screen
-/// matches, and finds the matches. So the matches are the pattern's.
+/// A pattern searched in two steps, because a lazy DFA searches it
+/// poorly: it has long counted repetitions (gaps like `[^.!?\n]{0,50}`),
+/// for which the DFA keeps meeting states it has not built yet (one for
+/// every set of places where a gap may have started), so post after post
+/// costs it fresh work and its cache fills and starts over; or it has
+/// Unicode word boundaries, at which the DFA gives up on text with
+/// non-ASCII characters, leaving a backtracking search that costs tens of
+/// thousands of steps a post. The screen is the pattern with those
+/// repetitions unbounded and those assertions dropped (`widened`): a lazy
+/// DFA searches it cheaply on any text, and it matches wherever the
+/// pattern does. A post it does not match (most) needs nothing more; the
+/// pattern itself is compiled the first time the screen matches, and finds
+/// the matches. So the matches are the pattern's.
 #[derive(Clone, Debug)]
 pub struct Screened {
     screen: meta::Regex,
@@ -212,7 +216,8 @@ fn never() -> Program {
 }
 
 /// `hir` compiled with `config`, through a screen (see `Screened`) when it
-/// has long counted repetitions; `None` if it cannot be compiled.
+/// has long counted repetitions or Unicode word assertions; `None` if it
+/// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
     let builder = |config: &meta::Config, hir: &Hir| {
         meta::Builder::new()
@@ -220,8 +225,8 @@ pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
             .build_from_hir(hir)
             .ok()
     };
-    if let Some(widened) = unbounded_repetitions(hir.clone(), SCREEN_SPAN)
-        && let Some(screen) = builder(&config, &widened)
+    if let Some(widened) = widened(hir.clone(), SCREEN_SPAN)
+        && let Some(screen) = builder(&config.clone().hybrid(true), &widened)
     {
         return Some(Program::Screened(Box::new(Screened {
             screen,
@@ -555,11 +560,12 @@ mod tests {
     }
 
     #[test]
-    fn only_long_counted_repetitions_get_a_screen() {
+    fn long_counted_repetitions_and_unicode_word_boundaries_get_a_screen() {
         let is_screened = |p: &str| matches!(screened(p, false), Program::Screened(_));
         assert!(is_screened(r"\bok\b[^.!?\n]{0,50}\bfine"));
         assert!(is_screened(r"@\w{1,30}(?:\s+\w+){0,6}?\s+idiot"));
-        assert!(!is_screened(r"\b\d{1,3}\s+out\s+of\s+\d{1,4}"));
+        assert!(is_screened(r"\bok\b"));
+        assert!(!is_screened(r"(?-u:\b)\d{1,3}\s+out\s+of\s+\d{1,4}"));
         assert!(!is_screened(r"\d{4}-\d{2}"));
         assert!(!is_screened(r"[a-z]+ ok"));
     }
@@ -571,6 +577,7 @@ mod tests {
             r"a.{2,9}?b",
             r"(?:\s+\w+){0,5}\s+k\b",
             r"\b\w{1,7}!",
+            r"\bok\b|\Bk\B|\b{start}fine",
         ];
         let alphabet: Vec<char> = "okfinyesab k!.\n\u{e9}".chars().collect();
         let mut texts: Vec<String> = crate::text::random_texts(&alphabet, 20_000, 14).collect();
@@ -609,6 +616,13 @@ mod tests {
         let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
         texts.extend(texts.clone().iter().map(|t| t.to_uppercase()));
         texts.extend(texts.clone().iter().map(|t| format!("{t}. {t} {t}")));
+        // Non-ASCII word characters next to and inside the examples.
+        texts.extend(
+            texts
+                .clone()
+                .iter()
+                .map(|t| format!("é{}ñ", t.replace(' ', "é "))),
+        );
         let mut screens = 0;
         for r in &regexes {
             let program = screened(r.as_str(), r.case_sensitive());
