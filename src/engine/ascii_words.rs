@@ -28,8 +28,8 @@
 //! compilation. Which version searches changes only the speed, never what
 //! is found.
 
-use crate::pack::{LazyRegex, Program, map_leaves, parse_pattern, search_config};
-use regex_automata::{meta, nfa::thompson::WhichCaptures};
+use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, parse_pattern, search_config};
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -162,8 +162,9 @@ pub fn qualifies(text: &str) -> bool {
 
 /// `pattern` with its Unicode word boundaries made ASCII ones and its
 /// classes narrowed (see `narrow`), compiled (as the pattern itself is:
-/// leftmost-first, UTF-8, the same limits; only where matches are is ever
-/// asked, so no capture groups); `None` when nothing changes.
+/// leftmost-first, UTF-8, the same limits, through a screen where it has
+/// long counted repetitions; only where matches are is ever asked, so no
+/// capture groups); `None` when nothing changes.
 fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
     let hir = parse_pattern(pattern, case_sensitive)?;
     let mut changed = false;
@@ -171,12 +172,7 @@ fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
     if !changed {
         return None;
     }
-    let config = search_config().which_captures(WhichCaptures::Implicit);
-    meta::Builder::new()
-        .configure(config)
-        .build_from_hir(&hir)
-        .ok()
-        .map(Program::Built)
+    compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit))
 }
 
 /// The character sets `narrow` works with.

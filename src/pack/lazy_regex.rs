@@ -14,9 +14,10 @@
 //! they save on a few hundred bytes. Every engine of the regex crate finds
 //! the same matches, so only the time changes.
 
-use super::{ascii_dfa, literals};
+use super::{ascii_dfa, hir_leaves::widened, literals};
 use regex::Regex;
 use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
+use regex_syntax::hir::Hir;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -43,6 +44,45 @@ pub enum Program {
     Checked(Regex),
     Built(meta::Regex),
     Lite(Box<Lite>),
+    Screened(Box<Screened>),
+}
+
+/// Fewest optional copies a counted repetition needs for its pattern to
+/// be searched through a screen (`Screened`).
+const SCREEN_SPAN: u32 = 5;
+
+/// A pattern searched in two steps, because a lazy DFA searches it
+/// poorly: it has long counted repetitions (gaps like `[^.!?\n]{0,50}`),
+/// for which the DFA keeps meeting states it has not built yet (one for
+/// every set of places where a gap may have started), so post after post
+/// costs it fresh work and its cache fills and starts over; or it has
+/// Unicode word boundaries, at which the DFA gives up on text with
+/// non-ASCII characters, leaving a backtracking search that costs tens of
+/// thousands of steps a post. The screen is the pattern with those
+/// repetitions unbounded and those assertions dropped (`widened`): a lazy
+/// DFA searches it cheaply on any text, and it matches wherever the
+/// pattern does. A post it does not match (most) needs nothing more; the
+/// pattern itself is compiled the first time the screen matches, and finds
+/// the matches. So the matches are the pattern's.
+#[derive(Clone, Debug)]
+pub struct Screened {
+    screen: meta::Regex,
+    exact: OnceLock<Program>,
+    hir: Hir,
+    config: meta::Config,
+}
+
+impl Screened {
+    /// The pattern itself, compiled the first time it is needed (one that
+    /// fails to compile matches nothing, as in `full`).
+    fn exact(&self) -> &Program {
+        self.exact.get_or_init(|| {
+            meta::Builder::new()
+                .configure(self.config.clone())
+                .build_from_hir(&self.hir)
+                .map_or_else(|_| never(), Program::Built)
+        })
+    }
 }
 
 /// A pattern compiled for a run over little text: a program for ASCII
@@ -110,6 +150,7 @@ impl Program {
             Program::Built(r) => r.is_match(haystack),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
+            Program::Screened(s) => s.screen.is_match(haystack) && s.exact().is_match(haystack),
         }
     }
 
@@ -120,6 +161,10 @@ impl Program {
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.find_iter(haystack),
             Program::Lite(l) => l.full().find_iter(haystack),
+            Program::Screened(s) if !s.screen.is_match(haystack) => {
+                Matches::Found(Vec::new().into_iter())
+            }
+            Program::Screened(s) => s.exact().find_iter(haystack),
         }
     }
 }
@@ -162,10 +207,35 @@ impl Ascii {
 /// (only possible for an embedded pack the build did not check) matches
 /// nothing rather than stopping the run.
 fn full(pattern: &str, case_sensitive: bool) -> Program {
-    match build(pattern, case_sensitive) {
-        Some(r) => Program::Built(r),
-        None => Program::Checked(Regex::new(r"\b\B").expect("a regex that never matches")),
+    build(pattern, case_sensitive).unwrap_or_else(never)
+}
+
+/// A program that matches nothing.
+fn never() -> Program {
+    Program::Checked(Regex::new(r"\b\B").expect("a regex that never matches"))
+}
+
+/// `hir` compiled with `config`, through a screen (see `Screened`) when it
+/// has long counted repetitions or Unicode word assertions; `None` if it
+/// cannot be compiled.
+pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
+    let builder = |config: &meta::Config, hir: &Hir| {
+        meta::Builder::new()
+            .configure(config.clone())
+            .build_from_hir(hir)
+            .ok()
+    };
+    if let Some(widened) = widened(hir.clone(), SCREEN_SPAN)
+        && let Some(screen) = builder(&config.clone().hybrid(true), &widened)
+    {
+        return Some(Program::Screened(Box::new(Screened {
+            screen,
+            exact: OnceLock::new(),
+            hir,
+            config,
+        })));
     }
+    builder(&config, &hir).map(Program::Built)
 }
 
 /// The regex crate's settings every compiled pattern shares, whichever
@@ -191,7 +261,7 @@ pub fn search_config() -> meta::Config {
 /// ASCII version, see `engine::ascii_words`), and on those the lazy DFA
 /// gives up at the first non-ASCII byte: such a pattern is built without
 /// it, which spares every thread the DFA's state for it.
-fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
+fn build(pattern: &str, case_sensitive: bool) -> Option<Program> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
@@ -200,19 +270,23 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<meta::Regex> {
     // capture groups.
     let mut config = search_config().which_captures(WhichCaptures::Implicit);
     if LEAN.load(Ordering::Relaxed) {
-        // The NFA simulations, which cost nothing to set up.
+        // The NFA simulations, which cost nothing to set up; no screen,
+        // which would be one more program to compile.
         config = config
             .hybrid(false)
             .dfa(false)
             .onepass(false)
             .auto_prefilter(false);
-    } else if hir.properties().look_set().contains_word_unicode() {
+        return meta::Builder::new()
+            .configure(config)
+            .build_from_hir(&hir)
+            .ok()
+            .map(Program::Built);
+    }
+    if hir.properties().look_set().contains_word_unicode() {
         config = config.hybrid(false);
     }
-    meta::Builder::new()
-        .configure(config)
-        .build_from_hir(&hir)
-        .ok()
+    compile_hir(hir, config)
 }
 
 /// Literals every match contains one of (see `literals::necessary`), or
@@ -478,6 +552,95 @@ mod tests {
             }
         }
         assert!(prebuilt > 40, "only {prebuilt} patterns have DFAs");
+    }
+
+    fn screened(pattern: &str, case_sensitive: bool) -> Program {
+        let hir = crate::pack::parse_pattern(pattern, case_sensitive).unwrap();
+        compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit)).unwrap()
+    }
+
+    #[test]
+    fn long_counted_repetitions_and_unicode_word_boundaries_get_a_screen() {
+        let is_screened = |p: &str| matches!(screened(p, false), Program::Screened(_));
+        assert!(is_screened(r"\bok\b[^.!?\n]{0,50}\bfine"));
+        assert!(is_screened(r"@\w{1,30}(?:\s+\w+){0,6}?\s+idiot"));
+        assert!(is_screened(r"\bok\b"));
+        assert!(!is_screened(r"(?-u:\b)\d{1,3}\s+out\s+of\s+\d{1,4}"));
+        assert!(!is_screened(r"\d{4}-\d{2}"));
+        assert!(!is_screened(r"[a-z]+ ok"));
+    }
+
+    #[test]
+    fn screened_programs_find_what_the_pattern_finds() {
+        let patterns = [
+            r"\b(ok|fine)\b[^.!\n]{0,6}\b(no|yes)\b",
+            r"a.{2,9}?b",
+            r"(?:\s+\w+){0,5}\s+k\b",
+            r"\b\w{1,7}!",
+            r"\bok\b|\Bk\B|\b{start}fine",
+        ];
+        let alphabet: Vec<char> = "okfinyesab k!.\n\u{e9}".chars().collect();
+        let mut texts: Vec<String> = crate::text::random_texts(&alphabet, 20_000, 14).collect();
+        texts.extend(
+            [
+                "ok, then yes",
+                "ok the long way to yes",
+                "a123456789b",
+                "ok k fine k",
+            ]
+            .map(String::from),
+        );
+        let mut found = 0;
+        for pattern in patterns {
+            for case_sensitive in [true, false] {
+                let program = screened(pattern, case_sensitive);
+                assert!(matches!(program, Program::Screened(_)), "{pattern}");
+                let want = regex::RegexBuilder::new(pattern)
+                    .case_insensitive(!case_sensitive)
+                    .build()
+                    .unwrap();
+                for text in &texts {
+                    let spans: Vec<_> = want.find_iter(text).map(|m| m.range()).collect();
+                    found += spans.len();
+                    let got: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(got, spans, "/{pattern}/ on {text:?}");
+                    assert_eq!(program.is_match(text), want.is_match(text));
+                }
+            }
+        }
+        assert!(found > 5_000, "{found}");
+    }
+
+    #[test]
+    fn built_in_screened_patterns_find_what_the_pattern_finds() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        texts.extend(texts.clone().iter().map(|t| t.to_uppercase()));
+        texts.extend(texts.clone().iter().map(|t| format!("{t}. {t} {t}")));
+        // Non-ASCII word characters next to and inside the examples.
+        texts.extend(
+            texts
+                .clone()
+                .iter()
+                .map(|t| format!("é{}ñ", t.replace(' ', "é "))),
+        );
+        let mut screens = 0;
+        for r in &regexes {
+            let program = screened(r.as_str(), r.case_sensitive());
+            if !matches!(program, Program::Screened(_)) {
+                continue;
+            }
+            screens += 1;
+            let want = regex::RegexBuilder::new(r.as_str())
+                .case_insensitive(!r.case_sensitive())
+                .build()
+                .unwrap();
+            for text in &texts {
+                let spans: Vec<_> = want.find_iter(text).map(|m| m.range()).collect();
+                let got: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(got, spans, "/{}/ on {text:?}", r.as_str());
+            }
+        }
+        assert!(screens > 10, "only {screens} patterns screened");
     }
 
     #[test]

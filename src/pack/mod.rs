@@ -23,8 +23,9 @@ use std::sync::Arc;
 pub(crate) use compile::parse_pattern;
 pub use compile::{compile_regex, phrase};
 pub(crate) use hir_leaves::map_leaves;
+pub(crate) use lazy_regex::compile_hir;
 pub use lazy_regex::{
-    LazyRegex, Lite, Matches, Program, compile_lean, compiles_lean, search_config,
+    LazyRegex, Lite, Matches, Program, Screened, compile_lean, compiles_lean, search_config,
 };
 pub use literals::Needles;
 #[cfg(test)]
