@@ -137,55 +137,84 @@ pub fn is_emoji_char(c: char) -> bool {
         | 0x3030 | 0x303D | 0x3297 | 0x3299)
 }
 
+/// The tokens of a post and the social tokens cut out of its prose.
+struct Found {
+    tokens: Vec<Token>,
+    hashtags: Vec<Hashtag>,
+    mentions: Vec<Range<usize>>,
+    links: Vec<Range<usize>>,
+    emails: Vec<Range<usize>>,
+}
+
+/// Cuts the links, e-mail addresses, mentions and hashtags out of `text`
+/// and splits the prose around them (and the hashtags' bodies) into
+/// tokens numbered by `words`.
+fn tokenize_post(text: &str, words: &mut words::Numbering) -> Found {
+    // About one token per five bytes of a post: room for them at once.
+    let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
+    let mut hashtags = Vec::new();
+    let mut mentions = Vec::new();
+    let mut links = Vec::new();
+    let mut emails = Vec::new();
+    let mut chain = 0u32;
+    let mut cursor = 0usize;
+    for m in social::social(text) {
+        let name = social_kind(&text[m.clone()]);
+        let mut span = m;
+        // Mentions and hashtags may have consumed the character before them.
+        if name == "mention" || name == "hashtag" {
+            let sigil = if name == "mention" { '@' } else { '#' };
+            span.start += text[span.clone()].find(sigil).unwrap_or(0);
+        }
+        if name == "link" {
+            span.end = span.start + trim_link(&text[span.clone()]).len();
+        }
+        tokenize_prose(text, cursor..span.start, &mut tokens, chain, words);
+        chain += 1;
+        match name {
+            "link" => links.push(span.clone()),
+            "email" => emails.push(span.clone()),
+            "mention" => mentions.push(span.clone()),
+            _ => {
+                let body = &text[span.start + 1..span.end];
+                let parts = camel_parts(body);
+                let words_of_tag = parts
+                    .iter()
+                    .map(|r| body[r.clone()].to_lowercase())
+                    .collect();
+                push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain, words);
+                chain += 1;
+                hashtags.push(Hashtag {
+                    span: span.clone(),
+                    words: words_of_tag,
+                });
+            }
+        }
+        cursor = span.end;
+    }
+    tokenize_prose(text, cursor..text.len(), &mut tokens, chain, words);
+    Found {
+        tokens,
+        hashtags,
+        mentions,
+        links,
+        emails,
+    }
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        let word_generation = words::begin_post();
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
-
-        // About one token per five bytes of a post: room for them at once.
-        let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
-        let mut hashtags = Vec::new();
-        let mut mentions = Vec::new();
-        let mut links = Vec::new();
-        let mut emails = Vec::new();
-        let mut chain = 0u32;
-        let mut cursor = 0usize;
-        for m in social::social(text) {
-            let name = social_kind(&text[m.clone()]);
-            let mut span = m;
-            // Mentions and hashtags may have consumed the character before them.
-            if name == "mention" || name == "hashtag" {
-                let sigil = if name == "mention" { '@' } else { '#' };
-                span.start += text[span.clone()].find(sigil).unwrap_or(0);
-            }
-            if name == "link" {
-                span.end = span.start + trim_link(&text[span.clone()]).len();
-            }
-            tokenize_prose(text, cursor..span.start, &mut tokens, chain, true);
-            chain += 1;
-            match name {
-                "link" => links.push(span.clone()),
-                "email" => emails.push(span.clone()),
-                "mention" => mentions.push(span.clone()),
-                _ => {
-                    let body = &text[span.start + 1..span.end];
-                    let parts = camel_parts(body);
-                    let words = parts
-                        .iter()
-                        .map(|r| body[r.clone()].to_lowercase())
-                        .collect();
-                    push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain);
-                    chain += 1;
-                    hashtags.push(Hashtag {
-                        span: span.clone(),
-                        words,
-                    });
-                }
-            }
-            cursor = span.end;
-        }
-        tokenize_prose(text, cursor..text.len(), &mut tokens, chain, true);
+        let (word_generation, found) =
+            words::for_post(|generation, mut words| (generation, tokenize_post(text, &mut words)));
+        let Found {
+            mut tokens,
+            hashtags,
+            mentions,
+            links,
+            emails,
+        } = found;
 
         // Sentence ids, negation and quotes.
         // Tokens, sentences and quotations are all in text order, so one
@@ -607,14 +636,13 @@ fn trim_link(link: &str) -> &str {
     }
 }
 
-/// The token at `span`; its word `numbered` in the thread's word table
-/// (tokens of posts) or not (see [`words::unnumbered`]).
+/// The token at `span`, its word's entry found by `words`.
 fn make_token(
     text: &str,
     span: Range<usize>,
     kind: TokenKind,
     chain: u32,
-    numbered: bool,
+    words: &mut words::Numbering,
 ) -> Token {
     let lower: CompactString = match kind {
         TokenKind::Emoji => text[span.clone()]
@@ -623,11 +651,7 @@ fn make_token(
             .collect(),
         _ => lower_word(&text[span.clone()]),
     };
-    let facts = if numbered {
-        words::facts(kind, &lower)
-    } else {
-        words::unnumbered(kind, &lower)
-    };
+    let facts = words.facts(kind, &lower);
     Token {
         span,
         kind,
@@ -652,40 +676,39 @@ pub fn plain_tokens(text: &str) -> Option<Vec<Token>> {
         return None;
     }
     let mut out = Vec::new();
-    tokenize_prose(text, 0..text.len(), &mut out, 0, false);
+    tokenize_prose(
+        text,
+        0..text.len(),
+        &mut out,
+        0,
+        &mut words::Numbering::Unnumbered,
+    );
     Some(out)
 }
 
 /// The words, numbers and emoji of `text[range]`, appended to `out`; their
-/// words `numbered` or not (see [`make_token`]).
+/// words' entries found by `words` (see [`make_token`]).
 fn tokenize_prose(
     text: &str,
     range: Range<usize>,
     out: &mut Vec<Token>,
     chain: u32,
-    numbered: bool,
+    words: &mut words::Numbering,
 ) {
     if range.is_empty() {
         return;
     }
     let part = &text[range.clone()];
     if part.is_ascii() {
-        // ASCII has no emoji, and its words (the segments holding a letter
-        // or digit) come from the segmenter's own ASCII fast path.
-        for (i, seg) in part.unicode_word_indices() {
-            let start = range.start + i;
-            let kind = if seg.bytes().any(|b| b.is_ascii_alphabetic()) {
+        // ASCII has no emoji, and its words are found byte by byte.
+        for word in ascii_words(part.as_bytes()) {
+            let kind = if word.has_letter {
                 TokenKind::Word
             } else {
                 TokenKind::Number
             };
-            out.push(make_token(
-                text,
-                start..start + seg.len(),
-                kind,
-                chain,
-                numbered,
-            ));
+            let span = range.start + word.span.start..range.start + word.span.end;
+            out.push(make_token(text, span, kind, chain, words));
         }
         return;
     }
@@ -701,16 +724,109 @@ fn tokenize_prose(
                         start + j..start + j + g.len(),
                         TokenKind::Emoji,
                         chain,
-                        numbered,
+                        words,
                     ));
                 }
             }
         } else if seg.chars().any(char::is_alphabetic) {
-            out.push(make_token(text, span, TokenKind::Word, chain, numbered));
+            out.push(make_token(text, span, TokenKind::Word, chain, words));
         } else if seg.chars().any(|c| c.is_numeric()) {
-            out.push(make_token(text, span, TokenKind::Number, chain, numbered));
+            out.push(make_token(text, span, TokenKind::Number, chain, words));
         }
     }
+}
+
+/// How an ASCII byte takes part in word boundaries (the Word_Break
+/// property of Unicode TR29; ASCII has no Hebrew letter, Extend, Format
+/// or ZWJ).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordBreak {
+    /// ALetter.
+    Letter,
+    /// Numeric.
+    Digit,
+    /// ExtendNumLet: `_`.
+    Connector,
+    /// MidLetter: `:`.
+    MidLetter,
+    /// MidNumLet and Single_Quote: `.` and `'`.
+    MidNumLet,
+    /// MidNum: `,` and `;`.
+    MidNum,
+    Other,
+}
+
+fn word_break(b: u8) -> WordBreak {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => WordBreak::Letter,
+        b'0'..=b'9' => WordBreak::Digit,
+        b'_' => WordBreak::Connector,
+        b':' => WordBreak::MidLetter,
+        b'.' | b'\'' => WordBreak::MidNumLet,
+        b',' | b';' => WordBreak::MidNum,
+        _ => WordBreak::Other,
+    }
+}
+
+/// A word of ASCII text: its byte span, and whether it holds a letter
+/// (else it holds a digit).
+struct AsciiWord {
+    span: Range<usize>,
+    has_letter: bool,
+}
+
+/// The words of ASCII text as `unicode_word_indices` finds them (the
+/// segments between word boundaries that hold a letter or digit), found
+/// in one pass over the bytes: a word is a run of letters, digits and
+/// `_` (WB5, WB8-WB10, WB13a-b) that goes on over one middle mark between
+/// two letters (`:`, `.`, `'`: WB6-7) or two digits (`.`, `'`, `,`, `;`:
+/// WB11-12).
+fn ascii_words(text: &[u8]) -> impl Iterator<Item = AsciiWord> + '_ {
+    use WordBreak::*;
+    let in_word = |b: u8| matches!(word_break(b), Letter | Digit | Connector);
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            if !in_word(text[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let (mut has_letter, mut has_digit) = (false, false);
+            loop {
+                while i < text.len() {
+                    match word_break(text[i]) {
+                        Letter => has_letter = true,
+                        Digit => has_digit = true,
+                        Connector => {}
+                        _ => break,
+                    }
+                    i += 1;
+                }
+                let (Some(&mid), Some(&after)) = (text.get(i), text.get(i + 1)) else {
+                    break;
+                };
+                let (last, after) = (word_break(text[i - 1]), word_break(after));
+                let joins = match word_break(mid) {
+                    MidLetter => last == Letter && after == Letter,
+                    MidNumLet => last == after && matches!(last, Letter | Digit),
+                    MidNum => last == Digit && after == Digit,
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                i += 1;
+            }
+            if has_letter || has_digit {
+                return Some(AsciiWord {
+                    span: start..i,
+                    has_letter,
+                });
+            }
+        }
+        None
+    })
 }
 
 /// The tokens of a hashtag whose body starts at `body_start` and splits
@@ -721,6 +837,7 @@ fn push_hashtag_tokens(
     parts: &[Range<usize>],
     out: &mut Vec<Token>,
     chain: u32,
+    words: &mut words::Numbering,
 ) {
     for part in parts {
         let r = body_start + part.start..body_start + part.end;
@@ -729,7 +846,7 @@ fn push_hashtag_tokens(
         } else {
             TokenKind::Number
         };
-        let mut tok = make_token(text, r, kind, chain, true);
+        let mut tok = make_token(text, r, kind, chain, words);
         tok.in_hashtag = true;
         out.push(tok);
     }
@@ -998,10 +1115,28 @@ mod tests {
                 .map(|(i, s)| (i, s.to_string()))
                 .collect()
         };
+        let by_bytes = |text: &str| -> Vec<(usize, String)> {
+            ascii_words(text.as_bytes())
+                .map(|w| {
+                    let word = &text[w.span.clone()];
+                    assert_eq!(w.has_letter, word.bytes().any(|b| b.is_ascii_alphabetic()));
+                    (w.span.start, word.to_string())
+                })
+                .collect()
+        };
         let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
         for_each_text(alphabet, 0x9e37_79b9_7f4a_7c15u64, |t| {
             assert_eq!(fast(t), full(t), "{t:?}");
+            assert_eq!(by_bytes(t), full(t), "{t:?}");
         });
+        // Every ASCII character, in contexts that tell the classes apart.
+        let contexts = ["a{c}b", "1{c}2", "a{c}2", "1{c}b", "_{c}a", "a_{c}b", "{c}", "a{c}"];
+        for c in (0u8..0x80).map(char::from) {
+            for context in contexts {
+                let t = context.replace("{c}", &c.to_string());
+                assert_eq!(by_bytes(&t), full(&t), "{t:?}");
+            }
+        }
     }
 
     #[test]
