@@ -1200,25 +1200,6 @@ mod tests {
         assert_eq!(sentences(t), unicode_sentences(t), "{t:?}");
     }
 
-    #[test]
-    fn ascii_words_match_the_word_boundaries() {
-        let full = |text: &str| -> Vec<(usize, String)> {
-            text.split_word_bound_indices()
-                .filter(|(_, s)| s.chars().any(char::is_alphanumeric))
-                .map(|(i, s)| (i, s.to_string()))
-                .collect()
-        };
-        let fast = |text: &str| -> Vec<(usize, String)> {
-            text.unicode_word_indices()
-                .map(|(i, s)| (i, s.to_string()))
-                .collect()
-        };
-        let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
-        for_each_text(alphabet, 0x9e37_79b9_7f4a_7c15u64, |t| {
-            assert_eq!(fast(t), full(t), "{t:?}");
-        });
-    }
-
     /// The tokens `segmented_words` finds: the reference of the fast path.
     fn segmented(text: &str) -> Vec<(Range<usize>, TokenKind)> {
         let mut out = Vec::new();
@@ -1246,9 +1227,26 @@ mod tests {
             }
             known += 1;
             for context in [
-                "a{c}b", "1{c}2", "a{c}2", "1{c}b", "_{c}_", "{c}", "a{c}", "{c}a", "{c}{c}",
-                "a.{c}", "{c}'s", "😀{c}", "{c}\u{fe0f}x", "x{c}\u{1f3fb}", "a{c}\u{2019}b",
-                "a\u{2019}{c}b", "1,{c}2", "a:{c}b", " {c} ", "\r{c}\n",
+                "a{c}b",
+                "1{c}2",
+                "a{c}2",
+                "1{c}b",
+                "_{c}_",
+                "{c}",
+                "a{c}",
+                "{c}a",
+                "{c}{c}",
+                "a.{c}",
+                "{c}'s",
+                "😀{c}",
+                "{c}\u{fe0f}x",
+                "x{c}\u{1f3fb}",
+                "a{c}\u{2019}b",
+                "a\u{2019}{c}b",
+                "1,{c}2",
+                "a:{c}b",
+                " {c} ",
+                "\r{c}\n",
             ] {
                 let t = context.replace("{c}", &c.to_string());
                 if simple(&t).is_some_and(|words| words != segmented(&t)) {
