@@ -143,9 +143,10 @@ impl Metrics {
             upper as f64 / letters as f64
         };
         // `！` and `？` start with 0xEF: most posts have none of the marks.
-        if a.text.bytes().any(|b| matches!(b, b'!' | b'?' | 0xEF)) {
+        let bytes = a.text.as_bytes();
+        if memchr::memchr3(b'!', b'?', 0xEF, bytes).is_some() {
             m.exclamations =
-                a.text.bytes().filter(|&b| b == b'!').count() + a.text.matches('！').count();
+                memchr::memchr_iter(b'!', bytes).count() + a.text.matches('！').count();
             m.exclamation_run = longest_run(
                 a.text,
                 |c| matches!(c, '!' | '?' | '！'),
@@ -230,7 +231,7 @@ fn longest_run(
     let b = text.as_bytes();
     let mut best = (0usize, 0..0);
     let mut i = 0;
-    while let Some(k) = b[i..].iter().position(|&c| matches!(c, b'!' | b'?' | 0xEF)) {
+    while let Some(k) = memchr::memchr3(b'!', b'?', 0xEF, &b[i..]) {
         let start = i + k;
         let (mut n, mut has_required, mut end) = (0usize, false, start);
         for c in text[start..].chars().take_while(|&c| in_run(c)) {

@@ -137,55 +137,84 @@ pub fn is_emoji_char(c: char) -> bool {
         | 0x3030 | 0x303D | 0x3297 | 0x3299)
 }
 
+/// The tokens of a post and the social tokens cut out of its prose.
+struct Found {
+    tokens: Vec<Token>,
+    hashtags: Vec<Hashtag>,
+    mentions: Vec<Range<usize>>,
+    links: Vec<Range<usize>>,
+    emails: Vec<Range<usize>>,
+}
+
+/// Cuts the links, e-mail addresses, mentions and hashtags out of `text`
+/// and splits the prose around them (and the hashtags' bodies) into
+/// tokens numbered by `words`.
+fn tokenize_post(text: &str, words: &mut words::Numbering) -> Found {
+    // About one token per five bytes of a post: room for them at once.
+    let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
+    let mut hashtags = Vec::new();
+    let mut mentions = Vec::new();
+    let mut links = Vec::new();
+    let mut emails = Vec::new();
+    let mut chain = 0u32;
+    let mut cursor = 0usize;
+    for m in social::social(text) {
+        let name = social_kind(&text[m.clone()]);
+        let mut span = m;
+        // Mentions and hashtags may have consumed the character before them.
+        if name == "mention" || name == "hashtag" {
+            let sigil = if name == "mention" { '@' } else { '#' };
+            span.start += text[span.clone()].find(sigil).unwrap_or(0);
+        }
+        if name == "link" {
+            span.end = span.start + trim_link(&text[span.clone()]).len();
+        }
+        tokenize_prose(text, cursor..span.start, &mut tokens, chain, words);
+        chain += 1;
+        match name {
+            "link" => links.push(span.clone()),
+            "email" => emails.push(span.clone()),
+            "mention" => mentions.push(span.clone()),
+            _ => {
+                let body = &text[span.start + 1..span.end];
+                let parts = camel_parts(body);
+                let words_of_tag = parts
+                    .iter()
+                    .map(|r| body[r.clone()].to_lowercase())
+                    .collect();
+                push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain, words);
+                chain += 1;
+                hashtags.push(Hashtag {
+                    span: span.clone(),
+                    words: words_of_tag,
+                });
+            }
+        }
+        cursor = span.end;
+    }
+    tokenize_prose(text, cursor..text.len(), &mut tokens, chain, words);
+    Found {
+        tokens,
+        hashtags,
+        mentions,
+        links,
+        emails,
+    }
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        let word_generation = words::begin_post();
         let sentences = sentences(text);
         let quotes = quotes::quoted_ranges(text);
-
-        // About one token per five bytes of a post: room for them at once.
-        let mut tokens = Vec::with_capacity((text.len() / 5 + 4).min(1024));
-        let mut hashtags = Vec::new();
-        let mut mentions = Vec::new();
-        let mut links = Vec::new();
-        let mut emails = Vec::new();
-        let mut chain = 0u32;
-        let mut cursor = 0usize;
-        for m in social::social(text) {
-            let name = social_kind(&text[m.clone()]);
-            let mut span = m;
-            // Mentions and hashtags may have consumed the character before them.
-            if name == "mention" || name == "hashtag" {
-                let sigil = if name == "mention" { '@' } else { '#' };
-                span.start += text[span.clone()].find(sigil).unwrap_or(0);
-            }
-            if name == "link" {
-                span.end = span.start + trim_link(&text[span.clone()]).len();
-            }
-            tokenize_prose(text, cursor..span.start, &mut tokens, chain, true);
-            chain += 1;
-            match name {
-                "link" => links.push(span.clone()),
-                "email" => emails.push(span.clone()),
-                "mention" => mentions.push(span.clone()),
-                _ => {
-                    let body = &text[span.start + 1..span.end];
-                    let parts = camel_parts(body);
-                    let words = parts
-                        .iter()
-                        .map(|r| body[r.clone()].to_lowercase())
-                        .collect();
-                    push_hashtag_tokens(text, span.start + 1, &parts, &mut tokens, chain);
-                    chain += 1;
-                    hashtags.push(Hashtag {
-                        span: span.clone(),
-                        words,
-                    });
-                }
-            }
-            cursor = span.end;
-        }
-        tokenize_prose(text, cursor..text.len(), &mut tokens, chain, true);
+        let (word_generation, found) =
+            words::for_post(|generation, mut words| (generation, tokenize_post(text, &mut words)));
+        let Found {
+            mut tokens,
+            hashtags,
+            mentions,
+            links,
+            emails,
+        } = found;
 
         // Sentence ids, negation and quotes.
         // Tokens, sentences and quotations are all in text order, so one
@@ -310,6 +339,15 @@ impl<'a> Iterator for SimpleGraphemes<'a> {
 
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let start = self.pos;
+        // Every extending mark starts with a byte of 0x80 or more: an
+        // ASCII character other than CR with an ASCII one (or nothing)
+        // after it is a cluster of its own.
+        let b = self.text.as_bytes();
+        let &first = b.get(start)?;
+        if first.is_ascii() && first != b'\r' && b.get(start + 1).is_none_or(u8::is_ascii) {
+            self.pos += 1;
+            return Some((start, &self.text[start..start + 1]));
+        }
         let rest = &self.text[start..];
         let mut chars = rest.char_indices();
         let (_, first) = chars.next()?;
@@ -607,14 +645,13 @@ fn trim_link(link: &str) -> &str {
     }
 }
 
-/// The token at `span`; its word `numbered` in the thread's word table
-/// (tokens of posts) or not (see [`words::unnumbered`]).
+/// The token at `span`, its word's entry found by `words`.
 fn make_token(
     text: &str,
     span: Range<usize>,
     kind: TokenKind,
     chain: u32,
-    numbered: bool,
+    words: &mut words::Numbering,
 ) -> Token {
     let lower: CompactString = match kind {
         TokenKind::Emoji => text[span.clone()]
@@ -623,11 +660,7 @@ fn make_token(
             .collect(),
         _ => lower_word(&text[span.clone()]),
     };
-    let facts = if numbered {
-        words::facts(kind, &lower)
-    } else {
-        words::unnumbered(kind, &lower)
-    };
+    let facts = words.facts(kind, &lower);
     Token {
         span,
         kind,
@@ -652,66 +685,247 @@ pub fn plain_tokens(text: &str) -> Option<Vec<Token>> {
         return None;
     }
     let mut out = Vec::new();
-    tokenize_prose(text, 0..text.len(), &mut out, 0, false);
+    tokenize_prose(
+        text,
+        0..text.len(),
+        &mut out,
+        0,
+        &mut words::Numbering::Unnumbered,
+    );
     Some(out)
 }
 
 /// The words, numbers and emoji of `text[range]`, appended to `out`; their
-/// words `numbered` or not (see [`make_token`]).
+/// words' entries found by `words` (see [`make_token`]).
 fn tokenize_prose(
     text: &str,
     range: Range<usize>,
     out: &mut Vec<Token>,
     chain: u32,
-    numbered: bool,
+    words: &mut words::Numbering,
 ) {
     if range.is_empty() {
         return;
     }
     let part = &text[range.clone()];
-    if part.is_ascii() {
-        // ASCII has no emoji, and its words (the segments holding a letter
-        // or digit) come from the segmenter's own ASCII fast path.
-        for (i, seg) in part.unicode_word_indices() {
-            let start = range.start + i;
-            let kind = if seg.bytes().any(|b| b.is_ascii_alphabetic()) {
-                TokenKind::Word
-            } else {
-                TokenKind::Number
-            };
-            out.push(make_token(
-                text,
-                start..start + seg.len(),
-                kind,
-                chain,
-                numbered,
-            ));
-        }
-        return;
+    let mut push = |span: Range<usize>, kind| {
+        let span = range.start + span.start..range.start + span.end;
+        out.push(make_token(text, span, kind, chain, words));
+    };
+    match simple_words(part) {
+        Some(found) => found.for_each(|w| push(w.span, w.kind)),
+        None => segmented_words(part, push),
     }
-    for (i, seg) in part.split_word_bound_indices() {
-        let start = range.start + i;
-        let span = start..start + seg.len();
+}
+
+/// The words, numbers and emoji of any text, each given to `found` with
+/// its span and kind: the segments between Unicode word boundaries that
+/// hold a letter or digit, and the grapheme clusters that hold an emoji.
+fn segmented_words(text: &str, mut found: impl FnMut(Range<usize>, TokenKind)) {
+    for (i, seg) in text.split_word_bound_indices() {
+        let span = i..i + seg.len();
         if seg.chars().any(is_emoji_char) {
             // A run of emoji may come as one segment; keep each grapheme.
             for (j, g) in seg.grapheme_indices(true) {
                 if g.chars().any(is_emoji_char) {
-                    out.push(make_token(
-                        text,
-                        start + j..start + j + g.len(),
-                        TokenKind::Emoji,
-                        chain,
-                        numbered,
-                    ));
+                    found(i + j..i + j + g.len(), TokenKind::Emoji);
                 }
             }
         } else if seg.chars().any(char::is_alphabetic) {
-            out.push(make_token(text, span, TokenKind::Word, chain, numbered));
+            found(span, TokenKind::Word);
         } else if seg.chars().any(|c| c.is_numeric()) {
-            out.push(make_token(text, span, TokenKind::Number, chain, numbered));
+            found(span, TokenKind::Number);
         }
     }
 }
+
+/// How a character takes part in word boundaries: its Word_Break
+/// property (Unicode TR29), for the characters [`simple_words`] knows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordBreak {
+    /// ALetter (ASCII letters only).
+    Letter,
+    /// Numeric (ASCII digits only).
+    Digit,
+    /// ExtendNumLet: `_`.
+    Connector,
+    /// MidLetter: `:`.
+    MidLetter,
+    /// MidNumLet and Single_Quote: `.`, `'`, `‘`, `’` and `․`.
+    MidNumLet,
+    /// MidNum: `,` and `;`.
+    MidNum,
+    /// An emoji that is a grapheme cluster of its own (Other).
+    Emoji,
+    /// A variation selector or skin-tone modifier (Extend).
+    Extend,
+    /// Neither a letter nor a digit, joining nothing (Other, or a space).
+    Other,
+}
+
+fn ascii_word_break(b: u8) -> WordBreak {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => WordBreak::Letter,
+        b'0'..=b'9' => WordBreak::Digit,
+        b'_' => WordBreak::Connector,
+        b':' => WordBreak::MidLetter,
+        b'.' | b'\'' => WordBreak::MidNumLet,
+        b',' | b';' => WordBreak::MidNum,
+        _ => WordBreak::Other,
+    }
+}
+
+/// The class of a non-ASCII character posts use often, `None` for the
+/// others (letters, digits, joiners, regional indicators and the rest of
+/// Unicode): punctuation, symbols and emoji that are grapheme clusters of
+/// their own, and the marks that extend them.
+fn word_break(c: char) -> Option<WordBreak> {
+    if c.is_ascii() {
+        return Some(ascii_word_break(c as u8));
+    }
+    let class = match c as u32 {
+        0x2018 | 0x2019 | 0x2024 => WordBreak::MidNumLet,
+        0xFE00..=0xFE0F | 0x1F3FB..=0x1F3FF => WordBreak::Extend,
+        // Marks that join words (middle dot, cedilla, hyphenation point,
+        // undertie, fraction slash, character tie); letters and digits
+        // are left to the segmenter.
+        0xB7 | 0xB8 | 0x2027 | 0x203F | 0x2040 | 0x2044 | 0x2054 => return None,
+        _ if !stands_alone(c) || c.is_alphanumeric() => return None,
+        _ if is_emoji_char(c) => WordBreak::Emoji,
+        0xA0..=0xBF | 0xD7 | 0xF7 | 0x2010..=0x2027 | 0x2030..=0x205E | 0x20A0..=0x20C0 => {
+            WordBreak::Other
+        }
+        0x2100..=0x23FF | 0x2460..=0x27BF | 0x2B00..=0x2BFF => WordBreak::Other,
+        _ => return None,
+    };
+    Some(class)
+}
+
+/// A word, number or emoji found by [`simple_words`], with its span in
+/// the text searched.
+struct SimpleWord {
+    span: Range<usize>,
+    kind: TokenKind,
+}
+
+/// The tokens of a text of ASCII, and of the non-ASCII characters
+/// [`word_break`] knows (an extending mark only after an emoji), found
+/// in one pass over its characters, as the Unicode word boundaries and
+/// grapheme clusters find them; `None` for other text.
+///
+/// A word is a run of letters, digits and `_` (WB5, WB8-WB10, WB13a-b)
+/// that goes on over one middle mark between two letters (`:`, `.`, `'`:
+/// WB6-7) or two digits (`.`, `'`, `,`, `;`: WB11-12); it is a number
+/// when it holds no letter. An emoji and the marks that extend it (WB4)
+/// are one token. Everything else breaks on both sides (WB999).
+fn simple_words(text: &str) -> Option<impl Iterator<Item = SimpleWord> + '_> {
+    if !text.is_ascii() {
+        let mut after_emoji = false;
+        for c in text.chars() {
+            match word_break(c)? {
+                WordBreak::Extend if !after_emoji => return None,
+                WordBreak::Emoji | WordBreak::Extend => after_emoji = true,
+                _ => after_emoji = false,
+            }
+        }
+    }
+    let b = text.as_bytes();
+    // The class and length of the character at `i` (every one is known).
+    let at = move |i: usize| match b[i] {
+        a if a.is_ascii() => (ascii_word_break(a), 1),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (word_break(c).unwrap_or(WordBreak::Other), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    Some(std::iter::from_fn(move || {
+        use WordBreak::*;
+        while i < b.len() {
+            let start = i;
+            if WORD_BYTES[usize::from(b[i])] == 0 {
+                if b[i].is_ascii() {
+                    i += 1;
+                    continue;
+                }
+                let (class, len) = at(i);
+                i += len;
+                if class == Emoji {
+                    while i < b.len() && at(i).0 == Extend {
+                        i += at(i).1;
+                    }
+                    return Some(SimpleWord {
+                        span: start..i,
+                        kind: TokenKind::Emoji,
+                    });
+                }
+                continue;
+            }
+            let mut seen = 0u8;
+            loop {
+                while let Some(&byte) = b.get(i) {
+                    let bits = WORD_BYTES[usize::from(byte)];
+                    if bits == 0 {
+                        break;
+                    }
+                    seen |= bits;
+                    i += 1;
+                }
+                // A middle mark between two letters or two digits (the
+                // byte before it is one of the run's) keeps the word going.
+                if i >= b.len() {
+                    break;
+                }
+                let (mid, len) = at(i);
+                if !matches!(mid, MidLetter | MidNumLet | MidNum) || i + len >= b.len() {
+                    break;
+                }
+                let (last, after) = (ascii_word_break(b[i - 1]), at(i + len).0);
+                let joins = match mid {
+                    MidLetter => last == Letter && after == Letter,
+                    MidNumLet => last == after && matches!(last, Letter | Digit),
+                    _ => last == Digit && after == Digit,
+                };
+                if !joins {
+                    break;
+                }
+                i += len;
+            }
+            if seen & (LETTER | DIGIT) != 0 {
+                let kind = if seen & LETTER != 0 {
+                    TokenKind::Word
+                } else {
+                    TokenKind::Number
+                };
+                return Some(SimpleWord {
+                    span: start..i,
+                    kind,
+                });
+            }
+        }
+        None
+    }))
+}
+
+/// Bits of the bytes that make up words in [`simple_words`]: ASCII
+/// letters, digits and `_` (every other byte has none).
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const CONNECTOR: u8 = 4;
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b'_' => CONNECTOR,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The tokens of a hashtag whose body starts at `body_start` and splits
 /// into `parts` (relative to the body).
@@ -721,6 +935,7 @@ fn push_hashtag_tokens(
     parts: &[Range<usize>],
     out: &mut Vec<Token>,
     chain: u32,
+    words: &mut words::Numbering,
 ) {
     for part in parts {
         let r = body_start + part.start..body_start + part.end;
@@ -729,7 +944,7 @@ fn push_hashtag_tokens(
         } else {
             TokenKind::Number
         };
-        let mut tok = make_token(text, r, kind, chain, true);
+        let mut tok = make_token(text, r, kind, chain, words);
         tok.in_hashtag = true;
         out.push(tok);
     }
@@ -985,23 +1200,75 @@ mod tests {
         assert_eq!(sentences(t), unicode_sentences(t), "{t:?}");
     }
 
+    /// The tokens `segmented_words` finds: the reference of the fast path.
+    fn segmented(text: &str) -> Vec<(Range<usize>, TokenKind)> {
+        let mut out = Vec::new();
+        segmented_words(text, |span, kind| out.push((span, kind)));
+        out
+    }
+
+    fn simple(text: &str) -> Option<Vec<(Range<usize>, TokenKind)>> {
+        simple_words(text).map(|words| words.map(|w| (w.span, w.kind)).collect())
+    }
+
     #[test]
-    fn ascii_words_match_the_word_boundaries() {
-        let full = |text: &str| -> Vec<(usize, String)> {
-            text.split_word_bound_indices()
-                .filter(|(_, s)| s.chars().any(char::is_alphanumeric))
-                .map(|(i, s)| (i, s.to_string()))
-                .collect()
-        };
-        let fast = |text: &str| -> Vec<(usize, String)> {
-            text.unicode_word_indices()
-                .map(|(i, s)| (i, s.to_string()))
-                .collect()
-        };
-        let alphabet = b"aZ5.:,;_'\" \t\r\n\x0b-@";
-        for_each_text(alphabet, 0x9e37_79b9_7f4a_7c15u64, |t| {
-            assert_eq!(fast(t), full(t), "{t:?}");
+    fn simple_words_match_the_segmenter() {
+        let ascii = b"aZ5.:,;_'\" \t\r\n\x0b-@!";
+        for_each_text(ascii, 0x9e37_79b9_7f4a_7c15u64, |t| {
+            assert_eq!(simple(t), Some(segmented(t)), "{t:?}");
         });
+        // Every character the fast path knows, in contexts that tell the
+        // classes apart.
+        let mut known = 0;
+        let mut wrong = Vec::new();
+        for c in (0..=0x1fbff).filter_map(char::from_u32) {
+            if word_break(c).is_none() {
+                continue;
+            }
+            known += 1;
+            for context in [
+                "a{c}b",
+                "1{c}2",
+                "a{c}2",
+                "1{c}b",
+                "_{c}_",
+                "{c}",
+                "a{c}",
+                "{c}a",
+                "{c}{c}",
+                "a.{c}",
+                "{c}'s",
+                "😀{c}",
+                "{c}\u{fe0f}x",
+                "x{c}\u{1f3fb}",
+                "a{c}\u{2019}b",
+                "a\u{2019}{c}b",
+                "1,{c}2",
+                "a:{c}b",
+                " {c} ",
+                "\r{c}\n",
+            ] {
+                let t = context.replace("{c}", &c.to_string());
+                if simple(&t).is_some_and(|words| words != segmented(&t)) {
+                    wrong.push(format!("U+{:04X} in {t:?}", c as u32));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        assert!(known > 3000, "{known}");
+        // Mixed at random, with characters the fast path leaves alone.
+        let alphabet: Vec<char> =
+            "aZ5.:,;_'\" \n’‘“”—…❤😀🙄\u{fe0f}\u{1f3fb}\u{a0}™→é\u{200d}\u{2024}"
+                .chars()
+                .collect();
+        let mut fast = 0;
+        for t in random_texts(&alphabet, 40_000, 1) {
+            if let Some(words) = simple(&t) {
+                fast += 1;
+                assert_eq!(words, segmented(&t), "{t:?}");
+            }
+        }
+        assert!(fast > 10_000, "{fast}");
     }
 
     #[test]

@@ -13,22 +13,30 @@ const MAX_QUOTE_BYTES: usize = 400;
 pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     // Every quotation mark is `"`, `'` or starts with byte C2 (« ») or E2
     // (the curly marks): a text with none of these has no quotation.
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2))
-    {
+    let b = text.as_bytes();
+    if memchr::memchr3(b'"', b'\'', 0xE2, b).is_none() && memchr::memchr(0xC2, b).is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
     let mut open_double: Option<usize> = None;
     let mut open_single: Option<usize> = None;
     // Only marks and line breaks matter, and each starts with one of these
-    // bytes: the characters between them are skipped.
-    let starts = text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| matches!(b, b'"' | b'\'' | b'\n' | 0xC2 | 0xE2));
-    for (i, _) in starts {
+    // bytes: the characters between them are skipped (in ASCII text, by a
+    // search for the three ASCII ones).
+    let ascii = text.is_ascii();
+    let next_mark = |from: usize| {
+        let rest = &b[from..];
+        let k = if ascii {
+            memchr::memchr3(b'"', b'\'', b'\n', rest)
+        } else {
+            rest.iter()
+                .position(|&b| matches!(b, b'"' | b'\'' | b'\n' | 0xC2 | 0xE2))
+        };
+        k.map(|k| from + k)
+    };
+    let mut from = 0;
+    while let Some(i) = next_mark(from) {
+        from = i + 1;
         let Some(c) = text[i..].chars().next() else {
             break;
         };

@@ -275,24 +275,31 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     // Narrower still: a bare link needs a dot before the first letter of
     // a top-level domain, an e-mail address a character of its local part
     // before the `@`.
+    // A link with a scheme needs `://`, or a dot after `www`.
     let (mut dot, mut bare_link, mut at_sign, mut email, mut other) =
         (false, false, false, false, false);
-    for (i, &c) in b.iter().enumerate() {
-        match c {
+    let mut scheme = memchr::memmem::find(b, b"://").is_some();
+    let colon = scheme || memchr::memchr(b':', b).is_some();
+    for i in memchr::memchr3_iter(b'.', b'@', b'#', b) {
+        match b[i] {
             b'.' => {
                 dot = true;
                 bare_link |= b.get(i + 1).is_some_and(|&n| starts_tld(n));
+                scheme |= i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
             }
             b'@' => {
                 at_sign = true;
                 email |=
                     before(text, i).is_some_and(|c| is_word(c) || matches!(c, '.' | '+' | '-'));
             }
-            b'#' | b':' => other = true,
-            _ => {}
+            _ => other = true,
         }
     }
-    if !(dot || at_sign || other) {
+    if !(dot || at_sign || other || colon) {
+        return out;
+    }
+    if !(scheme || bare_link || email) {
+        sigils_only(text, &mut out);
         return out;
     }
     let mut ends = Vec::new();
@@ -382,6 +389,43 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// The scan of a text that can hold no link or e-mail address: only
+/// mentions and hashtags can match, and each starts at a sigil or at the
+/// character before one, so only those places are tried (in order, none
+/// inside an earlier match), as the full scan tries them.
+fn sigils_only(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    let mut free_from = 0;
+    for s in memchr::memchr2_iter(b'@', b'#', b) {
+        let p = if s == 0 {
+            0
+        } else {
+            s - before(text, s).map_or(1, char::len_utf8)
+        };
+        if p < free_from {
+            continue;
+        }
+        let c = at(text, p).unwrap_or(' ');
+        let sigil_next = matches!(b.get(p + c.len_utf8()), Some(b'@' | b'#'));
+        let found = if sigil_next || (p == 0 && c == '@') {
+            mention(text, p)
+        } else {
+            None
+        }
+        .or_else(|| {
+            if sigil_next || (p == 0 && c == '#') {
+                hashtag(text, p)
+            } else {
+                None
+            }
+        });
+        if let Some(end) = found {
+            out.push(p..end);
+            free_from = end;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub(super) struct WordFacts {
 
 /// One thread's words. Words, numbers and emoji are numbered in maps of
 /// their own, so the same text read as two kinds is two entries.
-struct WordTable {
+pub(super) struct WordTable {
     generation: u64,
     ids: [FastMap<CompactString, WordId>; 3],
     facts: Vec<WordFacts>,
@@ -104,7 +104,7 @@ pub const UNNUMBERED: WordId = WordId::MAX;
 /// The entry of a word read outside a post (a rule's phrase at load
 /// time): worked out, not numbered, so the table and the memos that
 /// follow its numbers hold only the words of posts.
-pub(super) fn unnumbered(kind: TokenKind, lower: &str) -> WordFacts {
+fn unnumbered(kind: TokenKind, lower: &str) -> WordFacts {
     work_out(kind, lower, UNNUMBERED)
 }
 
@@ -112,22 +112,38 @@ thread_local! {
     static WORDS: RefCell<Option<WordTable>> = const { RefCell::new(None) };
 }
 
-/// Readies this thread's table for a new post; the generation its words
-/// will be numbered in. A full table starts over here, between posts, so
-/// the numbers of one post all belong to one generation.
-pub(super) fn begin_post() -> u64 {
+/// Where the words of tokens get their entries: the thread's table (the
+/// tokens of a post, numbered) or worked out anew ([`unnumbered`]).
+pub(super) enum Numbering<'t> {
+    Table(&'t mut WordTable),
+    Unnumbered,
+}
+
+impl Numbering<'_> {
+    /// The entry of a lower-cased word of kind `kind`, numbered if it is
+    /// new and the words are numbered.
+    pub(super) fn facts(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
+        match self {
+            Numbering::Table(table) => table.facts(kind, lower),
+            Numbering::Unnumbered => unnumbered(kind, lower),
+        }
+    }
+}
+
+/// Runs `read` with this thread's table readied for a new post, and the
+/// generation its words will be numbered in. The table is borrowed once
+/// for the whole post rather than once per token. A full table starts
+/// over here, between posts, so the numbers of one post all belong to one
+/// generation.
+pub(super) fn for_post<R>(read: impl FnOnce(u64, Numbering<'_>) -> R) -> R {
     WORDS.with_borrow_mut(|t| {
         let t = t.get_or_insert_with(WordTable::new);
         if t.facts.len() >= MAX_WORDS {
             *t = WordTable::new();
         }
-        t.generation
+        let generation = t.generation;
+        read(generation, Numbering::Table(t))
     })
-}
-
-/// The entry of a lower-cased word of kind `kind`, numbered if it is new.
-pub(super) fn facts(kind: TokenKind, lower: &str) -> WordFacts {
-    WORDS.with_borrow_mut(|t| t.get_or_insert_with(WordTable::new).facts(kind, lower))
 }
 
 /// What a reader works out about words (`T` per word, a term number per
@@ -201,13 +217,14 @@ mod tests {
 
     #[test]
     fn words_are_numbered_once_per_kind() {
-        begin_post();
-        let a = facts(TokenKind::Word, "walking");
-        let b = facts(TokenKind::Word, "walking");
-        assert_eq!((a.id, a.stem.as_str()), (b.id, "walk"));
-        let n = facts(TokenKind::Number, "walking");
-        assert_ne!(n.id, a.id);
-        assert_eq!(n.stem, "walking");
+        for_post(|_, mut words| {
+            let a = words.facts(TokenKind::Word, "walking");
+            let b = words.facts(TokenKind::Word, "walking");
+            assert_eq!((a.id, a.stem.as_str()), (b.id, "walk"));
+            let n = words.facts(TokenKind::Number, "walking");
+            assert_ne!(n.id, a.id);
+            assert_eq!(n.stem, "walking");
+        });
     }
 
     #[test]
