@@ -522,27 +522,36 @@ impl Scoring<'_> {
     }
 
     /// The terms of a token's word, found the first time the thread sees
-    /// the word.
+    /// the word: a word met before costs one look at the memory.
+    #[inline]
     fn word_terms(&mut self, tok: &Token) -> WordTerms {
         let ix = self.ix;
         let memory = &mut *self.memory;
-        let gram_ids = &mut memory.gram_ids;
-        let scratch = &mut memory.gram_scratch;
-        memory.words.word(tok.word, || {
-            let word = term_word(tok);
-            let prose = ix.id(word).unwrap_or(NONE);
-            let (starts_pair, ends_pair) = ix.pair_sides(word);
-            let start = gram_ids.len() as u32;
-            if ix.families.chars && tok.kind == TokenKind::Word {
-                char_ngrams(&tok.lower, scratch, |key| gram_ids.extend(ix.id(key)));
-            }
-            WordTerms {
-                prose,
-                grams: (start, gram_ids.len() as u32),
-                starts_pair,
-                ends_pair,
-            }
-        })
+        let (gram_ids, scratch) = (&mut memory.gram_ids, &mut memory.gram_scratch);
+        memory
+            .words
+            .word(tok.word, || ix.word_terms(tok, gram_ids, scratch))
+    }
+}
+
+impl WeightedIndex {
+    /// The terms of a token's word, its n-gram terms appended to
+    /// `gram_ids`.
+    #[inline(never)]
+    fn word_terms(&self, tok: &Token, gram_ids: &mut Vec<u32>, scratch: &mut Scratch) -> WordTerms {
+        let word = term_word(tok);
+        let prose = self.id(word).unwrap_or(NONE);
+        let (starts_pair, ends_pair) = self.pair_sides(word);
+        let start = gram_ids.len() as u32;
+        if self.families.chars && tok.kind == TokenKind::Word {
+            char_ngrams(&tok.lower, scratch, |key| gram_ids.extend(self.id(key)));
+        }
+        WordTerms {
+            prose,
+            grams: (start, gram_ids.len() as u32),
+            starts_pair,
+            ends_pair,
+        }
     }
 }
 
