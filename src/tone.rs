@@ -128,20 +128,26 @@ fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> 
     })
 }
 
-/// The memo's entry for a token's word, worked out the first time.
+/// The memo's entry for a token's word, worked out the first time: a
+/// word met before costs one look at the memo.
+#[inline]
 fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
-    memo.word(tok.word, || {
-        let (boost, negates) = modifiers(&tok.lower);
-        let word = term_word(tok);
-        ToneWord {
-            valence: WORDS.get(tok.lower.as_str()).copied(),
-            boost,
-            negates,
-            prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
-            starts_pair: PAIR_FIRSTS.index(word).is_some(),
-            ends_pair: PAIR_SECONDS.index(word).is_some(),
-        }
-    })
+    memo.word(tok.word, || work_out(tok))
+}
+
+/// What the tone reads of a token's word, looked up in its tables.
+#[inline(never)]
+fn work_out(tok: &Token) -> ToneWord {
+    let (boost, negates) = modifiers(&tok.lower);
+    let word = term_word(tok);
+    ToneWord {
+        valence: WORDS.get(tok.lower.as_str()).copied(),
+        boost,
+        negates,
+        prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
+        starts_pair: PAIR_FIRSTS.index(word).is_some(),
+        ends_pair: PAIR_SECONDS.index(word).is_some(),
+    }
 }
 
 /// The learned polarity model's evidence: its term contributions.
@@ -369,6 +375,11 @@ fn modifiers(lower: &str) -> (f64, bool) {
 /// A word in capitals (two letters or more, no lower-case letter).
 fn shouted(text: &str, t: &Token) -> bool {
     let w = &text[t.span.clone()];
+    if w.is_ascii() {
+        // Most words: read as bytes, which say the same for ASCII letters.
+        return !w.bytes().any(|b| b.is_ascii_lowercase())
+            && w.bytes().filter(u8::is_ascii_alphabetic).nth(1).is_some();
+    }
     let mut letters = 0;
     for c in w.chars() {
         if c.is_lowercase() {

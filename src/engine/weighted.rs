@@ -327,12 +327,6 @@ impl WeightedIndex {
         top.sort_unstable_by(order);
         top.to_vec()
     }
-
-    /// The ids of the character n-gram terms of `lower` that some model
-    /// has, in n-gram order, appended to `out`.
-    fn gram_ids(&self, lower: &str, scratch: &mut Scratch, out: &mut Vec<u32>) {
-        char_ngrams(lower, scratch, |k| out.extend(self.id(k)));
-    }
 }
 
 /// The built-in models' term table.
@@ -355,6 +349,47 @@ struct WordTerms {
     ends_pair: bool,
 }
 
+/// The weights of the terms a thread has met, each decoded once (from the
+/// table's entries or the listed models' chains) into (model, weight)
+/// pairs, in the order a post's score adds them up: a term then costs a
+/// few additions per post.
+#[derive(Default)]
+struct DecodedWeights {
+    /// The index the weights are of.
+    owner: Option<u64>,
+    /// Each term's weights, `list[start..end]` (`start` `NONE`: not
+    /// decoded yet).
+    by_term: Vec<(u32, u32)>,
+    list: Vec<(u32, f64)>,
+}
+
+impl DecodedWeights {
+    /// Readies the weights for index `ix`, numbered `uid`.
+    fn start(&mut self, uid: u64, ix: &WeightedIndex) {
+        if self.owner != Some(uid) {
+            self.owner = Some(uid);
+            self.by_term.clear();
+            self.by_term
+                .resize(ix.base as usize + ix.terms.len(), (NONE, NONE));
+            self.list.clear();
+        }
+    }
+
+    /// The weights of term `id` of `ix`, decoded the first time.
+    #[inline]
+    fn of(&mut self, ix: &WeightedIndex, id: u32) -> (u32, u32) {
+        let known = self.by_term[id as usize];
+        if known.0 != NONE {
+            return known;
+        }
+        let start = self.list.len() as u32;
+        ix.each_weight(id, |model, weight| self.list.push((model, weight)));
+        let range = (start, self.list.len() as u32);
+        self.by_term[id as usize] = range;
+        range
+    }
+}
+
 /// What one thread keeps between posts while scoring.
 #[derive(Default)]
 struct ScoreMemory {
@@ -362,6 +397,8 @@ struct ScoreMemory {
     /// table generation of the post.
     words: WordMemo<WordTerms>,
     gram_ids: Vec<u32>,
+    /// The weights of the terms seen, for the index of the post.
+    weights: DecodedWeights,
     /// Buffers for a new word's character n-grams.
     gram_scratch: Scratch,
     /// The terms the post has counted already: one bit per term, and the
@@ -380,6 +417,7 @@ impl ScoreMemory {
         if self.words.start(uid, generation) {
             self.gram_ids.clear();
         }
+        self.weights.start(uid, ix);
         // A post given up half-way (a panic) leaves its marks: cleared here.
         self.forget_seen();
         let terms = ix.base as usize + ix.terms.len();
@@ -424,36 +462,48 @@ struct Scoring<'a> {
     memory: &'a mut ScoreMemory,
 }
 
-impl Scoring<'_> {
-    /// Counts term `id` once per post, at its first occurrence.
-    fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
-        if !self.memory.first_sight(id) {
-            return;
-        }
-        let ix = self.ix;
-        let head = match ix.table {
-            Some(t) if id < ix.base => {
-                // Last listed first, as the chains of listed terms go.
+impl WeightedIndex {
+    /// Calls `weigh(model, weight)` for each weight of term `id`, in the
+    /// order a post's score adds them up: the table's models last listed
+    /// first, then the listed models' weights as their chains go.
+    fn each_weight(&self, id: u32, mut weigh: impl FnMut(u32, f64)) {
+        let head = match self.table {
+            Some(t) if id < self.base => {
                 for e in t.entries(id).rev() {
-                    let model = ix.table_models[e.model as usize];
+                    let model = self.table_models[e.model as usize];
                     if model != NONE {
-                        self.weigh(model, e.weight * value, id, span);
+                        weigh(model, e.weight);
                     }
                 }
-                if ix.shared.is_empty() {
+                if self.shared.is_empty() {
                     return;
                 }
-                match ix.shared.get(&id) {
+                match self.shared.get(&id) {
                     Some(&(head, _, _)) => head,
                     None => return,
                 }
             }
-            _ => ix.terms[(id - ix.base) as usize].2,
+            _ => self.terms[(id - self.base) as usize].2,
         };
         let mut next = head;
         while next != NONE {
-            let (model, weight, after) = ix.weights[next as usize];
+            let (model, weight, after) = self.weights[next as usize];
             next = after;
+            weigh(model, weight);
+        }
+    }
+}
+
+impl Scoring<'_> {
+    /// Counts term `id` once per post, at its first occurrence.
+    #[inline]
+    fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
+        if !self.memory.first_sight(id) {
+            return;
+        }
+        let (start, end) = self.memory.weights.of(self.ix, id);
+        for i in start..end {
+            let (model, weight) = self.memory.weights.list[i as usize];
             self.weigh(model, weight * value, id, span);
         }
     }
@@ -470,31 +520,38 @@ impl Scoring<'_> {
             });
         }
     }
-}
 
-impl Scoring<'_> {
     /// The terms of a token's word, found the first time the thread sees
-    /// the word.
+    /// the word: a word met before costs one look at the memory.
+    #[inline]
     fn word_terms(&mut self, tok: &Token) -> WordTerms {
         let ix = self.ix;
         let memory = &mut *self.memory;
-        let gram_ids = &mut memory.gram_ids;
-        let scratch = &mut memory.gram_scratch;
-        memory.words.word(tok.word, || {
-            let word = term_word(tok);
-            let prose = ix.id(word).unwrap_or(NONE);
-            let (starts_pair, ends_pair) = ix.pair_sides(word);
-            let start = gram_ids.len() as u32;
-            if ix.families.chars && tok.kind == TokenKind::Word {
-                ix.gram_ids(&tok.lower, scratch, gram_ids);
-            }
-            WordTerms {
-                prose,
-                grams: (start, gram_ids.len() as u32),
-                starts_pair,
-                ends_pair,
-            }
-        })
+        let (gram_ids, scratch) = (&mut memory.gram_ids, &mut memory.gram_scratch);
+        memory
+            .words
+            .word(tok.word, || ix.word_terms(tok, gram_ids, scratch))
+    }
+}
+
+impl WeightedIndex {
+    /// The terms of a token's word, its n-gram terms appended to
+    /// `gram_ids`.
+    #[inline(never)]
+    fn word_terms(&self, tok: &Token, gram_ids: &mut Vec<u32>, scratch: &mut Scratch) -> WordTerms {
+        let word = term_word(tok);
+        let prose = self.id(word).unwrap_or(NONE);
+        let (starts_pair, ends_pair) = self.pair_sides(word);
+        let start = gram_ids.len() as u32;
+        if self.families.chars && tok.kind == TokenKind::Word {
+            char_ngrams(&tok.lower, scratch, |key| gram_ids.extend(self.id(key)));
+        }
+        WordTerms {
+            prose,
+            grams: (start, gram_ids.len() as u32),
+            starts_pair,
+            ends_pair,
+        }
     }
 }
 

@@ -80,6 +80,17 @@ pub const CUES: &[(&str, &str)] = &[
     ("@allcaps", "a word in capitals next to lower-case prose"),
 ];
 
+/// The number of each cue in [`CUES`].
+mod cue {
+    pub const CONTRAST: usize = 0;
+    pub const POSLEAD: usize = 1;
+    pub const ELONGATED: usize = 2;
+    pub const ELLIPSIS: usize = 3;
+    pub const SCARE: usize = 4;
+    pub const INTERJECT: usize = 5;
+    pub const ALLCAPS: usize = 6;
+}
+
 /// Opt-in feature families, beyond stems, stem pairs and measurements.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Families {
@@ -124,32 +135,55 @@ pub const CHAR_PREFIX: char = '~';
 
 /// Interjections that often open a sarcastic remark.
 const INTERJECTIONS: &[&str] = &[
-    "oh",
-    "ohh",
-    "wow",
-    "yay",
-    "yippee",
-    "hooray",
-    "gee",
-    "whee",
     "ah",
+    "awesome",
     "aww",
-    "ooh",
-    "lol",
+    "brilliant",
+    "fantastic",
+    "gee",
+    "great",
     "haha",
     "hahaha",
+    "hooray",
     "lmao",
-    "ugh",
-    "yeah",
-    "sure",
-    "great",
-    "fantastic",
-    "wonderful",
-    "brilliant",
-    "perfect",
+    "lol",
     "nice",
-    "awesome",
+    "oh",
+    "ohh",
+    "ooh",
+    "perfect",
+    "sure",
+    "ugh",
+    "whee",
+    "wonderful",
+    "wow",
+    "yay",
+    "yeah",
+    "yippee",
 ];
+
+/// For each first letter `a` to `z`, the lengths of the interjections
+/// that start with it, one bit per length: most words of a post are told
+/// apart by these, without comparing them with the list.
+const INTERJECTION_SHAPES: [u32; 26] = {
+    let mut shapes = [0u32; 26];
+    let mut i = 0;
+    while i < INTERJECTIONS.len() {
+        let word = INTERJECTIONS[i].as_bytes();
+        shapes[(word[0] - b'a') as usize] |= 1 << word.len();
+        i += 1;
+    }
+    shapes
+};
+
+/// Whether a lower-cased word is one of [`INTERJECTIONS`].
+fn is_interjection(lower: &str) -> bool {
+    let shape = match lower.as_bytes().first() {
+        Some(&first @ b'a'..=b'z') => INTERJECTION_SHAPES[usize::from(first - b'a')],
+        _ => 0,
+    };
+    lower.len() < 32 && shape & (1 << lower.len()) != 0 && INTERJECTIONS.contains(&lower)
+}
 
 pub fn is_dense(key: &str) -> bool {
     DENSE.iter().chain(CUES).any(|(k, _)| *k == key)
@@ -429,7 +463,6 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
 /// Calls `emit` with the number in [`CUES`] of each cue the post shows,
 /// in the order of the list.
 fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
-    let cue = |key: &str| CUES.iter().position(|(k, _)| *k == key).unwrap_or(0);
     let m = &a.metrics;
     let first_pos = m.positive.iter().map(|r| r.start).min();
     let first_neg = m.negative.iter().map(|r| r.start).min();
@@ -437,12 +470,12 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     if let (Some(p), Some(n)) = (first_pos, last_neg)
         && p < n
     {
-        emit(cue("@contrast"));
+        emit(cue::CONTRAST);
     }
     if let Some(p) = first_pos
         && first_neg.is_none_or(|n| p < n)
     {
-        emit(cue("@poslead"));
+        emit(cue::POSLEAD);
     }
     let mut elongated = false;
     let mut interject = false;
@@ -452,29 +485,16 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
             continue;
         }
         let lower: &str = &t.lower;
-        if !elongated {
-            let mut run = (None, 0);
-            for c in lower.chars() {
-                run = if run.0 == Some(c) {
-                    (run.0, run.1 + 1)
-                } else {
-                    (Some(c), 1)
-                };
-                if run.1 >= 3 && c.is_alphabetic() {
-                    elongated = true;
-                    break;
-                }
-            }
-        }
-        interject |= INTERJECTIONS.contains(&lower);
+        elongated = elongated || has_letter_run(lower);
+        interject |= is_interjection(lower);
         let word = &a.text[t.span.clone()];
         lower_words += usize::from(word.chars().any(char::is_lowercase));
     }
     if elongated {
-        emit(cue("@elongated"));
+        emit(cue::ELONGATED);
     }
     if a.text.contains("...") || a.text.contains('…') {
-        emit(cue("@ellipsis"));
+        emit(cue::ELLIPSIS);
     }
     let scare = a.quotes.iter().any(|q| {
         let inner = a.text.get(q.clone()).unwrap_or("");
@@ -482,14 +502,31 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
         (1..=2).contains(&words)
     });
     if scare {
-        emit(cue("@scare"));
+        emit(cue::SCARE);
     }
     if interject {
-        emit(cue("@interject"));
+        emit(cue::INTERJECT);
     }
     if !m.shouted.is_empty() && lower_words >= 3 {
-        emit(cue("@allcaps"));
+        emit(cue::ALLCAPS);
     }
+}
+
+/// Whether `word` holds a letter three times in a row (`soooo`).
+#[inline]
+fn has_letter_run(word: &str) -> bool {
+    let mut run = (None, 0);
+    for c in word.chars() {
+        run = if run.0 == Some(c) {
+            (run.0, run.1 + 1)
+        } else {
+            (Some(c), 1)
+        };
+        if run.1 >= 3 && c.is_alphabetic() {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -624,5 +661,35 @@ mod tests {
         for (k, _) in CUES {
             assert!(is_dense(k));
         }
+        let numbered = [
+            (cue::CONTRAST, "@contrast"),
+            (cue::POSLEAD, "@poslead"),
+            (cue::ELONGATED, "@elongated"),
+            (cue::ELLIPSIS, "@ellipsis"),
+            (cue::SCARE, "@scare"),
+            (cue::INTERJECT, "@interject"),
+            (cue::ALLCAPS, "@allcaps"),
+        ];
+        assert_eq!(numbered.len(), CUES.len());
+        for (n, key) in numbered {
+            assert_eq!(CUES[n].0, key);
+        }
+    }
+
+    #[test]
+    fn interjections_and_letter_runs() {
+        for w in INTERJECTIONS {
+            assert!(is_interjection(w), "{w}");
+        }
+        assert!(is_interjection("wow") && is_interjection("awesome") && !is_interjection("wo"));
+        for (word, run) in [
+            ("soooo", true),
+            ("aaa", true),
+            ("!!!", false),
+            ("ab", false),
+        ] {
+            assert_eq!(has_letter_run(word), run, "{word}");
+        }
+        assert!(has_letter_run("ñññ") && !has_letter_run("ññ…"));
     }
 }
