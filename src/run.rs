@@ -186,8 +186,12 @@ pub fn run(
     };
     let mut i = 0;
     while i < files.len() {
+        // A calendar on stdin may be of any size, and is read only once.
         let is_big = |f: &InputFile| {
-            f.path != "-" && std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+            if f.path == "-" {
+                return opts.stdin.is_calendar();
+            }
+            std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
         };
         if is_big(&files[i]) {
             match &assigned[i] {
