@@ -147,10 +147,7 @@ fn check_file(
     // A file of one task's posts is checked on this thread: handing it to
     // the pool would only start the pool.
     let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
-        posts
-            .iter()
-            .map(|p| check_post(linter, p, needs))
-            .collect()
+        posts.iter().map(|p| check_post(linter, p, needs)).collect()
     } else {
         posts
             .par_iter()

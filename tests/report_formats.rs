@@ -195,8 +195,7 @@ fn jsonl_is_one_post_object_per_line_and_nothing_else() {
             assert_eq!(*line, serde_json::to_string(&v).unwrap());
             let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
             let mut expected = vec![
-                "findings", "flags", "index", "line", "passed", "score", "scores", "source",
-                "tone",
+                "findings", "flags", "index", "line", "passed", "score", "scores", "source", "tone",
             ];
             if r.meta != Default::default() {
                 expected.insert(4, "meta");

@@ -17,6 +17,7 @@ pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::Path;
@@ -299,7 +300,7 @@ fn text_input(
     }
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
-        _ => text::post(path, &text, &mut notes),
+        _ => text::post(path, Cow::Borrowed(&text), &mut notes),
     };
     if post.text.trim().is_empty() {
         let what = if path == "-" { "stdin" } else { "the file" };

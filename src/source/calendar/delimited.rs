@@ -189,7 +189,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
         }
         let at = |i: usize| shift((line, 1), starts.get(i).copied().unwrap_or((1, 1)));
         let text_at = at(roles.text);
-        let text = sink.lossy(&record[roles.text], text_at).into_owned();
+        let text = sink.lossy(&record[roles.text], text_at);
         let note = roles.note.map(|i| {
             let note_at = at(i);
             (sink.lossy(&record[i], note_at).into_owned(), note_at)
@@ -197,7 +197,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
         let meta = roles.meta(|i| record.get(i).map(String::from_utf8_lossy));
         sink.emit(
             this,
-            &text,
+            text,
             text_at,
             meta,
             note.as_ref().map(|(n, a)| (n.as_str(), *a)),

@@ -11,6 +11,7 @@ use super::{Sink, shift};
 use crate::error::{Error, line_col};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::io::{self, BufRead};
 
 /// Reads JSON bytes one at a time, keeping the 1-based line and column (in
@@ -383,8 +384,10 @@ fn items<R: BufRead>(
                 ),
             );
         } else {
-            let text = sink.lossy(&buf, at).into_owned();
+            let text = sink.lossy_owned(std::mem::take(&mut buf), at);
             item(sink, this, &text, at, "item")?;
+            // The line's buffer is kept for the next one.
+            buf = text.into_bytes();
         }
         if let Err(stop) = after_item(s, sink, true)? {
             return Ok(Err(stop));
@@ -394,7 +397,40 @@ fn items<R: BufRead>(
 
 /// An object's members in file order, each value left unparsed (and
 /// borrowed from the input, so its position is known).
-struct Members<'a>(Vec<(String, &'a RawValue)>);
+struct Members<'a>(Vec<(Key<'a>, &'a RawValue)>);
+
+/// A member's name, borrowed from the input unless it has escapes: the
+/// items of a calendar repeat the same few names on every line, not worth
+/// an allocation each.
+struct Key<'a>(Cow<'a, str>);
+
+impl AsRef<str> for Key<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -406,7 +442,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut out = Vec::new();
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                while let Some(member) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     out.push(member);
                 }
                 Ok(Members(out))
@@ -458,7 +494,7 @@ fn item(
             return Ok(());
         }
     };
-    let (names, values): (Vec<String>, Vec<&RawValue>) = fields.into_iter().unzip();
+    let (names, values): (Vec<Key>, Vec<&RawValue>) = fields.into_iter().unzip();
     let Some(roles) = sink.roles_of_item(&names, at, what, index)? else {
         return Ok(());
     };
@@ -476,7 +512,7 @@ fn item(
             format!(
                 "{what} {}: `{}` is {}, not text; skipped",
                 index + 1,
-                names[roles.text],
+                names[roles.text].as_ref(),
                 type_name(raw_text.get())
             ),
         );
@@ -496,7 +532,7 @@ fn item(
         .and_then(|i| Some((as_text(i)?.into_owned(), place(values[i], 1))));
     sink.emit(
         index,
-        &text,
+        Cow::Owned(text),
         text_at,
         meta,
         note.as_ref().map(|(n, a)| (n.as_str(), *a)),
@@ -540,8 +576,11 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
             );
             continue;
         }
-        let text = sink.lossy(&buf[indent..], at).into_owned();
+        buf.drain(..indent);
+        let text = sink.lossy_owned(std::mem::take(&mut buf), at);
         item(sink, this, &text, at, "line")?;
+        // The line's buffer is kept for the next one.
+        buf = text.into_bytes();
     }
     Ok(())
 }
