@@ -395,9 +395,12 @@ fn items<R: BufRead>(
     }
 }
 
-/// An object's members in file order, each value left unparsed (and
-/// borrowed from the input, so its position is known).
-struct Members<'a>(Vec<(Key<'a>, &'a RawValue)>);
+/// An object's member names and values in file order, each value left
+/// unparsed (and borrowed from the input, so its position is known).
+struct Members<'a> {
+    names: Vec<Key<'a>>,
+    values: Vec<&'a RawValue>,
+}
 
 /// A member's name, borrowed from the input unless it has escapes: the
 /// items of a calendar repeat the same few names on every line, not worth
@@ -441,15 +444,26 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
                 f.write_str("an object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut out = Vec::new();
-                while let Some(member) = map.next_entry::<Key<'de>, &'de RawValue>()? {
-                    out.push(member);
+                let (mut names, mut values) = (Vec::new(), Vec::new());
+                while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    names.push(name);
+                    values.push(value);
                 }
-                Ok(Members(out))
+                Ok(Members { names, values })
             }
         }
         d.deserialize_map(V)
     }
+}
+
+/// The text of a JSON value (already checked by the parser) that is a
+/// string: borrowed when it has no escapes, as most have none.
+fn unquote(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
 }
 
 /// The name of a JSON value's type, from its first byte.
@@ -483,8 +497,8 @@ fn item(
         );
         return Ok(());
     }
-    let fields = match serde_json::from_str::<Members>(json) {
-        Ok(Members(f)) => f,
+    let Members { names, values } = match serde_json::from_str::<Members>(json) {
+        Ok(members) => members,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
             sink.error(
@@ -494,7 +508,6 @@ fn item(
             return Ok(());
         }
     };
-    let (names, values): (Vec<Key>, Vec<&RawValue>) = fields.into_iter().unzip();
     let Some(roles) = sink.roles_of_item(&names, at, what, index)? else {
         return Ok(());
     };
@@ -506,7 +519,7 @@ fn item(
     };
     let raw_text = values[roles.text];
     let text_at = place(raw_text, 1);
-    let Ok(text) = serde_json::from_str::<String>(raw_text.get()) else {
+    let Some(text) = unquote(raw_text.get()) else {
         sink.error(
             place(raw_text, 0),
             format!(
@@ -521,7 +534,7 @@ fn item(
     let as_text = |i: usize| {
         let raw = values.get(i)?.get();
         match raw.as_bytes().first() {
-            Some(b'"') => serde_json::from_str::<String>(raw).ok().map(Into::into),
+            Some(b'"') => unquote(raw),
             Some(b'{' | b'[' | b'n') | None => None,
             Some(_) => Some(raw.into()),
         }
@@ -532,7 +545,7 @@ fn item(
         .and_then(|i| Some((as_text(i)?.into_owned(), place(values[i], 1))));
     sink.emit(
         index,
-        Cow::Owned(text),
+        text,
         text_at,
         meta,
         note.as_ref().map(|(n, a)| (n.as_str(), *a)),
@@ -639,6 +652,17 @@ mod tests {
         assert_eq!(p[0].meta.platform.as_deref(), Some("instagram"));
         assert_eq!((p[1].index, p[1].line, p[1].column), (1, 4, 16));
         assert_eq!(p[1].text, "See you \"soon\"");
+    }
+
+    #[test]
+    fn escaped_names_and_values_are_read_as_written() {
+        let jsonl = "{\"t\\u0065xt\": \"caf\\u00e9 \\\"open\\\"\", \"i\\u0064\": \"a\\/1\"}\n{\"text\": \"plain\", \"id\": 2}\n";
+        let (p, notes) = read(Kind::JsonLines, jsonl);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p[0].text, "café \"open\"");
+        assert_eq!(p[0].meta.id.as_deref(), Some("a/1"));
+        assert_eq!(p[1].text, "plain");
+        assert_eq!(p[1].meta.id.as_deref(), Some("2"));
     }
 
     #[test]
