@@ -25,9 +25,16 @@ impl<R: Read> Read for Tee<R> {
 }
 
 impl<R> Tee<R> {
-    /// Forgets the bytes before file offset `to`.
+    /// Forgets the bytes before file offset `to`, once they are many:
+    /// dropping each row as it goes would move all the bytes after it, for
+    /// every row.
     fn drop_before(&mut self, to: u64) {
+        /// Bytes behind the current row that may be kept.
+        const SLACK: usize = 64 << 10;
         let n = (to.saturating_sub(self.base) as usize).min(self.kept.len());
+        if n < SLACK {
+            return;
+        }
         self.kept.drain(..n);
         self.base += n as u64;
     }
@@ -70,6 +77,9 @@ fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
             step(b'"', &mut line, &mut column);
             i += 1;
             out.push((line, column));
+            if out.len() == cells {
+                break;
+            }
             // Inside quotes until a quote that is not doubled.
             while i < raw.len() {
                 let b = raw[i];
@@ -86,6 +96,9 @@ fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
             }
         } else {
             out.push((line, column));
+            if out.len() == cells {
+                break;
+            }
         }
         // On to the next delimiter.
         while i < raw.len() && !matches!(raw[i], b'\n' | b'\r') && raw[i] != delimiter {
