@@ -29,7 +29,8 @@ pub struct Finding {
     /// What a metric rule measured.
     pub detail: Option<String>,
     /// The whole first line of the finding, for showing it underlined, and
-    /// the character range of the finding on it.
+    /// the character range of the finding on it. Left empty by
+    /// [`Linter::check_without_context`].
     pub context: String,
     pub context_range: (usize, usize),
 }
@@ -70,7 +71,19 @@ impl Linter {
 }
 
 impl Linter {
+    /// Checks a post; every finding carries its line of context.
     pub fn check(&self, post: &Post) -> PostResult {
+        self.check_with(post, true)
+    }
+
+    /// [`Linter::check`], leaving each finding's `context` empty: only the
+    /// human format shows it, and copying out a line per finding costs
+    /// more than the rest of the finding's place.
+    pub fn check_without_context(&self, post: &Post) -> PostResult {
+        self.check_with(post, false)
+    }
+
+    fn check_with(&self, post: &Post, context_lines: bool) -> PostResult {
         let mut analysis = Analysis::new(&post.text);
         let platform = post.meta.platform.as_ref().or(self.platform.as_ref());
         analysis.metrics.platform = platform
@@ -105,14 +118,11 @@ impl Linter {
                 let h = &mut hits[i];
                 let rule = &rules[h.rule];
                 let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
-                let (mut context, context_range) = context_line(&post.text, h.span.clone());
-                if let Some(original) = &post.original {
-                    // Blanked text keeps the columns of the original lines.
-                    let nth = line - post.line;
-                    if let Some(l) = original.lines().nth(nth) {
-                        context = l.trim_end_matches('\r').to_string();
-                    }
-                }
+                let (context, context_range) = if context_lines {
+                    context_of(post, h.span.clone(), line)
+                } else {
+                    (String::new(), (0, 1))
+                };
                 Finding {
                     rule: rule.id.clone(),
                     dimension: rule.dimension,
@@ -178,6 +188,20 @@ fn unused_suppression(s: &Suppression) -> Finding {
         context: String::new(),
         context_range: (0, 1),
     }
+}
+
+/// The context of a finding at `span` of a post's text, which starts on
+/// line `line` of its source (see [`context_line`]).
+fn context_of(post: &Post, span: std::ops::Range<usize>, line: usize) -> (String, (usize, usize)) {
+    let (mut context, range) = context_line(&post.text, span);
+    if let Some(original) = &post.original {
+        // Blanked text keeps the columns of the original lines.
+        let nth = line - post.line;
+        if let Some(l) = original.lines().nth(nth) {
+            context = l.trim_end_matches('\r').to_string();
+        }
+    }
+    (context, range)
 }
 
 /// The line of `text` holding the start of `span`, and the span's

@@ -86,6 +86,44 @@ struct CheckArgs {
     /// (default: text, post, message, content, caption or body).
     #[arg(long, value_name = "NAME")]
     field: Option<String>,
+    /// What standard input (`-`) holds: one post (text, markdown) or a
+    /// content calendar (csv, tsv, json, jsonl, yaml), which is streamed
+    /// and named `<stdin>` in findings and messages.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Text)]
+    stdin_format: StdinFormat,
+}
+
+/// The formats standard input can be read as (files go by their extension).
+#[derive(Clone, Copy, ValueEnum)]
+enum StdinFormat {
+    /// One plain-text post.
+    Text,
+    /// One Markdown post (front matter, code and markup are not checked).
+    Markdown,
+    /// A CSV calendar: one post per row.
+    Csv,
+    /// A tab-separated calendar: one post per row.
+    Tsv,
+    /// A JSON calendar: an array of post objects, or an object holding one.
+    Json,
+    /// A JSON Lines calendar: one post object per line.
+    Jsonl,
+    /// A YAML calendar: a list of post mappings, or a mapping holding one.
+    Yaml,
+}
+
+impl StdinFormat {
+    fn kind(self) -> source::Kind {
+        match self {
+            StdinFormat::Text => source::Kind::Text,
+            StdinFormat::Markdown => source::Kind::Markdown,
+            StdinFormat::Csv => source::Kind::Csv,
+            StdinFormat::Tsv => source::Kind::Tsv,
+            StdinFormat::Json => source::Kind::Json,
+            StdinFormat::Jsonl => source::Kind::JsonLines,
+            StdinFormat::Yaml => source::Kind::Yaml,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -416,6 +454,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
             .max_post_bytes
             .unwrap_or(source::Options::default().max_post_bytes),
         field: args.field.clone(),
+        stdin: args.stdin_format.kind(),
     };
     timings::probe(&walked.files, &linters.base(), &read_opts);
     let stdout = io::stdout();

@@ -73,11 +73,24 @@ enum Done {
     Text(io::Result<Vec<u8>>, Tally),
 }
 
-/// Checks one post, and formats it when `render` is given.
-fn check_post(linter: &Linter, post: &Post, render: Option<&dyn Render>) -> Result<Done, Note> {
+/// What the reporter needs of each checked post.
+#[derive(Clone, Copy)]
+struct Needs<'a> {
+    /// Formats posts on the threads that check them (see [`Reporter::renderer`]).
+    render: Option<&'a dyn Render>,
+    /// Findings carry their line of context (see [`Reporter::shows_context`]).
+    context: bool,
+}
+
+/// Checks one post, and formats it when the reporter has a renderer.
+fn check_post(linter: &Linter, post: &Post, needs: Needs) -> Result<Done, Note> {
     isolated(post, || {
-        let r = linter.check(post);
-        match render {
+        let r = if needs.context {
+            linter.check(post)
+        } else {
+            linter.check_without_context(post)
+        };
+        match needs.render {
             None => Done::Result(r),
             Some(render) => {
                 thread_local! {
@@ -124,7 +137,7 @@ fn check_file(
     file: &InputFile,
     linter: &Linter,
     opts: &source::Options,
-    render: Option<&dyn Render>,
+    needs: Needs,
 ) -> FileResult {
     let mut posts = Vec::new();
     let read = source::read(file, opts, &mut |p| posts.push(p));
@@ -134,15 +147,12 @@ fn check_file(
     // A file of one task's posts is checked on this thread: handing it to
     // the pool would only start the pool.
     let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
-        posts
-            .iter()
-            .map(|p| check_post(linter, p, render))
-            .collect()
+        posts.iter().map(|p| check_post(linter, p, needs)).collect()
     } else {
         posts
             .par_iter()
             .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_post(linter, p, render))
+            .map(|p| check_post(linter, p, needs))
             .collect()
     };
     let results = checked
@@ -177,7 +187,10 @@ pub fn run(
         files.iter().map(|f| linters.for_path(&f.path)).collect();
     reporter.start(out)?;
     let renderer = reporter.renderer();
-    let render = renderer.as_deref();
+    let needs = Needs {
+        render: renderer.as_deref(),
+        context: reporter.shows_context(),
+    };
     // One file needs no batches (nor the thread pool, to size them).
     let chunk = if files.len() <= 1 {
         1
@@ -186,8 +199,12 @@ pub fn run(
     };
     let mut i = 0;
     while i < files.len() {
+        // A calendar on stdin may be of any size, and is read only once.
         let is_big = |f: &InputFile| {
-            f.path != "-" && std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+            if f.path == "-" {
+                return opts.stdin.is_calendar();
+            }
+            std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
         };
         if is_big(&files[i]) {
             match &assigned[i] {
@@ -195,7 +212,7 @@ pub fn run(
                     &files[i],
                     linter,
                     opts,
-                    render,
+                    needs,
                     reporter,
                     out,
                     &mut outcome,
@@ -220,7 +237,7 @@ pub fn run(
             end += 1;
         }
         let check = |k: usize| match &assigned[k] {
-            Ok(linter) => check_file(&files[k], linter, opts, render),
+            Ok(linter) => check_file(&files[k], linter, opts, needs),
             Err(e) => FileResult {
                 results: Vec::new(),
                 problems: vec![Problem::Input(e.clone())],
@@ -275,7 +292,7 @@ fn stream_file(
     file: &InputFile,
     linter: &Linter,
     opts: &source::Options,
-    render: Option<&dyn Render>,
+    needs: Needs,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
     outcome: &mut Outcome,
@@ -286,7 +303,7 @@ fn stream_file(
         batch
             .par_iter()
             .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_post(linter, p, render))
+            .map(|p| check_post(linter, p, needs))
             .collect()
     };
     let mut write = |checked: Checked,

@@ -39,7 +39,7 @@ pub fn check_post(post: &Post) {
 pub fn read_and_check(kind: Kind, name: &str, data: &[u8]) {
     let opts = Options {
         max_post_bytes: 64 << 10,
-        field: None,
+        ..Options::default()
     };
     let mut posts = Vec::new();
     let _ = source::read_from_bytes(name, kind, data, &opts, &mut |p| posts.push(p));

@@ -76,7 +76,7 @@ fn command(severity: Severity) -> &'static str {
 fn annotation(r: &PostResult, f: &Finding) -> String {
     let mut props = Vec::with_capacity(6);
     // Stdin has no file to annotate; the annotation is still shown.
-    if r.source != "-" {
+    if !crate::source::is_stdin(&r.source) {
         props.push(format!("file={}", escape_property(&visible(&r.source))));
     }
     props.push(format!("line={}", f.line));

@@ -330,6 +330,10 @@ impl Reporter for Human {
         Some(Box::new(Human::new(self.color, self.quiet)))
     }
 
+    fn shows_context(&self) -> bool {
+        true
+    }
+
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         if self.quiet {
             return Ok(());

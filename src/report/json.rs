@@ -8,7 +8,6 @@ use super::{Render, Reporter};
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::Dimension;
 use crate::source::Metadata;
-use serde::Serialize;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -17,131 +16,32 @@ pub struct Json {
     posts: usize,
 }
 
-// The fields of each object are declared in sorted order: posts are
-// written straight from these structs, and the document reads the same as
-// the `Value` of `post_value`, whose objects keep their keys sorted.
-
-#[derive(Serialize)]
-struct FindingOut<'a> {
-    column: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-    dimension: &'a str,
-    end_column: usize,
-    end_line: usize,
-    excerpt: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    flag: Option<&'a str>,
-    line: usize,
-    message: &'a str,
-    rule: &'a str,
-    severity: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suggestion: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct MetaOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    platform: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scheduled: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-}
-
-impl<'a> MetaOut<'a> {
-    /// The metadata worth printing, or `None` when the source gave none.
-    fn of(meta: &'a Metadata) -> Option<MetaOut<'a>> {
-        let field = |f: &'a Option<String>| f.as_deref().filter(|s| !s.is_empty());
-        let out = MetaOut {
-            id: field(&meta.id),
-            platform: field(&meta.platform),
-            scheduled: field(&meta.scheduled),
-            title: field(&meta.title),
-        };
-        let empty = out.platform.is_none()
-            && out.scheduled.is_none()
-            && out.id.is_none()
-            && out.title.is_none();
-        (!empty).then_some(out)
+/// The metadata worth printing, by key in sorted order, or `None` when the
+/// source gave none (empty values count as none).
+fn meta_members(meta: &Metadata) -> Option<[(&'static str, Option<&str>); 4]> {
+    fn field(f: &Option<String>) -> Option<&str> {
+        f.as_deref().filter(|s| !s.is_empty())
     }
+    let members = [
+        ("id", field(&meta.id)),
+        ("platform", field(&meta.platform)),
+        ("scheduled", field(&meta.scheduled)),
+        ("title", field(&meta.title)),
+    ];
+    members.iter().any(|(_, v)| v.is_some()).then_some(members)
 }
 
-/// The dimension scores, keyed by dimension name.
-#[derive(Serialize)]
-struct ScoresOut {
-    helpful: u8,
-    inspiring: u8,
-    kind: u8,
-    necessary: u8,
-    #[serde(rename = "true")]
-    true_: u8,
-}
-
-#[derive(Serialize)]
-struct PostOut<'a> {
-    findings: Vec<FindingOut<'a>>,
-    flags: Vec<&'a str>,
-    index: usize,
-    line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    meta: Option<MetaOut<'a>>,
-    passed: bool,
-    score: u8,
-    scores: ScoresOut,
-    source: &'a str,
-    tone: &'a str,
-}
-
-fn post_out(r: &PostResult) -> PostOut<'_> {
-    let score = |d| r.scorecard.score(d);
-    PostOut {
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingOut {
-                column: f.column,
-                detail: f.detail.as_deref(),
-                dimension: f.dimension.as_str(),
-                end_column: f.end_column,
-                end_line: f.end_line,
-                excerpt: &f.excerpt,
-                flag: f.flag.map(|f| f.as_str()),
-                line: f.line,
-                message: &f.message,
-                rule: &f.rule,
-                severity: f.severity.as_str(),
-                suggestion: f.suggestion.as_deref(),
-            })
-            .collect(),
-        flags: r.scorecard.flags.iter().map(|f| f.as_str()).collect(),
-        index: r.index,
-        line: r.line,
-        meta: MetaOut::of(&r.meta),
-        passed: r.passed,
-        score: r.scorecard.overall,
-        scores: ScoresOut {
-            helpful: score(Dimension::Helpful),
-            inspiring: score(Dimension::Inspiring),
-            kind: score(Dimension::Kind),
-            necessary: score(Dimension::Necessary),
-            true_: score(Dimension::True),
-        },
-        source: &r.source,
-        tone: r.tone.as_str(),
-    }
-}
-
-/// The JSON object of one post.
+/// The JSON object of one post, as a value: what [`post_text`] writes,
+/// read back.
 pub fn post_value(r: &PostResult) -> Value {
-    serde_json::to_value(post_out(r)).expect("plain data serializes")
+    let mut text = Vec::new();
+    post_text(&mut text, r);
+    serde_json::from_slice(&text).expect("post_text writes valid JSON")
 }
 
-/// Appends the JSON object of one post: the text of `post_value`, written
-/// by hand (see [`json_text`]).
+/// Appends the JSON object of one post, written by hand (see
+/// [`json_text`]). Every object's members are in sorted order, so the text
+/// is what `serde_json` writes for the same data as a `Value`.
 pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     let mut o = Object::open(out);
     let findings = o.key("findings");
@@ -164,12 +64,11 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     flags.push(b']');
     o.number("index", r.index);
     o.number("line", r.line);
-    if let Some(meta) = MetaOut::of(&r.meta) {
+    if let Some(meta) = meta_members(&r.meta) {
         let mut m = Object::open(o.key("meta"));
-        m.optional_string("id", meta.id);
-        m.optional_string("platform", meta.platform);
-        m.optional_string("scheduled", meta.scheduled);
-        m.optional_string("title", meta.title);
+        for (key, value) in meta {
+            m.optional_string(key, value);
+        }
         m.close();
     }
     o.boolean("passed", r.passed);
@@ -190,8 +89,7 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     o.close();
 }
 
-/// Appends the JSON object of one finding (members sorted, as in
-/// [`FindingOut`]).
+/// Appends the JSON object of one finding, members sorted.
 fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     let mut o = Object::open(out);
     o.number("column", f.column);
@@ -209,7 +107,7 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     o.close();
 }
 
-/// Writes the JSON object of one post (the text of `post_value`).
+/// Writes the JSON object of one post (see [`post_text`]).
 pub fn write_post(out: &mut dyn Write, r: &PostResult) -> io::Result<()> {
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };

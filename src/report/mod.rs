@@ -38,6 +38,13 @@ pub trait Reporter {
         None
     }
 
+    /// Whether the format prints each finding's line of context
+    /// ([`crate::check::Finding::context`]); when not, posts are checked
+    /// without it.
+    fn shows_context(&self) -> bool {
+        false
+    }
+
     /// Writes the text `renderer()` made of the next post (what `post`
     /// would have written).
     fn rendered(&mut self, out: &mut dyn Write, text: &[u8]) -> io::Result<()> {

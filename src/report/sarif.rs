@@ -193,7 +193,7 @@ fn first_sentence(s: &str) -> &str {
 }
 
 fn artifact_location(source: &str) -> Value {
-    if source == "-" {
+    if crate::source::is_stdin(source) {
         return json!({ "description": { "text": "standard input" } });
     }
     json!({ "uri": uri(source) })

@@ -138,13 +138,16 @@ fn no_text_field(
     source: &str,
     at: (usize, usize),
     what: &str,
-    names: &[String],
+    names: &[impl AsRef<str>],
     field: Option<&str>,
 ) -> Error {
     let seen = if names.is_empty() {
         format!("it has no {what}")
     } else {
-        let list: Vec<String> = names.iter().map(|n| format!("`{}`", n.trim())).collect();
+        let list: Vec<String> = names
+            .iter()
+            .map(|n| format!("`{}`", n.as_ref().trim()))
+            .collect();
         format!("the {what} are {}", list.join(", "))
     };
     let (message, help) = match field {
@@ -225,30 +228,33 @@ impl<'a> Sink<'a> {
     /// The roles of an item's keys. An item with no text field ends the
     /// read when no earlier item had one (the calendar has none: `Err`);
     /// otherwise it is skipped with a note (`Ok(None)`).
-    pub fn roles_of_item(
+    pub fn roles_of_item<S: AsRef<str>>(
         &mut self,
-        names: &[String],
+        names: &[S],
         at: (usize, usize),
         what: &str,
         index: usize,
     ) -> Result<Option<Roles>, Error> {
         if let Some((last, roles)) = &self.last_roles
-            && last.as_slice() == names
+            && last.len() == names.len()
+            && last.iter().zip(names).all(|(l, n)| l == n.as_ref())
         {
             return Ok(Some(roles.clone()));
         }
         let field = self.opts.field.clone();
         if let Some(roles) = Roles::find(names, field.as_deref()) {
             self.found_text = true;
-            self.last_roles = Some((names.to_vec(), roles.clone()));
+            let owned = names.iter().map(|n| n.as_ref().to_string()).collect();
+            self.last_roles = Some((owned, roles.clone()));
             return Ok(Some(roles));
         }
+        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
         if !self.found_text {
             return Err(no_text_field(
                 self.source,
                 at,
                 "keys",
-                names,
+                &names,
                 field.as_deref(),
             ));
         }
@@ -277,6 +283,15 @@ impl<'a> Sink<'a> {
             .saturating_add(64 << 10)
     }
 
+    /// [`Sink::lossy`] for bytes the caller gives up: valid UTF-8 becomes
+    /// a string without a copy.
+    pub fn lossy_owned(&mut self, bytes: Vec<u8>, at: (usize, usize)) -> String {
+        match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => self.lossy(e.as_bytes(), at).into_owned(),
+        }
+    }
+
     /// Decodes bytes that start at `at` in the file, noting where they are
     /// not valid UTF-8.
     pub fn lossy<'b>(&mut self, bytes: &'b [u8], at: (usize, usize)) -> Cow<'b, str> {
@@ -302,7 +317,7 @@ impl<'a> Sink<'a> {
     pub fn emit(
         &mut self,
         index: usize,
-        text: &str,
+        text: Cow<str>,
         at: (usize, usize),
         meta: Metadata,
         note: Option<(&str, (usize, usize))>,
@@ -319,6 +334,7 @@ impl<'a> Sink<'a> {
             );
             return;
         }
+        let lines = text.matches('\n').count();
         let mut post = super::text::post(self.source, text, &mut self.notes);
         if post.text.trim().is_empty() {
             self.warning(at, format!("post {} is empty; nothing to check", index + 1));
@@ -337,7 +353,7 @@ impl<'a> Sink<'a> {
             };
         }
         if let Some((note, note_at)) = note {
-            let last = at.0 + text.matches('\n').count();
+            let last = at.0 + lines;
             post.suppressions
                 .extend(note_suppressions(note, note_at, (at.0, last)));
         }
@@ -406,13 +422,7 @@ mod tests {
 
     #[test]
     fn no_text_field_names_what_it_saw() {
-        let e = no_text_field(
-            "c.csv",
-            (1, 1),
-            "columns",
-            &["id".into(), "copy".into()],
-            None,
-        );
+        let e = no_text_field("c.csv", (1, 1), "columns", &["id", "copy"], None);
         let s = e.to_string();
         assert!(s.contains("c.csv:1:1"), "{s}");
         assert!(s.contains("`id`, `copy`") && s.contains("--field"), "{s}");

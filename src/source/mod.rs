@@ -17,6 +17,7 @@ pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::Path;
@@ -144,8 +145,9 @@ impl Note {
 }
 
 /// The kinds of input, chosen by file extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kind {
+    #[default]
     Text,
     Markdown,
     /// Content calendars: one post per row or item.
@@ -188,6 +190,9 @@ pub struct Options {
     /// The calendar column or key that holds each post's text, instead of
     /// the usual names (`text`, `post`, `message`, …).
     pub field: Option<String>,
+    /// What standard input (`-`) holds: one plain-text post unless told
+    /// otherwise, as stdin has no extension to go by.
+    pub stdin: Kind,
 }
 
 impl Default for Options {
@@ -195,8 +200,18 @@ impl Default for Options {
         Options {
             max_post_bytes: 1 << 20,
             field: None,
+            stdin: Kind::Text,
         }
     }
+}
+
+/// The name in messages and findings of a calendar read from standard
+/// input. A single post from stdin keeps the `-` it was named by.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether a post's source is standard input, under either of its names.
+pub fn is_stdin(source: &str) -> bool {
+    source == "-" || source == STDIN_NAME
 }
 
 /// Reads one input — a file path, or `-` for stdin — and hands each of its
@@ -209,11 +224,14 @@ pub fn read(
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
     let kind = if path == "-" {
-        Kind::Text
+        opts.stdin
     } else {
         Kind::of(path)
     };
     if kind.is_calendar() {
+        if path == "-" {
+            return read_stdin_calendar(kind, opts, on_post);
+        }
         return read_calendar(input, kind, opts, on_post);
     }
     // No encoding shrinks text to less than half its bytes (UTF-16 of
@@ -282,7 +300,7 @@ fn text_input(
     }
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
-        _ => text::post(path, &text, &mut notes),
+        _ => text::post(path, Cow::Borrowed(&text), &mut notes),
     };
     if post.text.trim().is_empty() {
         let what = if path == "-" { "stdin" } else { "the file" };
@@ -329,6 +347,20 @@ fn read_calendar(
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
     let reader = BufReader::with_capacity(64 << 10, file);
     calendar_input(input, kind, reader, opts, on_post)
+}
+
+/// Streams a calendar from standard input, as a named file is streamed.
+fn read_stdin_calendar(
+    kind: Kind,
+    opts: &Options,
+    on_post: &mut dyn FnMut(Post),
+) -> Result<Vec<Note>, Error> {
+    let input = InputFile {
+        path: STDIN_NAME.to_string(),
+        named: true,
+    };
+    let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
+    calendar_input(&input, kind, reader, opts, on_post)
 }
 
 /// Reads a calendar from `reader`, after a look at its first bytes for a

@@ -4,13 +4,17 @@
 
 use super::suppress::{self, Builder};
 use super::{Note, Post, blank_outside};
+use std::borrow::Cow;
 
-pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
+/// The post of a text; an owned text becomes the post's own when nothing
+/// in it is blanked out.
+pub fn post(source: &str, text: Cow<str>, _notes: &mut Vec<Note>) -> Post {
     // Every directive names think-lint: text that never does is all prose,
     // and needs no walk over its lines.
     if !text.contains("think-lint") {
-        return Post::new(source, text);
+        return Post::new(source, text.into_owned());
     }
+    let text = text.as_ref();
     let mut builder = Builder::default();
     let mut keep = Vec::new();
     let mut offset = 0;
@@ -64,7 +68,7 @@ mod tests {
     fn suppression_lines_are_not_prose() {
         let p = post(
             "a.txt",
-            "Hello\n# think-lint: disable-next-line kind -- quoting\n\nYou idiot\n",
+            "Hello\n# think-lint: disable-next-line kind -- quoting\n\nYou idiot\n".into(),
             &mut Vec::new(),
         );
         assert!(!p.text.contains("think-lint"));

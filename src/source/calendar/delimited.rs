@@ -25,9 +25,16 @@ impl<R: Read> Read for Tee<R> {
 }
 
 impl<R> Tee<R> {
-    /// Forgets the bytes before file offset `to`.
+    /// Forgets the bytes before file offset `to`, once they are many:
+    /// dropping each row as it goes would move all the bytes after it, for
+    /// every row.
     fn drop_before(&mut self, to: u64) {
+        /// Bytes behind the current row that may be kept.
+        const SLACK: usize = 64 << 10;
         let n = (to.saturating_sub(self.base) as usize).min(self.kept.len());
+        if n < SLACK {
+            return;
+        }
         self.kept.drain(..n);
         self.base += n as u64;
     }
@@ -70,6 +77,9 @@ fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
             step(b'"', &mut line, &mut column);
             i += 1;
             out.push((line, column));
+            if out.len() == cells {
+                break;
+            }
             // Inside quotes until a quote that is not doubled.
             while i < raw.len() {
                 let b = raw[i];
@@ -86,6 +96,9 @@ fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
             }
         } else {
             out.push((line, column));
+            if out.len() == cells {
+                break;
+            }
         }
         // On to the next delimiter.
         while i < raw.len() && !matches!(raw[i], b'\n' | b'\r') && raw[i] != delimiter {
@@ -189,7 +202,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
         }
         let at = |i: usize| shift((line, 1), starts.get(i).copied().unwrap_or((1, 1)));
         let text_at = at(roles.text);
-        let text = sink.lossy(&record[roles.text], text_at).into_owned();
+        let text = sink.lossy(&record[roles.text], text_at);
         let note = roles.note.map(|i| {
             let note_at = at(i);
             (sink.lossy(&record[i], note_at).into_owned(), note_at)
@@ -197,7 +210,7 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
         let meta = roles.meta(|i| record.get(i).map(String::from_utf8_lossy));
         sink.emit(
             this,
-            &text,
+            text,
             text_at,
             meta,
             note.as_ref().map(|(n, a)| (n.as_str(), *a)),

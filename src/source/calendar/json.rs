@@ -11,6 +11,7 @@ use super::{Sink, shift};
 use crate::error::{Error, line_col};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::io::{self, BufRead};
 
 /// Reads JSON bytes one at a time, keeping the 1-based line and column (in
@@ -383,8 +384,10 @@ fn items<R: BufRead>(
                 ),
             );
         } else {
-            let text = sink.lossy(&buf, at).into_owned();
+            let text = sink.lossy_owned(std::mem::take(&mut buf), at);
             item(sink, this, &text, at, "item")?;
+            // The line's buffer is kept for the next one.
+            buf = text.into_bytes();
         }
         if let Err(stop) = after_item(s, sink, true)? {
             return Ok(Err(stop));
@@ -392,9 +395,45 @@ fn items<R: BufRead>(
     }
 }
 
-/// An object's members in file order, each value left unparsed (and
-/// borrowed from the input, so its position is known).
-struct Members<'a>(Vec<(String, &'a RawValue)>);
+/// An object's member names and values in file order, each value left
+/// unparsed (and borrowed from the input, so its position is known).
+struct Members<'a> {
+    names: Vec<Key<'a>>,
+    values: Vec<&'a RawValue>,
+}
+
+/// A member's name, borrowed from the input unless it has escapes: the
+/// items of a calendar repeat the same few names on every line, not worth
+/// an allocation each.
+struct Key<'a>(Cow<'a, str>);
+
+impl AsRef<str> for Key<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -405,15 +444,26 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
                 f.write_str("an object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut out = Vec::new();
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
-                    out.push(member);
+                let (mut names, mut values) = (Vec::new(), Vec::new());
+                while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    names.push(name);
+                    values.push(value);
                 }
-                Ok(Members(out))
+                Ok(Members { names, values })
             }
         }
         d.deserialize_map(V)
     }
+}
+
+/// The text of a JSON value (already checked by the parser) that is a
+/// string: borrowed when it has no escapes, as most have none.
+fn unquote(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
 }
 
 /// The name of a JSON value's type, from its first byte.
@@ -447,8 +497,8 @@ fn item(
         );
         return Ok(());
     }
-    let fields = match serde_json::from_str::<Members>(json) {
-        Ok(Members(f)) => f,
+    let Members { names, values } = match serde_json::from_str::<Members>(json) {
+        Ok(members) => members,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
             sink.error(
@@ -458,7 +508,6 @@ fn item(
             return Ok(());
         }
     };
-    let (names, values): (Vec<String>, Vec<&RawValue>) = fields.into_iter().unzip();
     let Some(roles) = sink.roles_of_item(&names, at, what, index)? else {
         return Ok(());
     };
@@ -470,13 +519,13 @@ fn item(
     };
     let raw_text = values[roles.text];
     let text_at = place(raw_text, 1);
-    let Ok(text) = serde_json::from_str::<String>(raw_text.get()) else {
+    let Some(text) = unquote(raw_text.get()) else {
         sink.error(
             place(raw_text, 0),
             format!(
                 "{what} {}: `{}` is {}, not text; skipped",
                 index + 1,
-                names[roles.text],
+                names[roles.text].as_ref(),
                 type_name(raw_text.get())
             ),
         );
@@ -485,7 +534,7 @@ fn item(
     let as_text = |i: usize| {
         let raw = values.get(i)?.get();
         match raw.as_bytes().first() {
-            Some(b'"') => serde_json::from_str::<String>(raw).ok().map(Into::into),
+            Some(b'"') => unquote(raw),
             Some(b'{' | b'[' | b'n') | None => None,
             Some(_) => Some(raw.into()),
         }
@@ -496,7 +545,7 @@ fn item(
         .and_then(|i| Some((as_text(i)?.into_owned(), place(values[i], 1))));
     sink.emit(
         index,
-        &text,
+        text,
         text_at,
         meta,
         note.as_ref().map(|(n, a)| (n.as_str(), *a)),
@@ -540,8 +589,11 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
             );
             continue;
         }
-        let text = sink.lossy(&buf[indent..], at).into_owned();
+        buf.drain(..indent);
+        let text = sink.lossy_owned(std::mem::take(&mut buf), at);
         item(sink, this, &text, at, "line")?;
+        // The line's buffer is kept for the next one.
+        buf = text.into_bytes();
     }
     Ok(())
 }
@@ -600,6 +652,17 @@ mod tests {
         assert_eq!(p[0].meta.platform.as_deref(), Some("instagram"));
         assert_eq!((p[1].index, p[1].line, p[1].column), (1, 4, 16));
         assert_eq!(p[1].text, "See you \"soon\"");
+    }
+
+    #[test]
+    fn escaped_names_and_values_are_read_as_written() {
+        let jsonl = "{\"t\\u0065xt\": \"caf\\u00e9 \\\"open\\\"\", \"i\\u0064\": \"a\\/1\"}\n{\"text\": \"plain\", \"id\": 2}\n";
+        let (p, notes) = read(Kind::JsonLines, jsonl);
+        assert!(notes.unwrap().is_empty());
+        assert_eq!(p[0].text, "café \"open\"");
+        assert_eq!(p[0].meta.id.as_deref(), Some("a/1"));
+        assert_eq!(p[1].text, "plain");
+        assert_eq!(p[1].meta.id.as_deref(), Some("2"));
     }
 
     #[test]

@@ -473,7 +473,7 @@ fn post(item: &Node, sink: &mut Sink, ctx: &mut Ctx, index: usize) -> Result<(),
         .and_then(|i| Some((value(i)?, text_start(values[i]))));
     sink.emit(
         index,
-        text,
+        std::borrow::Cow::Borrowed(text),
         text_start(node),
         meta,
         note.as_ref().map(|(n, a)| (&**n, *a)),

@@ -1,0 +1,243 @@
+//! Standard input: one post by default, or a content calendar of the kind
+//! `--stdin-format` names, streamed like a calendar file and named
+//! `<stdin>` in findings and messages.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+
+fn think_lint() -> Command {
+    let mut cmd = Command::cargo_bin("think-lint").unwrap();
+    cmd.env_remove("NO_COLOR")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> Run {
+    let out = think_lint()
+        .args(args)
+        .write_stdin(stdin.into())
+        .output()
+        .unwrap();
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap(),
+    }
+}
+
+/// The post objects of a JSON Lines output.
+fn posts(jsonl: &str) -> Vec<Value> {
+    jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const CALENDAR_CSV: &str = "\
+id,date,platform,text
+a1,2026-03-02,x,Our spring menu starts Tuesday. See you there!
+a2,2026-03-03,linkedin,\"Thanks to everyone who came out.
+You are all idiots for missing it.\"
+a3,2026-03-04,x,Doors open at nine on Saturday.
+";
+
+#[test]
+fn a_csv_calendar_on_stdin_is_one_post_per_row() {
+    let r = run_stdin(
+        &["--format", "jsonl", "--stdin-format", "csv", "-"],
+        CALENDAR_CSV,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let posts = posts(&r.stdout);
+    assert_eq!(posts.len(), 3);
+    for (i, p) in posts.iter().enumerate() {
+        assert_eq!(p["source"], "<stdin>");
+        assert_eq!(p["index"], i);
+    }
+    assert_eq!(posts[1]["meta"]["id"], "a2");
+    assert_eq!(posts[1]["meta"]["platform"], "linkedin");
+    assert_eq!(posts[1]["passed"], false);
+    let idiot = posts[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "kind/name-calling")
+        .expect("the insult on the row's second line is found");
+    assert_eq!((&idiot["line"], &idiot["column"]), (&4.into(), &13.into()));
+}
+
+#[test]
+fn a_calendar_on_stdin_reads_as_the_same_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("week.csv");
+    fs::write(&path, CALENDAR_CSV).unwrap();
+    let file = think_lint()
+        .args(["--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let from_file = posts(&String::from_utf8(file.stdout).unwrap());
+    let from_stdin = posts(
+        &run_stdin(
+            &["--format", "jsonl", "--stdin-format", "csv"],
+            CALENDAR_CSV,
+        )
+        .stdout,
+    );
+    assert_eq!(from_file.len(), from_stdin.len());
+    for (mut f, s) in from_file.into_iter().zip(from_stdin) {
+        f["source"] = "<stdin>".into();
+        assert_eq!(f, s);
+    }
+}
+
+#[test]
+fn a_calendar_on_stdin_may_be_bigger_than_one_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("think-lint.toml");
+    fs::write(&config, "max_post_bytes = 400\n").unwrap();
+    let config = config.to_str().unwrap();
+    let mut calendar = String::new();
+    for i in 0..300 {
+        calendar.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"Fresh bread from seven, day {i} of the month.\"}}\n"
+        ));
+    }
+    assert!(calendar.len() > 40 * 400);
+    // As one post, it is too big.
+    let r = run_stdin(&["--config", config, "--format", "jsonl"], calendar.clone());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("-byte limit for one post"),
+        "{}",
+        r.stderr
+    );
+    // As a calendar, every line is a post.
+    let r = run_stdin(
+        &[
+            "--config",
+            config,
+            "--format",
+            "jsonl",
+            "--stdin-format",
+            "jsonl",
+        ],
+        calendar,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let posts = posts(&r.stdout);
+    assert_eq!(posts.len(), 300);
+    assert_eq!(posts[299]["line"], 300);
+    assert_eq!(posts[299]["meta"]["id"], "299");
+}
+
+#[test]
+fn problems_in_a_calendar_on_stdin_name_stdin_and_the_place() {
+    let r = run_stdin(
+        &["--format", "compact", "--stdin-format", "jsonl", "-"],
+        "{\"text\": \"Open late on Friday.\"}\n\n{\"text\": open late}\n",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error: <stdin>:3:10: line 2 is not valid JSON"),
+        "{}",
+        r.stderr
+    );
+    let r = run_stdin(
+        &["--stdin-format", "csv"],
+        "id,text\n1,Open late on Friday.\n2\n",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error: <stdin>:3:1: row 2 has 1 cells but the header names 2 columns"),
+        "{}",
+        r.stderr
+    );
+    let r = run_stdin(&["--stdin-format", "json"], "\"just a string\"");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error: <stdin>:1:1: a JSON calendar must be")
+    );
+    let r = run_stdin(&["--stdin-format", "yaml"], "posts:\n  - copy: hi\n");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("error: <stdin>:") && r.stderr.contains("no text field"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_calendar_kind_can_come_from_stdin() {
+    let cases: [(&str, &str); 4] = [
+        ("tsv", "id\ttext\n7\tYou idiot.\n"),
+        (
+            "json",
+            "{\"posts\": [{\"id\": 7, \"text\": \"You idiot.\"}]}",
+        ),
+        ("jsonl", "{\"id\": 7, \"text\": \"You idiot.\"}\n"),
+        ("yaml", "- id: 7\n  text: You idiot.\n"),
+    ];
+    for (format, input) in cases {
+        let r = run_stdin(&["--format", "jsonl", "--stdin-format", format], input);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        let posts = posts(&r.stdout);
+        assert_eq!(posts.len(), 1, "{format}");
+        assert_eq!(posts[0]["source"], "<stdin>", "{format}");
+        assert_eq!(posts[0]["meta"]["id"], "7", "{format}");
+        assert_eq!(posts[0]["findings"][0]["rule"], "kind/name-calling");
+    }
+}
+
+#[test]
+fn stdin_is_one_text_post_by_default() {
+    for args in [&["-"][..], &["--stdin-format", "text", "-"][..]] {
+        let mut all = vec!["--format", "jsonl"];
+        all.extend_from_slice(args);
+        let r = run_stdin(&all, CALENDAR_CSV);
+        let posts = posts(&r.stdout);
+        assert_eq!(posts.len(), 1, "{args:?}");
+        assert_eq!(posts[0]["source"], "-");
+    }
+}
+
+#[test]
+fn markdown_on_stdin_leaves_code_alone() {
+    let post = "---\ntitle: Launch notes\n---\nRun `rm -rf idiot/` to clean up.\n";
+    let r = run_stdin(&["--format", "jsonl", "--stdin-format", "markdown"], post);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let as_text = run_stdin(&["--format", "jsonl"], post);
+    assert_eq!(as_text.code, 1, "as text, the code is read as prose");
+}
+
+#[test]
+fn formats_without_a_file_still_show_a_calendar_from_stdin() {
+    let input = "id,text\n1,You idiot.\n";
+    let r = run_stdin(&["--format", "sarif", "--stdin-format", "csv"], input);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let location = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["description"]["text"],
+        "standard input"
+    );
+    assert_eq!(location["region"]["startLine"], 2);
+    let r = run_stdin(&["--format", "github", "--stdin-format", "csv"], input);
+    assert!(r.stdout.starts_with("::error line=2,"), "{}", r.stdout);
+}
+
+#[test]
+fn an_unknown_stdin_format_is_a_usage_error() {
+    let r = run_stdin(&["--stdin-format", "xlsx", "-"], "hi");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("csv"), "{}", r.stderr);
+}
