@@ -361,21 +361,7 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
         } else {
             None
         };
-        let found = found
-            .or_else(|| {
-                if sigil_next || (p == 0 && c == '@') {
-                    mention(text, p)
-                } else {
-                    None
-                }
-            })
-            .or_else(|| {
-                if sigil_next || (p == 0 && c == '#') {
-                    hashtag(text, p)
-                } else {
-                    None
-                }
-            });
+        let found = found.or_else(|| mention_or_hashtag(text, p, c, sigil_next));
         match found {
             Some(end) => {
                 out.push(p..end);
@@ -389,6 +375,18 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// The end of the mention or hashtag found at `p` (whose character is
+/// `c`), where one may start: before a sigil (`sigil_next`), or at a sigil
+/// that opens the text.
+fn mention_or_hashtag(text: &str, p: usize, c: char, sigil_next: bool) -> Option<usize> {
+    let mention_here = sigil_next || (p == 0 && c == '@');
+    let hashtag_here = sigil_next || (p == 0 && c == '#');
+    mention_here
+        .then(|| mention(text, p))
+        .flatten()
+        .or_else(|| hashtag_here.then(|| hashtag(text, p)).flatten())
 }
 
 /// The scan of a text that can hold no link or e-mail address: only
@@ -409,18 +407,7 @@ fn sigils_only(text: &str, out: &mut Vec<Range<usize>>) {
         }
         let c = at(text, p).unwrap_or(' ');
         let sigil_next = matches!(b.get(p + c.len_utf8()), Some(b'@' | b'#'));
-        let found = if sigil_next || (p == 0 && c == '@') {
-            mention(text, p)
-        } else {
-            None
-        }
-        .or_else(|| {
-            if sigil_next || (p == 0 && c == '#') {
-                hashtag(text, p)
-            } else {
-                None
-            }
-        });
+        let found = mention_or_hashtag(text, p, c, sigil_next);
         if let Some(end) = found {
             out.push(p..end);
             free_from = end;
