@@ -357,9 +357,11 @@ struct WordTerms {
 struct DecodedWeights {
     /// The index the weights are of.
     owner: Option<u64>,
-    /// Each term's weights, `list[start..end]` (`start` `NONE`: not
-    /// decoded yet).
-    by_term: Vec<(u32, u32)>,
+    /// Each term's weights, `list[start..end]`, as `(end + 1) << 32 |
+    /// start` (0: not decoded yet). Zero for unknown lets the table start
+    /// as fresh zeroed memory: a short run touches only the pages of the
+    /// terms its posts have, not the whole table.
+    by_term: Vec<u64>,
     list: Vec<(u32, f64)>,
 }
 
@@ -368,9 +370,7 @@ impl DecodedWeights {
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term.clear();
-            self.by_term
-                .resize(ix.base as usize + ix.terms.len(), (NONE, NONE));
+            self.by_term = vec![0; ix.base as usize + ix.terms.len()];
             self.list.clear();
         }
     }
@@ -379,14 +379,14 @@ impl DecodedWeights {
     #[inline]
     fn of(&mut self, ix: &WeightedIndex, id: u32) -> (u32, u32) {
         let known = self.by_term[id as usize];
-        if known.0 != NONE {
-            return known;
+        if known != 0 {
+            return (known as u32, ((known >> 32) - 1) as u32);
         }
         let start = self.list.len() as u32;
         ix.each_weight(id, |model, weight| self.list.push((model, weight)));
-        let range = (start, self.list.len() as u32);
-        self.by_term[id as usize] = range;
-        range
+        let end = self.list.len() as u32;
+        self.by_term[id as usize] = (u64::from(end) + 1) << 32 | u64::from(start);
+        (start, end)
     }
 }
 
