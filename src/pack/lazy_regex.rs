@@ -554,6 +554,34 @@ mod tests {
         assert!(prebuilt > 40, "only {prebuilt} patterns have DFAs");
     }
 
+    /// Checks that `program` finds in each text what the regex crate finds
+    /// for `pattern`, and says whether there is a match as it does; the
+    /// number of matches found.
+    fn assert_finds_what_regex_finds(
+        program: &Program,
+        pattern: &str,
+        case_sensitive: bool,
+        texts: &[String],
+    ) -> usize {
+        let want = regex::RegexBuilder::new(pattern)
+            .case_insensitive(!case_sensitive)
+            .build()
+            .unwrap();
+        let mut found = 0;
+        for text in texts {
+            let spans: Vec<_> = want.find_iter(text).map(|m| m.range()).collect();
+            found += spans.len();
+            let got: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(got, spans, "/{pattern}/ on {text:?}");
+            assert_eq!(
+                program.is_match(text),
+                !spans.is_empty(),
+                "/{pattern}/ on {text:?}"
+            );
+        }
+        found
+    }
+
     fn screened(pattern: &str, case_sensitive: bool) -> Program {
         let hir = crate::pack::parse_pattern(pattern, case_sensitive).unwrap();
         compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit)).unwrap()
@@ -595,17 +623,7 @@ mod tests {
             for case_sensitive in [true, false] {
                 let program = screened(pattern, case_sensitive);
                 assert!(matches!(program, Program::Screened(_)), "{pattern}");
-                let want = regex::RegexBuilder::new(pattern)
-                    .case_insensitive(!case_sensitive)
-                    .build()
-                    .unwrap();
-                for text in &texts {
-                    let spans: Vec<_> = want.find_iter(text).map(|m| m.range()).collect();
-                    found += spans.len();
-                    let got: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
-                    assert_eq!(got, spans, "/{pattern}/ on {text:?}");
-                    assert_eq!(program.is_match(text), want.is_match(text));
-                }
+                found += assert_finds_what_regex_finds(&program, pattern, case_sensitive, &texts);
             }
         }
         assert!(found > 5_000, "{found}");
@@ -630,15 +648,7 @@ mod tests {
                 continue;
             }
             screens += 1;
-            let want = regex::RegexBuilder::new(r.as_str())
-                .case_insensitive(!r.case_sensitive())
-                .build()
-                .unwrap();
-            for text in &texts {
-                let spans: Vec<_> = want.find_iter(text).map(|m| m.range()).collect();
-                let got: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
-                assert_eq!(got, spans, "/{}/ on {text:?}", r.as_str());
-            }
+            assert_finds_what_regex_finds(&program, r.as_str(), r.case_sensitive(), &texts);
         }
         assert!(screens > 10, "only {screens} patterns screened");
     }
