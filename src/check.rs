@@ -8,7 +8,7 @@ use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
-use crate::tone::Tone;
+use crate::tone::{Evidence, Tone};
 
 /// A rule that fired on a post, located in the post's source.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +89,12 @@ impl Linter {
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));
-        let mut hits = self.engine.check_analysis(&analysis);
+        // The tone's learned model reads the features the learned rules
+        // read: one pass over them serves both.
+        let mut evidence = Evidence::new(&analysis);
+        let mut hits =
+            self.engine
+                .check_analysis_feeding(&analysis, &mut evidence, Evidence::FAMILIES);
         let rules = self.engine.rules();
         let mut used = vec![false; post.suppressions.len()];
         // The hits no suppression hides, by index into `hits`.
@@ -156,7 +161,7 @@ impl Linter {
             passed,
             scorecard,
             findings,
-            tone: crate::tone::tone(&analysis),
+            tone: crate::tone::tone_with(&analysis, evidence),
         }
     }
 }

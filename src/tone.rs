@@ -24,7 +24,7 @@ use crate::text::features::{
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -86,13 +86,25 @@ const POSITIVE: f64 = 2.55;
 /// The three signals of a post's polarity: the sentiment score, the
 /// valence lexicon's average and the learned model's evidence.
 pub fn signals(a: &Analysis) -> [f64; 3] {
-    [sentiment(a), a.metrics.valence, learned(a)]
+    signals_with(a, Evidence::of(a))
+}
+
+/// [`signals`], the learned model's evidence gathered already.
+fn signals_with(a: &Analysis, evidence: Evidence) -> [f64; 3] {
+    // Summed up first: the memo of words goes back to the thread before
+    // the sentiment score reads it.
+    let learned = evidence.finish();
+    [sentiment(a), a.metrics.valence, learned]
 }
 
 /// The post's polarity evidence: the weighted sum of the three signals.
 /// Zero means no opinion either way.
 pub fn polarity(a: &Analysis) -> f64 {
-    let [s, v, m] = signals(a);
+    weigh(signals(a))
+}
+
+/// The weighted sum of the three signals.
+fn weigh([s, v, m]: [f64; 3]) -> f64 {
     SENTIMENT_WEIGHT * s + VALENCE_WEIGHT * v + MODEL_WEIGHT * m
 }
 
@@ -117,15 +129,22 @@ struct ToneWord {
 const NONE: u32 = u32::MAX;
 
 thread_local! {
-    static TONE_WORDS: RefCell<WordMemo<ToneWord>> = RefCell::new(WordMemo::default());
+    static TONE_WORDS: Cell<Option<WordMemo<ToneWord>>> = const { Cell::new(None) };
 }
 
-/// Calls `f` with this thread's memo of words, readied for `a`'s words.
-fn with_words<R>(a: &Analysis, f: impl FnOnce(&mut WordMemo<ToneWord>) -> R) -> R {
-    TONE_WORDS.with_borrow_mut(|memo| {
-        memo.start(0, a.word_generation);
-        f(memo)
-    })
+/// This thread's memo of words, readied for `a`'s words: taken from the
+/// thread, to be given back with [`give_back_words`]. A post checked on
+/// this thread meanwhile (the thread pool may hand it one while it waits)
+/// makes its own.
+fn take_words(a: &Analysis) -> WordMemo<ToneWord> {
+    let mut memo = TONE_WORDS.take().unwrap_or_default();
+    memo.start(0, a.word_generation);
+    memo
+}
+
+/// Gives a memo of words back to the thread, for its next post.
+fn give_back_words(memo: WordMemo<ToneWord>) {
+    TONE_WORDS.set(Some(memo));
 }
 
 /// The memo's entry for a token's word, worked out the first time: a
@@ -150,28 +169,49 @@ fn work_out(tok: &Token) -> ToneWord {
     }
 }
 
-/// The learned polarity model's evidence: its term contributions.
-fn learned(a: &Analysis) -> f64 {
-    with_words(a, |memo| {
-        let mut evidence = Evidence {
-            memo,
-            seen: Vec::with_capacity(32),
-            z: 0.0,
-        };
-        features_into(a, Families::default(), &mut evidence);
-        evidence.z
-    })
-}
-
-/// The polarity model's evidence in a post, summed over its features.
-struct Evidence<'m> {
-    memo: &'m mut WordMemo<ToneWord>,
+/// The learned polarity model's evidence in a post, summed over the
+/// post's features: a [`Sink`] of the families [`Evidence::FAMILIES`].
+///
+/// A caller that makes a pass over the post's features anyway feeds this
+/// one along ([`features::features_into_both`](crate::text::features::features_into_both))
+/// and hands it to [`tone_with`].
+pub struct Evidence {
+    memo: WordMemo<ToneWord>,
     /// The terms counted already: each counts once.
     seen: Vec<usize>,
     z: f64,
 }
 
-impl Evidence<'_> {
+impl Evidence {
+    /// The feature families the polarity model reads.
+    pub const FAMILIES: Families = Families {
+        chars: false,
+        cues: false,
+    };
+
+    /// No evidence yet, for a pass over `a`'s features.
+    pub fn new(a: &Analysis) -> Evidence {
+        Evidence {
+            memo: take_words(a),
+            seen: Vec::with_capacity(32),
+            z: 0.0,
+        }
+    }
+
+    /// The evidence in `a`, from a pass of its own over the features.
+    fn of(a: &Analysis) -> Evidence {
+        let mut evidence = Evidence::new(a);
+        features_into(a, Evidence::FAMILIES, &mut evidence);
+        evidence
+    }
+
+    /// The sum of the term contributions; the memo of words goes back to
+    /// the thread.
+    fn finish(self) -> f64 {
+        give_back_words(self.memo);
+        self.z
+    }
+
     fn add(&mut self, term: usize, value: f64) {
         if !self.seen.contains(&term) {
             self.seen.push(term);
@@ -180,7 +220,7 @@ impl Evidence<'_> {
     }
 }
 
-impl Sink for Evidence<'_> {
+impl Sink for Evidence {
     fn feature(&mut self, key: &str, value: f64, _: Option<Range<usize>>) {
         if let Some(i) = WEIGHTS.index(key) {
             self.add(i, value);
@@ -201,7 +241,7 @@ impl Sink for Evidence<'_> {
             self.feature(unigram_key(tok, buf), 1.0, None);
             return;
         }
-        let term = tone_word(self.memo, tok).prose;
+        let term = tone_word(&mut self.memo, tok).prose;
         if term != NONE {
             self.add(term as usize, 1.0);
         }
@@ -210,11 +250,12 @@ impl Sink for Evidence<'_> {
     /// Looked up once per thread, and not at all when no term of two
     /// words starts with the first or ends with the second.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        if !(tone_word(self.memo, first).starts_pair && tone_word(self.memo, second).ends_pair) {
+        let memo = &mut self.memo;
+        if !(tone_word(memo, first).starts_pair && tone_word(memo, second).ends_pair) {
             return;
         }
         let lookup = |key: &str| WEIGHTS.index(key).map(|i| i as u32);
-        if let Some(term) = bigram_term(self.memo, first, second, buf, lookup) {
+        if let Some(term) = bigram_term(memo, first, second, buf, lookup) {
             self.add(term as usize, 1.0);
         }
     }
@@ -404,23 +445,23 @@ fn sentiment(a: &Analysis) -> f64 {
     // The words the score reads: prose words and the words of hashtags
     // (room for every token at once: the list is not grown step by step).
     let mut words: Vec<Word> = Vec::with_capacity(a.tokens.len());
-    with_words(a, |memo| {
-        words.extend(
-            a.tokens
-                .iter()
-                .filter(|t| t.kind == TokenKind::Word)
-                .map(|t| {
-                    let w = tone_word(memo, t);
-                    Word {
-                        valence: w.valence,
-                        boost: w.boost,
-                        negates: w.negates,
-                        shouted: shouted(a.text, t),
-                        t,
-                    }
-                }),
-        )
-    });
+    let mut memo = take_words(a);
+    words.extend(
+        a.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| {
+                let w = tone_word(&mut memo, t);
+                Word {
+                    valence: w.valence,
+                    boost: w.boost,
+                    negates: w.negates,
+                    shouted: shouted(a.text, t),
+                    t,
+                }
+            }),
+    );
+    give_back_words(memo);
     let (mut caps, mut plain) = (false, false);
     for w in &words {
         if w.shouted {
@@ -532,7 +573,16 @@ fn sentiment(a: &Analysis) -> f64 {
 
 /// The tone of an analysed post.
 pub fn tone(a: &Analysis) -> Tone {
-    let p = polarity(a);
+    tone_with(a, Evidence::of(a))
+}
+
+/// [`tone`], the learned model's evidence in the post gathered already.
+pub fn tone_with(a: &Analysis, evidence: Evidence) -> Tone {
+    verdict(weigh(signals_with(a, evidence)))
+}
+
+/// The tone a polarity evidence reads as.
+fn verdict(p: f64) -> Tone {
     if p <= NEGATIVE {
         Tone::Negative
     } else if p >= POSITIVE {
@@ -614,6 +664,28 @@ mod tests {
             .chain(["good", "", "didn't", "don’t", "very", "n't", "nope", "sooo"]);
         for w in words {
             assert_eq!(modifiers(w), (booster_of(w), negates_of(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn evidence_fed_along_another_sink_sums_the_same() {
+        use crate::text::features::features_into_both;
+        let every = Families {
+            chars: true,
+            cues: true,
+        };
+        for text in [
+            "Thank you all for a wonderful, happy year! #grateful",
+            "Oh great, I just LOVE waiting... soooo slow and awful",
+            "I can't wait for the weekend, but the queue was so long :(",
+            "",
+        ] {
+            let a = Analysis::new(text);
+            let alone = Evidence::of(&a).finish();
+            let (mut along, mut other) = (Evidence::new(&a), Evidence::new(&a));
+            features_into_both(&a, (&mut other, every), (&mut along, Evidence::FAMILIES));
+            assert_eq!(along.finish().to_bits(), alone.to_bits(), "{text}");
+            assert_eq!(signals_with(&a, Evidence::of(&a)), signals(&a), "{text}");
         }
     }
 

@@ -16,6 +16,7 @@ pub use select::{Selection, specificity};
 use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Negation, Order, Pack, Rule, Terms};
+use crate::text::features::{Families, Sink, features_into};
 use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
@@ -304,27 +305,50 @@ impl Engine {
     }
 
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
+        let scored = if self.learned.is_empty() {
+            Vec::new()
+        } else {
+            self.learned.score(a)
+        };
+        self.check_scored(a, &scored)
+    }
+
+    /// [`Engine::check_analysis`], feeding `sink` the post's features of
+    /// `families` in the pass over them that scores the learned rules (a
+    /// pass of its own when there are none).
+    pub fn check_analysis_feeding(
+        &self,
+        a: &Analysis,
+        sink: &mut impl Sink,
+        families: Families,
+    ) -> Vec<RuleMatch> {
+        let scored = if self.learned.is_empty() {
+            features_into(a, families, sink);
+            Vec::new()
+        } else {
+            self.learned.score_feeding(a, (sink, families))
+        };
+        self.check_scored(a, &scored)
+    }
+
+    /// Runs every rule over one post whose learned rules are scored.
+    fn check_scored(&self, a: &Analysis, scored: &[Scored]) -> Vec<RuleMatch> {
         // The buffers of the last post checked on this thread; taken, so a
         // post checked meanwhile on this thread (the pool may hand it one
         // while it waits) makes its own.
         let mut scratch = SCRATCH.take().unwrap_or_default();
-        let out = self.check_with(a, &mut scratch);
+        let out = self.check_with(a, scored, &mut scratch);
         SCRATCH.set(Some(scratch));
         out
     }
 
-    fn check_with(&self, a: &Analysis, scratch: &mut Scratch) -> Vec<RuleMatch> {
+    fn check_with(&self, a: &Analysis, scored: &[Scored], scratch: &mut Scratch) -> Vec<RuleMatch> {
         self.lexicon
             .scan_into(&a.tokens, a.word_generation, &mut scratch.hits);
         let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         self.prefilter.candidates_into(&flat, &mut scratch.matched);
         let matched = &scratch.matched[..];
-        let scored = if self.learned.is_empty() {
-            Vec::new()
-        } else {
-            self.learned.score(a)
-        };
         let words = Kind::of(&flat);
         self.triggers
             .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
@@ -1054,6 +1078,27 @@ threshold = 0.7
         // Repeating a term does not add to its weight; negative terms pull back.
         assert!(e.check("idiot idiot idiot").is_empty());
         assert!(e.check("Thank you, idiot").is_empty());
+    }
+
+    #[test]
+    fn features_fed_along_the_check_read_as_a_pass_of_their_own() {
+        use crate::tone::{Evidence, tone, tone_with};
+        let learned = engine();
+        let none = Engine::new(&[], &Selection::default()).unwrap();
+        for text in [
+            "Shut up, you idiot",
+            "Thank you all for a wonderful, happy year! #fail",
+            "This is awful, I hate it and I'm furious.",
+            "The shop opens at 9 on Tuesday.",
+        ] {
+            let a = Analysis::new(text);
+            for e in [&learned, &none] {
+                let mut evidence = Evidence::new(&a);
+                let hits = e.check_analysis_feeding(&a, &mut evidence, Evidence::FAMILIES);
+                assert_eq!(hits, e.check_analysis(&a), "{text}");
+                assert_eq!(tone_with(&a, evidence), tone(&a), "{text}");
+            }
+        }
     }
 
     #[test]

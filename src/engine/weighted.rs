@@ -9,7 +9,7 @@ use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
     Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams, features_into,
-    measure_key, term_word, unigram_key,
+    features_into_both, measure_key, term_word, unigram_key,
 };
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
@@ -278,6 +278,20 @@ impl WeightedIndex {
 
     /// Scores every learned rule on one post, in one pass over its features.
     pub fn score(&self, a: &Analysis) -> Vec<Scored> {
+        self.score_by(a, |scoring| features_into(a, self.families, scoring))
+    }
+
+    /// [`WeightedIndex::score`], feeding `other` the features of its
+    /// families in the same pass.
+    pub fn score_feeding(&self, a: &Analysis, other: (&mut impl Sink, Families)) -> Vec<Scored> {
+        self.score_by(a, |scoring| {
+            features_into_both(a, (scoring, self.families), other);
+        })
+    }
+
+    /// Scores every learned rule on one post, its features fed to the
+    /// scoring by `feed`.
+    fn score_by(&self, a: &Analysis, feed: impl FnOnce(&mut Scoring)) -> Vec<Scored> {
         static NEXT_UID: AtomicU64 = AtomicU64::new(0);
         let uid = *self
             .uid
@@ -285,7 +299,7 @@ impl WeightedIndex {
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
             let mut scoring = Scoring { ix: self, memory };
-            features_into(a, self.families, &mut scoring);
+            feed(&mut scoring);
             let memory = scoring.memory;
             self.models
                 .iter()

@@ -392,6 +392,66 @@ pub fn features_with(
     features_into(a, families, &mut Emit(emit));
 }
 
+/// [`features_into`] for two sinks at once, each reading its own
+/// families: one pass over the post's words serves both.
+///
+/// Each sink is handed exactly the calls, in the same order, that
+/// [`features_into`] would make for it alone (the opt-in families' ones
+/// only when it reads them), so what it adds up comes out the same to the
+/// bit.
+pub fn features_into_both(
+    a: &Analysis,
+    first: (&mut impl Sink, Families),
+    second: (&mut impl Sink, Families),
+) {
+    let families = first.1.union(second.1);
+    features_into(a, families, &mut Both { first, second });
+}
+
+/// Two sinks with the families each reads, as one [`Sink`].
+struct Both<'a, A, B> {
+    first: (&'a mut A, Families),
+    second: (&'a mut B, Families),
+}
+
+impl<A: Sink, B: Sink> Sink for Both<'_, A, B> {
+    fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
+        self.first.0.feature(key, value, span.clone());
+        self.second.0.feature(key, value, span);
+    }
+
+    /// A cue ([`CUES`]) goes only to the sinks that read cues.
+    fn measure(&mut self, n: usize, value: f64) {
+        let cue = n >= DENSE.len();
+        if !cue || self.first.1.cues {
+            self.first.0.measure(n, value);
+        }
+        if !cue || self.second.1.cues {
+            self.second.0.measure(n, value);
+        }
+    }
+
+    fn unigram(&mut self, tok: &Token, buf: &mut String) {
+        self.first.0.unigram(tok, buf);
+        self.second.0.unigram(tok, buf);
+    }
+
+    fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
+        self.first.0.bigram(first, second, buf);
+        self.second.0.bigram(first, second, buf);
+    }
+
+    /// Only to the sinks that read character n-grams.
+    fn word_grams(&mut self, tok: &Token, scratch: &mut Scratch) {
+        if self.first.1.chars {
+            self.first.0.word_grams(tok, scratch);
+        }
+        if self.second.1.chars {
+            self.second.0.word_grams(tok, scratch);
+        }
+    }
+}
+
 /// [`features_with`], into a [`Sink`].
 pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     // Room for the usual key at once: one allocation per post.
@@ -673,6 +733,68 @@ mod tests {
         assert_eq!(numbered.len(), CUES.len());
         for (n, key) in numbered {
             assert_eq!(CUES[n].0, key);
+        }
+    }
+
+    /// Every combination of the opt-in families.
+    const ALL_FAMILIES: [Families; 4] = [
+        Families {
+            chars: false,
+            cues: false,
+        },
+        Families {
+            chars: true,
+            cues: false,
+        },
+        Families {
+            chars: false,
+            cues: true,
+        },
+        Families {
+            chars: true,
+            cues: true,
+        },
+    ];
+
+    type Fed = Vec<(String, f64, Option<Range<usize>>)>;
+
+    /// A sink that keeps every feature it is fed, in order.
+    #[derive(Default)]
+    struct Recorder(Fed);
+
+    impl Sink for Recorder {
+        fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
+            self.0.push((key.to_string(), value, span));
+        }
+    }
+
+    #[test]
+    fn two_sinks_fed_at_once_get_what_each_gets_alone() {
+        let posts = [
+            "",
+            "Shut up, you people!! #EpicFail",
+            "Oh great, I just LOVE waiting... \"fast\" delivery soooo slow and awful",
+            "A customer called us 'idiots' and we still fixed it… 3 times!",
+            "@shop your app crashed AGAIN?? https://example.com/x 🙄🙄",
+            "We love our customers; thanks for a wonderful 2024 #grateful #smallbiz",
+            "Ñandú über café, naïve résumé: ÇA VA? très bien",
+            "Not bad at all, but the queue was loooong and the staff didn't care.",
+        ];
+        for text in posts {
+            let a = Analysis::new(text);
+            for first in ALL_FAMILIES {
+                for second in ALL_FAMILIES {
+                    let alone = |families| {
+                        let mut r = Recorder::default();
+                        features_into(&a, families, &mut r);
+                        r.0
+                    };
+                    let (mut x, mut y) = (Recorder::default(), Recorder::default());
+                    features_into_both(&a, (&mut x, first), (&mut y, second));
+                    assert_eq!(x.0, alone(first), "{text:?} {first:?}");
+                    assert_eq!(y.0, alone(second), "{text:?} {second:?}");
+                }
+            }
         }
     }
 
