@@ -537,23 +537,18 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     {
         emit(cue::POSLEAD);
     }
+    let prose_words = || a.prose_words().filter(|t| t.kind == TokenKind::Word);
     let mut elongated = false;
     let mut interject = false;
-    let mut lower_words = 0usize;
-    for t in a.prose_words() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
+    for t in prose_words() {
         let lower: &str = &t.lower;
         elongated = elongated || has_letter_run(lower);
         interject |= is_interjection(lower);
-        let word = &a.text[t.span.clone()];
-        lower_words += usize::from(word.chars().any(char::is_lowercase));
     }
     if elongated {
         emit(cue::ELONGATED);
     }
-    if a.text.contains("...") || a.text.contains('…') {
+    if has_ellipsis(a.text) {
         emit(cue::ELLIPSIS);
     }
     let scare = a.quotes.iter().any(|q| {
@@ -567,14 +562,40 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     if interject {
         emit(cue::INTERJECT);
     }
-    if !m.shouted.is_empty() && lower_words >= 3 {
+    // Words with a lower-case letter are counted only when some word is
+    // in capitals (few posts have one).
+    if !m.shouted.is_empty()
+        && prose_words()
+            .filter(|t| a.text[t.span.clone()].chars().any(char::is_lowercase))
+            .nth(2)
+            .is_some()
+    {
         emit(cue::ALLCAPS);
     }
+}
+
+/// Whether `text` holds an ellipsis, three dots or `…`: one scan for the
+/// first byte of either.
+fn has_ellipsis(text: &str) -> bool {
+    const DOTS: &[u8] = b"...";
+    const CHAR: &[u8] = "…".as_bytes();
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(DOTS[0], CHAR[0], bytes).any(|i| {
+        let rest = &bytes[i..];
+        rest.starts_with(DOTS) || rest.starts_with(CHAR)
+    })
 }
 
 /// Whether `word` holds a letter three times in a row (`soooo`).
 #[inline]
 fn has_letter_run(word: &str) -> bool {
+    if word.is_ascii() {
+        // Most words: read as bytes, which say the same for ASCII.
+        return word
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic());
+    }
     let mut run = (None, 0);
     for c in word.chars() {
         run = if run.0 == Some(c) {
@@ -799,6 +820,32 @@ mod tests {
     }
 
     #[test]
+    fn ellipses_are_found_as_the_str_search_finds_them() {
+        let texts = [
+            "",
+            ".",
+            "..",
+            "...",
+            "a.. b.",
+            "wait...",
+            "…",
+            "a…b",
+            "€ … ..",
+            "é.è.ê..",
+            "x. . .",
+            "\u{2025}",
+            "\u{2027}..",
+            "so…",
+            "....",
+            "..€.",
+        ];
+        for text in texts {
+            let slow = text.contains("...") || text.contains('…');
+            assert_eq!(has_ellipsis(text), slow, "{text:?}");
+        }
+    }
+
+    #[test]
     fn interjections_and_letter_runs() {
         for w in INTERJECTIONS {
             assert!(is_interjection(w), "{w}");
@@ -813,5 +860,15 @@ mod tests {
             assert_eq!(has_letter_run(word), run, "{word}");
         }
         assert!(has_letter_run("ñññ") && !has_letter_run("ññ…"));
+        // The bytes of ASCII words say what their characters say.
+        for word in [
+            "", "a", "aa", "aab", "abbb", "1111", "x---", "zzz!", "a.a.a", "oOo",
+        ] {
+            let by_chars = word.chars().collect::<Vec<_>>();
+            let run = by_chars
+                .windows(3)
+                .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic());
+            assert_eq!(has_letter_run(word), run, "{word}");
+        }
     }
 }
