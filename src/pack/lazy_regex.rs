@@ -336,12 +336,7 @@ impl LazyRegex {
             if LEAN.load(Ordering::Relaxed)
                 && let Some(ascii) = self.ascii_program()
             {
-                return Program::Lite(Box::new(Lite {
-                    ascii,
-                    full: OnceLock::new(),
-                    pattern: Arc::clone(&self.pattern),
-                    case_sensitive: self.case_sensitive,
-                }));
+                return self.lite(ascii);
             }
             full(&self.pattern, self.case_sensitive)
         })
@@ -363,6 +358,26 @@ impl LazyRegex {
             .build()
             .ok()?;
         Some(Ascii::Compiled { regex, lowered })
+    }
+
+    /// A program that searches ASCII text with the DFAs build.rs compiled
+    /// for this built-in pattern (nothing to compile), and other text with
+    /// the full regex, built if such text comes; `None` when the pattern
+    /// has no such DFAs.
+    pub fn prebuilt(&self) -> Option<Program> {
+        let dfas = self.built_in.and_then(ascii_dfa::built_in)?;
+        Some(self.lite(Ascii::Prebuilt(Box::new(dfas))))
+    }
+
+    /// The pattern searched with `ascii` on ASCII text, and with the full
+    /// regex (built when first needed) on other text.
+    fn lite(&self, ascii: Ascii) -> Program {
+        Program::Lite(Box::new(Lite {
+            ascii,
+            full: OnceLock::new(),
+            pattern: Arc::clone(&self.pattern),
+            case_sensitive: self.case_sensitive,
+        }))
     }
 
     /// Whether the regex is compiled already.
