@@ -16,7 +16,9 @@
 
 use super::{ascii_dfa, hir_leaves::widened, literals};
 use regex::Regex;
-use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, MatchKind, hybrid, meta};
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,7 +68,7 @@ const SCREEN_SPAN: u32 = 5;
 /// the matches. So the matches are the pattern's.
 #[derive(Clone, Debug)]
 pub struct Screened {
-    screen: meta::Regex,
+    screen: Arc<Screen>,
     exact: OnceLock<Program>,
     hir: Hir,
     config: meta::Config,
@@ -82,6 +84,64 @@ impl Screened {
                 .build_from_hir(&self.hir)
                 .map_or_else(|_| never(), Program::Built)
         })
+    }
+}
+
+/// What makes a thread's lazy DFA cache for a screen.
+type NewCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+/// A screen's program: the forward lazy DFA of the widened pattern alone.
+/// A screen is only asked whether it matches, which the forward DFA
+/// answers; the regex crate's full program would also compile the reverse
+/// NFA that finding where a match starts needs, as much work again.
+#[derive(Debug)]
+struct Screen {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, NewCache>,
+}
+
+impl Screen {
+    /// `widened` compiled as the regex crate compiles its lazy DFA for a
+    /// `search_config` pattern (same limits, same giving up where the DFA
+    /// keeps clearing its cache); `None` if it cannot be.
+    fn new(widened: &Hir) -> Option<Screen> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(true)
+                    .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_from_hir(widened)
+            .ok()?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(super::compile::REGEX_CACHE_CAPACITY)
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let new_cache: NewCache = Box::new(move || for_caches.create_cache());
+        Some(Screen {
+            dfa,
+            caches: Pool::new(new_cache),
+        })
+    }
+
+    /// Whether the widened pattern may match `haystack`: `true` also when
+    /// the lazy DFA gave up, leaving the answer to the pattern itself.
+    fn may_match(&self, haystack: &str) -> bool {
+        let mut cache = self.caches.get();
+        let input = Input::new(haystack).earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .map_or(true, |found| found.is_some())
     }
 }
 
@@ -150,7 +210,7 @@ impl Program {
             Program::Built(r) => r.is_match(haystack),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
-            Program::Screened(s) => s.screen.is_match(haystack) && s.exact().is_match(haystack),
+            Program::Screened(s) => s.screen.may_match(haystack) && s.exact().is_match(haystack),
         }
     }
 
@@ -161,7 +221,7 @@ impl Program {
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.find_iter(haystack),
             Program::Lite(l) => l.full().find_iter(haystack),
-            Program::Screened(s) if !s.screen.is_match(haystack) => {
+            Program::Screened(s) if !s.screen.may_match(haystack) => {
                 Matches::Found(Vec::new().into_iter())
             }
             Program::Screened(s) => s.exact().find_iter(haystack),
@@ -219,23 +279,21 @@ fn never() -> Program {
 /// has long counted repetitions or Unicode word assertions; `None` if it
 /// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
-    let builder = |config: &meta::Config, hir: &Hir| {
-        meta::Builder::new()
-            .configure(config.clone())
-            .build_from_hir(hir)
-            .ok()
-    };
     if let Some(widened) = widened(hir.clone(), SCREEN_SPAN)
-        && let Some(screen) = builder(&config.clone().hybrid(true), &widened)
+        && let Some(screen) = Screen::new(&widened)
     {
         return Some(Program::Screened(Box::new(Screened {
-            screen,
+            screen: Arc::new(screen),
             exact: OnceLock::new(),
             hir,
             config,
         })));
     }
-    builder(&config, &hir).map(Program::Built)
+    meta::Builder::new()
+        .configure(config)
+        .build_from_hir(&hir)
+        .ok()
+        .map(Program::Built)
 }
 
 /// The regex crate's settings every compiled pattern shares, whichever
@@ -284,7 +342,9 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<Program> {
             .map(Program::Built);
     }
     if hir.properties().look_set().contains_word_unicode() {
-        config = config.hybrid(false);
+        // Nor with a full DFA, which would quit there too: without either
+        // no reverse NFA is compiled.
+        config = config.hybrid(false).dfa(false);
     }
     compile_hir(hir, config)
 }
