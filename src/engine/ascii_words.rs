@@ -35,7 +35,7 @@
 //! times slower than a warm lazy DFA, until they have searched
 //! `PREBUILT_SEARCHES` posts; then the pattern's version is compiled.
 
-use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, parse_pattern, search_config};
+use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, search_config};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
@@ -109,7 +109,7 @@ impl AsciiWords {
     /// The ASCII version of pattern `i` (`regex`), compiled on first use.
     fn version<'a>(&'a self, i: usize, regex: &'a LazyRegex) -> Option<&'a Program> {
         self.versions[i]
-            .get_or_init(|| ascii_version(regex.as_str(), regex.case_sensitive()))
+            .get_or_init(|| regex.parsed().cloned().and_then(ascii_version))
             .as_ref()
     }
 
@@ -206,13 +206,12 @@ pub fn qualifies(text: &str) -> bool {
             .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
 }
 
-/// `pattern` with its Unicode word boundaries made ASCII ones and its
+/// The pattern `hir` with its Unicode word boundaries made ASCII ones and its
 /// classes narrowed (see `narrow`), compiled (as the pattern itself is:
 /// leftmost-first, UTF-8, the same limits, through a screen where it has
 /// long counted repetitions; only where matches are is ever asked, so no
 /// capture groups); `None` when nothing changes.
-fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    let hir = parse_pattern(pattern, case_sensitive)?;
+fn ascii_version(hir: Hir) -> Option<Program> {
     let mut changed = false;
     let hir = ascii_words_only(hir, Classes::get(), &mut changed);
     if !changed {
@@ -317,6 +316,12 @@ fn ascii_words_only(hir: Hir, classes: &Classes, changed: &mut bool) -> Hir {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::parse_pattern;
+
+    /// The ASCII version of `pattern`.
+    fn version_of(pattern: &str, case_sensitive: bool) -> Option<Program> {
+        ascii_version(parse_pattern(pattern, case_sensitive)?)
+    }
 
     fn matches(r: &Program, text: &str) -> Vec<std::ops::Range<usize>> {
         r.find_iter(text).map(|m| m.range()).collect()
@@ -337,14 +342,14 @@ mod tests {
     fn ascii_versions_change_word_boundaries_and_classes_only() {
         // Nothing to change: no `\b`, and classes with nothing beyond
         // ASCII or with a mix of non-ASCII word and other characters.
-        assert!(ascii_version(r"\Bx\B", true).is_none());
-        assert!(ascii_version(r"[a-z]+\s?!", true).is_none());
-        assert!(ascii_version(r"[é—]", true).is_none());
+        assert!(version_of(r"\Bx\B", true).is_none());
+        assert!(version_of(r"[a-z]+\s?!", true).is_none());
+        assert!(version_of(r"[é—]", true).is_none());
         // Unicode digits, letters folded by `(?i)` and `\w` are word
         // characters: they go.
-        assert!(ascii_version(r"\d+", true).is_some());
-        assert!(ascii_version(r"(?i)kiss", true).is_some());
-        let v = ascii_version(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
+        assert!(version_of(r"\d+", true).is_some());
+        assert!(version_of(r"(?i)kiss", true).is_some());
+        let v = version_of(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
         // Only posts without non-ASCII word characters are searched with
         // it, so `é` is gone, and `\b` is the ASCII one.
         assert!(matches(&v, "café").is_empty());
@@ -406,7 +411,7 @@ mod tests {
                         .build()
                         .unwrap(),
                 );
-                let Some(v) = ascii_version(pattern, case_sensitive) else {
+                let Some(v) = version_of(pattern, case_sensitive) else {
                     continue;
                 };
                 versions += 1;
@@ -439,7 +444,7 @@ mod tests {
         let mut versions = 0;
         let mut found = 0;
         for r in &regexes {
-            let Some(v) = ascii_version(r.as_str(), r.case_sensitive()) else {
+            let Some(v) = version_of(r.as_str(), r.case_sensitive()) else {
                 continue;
             };
             versions += 1;

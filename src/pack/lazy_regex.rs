@@ -267,7 +267,18 @@ impl Ascii {
 /// (only possible for an embedded pack the build did not check) matches
 /// nothing rather than stopping the run.
 fn full(pattern: &str, case_sensitive: bool) -> Program {
-    build(pattern, case_sensitive).unwrap_or_else(never)
+    parse(pattern, case_sensitive)
+        .and_then(build)
+        .unwrap_or_else(never)
+}
+
+/// `pattern` parsed as `compile_regex` parses it; `None` if it does not
+/// parse or is longer than `compile_regex` accepts.
+fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
+    if pattern.len() > super::compile::REGEX_MAX_PATTERN {
+        return None;
+    }
+    super::parse_pattern(pattern, case_sensitive)
 }
 
 /// A program that matches nothing.
@@ -311,19 +322,16 @@ pub fn search_config() -> meta::Config {
         .auto_prefilter(false)
 }
 
-/// Compiles `pattern` as `compile_regex` does (same syntax options and
-/// limits, so the same matches), with the engines `LEAN` asks for.
+/// Compiles `hir`, a pattern as `compile_regex` parses it, as
+/// `compile_regex` does (same limits, so the same matches), with the
+/// engines `LEAN` asks for.
 ///
 /// A run over much text searches a pattern with Unicode word boundaries
 /// only on posts with non-ASCII word characters (posts without get its
 /// ASCII version, see `engine::ascii_words`), and on those the lazy DFA
 /// gives up at the first non-ASCII byte: such a pattern is built without
 /// it, which spares every thread the DFA's state for it.
-fn build(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    if pattern.len() > super::compile::REGEX_MAX_PATTERN {
-        return None;
-    }
-    let hir = super::parse_pattern(pattern, case_sensitive)?;
+fn build(hir: Hir) -> Option<Program> {
     // Only finding where matches are is asked of these regexes: no
     // capture groups.
     let mut config = search_config().which_captures(WhichCaptures::Implicit);
@@ -367,6 +375,7 @@ pub struct LazyRegex {
     lite: Option<(Arc<str>, bool)>,
     cell: Arc<OnceLock<Program>>,
     literals: Arc<OnceLock<Literals>>,
+    parsed: Arc<OnceLock<Option<Hir>>>,
 }
 
 impl LazyRegex {
@@ -379,6 +388,7 @@ impl LazyRegex {
             lite: None,
             cell: Arc::new(OnceLock::new()),
             literals: Arc::new(OnceLock::new()),
+            parsed: Arc::new(OnceLock::new()),
         }
     }
 
@@ -398,8 +408,18 @@ impl LazyRegex {
             {
                 return self.lite(ascii);
             }
-            full(&self.pattern, self.case_sensitive)
+            self.parsed().cloned().and_then(build).unwrap_or_else(never)
         })
+    }
+
+    /// The pattern parsed (`None` if it does not parse), kept for each
+    /// program compiled from it: a run over much text may compile both the
+    /// pattern and its ASCII version (`engine::ascii_words`), and parsing
+    /// a pattern costs about half as much as compiling it.
+    pub(crate) fn parsed(&self) -> Option<&Hir> {
+        self.parsed
+            .get_or_init(|| parse(&self.pattern, self.case_sensitive))
+            .as_ref()
     }
 
     /// What searches ASCII text in a run over little text: the built-in
@@ -727,7 +747,8 @@ mod tests {
             }
             screens += 1;
             let texts = with_a_literal_of(r, &texts);
-            found += assert_finds_what_regex_finds(&program, r.as_str(), r.case_sensitive(), &texts);
+            found +=
+                assert_finds_what_regex_finds(&program, r.as_str(), r.case_sensitive(), &texts);
         }
         assert!(screens > 10, "only {screens} patterns screened");
         assert!(found > 1_000, "only {found} matches");
