@@ -27,8 +27,15 @@
 //! compiling it would (`BUDGET`): a short run pays for no second
 //! compilation. Which version searches changes only the speed, never what
 //! is found.
+//!
+//! A run over much text that is still short (a few thousand one-post
+//! files, say) would spend most of its time compiling: it searches ASCII
+//! posts for a built-in pattern with the DFAs build.rs compiled for it
+//! (`LazyRegex::prebuilt`), which need no compiling but search several
+//! times slower than a warm lazy DFA, until they have searched
+//! `PREBUILT_SEARCHES` posts; then the pattern's version is compiled.
 
-use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, parse_pattern, search_config};
+use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, search_config};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 use std::sync::OnceLock;
@@ -38,6 +45,13 @@ use std::time::Instant;
 /// Time (ns) a pattern may spend searching qualifying posts before its
 /// ASCII version is compiled (lean runs): about what compiling one takes.
 const BUDGET: u64 = 3_000_000;
+
+/// ASCII posts a pattern's build-time DFAs search, in a run over much
+/// text, before its version is compiled: searching that many posts with
+/// them costs about what compiling the version and warming its lazy DFA
+/// up would (a few million instructions, against a few thousand more per
+/// post).
+const PREBUILT_SEARCHES: u64 = 1000;
 
 /// Which version of a pattern a post can be searched with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,11 +76,11 @@ impl Kind {
     }
 }
 
-/// A counter alone on its cache line, so threads timing different
+/// A counter alone on its cache line, so threads counting for different
 /// patterns do not slow each other down.
 #[repr(align(128))]
 #[derive(Default)]
-struct Spent(AtomicU64);
+struct Counter(AtomicU64);
 
 pub struct AsciiWords {
     /// Per pattern: its ASCII version, `None` when it has no `\b` or
@@ -74,21 +88,28 @@ pub struct AsciiWords {
     versions: Vec<OnceLock<Option<Program>>>,
     /// Per pattern: the time (ns) its searches of qualifying posts took
     /// before its ASCII version was compiled (lean runs).
-    spent: Vec<Spent>,
+    spent: Vec<Counter>,
+    /// Per pattern: the program searching with its build-time DFAs,
+    /// decoded on first use; `None` when it has none.
+    prebuilt: Vec<OnceLock<Option<Program>>>,
+    /// Per pattern: the ASCII posts its build-time DFAs searched.
+    prebuilt_searches: Vec<Counter>,
 }
 
 impl AsciiWords {
     pub fn new(patterns: usize) -> AsciiWords {
         AsciiWords {
             versions: (0..patterns).map(|_| OnceLock::new()).collect(),
-            spent: (0..patterns).map(|_| Spent::default()).collect(),
+            spent: (0..patterns).map(|_| Counter::default()).collect(),
+            prebuilt: (0..patterns).map(|_| OnceLock::new()).collect(),
+            prebuilt_searches: (0..patterns).map(|_| Counter::default()).collect(),
         }
     }
 
     /// The ASCII version of pattern `i` (`regex`), compiled on first use.
     fn version<'a>(&'a self, i: usize, regex: &'a LazyRegex) -> Option<&'a Program> {
         self.versions[i]
-            .get_or_init(|| ascii_version(regex.as_str(), regex.case_sensitive()))
+            .get_or_init(|| regex.parsed().cloned().and_then(ascii_version))
             .as_ref()
     }
 
@@ -102,14 +123,33 @@ impl AsciiWords {
     /// compiling.
     pub fn is_ready(&self, i: usize, regex: &LazyRegex, words: Kind) -> bool {
         if Self::uses_versions(words) {
-            match self.versions[i].get() {
-                Some(Some(_)) => true,
-                Some(None) => regex.is_compiled(),
-                None => false,
-            }
+            self.version_is_compiled(i, regex) || self.prebuilt_to_use(i, regex, words).is_some()
         } else {
             regex.is_compiled()
         }
+    }
+
+    /// Whether what searches pattern `i` on posts its ASCII version is for
+    /// (the version, or the pattern itself when it has none) is compiled.
+    fn version_is_compiled(&self, i: usize, regex: &LazyRegex) -> bool {
+        match self.versions[i].get() {
+            Some(Some(_)) => true,
+            Some(None) => regex.is_compiled(),
+            None => false,
+        }
+    }
+
+    /// The program searching with pattern `i`'s build-time DFAs, if a run
+    /// over much text searches a post of kind `words` with it: the post is
+    /// ASCII, the pattern has such DFAs, and they have searched fewer than
+    /// `PREBUILT_SEARCHES` posts.
+    fn prebuilt_to_use(&self, i: usize, regex: &LazyRegex, words: Kind) -> Option<&Program> {
+        if words != Kind::Ascii
+            || self.prebuilt_searches[i].0.load(Ordering::Relaxed) >= PREBUILT_SEARCHES
+        {
+            return None;
+        }
+        self.prebuilt[i].get_or_init(|| regex.prebuilt()).as_ref()
     }
 
     /// Compiles what searching pattern `i` on a post of kind `words` needs.
@@ -129,6 +169,12 @@ impl AsciiWords {
         search: impl FnOnce(&Program) -> T,
     ) -> T {
         if Self::uses_versions(words) {
+            if !self.version_is_compiled(i, regex)
+                && let Some(prebuilt) = self.prebuilt_to_use(i, regex, words)
+            {
+                self.prebuilt_searches[i].0.fetch_add(1, Ordering::Relaxed);
+                return search(prebuilt);
+            }
             return search(self.version(i, regex).unwrap_or_else(|| regex.get()));
         }
         if words != Kind::AsciiWords {
@@ -160,13 +206,12 @@ pub fn qualifies(text: &str) -> bool {
             .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
 }
 
-/// `pattern` with its Unicode word boundaries made ASCII ones and its
+/// The pattern `hir` with its Unicode word boundaries made ASCII ones and its
 /// classes narrowed (see `narrow`), compiled (as the pattern itself is:
 /// leftmost-first, UTF-8, the same limits, through a screen where it has
 /// long counted repetitions; only where matches are is ever asked, so no
 /// capture groups); `None` when nothing changes.
-fn ascii_version(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    let hir = parse_pattern(pattern, case_sensitive)?;
+fn ascii_version(hir: Hir) -> Option<Program> {
     let mut changed = false;
     let hir = ascii_words_only(hir, Classes::get(), &mut changed);
     if !changed {
@@ -271,6 +316,12 @@ fn ascii_words_only(hir: Hir, classes: &Classes, changed: &mut bool) -> Hir {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::parse_pattern;
+
+    /// The ASCII version of `pattern`.
+    fn version_of(pattern: &str, case_sensitive: bool) -> Option<Program> {
+        ascii_version(parse_pattern(pattern, case_sensitive)?)
+    }
 
     fn matches(r: &Program, text: &str) -> Vec<std::ops::Range<usize>> {
         r.find_iter(text).map(|m| m.range()).collect()
@@ -291,14 +342,14 @@ mod tests {
     fn ascii_versions_change_word_boundaries_and_classes_only() {
         // Nothing to change: no `\b`, and classes with nothing beyond
         // ASCII or with a mix of non-ASCII word and other characters.
-        assert!(ascii_version(r"\Bx\B", true).is_none());
-        assert!(ascii_version(r"[a-z]+\s?!", true).is_none());
-        assert!(ascii_version(r"[é—]", true).is_none());
+        assert!(version_of(r"\Bx\B", true).is_none());
+        assert!(version_of(r"[a-z]+\s?!", true).is_none());
+        assert!(version_of(r"[é—]", true).is_none());
         // Unicode digits, letters folded by `(?i)` and `\w` are word
         // characters: they go.
-        assert!(ascii_version(r"\d+", true).is_some());
-        assert!(ascii_version(r"(?i)kiss", true).is_some());
-        let v = ascii_version(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
+        assert!(version_of(r"\d+", true).is_some());
+        assert!(version_of(r"(?i)kiss", true).is_some());
+        let v = version_of(r"(?i)\bcaf[eé]\b|\bok\b", false).unwrap();
         // Only posts without non-ASCII word characters are searched with
         // it, so `é` is gone, and `\b` is the ASCII one.
         assert!(matches(&v, "café").is_empty());
@@ -360,7 +411,7 @@ mod tests {
                         .build()
                         .unwrap(),
                 );
-                let Some(v) = ascii_version(pattern, case_sensitive) else {
+                let Some(v) = version_of(pattern, case_sensitive) else {
                     continue;
                 };
                 versions += 1;
@@ -393,7 +444,7 @@ mod tests {
         let mut versions = 0;
         let mut found = 0;
         for r in &regexes {
-            let Some(v) = ascii_version(r.as_str(), r.case_sensitive()) else {
+            let Some(v) = version_of(r.as_str(), r.case_sensitive()) else {
                 continue;
             };
             versions += 1;

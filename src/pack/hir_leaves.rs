@@ -22,7 +22,10 @@ pub(crate) fn map_leaves(hir: Hir, leaf: &mut impl FnMut(HirKind) -> Hir) -> Hir
 /// may have started, its unbounded form one. Unicode word assertions
 /// (`\b` and the like) are dropped: they stop a lazy DFA at the first
 /// non-ASCII byte.
-pub(crate) fn widened(hir: Hir, span: u32) -> Option<Hir> {
+pub(crate) fn widened(hir: &Hir, span: u32) -> Option<Hir> {
+    if !hir.properties().look_set().contains_word_unicode() && !has_long_repetition(hir, span) {
+        return None;
+    }
     let mut changed = false;
     let mut leaf = |leaf: HirKind| match leaf {
         HirKind::Look(look) if is_unicode_word(look) => {
@@ -32,7 +35,7 @@ pub(crate) fn widened(hir: Hir, span: u32) -> Option<Hir> {
         other => unchanged_leaf(other),
     };
     let mut long = false;
-    let widened = rewrite(hir, &mut leaf, &mut |repetition| {
+    let widened = rewrite(hir.clone(), &mut leaf, &mut |repetition| {
         if repetition
             .max
             .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
@@ -42,6 +45,26 @@ pub(crate) fn widened(hir: Hir, span: u32) -> Option<Hir> {
         }
     });
     (changed || long).then_some(widened)
+}
+
+/// Whether `hir` has a counted repetition of `span` or more optional
+/// copies: checked before rewriting, which rebuilds the whole pattern
+/// (a good part of what compiling it costs) and would change nothing in
+/// most patterns.
+fn has_long_repetition(hir: &Hir, span: u32) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(repetition) => {
+            repetition
+                .max
+                .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
+                || has_long_repetition(&repetition.sub, span)
+        }
+        HirKind::Capture(capture) => has_long_repetition(&capture.sub, span),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(|h| has_long_repetition(h, span))
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
 }
 
 /// Whether `look` asks where Unicode's word characters are.

@@ -16,7 +16,9 @@
 
 use super::{ascii_dfa, hir_leaves::widened, literals};
 use regex::Regex;
-use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, MatchKind, hybrid, meta};
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,7 +68,7 @@ const SCREEN_SPAN: u32 = 5;
 /// the matches. So the matches are the pattern's.
 #[derive(Clone, Debug)]
 pub struct Screened {
-    screen: meta::Regex,
+    screen: Arc<Screen>,
     exact: OnceLock<Program>,
     hir: Hir,
     config: meta::Config,
@@ -82,6 +84,64 @@ impl Screened {
                 .build_from_hir(&self.hir)
                 .map_or_else(|_| never(), Program::Built)
         })
+    }
+}
+
+/// What makes a thread's lazy DFA cache for a screen.
+type NewCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+/// A screen's program: the forward lazy DFA of the widened pattern alone.
+/// A screen is only asked whether it matches, which the forward DFA
+/// answers; the regex crate's full program would also compile the reverse
+/// NFA that finding where a match starts needs, as much work again.
+#[derive(Debug)]
+struct Screen {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, NewCache>,
+}
+
+impl Screen {
+    /// `widened` compiled as the regex crate compiles its lazy DFA for a
+    /// `search_config` pattern (same limits, same giving up where the DFA
+    /// keeps clearing its cache); `None` if it cannot be.
+    fn new(widened: &Hir) -> Option<Screen> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(true)
+                    .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_from_hir(widened)
+            .ok()?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(super::compile::REGEX_CACHE_CAPACITY)
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let new_cache: NewCache = Box::new(move || for_caches.create_cache());
+        Some(Screen {
+            dfa,
+            caches: Pool::new(new_cache),
+        })
+    }
+
+    /// Whether the widened pattern may match `haystack`: `true` also when
+    /// the lazy DFA gave up, leaving the answer to the pattern itself.
+    fn may_match(&self, haystack: &str) -> bool {
+        let mut cache = self.caches.get();
+        let input = Input::new(haystack).earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .map_or(true, |found| found.is_some())
     }
 }
 
@@ -150,7 +210,7 @@ impl Program {
             Program::Built(r) => r.is_match(haystack),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
-            Program::Screened(s) => s.screen.is_match(haystack) && s.exact().is_match(haystack),
+            Program::Screened(s) => s.screen.may_match(haystack) && s.exact().is_match(haystack),
         }
     }
 
@@ -161,7 +221,7 @@ impl Program {
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
             Program::Lite(l) if haystack.is_ascii() => l.ascii.find_iter(haystack),
             Program::Lite(l) => l.full().find_iter(haystack),
-            Program::Screened(s) if !s.screen.is_match(haystack) => {
+            Program::Screened(s) if !s.screen.may_match(haystack) => {
                 Matches::Found(Vec::new().into_iter())
             }
             Program::Screened(s) => s.exact().find_iter(haystack),
@@ -207,7 +267,18 @@ impl Ascii {
 /// (only possible for an embedded pack the build did not check) matches
 /// nothing rather than stopping the run.
 fn full(pattern: &str, case_sensitive: bool) -> Program {
-    build(pattern, case_sensitive).unwrap_or_else(never)
+    parse(pattern, case_sensitive)
+        .and_then(build)
+        .unwrap_or_else(never)
+}
+
+/// `pattern` parsed as `compile_regex` parses it; `None` if it does not
+/// parse or is longer than `compile_regex` accepts.
+fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
+    if pattern.len() > super::compile::REGEX_MAX_PATTERN {
+        return None;
+    }
+    super::parse_pattern(pattern, case_sensitive)
 }
 
 /// A program that matches nothing.
@@ -219,23 +290,21 @@ fn never() -> Program {
 /// has long counted repetitions or Unicode word assertions; `None` if it
 /// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
-    let builder = |config: &meta::Config, hir: &Hir| {
-        meta::Builder::new()
-            .configure(config.clone())
-            .build_from_hir(hir)
-            .ok()
-    };
-    if let Some(widened) = widened(hir.clone(), SCREEN_SPAN)
-        && let Some(screen) = builder(&config.clone().hybrid(true), &widened)
+    if let Some(widened) = widened(&hir, SCREEN_SPAN)
+        && let Some(screen) = Screen::new(&widened)
     {
         return Some(Program::Screened(Box::new(Screened {
-            screen,
+            screen: Arc::new(screen),
             exact: OnceLock::new(),
             hir,
             config,
         })));
     }
-    builder(&config, &hir).map(Program::Built)
+    meta::Builder::new()
+        .configure(config)
+        .build_from_hir(&hir)
+        .ok()
+        .map(Program::Built)
 }
 
 /// The regex crate's settings every compiled pattern shares, whichever
@@ -253,19 +322,16 @@ pub fn search_config() -> meta::Config {
         .auto_prefilter(false)
 }
 
-/// Compiles `pattern` as `compile_regex` does (same syntax options and
-/// limits, so the same matches), with the engines `LEAN` asks for.
+/// Compiles `hir`, a pattern as `compile_regex` parses it, as
+/// `compile_regex` does (same limits, so the same matches), with the
+/// engines `LEAN` asks for.
 ///
 /// A run over much text searches a pattern with Unicode word boundaries
 /// only on posts with non-ASCII word characters (posts without get its
 /// ASCII version, see `engine::ascii_words`), and on those the lazy DFA
 /// gives up at the first non-ASCII byte: such a pattern is built without
 /// it, which spares every thread the DFA's state for it.
-fn build(pattern: &str, case_sensitive: bool) -> Option<Program> {
-    if pattern.len() > super::compile::REGEX_MAX_PATTERN {
-        return None;
-    }
-    let hir = super::parse_pattern(pattern, case_sensitive)?;
+fn build(hir: Hir) -> Option<Program> {
     // Only finding where matches are is asked of these regexes: no
     // capture groups.
     let mut config = search_config().which_captures(WhichCaptures::Implicit);
@@ -284,7 +350,9 @@ fn build(pattern: &str, case_sensitive: bool) -> Option<Program> {
             .map(Program::Built);
     }
     if hir.properties().look_set().contains_word_unicode() {
-        config = config.hybrid(false);
+        // Nor with a full DFA, which would quit there too: without either
+        // no reverse NFA is compiled.
+        config = config.hybrid(false).dfa(false);
     }
     compile_hir(hir, config)
 }
@@ -307,6 +375,7 @@ pub struct LazyRegex {
     lite: Option<(Arc<str>, bool)>,
     cell: Arc<OnceLock<Program>>,
     literals: Arc<OnceLock<Literals>>,
+    parsed: Arc<OnceLock<Option<Hir>>>,
 }
 
 impl LazyRegex {
@@ -319,6 +388,7 @@ impl LazyRegex {
             lite: None,
             cell: Arc::new(OnceLock::new()),
             literals: Arc::new(OnceLock::new()),
+            parsed: Arc::new(OnceLock::new()),
         }
     }
 
@@ -336,15 +406,20 @@ impl LazyRegex {
             if LEAN.load(Ordering::Relaxed)
                 && let Some(ascii) = self.ascii_program()
             {
-                return Program::Lite(Box::new(Lite {
-                    ascii,
-                    full: OnceLock::new(),
-                    pattern: Arc::clone(&self.pattern),
-                    case_sensitive: self.case_sensitive,
-                }));
+                return self.lite(ascii);
             }
-            full(&self.pattern, self.case_sensitive)
+            self.parsed().cloned().and_then(build).unwrap_or_else(never)
         })
+    }
+
+    /// The pattern parsed (`None` if it does not parse), kept for each
+    /// program compiled from it: a run over much text may compile both the
+    /// pattern and its ASCII version (`engine::ascii_words`), and parsing
+    /// a pattern costs about half as much as compiling it.
+    pub(crate) fn parsed(&self) -> Option<&Hir> {
+        self.parsed
+            .get_or_init(|| parse(&self.pattern, self.case_sensitive))
+            .as_ref()
     }
 
     /// What searches ASCII text in a run over little text: the built-in
@@ -363,6 +438,26 @@ impl LazyRegex {
             .build()
             .ok()?;
         Some(Ascii::Compiled { regex, lowered })
+    }
+
+    /// A program that searches ASCII text with the DFAs build.rs compiled
+    /// for this built-in pattern (nothing to compile), and other text with
+    /// the full regex, built if such text comes; `None` when the pattern
+    /// has no such DFAs.
+    pub fn prebuilt(&self) -> Option<Program> {
+        let dfas = self.built_in.and_then(ascii_dfa::built_in)?;
+        Some(self.lite(Ascii::Prebuilt(Box::new(dfas))))
+    }
+
+    /// The pattern searched with `ascii` on ASCII text, and with the full
+    /// regex (built when first needed) on other text.
+    fn lite(&self, ascii: Ascii) -> Program {
+        Program::Lite(Box::new(Lite {
+            ascii,
+            full: OnceLock::new(),
+            pattern: Arc::clone(&self.pattern),
+            case_sensitive: self.case_sensitive,
+        }))
     }
 
     /// Whether the regex is compiled already.
@@ -641,16 +736,42 @@ mod tests {
                 .iter()
                 .map(|t| format!("é{}ñ", t.replace(' ', "é "))),
         );
+        texts.sort_unstable();
+        texts.dedup();
         let mut screens = 0;
+        let mut found = 0;
         for r in &regexes {
             let program = screened(r.as_str(), r.case_sensitive());
             if !matches!(program, Program::Screened(_)) {
                 continue;
             }
             screens += 1;
-            assert_finds_what_regex_finds(&program, r.as_str(), r.case_sensitive(), &texts);
+            let texts = with_a_literal_of(r, &texts);
+            found +=
+                assert_finds_what_regex_finds(&program, r.as_str(), r.case_sensitive(), &texts);
         }
         assert!(screens > 10, "only {screens} patterns screened");
+        assert!(found > 1_000, "only {found} matches");
+    }
+
+    /// The texts holding one of `r`'s prefilter literals: every match of
+    /// the pattern in these texts (whose digits and spaces are ASCII)
+    /// holds one (`literals::necessary`, which the prefilter's tests
+    /// check), so the other texts cannot match it. Searching only these
+    /// makes the test many times faster.
+    fn with_a_literal_of(r: &LazyRegex, texts: &[String]) -> Vec<String> {
+        let Some(needles) = r.literals() else {
+            return texts.to_vec();
+        };
+        let searcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(needles.ascii_case_insensitive)
+            .build(&needles.literals)
+            .unwrap();
+        texts
+            .iter()
+            .filter(|t| searcher.is_match(t.as_str()))
+            .cloned()
+            .collect()
     }
 
     #[test]
