@@ -110,6 +110,7 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Counts the next token of the post (tokens come in text order).
+    #[inline]
     pub(super) fn token(&mut self, t: &Token, text: &str, sentences: &[Range<usize>]) {
         if t.kind == TokenKind::Emoji {
             self.m.emoji.push(t.span.clone());

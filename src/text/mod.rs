@@ -875,7 +875,23 @@ enum WordBreak {
     Other,
 }
 
+/// The class of an ASCII byte, looked up: the scanner asks it at the end
+/// of every word (other bytes are [`WordBreak::Other`]).
 fn ascii_word_break(b: u8) -> WordBreak {
+    ASCII_WORD_BREAKS[usize::from(b)]
+}
+
+const ASCII_WORD_BREAKS: [WordBreak; 256] = {
+    let mut table = [WordBreak::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ascii_class(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn ascii_class(b: u8) -> WordBreak {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => WordBreak::Letter,
         b'0'..=b'9' => WordBreak::Digit,
