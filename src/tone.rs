@@ -372,9 +372,9 @@ fn modifiers(lower: &str) -> (f64, bool) {
     (boost, negates || lower.ends_with("n't"))
 }
 
-/// A word in capitals (two letters or more, no lower-case letter), as
-/// the analysis counted its letters (`text` is the post's, which the
-/// token's case already describes).
+/// A word in capitals (two letters or more, no lower-case letter), read
+/// from the letters the analysis counted in the token rather than from
+/// the post's `text`.
 fn shouted(_text: &str, t: &Token) -> bool {
     t.case.in_capitals()
 }
