@@ -173,6 +173,7 @@ impl Profile {
     ) -> Measure {
         let mut length = 0usize;
         let mut over_at = None;
+        let limit = self.max_length.unwrap_or(usize::MAX);
         let mut links = a.links.iter().peekable();
         let mut graphemes = graphemes.peekable();
         while let Some((i, g)) = graphemes.next() {
@@ -196,7 +197,7 @@ impl Profile {
                 },
             };
             length += cost;
-            if over_at.is_none() && self.max_length.is_some_and(|m| length > m) {
+            if length > limit && over_at.is_none() {
                 over_at = Some(i);
             }
         }

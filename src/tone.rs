@@ -413,22 +413,11 @@ fn modifiers(lower: &str) -> (f64, bool) {
     (boost, negates || lower.ends_with("n't"))
 }
 
-/// A word in capitals (two letters or more, no lower-case letter).
-fn shouted(text: &str, t: &Token) -> bool {
-    let w = &text[t.span.clone()];
-    if w.is_ascii() {
-        // Most words: read as bytes, which say the same for ASCII letters.
-        return !w.bytes().any(|b| b.is_ascii_lowercase())
-            && w.bytes().filter(u8::is_ascii_alphabetic).nth(1).is_some();
-    }
-    let mut letters = 0;
-    for c in w.chars() {
-        if c.is_lowercase() {
-            return false;
-        }
-        letters += usize::from(c.is_alphabetic());
-    }
-    letters >= 2
+/// A word in capitals (two letters or more, no lower-case letter), read
+/// from the letters the analysis counted in the token rather than from
+/// the post's `text`.
+fn shouted(_text: &str, t: &Token) -> bool {
+    t.case.in_capitals()
 }
 
 /// A word of the post with what the sentiment score reads about it.

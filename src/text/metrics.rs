@@ -1,6 +1,6 @@
 //! Measured properties of a post, each with the span that shows it.
 
-use super::{Analysis, TokenKind};
+use super::{Analysis, Token, TokenKind};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -93,94 +93,111 @@ pub struct Metrics {
     pub platform: Option<crate::platform::Measure>,
 }
 
-impl Metrics {
-    pub(super) fn measure(a: &Analysis) -> Metrics {
-        let mut m = Metrics::default();
-        let (mut upper, mut letters) = (0usize, 0usize);
-        // The words of the sentence being read: the tokens' sentences
-        // only grow, so each sentence's words come in one run.
-        let mut sentence = SentenceWords::default();
-        let (mut sum, mut count) = (0.0, 0usize);
-        // One pass over the prose words for the counts, caps and valence.
-        for t in a.prose_words() {
-            if (t.sentence as usize) < a.sentences.len() {
-                sentence.count(a, t.sentence as usize, &mut m.longest_sentence);
-            }
-            if let Some(v) = t.valence {
-                let v = if t.negated { -v * 0.5 } else { v };
-                sum += v;
-                count += 1;
-                if v < 0.0 {
-                    m.negative.push(t.span.clone());
-                } else if v > 0.0 {
-                    m.positive.push(t.span.clone());
-                }
-            }
-            m.words += 1;
-            if t.kind != TokenKind::Word {
-                continue;
-            }
-            let word = &a.text[t.span.clone()];
-            let (n, u) = if word.is_ascii() {
-                let n = word.bytes().filter(u8::is_ascii_alphabetic).count();
-                (n, word.bytes().filter(u8::is_ascii_uppercase).count())
-            } else {
-                let n = word.chars().filter(|c| c.is_alphabetic()).count();
-                (n, word.chars().filter(|c| c.is_uppercase()).count())
-            };
-            if n < 2 {
-                continue;
-            }
-            letters += n;
-            upper += u;
-            if n >= 3 && u == n {
-                m.shouted.push(t.span.clone());
+/// The metrics of a post gathered token by token, as the analysis
+/// places each token (its sentence and negation known): the tokens are
+/// read once, for their places and their metrics.
+#[derive(Default)]
+pub(super) struct Tally {
+    m: Metrics,
+    letters: usize,
+    capitals: usize,
+    /// The words of the sentence being read: the tokens' sentences only
+    /// grow, so each sentence's words come in one run.
+    sentence: SentenceWords,
+    valence_sum: f64,
+    valenced: usize,
+}
+
+impl Tally {
+    /// Counts the next token of the post (tokens come in text order).
+    #[inline]
+    pub(super) fn token(&mut self, t: &Token, text: &str, sentences: &[Range<usize>]) {
+        if t.kind == TokenKind::Emoji {
+            self.m.emoji.push(t.span.clone());
+            return;
+        }
+        // The rest counts prose words and numbers only.
+        if t.in_hashtag {
+            return;
+        }
+        let m = &mut self.m;
+        if (t.sentence as usize) < sentences.len() {
+            self.sentence.count(
+                text,
+                sentences,
+                t.sentence as usize,
+                &mut m.longest_sentence,
+            );
+        }
+        if let Some(v) = t.valence {
+            let v = if t.negated { -v * 0.5 } else { v };
+            self.valence_sum += v;
+            self.valenced += 1;
+            if v < 0.0 {
+                m.negative.push(t.span.clone());
+            } else if v > 0.0 {
+                m.positive.push(t.span.clone());
             }
         }
-        m.caps_ratio = if letters == 0 {
+        m.words += 1;
+        // Words of one letter count for neither the ratio nor shouting.
+        let case = t.case;
+        if case.letters < 2 {
+            return;
+        }
+        self.letters += case.letters as usize;
+        self.capitals += case.capitals as usize;
+        if case.letters >= 3 && case.capitals == case.letters {
+            m.shouted.push(t.span.clone());
+        }
+    }
+
+    /// The metrics of the post whose tokens were counted.
+    pub(super) fn finish(mut self, text: &str, sentences: &[Range<usize>]) -> Metrics {
+        let mut m = self.m;
+        m.caps_ratio = if self.letters == 0 {
             0.0
         } else {
-            upper as f64 / letters as f64
+            self.capitals as f64 / self.letters as f64
         };
         // `！` and `？` start with 0xEF: most posts have none of the marks.
-        let bytes = a.text.as_bytes();
+        let bytes = text.as_bytes();
         if memchr::memchr3(b'!', b'?', 0xEF, bytes).is_some() {
-            m.exclamations =
-                memchr::memchr_iter(b'!', bytes).count() + a.text.matches('！').count();
+            m.exclamations = memchr::memchr_iter(b'!', bytes).count() + text.matches('！').count();
             m.exclamation_run = longest_run(
-                a.text,
+                text,
                 |c| matches!(c, '!' | '?' | '！'),
                 |c| c == '!' || c == '！',
             );
-            m.question_run = longest_run(a.text, |c| c == '?' || c == '？', |_| true);
+            m.question_run = longest_run(text, |c| c == '?' || c == '？', |_| true);
         }
-        m.emoji = a
-            .tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Emoji)
-            .map(|t| t.span.clone())
-            .collect();
-        m.graphemes = if a.text.is_ascii() {
-            // Every character is a cluster, except that CR LF is one.
-            // Most posts have no CR: a byte search says so quickly.
-            let crlf = if a.text.contains('\r') {
-                a.text.matches("\r\n").count()
-            } else {
-                0
-            };
-            a.text.len() - crlf
-        } else if let Some(n) = super::simple_grapheme_count(a.text) {
-            n
-        } else {
-            a.text.graphemes(true).count()
-        };
-        sentence.finish(a, &mut m.longest_sentence);
-        m.valence = if count == 0 {
+        m.graphemes = grapheme_count(text);
+        self.sentence
+            .finish(text, sentences, &mut m.longest_sentence);
+        m.valence = if self.valenced == 0 {
             0.0
         } else {
-            (sum / count as f64).clamp(-1.0, 1.0)
+            (self.valence_sum / self.valenced as f64).clamp(-1.0, 1.0)
         };
         m
+    }
+}
+
+/// The number of extended grapheme clusters of a text.
+fn grapheme_count(text: &str) -> usize {
+    if text.is_ascii() {
+        // Every character is a cluster, except that CR LF is one.
+        // Most posts have no CR: a byte search says so quickly.
+        let crlf = if text.contains('\r') {
+            text.matches("\r\n").count()
+        } else {
+            0
+        };
+        text.len() - crlf
+    } else if let Some(n) = super::simple_grapheme_count(text) {
+        n
+    } else {
+        text.graphemes(true).count()
     }
 }
 
@@ -195,11 +212,17 @@ struct SentenceWords {
 impl SentenceWords {
     /// Counts a word of sentence `s` (of `a.sentences`), not before the
     /// sentence of the last word counted.
-    fn count(&mut self, a: &Analysis, s: usize, longest: &mut (usize, Range<usize>)) {
+    fn count(
+        &mut self,
+        text: &str,
+        sentences: &[Range<usize>],
+        s: usize,
+        longest: &mut (usize, Range<usize>),
+    ) {
         match &mut self.current {
             Some((current, n)) if *current == s => *n += 1,
             _ => {
-                self.finish(a, longest);
+                self.finish(text, sentences, longest);
                 self.current = Some((s, 1));
             }
         }
@@ -207,12 +230,17 @@ impl SentenceWords {
 
     /// Takes the sentence being counted as the longest if it has more
     /// words than the longest so far.
-    fn finish(&mut self, a: &Analysis, longest: &mut (usize, Range<usize>)) {
+    fn finish(
+        &mut self,
+        text: &str,
+        sentences: &[Range<usize>],
+        longest: &mut (usize, Range<usize>),
+    ) {
         if let Some((s, n)) = self.current.take()
             && n > longest.0
         {
-            let s = &a.sentences[s];
-            let trimmed = a.text[s.clone()].trim_end();
+            let s = &sentences[s];
+            let trimmed = text[s.clone()].trim_end();
             *longest = (n, s.start..s.start + trimmed.len());
         }
     }

@@ -54,6 +54,84 @@ pub struct Token {
     pub negated: bool,
     /// Inside quotation marks.
     pub quoted: bool,
+    /// The letter case of a word (numbers and emoji: no letters).
+    pub case: Case,
+}
+
+/// How many letters a word has, how many of them are capitals, and
+/// whether one is lower-case. Counted once, as the token is made, for
+/// the capitals metrics and the tone, which read them differently (a
+/// letter may be neither upper- nor lower-case).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Case {
+    /// Alphabetic characters.
+    pub letters: u32,
+    /// Upper-case characters.
+    pub capitals: u32,
+    /// Whether a character is lower-case.
+    pub has_lower: bool,
+}
+
+impl Case {
+    /// The case of a word's characters.
+    pub fn of(word: &str) -> Case {
+        if word.is_ascii() {
+            return Case::from_counts(word.bytes().map(letter_count).sum());
+        }
+        let mut case = Case::default();
+        for c in word.chars() {
+            case.letters += u32::from(c.is_alphabetic());
+            case.capitals += u32::from(c.is_uppercase());
+            case.has_lower |= c.is_lowercase();
+        }
+        case
+    }
+
+    /// The case of ASCII text whose [`letter_count`]s add up to `counts`.
+    fn from_counts(counts: u64) -> Case {
+        let capitals = counts as u32;
+        let small = (counts >> 32) as u32;
+        Case {
+            letters: capitals + small,
+            capitals,
+            has_lower: small > 0,
+        }
+    }
+
+    /// Written in capitals: two letters or more, none lower-case.
+    pub fn in_capitals(self) -> bool {
+        !self.has_lower && self.letters >= 2
+    }
+}
+
+/// What an ASCII byte adds to the letter counts of [`Case::from_counts`]:
+/// one in the low half for a capital, one in the high half for a
+/// lower-case letter, so that a word's letters are counted with one
+/// addition per byte.
+fn letter_count(b: u8) -> u64 {
+    LETTER_COUNTS[usize::from(b)]
+}
+
+const LETTER_COUNTS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' => 1,
+            b'a'..=b'z' => 1 << 32,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The case of a token's text, counted for words only.
+fn word_case(kind: TokenKind, word: &str) -> Case {
+    match kind {
+        TokenKind::Word => Case::of(word),
+        _ => Case::default(),
+    }
 }
 
 /// A hashtag with its words.
@@ -114,11 +192,15 @@ fn stem_word(lower: &str) -> CompactString {
     CompactString::from(STEMMER.stem(lower))
 }
 
-/// `normalize` without a heap allocation for short ASCII words.
-fn lower_word(word: &str) -> CompactString {
+/// `normalize` without a heap allocation for short ASCII words, of
+/// letter case `case`: most words have no capital, and are their own
+/// lower case.
+fn lower_word(word: &str, case: Case) -> CompactString {
     if word.is_ascii() {
         let mut out = CompactString::from(word);
-        out.make_ascii_lowercase();
+        if case.capitals > 0 {
+            out.make_ascii_lowercase();
+        }
         out
     } else {
         CompactString::from(normalize(word))
@@ -215,47 +297,8 @@ impl<'a> Analysis<'a> {
             links,
             emails,
         } = found;
-
-        // Sentence ids, negation and quotes.
-        // Tokens, sentences and quotations are all in text order, so one
-        // walk over each places every token (linear even for huge posts).
-        let mut s = 0usize;
-        let mut q = 0usize;
-        for tok in tokens.iter_mut() {
-            while s + 1 < sentences.len() && tok.span.start >= sentences[s].end {
-                s += 1;
-            }
-            tok.sentence = s as u32;
-            while q < quotes.len() && quotes[q].end <= tok.span.start {
-                q += 1;
-            }
-            tok.quoted = quotes
-                .get(q)
-                .is_some_and(|r| r.start <= tok.span.start && tok.span.end <= r.end);
-        }
-        // A token is negated by a negator among the three prose words
-        // before it in its sentence. Sentence ids only grow along the
-        // tokens, so those are the last three prose words that share its
-        // sentence; each is tested once, as (sentence, is a negator).
-        let mut last3: [Option<(u32, bool)>; 3] = [None; 3];
-        for tok in tokens.iter_mut() {
-            if tok.in_hashtag {
-                continue;
-            }
-            tok.negated = last3
-                .iter()
-                .flatten()
-                .any(|&(s, neg)| neg && s == tok.sentence);
-            if tok.kind == TokenKind::Word {
-                last3 = [
-                    last3[1],
-                    last3[2],
-                    Some((tok.sentence, is_negator(&tok.lower))),
-                ];
-            }
-        }
-
-        let mut analysis = Analysis {
+        let metrics = place_tokens(&mut tokens, text, &sentences, &quotes);
+        Analysis {
             text,
             tokens,
             sentences,
@@ -264,11 +307,9 @@ impl<'a> Analysis<'a> {
             links,
             emails,
             quotes,
-            metrics: Metrics::default(),
+            metrics,
             word_generation,
-        };
-        analysis.metrics = Metrics::measure(&analysis);
-        analysis
+        }
     }
 
     /// Prose words and numbers (not hashtag words, not emoji).
@@ -276,6 +317,71 @@ impl<'a> Analysis<'a> {
         self.tokens
             .iter()
             .filter(|t| !t.in_hashtag && t.kind != TokenKind::Emoji)
+    }
+}
+
+/// Gives each token its sentence, and whether it is quoted and negated,
+/// and measures the post's metrics, in one walk over the tokens.
+///
+/// Tokens, sentences and quotations are all in text order, so one walk
+/// over each places every token (linear even for huge posts).
+fn place_tokens(
+    tokens: &mut [Token],
+    text: &str,
+    sentences: &[Range<usize>],
+    quotes: &[Range<usize>],
+) -> Metrics {
+    let mut s = 0usize;
+    let mut q = 0usize;
+    let mut negators = RecentNegators::default();
+    let mut tally = metrics::Tally::default();
+    for tok in tokens.iter_mut() {
+        while s + 1 < sentences.len() && tok.span.start >= sentences[s].end {
+            s += 1;
+        }
+        tok.sentence = s as u32;
+        while q < quotes.len() && quotes[q].end <= tok.span.start {
+            q += 1;
+        }
+        tok.quoted = quotes
+            .get(q)
+            .is_some_and(|r| r.start <= tok.span.start && tok.span.end <= r.end);
+        if !tok.in_hashtag {
+            tok.negated = negators.negate(tok);
+        }
+        tally.token(tok, text, sentences);
+    }
+    tally.finish(text, sentences)
+}
+
+/// The last three prose words read, as (sentence, is a negator).
+///
+/// A token is negated by a negator among the three prose words before it
+/// in its sentence. Sentence ids only grow along the tokens, so those are
+/// the last three prose words that share its sentence; each is tested
+/// once.
+#[derive(Default)]
+struct RecentNegators {
+    last3: [Option<(u32, bool)>; 3],
+}
+
+impl RecentNegators {
+    /// Whether the next prose token (its sentence set) is negated; then
+    /// remembers it if it is a word.
+    fn negate(&mut self, tok: &Token) -> bool {
+        let last3 = &mut self.last3;
+        let negated = last3
+            .iter()
+            .flatten()
+            .any(|&(s, neg)| neg && s == tok.sentence);
+        if tok.kind == TokenKind::Word {
+            *last3 = [
+                last3[1],
+                last3[2],
+                Some((tok.sentence, is_negator(&tok.lower))),
+            ];
+        }
+        negated
     }
 }
 
@@ -645,11 +751,13 @@ fn trim_link(link: &str) -> &str {
     }
 }
 
-/// The token at `span`, its word's entry found by `words`.
+/// The token at `span`, of letter case `case`, its word's entry found
+/// by `words`.
 fn make_token(
     text: &str,
     span: Range<usize>,
     kind: TokenKind,
+    case: Case,
     chain: u32,
     words: &mut words::Numbering,
 ) -> Token {
@@ -658,7 +766,7 @@ fn make_token(
             .chars()
             .filter(|c| *c != '\u{FE0F}' && *c != '\u{FE0E}')
             .collect(),
-        _ => lower_word(&text[span.clone()]),
+        _ => lower_word(&text[span.clone()], case),
     };
     let facts = words.facts(kind, &lower);
     Token {
@@ -673,6 +781,7 @@ fn make_token(
         in_hashtag: false,
         negated: false,
         quoted: false,
+        case,
     }
 }
 
@@ -708,13 +817,16 @@ fn tokenize_prose(
         return;
     }
     let part = &text[range.clone()];
-    let mut push = |span: Range<usize>, kind| {
+    let mut push = |span: Range<usize>, kind, case| {
         let span = range.start + span.start..range.start + span.end;
-        out.push(make_token(text, span, kind, chain, words));
+        out.push(make_token(text, span, kind, case, chain, words));
     };
     match simple_words(part) {
-        Some(found) => found.for_each(|w| push(w.span, w.kind)),
-        None => segmented_words(part, push),
+        Some(found) => found.for_each(|w| push(w.span, w.kind, w.case)),
+        None => segmented_words(part, |span, kind| {
+            let case = word_case(kind, &part[span.clone()]);
+            push(span, kind, case);
+        }),
     }
 }
 
@@ -763,7 +875,23 @@ enum WordBreak {
     Other,
 }
 
+/// The class of an ASCII byte, looked up: the scanner asks it at the end
+/// of every word (other bytes are [`WordBreak::Other`]).
 fn ascii_word_break(b: u8) -> WordBreak {
+    ASCII_WORD_BREAKS[usize::from(b)]
+}
+
+const ASCII_WORD_BREAKS: [WordBreak; 256] = {
+    let mut table = [WordBreak::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ascii_class(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn ascii_class(b: u8) -> WordBreak {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => WordBreak::Letter,
         b'0'..=b'9' => WordBreak::Digit,
@@ -806,6 +934,8 @@ fn word_break(c: char) -> Option<WordBreak> {
 struct SimpleWord {
     span: Range<usize>,
     kind: TokenKind,
+    /// The letter case of a word, counted as it was read.
+    case: Case,
 }
 
 /// The tokens of a text of ASCII, and of the non-ASCII characters
@@ -857,11 +987,14 @@ fn simple_words(text: &str) -> Option<impl Iterator<Item = SimpleWord> + '_> {
                     return Some(SimpleWord {
                         span: start..i,
                         kind: TokenKind::Emoji,
+                        case: Case::default(),
                     });
                 }
                 continue;
             }
             let mut seen = 0u8;
+            // The letters of a word are all ASCII: they are counted here.
+            let mut letters = 0u64;
             loop {
                 while let Some(&byte) = b.get(i) {
                     let bits = WORD_BYTES[usize::from(byte)];
@@ -869,6 +1002,7 @@ fn simple_words(text: &str) -> Option<impl Iterator<Item = SimpleWord> + '_> {
                         break;
                     }
                     seen |= bits;
+                    letters += letter_count(byte);
                     i += 1;
                 }
                 // A middle mark between two letters or two digits (the
@@ -900,6 +1034,7 @@ fn simple_words(text: &str) -> Option<impl Iterator<Item = SimpleWord> + '_> {
                 return Some(SimpleWord {
                     span: start..i,
                     kind,
+                    case: Case::from_counts(letters),
                 });
             }
         }
@@ -944,7 +1079,8 @@ fn push_hashtag_tokens(
         } else {
             TokenKind::Number
         };
-        let mut tok = make_token(text, r, kind, chain, words);
+        let case = word_case(kind, &text[r.clone()]);
+        let mut tok = make_token(text, r, kind, case, chain, words);
         tok.in_hashtag = true;
         out.push(tok);
     }
@@ -1200,15 +1336,19 @@ mod tests {
         assert_eq!(sentences(t), unicode_sentences(t), "{t:?}");
     }
 
-    /// The tokens `segmented_words` finds: the reference of the fast path.
-    fn segmented(text: &str) -> Vec<(Range<usize>, TokenKind)> {
+    /// The tokens `segmented_words` finds, with the case of their text:
+    /// the reference of the fast path.
+    fn segmented(text: &str) -> Vec<(Range<usize>, TokenKind, Case)> {
         let mut out = Vec::new();
-        segmented_words(text, |span, kind| out.push((span, kind)));
+        segmented_words(text, |span, kind| {
+            let case = word_case(kind, &text[span.clone()]);
+            out.push((span, kind, case));
+        });
         out
     }
 
-    fn simple(text: &str) -> Option<Vec<(Range<usize>, TokenKind)>> {
-        simple_words(text).map(|words| words.map(|w| (w.span, w.kind)).collect())
+    fn simple(text: &str) -> Option<Vec<(Range<usize>, TokenKind, Case)>> {
+        simple_words(text).map(|words| words.map(|w| (w.span, w.kind, w.case)).collect())
     }
 
     #[test]
@@ -1363,6 +1503,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The letter case of a word, character by character.
+    fn case_by_chars(word: &str) -> Case {
+        Case {
+            letters: word.chars().filter(|c| c.is_alphabetic()).count() as u32,
+            capitals: word.chars().filter(|c| c.is_uppercase()).count() as u32,
+            has_lower: word.chars().any(char::is_lowercase),
+        }
+    }
+
+    #[test]
+    fn case_counts_letters_as_the_character_tests_do() {
+        // ASCII of every class, letters that are neither upper- nor
+        // lower-case (title case, CJK, modifier letters), lower-case marks
+        // that are not letters of the basic kind, and upper-case symbols.
+        let alphabet: Vec<char> = "aZ5_' \t.-éÉßǅ日ªʰⅧⅷⓐⒶ🄰\u{345}’😀".chars().collect();
+        for word in random_texts(&alphabet, 40_000, 2) {
+            assert_eq!(Case::of(&word), case_by_chars(&word), "{word:?}");
+        }
+        for b in 0..128u8 {
+            let word = char::from(b).to_string();
+            assert_eq!(Case::of(&word), case_by_chars(&word), "{word:?}");
+        }
+        assert!(Case::of("NYC").in_capitals() && Case::of("OK!").in_capitals());
+        assert!(!Case::of("Ok").in_capitals() && !Case::of("A1").in_capitals());
+        assert!(Case::of("ÉTÉ").in_capitals() && !Case::of("été").in_capitals());
+        // Letters without case have no lower-case one either.
+        assert!(Case::of("日本").in_capitals());
     }
 
     #[test]

@@ -73,10 +73,19 @@ impl WordTable {
         }]
     }
 
+    /// The entry of a word. Inlined where tokens are made: nearly every
+    /// word of a post has been seen before, and is found at once.
+    #[inline]
     fn facts(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
         if let Some(&id) = self.kind_map(kind).get(lower) {
             return self.facts[id as usize].clone();
         }
+        self.add(kind, lower)
+    }
+
+    /// Works out and numbers a word seen for the first time.
+    #[inline(never)]
+    fn add(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
         let facts = work_out(kind, lower, self.facts.len() as WordId);
         self.kind_map(kind)
             .insert(CompactString::from(lower), facts.id);
@@ -122,6 +131,7 @@ pub(super) enum Numbering<'t> {
 impl Numbering<'_> {
     /// The entry of a lower-cased word of kind `kind`, numbered if it is
     /// new and the words are numbered.
+    #[inline]
     pub(super) fn facts(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
         match self {
             Numbering::Table(table) => table.facts(kind, lower),
