@@ -413,13 +413,6 @@ fn modifiers(lower: &str) -> (f64, bool) {
     (boost, negates || lower.ends_with("n't"))
 }
 
-/// A word in capitals (two letters or more, no lower-case letter), read
-/// from the letters the analysis counted in the token rather than from
-/// the post's `text`.
-fn shouted(_text: &str, t: &Token) -> bool {
-    t.case.in_capitals()
-}
-
 /// A word of the post with what the sentiment score reads about it.
 struct Word<'a> {
     t: &'a Token,
@@ -445,7 +438,8 @@ fn sentiment(a: &Analysis) -> f64 {
                     valence: w.valence,
                     boost: w.boost,
                     negates: w.negates,
-                    shouted: shouted(a.text, t),
+                    // In capitals: two letters or more, no lower-case one.
+                    shouted: t.case.in_capitals(),
                     t,
                 }
             }),
