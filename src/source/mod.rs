@@ -18,7 +18,7 @@ pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::Path;
 
@@ -38,7 +38,7 @@ pub struct Metadata {
 /// One post to check.
 #[derive(Clone, Debug)]
 pub struct Post {
-    /// Display name of the source (a path, or `-` for stdin).
+    /// Display name of the source (a path, or `<stdin>` for standard input).
     pub source: String,
     /// 0-based position of the post in its source.
     pub index: usize,
@@ -205,11 +205,12 @@ impl Default for Options {
     }
 }
 
-/// The name in messages and findings of a calendar read from standard
-/// input. A single post from stdin keeps the `-` it was named by.
+/// The name in messages and findings of standard input, whether it holds
+/// one post or a calendar.
 pub const STDIN_NAME: &str = "<stdin>";
 
-/// Whether a post's source is standard input, under either of its names.
+/// Whether a post's source is standard input: `<stdin>`, or the `-` it is
+/// named by on the command line.
 pub fn is_stdin(source: &str) -> bool {
     source == "-" || source == STDIN_NAME
 }
@@ -223,36 +224,65 @@ pub fn read(
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
-    let kind = if path == "-" {
-        opts.stdin
-    } else {
-        Kind::of(path)
-    };
+    if path == "-" {
+        return read_stdin(opts, on_post);
+    }
+    let kind = Kind::of(path);
     if kind.is_calendar() {
-        if path == "-" {
-            return read_stdin_calendar(kind, opts, on_post);
-        }
         return read_calendar(input, kind, opts, on_post);
     }
-    // No encoding shrinks text to less than half its bytes (UTF-16 of
-    // ASCII), so reading a little over twice the limit is enough to know a
-    // file is too big, without holding a huge one whole.
-    let cap = opts.max_post_bytes.saturating_mul(2).saturating_add(4);
-    let bytes = read_bytes(path, cap)?;
+    let cap = whole_post_cap(opts);
+    not_a_directory(path)?;
+    let bytes = read_at_most(path, std::fs::File::open(path), cap)?;
     if bytes.len() > cap {
         let size = match std::fs::metadata(path) {
-            Ok(m) if path != "-" && m.len() > cap as u64 => m.len().to_string(),
+            Ok(m) if m.len() > cap as u64 => m.len().to_string(),
             _ => format!("more than {cap}"),
         };
-        return Err(Error::Io {
-            path: path.to_string(),
-            message: format!(
-                "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
-                opts.max_post_bytes
-            ),
-        });
+        return Err(too_big(path, &size, opts, ""));
     }
     text_input(input, kind, &bytes, opts, on_post)
+}
+
+/// How many bytes of a one-post input are read before it is known to be
+/// too big. No encoding shrinks text to less than half its bytes (UTF-16
+/// of ASCII), so a little over twice the limit is enough, without holding
+/// a huge input whole.
+fn whole_post_cap(opts: &Options) -> usize {
+    opts.max_post_bytes.saturating_mul(2).saturating_add(4)
+}
+
+/// The error for a one-post input of `size` bytes, over the limit; `hint`
+/// ends the message.
+fn too_big(path: &str, size: &str, opts: &Options, hint: &str) -> Error {
+    Error::Io {
+        path: path.to_string(),
+        message: format!(
+            "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it{hint}",
+            opts.max_post_bytes
+        ),
+    }
+}
+
+/// Reads standard input, named [`STDIN_NAME`]: a calendar when
+/// `--stdin-format` says so (streamed), otherwise one post.
+fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>, Error> {
+    let input = InputFile {
+        path: STDIN_NAME.to_string(),
+        named: true,
+    };
+    if opts.stdin.is_calendar() {
+        let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
+        return calendar_input(&input, opts.stdin, reader, opts, on_post);
+    }
+    let cap = whole_post_cap(opts);
+    let bytes = read_at_most(STDIN_NAME, Ok(std::io::stdin().lock()), cap)?;
+    if bytes.len() > cap {
+        // A calendar piped in without --stdin-format is the usual cause.
+        let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
+        return Err(too_big(STDIN_NAME, &format!("more than {cap}"), opts, hint));
+    }
+    text_input(&input, opts.stdin, &bytes, opts, on_post)
 }
 
 /// Reads posts from bytes already in memory, named `name` in messages, as
@@ -284,26 +314,19 @@ fn text_input(
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
-    let too_big = |size: usize| Error::Io {
-        path: path.to_string(),
-        message: format!(
-            "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
-            opts.max_post_bytes
-        ),
-    };
     if walk::looks_binary(bytes) && !is_utf16(bytes) {
         return binary(input);
     }
     let (text, mut notes) = decode(path, bytes);
     if text.len() > opts.max_post_bytes {
-        return Err(too_big(text.len()));
+        return Err(too_big(path, &text.len().to_string(), opts, ""));
     }
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
         _ => text::post(path, Cow::Borrowed(&text), &mut notes),
     };
     if post.text.trim().is_empty() {
-        let what = if path == "-" { "stdin" } else { "the file" };
+        let what = if is_stdin(path) { "stdin" } else { "the file" };
         let message = if text.trim().is_empty() {
             format!("{what} is empty: no post to check")
         } else {
@@ -347,20 +370,6 @@ fn read_calendar(
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
     let reader = BufReader::with_capacity(64 << 10, file);
     calendar_input(input, kind, reader, opts, on_post)
-}
-
-/// Streams a calendar from standard input, as a named file is streamed.
-fn read_stdin_calendar(
-    kind: Kind,
-    opts: &Options,
-    on_post: &mut dyn FnMut(Post),
-) -> Result<Vec<Note>, Error> {
-    let input = InputFile {
-        path: STDIN_NAME.to_string(),
-        named: true,
-    };
-    let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
-    calendar_input(&input, kind, reader, opts, on_post)
 }
 
 /// Reads a calendar from `reader`, after a look at its first bytes for a
@@ -428,22 +437,13 @@ fn not_a_directory(path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads an input's bytes, at most `cap + 1` of them (one more than `cap`
-/// says the input is bigger than that).
-fn read_bytes(path: &str, cap: usize) -> Result<Vec<u8>, Error> {
+/// Reads at most `cap + 1` bytes of an input named `path` (one more than
+/// `cap` says the input is bigger than that).
+fn read_at_most(path: &str, opened: io::Result<impl Read>, cap: usize) -> Result<Vec<u8>, Error> {
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
     let mut buf = Vec::new();
-    if path == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::io("<stdin>", &e))?;
-        return Ok(buf);
-    }
-    not_a_directory(path)?;
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit).read_to_end(&mut buf))
+    opened
+        .and_then(|r| r.take(limit).read_to_end(&mut buf))
         .map_err(|e| Error::io(path, &e))?;
     Ok(buf)
 }
