@@ -10,10 +10,11 @@ fn must_escape(b: u8) -> bool {
     (b < 0x20) | (b == b'"') | (b == b'\\')
 }
 
-/// How many bytes at the start of `bytes` need no escaping: sixteen bytes
-/// at a time, without branches (the compiler makes it a few vector
-/// instructions), as most text has nothing to escape.
-fn plain_prefix(bytes: &[u8]) -> usize {
+/// How many bytes at the start of `bytes` need no escaping (and, read the
+/// other way, how much of the body of a JSON string is plain characters):
+/// sixteen bytes at a time, without branches (the compiler makes it a few
+/// vector instructions), as most text has nothing to escape.
+pub fn plain_prefix(bytes: &[u8]) -> usize {
     let mut plain = 0;
     for chunk in bytes.chunks_exact(16) {
         if chunk.iter().fold(false, |any, &b| any | must_escape(b)) {
