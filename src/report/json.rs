@@ -78,16 +78,18 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     });
     out.extend_from_slice(b",\"score\":");
     json_text::number(out, r.scorecard.overall.into());
-    for (prefix, d) in [
-        (&b",\"scores\":{\"helpful\":"[..], Dimension::Helpful),
-        (b",\"inspiring\":", Dimension::Inspiring),
-        (b",\"kind\":", Dimension::Kind),
-        (b",\"necessary\":", Dimension::Necessary),
-        (b",\"true\":", Dimension::True),
-    ] {
-        out.extend_from_slice(prefix);
-        json_text::number(out, r.scorecard.score(d).into());
-    }
+    // Written out rather than looped over, so each name is a constant.
+    let score = |d: Dimension| u64::from(r.scorecard.score(d));
+    out.extend_from_slice(b",\"scores\":{\"helpful\":");
+    json_text::number(out, score(Dimension::Helpful));
+    out.extend_from_slice(b",\"inspiring\":");
+    json_text::number(out, score(Dimension::Inspiring));
+    out.extend_from_slice(b",\"kind\":");
+    json_text::number(out, score(Dimension::Kind));
+    out.extend_from_slice(b",\"necessary\":");
+    json_text::number(out, score(Dimension::Necessary));
+    out.extend_from_slice(b",\"true\":");
+    json_text::number(out, score(Dimension::True));
     out.extend_from_slice(b"},\"source\":");
     json_text::string(out, &r.source);
     out.extend_from_slice(b",\"tone\":");

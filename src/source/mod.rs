@@ -241,7 +241,7 @@ pub fn read(
         };
         return Err(too_big(path, &size, opts, ""));
     }
-    text_input(input, kind, &bytes, opts, on_post)
+    text_input(input, kind, bytes, opts, on_post)
 }
 
 /// How many bytes of a one-post input are read before it is known to be
@@ -282,7 +282,7 @@ fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>
         let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
         return Err(too_big(STDIN_NAME, &format!("more than {cap}"), opts, hint));
     }
-    text_input(&input, opts.stdin, &bytes, opts, on_post)
+    text_input(&input, opts.stdin, bytes, opts, on_post)
 }
 
 /// Reads posts from bytes already in memory, named `name` in messages, as
@@ -302,32 +302,34 @@ pub fn read_from_bytes(
     if kind.is_calendar() {
         return calendar_input(&input, kind, bytes, opts, on_post);
     }
-    text_input(&input, kind, bytes, opts, on_post)
+    text_input(&input, kind, bytes.to_vec(), opts, on_post)
 }
 
 /// One post from a whole text or Markdown input.
 fn text_input(
     input: &InputFile,
     kind: Kind,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     opts: &Options,
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
-    if walk::looks_binary(bytes) && !is_utf16(bytes) {
+    if walk::looks_binary(&bytes) && !is_utf16(&bytes) {
         return binary(input);
     }
-    let (text, mut notes) = decode(path, bytes);
+    let (text, mut notes) = decode_owned(path, bytes);
     if text.len() > opts.max_post_bytes {
         return Err(too_big(path, &text.len().to_string(), opts, ""));
     }
+    let blank = text.trim().is_empty();
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
-        _ => text::post(path, Cow::Borrowed(&text), &mut notes),
+        // The text becomes the post's own, without a copy.
+        _ => text::post(path, Cow::Owned(text), &mut notes),
     };
     if post.text.trim().is_empty() {
         let what = if is_stdin(path) { "stdin" } else { "the file" };
-        let message = if text.trim().is_empty() {
+        let message = if blank {
             format!("{what} is empty: no post to check")
         } else {
             format!("{what} has no prose to check, only markup, code or comments")
@@ -495,6 +497,21 @@ pub fn decode(source: &str, bytes: &[u8]) -> (String, Vec<Note>) {
     (text, notes)
 }
 
+/// [`decode`] for bytes the caller gives up: valid UTF-8 becomes the text
+/// without a copy.
+fn decode_owned(source: &str, bytes: Vec<u8>) -> (String, Vec<Note>) {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{FEFF}') {
+                text.drain(..'\u{FEFF}'.len_utf8());
+            }
+            (text, Vec::new())
+        }
+        // Neither UTF-16 nor invalid UTF-8 is valid UTF-8.
+        Err(e) => decode(source, e.as_bytes()),
+    }
+}
+
 /// Replaces every character of `text` outside `keep` (sorted byte ranges)
 /// with a space, keeping line breaks, so a post's positions stay those of
 /// its file.
@@ -551,6 +568,21 @@ mod tests {
         assert_eq!(text, "caf\u{FFFD} open");
         assert!(notes[0].error.message.contains("byte 3"));
         assert_eq!(notes[0].level, NoteLevel::Warning);
+    }
+
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones_do() {
+        let inputs: [&[u8]; 6] = [
+            b"plain",
+            b"\xEF\xBB\xBFwith a mark",
+            b"caf\xe9 open",
+            b"\xFF\xFEh\0i\0",
+            b"\xFE\xFF\0h\0i",
+            b"",
+        ];
+        for bytes in inputs {
+            assert_eq!(decode_owned("x", bytes.to_vec()), decode("x", bytes));
+        }
     }
 
     #[test]
