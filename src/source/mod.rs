@@ -161,19 +161,25 @@ pub enum Kind {
 impl Kind {
     /// The kind of a path, by extension; anything unknown is plain text.
     pub fn of(path: &str) -> Kind {
-        let ext = Path::new(path)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("md" | "markdown" | "mdx") => Kind::Markdown,
-            Some("csv") => Kind::Csv,
-            Some("tsv") => Kind::Tsv,
-            Some("json") => Kind::Json,
-            Some("jsonl" | "ndjson") => Kind::JsonLines,
-            Some("yaml" | "yml") => Kind::Yaml,
-            _ => Kind::Text,
-        }
+        const BY_EXTENSION: &[(&str, Kind)] = &[
+            ("md", Kind::Markdown),
+            ("markdown", Kind::Markdown),
+            ("mdx", Kind::Markdown),
+            ("csv", Kind::Csv),
+            ("tsv", Kind::Tsv),
+            ("json", Kind::Json),
+            ("jsonl", Kind::JsonLines),
+            ("ndjson", Kind::JsonLines),
+            ("yaml", Kind::Yaml),
+            ("yml", Kind::Yaml),
+        ];
+        let Some(ext) = Path::new(path).extension().and_then(|e| e.to_str()) else {
+            return Kind::Text;
+        };
+        BY_EXTENSION
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(ext))
+            .map_or(Kind::Text, |&(_, kind)| kind)
     }
 
     /// Whether the kind holds many posts, one per row or item.
@@ -233,7 +239,11 @@ pub fn read(
     }
     let cap = whole_post_cap(opts);
     not_a_directory(path)?;
-    let bytes = read_at_most(path, std::fs::File::open(path), cap)?;
+    let file = std::fs::File::open(path);
+    // Sized from the file's length, the buffer is read into without growing.
+    let size = file.as_ref().ok().and_then(|f| f.metadata().ok());
+    let expected = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(cap).min(cap));
+    let bytes = read_at_most(path, file, expected, cap)?;
     if bytes.len() > cap {
         let size = match std::fs::metadata(path) {
             Ok(m) if m.len() > cap as u64 => m.len().to_string(),
@@ -276,7 +286,7 @@ fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>
         return calendar_input(&input, opts.stdin, reader, opts, on_post);
     }
     let cap = whole_post_cap(opts);
-    let bytes = read_at_most(STDIN_NAME, Ok(std::io::stdin().lock()), cap)?;
+    let bytes = read_at_most(STDIN_NAME, Ok(std::io::stdin().lock()), 0, cap)?;
     if bytes.len() > cap {
         // A calendar piped in without --stdin-format is the usual cause.
         let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
@@ -440,10 +450,15 @@ fn not_a_directory(path: &str) -> Result<(), Error> {
 }
 
 /// Reads at most `cap + 1` bytes of an input named `path` (one more than
-/// `cap` says the input is bigger than that).
-fn read_at_most(path: &str, opened: io::Result<impl Read>, cap: usize) -> Result<Vec<u8>, Error> {
+/// `cap` says the input is bigger than that), `expected` of them or so.
+fn read_at_most(
+    path: &str,
+    opened: io::Result<impl Read>,
+    expected: usize,
+    cap: usize,
+) -> Result<Vec<u8>, Error> {
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(expected);
     opened
         .and_then(|r| r.take(limit).read_to_end(&mut buf))
         .map_err(|e| Error::io(path, &e))?;
