@@ -611,7 +611,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
 /// string: borrowed when it has no escapes, as most have none.
 fn unquote(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
         return Some(Cow::Borrowed(inner));
     }
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
