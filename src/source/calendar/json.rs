@@ -666,7 +666,7 @@ fn item(
     let base = json.as_ptr() as usize;
     let place = |raw: &str, skip: usize| {
         let offset = raw.as_ptr() as usize - base + skip;
-        shift(at, line_col(json, offset))
+        shift(at, position_in(json, offset))
     };
     let text_member = &members[roles.text];
     let raw_text = text_member.value;
@@ -703,6 +703,18 @@ fn item(
         note.as_ref().map(|(n, a)| (n.as_str(), *a)),
     );
     Ok(())
+}
+
+/// The 1-based line and column of byte `offset` of `json`, as
+/// [`line_col`] gives them, found at once when everything before it is
+/// ASCII on one line, as it is in most items.
+fn position_in(json: &str, offset: usize) -> (usize, usize) {
+    match json.as_bytes().get(..offset) {
+        Some(before) if before.is_ascii() && memchr::memchr(b'\n', before).is_none() => {
+            (1, offset + 1)
+        }
+        _ => line_col(json, offset),
+    }
 }
 
 /// Reads a JSON Lines calendar: one post object per line; blank lines are
@@ -834,6 +846,18 @@ mod tests {
                 item.insert_str(at, odd);
                 agrees_with_serde(&item);
             }
+        }
+    }
+
+    #[test]
+    fn positions_are_those_line_col_gives() {
+        let json = "{\"id\": 1,\n \"text\": \"caf\u{e9} \u{1F600}\", \"x\": 2}";
+        for offset in 0..=json.len() + 2 {
+            assert_eq!(
+                super::position_in(json, offset),
+                crate::error::line_col(json, offset),
+                "{offset}"
+            );
         }
     }
 
