@@ -87,8 +87,8 @@ struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     field: Option<String>,
     /// What standard input (`-`) holds: one post (text, markdown) or a
-    /// content calendar (csv, tsv, json, jsonl, yaml), which is streamed
-    /// and named `<stdin>` in findings and messages.
+    /// content calendar (csv, tsv, json, jsonl, yaml), which is streamed.
+    /// Either way it is named `<stdin>` in findings and messages.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Text)]
     stdin_format: StdinFormat,
 }

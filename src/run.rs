@@ -155,16 +155,15 @@ fn check_file(
             .map(|p| check_post(linter, p, needs))
             .collect()
     };
-    let results = checked
-        .into_iter()
-        .filter_map(|c| match c {
-            Ok(r) => Some(r),
-            Err(n) => {
-                problems.push(Problem::Note(n));
-                None
-            }
-        })
-        .collect();
+    // Sized up front: a filtered collect would grow it, copying every
+    // result each time.
+    let mut results = Vec::with_capacity(checked.len());
+    for c in checked {
+        match c {
+            Ok(r) => results.push(r),
+            Err(n) => problems.push(Problem::Note(n)),
+        }
+    }
     match read {
         Ok(notes) => problems.extend(notes.into_iter().map(Problem::Note)),
         Err(e) => problems.push(Problem::Input(e)),

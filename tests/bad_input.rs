@@ -426,7 +426,7 @@ fn csv_with_ragged_rows_and_quoted_newlines() {
     for needle in [
         "error: cal.csv:4:1: row 2 has 2 cells but the header names 3 columns; skipped",
         "error: cal.csv:5:1: row 3 has 4 cells",
-        "error: cal.csv:6:1: row 4 has 2 cells",
+        "error: cal.csv:6:3: row 4: the quote that opens here is never closed",
     ] {
         assert!(r.stderr.contains(needle), "{needle}:\n{}", r.stderr);
     }
@@ -567,7 +567,7 @@ fn closed_stdin_is_an_empty_input() {
         let r = run(&mut Command::from_std(cmd));
         assert_eq!(r.sources(), Vec::<String>::new());
         assert!(
-            r.stderr.contains("warning: -:1:1: stdin is empty"),
+            r.stderr.contains("warning: <stdin>:1:1: stdin is empty"),
             "{}",
             r.stderr
         );

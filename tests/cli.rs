@@ -94,7 +94,7 @@ fn json_contract() {
     assert_eq!(code, 1);
     assert_eq!(doc["version"], 1);
     let post = &doc["posts"][0];
-    assert_eq!(post["source"], "-");
+    assert_eq!(post["source"], "<stdin>");
     assert_eq!(post["index"], 0);
     assert_eq!(post["line"], 1);
     for key in ["true", "helpful", "inspiring", "necessary", "kind"] {
@@ -334,7 +334,9 @@ fn human_output_shows_location_excerpt_and_summary() {
         .write_stdin("Thanks for waiting.\nYou are an idiot.")
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("-:2:12 error kind/name-calling"))
+        .stdout(predicate::str::contains(
+            "<stdin>:2:12 error kind/name-calling",
+        ))
         .stdout(predicate::str::contains(" 2 | You are an idiot."))
         .stdout(predicate::str::contains("^^^^^"))
         .stdout(predicate::str::contains("1 post checked: 1 failed"));

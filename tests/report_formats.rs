@@ -737,7 +737,7 @@ fn every_format_works_from_the_command_line() {
     assert!(
         compact
             .lines()
-            .all(|l| l.starts_with("examples/posts/sarcastic.txt:") || l.starts_with("-:"))
+            .all(|l| l.starts_with("examples/posts/sarcastic.txt:") || l.starts_with("<stdin>:"))
     );
-    assert!(compact.lines().any(|l| l.starts_with("-:1:")));
+    assert!(compact.lines().any(|l| l.starts_with("<stdin>:1:")));
 }

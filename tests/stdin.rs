@@ -1,5 +1,5 @@
 //! Standard input: one post by default, or a content calendar of the kind
-//! `--stdin-format` names, streamed like a calendar file and named
+//! `--stdin-format` names, streamed like a calendar file; either way named
 //! `<stdin>` in findings and messages.
 
 use assert_cmd::Command;
@@ -115,7 +115,15 @@ fn a_calendar_on_stdin_may_be_bigger_than_one_post() {
     let r = run_stdin(&["--config", config, "--format", "jsonl"], calendar.clone());
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("-byte limit for one post"),
+        r.stderr.contains("error: <stdin>: is more than")
+            && r.stderr.contains("-byte limit for one post"),
+        "{}",
+        r.stderr
+    );
+    // The message says how to read it as the calendar it is.
+    assert!(
+        r.stderr
+            .contains("pass --stdin-format (csv, tsv, json, jsonl or yaml)"),
         "{}",
         r.stderr
     );
@@ -207,8 +215,40 @@ fn stdin_is_one_text_post_by_default() {
         let r = run_stdin(&all, CALENDAR_CSV);
         let posts = posts(&r.stdout);
         assert_eq!(posts.len(), 1, "{args:?}");
-        assert_eq!(posts[0]["source"], "-");
+        assert_eq!(posts[0]["source"], "<stdin>");
     }
+}
+
+#[test]
+fn one_post_and_a_calendar_from_stdin_have_the_same_name() {
+    let post = run_stdin(&["--format", "compact"], "You idiot.");
+    let calendar = run_stdin(
+        &["--format", "compact", "--stdin-format", "csv"],
+        "text\nYou idiot.\n",
+    );
+    for r in [&post, &calendar] {
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stdout.lines().all(|l| l.starts_with("<stdin>:")),
+            "{}",
+            r.stdout
+        );
+    }
+    let empty = run_stdin(&["--format", "compact"], "  \n");
+    assert!(
+        empty
+            .stderr
+            .contains("warning: <stdin>:1:1: stdin is empty"),
+        "{}",
+        empty.stderr
+    );
+}
+
+#[test]
+fn a_small_text_on_stdin_gets_no_calendar_hint() {
+    let r = run_stdin(&["--format", "jsonl"], "Doors open at nine.");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("--stdin-format"), "{}", r.stderr);
 }
 
 #[test]

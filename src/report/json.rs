@@ -41,70 +41,95 @@ pub fn post_value(r: &PostResult) -> Value {
 
 /// Appends the JSON object of one post, written by hand (see
 /// [`json_text`]). Every object's members are in sorted order, so the text
-/// is what `serde_json` writes for the same data as a `Value`.
+/// is what `serde_json` writes for the same data as a `Value`. Members are
+/// written with their punctuation and name as one constant (`,"line":`),
+/// which costs a few stores rather than a call per piece.
 pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
-    let mut o = Object::open(out);
-    let findings = o.key("findings");
-    findings.push(b'[');
+    out.extend_from_slice(b"{\"findings\":[");
     for (i, f) in r.findings.iter().enumerate() {
         if i > 0 {
-            findings.push(b',');
+            out.push(b',');
         }
-        finding_text(findings, f);
+        finding_text(out, f);
     }
-    findings.push(b']');
-    let flags = o.key("flags");
-    flags.push(b'[');
+    out.extend_from_slice(b"],\"flags\":[");
     for (i, f) in r.scorecard.flags.iter().enumerate() {
         if i > 0 {
-            flags.push(b',');
+            out.push(b',');
         }
-        json_text::string(flags, f.as_str());
+        json_text::plain_string(out, f.as_str());
     }
-    flags.push(b']');
-    o.number("index", r.index);
-    o.number("line", r.line);
+    out.extend_from_slice(b"],\"index\":");
+    json_text::number(out, r.index as u64);
+    out.extend_from_slice(b",\"line\":");
+    json_text::number(out, r.line as u64);
     if let Some(meta) = meta_members(&r.meta) {
-        let mut m = Object::open(o.key("meta"));
+        out.extend_from_slice(b",\"meta\":");
+        let mut m = Object::open(out);
         for (key, value) in meta {
             m.optional_string(key, value);
         }
         m.close();
     }
-    o.boolean("passed", r.passed);
-    o.number("score", r.scorecard.overall.into());
-    let mut scores = Object::open(o.key("scores"));
-    for (name, d) in [
-        ("helpful", Dimension::Helpful),
-        ("inspiring", Dimension::Inspiring),
-        ("kind", Dimension::Kind),
-        ("necessary", Dimension::Necessary),
-        ("true", Dimension::True),
-    ] {
-        scores.number(name, r.scorecard.score(d).into());
-    }
-    scores.close();
-    o.string("source", &r.source);
-    o.string("tone", r.tone.as_str());
-    o.close();
+    out.extend_from_slice(if r.passed {
+        b",\"passed\":true"
+    } else {
+        b",\"passed\":false"
+    });
+    out.extend_from_slice(b",\"score\":");
+    json_text::number(out, r.scorecard.overall.into());
+    // Written out rather than looped over, so each name is a constant.
+    let score = |d: Dimension| u64::from(r.scorecard.score(d));
+    out.extend_from_slice(b",\"scores\":{\"helpful\":");
+    json_text::number(out, score(Dimension::Helpful));
+    out.extend_from_slice(b",\"inspiring\":");
+    json_text::number(out, score(Dimension::Inspiring));
+    out.extend_from_slice(b",\"kind\":");
+    json_text::number(out, score(Dimension::Kind));
+    out.extend_from_slice(b",\"necessary\":");
+    json_text::number(out, score(Dimension::Necessary));
+    out.extend_from_slice(b",\"true\":");
+    json_text::number(out, score(Dimension::True));
+    out.extend_from_slice(b"},\"source\":");
+    json_text::string(out, &r.source);
+    out.extend_from_slice(b",\"tone\":");
+    json_text::plain_string(out, r.tone.as_str());
+    out.push(b'}');
 }
 
 /// Appends the JSON object of one finding, members sorted.
 fn finding_text(out: &mut Vec<u8>, f: &Finding) {
-    let mut o = Object::open(out);
-    o.number("column", f.column);
-    o.optional_string("detail", f.detail.as_deref());
-    o.string("dimension", f.dimension.as_str());
-    o.number("end_column", f.end_column);
-    o.number("end_line", f.end_line);
-    o.string("excerpt", &f.excerpt);
-    o.optional_string("flag", f.flag.map(|f| f.as_str()));
-    o.number("line", f.line);
-    o.string("message", &f.message);
-    o.string("rule", &f.rule);
-    o.string("severity", f.severity.as_str());
-    o.optional_string("suggestion", f.suggestion.as_deref());
-    o.close();
+    out.extend_from_slice(b"{\"column\":");
+    json_text::number(out, f.column as u64);
+    if let Some(detail) = &f.detail {
+        out.extend_from_slice(b",\"detail\":");
+        json_text::string(out, detail);
+    }
+    out.extend_from_slice(b",\"dimension\":");
+    json_text::plain_string(out, f.dimension.as_str());
+    out.extend_from_slice(b",\"end_column\":");
+    json_text::number(out, f.end_column as u64);
+    out.extend_from_slice(b",\"end_line\":");
+    json_text::number(out, f.end_line as u64);
+    out.extend_from_slice(b",\"excerpt\":");
+    json_text::string(out, &f.excerpt);
+    if let Some(flag) = f.flag {
+        out.extend_from_slice(b",\"flag\":");
+        json_text::plain_string(out, flag.as_str());
+    }
+    out.extend_from_slice(b",\"line\":");
+    json_text::number(out, f.line as u64);
+    out.extend_from_slice(b",\"message\":");
+    json_text::string(out, &f.message);
+    out.extend_from_slice(b",\"rule\":");
+    json_text::string(out, &f.rule);
+    out.extend_from_slice(b",\"severity\":");
+    json_text::plain_string(out, f.severity.as_str());
+    if let Some(suggestion) = &f.suggestion {
+        out.extend_from_slice(b",\"suggestion\":");
+        json_text::string(out, suggestion);
+    }
+    out.push(b'}');
 }
 
 /// Writes the JSON object of one post (see [`post_text`]).

@@ -10,18 +10,31 @@ fn must_escape(b: u8) -> bool {
     (b < 0x20) | (b == b'"') | (b == b'\\')
 }
 
-/// How many bytes at the start of `bytes` need no escaping: sixteen bytes
-/// at a time, without branches (the compiler makes it a few vector
-/// instructions), as most text has nothing to escape.
-fn plain_prefix(bytes: &[u8]) -> usize {
+/// Whether any byte of `chunk` must be escaped, looked at without
+/// branches: for sixteen bytes, the compiler makes it a few vector
+/// instructions.
+#[inline(always)]
+fn any_to_escape(chunk: &[u8]) -> bool {
+    chunk.iter().fold(false, |any, &b| any | must_escape(b))
+}
+
+/// How many bytes at the start of `bytes` need no escaping (and, read the
+/// other way, how much of the body of a JSON string is plain characters):
+/// sixteen bytes at a time, as most text has nothing to escape, and the
+/// last few bytes checked together before one is looked for.
+#[inline]
+pub fn plain_prefix(bytes: &[u8]) -> usize {
     let mut plain = 0;
     for chunk in bytes.chunks_exact(16) {
-        if chunk.iter().fold(false, |any, &b| any | must_escape(b)) {
+        if any_to_escape(chunk) {
             break;
         }
         plain += 16;
     }
     let rest = &bytes[plain..];
+    if rest.len() < 16 && !any_to_escape(rest) {
+        return bytes.len();
+    }
     plain
         + rest
             .iter()
@@ -48,6 +61,17 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Appends `s`, a name of the program's own that needs no escaping (a
+/// dimension, a severity), as a JSON string: the same as [`string`],
+/// without looking for bytes to escape.
+#[inline]
+pub fn plain_string(out: &mut Vec<u8>, s: &'static str) {
+    debug_assert_eq!(plain_prefix(s.as_bytes()), s.len(), "{s}");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
 /// Appends the escape of a byte [`must_escape`] holds.
 fn escape(out: &mut Vec<u8>, b: u8) {
     match b {
@@ -67,18 +91,24 @@ fn escape(out: &mut Vec<u8>, b: u8) {
     }
 }
 
-/// Appends `n` in decimal.
-#[inline]
+/// Appends `n` in decimal. Scores, lines and columns mostly have one to
+/// three digits (every full score is 100): those are written inline,
+/// longer numbers by a call.
+#[inline(always)]
 pub fn number(out: &mut Vec<u8>, n: u64) {
-    // Scores, lines and columns are mostly one or two digits.
+    let digit = |d: u64| b'0' + (d % 10) as u8;
     if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
+        out.push(digit(n));
+    } else if n < 100 {
+        out.extend_from_slice(&[digit(n / 10), digit(n)]);
+    } else if n < 1000 {
+        out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]);
+    } else {
+        long_number(out, n);
     }
-    if n < 100 {
-        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
-        return;
-    }
+}
+
+fn long_number(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(super::decimal(n, &mut [0; 20]));
 }
 
@@ -121,17 +151,6 @@ impl<'a> Object<'a> {
         }
     }
 
-    #[inline]
-    pub fn number(&mut self, key: &str, value: usize) {
-        number(self.key(key), value as u64);
-    }
-
-    #[inline]
-    pub fn boolean(&mut self, key: &str, value: bool) {
-        let text: &[u8] = if value { b"true" } else { b"false" };
-        self.key(key).extend_from_slice(text);
-    }
-
     pub fn close(self) {
         self.out.push(b'}');
     }
@@ -165,20 +184,34 @@ mod tests {
     #[test]
     fn plain_prefix_stops_at_the_first_byte_to_escape() {
         for fill in [b'a', b' ', b'#', b'[', b']', 0x7F, 0x80, 0xE9, 0xFF] {
-            for b in 0..=255u8 {
-                for at in 0..19 {
-                    let mut bytes = vec![fill; 19];
-                    bytes[at] = b;
-                    let expected = if must_escape(b) { at } else { 19 };
-                    assert_eq!(plain_prefix(&bytes), expected, "{fill} {b} at {at}");
+            for len in [1, 5, 15, 16, 17, 19, 31, 32, 40] {
+                assert_eq!(plain_prefix(&vec![fill; len]), len);
+                for b in 0..=255u8 {
+                    for at in 0..len {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = b;
+                        let expected = if must_escape(b) { at } else { len };
+                        assert_eq!(plain_prefix(&bytes), expected, "{fill} {b} at {at}");
+                    }
                 }
             }
+        }
+        assert_eq!(plain_prefix(b""), 0);
+    }
+
+    #[test]
+    fn plain_strings_are_strings() {
+        for s in ["", "necessary", "kind"] {
+            let (mut plain, mut general) = (Vec::new(), Vec::new());
+            plain_string(&mut plain, s);
+            string(&mut general, s);
+            assert_eq!(plain, general);
         }
     }
 
     #[test]
     fn numbers_are_decimal() {
-        for n in [0, 7, 9, 10, 42, 99, 100, 999, 12345, u64::MAX] {
+        for n in (0..2000).chain([12345, u64::MAX]) {
             let mut out = Vec::new();
             number(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
@@ -189,11 +222,10 @@ mod tests {
     fn objects_separate_their_members() {
         let mut out = Vec::new();
         let mut o = Object::open(&mut out);
-        o.number("a", 1);
-        o.optional_string("b", None);
-        o.boolean("c", false);
-        o.string("d", "x");
+        o.optional_string("a", None);
+        o.string("b", "1");
+        o.optional_string("c", Some("x\ny"));
         o.close();
-        assert_eq!(out, br#"{"a":1,"c":false,"d":"x"}"#);
+        assert_eq!(out, br#"{"b":"1","c":"x\ny"}"#);
     }
 }

@@ -125,11 +125,21 @@ impl Roles {
                 .filter(|v| !v.is_empty())
         };
         Metadata {
-            platform: get(self.platform).map(|p| p.to_lowercase()),
+            platform: get(self.platform).map(lower_case),
             scheduled: get(self.scheduled),
             id: get(self.id),
             title: None,
         }
+    }
+}
+
+/// `s` in lower case; platform names mostly are already, and then keep
+/// their allocation.
+fn lower_case(s: String) -> String {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        s.to_lowercase()
+    } else {
+        s
     }
 }
 
@@ -334,7 +344,6 @@ impl<'a> Sink<'a> {
             );
             return;
         }
-        let lines = text.matches('\n').count();
         let mut post = super::text::post(self.source, text, &mut self.notes);
         if post.text.trim().is_empty() {
             self.warning(at, format!("post {} is empty; nothing to check", index + 1));
@@ -353,7 +362,8 @@ impl<'a> Sink<'a> {
             };
         }
         if let Some((note, note_at)) = note {
-            let last = at.0 + lines;
+            // Blanking keeps line breaks: the post has the text's lines.
+            let last = at.0 + memchr::memchr_iter(b'\n', post.text.as_bytes()).count();
             post.suppressions
                 .extend(note_suppressions(note, note_at, (at.0, last)));
         }
@@ -412,6 +422,9 @@ mod tests {
         let m = r.meta(|i| Some(Cow::Borrowed(vals[i])));
         assert_eq!(m.platform.as_deref(), Some("linkedin"));
         assert_eq!(m.id, None);
+        for name in ["x", "LinkedIn", "ÉCOLE", "ǅ", "tiktok"] {
+            assert_eq!(lower_case(name.to_string()), name.to_lowercase());
+        }
     }
 
     #[test]

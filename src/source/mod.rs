@@ -18,7 +18,7 @@ pub use walk::{InputFile, Walk, WalkOptions, walk};
 
 use crate::error::{Error, LocatedError};
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::Path;
 
@@ -38,7 +38,7 @@ pub struct Metadata {
 /// One post to check.
 #[derive(Clone, Debug)]
 pub struct Post {
-    /// Display name of the source (a path, or `-` for stdin).
+    /// Display name of the source (a path, or `<stdin>` for standard input).
     pub source: String,
     /// 0-based position of the post in its source.
     pub index: usize,
@@ -161,19 +161,25 @@ pub enum Kind {
 impl Kind {
     /// The kind of a path, by extension; anything unknown is plain text.
     pub fn of(path: &str) -> Kind {
-        let ext = Path::new(path)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("md" | "markdown" | "mdx") => Kind::Markdown,
-            Some("csv") => Kind::Csv,
-            Some("tsv") => Kind::Tsv,
-            Some("json") => Kind::Json,
-            Some("jsonl" | "ndjson") => Kind::JsonLines,
-            Some("yaml" | "yml") => Kind::Yaml,
-            _ => Kind::Text,
-        }
+        const BY_EXTENSION: &[(&str, Kind)] = &[
+            ("md", Kind::Markdown),
+            ("markdown", Kind::Markdown),
+            ("mdx", Kind::Markdown),
+            ("csv", Kind::Csv),
+            ("tsv", Kind::Tsv),
+            ("json", Kind::Json),
+            ("jsonl", Kind::JsonLines),
+            ("ndjson", Kind::JsonLines),
+            ("yaml", Kind::Yaml),
+            ("yml", Kind::Yaml),
+        ];
+        let Some(ext) = Path::new(path).extension().and_then(|e| e.to_str()) else {
+            return Kind::Text;
+        };
+        BY_EXTENSION
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(ext))
+            .map_or(Kind::Text, |&(_, kind)| kind)
     }
 
     /// Whether the kind holds many posts, one per row or item.
@@ -205,11 +211,12 @@ impl Default for Options {
     }
 }
 
-/// The name in messages and findings of a calendar read from standard
-/// input. A single post from stdin keeps the `-` it was named by.
+/// The name in messages and findings of standard input, whether it holds
+/// one post or a calendar.
 pub const STDIN_NAME: &str = "<stdin>";
 
-/// Whether a post's source is standard input, under either of its names.
+/// Whether a post's source is standard input: `<stdin>`, or the `-` it is
+/// named by on the command line.
 pub fn is_stdin(source: &str) -> bool {
     source == "-" || source == STDIN_NAME
 }
@@ -223,36 +230,69 @@ pub fn read(
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
-    let kind = if path == "-" {
-        opts.stdin
-    } else {
-        Kind::of(path)
-    };
+    if path == "-" {
+        return read_stdin(opts, on_post);
+    }
+    let kind = Kind::of(path);
     if kind.is_calendar() {
-        if path == "-" {
-            return read_stdin_calendar(kind, opts, on_post);
-        }
         return read_calendar(input, kind, opts, on_post);
     }
-    // No encoding shrinks text to less than half its bytes (UTF-16 of
-    // ASCII), so reading a little over twice the limit is enough to know a
-    // file is too big, without holding a huge one whole.
-    let cap = opts.max_post_bytes.saturating_mul(2).saturating_add(4);
-    let bytes = read_bytes(path, cap)?;
+    let cap = whole_post_cap(opts);
+    not_a_directory(path)?;
+    let file = std::fs::File::open(path);
+    // Sized from the file's length, the buffer is read into without growing.
+    let size = file.as_ref().ok().and_then(|f| f.metadata().ok());
+    let expected = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(cap).min(cap));
+    let bytes = read_at_most(path, file, expected, cap)?;
     if bytes.len() > cap {
         let size = match std::fs::metadata(path) {
-            Ok(m) if path != "-" && m.len() > cap as u64 => m.len().to_string(),
+            Ok(m) if m.len() > cap as u64 => m.len().to_string(),
             _ => format!("more than {cap}"),
         };
-        return Err(Error::Io {
-            path: path.to_string(),
-            message: format!(
-                "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
-                opts.max_post_bytes
-            ),
-        });
+        return Err(too_big(path, &size, opts, ""));
     }
-    text_input(input, kind, &bytes, opts, on_post)
+    text_input(input, kind, bytes, opts, on_post)
+}
+
+/// How many bytes of a one-post input are read before it is known to be
+/// too big. No encoding shrinks text to less than half its bytes (UTF-16
+/// of ASCII), so a little over twice the limit is enough, without holding
+/// a huge input whole.
+fn whole_post_cap(opts: &Options) -> usize {
+    opts.max_post_bytes.saturating_mul(2).saturating_add(4)
+}
+
+/// The error for a one-post input of `size` bytes, over the limit; `hint`
+/// ends the message.
+fn too_big(path: &str, size: &str, opts: &Options, hint: &str) -> Error {
+    Error::Io {
+        path: path.to_string(),
+        message: format!(
+            "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it{hint}",
+            opts.max_post_bytes
+        ),
+    }
+}
+
+/// Reads standard input, named [`STDIN_NAME`]: a calendar when
+/// `--stdin-format` says so (streamed), otherwise one post.
+fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>, Error> {
+    let input = InputFile {
+        path: STDIN_NAME.to_string(),
+        named: true,
+    };
+    if opts.stdin.is_calendar() {
+        let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
+        return calendar_input(&input, opts.stdin, reader, opts, on_post);
+    }
+    let cap = whole_post_cap(opts);
+    let bytes = read_at_most(STDIN_NAME, Ok(std::io::stdin().lock()), 0, cap)?;
+    if bytes.len() > cap {
+        // A calendar piped in without --stdin-format is the usual cause.
+        let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
+        return Err(too_big(STDIN_NAME, &format!("more than {cap}"), opts, hint));
+    }
+    text_input(&input, opts.stdin, bytes, opts, on_post)
 }
 
 /// Reads posts from bytes already in memory, named `name` in messages, as
@@ -272,39 +312,34 @@ pub fn read_from_bytes(
     if kind.is_calendar() {
         return calendar_input(&input, kind, bytes, opts, on_post);
     }
-    text_input(&input, kind, bytes, opts, on_post)
+    text_input(&input, kind, bytes.to_vec(), opts, on_post)
 }
 
 /// One post from a whole text or Markdown input.
 fn text_input(
     input: &InputFile,
     kind: Kind,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     opts: &Options,
     on_post: &mut dyn FnMut(Post),
 ) -> Result<Vec<Note>, Error> {
     let path = input.path.as_str();
-    let too_big = |size: usize| Error::Io {
-        path: path.to_string(),
-        message: format!(
-            "is {size} bytes, more than the {}-byte limit for one post; raise max_post_bytes in think-lint.toml to check it",
-            opts.max_post_bytes
-        ),
-    };
-    if walk::looks_binary(bytes) && !is_utf16(bytes) {
+    if walk::looks_binary(&bytes) && !is_utf16(&bytes) {
         return binary(input);
     }
-    let (text, mut notes) = decode(path, bytes);
+    let (text, mut notes) = decode_owned(path, bytes);
     if text.len() > opts.max_post_bytes {
-        return Err(too_big(text.len()));
+        return Err(too_big(path, &text.len().to_string(), opts, ""));
     }
+    let blank = text.trim().is_empty();
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
-        _ => text::post(path, Cow::Borrowed(&text), &mut notes),
+        // The text becomes the post's own, without a copy.
+        _ => text::post(path, Cow::Owned(text), &mut notes),
     };
     if post.text.trim().is_empty() {
-        let what = if path == "-" { "stdin" } else { "the file" };
-        let message = if text.trim().is_empty() {
+        let what = if is_stdin(path) { "stdin" } else { "the file" };
+        let message = if blank {
             format!("{what} is empty: no post to check")
         } else {
             format!("{what} has no prose to check, only markup, code or comments")
@@ -347,20 +382,6 @@ fn read_calendar(
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
     let reader = BufReader::with_capacity(64 << 10, file);
     calendar_input(input, kind, reader, opts, on_post)
-}
-
-/// Streams a calendar from standard input, as a named file is streamed.
-fn read_stdin_calendar(
-    kind: Kind,
-    opts: &Options,
-    on_post: &mut dyn FnMut(Post),
-) -> Result<Vec<Note>, Error> {
-    let input = InputFile {
-        path: STDIN_NAME.to_string(),
-        named: true,
-    };
-    let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
-    calendar_input(&input, kind, reader, opts, on_post)
 }
 
 /// Reads a calendar from `reader`, after a look at its first bytes for a
@@ -428,22 +449,18 @@ fn not_a_directory(path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads an input's bytes, at most `cap + 1` of them (one more than `cap`
-/// says the input is bigger than that).
-fn read_bytes(path: &str, cap: usize) -> Result<Vec<u8>, Error> {
+/// Reads at most `cap + 1` bytes of an input named `path` (one more than
+/// `cap` says the input is bigger than that), `expected` of them or so.
+fn read_at_most(
+    path: &str,
+    opened: io::Result<impl Read>,
+    expected: usize,
+    cap: usize,
+) -> Result<Vec<u8>, Error> {
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    let mut buf = Vec::new();
-    if path == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::io("<stdin>", &e))?;
-        return Ok(buf);
-    }
-    not_a_directory(path)?;
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit).read_to_end(&mut buf))
+    let mut buf = Vec::with_capacity(expected);
+    opened
+        .and_then(|r| r.take(limit).read_to_end(&mut buf))
         .map_err(|e| Error::io(path, &e))?;
     Ok(buf)
 }
@@ -493,6 +510,21 @@ pub fn decode(source: &str, bytes: &[u8]) -> (String, Vec<Note>) {
         None => text,
     };
     (text, notes)
+}
+
+/// [`decode`] for bytes the caller gives up: valid UTF-8 becomes the text
+/// without a copy.
+fn decode_owned(source: &str, bytes: Vec<u8>) -> (String, Vec<Note>) {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{FEFF}') {
+                text.drain(..'\u{FEFF}'.len_utf8());
+            }
+            (text, Vec::new())
+        }
+        // Neither UTF-16 nor invalid UTF-8 is valid UTF-8.
+        Err(e) => decode(source, e.as_bytes()),
+    }
 }
 
 /// Replaces every character of `text` outside `keep` (sorted byte ranges)
@@ -551,6 +583,21 @@ mod tests {
         assert_eq!(text, "caf\u{FFFD} open");
         assert!(notes[0].error.message.contains("byte 3"));
         assert_eq!(notes[0].level, NoteLevel::Warning);
+    }
+
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones_do() {
+        let inputs: [&[u8]; 6] = [
+            b"plain",
+            b"\xEF\xBB\xBFwith a mark",
+            b"caf\xe9 open",
+            b"\xFF\xFEh\0i\0",
+            b"\xFE\xFF\0h\0i",
+            b"",
+        ];
+        for bytes in inputs {
+            assert_eq!(decode_owned("x", bytes.to_vec()), decode("x", bytes));
+        }
     }
 
     #[test]

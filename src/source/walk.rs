@@ -68,11 +68,14 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
             continue;
         }
         let mut found = Vec::new();
+        // Not sorted while walking: the files found are sorted below, and
+        // sorting each directory's entries by name costs more than the
+        // rest of the walk.
         let walker = ignore::WalkBuilder::new(p)
             .require_git(false)
             .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
             .build();
+        let first_note = out.notes.len();
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
@@ -95,19 +98,26 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
             let rel = file.strip_prefix(p).unwrap_or(file);
             let wanted = match &include {
                 Some(set) => set.is_match(rel) || set.is_match(file),
-                None => file
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+                None => file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    POST_EXTENSIONS
+                        .iter()
+                        .any(|post| post.eq_ignore_ascii_case(e))
+                }),
             };
             let excluded = exclude
                 .as_ref()
                 .is_some_and(|set| set.is_match(rel) || set.is_match(file));
             if wanted && !excluded {
-                found.push(file.display().to_string());
+                found.push(match file.to_str() {
+                    Some(name) => name.to_string(),
+                    None => file.display().to_string(),
+                });
             }
         }
         found.sort();
+        // The walk's own order is the file system's: its problems are put
+        // in an order of their own.
+        out.notes[first_note..].sort_by(|a, b| a.error.message.cmp(&b.error.message));
         out.files.extend(
             found
                 .into_iter()
@@ -120,7 +130,7 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
 /// Whether bytes look like a binary file rather than text: a NUL byte in
 /// the first 8 KiB (as git and ripgrep judge).
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
 #[cfg(test)]

@@ -14,12 +14,15 @@ struct Tee<R> {
     /// Raw bytes from file offset `base` on.
     kept: Vec<u8>,
     base: u64,
+    /// Whether the end of the input has been read.
+    at_end: bool,
 }
 
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.kept.extend_from_slice(&buf[..n]);
+        self.at_end |= n == 0 && !buf.is_empty();
         Ok(n)
     }
 }
@@ -46,81 +49,139 @@ impl<R> Tee<R> {
     }
 }
 
+/// Walks the raw bytes of one row cell by cell, as the CSV parser reads
+/// them, keeping the 1-based line and column (in characters) relative to
+/// the start of the row.
+struct RowScan<'a> {
+    raw: &'a [u8],
+    delimiter: u8,
+    i: usize,
+    line: usize,
+    column: usize,
+    /// Whether a cell has been started (the next one follows a delimiter).
+    started: bool,
+    /// Where the quote of the quoted cell being read opened, until it is
+    /// closed.
+    open_quote: Option<(usize, usize)>,
+}
+
+impl<'a> RowScan<'a> {
+    fn new(raw: &'a [u8], delimiter: u8) -> Self {
+        let mut scan = RowScan {
+            raw,
+            delimiter,
+            i: 0,
+            line: 1,
+            column: 1,
+            started: false,
+            open_quote: None,
+        };
+        // A byte-order mark is not a character anyone sees.
+        if raw.starts_with(b"\xEF\xBB\xBF") {
+            scan.i = 3;
+        }
+        // Blank lines before a row are skipped by the parser but counted here.
+        while let Some(&b @ (b'\n' | b'\r')) = raw.get(scan.i) {
+            if b == b'\n' {
+                scan.line += 1;
+            }
+            scan.i += 1;
+        }
+        scan
+    }
+
+    /// Moves past the byte at `i`.
+    fn step(&mut self) {
+        let b = self.raw[self.i];
+        if b == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else if b & 0xC0 != 0x80 {
+            self.column += 1;
+        }
+        self.i += 1;
+    }
+
+    /// Moves past the rest of the current cell and its delimiter; `false`
+    /// when the row ends instead.
+    fn skip_cell(&mut self) -> bool {
+        if self.open_quote.is_some() {
+            // Inside quotes until a quote that is not doubled.
+            while self.i < self.raw.len() {
+                let b = self.raw[self.i];
+                self.step();
+                if b == b'"' {
+                    if self.raw.get(self.i) != Some(&b'"') {
+                        self.open_quote = None;
+                        break;
+                    }
+                    self.step();
+                }
+            }
+        }
+        while self.i < self.raw.len()
+            && !matches!(self.raw[self.i], b'\n' | b'\r')
+            && self.raw[self.i] != self.delimiter
+        {
+            self.step();
+        }
+        if self.raw.get(self.i) != Some(&self.delimiter) {
+            return false;
+        }
+        self.step();
+        true
+    }
+
+    /// The position of the next cell's first character (for a quoted cell,
+    /// the character after the quote), or `None` at the end of the row.
+    fn next_cell(&mut self) -> Option<(usize, usize)> {
+        if self.started && !self.skip_cell() {
+            return None;
+        }
+        self.started = true;
+        if self.raw.get(self.i) == Some(&b'"') {
+            self.open_quote = Some((self.line, self.column));
+            self.step();
+        }
+        Some((self.line, self.column))
+    }
+
+    /// Where a quote opened that the row's bytes never close: the parser
+    /// then took everything to the end of the input as that one cell.
+    fn unclosed_quote(mut self) -> Option<(usize, usize)> {
+        while self.next_cell().is_some() {}
+        self.open_quote
+    }
+}
+
 /// The 1-based (line, column) of each cell's first character, relative to
 /// the start of the row in `raw`; the column of a quoted cell is that of
 /// the character after the quote.
 fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
+    let mut scan = RowScan::new(raw, delimiter);
     let mut out = Vec::with_capacity(cells);
-    let (mut line, mut column) = (1, 1);
-    let mut i = 0;
-    // A byte-order mark is not a character anyone sees.
-    if raw.starts_with(b"\xEF\xBB\xBF") {
-        i = 3;
-    }
-    // Blank lines before a row are skipped by the parser but counted here.
-    while let Some(b'\n' | b'\r') = raw.get(i) {
-        if raw[i] == b'\n' {
-            line += 1;
-        }
-        i += 1;
-    }
-    let step = |b: u8, line: &mut usize, column: &mut usize| {
-        if b == b'\n' {
-            *line += 1;
-            *column = 1;
-        } else if b & 0xC0 != 0x80 {
-            *column += 1;
-        }
-    };
     while out.len() < cells {
-        if raw.get(i) == Some(&b'"') {
-            step(b'"', &mut line, &mut column);
-            i += 1;
-            out.push((line, column));
-            if out.len() == cells {
-                break;
-            }
-            // Inside quotes until a quote that is not doubled.
-            while i < raw.len() {
-                let b = raw[i];
-                step(b, &mut line, &mut column);
-                i += 1;
-                if b == b'"' {
-                    if raw.get(i) == Some(&b'"') {
-                        step(b'"', &mut line, &mut column);
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
-        } else {
-            out.push((line, column));
-            if out.len() == cells {
-                break;
-            }
+        match scan.next_cell() {
+            Some(at) => out.push(at),
+            None => break,
         }
-        // On to the next delimiter.
-        while i < raw.len() && !matches!(raw[i], b'\n' | b'\r') && raw[i] != delimiter {
-            step(raw[i], &mut line, &mut column);
-            i += 1;
-        }
-        if raw.get(i) != Some(&delimiter) {
-            break;
-        }
-        step(delimiter, &mut line, &mut column);
-        i += 1;
     }
-    while out.len() < cells {
-        out.push((line, column));
-    }
+    let end = (scan.line, scan.column);
+    out.resize(cells, end);
     out
 }
 
-pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Error> {
-    let what = if delimiter == b'\t' { "TSV" } else { "CSV" };
-    let source = sink.source;
-    let mut rdr = csv::ReaderBuilder::new()
+/// The columns of a calendar, from its header row.
+struct Columns {
+    count: usize,
+    roles: Roles,
+    /// How many of a row's cells need locating: up to the text or notes.
+    wanted: usize,
+}
+
+/// A CSV reader over `reader`, rows left to the caller.
+fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<Tee<R>> {
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
@@ -128,16 +189,30 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
             inner: reader,
             kept: Vec::new(),
             base: 0,
-        });
-    let io_err = |e: csv::Error| match e.into_kind() {
+            at_end: false,
+        })
+}
+
+/// The error for what the CSV parser could not read.
+fn csv_error(source: &str, e: csv::Error) -> Error {
+    match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io(source, &e),
         other => Error::Io {
             path: source.to_string(),
             message: format!("{other:?}"),
         },
-    };
+    }
+}
+
+pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Error> {
+    let what = if delimiter == b'\t' { "TSV" } else { "CSV" };
+    let source = sink.source;
+    let mut rdr = csv_reader(reader, delimiter);
     let mut record = csv::ByteRecord::new();
-    if !rdr.read_byte_record(&mut record).map_err(io_err)? {
+    if !rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(source, e))?
+    {
         sink.warning(
             (1, 1),
             format!("empty {what} calendar: no header row, no posts"),
@@ -166,25 +241,68 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
         .max()
         .unwrap_or(0)
         + 1;
-    let limit = sink.item_limit();
+    let columns = Columns {
+        count: names.len(),
+        roles,
+        wanted,
+    };
     let mut index = 0;
-    while rdr.read_byte_record(&mut record).map_err(io_err)? {
+    let mut rest = rows(&mut rdr, delimiter, &columns, 0, &mut index, sink)?;
+    // After an unclosed quote, the lines that follow its line are read as
+    // rows again: a quote left open by mistake would otherwise hide them.
+    while let Some((bytes, lines_before)) = rest {
+        let mut rdr = csv_reader(bytes.as_slice(), delimiter);
+        rest = rows(
+            &mut rdr,
+            delimiter,
+            &columns,
+            lines_before,
+            &mut index,
+            sink,
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads rows after the header as posts; `lines_before` is the line the
+/// reader's input starts after in the file. Stops at a row whose quote is
+/// never closed, returning the input after the line the quote opened on
+/// and that line's number.
+fn rows<R: Read>(
+    rdr: &mut csv::Reader<Tee<R>>,
+    delimiter: u8,
+    columns: &Columns,
+    lines_before: usize,
+    index: &mut usize,
+    sink: &mut Sink,
+) -> Result<Option<(Vec<u8>, usize)>, Error> {
+    let source = sink.source;
+    let roles = &columns.roles;
+    let limit = sink.item_limit();
+    let mut record = csv::ByteRecord::new();
+    while rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(source, e))?
+    {
         let (start, line) = record
             .position()
-            .map_or((0, 1), |p| (p.byte(), p.line() as usize));
+            .map_or((0, 1), |p| (p.byte(), p.line() as usize + lines_before));
         rdr.get_mut().drop_before(start);
-        let starts = cell_starts(rdr.get_ref().from(start), delimiter, wanted);
+        let this = *index;
+        *index += 1;
+        if let Some(rest) = unclosed_quote(rdr, delimiter, start, line, this, sink) {
+            return Ok(Some(rest));
+        }
+        let starts = cell_starts(rdr.get_ref().from(start), delimiter, columns.wanted);
         let row_at = shift((line, 1), starts[0]);
-        let this = index;
-        index += 1;
-        if record.len() != names.len() {
+        if record.len() != columns.count {
             sink.error(
                 row_at,
                 format!(
                     "row {} has {} cells but the header names {} columns; skipped",
                     this + 1,
                     record.len(),
-                    names.len()
+                    columns.count
                 ),
             );
             continue;
@@ -216,7 +334,45 @@ pub fn read(reader: impl Read, delimiter: u8, sink: &mut Sink) -> Result<(), Err
             note.as_ref().map(|(n, a)| (n.as_str(), *a)),
         );
     }
-    Ok(())
+    Ok(None)
+}
+
+/// Notes the row just read (row `this`, from input offset `start`, at
+/// `line` of the file) when it holds a quote that is never closed, and returns the
+/// input after the quote's line with that line's number. Only a row that
+/// runs to the end of the input can: a row the parser ended early has
+/// every quote closed.
+fn unclosed_quote<R: Read>(
+    rdr: &csv::Reader<Tee<R>>,
+    delimiter: u8,
+    start: u64,
+    line: usize,
+    this: usize,
+    sink: &mut Sink,
+) -> Option<(Vec<u8>, usize)> {
+    let tee = rdr.get_ref();
+    if !tee.at_end {
+        return None;
+    }
+    let len = (rdr.position().byte() - start) as usize;
+    let raw = &tee.from(start)[..len];
+    let quote = RowScan::new(raw, delimiter).unclosed_quote()?;
+    let at = shift((line, 1), quote);
+    sink.error(
+        at,
+        format!(
+            "row {}: the quote that opens here is never closed, so the row runs to the end of the file; skipped, and the lines after this one are read as rows",
+            this + 1
+        ),
+    );
+    // The rest starts on the line after the quote's.
+    let quote_line = raw
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(quote.0 - 1)
+        .map_or(raw.len(), |(i, _)| i + 1);
+    Some((raw[quote_line..].to_vec(), at.0))
 }
 
 #[cfg(test)]
@@ -236,6 +392,31 @@ mod tests {
         let raw = b"1,\"a \"\"b\"\"\nc\",  x,\"\xc3\xa9\",y\n2,z";
         let s = cell_starts(raw, b',', 5);
         assert_eq!(s, [(1, 1), (1, 4), (2, 4), (2, 9), (2, 12)]);
+    }
+
+    #[test]
+    fn unclosed_quotes_are_found_where_they_open() {
+        /// A row's raw bytes, and where its unclosed quote opens.
+        type Case = (&'static [u8], Option<(usize, usize)>);
+        let cases: [Case; 9] = [
+            (b"a,b\n", None),
+            (b"a,\"b\"\n", None),
+            (b"a,\"b\"\"c\"", None),
+            (b"a,\"b\nc\"\"\n", Some((1, 3))),
+            (b"\n\na,\"b", Some((3, 3))),
+            (b"a,b\"c", None),
+            (b"\"a\"x\"y,b", None),
+            (b"a,\"\xc3\xa9\",\"b", Some((1, 7))),
+            (b"\"", Some((1, 1))),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(
+                RowScan::new(raw, b',').unclosed_quote(),
+                expected,
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use super::{Sink, shift};
 use crate::error::{Error, line_col};
+use crate::report::json_plain_prefix as plain_prefix;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -395,12 +396,160 @@ fn items<R: BufRead>(
     }
 }
 
-/// An object's member names and values in file order, each value left
-/// unparsed (and borrowed from the input, so its position is known).
-struct Members<'a> {
-    names: Vec<Key<'a>>,
-    values: Vec<&'a RawValue>,
+/// One member of an item: its name, and its value's text left unparsed
+/// (borrowed from the item, so its position is known).
+struct Member<'a> {
+    name: Key<'a>,
+    value: &'a str,
 }
+
+impl AsRef<str> for Member<'_> {
+    fn as_ref(&self) -> &str {
+        self.name.as_ref()
+    }
+}
+
+/// Members a calendar item usually has room for without growing.
+const USUAL_MEMBERS: usize = 8;
+
+/// The members of an item in file order: read by [`flat_members`] when the
+/// item is a flat object (as calendar items are), by `serde_json`
+/// otherwise, so any other item gets its checks and messages.
+fn members(json: &str) -> serde_json::Result<Vec<Member<'_>>> {
+    if let Some(members) = flat_members(json) {
+        return Ok(members);
+    }
+    serde_json::from_str::<Members>(json).map(|m| m.0)
+}
+
+/// The members of `json` when it is an object whose values are strings
+/// without `\u` escapes, numbers, booleans or null, and whose names have
+/// no escapes; `None` for anything else (nested values, any doubt about
+/// validity), which is left to `serde_json`. What it accepts is valid
+/// JSON, read as `serde_json` reads it, for a fraction of the cost.
+fn flat_members(json: &str) -> Option<Vec<Member<'_>>> {
+    let bytes = json.as_bytes();
+    let mut members = Vec::with_capacity(USUAL_MEMBERS);
+    let mut i = skip_ws(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(bytes, i + 1);
+    if bytes.get(i) == Some(&b'}') {
+        return only_ws_from(bytes, i + 1).then_some(members);
+    }
+    loop {
+        let name_end = string_end(bytes, i, false)?;
+        let name = &json[i + 1..name_end - 1];
+        i = skip_ws(bytes, name_end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = skip_ws(bytes, i + 1);
+        let end = scalar_end(bytes, start)?;
+        members.push(Member {
+            name: Key(Cow::Borrowed(name)),
+            value: &json[start..end],
+        });
+        i = skip_ws(bytes, end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_ws(bytes, i + 1),
+            Some(b'}') => return only_ws_from(bytes, i + 1).then_some(members),
+            _ => return None,
+        }
+    }
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace.
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether everything from `i` on is JSON whitespace.
+fn only_ws_from(bytes: &[u8], i: usize) -> bool {
+    skip_ws(bytes, i) == bytes.len()
+}
+
+/// One past the end of the string whose opening quote is at `i`, or `None`
+/// when there is none, or it has a control character or an escape other
+/// than the short ones (or any escape, unless `escapes`).
+fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<usize> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut at = i + 1;
+    loop {
+        at += plain_prefix(&bytes[at..]);
+        match *bytes.get(at)? {
+            b'"' => return Some(at + 1),
+            b'\\' if escapes => match bytes.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// One past the end of the string, number, boolean or null at `i`.
+fn scalar_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let literal = |word: &[u8]| bytes[i..].starts_with(word).then_some(i + word.len());
+    match *bytes.get(i)? {
+        b'"' => string_end(bytes, i, true),
+        b't' => literal(b"true"),
+        b'f' => literal(b"false"),
+        b'n' => literal(b"null"),
+        b'-' | b'0'..=b'9' => number_end(bytes, i),
+        _ => None,
+    }
+}
+
+/// One past the end of the JSON number at `i`, which is
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn number_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |from: usize| {
+        from + bytes
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match bytes.get(i)? {
+        b'0' => i + 1,
+        b'1'..=b'9' => digits(i),
+        _ => return None,
+    };
+    if bytes.get(i) == Some(&b'.') {
+        let end = digits(i + 1);
+        if end == i + 1 {
+            return None;
+        }
+        i = end;
+    }
+    if let Some(b'e' | b'E') = bytes.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = bytes.get(i) {
+            i += 1;
+        }
+        let end = digits(i);
+        if end == i {
+            return None;
+        }
+        i = end;
+    }
+    Some(i)
+}
+
+/// An item's members as `serde_json` reads them, for the items
+/// [`flat_members`] leaves to it.
+struct Members<'a>(Vec<Member<'a>>);
 
 /// A member's name, borrowed from the input unless it has escapes: the
 /// items of a calendar repeat the same few names on every line, not worth
@@ -444,12 +593,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
                 f.write_str("an object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let (mut names, mut values) = (Vec::new(), Vec::new());
+                let mut members = Vec::with_capacity(USUAL_MEMBERS);
                 while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
-                    names.push(name);
-                    values.push(value);
+                    members.push(Member {
+                        name,
+                        value: value.get(),
+                    });
                 }
-                Ok(Members { names, values })
+                Ok(Members(members))
             }
         }
         d.deserialize_map(V)
@@ -460,7 +611,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
 /// string: borrowed when it has no escapes, as most have none.
 fn unquote(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
         return Some(Cow::Borrowed(inner));
     }
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
@@ -497,7 +648,7 @@ fn item(
         );
         return Ok(());
     }
-    let Members { names, values } = match serde_json::from_str::<Members>(json) {
+    let members = match members(json) {
         Ok(members) => members,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
@@ -508,31 +659,32 @@ fn item(
             return Ok(());
         }
     };
-    let Some(roles) = sink.roles_of_item(&names, at, what, index)? else {
+    let Some(roles) = sink.roles_of_item(&members, at, what, index)? else {
         return Ok(());
     };
     // Where a value starts in the file: its offset in `json`, placed.
     let base = json.as_ptr() as usize;
-    let place = |raw: &RawValue, skip: usize| {
-        let offset = raw.get().as_ptr() as usize - base + skip;
-        shift(at, line_col(json, offset))
+    let place = |raw: &str, skip: usize| {
+        let offset = raw.as_ptr() as usize - base + skip;
+        shift(at, position_in(json, offset))
     };
-    let raw_text = values[roles.text];
-    let text_at = place(raw_text, 1);
-    let Some(text) = unquote(raw_text.get()) else {
+    let text_member = &members[roles.text];
+    let raw_text = text_member.value;
+    let Some(text) = unquote(raw_text) else {
         sink.error(
             place(raw_text, 0),
             format!(
                 "{what} {}: `{}` is {}, not text; skipped",
                 index + 1,
-                names[roles.text].as_ref(),
-                type_name(raw_text.get())
+                text_member.as_ref(),
+                type_name(raw_text)
             ),
         );
         return Ok(());
     };
+    let text_at = place(raw_text, 1);
     let as_text = |i: usize| {
-        let raw = values.get(i)?.get();
+        let raw = members.get(i)?.value;
         match raw.as_bytes().first() {
             Some(b'"') => unquote(raw),
             Some(b'{' | b'[' | b'n') | None => None,
@@ -542,7 +694,7 @@ fn item(
     let meta = roles.meta(as_text);
     let note = roles
         .note
-        .and_then(|i| Some((as_text(i)?.into_owned(), place(values[i], 1))));
+        .and_then(|i| Some((as_text(i)?.into_owned(), place(members[i].value, 1))));
     sink.emit(
         index,
         text,
@@ -551,6 +703,18 @@ fn item(
         note.as_ref().map(|(n, a)| (n.as_str(), *a)),
     );
     Ok(())
+}
+
+/// The 1-based line and column of byte `offset` of `json`, as
+/// [`line_col`] gives them, found at once when everything before it is
+/// ASCII on one line, as it is in most items.
+fn position_in(json: &str, offset: usize) -> (usize, usize) {
+    match json.as_bytes().get(..offset) {
+        Some(before) if before.is_ascii() && memchr::memchr(b'\n', before).is_none() => {
+            (1, offset + 1)
+        }
+        _ => line_col(json, offset),
+    }
 }
 
 /// Reads a JSON Lines calendar: one post object per line; blank lines are
@@ -607,7 +771,7 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Resul
         if chunk.is_empty() {
             return Ok((read, read <= limit));
         }
-        let (n, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (n, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (i + 1, true),
             None => (chunk.len(), false),
         };
@@ -635,6 +799,66 @@ mod tests {
             &mut |p| out.push(p),
         );
         (out, r)
+    }
+
+    /// Names and values of an item's members, as read by `read`.
+    fn pairs<'a>(members: &'a [super::Member]) -> Vec<(&'a str, &'a str)> {
+        members.iter().map(|m| (m.as_ref(), m.value)).collect()
+    }
+
+    /// Whatever the flat reader accepts, `serde_json` reads the same.
+    fn agrees_with_serde(item: &str) -> bool {
+        let Some(fast) = super::flat_members(item) else {
+            return false;
+        };
+        let slow = serde_json::from_str::<super::Members>(item)
+            .unwrap_or_else(|e| panic!("{item:?} is taken but is not valid JSON: {e}"));
+        assert_eq!(pairs(&fast), pairs(&slow.0), "{item:?}");
+        true
+    }
+
+    #[test]
+    fn flat_items_are_read_as_serde_json_reads_them() {
+        for item in [
+            r#"{"id":0,"platform":"x","text":"Hello \"you\" \\ \/ \n\t"}"#,
+            " {\"a\" :\t-1.5e+3 ,\r\n\"b\":true,\"c\":false,\"d\":null,\"a\":\"dup\"} \n",
+            "{}",
+            r#"{"n":0,"m":-0.0,"k":10E-2,"é":"ü😀"}"#,
+        ] {
+            assert!(agrees_with_serde(item), "{item:?} should be read flat");
+        }
+        for item in [
+            r#"{"text":"\u00e9"}"#,
+            r#"{"t\u0065xt":"x"}"#,
+            r#"{"text":["a"]}"#,
+            r#"{"text":{"a":1}}"#,
+        ] {
+            assert!(super::flat_members(item).is_none(), "{item:?}");
+        }
+        // Every cut and every odd byte at every place: taken only when valid.
+        let base = r#"{"id": -12.5e3, "ok": true, "text": "a \"b\" c", "x": null}"#;
+        for at in 0..=base.len() {
+            agrees_with_serde(&base[..at]);
+            for odd in [
+                "\"", "\\", ",", ":", "}", "{", "[", " ", "\u{1}", "0", "-", ".", "e", "+", "\\u",
+            ] {
+                let mut item = base.to_string();
+                item.insert_str(at, odd);
+                agrees_with_serde(&item);
+            }
+        }
+    }
+
+    #[test]
+    fn positions_are_those_line_col_gives() {
+        let json = "{\"id\": 1,\n \"text\": \"caf\u{e9} \u{1F600}\", \"x\": 2}";
+        for offset in 0..=json.len() + 2 {
+            assert_eq!(
+                super::position_in(json, offset),
+                crate::error::line_col(json, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]
