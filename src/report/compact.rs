@@ -2,7 +2,7 @@
 //! per line, for editors' error parsers and grep. No colour, no excerpt, no
 //! summary.
 
-use super::{Render, Reporter, escape_terminal_into, push_decimal};
+use super::{Render, Reporter, escape_terminal_into, push_place};
 use crate::check::{PostResult, Summary};
 use std::io::{self, Write};
 
@@ -14,11 +14,7 @@ pub struct Compact;
 /// split or colour a line.
 fn post_lines(out: &mut String, r: &PostResult) {
     for f in &r.findings {
-        escape_terminal_into(out, &r.source);
-        out.push(':');
-        push_decimal(out, f.line);
-        out.push(':');
-        push_decimal(out, f.column);
+        push_place(out, &r.source, f.line, f.column);
         out.push_str(": ");
         out.push_str(f.severity.as_str());
         out.push(' ');

@@ -3,6 +3,7 @@
 
 use super::{
     Render, Reporter, decimal, escape_terminal, escape_terminal_into, needs_escape, push_decimal,
+    push_place,
 };
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
@@ -130,11 +131,7 @@ fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
 }
 
 fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
-    escape_terminal_into(buf, &r.source);
-    buf.push(':');
-    push_decimal(buf, f.line);
-    buf.push(':');
-    push_decimal(buf, f.column);
+    push_place(buf, &r.source, f.line, f.column);
     buf.push(' ');
     paint(
         buf,

@@ -145,6 +145,16 @@ pub fn escape_terminal(s: &str) -> String {
     out
 }
 
+/// Appends a finding's place, `path:line:column`, the path escaped for a
+/// terminal as the compiler-style formats print it.
+pub(crate) fn push_place(out: &mut String, source: &str, line: usize, column: usize) {
+    escape_terminal_into(out, source);
+    out.push(':');
+    push_decimal(out, line);
+    out.push(':');
+    push_decimal(out, column);
+}
+
 /// Appends `s` to `out`, escaped as [`escape_terminal`] does.
 pub fn escape_terminal_into(out: &mut String, s: &str) {
     if !needs_escape(s) {
