@@ -69,8 +69,12 @@ install_npm() {
             "textlint-rule-write-good@$TEXTLINT_WG_V" "harper.js@$HARPER_JS_V" >&2 ||
             warn "npm install failed"
     fi
-    # Harper's WebAssembly build has no CLI: lint each file given, print
-    # every lint, like the other tools do.
+}
+
+# Harper's WebAssembly build has no CLI: lint each file given, print
+# every lint, like the other tools do. Written on every run, so that
+# --no-install finds it too.
+write_harper_driver() {
     cat >"$PEERS/npm/harper-lint.mjs" <<'EOF'
 import { readFileSync } from 'node:fs';
 import { LocalLinter } from 'harper.js';
@@ -126,6 +130,7 @@ fi
 [ "$build" = 1 ] && build_think_lint
 build_corpus "$mb" 64 0
 mkdir -p "$BENCH_DIR"
+use_installed_copy
 RESULTS=$BENCH_DIR/peers.tsv
 : >"$RESULTS"
 
@@ -156,6 +161,7 @@ if wanted harper; then
         VER[harper]="harper-cli $("$PEERS/cargo/bin/harper-cli" --version 2>/dev/null | awk '{print $NF}')"
         CMD[harper]="$P/cargo/bin/harper-cli lint"
     elif [ -d "$PEERS/npm/node_modules/harper.js" ] && command -v node >/dev/null; then
+        write_harper_driver
         VER[harper]="harper.js $(pkg_version harper.js) (WebAssembly)"; CMD[harper]="node $P/npm/harper-lint.mjs"
     fi
 fi

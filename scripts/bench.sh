@@ -46,6 +46,7 @@ ensure_tools
 [ "$build" = 1 ] && build_think_lint
 build_corpus "$mb" "$csv_mb" "$big_mb"
 mkdir -p "$BENCH_DIR"
+use_installed_copy
 RESULTS=$BENCH_DIR/results.tsv
 : >"$RESULTS"
 
