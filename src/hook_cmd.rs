@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use think_lint::Error;
 use think_lint::config::Config;
-use think_lint::source::walk::POST_EXTENSIONS;
+use think_lint::source::walk::has_post_extension;
 
 /// Marks a hook as ours, so reinstalling may replace it.
 const MARKER: &str = "think-lint hook run";
@@ -101,10 +101,7 @@ pub fn staged_posts(config: &Config) -> Result<Vec<String>, Error> {
         .filter(|f| !f.is_empty())
         .filter(|f| match &include {
             Some(s) => s.is_match(f),
-            None => Path::new(f)
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+            None => has_post_extension(Path::new(f)),
         })
         .filter(|f| !exclude.as_ref().is_some_and(|s| s.is_match(f)))
         .map(str::to_string)

@@ -36,10 +36,7 @@ pub(crate) fn widened(hir: &Hir, span: u32) -> Option<Hir> {
     };
     let mut long = false;
     let widened = rewrite(hir.clone(), &mut leaf, &mut |repetition| {
-        if repetition
-            .max
-            .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
-        {
+        if is_long(repetition, span) {
             repetition.max = None;
             long = true;
         }
@@ -54,10 +51,7 @@ pub(crate) fn widened(hir: &Hir, span: u32) -> Option<Hir> {
 fn has_long_repetition(hir: &Hir, span: u32) -> bool {
     match hir.kind() {
         HirKind::Repetition(repetition) => {
-            repetition
-                .max
-                .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
-                || has_long_repetition(&repetition.sub, span)
+            is_long(repetition, span) || has_long_repetition(&repetition.sub, span)
         }
         HirKind::Capture(capture) => has_long_repetition(&capture.sub, span),
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
@@ -65,6 +59,14 @@ fn has_long_repetition(hir: &Hir, span: u32) -> bool {
         }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
     }
+}
+
+/// Whether a counted repetition allows `span` or more optional copies:
+/// the ones a screen leaves unbounded.
+fn is_long(repetition: &Repetition, span: u32) -> bool {
+    repetition
+        .max
+        .is_some_and(|max| max.saturating_sub(repetition.min) >= span)
 }
 
 /// Whether `look` asks where Unicode's word characters are.

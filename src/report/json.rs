@@ -3,9 +3,9 @@
 //! metadata its source gave it (`platform`, `scheduled`, `id`, `title`);
 //! absent fields are left out, and so is `meta` when it would be empty.
 
-use super::json_text::{self, Object};
 use super::{Render, Reporter};
 use crate::check::{Finding, PostResult, Summary};
+use crate::json_text::{self, Object};
 use crate::model::Dimension;
 use crate::source::Metadata;
 use serde_json::Value;

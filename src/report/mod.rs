@@ -4,7 +4,6 @@ mod compact;
 mod github;
 mod human;
 mod json;
-mod json_text;
 mod jsonl;
 mod junit;
 mod sarif;
@@ -15,7 +14,6 @@ pub use github::{
 };
 pub use human::Human;
 pub use json::{Json, post_value};
-pub(crate) use json_text::plain_prefix as json_plain_prefix;
 pub use jsonl::Jsonl;
 pub use junit::{Junit, escape_xml};
 pub use sarif::{SCHEMA as SARIF_SCHEMA, Sarif, uri as sarif_uri};

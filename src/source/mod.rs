@@ -158,28 +158,39 @@ pub enum Kind {
     Yaml,
 }
 
+/// The extensions of post files, with the kind each is read as: what a
+/// directory walk picks up (unless `include` says otherwise).
+pub const EXTENSIONS: &[(&str, Kind)] = &[
+    ("txt", Kind::Text),
+    ("md", Kind::Markdown),
+    ("markdown", Kind::Markdown),
+    ("mdx", Kind::Markdown),
+    ("csv", Kind::Csv),
+    ("tsv", Kind::Tsv),
+    ("json", Kind::Json),
+    ("jsonl", Kind::JsonLines),
+    ("ndjson", Kind::JsonLines),
+    ("yaml", Kind::Yaml),
+    ("yml", Kind::Yaml),
+];
+
 impl Kind {
     /// The kind of a path, by extension; anything unknown is plain text.
     pub fn of(path: &str) -> Kind {
-        const BY_EXTENSION: &[(&str, Kind)] = &[
-            ("md", Kind::Markdown),
-            ("markdown", Kind::Markdown),
-            ("mdx", Kind::Markdown),
-            ("csv", Kind::Csv),
-            ("tsv", Kind::Tsv),
-            ("json", Kind::Json),
-            ("jsonl", Kind::JsonLines),
-            ("ndjson", Kind::JsonLines),
-            ("yaml", Kind::Yaml),
-            ("yml", Kind::Yaml),
-        ];
-        let Some(ext) = Path::new(path).extension().and_then(|e| e.to_str()) else {
-            return Kind::Text;
-        };
-        BY_EXTENSION
+        Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Kind::of_extension)
+            .unwrap_or(Kind::Text)
+    }
+
+    /// The kind of the files with extension `ext` (any case), if it is
+    /// one of [`EXTENSIONS`].
+    pub fn of_extension(ext: &str) -> Option<Kind> {
+        EXTENSIONS
             .iter()
             .find(|(known, _)| known.eq_ignore_ascii_case(ext))
-            .map_or(Kind::Text, |&(_, kind)| kind)
+            .map(|&(_, kind)| kind)
     }
 
     /// Whether the kind holds many posts, one per row or item.

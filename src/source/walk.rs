@@ -9,11 +9,13 @@ use crate::error::{Error, LocatedError};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::Path;
 
-/// Extensions picked up when walking a directory (unless `include` says
-/// otherwise).
-pub const POST_EXTENSIONS: &[&str] = &[
-    "txt", "md", "markdown", "mdx", "csv", "tsv", "json", "jsonl", "ndjson", "yaml", "yml",
-];
+/// Whether a walk picks up `file` by its extension (one of
+/// [`EXTENSIONS`](super::EXTENSIONS), in any case).
+pub fn has_post_extension(file: &Path) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| super::Kind::of_extension(e).is_some())
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct WalkOptions {
@@ -98,11 +100,7 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
             let rel = file.strip_prefix(p).unwrap_or(file);
             let wanted = match &include {
                 Some(set) => set.is_match(rel) || set.is_match(file),
-                None => file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    POST_EXTENSIONS
-                        .iter()
-                        .any(|post| post.eq_ignore_ascii_case(e))
-                }),
+                None => has_post_extension(file),
             };
             let excluded = exclude
                 .as_ref()

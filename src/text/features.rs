@@ -564,12 +564,7 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     }
     // Words with a lower-case letter are counted only when some word is
     // in capitals (few posts have one).
-    if !m.shouted.is_empty()
-        && prose_words()
-            .filter(|t| a.text[t.span.clone()].chars().any(char::is_lowercase))
-            .nth(2)
-            .is_some()
-    {
+    if !m.shouted.is_empty() && prose_words().filter(|t| t.case.has_lower).nth(2).is_some() {
         emit(cue::ALLCAPS);
     }
 }

@@ -9,7 +9,7 @@
 
 use super::{Sink, shift};
 use crate::error::{Error, line_col};
-use crate::report::json_plain_prefix as plain_prefix;
+use crate::json_text::plain_prefix;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;

@@ -2,7 +2,9 @@
 //! the same data (compact, keys in the order given, strings escaped the
 //! same way), but straight into a byte buffer: formatting posts is on the
 //! hot path of every calendar run, and going through `Serialize` costs
-//! several times more than the bytes themselves.
+//! several times more than the bytes themselves. Its scan for the plain
+//! part of a string ([`plain_prefix`]) also serves the JSON calendar
+//! reader, which reads strings with the same rules.
 
 /// Whether a byte must be escaped in a JSON string: `"`, `\` and the
 /// control characters below space (JSON allows everything else as it is).
@@ -109,7 +111,7 @@ pub fn number(out: &mut Vec<u8>, n: u64) {
 }
 
 fn long_number(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(super::decimal(n, &mut [0; 20]));
+    out.extend_from_slice(crate::report::decimal(n, &mut [0; 20]));
 }
 
 /// A JSON object being written: members are appended in the order they
