@@ -105,7 +105,7 @@ impl Linter {
                 continue;
             }
             let rule = &rules[h.rule];
-            let (line, _) = post.position(h.span.start);
+            let line = post.text_line(h.span.start);
             let by = post.suppressions.iter().position(|s| {
                 s.covers(line)
                     && (s.rules.is_empty() || s.rules.iter().any(|sel| specificity(sel, rule) > 0))
@@ -124,7 +124,7 @@ impl Linter {
                 let rule = &rules[h.rule];
                 let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
                 let (context, context_range) = if context_lines {
-                    context_of(post, h.span.clone(), line)
+                    context_of(post, h.span.clone())
                 } else {
                     (String::new(), (0, 1))
                 };
@@ -195,13 +195,14 @@ fn unused_suppression(s: &Suppression) -> Finding {
     }
 }
 
-/// The context of a finding at `span` of a post's text, which starts on
-/// line `line` of its source (see [`context_line`]).
-fn context_of(post: &Post, span: std::ops::Range<usize>, line: usize) -> (String, (usize, usize)) {
+/// The context of a finding at `span` of a post's text (see
+/// [`context_line`]).
+fn context_of(post: &Post, span: std::ops::Range<usize>) -> (String, (usize, usize)) {
+    let start = span.start;
     let (mut context, range) = context_line(&post.text, span);
     if let Some(original) = &post.original {
-        // Blanked text keeps the columns of the original lines.
-        let nth = line - post.line;
+        // Blanked text keeps the lines and columns of the original.
+        let nth = post.text_line(start) - post.line;
         if let Some(l) = original.lines().nth(nth) {
             context = l.trim_end_matches('\r').to_string();
         }

@@ -22,6 +22,7 @@ mod delimited;
 mod json;
 mod yaml;
 
+use super::source_map::{self, SourceMap, Spelling};
 use super::suppress::{self, Directive, Scope, Suppression};
 use super::{Kind, Metadata, Note, Options, Post};
 use crate::error::{Error, LocatedError, line_col};
@@ -193,6 +194,43 @@ fn shift((line, column): (usize, usize), (l, c): (usize, usize)) -> (usize, usiz
     }
 }
 
+/// A cell's text, where it starts in the file, and where its characters
+/// are when the file spells some of them differently.
+pub(crate) struct Cell<'t> {
+    pub text: Cow<'t, str>,
+    pub at: (usize, usize),
+    pub map: SourceMap,
+}
+
+impl<'t> Cell<'t> {
+    /// A cell whose text is written in the file as `raw` starts with,
+    /// `raw` starting at `raw_at`; `at` is where the text is said to start.
+    pub fn spelled(
+        text: Cow<'t, str>,
+        at: (usize, usize),
+        raw: &str,
+        spelling: Spelling,
+        raw_at: (usize, usize),
+    ) -> Self {
+        let map = source_map::align(&text, raw, spelling, at, raw_at);
+        Cell { text, at, map }
+    }
+
+    /// A cell written in the file as itself.
+    pub fn plain(text: Cow<'t, str>, at: (usize, usize)) -> Self {
+        Cell {
+            text,
+            at,
+            map: SourceMap::default(),
+        }
+    }
+
+    /// The file position of a line and column of the text.
+    fn place(&self, text_at: (usize, usize)) -> (usize, usize) {
+        self.map.place(self.at, text_at)
+    }
+}
+
 /// Collects posts and notes while a calendar is read.
 pub(crate) struct Sink<'a> {
     pub source: &'a str,
@@ -322,16 +360,10 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// Hands one post on: `text` starts at `at` in the file; `note` is the
-    /// text and position of a notes cell that may carry suppressions.
-    pub fn emit(
-        &mut self,
-        index: usize,
-        text: Cow<str>,
-        at: (usize, usize),
-        meta: Metadata,
-        note: Option<(&str, (usize, usize))>,
-    ) {
+    /// Hands one post on: `text` is its cell; `note` is a notes cell that
+    /// may carry suppressions.
+    pub fn emit(&mut self, index: usize, cell: Cell, meta: Metadata, note: Option<Cell>) {
+        let Cell { text, at, map } = cell;
         if text.len() > self.opts.max_post_bytes {
             self.error(
                 at,
@@ -353,33 +385,33 @@ impl<'a> Sink<'a> {
         post.line = at.0;
         post.column = at.1;
         post.meta = meta;
+        // Scopes count the text's lines from the post's first line, as
+        // `Post::text_line` does; the place of a suppression is the file's.
         for s in &mut post.suppressions {
-            (s.line, s.column) = shift(at, (s.line, s.column));
+            (s.line, s.column) = map.place(at, (s.line, s.column));
             s.scope = match s.scope {
                 Scope::Line(l) => Scope::Line(l + at.0 - 1),
                 Scope::Lines(a, b) => Scope::Lines(a + at.0 - 1, b.saturating_add(at.0 - 1)),
                 Scope::File => Scope::File,
             };
         }
-        if let Some((note, note_at)) = note {
+        post.map = map;
+        if let Some(note) = note {
             // Blanking keeps line breaks: the post has the text's lines.
             let last = at.0 + memchr::memchr_iter(b'\n', post.text.as_bytes()).count();
             post.suppressions
-                .extend(note_suppressions(note, note_at, (at.0, last)));
+                .extend(note_suppressions(&note, (at.0, last)));
         }
         (self.on_post)(post);
     }
 }
 
 /// Suppressions written in a notes cell: each `think-lint:` line there
-/// applies to the whole post (lines `post_lines` of the file).
-fn note_suppressions(
-    note: &str,
-    at: (usize, usize),
-    (first, last): (usize, usize),
-) -> Vec<Suppression> {
+/// applies to the whole post (lines `first` to `last`, as suppressions
+/// count them).
+fn note_suppressions(note: &Cell, (first, last): (usize, usize)) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for (i, line) in note.lines().enumerate() {
+    for (i, line) in note.text.lines().enumerate() {
         let Some((directive, rules, reason)) = suppress::parse(line) else {
             continue;
         };
@@ -387,7 +419,7 @@ fn note_suppressions(
             continue;
         }
         let indent = line.chars().take_while(|c| c.is_whitespace()).count();
-        let (line, column) = shift(at, (i + 1, indent + 1));
+        let (line, column) = note.place((i + 1, indent + 1));
         out.push(Suppression {
             scope: Scope::Lines(first, last),
             rules,

@@ -8,11 +8,13 @@
 
 mod calendar;
 mod markdown;
+mod source_map;
 mod suppress;
 mod text;
 pub mod walk;
 
 pub use calendar::TEXT_FIELDS;
+pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
@@ -48,6 +50,10 @@ pub struct Post {
     /// 1-based line and column of the post's first character in the source.
     pub line: usize,
     pub column: usize,
+    /// Where the text's characters are in the source, when the source
+    /// spells some of them differently (escapes in a calendar cell); empty
+    /// when the text is written as itself.
+    pub map: SourceMap,
     pub meta: Metadata,
     /// Inline `think-lint-disable` comments that apply to this post.
     pub suppressions: Vec<Suppression>,
@@ -64,6 +70,7 @@ impl Post {
             text: text.into(),
             line: 1,
             column: 1,
+            map: SourceMap::default(),
             meta: Metadata::default(),
             suppressions: Vec::new(),
             original: None,
@@ -104,12 +111,17 @@ impl Post {
     }
 
     /// Places a line and column of the post's text in its source.
-    fn place(&self, (line, column): (usize, usize)) -> (usize, usize) {
-        if line == 1 {
-            (self.line, self.column + column - 1)
-        } else {
-            (self.line + line - 1, column)
-        }
+    pub fn place(&self, at: (usize, usize)) -> (usize, usize) {
+        self.map.place((self.line, self.column), at)
+    }
+
+    /// The line suppressions count for byte `offset` of the text: the
+    /// post's first line plus the offset's line within the text. It is the
+    /// source's line unless the source spells line breaks as escapes, whose
+    /// lines suppressions written in the text still count as lines.
+    pub fn text_line(&self, offset: usize) -> usize {
+        let before = &self.text.as_bytes()[..offset.min(self.text.len())];
+        self.line + memchr::memchr_iter(b'\n', before).count()
     }
 }
 

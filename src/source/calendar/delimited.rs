@@ -3,8 +3,10 @@
 //! handles quoted cells spanning lines); the raw bytes of the current row
 //! are kept beside it so each cell's real line and column are known.
 
-use super::{Roles, Sink, no_text_field, shift};
+use super::{Cell, Roles, Sink, no_text_field, shift};
 use crate::error::Error;
+use crate::source::source_map::Spelling;
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 /// Passes bytes through to the CSV parser, keeping those not yet behind
@@ -154,21 +156,57 @@ impl<'a> RowScan<'a> {
     }
 }
 
-/// The 1-based (line, column) of each cell's first character, relative to
-/// the start of the row in `raw`; the column of a quoted cell is that of
-/// the character after the quote.
-fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<(usize, usize)> {
+/// Where a cell's first character is in the raw bytes of its row (for a
+/// quoted cell, the character after the quote).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CellStart {
+    /// 1-based line and column, relative to the start of the row.
+    at: (usize, usize),
+    /// Offset in the row's bytes.
+    byte: usize,
+    /// Whether the cell is quoted, so may double its quotes.
+    quoted: bool,
+}
+
+/// Where each of the first `cells` cells of the row in `raw` starts.
+fn cell_starts(raw: &[u8], delimiter: u8, cells: usize) -> Vec<CellStart> {
     let mut scan = RowScan::new(raw, delimiter);
     let mut out = Vec::with_capacity(cells);
     while out.len() < cells {
         match scan.next_cell() {
-            Some(at) => out.push(at),
+            Some(at) => out.push(CellStart {
+                at,
+                byte: scan.i,
+                quoted: scan.open_quote.is_some(),
+            }),
             None => break,
         }
     }
-    let end = (scan.line, scan.column);
+    let end = CellStart {
+        at: (scan.line, scan.column),
+        byte: scan.i,
+        quoted: false,
+    };
     out.resize(cells, end);
     out
+}
+
+/// The cell of a text read from the row in `raw` (which starts on `line`
+/// of the file) where `start` says. A quoted cell that holds a quote wrote
+/// it doubled, so is mapped to its spelling.
+fn cell<'t>(text: Cow<'t, str>, raw: &[u8], start: CellStart, line: usize) -> Cell<'t> {
+    let at = shift((line, 1), start.at);
+    if !start.quoted || memchr::memchr(b'"', text.as_bytes()).is_none() {
+        return Cell::plain(text, at);
+    }
+    let rest = &raw[start.byte.min(raw.len())..];
+    // Up to the first byte that is not UTF-8: the text has U+FFFD there,
+    // which the map cannot follow anyway.
+    let rest = match std::str::from_utf8(rest) {
+        Ok(rest) => rest,
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    Cell::spelled(text, at, rest, Spelling::Doubled('"'), at)
 }
 
 /// The columns of a calendar, from its header row.
@@ -293,8 +331,9 @@ fn rows<R: Read>(
         if let Some(rest) = unclosed_quote(rdr, delimiter, start, line, this, sink) {
             return Ok(Some(rest));
         }
-        let starts = cell_starts(rdr.get_ref().from(start), delimiter, columns.wanted);
-        let row_at = shift((line, 1), starts[0]);
+        let raw = rdr.get_ref().from(start);
+        let starts = cell_starts(raw, delimiter, columns.wanted);
+        let row_at = shift((line, 1), starts[0].at);
         if record.len() != columns.count {
             sink.error(
                 row_at,
@@ -318,21 +357,14 @@ fn rows<R: Read>(
             );
             continue;
         }
-        let at = |i: usize| shift((line, 1), starts.get(i).copied().unwrap_or((1, 1)));
-        let text_at = at(roles.text);
-        let text = sink.lossy(&record[roles.text], text_at);
-        let note = roles.note.map(|i| {
-            let note_at = at(i);
-            (sink.lossy(&record[i], note_at).into_owned(), note_at)
-        });
+        let mut read = |i: usize| {
+            let text = sink.lossy(&record[i], shift((line, 1), starts[i].at));
+            cell(text, raw, starts[i], line)
+        };
+        let text = read(roles.text);
+        let note = roles.note.map(&mut read);
         let meta = roles.meta(|i| record.get(i).map(String::from_utf8_lossy));
-        sink.emit(
-            this,
-            text,
-            text_at,
-            meta,
-            note.as_ref().map(|(n, a)| (n.as_str(), *a)),
-        );
+        sink.emit(this, text, meta, note);
     }
     Ok(None)
 }
@@ -391,7 +423,11 @@ mod tests {
     fn cells_are_located_past_quotes_and_line_breaks() {
         let raw = b"1,\"a \"\"b\"\"\nc\",  x,\"\xc3\xa9\",y\n2,z";
         let s = cell_starts(raw, b',', 5);
-        assert_eq!(s, [(1, 1), (1, 4), (2, 4), (2, 9), (2, 12)]);
+        let at: Vec<_> = s.iter().map(|s| s.at).collect();
+        assert_eq!(at, [(1, 1), (1, 4), (2, 4), (2, 9), (2, 12)]);
+        let quoted: Vec<_> = s.iter().map(|s| s.quoted).collect();
+        assert_eq!(quoted, [false, true, false, true, false]);
+        assert_eq!(&raw[s[1].byte..s[1].byte + 3], b"a \"");
     }
 
     #[test]

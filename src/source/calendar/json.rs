@@ -7,9 +7,10 @@
 //! held whole and one bad item does not stop the rest. JSON Lines is one
 //! object per line.
 
-use super::{Sink, shift};
+use super::{Cell, Sink, shift};
 use crate::error::{Error, line_col};
 use crate::json_text::plain_prefix;
+use crate::source::source_map::Spelling;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -692,17 +693,22 @@ fn item(
         }
     };
     let meta = roles.meta(as_text);
-    let note = roles
-        .note
-        .and_then(|i| Some((as_text(i)?.into_owned(), place(members[i].value, 1))));
-    sink.emit(
-        index,
-        text,
-        text_at,
-        meta,
-        note.as_ref().map(|(n, a)| (n.as_str(), *a)),
-    );
+    let note = roles.note.and_then(|i| {
+        let raw = members[i].value;
+        Some(cell(as_text(i)?, raw, place(raw, 1)))
+    });
+    sink.emit(index, cell(text, raw_text, text_at), meta, note);
     Ok(())
+}
+
+/// The cell of a member's text: `raw` is its JSON (a string's quotes
+/// included), whose text starts at `at`. A string with escapes (the only
+/// ones [`unquote`] decodes into a text of its own) is mapped to them.
+fn cell<'t>(text: Cow<'t, str>, raw: &str, at: (usize, usize)) -> Cell<'t> {
+    match (&text, raw.strip_prefix('"')) {
+        (Cow::Owned(_), Some(inner)) => Cell::spelled(text, at, inner, Spelling::Json, at),
+        _ => Cell::plain(text, at),
+    }
 }
 
 /// The 1-based line and column of byte `offset` of `json`, as

@@ -10,9 +10,11 @@
 //! bytes, and an alias used as a whole post is refused. Nesting deeper than
 //! [`MAX_DEPTH`] is refused too.
 
-use super::{Roles, Sink};
+use super::{Cell, Roles, Sink};
 use crate::error::{Error, LocatedError};
+use crate::source::source_map::Spelling;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 use std::rc::Rc;
@@ -149,6 +151,10 @@ pub fn read(mut reader: impl Read, sink: &mut Sink) -> Result<(), Error> {
     sink.notes.extend(notes);
     let mut ctx = Ctx {
         alias_budget: text.len() + (1 << 20),
+        file: &text,
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect(),
     };
     let mut b = Builder {
         stack: Vec::new(),
@@ -334,9 +340,46 @@ fn posts(
 }
 
 /// What reading posts out of the tree needs besides the sink.
-struct Ctx {
+struct Ctx<'f> {
     /// Bytes of post text that may still be read through aliases.
     alias_budget: usize,
+    /// The file, and the offset of each of its lines.
+    file: &'f str,
+    line_starts: Vec<usize>,
+}
+
+impl Ctx<'_> {
+    /// The file from 1-based `line` and `column` (in characters) on.
+    fn from(&self, (line, column): (usize, usize)) -> Option<&str> {
+        let rest = &self.file[*self.line_starts.get(line.checked_sub(1)?)?..];
+        let (i, _) = rest.char_indices().nth(column.checked_sub(1)?)?;
+        Some(&rest[i..])
+    }
+
+    /// The cell of a scalar's `text` (`node` is the scalar, or an alias
+    /// to it), mapped to how the file writes it.
+    fn cell<'t>(&self, node: &Node, text: &'t str) -> Cell<'t> {
+        let at = text_start(node);
+        let Node::Scalar {
+            style, at: marker, ..
+        } = node
+        else {
+            // Written where the alias points, not here.
+            return Cell::plain(Cow::Borrowed(text), at);
+        };
+        let (line, column) = pos(*marker);
+        let (spelling, raw_at) = match style {
+            ScalarStyle::Plain | ScalarStyle::Literal | ScalarStyle::Folded => {
+                (Spelling::Folded, (line, column))
+            }
+            ScalarStyle::SingleQuoted => (Spelling::Doubled('\''), (line, column + 1)),
+            ScalarStyle::DoubleQuoted => (Spelling::YamlDoubleQuoted, (line, column + 1)),
+        };
+        match self.from(raw_at) {
+            Some(raw) => Cell::spelled(Cow::Borrowed(text), at, raw, spelling, raw_at),
+            None => Cell::plain(Cow::Borrowed(text), at),
+        }
+    }
 }
 
 /// Where a value's text starts: past a quote, or on the line after a `|`
@@ -465,19 +508,12 @@ fn post(item: &Node, sink: &mut Sink, ctx: &mut Ctx, index: usize) -> Result<(),
             .get(i)
             .and_then(|v| v.resolved())
             .and_then(Node::text)
-            .map(std::borrow::Cow::Borrowed)
     };
-    let meta = roles.meta(value);
+    let meta = roles.meta(|i| value(i).map(Cow::Borrowed));
     let note = roles
         .note
-        .and_then(|i| Some((value(i)?, text_start(values[i]))));
-    sink.emit(
-        index,
-        std::borrow::Cow::Borrowed(text),
-        text_start(node),
-        meta,
-        note.as_ref().map(|(n, a)| (&**n, *a)),
-    );
+        .and_then(|i| Some(ctx.cell(values[i], value(i)?)));
+    sink.emit(index, ctx.cell(node, text), meta, note);
     Ok(())
 }
 
