@@ -148,12 +148,64 @@ fn advance(at: &mut (usize, usize), s: &str) {
     }
 }
 
+/// What to do with the next character of a text and its spelling.
+enum Step {
+    /// The character is spelled with this many bytes.
+    Match(usize),
+    /// These bytes of the spelling stand for nothing in the text.
+    SkipRaw(usize),
+    /// The text has a character the spelling folded away.
+    SkipText,
+    /// The spelling cannot be followed.
+    Stop,
+}
+
+/// How text character `c` is spelled at the start of `raw` (not empty).
+fn step(spelling: Spelling, c: char, raw: &str) -> Step {
+    match unit(spelling, raw) {
+        // A space may stand for a folded line break.
+        Unit::Same(s) if s == c || (s.is_whitespace() && c.is_whitespace()) => {
+            Step::Match(s.len_utf8())
+        }
+        Unit::Spelled(n) => Step::Match(n),
+        Unit::Silent(n) => Step::SkipRaw(n),
+        Unit::Same(s) if s.is_whitespace() => Step::SkipRaw(s.len_utf8()),
+        Unit::Same(_) if c.is_whitespace() => Step::SkipText,
+        Unit::Same(_) => Step::Stop,
+    }
+}
+
+/// The byte that may start a spelling other than the character itself.
+fn special(spelling: Spelling) -> Option<u8> {
+    match spelling {
+        Spelling::Json | Spelling::YamlDoubleQuoted => Some(b'\\'),
+        Spelling::Doubled(q) if q.is_ascii() => Some(q as u8),
+        Spelling::Doubled(_) | Spelling::Folded => None,
+    }
+}
+
+/// How many bytes `text` and `raw` start with that are the same and
+/// spelled as themselves, ending on a character boundary.
+fn same_prefix(text: &[u8], raw: &[u8], special: Option<u8>) -> usize {
+    let mut n = text
+        .iter()
+        .zip(raw)
+        .take_while(|&(a, b)| a == b && Some(*b) != special)
+        .count();
+    // Back to the start of a character both have only in part.
+    while n > 0 && text.get(n).is_some_and(|&b| b & 0xC0 == 0x80) {
+        n -= 1;
+    }
+    n
+}
+
 /// The map of `text`, which is spelled as `raw` starts with (`raw` starts
 /// at `raw_at` in the source; the post's first character is placed at
-/// `origin`). Each character of the text is matched with its spelling in
-/// turn; white space the text does not have (folding, indentation) is
-/// passed over. If the spelling cannot be followed, the map keeps what was
-/// matched up to there.
+/// `origin`). Each stretch of the text is matched with its spelling in
+/// turn: most of it is written as itself, and is passed in one go; white
+/// space the text does not have (folding, indentation) is passed over. If
+/// the spelling cannot be followed, the map keeps what was matched up to
+/// there.
 pub fn align(
     text: &str,
     raw: &str,
@@ -164,46 +216,33 @@ pub fn align(
     let mut map = SourceMap::default();
     // The latest anchor, or where the text starts.
     let mut last = ((1, 1), origin);
-    let mut t = (1, 1);
-    let mut r = raw_at;
-    let mut i = 0;
-    let mut note = |t: (usize, usize), r: (usize, usize)| {
-        if follow(last.0, last.1, t) != r {
+    let (mut t, mut r) = ((1, 1), raw_at);
+    let (mut ti, mut ri) = (0, 0);
+    let special = special(spelling);
+    while ti < text.len() && ri < raw.len() {
+        let same = same_prefix(&text.as_bytes()[ti..], &raw.as_bytes()[ri..], special);
+        let (text_len, raw_len) = if same > 0 {
+            (same, same)
+        } else {
+            let c = text[ti..].chars().next().unwrap_or_default();
+            match step(spelling, c, &raw[ri..]) {
+                Step::Match(n) => (c.len_utf8(), n),
+                Step::SkipRaw(n) => (0, n),
+                Step::SkipText => (c.len_utf8(), 0),
+                Step::Stop => break,
+            }
+        };
+        let raw_len = raw_len.min(raw.len() - ri);
+        if !raw.is_char_boundary(ri + raw_len) {
+            break;
+        }
+        if text_len > 0 && raw_len > 0 && follow(last.0, last.1, t) != r {
             last = (t, r);
             map.anchors.push(Anchor { text: t, source: r });
         }
-    };
-    'text: for (at, c) in text.char_indices() {
-        loop {
-            if i >= raw.len() {
-                break 'text;
-            }
-            let (len, matched) = match unit(spelling, &raw[i..]) {
-                // A space may stand for a folded line break.
-                Unit::Same(s) if s == c || (s.is_whitespace() && c.is_whitespace()) => {
-                    (s.len_utf8(), true)
-                }
-                Unit::Spelled(n) => (n.min(raw.len() - i), true),
-                Unit::Silent(n) => (n.min(raw.len() - i), false),
-                Unit::Same(s) if s.is_whitespace() => (s.len_utf8(), false),
-                // A line break or space the source folded away: the text
-                // has it, the source does not.
-                Unit::Same(_) if c.is_whitespace() => break,
-                Unit::Same(_) => break 'text,
-            };
-            if !raw.is_char_boundary(i + len) {
-                break 'text;
-            }
-            if matched {
-                note(t, r);
-            }
-            advance(&mut r, &raw[i..i + len]);
-            i += len;
-            if matched {
-                break;
-            }
-        }
-        advance(&mut t, &text[at..at + c.len_utf8()]);
+        advance(&mut t, &text[ti..ti + text_len]);
+        advance(&mut r, &raw[ri..ri + raw_len]);
+        (ti, ri) = (ti + text_len, ri + raw_len);
     }
     map
 }
@@ -342,5 +381,66 @@ mod tests {
         // Raw text that ends early.
         let map = align("abc", "a", Spelling::Folded, (1, 1), (1, 1));
         assert!(map.is_empty());
+    }
+
+    /// The spellings JSON allows for `c`: itself (unless it must be
+    /// escaped), a short escape, a `\\u` escape (a pair for characters
+    /// outside the basic plane).
+    fn json_spellings(c: char) -> Vec<String> {
+        let mut out = Vec::new();
+        if !matches!(c, '"' | '\\') && !c.is_control() {
+            out.push(c.to_string());
+        }
+        let short = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '/' => Some("\\/"),
+            '\n' => Some("\\n"),
+            '\t' => Some("\\t"),
+            _ => None,
+        };
+        out.extend(short.map(String::from));
+        let mut units = [0u16; 2];
+        let escaped: String = c
+            .encode_utf16(&mut units)
+            .iter()
+            .map(|u| format!("\\u{u:04x}"))
+            .collect();
+        out.push(escaped);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_json_spelling_is_followed(
+            picks in proptest::collection::vec((0usize..10, 0usize..3), 0..40),
+            line in 1usize..4,
+            column in 1usize..30,
+        ) {
+            const CHARS: [char; 10] = ['a', ' ', '"', '\\', '/', '\n', '\t', 'é', '😀', '’'];
+            let spelled: Vec<(String, String)> = picks
+                .iter()
+                .map(|&(c, how)| {
+                    let options = json_spellings(CHARS[c]);
+                    (CHARS[c].to_string(), options[how % options.len()].clone())
+                })
+                .collect();
+            let pieces: Vec<(&str, &str)> =
+                spelled.iter().map(|(t, r)| (t.as_str(), r.as_str())).collect();
+            let (text, raw): (String, String) = pieces.iter().copied().unzip();
+            let decoded: String = serde_json::from_str(&format!("\"{raw}\"")).unwrap();
+            proptest::prop_assert_eq!(decoded, text);
+            check(&pieces, Spelling::Json, (line, column));
+        }
+
+        #[test]
+        fn every_csv_cell_is_followed(
+            picks in proptest::collection::vec(0usize..6, 0..40),
+        ) {
+            const PIECES: [(&str, &str); 6] =
+                [("a", "a"), (" ", " "), ("\"", "\"\""), ("\n", "\n"), ("é", "é"), ("\r\n", "\r\n")];
+            let pieces: Vec<(&str, &str)> = picks.iter().map(|&i| PIECES[i]).collect();
+            check(&pieces, Spelling::Doubled('"'), (2, 5));
+        }
     }
 }

@@ -199,7 +199,11 @@ fn cell<'t>(text: Cow<'t, str>, raw: &[u8], start: CellStart, line: usize) -> Ce
     if !start.quoted || memchr::memchr(b'"', text.as_bytes()).is_none() {
         return Cell::plain(text, at);
     }
-    let rest = &raw[start.byte.min(raw.len())..];
+    // The cell's spelling is at most twice its text (every quote doubled)
+    // and its closing quote; after it, the row and the rest of what was
+    // read are not needed.
+    let from = start.byte.min(raw.len());
+    let rest = &raw[from..raw.len().min(from + 2 * text.len() + 1)];
     // Up to the first byte that is not UTF-8: the text has U+FFFD there,
     // which the map cannot follow anyway.
     let rest = match std::str::from_utf8(rest) {
