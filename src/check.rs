@@ -8,7 +8,7 @@ use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
-use crate::tone::{Evidence, Tone};
+use crate::tone::Tone;
 
 /// A rule that fired on a post, located in the post's source.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,12 +89,9 @@ impl Linter {
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));
-        // The tone's learned model reads the features the learned rules
-        // read: one pass over them serves both.
-        let mut evidence = Evidence::new(&analysis);
-        let mut hits =
-            self.engine
-                .check_analysis_feeding(&analysis, &mut evidence, Evidence::FAMILIES);
+        // The tone's learned model is scored along the learned rules: one
+        // pass over the post's features serves both.
+        let (mut hits, evidence) = self.engine.check_analysis_and_evidence(&analysis);
         let rules = self.engine.rules();
         let mut used = vec![false; post.suppressions.len()];
         // The hits no suppression hides, by index into `hits`.

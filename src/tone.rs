@@ -19,9 +19,8 @@
 //! the clause after it, and exclamation and question marks adding
 //! intensity. Emoji count by the words of their names.
 
-use crate::text::features::{
-    Families, MEASURES, Sink, bigram_term, features_into, measure_key, term_word, unigram_key,
-};
+use crate::text::features::{Families, Sink, bigram_key, features_into, term_word};
+use crate::text::static_map::StaticMap;
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use std::cell::Cell;
@@ -89,12 +88,18 @@ pub fn signals(a: &Analysis) -> [f64; 3] {
     signals_with(a, Evidence::of(a))
 }
 
-/// [`signals`], the learned model's evidence gathered already.
-fn signals_with(a: &Analysis, evidence: Evidence) -> [f64; 3] {
-    // Summed up first: the memo of words goes back to the thread before
-    // the sentiment score reads it.
-    let learned = evidence.finish();
+/// [`signals`], the learned model's evidence summed up already.
+fn signals_with(a: &Analysis, learned: f64) -> [f64; 3] {
     [sentiment(a), a.metrics.valence, learned]
+}
+
+/// The learned polarity model's terms, read in place from the tables
+/// build.rs wrote: its weights by key (no bias: only the evidence in a
+/// post counts), and the words its terms of two words start with and end
+/// with. An engine scores them along its learned rules; the sum it reads
+/// in a post is what [`tone_with`] takes.
+pub fn polarity_terms() -> (&'static StaticMap<f64>, [&'static StaticMap<()>; 2]) {
+    (&WEIGHTS, [&PAIR_FIRSTS, &PAIR_SECONDS])
 }
 
 /// The post's polarity evidence: the weighted sum of the three signals.
@@ -117,16 +122,8 @@ struct ToneWord {
     /// Its booster weight, and whether it negates ([`modifiers`]).
     boost: f64,
     negates: bool,
-    /// The polarity model's term for it in prose (`NONE`: the model has
-    /// none; hashtag words, fewer, are looked up by key).
-    prose: u32,
-    /// Whether some term of two words of the model starts with it, ends
-    /// with it.
-    starts_pair: bool,
-    ends_pair: bool,
+    named: Named,
 }
-
-const NONE: u32 = u32::MAX;
 
 thread_local! {
     static TONE_WORDS: Cell<Option<WordMemo<ToneWord>>> = const { Cell::new(None) };
@@ -158,25 +155,22 @@ fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
 #[inline(never)]
 fn work_out(tok: &Token) -> ToneWord {
     let (boost, negates) = modifiers(&tok.lower);
-    let word = term_word(tok);
     ToneWord {
         valence: WORDS.get(tok.lower.as_str()).copied(),
         boost,
         negates,
-        prose: WEIGHTS.index(word).map_or(NONE, |i| i as u32),
-        starts_pair: PAIR_FIRSTS.index(word).is_some(),
-        ends_pair: PAIR_SECONDS.index(word).is_some(),
+        named: Named::of(&tok.lower),
     }
 }
 
-/// The learned polarity model's evidence in a post, summed over the
-/// post's features: a [`Sink`] of the families [`Evidence::FAMILIES`].
+/// The learned polarity model's evidence in a post: the sum of its
+/// weights over the post's terms, each counted once, found by their keys
+/// (a [`Sink`] of the families [`Evidence::FAMILIES`]).
 ///
-/// A caller that makes a pass over the post's features anyway feeds this
-/// one along ([`features::features_into_both`](crate::text::features::features_into_both))
-/// and hands it to [`tone_with`].
-pub struct Evidence {
-    memo: WordMemo<ToneWord>,
+/// This is the tone's own pass over a post's features, for [`tone`] and
+/// [`signals`]; a check reads the same sum from the engine, which scores
+/// [`polarity_model`] along its learned rules through its memo of terms.
+struct Evidence {
     /// The terms counted already: each counts once.
     seen: Vec<usize>,
     z: f64,
@@ -184,79 +178,40 @@ pub struct Evidence {
 
 impl Evidence {
     /// The feature families the polarity model reads.
-    pub const FAMILIES: Families = Families {
+    const FAMILIES: Families = Families {
         chars: false,
         cues: false,
     };
 
-    /// No evidence yet, for a pass over `a`'s features.
-    pub fn new(a: &Analysis) -> Evidence {
-        Evidence {
-            memo: take_words(a),
+    /// The evidence in `a`, from a pass of its own over the features.
+    fn of(a: &Analysis) -> f64 {
+        let mut evidence = Evidence {
             seen: Vec::with_capacity(32),
             z: 0.0,
-        }
-    }
-
-    /// The evidence in `a`, from a pass of its own over the features.
-    fn of(a: &Analysis) -> Evidence {
-        let mut evidence = Evidence::new(a);
+        };
         features_into(a, Evidence::FAMILIES, &mut evidence);
-        evidence
-    }
-
-    /// The sum of the term contributions; the memo of words goes back to
-    /// the thread.
-    fn finish(self) -> f64 {
-        give_back_words(self.memo);
-        self.z
-    }
-
-    fn add(&mut self, term: usize, value: f64) {
-        if !self.seen.contains(&term) {
-            self.seen.push(term);
-            self.z += WEIGHTS.values[term] * value;
-        }
+        evidence.z
     }
 }
 
 impl Sink for Evidence {
     fn feature(&mut self, key: &str, value: f64, _: Option<Range<usize>>) {
-        if let Some(i) = WEIGHTS.index(key) {
-            self.add(i, value);
+        if let Some(term) = WEIGHTS.index(key)
+            && !self.seen.contains(&term)
+        {
+            self.seen.push(term);
+            self.z += WEIGHTS.values[term] * value;
         }
     }
 
-    /// The measurements' terms are looked up once per process.
-    fn measure(&mut self, n: usize, value: f64) {
-        static TERMS: OnceLock<[Option<usize>; MEASURES]> = OnceLock::new();
-        let terms = TERMS.get_or_init(|| std::array::from_fn(|n| WEIGHTS.index(measure_key(n))));
-        if let Some(term) = terms[n] {
-            self.add(term, value);
-        }
-    }
-
-    fn unigram(&mut self, tok: &Token, buf: &mut String) {
-        if tok.in_hashtag {
-            self.feature(unigram_key(tok, buf), 1.0, None);
-            return;
-        }
-        let term = tone_word(&mut self.memo, tok).prose;
-        if term != NONE {
-            self.add(term as usize, 1.0);
-        }
-    }
-
-    /// Looked up once per thread, and not at all when no term of two
-    /// words starts with the first or ends with the second.
+    /// A pair's key is built only when some term of two words starts with
+    /// the first and ends with the second.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        let memo = &mut self.memo;
-        if !(tone_word(memo, first).starts_pair && tone_word(memo, second).ends_pair) {
-            return;
-        }
-        let lookup = |key: &str| WEIGHTS.index(key).map(|i| i as u32);
-        if let Some(term) = bigram_term(memo, first, second, buf, lookup) {
-            self.add(term as usize, 1.0);
+        if PAIR_FIRSTS.index(term_word(first)).is_some()
+            && PAIR_SECONDS.index(term_word(second)).is_some()
+        {
+            let span = first.span.start..second.span.end;
+            self.feature(bigram_key(first, second, buf), 1.0, Some(span));
         }
     }
 }
@@ -362,11 +317,46 @@ const CAPS: f64 = 0.733;
 const EXCLAMATION: f64 = 0.292;
 const QUESTION: f64 = 0.18;
 
-/// Two-word sayings whose words alone would read otherwise.
-fn idiom(first: &str, second: &str) -> Option<f64> {
+/// The words the sentiment score's rules name: told apart once per word
+/// (in the memo of words) rather than compared in every post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Named {
+    Other,
+    But,
+    Kind,
+    Of,
+    Least,
+    /// Before "least", no negation: "at least", "very least".
+    AtOrVery,
+    /// The words of the idioms ([`idiom`]).
+    Cannot,
+    Wait,
+    Look,
+    Forward,
+}
+
+impl Named {
+    fn of(lower: &str) -> Named {
+        match lower {
+            "but" => Named::But,
+            "kind" => Named::Kind,
+            "of" => Named::Of,
+            "least" => Named::Least,
+            "at" | "very" => Named::AtOrVery,
+            "can't" | "cant" | "cannot" => Named::Cannot,
+            "wait" => Named::Wait,
+            "looking" | "look" => Named::Look,
+            "forward" => Named::Forward,
+            _ => Named::Other,
+        }
+    }
+}
+
+/// Two-word sayings whose words alone would read otherwise: "can't wait",
+/// "looking forward".
+fn idiom(first: Named, second: Named) -> Option<f64> {
     match (first, second) {
-        ("can't" | "cant" | "cannot", "wait") => Some(2.0),
-        ("looking" | "look", "forward") => Some(2.0),
+        (Named::Cannot, Named::Wait) | (Named::Look, Named::Forward) => Some(2.0),
         _ => None,
     }
 }
@@ -419,6 +409,7 @@ struct Word<'a> {
     valence: Option<f64>,
     boost: f64,
     negates: bool,
+    named: Named,
     shouted: bool,
 }
 
@@ -438,6 +429,7 @@ fn sentiment(a: &Analysis) -> f64 {
                     valence: w.valence,
                     boost: w.boost,
                     negates: w.negates,
+                    named: w.named,
                     // In capitals: two letters or more, no lower-case one.
                     shouted: t.case.in_capitals(),
                     t,
@@ -454,7 +446,7 @@ fn sentiment(a: &Analysis) -> f64 {
         }
     }
     let mixed = caps && plain;
-    let but = words.iter().position(|w| w.t.lower == "but");
+    let but = words.iter().position(|w| w.named == Named::But);
     let mut total = 0.0;
     let mut any = false;
     for (i, w) in words.iter().enumerate() {
@@ -466,7 +458,7 @@ fn sentiment(a: &Analysis) -> f64 {
         };
         if let Some(v) = i
             .checked_sub(1)
-            .and_then(|j| idiom(&words[j].t.lower, &t.lower))
+            .and_then(|j| idiom(words[j].named, w.named))
         {
             total += v * but_scale;
             any = true;
@@ -478,7 +470,7 @@ fn sentiment(a: &Analysis) -> f64 {
         if w.boost != 0.0 {
             continue;
         }
-        if t.lower == "kind" && words.get(i + 1).is_some_and(|n| n.t.lower == "of") {
+        if w.named == Named::Kind && words.get(i + 1).is_some_and(|n| n.named == Named::Of) {
             continue;
         }
         any = true;
@@ -506,8 +498,8 @@ fn sentiment(a: &Analysis) -> f64 {
             }
         }
         if i >= 1
-            && words[i - 1].t.lower == "least"
-            && !(i >= 2 && matches!(words[i - 2].t.lower.as_str(), "at" | "very"))
+            && words[i - 1].named == Named::Least
+            && !(i >= 2 && words[i - 2].named == Named::AtOrVery)
         {
             v *= NEGATION;
         }
@@ -559,9 +551,10 @@ pub fn tone(a: &Analysis) -> Tone {
     tone_with(a, Evidence::of(a))
 }
 
-/// [`tone`], the learned model's evidence in the post gathered already.
-pub fn tone_with(a: &Analysis, evidence: Evidence) -> Tone {
-    verdict(weigh(signals_with(a, evidence)))
+/// [`tone`], the learned model's evidence in the post (the sum of
+/// [`polarity_model`]'s weights over its terms) summed up already.
+pub fn tone_with(a: &Analysis, learned: f64) -> Tone {
+    verdict(weigh(signals_with(a, learned)))
 }
 
 /// The tone a polarity evidence reads as.
@@ -651,24 +644,41 @@ mod tests {
     }
 
     #[test]
-    fn evidence_fed_along_another_sink_sums_the_same() {
-        use crate::text::features::features_into_both;
-        let every = Families {
-            chars: true,
-            cues: true,
-        };
-        for text in [
-            "Thank you all for a wonderful, happy year! #grateful",
-            "Oh great, I just LOVE waiting... soooo slow and awful",
-            "I can't wait for the weekend, but the queue was so long :(",
-            "",
-        ] {
-            let a = Analysis::new(text);
-            let alone = Evidence::of(&a).finish();
-            let (mut along, mut other) = (Evidence::new(&a), Evidence::new(&a));
-            features_into_both(&a, (&mut other, every), (&mut along, Evidence::FAMILIES));
-            assert_eq!(along.finish().to_bits(), alone.to_bits(), "{text}");
-            assert_eq!(signals_with(&a, Evidence::of(&a)), signals(&a), "{text}");
+    fn polarity_model_reads_no_opt_in_family() {
+        // The evidence is summed over the base families alone, here and
+        // in an engine, which computes what its models read.
+        for i in 0..WEIGHTS.len() {
+            let key = WEIGHTS.key(i);
+            assert_eq!(Families::of_key(key), Evidence::FAMILIES, "{key}");
+        }
+    }
+
+    #[test]
+    fn named_words_are_the_words_the_rules_name() {
+        let words = [
+            "but", "kind", "of", "least", "at", "very", "can't", "cant", "cannot", "wait",
+            "looking", "look", "forward", "butt", "kinda", "off", "lease", "a", "", "can",
+            "waiting", "looks", "forwards", "BUT", "veryy",
+        ];
+        for first in words {
+            let named = Named::of(first);
+            assert_eq!(named == Named::But, first == "but", "{first}");
+            assert_eq!(named == Named::Kind, first == "kind", "{first}");
+            assert_eq!(named == Named::Of, first == "of", "{first}");
+            assert_eq!(named == Named::Least, first == "least", "{first}");
+            assert_eq!(
+                named == Named::AtOrVery,
+                matches!(first, "at" | "very"),
+                "{first}"
+            );
+            for second in words {
+                let said = matches!(
+                    (first, second),
+                    ("can't" | "cant" | "cannot", "wait") | ("looking" | "look", "forward")
+                );
+                let found = idiom(named, Named::of(second));
+                assert_eq!(found, said.then_some(2.0), "{first} {second}");
+            }
         }
     }
 

@@ -16,7 +16,6 @@ pub use select::{Selection, specificity};
 use crate::error::{Error, LocatedError};
 use crate::pack::LazyRegex;
 use crate::pack::{Check, Context, Matcher, Negation, Order, Pack, Rule, Terms};
-use crate::text::features::{Families, Sink, features_into};
 use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
@@ -24,7 +23,7 @@ use prefilter::Prefilter;
 use std::ops::Range;
 use triggers::{RuleSet, Triggers};
 use unicode_segmentation::UnicodeSegmentation;
-use weighted::{Scored, WeightedIndex};
+use weighted::{Scored, Scores, WeightedIndex};
 
 /// A map for start-up's bookkeeping, keyed by rule ids and patterns: a
 /// fixed fast hash, as the phrase tables use.
@@ -198,7 +197,9 @@ impl Engine {
         })
     }
 
-    /// The term index of the learned rules' models, numbered in rule order.
+    /// The term index of the learned rules' models, numbered in rule order,
+    /// then of the tone's polarity model: its evidence is read through the
+    /// same term lookups.
     fn learned(rules: &[Rule]) -> WeightedIndex {
         let models = || {
             rules.iter().filter_map(|r| match &r.matcher {
@@ -220,6 +221,8 @@ impl Engine {
         for w in models() {
             learned.add(w);
         }
+        let (terms, pair_words) = crate::tone::polarity_terms();
+        learned.add_evidence(terms, pair_words);
         learned
     }
 
@@ -305,30 +308,15 @@ impl Engine {
     }
 
     pub fn check_analysis(&self, a: &Analysis) -> Vec<RuleMatch> {
-        let scored = if self.learned.is_empty() {
-            Vec::new()
-        } else {
-            self.learned.score(a)
-        };
-        self.check_scored(a, &scored)
+        self.check_analysis_and_evidence(a).0
     }
 
-    /// [`Engine::check_analysis`], feeding `sink` the post's features of
-    /// `families` in the pass over them that scores the learned rules (a
-    /// pass of its own when there are none).
-    pub fn check_analysis_feeding(
-        &self,
-        a: &Analysis,
-        sink: &mut impl Sink,
-        families: Families,
-    ) -> Vec<RuleMatch> {
-        let scored = if self.learned.is_empty() {
-            features_into(a, families, sink);
-            Vec::new()
-        } else {
-            self.learned.score_feeding(a, (sink, families))
-        };
-        self.check_scored(a, &scored)
+    /// [`Engine::check_analysis`], with the evidence of the tone's
+    /// learned polarity model in the post ([`crate::tone::tone_with`]
+    /// reads it), scored in the same pass as the learned rules.
+    pub fn check_analysis_and_evidence(&self, a: &Analysis) -> (Vec<RuleMatch>, f64) {
+        let Scores { rules, evidence } = self.learned.score(a);
+        (self.check_scored(a, &rules), evidence)
     }
 
     /// Runs every rule over one post whose learned rules are scored.
@@ -1080,23 +1068,46 @@ threshold = 0.7
         assert!(e.check("Thank you, idiot").is_empty());
     }
 
+    /// The tone's evidence scored along the learned rules is the tone's
+    /// own, to the bit, whichever rules are enabled: built-in models read
+    /// from their table, listed ones (the built-in ones too, after a
+    /// listed one), or none.
     #[test]
-    fn features_fed_along_the_check_read_as_a_pass_of_their_own() {
-        use crate::tone::{Evidence, tone, tone_with};
-        let learned = engine();
-        let none = Engine::new(&[], &Selection::default()).unwrap();
-        for text in [
-            "Shut up, you idiot",
-            "Thank you all for a wonderful, happy year! #fail",
-            "This is awful, I hate it and I'm furious.",
-            "The shop opens at 9 on Tuesday.",
-        ] {
+    fn polarity_evidence_read_along_the_rules_is_the_tones_own() {
+        let built_in = crate::pack::built_in().unwrap();
+        let select = |s: &str| Selection {
+            select: vec![s.to_string()],
+            ..Selection::default()
+        };
+        let mut listed_first = vec![crate::pack::parse(PACK, "learned.toml").unwrap()];
+        listed_first.extend(built_in.iter().cloned());
+        let engines = [
+            engine(),
+            Engine::new(&listed_first, &Selection::default()).unwrap(),
+            Engine::new(&[], &Selection::default()).unwrap(),
+            Engine::new(&built_in, &Selection::default()).unwrap(),
+            Engine::new(&built_in, &select("hostility")).unwrap(),
+            Engine::new(&built_in, &select("kind")).unwrap(),
+        ];
+        let mut posts: Vec<&str> = built_in
+            .iter()
+            .flat_map(|p| &p.rules)
+            .flat_map(|r| r.fire.iter().chain(&r.pass))
+            .map(String::as_str)
+            .collect();
+        posts.extend([
+            "",
+            "Shut up, you idiot #EpicFail",
+            "Thank you all! 😍 #grateful",
+        ]);
+        assert!(posts.len() > 500);
+        for text in posts {
             let a = Analysis::new(text);
-            for e in [&learned, &none] {
-                let mut evidence = Evidence::new(&a);
-                let hits = e.check_analysis_feeding(&a, &mut evidence, Evidence::FAMILIES);
+            let alone = crate::tone::signals(&a)[2];
+            for e in &engines {
+                let (hits, evidence) = e.check_analysis_and_evidence(&a);
                 assert_eq!(hits, e.check_analysis(&a), "{text}");
-                assert_eq!(tone_with(&a, evidence), tone(&a), "{text}");
+                assert_eq!(evidence.to_bits(), alone.to_bits(), "{text}");
             }
         }
     }

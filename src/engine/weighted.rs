@@ -8,9 +8,10 @@
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams, features_into,
-    features_into_both, measure_key, term_word, unigram_key,
+    CHAR_PREFIX, Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams,
+    features_into, measure_key, term_word, unigram_key,
 };
+use crate::text::static_map::StaticMap;
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
 use compact_str::CompactString;
@@ -45,9 +46,10 @@ impl Model {
 
 /// Every term of every model. A term's number is its place in the built-in
 /// table (numbers below `base`), or `base` plus its place among the terms
-/// only listed models have, numbered in order of first appearance. Ties
-/// between terms are broken by `rank`, the order of first appearance over
-/// the indexed models, whatever their numbers.
+/// only listed models have, numbered in order of first appearance, or for
+/// the terms only the evidence-only model has, `Evidence::base` plus their
+/// place in its map. Ties between terms are broken by `rank`, the order of
+/// first appearance over the indexed models, whatever their numbers.
 ///
 /// The listed terms' index borrows the models' own keys: a term is found by
 /// the hash of its key, then compared, so building it allocates no
@@ -78,13 +80,35 @@ pub struct WeightedIndex {
     /// The opt-in feature families some model reads.
     families: Families,
     /// The words the listed terms of two words start and end with (the
-    /// table knows its own).
+    /// table knows its own), and whether some listed term is a character
+    /// n-gram.
     listed_pairs: PairWords,
+    listed_chars: bool,
     /// The term of each measurement (`features::measure_key`), `NONE`
     /// when no model has it.
     measure_ids: Vec<u32>,
     /// Tells this index's per-thread word memory from another index's.
     uid: OnceLock<u64>,
+    /// The evidence-only model, if one is indexed.
+    evidence: Option<Evidence>,
+}
+
+/// A model that only gathers evidence, its terms read in place from maps
+/// build.rs wrote: nothing of them is hashed or stored at start-up.
+///
+/// A key is looked for in every source that may have it, the table's and
+/// the listed terms before this model's, so a term another model has too
+/// is found by that model's number; its weight here is added when its
+/// weights are decoded ([`WeightedIndex::each_weight`]).
+struct Evidence {
+    /// Its weights by key; the words its terms of two words start with,
+    /// and end with.
+    terms: &'static StaticMap<f64>,
+    pair_words: [&'static StaticMap<()>; 2],
+    /// The number of its first term (the others follow in their order).
+    base: u32,
+    /// Whether one of its terms is a character n-gram.
+    chars: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -102,6 +126,14 @@ pub struct Contribution {
     pub weight: f64,
     pub term: u32,
     pub span: Option<Range<usize>>,
+}
+
+/// What the index reads in one post: each learned rule's verdict, and
+/// the evidence-only model's sum (zero when there is none).
+#[derive(Clone, Debug, Default)]
+pub struct Scores {
+    pub rules: Vec<Scored>,
+    pub evidence: f64,
 }
 
 /// One learned rule's verdict on a post.
@@ -124,6 +156,10 @@ impl WeightedIndex {
 
     /// Adds one learned rule; returns its model number.
     pub fn add(&mut self, w: &Arc<Weighted>) -> usize {
+        assert!(
+            self.evidence.is_none(),
+            "learned rules come before the evidence-only model"
+        );
         let model = self.models.len() as u32;
         let mut expanded = None;
         if let Terms::BuiltIn(n) = w.terms {
@@ -153,7 +189,6 @@ impl WeightedIndex {
             let (key, weight) = &self.models[model as usize].list()[pos];
             let weight = *weight;
             self.families = self.families.union(Families::of_key(key));
-            self.listed_pairs.add_key(key);
             if let Some(shared) = self.table.and_then(|t| t.find(key)) {
                 let next = self.weights.len() as u32;
                 let first = self
@@ -164,6 +199,9 @@ impl WeightedIndex {
                 first.0 = next;
                 continue;
             }
+            // The table knows the words of its own terms of two words.
+            self.listed_pairs.add_key(key);
+            self.listed_chars |= key.starts_with(CHAR_PREFIX);
             // One hash and one probe per term: a new key takes a free hash
             // slot, or goes to `collided` when another key holds it.
             let next = self.terms.len() as u32;
@@ -187,10 +225,51 @@ impl WeightedIndex {
             self.weights.push((model, weight, *head));
             *head = (self.weights.len() - 1) as u32;
         }
+        self.number_measures();
+        model as usize
+    }
+
+    /// Adds a model that only gathers evidence: its sum over a post's
+    /// terms ([`Scores::evidence`]; it has no bias) is scored along the
+    /// rules' in the same pass, through the same term lookups, but it
+    /// never makes a finding. Its weights are `terms`, and
+    /// `pair_words` the words its terms of two words start and end with.
+    /// It comes after every rule, so the rules' terms keep their numbers
+    /// and ranks; its model number is the number of rules.
+    pub fn add_evidence(
+        &mut self,
+        terms: &'static StaticMap<f64>,
+        pair_words: [&'static StaticMap<()>; 2],
+    ) {
+        assert!(self.evidence.is_none(), "one evidence-only model");
+        let mut chars = false;
+        for place in 0..terms.len() {
+            let key = terms.key(place);
+            self.families = self.families.union(Families::of_key(key));
+            chars |= key.starts_with(CHAR_PREFIX);
+        }
+        self.evidence = Some(Evidence {
+            terms,
+            pair_words,
+            base: self.base + self.terms.len() as u32,
+            chars,
+        });
+        self.number_measures();
+    }
+
+    /// Looks up the term of each measurement.
+    fn number_measures(&mut self) {
         self.measure_ids = (0..MEASURES)
             .map(|n| self.id(measure_key(n)).unwrap_or(NONE))
             .collect();
-        model as usize
+    }
+
+    /// How many numbers the terms take.
+    fn term_numbers(&self) -> usize {
+        match &self.evidence {
+            Some(e) => e.base as usize + e.terms.len(),
+            None => self.base as usize + self.terms.len(),
+        }
     }
 
     /// Whether built-in model `n` can be read from the table: it can while
@@ -213,11 +292,30 @@ impl WeightedIndex {
 
     /// The number of a term, if some model has it.
     fn id(&self, key: &str) -> Option<u32> {
-        if let Some(t) = self.table
+        self.id_in(key, Sources::ALL)
+    }
+
+    /// The number of a term, if some model has it, looked for only where
+    /// `sources` says it may be: most keys a post brings are no term, and
+    /// each source looked in costs a hash of the key.
+    fn id_in(&self, key: &str, sources: Sources) -> Option<u32> {
+        if sources.table
+            && let Some(t) = self.table
             && let Some(id) = t.find(key)
         {
             return Some(id);
         }
+        if sources.listed
+            && let Some(id) = self.listed_id(key)
+        {
+            return Some(id);
+        }
+        let e = self.evidence.as_ref().filter(|_| sources.evidence)?;
+        e.terms.index(key).map(|place| e.base + place as u32)
+    }
+
+    /// The number of a listed term.
+    fn listed_id(&self, key: &str) -> Option<u32> {
         if self.terms.is_empty() {
             return None;
         }
@@ -230,21 +328,38 @@ impl WeightedIndex {
         Some(self.base + id)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.models.is_empty()
-    }
-
-    /// Whether some term of two words may start with `word`, and whether
-    /// some may end with it.
-    fn pair_sides(&self, word: &str) -> (bool, bool) {
+    /// Where some term of two words may start with `word`, and where some
+    /// may end with it.
+    fn pair_sides(&self, word: &str) -> (Sources, Sources) {
         let table = |f: fn(&Table, &str) -> bool| self.table.is_some_and(|t| f(t, word));
+        let evidence = |side: usize| {
+            (self.evidence.as_ref()).is_some_and(|e| e.pair_words[side].index(word).is_some())
+        };
         (
-            table(Table::starts_pair) || self.listed_pairs.starts(word),
-            table(Table::ends_pair) || self.listed_pairs.ends(word),
+            Sources {
+                table: table(Table::starts_pair),
+                listed: self.listed_pairs.starts(word),
+                evidence: evidence(0),
+            },
+            Sources {
+                table: table(Table::ends_pair),
+                listed: self.listed_pairs.ends(word),
+                evidence: evidence(1),
+            },
         )
     }
 
+    /// The place among the evidence-only model's terms of term `term`, if
+    /// it is numbered as one of them.
+    fn evidence_place(&self, term: u32) -> Option<usize> {
+        let e = self.evidence.as_ref()?;
+        term.checked_sub(e.base).map(|place| place as usize)
+    }
+
     pub fn key(&self, term: u32) -> &str {
+        if let (Some(e), Some(place)) = (&self.evidence, self.evidence_place(term)) {
+            return e.terms.key(place);
+        }
         match self.table {
             Some(t) if term < self.base => std::str::from_utf8(t.key(term)).unwrap_or(""),
             _ => key_of(&self.terms, &self.models, term - self.base),
@@ -255,6 +370,9 @@ impl WeightedIndex {
     /// position there. Terms listed only by pack files are numbered in this
     /// order; the table's terms are numbered over every built-in model.
     fn rank(&self, term: u32) -> (u32, u32) {
+        if let Some(place) = self.evidence_place(term) {
+            return (self.models.len() as u32, place as u32);
+        }
         match self.table {
             Some(t) if term < self.base => {
                 let mut first = (NONE, NONE);
@@ -276,22 +394,8 @@ impl WeightedIndex {
         }
     }
 
-    /// Scores every learned rule on one post, in one pass over its features.
-    pub fn score(&self, a: &Analysis) -> Vec<Scored> {
-        self.score_by(a, |scoring| features_into(a, self.families, scoring))
-    }
-
-    /// [`WeightedIndex::score`], feeding `other` the features of its
-    /// families in the same pass.
-    pub fn score_feeding(&self, a: &Analysis, other: (&mut impl Sink, Families)) -> Vec<Scored> {
-        self.score_by(a, |scoring| {
-            features_into_both(a, (scoring, self.families), other);
-        })
-    }
-
-    /// Scores every learned rule on one post, its features fed to the
-    /// scoring by `feed`.
-    fn score_by(&self, a: &Analysis, feed: impl FnOnce(&mut Scoring)) -> Vec<Scored> {
+    /// Scores every model on one post, in one pass over its features.
+    pub fn score(&self, a: &Analysis) -> Scores {
         static NEXT_UID: AtomicU64 = AtomicU64::new(0);
         let uid = *self
             .uid
@@ -299,53 +403,74 @@ impl WeightedIndex {
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
             let mut scoring = Scoring { ix: self, memory };
-            feed(&mut scoring);
+            features_into(a, self.families, &mut scoring);
             let memory = scoring.memory;
-            self.models
+            let rules = self
+                .models
                 .iter()
                 .zip(&memory.z)
-                .zip(&mut memory.contributions)
-                .map(|((m, &z), contributions)| {
+                .zip(&memory.tops)
+                .map(|((m, &z), top)| {
                     let probability = 1.0 / (1.0 + (-z).exp());
                     let fires = a.metrics.words >= m.min_words && probability >= m.threshold;
                     Scored {
                         probability,
                         fires,
                         // Only a finding names its top terms.
-                        top: if fires {
-                            self.top(contributions)
-                        } else {
-                            Vec::new()
-                        },
+                        top: if fires { top.sorted(self) } else { Vec::new() },
                     }
                 })
-                .collect()
+                .collect();
+            // The evidence-only model's sum follows the rules' scores.
+            let evidence = memory.z.get(self.models.len()).copied().unwrap_or(0.0);
+            Scores { rules, evidence }
         })
     }
 
-    /// The three largest contributions, largest first, ties by rank. A
-    /// post counts each term once, and terms differ in rank, so the order
-    /// is total: the three are picked out before they are sorted.
-    fn top(&self, contributions: &mut [Contribution]) -> Vec<Contribution> {
-        let order = |x: &Contribution, y: &Contribution| {
-            y.weight
-                .total_cmp(&x.weight)
-                .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
-        };
-        const TOP: usize = 3;
-        if contributions.len() > TOP {
-            contributions.select_nth_unstable_by(TOP - 1, order);
-        }
-        let kept = contributions.len().min(TOP);
-        let top = &mut contributions[..kept];
-        top.sort_unstable_by(order);
-        top.to_vec()
+    /// The order of contributions in a rule's top terms: largest first,
+    /// ties by rank. A post counts each term once, and terms differ in
+    /// rank, so the order is total.
+    fn order(&self, x: &Contribution, y: &Contribution) -> std::cmp::Ordering {
+        y.weight
+            .total_cmp(&x.weight)
+            .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
     }
 }
 
 /// The built-in models' term table.
 fn built_in_table() -> Option<&'static Table> {
     crate::pack::learned::built_in()
+}
+
+/// Where a term may be found: in the built-in table, among the listed
+/// terms, among the evidence-only model's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Sources {
+    table: bool,
+    listed: bool,
+    /// The evidence-only model's own terms.
+    evidence: bool,
+}
+
+impl Sources {
+    const ALL: Sources = Sources {
+        table: true,
+        listed: true,
+        evidence: true,
+    };
+
+    /// Where both say a term may be.
+    fn and(self, other: Sources) -> Sources {
+        Sources {
+            table: self.table && other.table,
+            listed: self.listed && other.listed,
+            evidence: self.evidence && other.evidence,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.table || self.listed || self.evidence
+    }
 }
 
 /// The terms one word brings, found once per thread (`NONE`: no model
@@ -358,9 +483,9 @@ struct WordTerms {
     /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
-    /// Whether some term of two words may start with it, end with it.
-    starts_pair: bool,
-    ends_pair: bool,
+    /// Where some term of two words may start with it, end with it.
+    starts_pair: Sources,
+    ends_pair: Sources,
 }
 
 /// The weights of the terms a thread has met, each decoded once (from the
@@ -384,7 +509,7 @@ impl DecodedWeights {
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = vec![0; ix.base as usize + ix.terms.len()];
+            self.by_term = vec![0; ix.term_numbers()];
             self.list.clear();
         }
     }
@@ -396,6 +521,12 @@ impl DecodedWeights {
         if known != 0 {
             return (known as u32, ((known >> 32) - 1) as u32);
         }
+        self.decode(ix, id)
+    }
+
+    /// Decodes the weights of term `id`, met for the first time.
+    #[inline(never)]
+    fn decode(&mut self, ix: &WeightedIndex, id: u32) -> (u32, u32) {
         let start = self.list.len() as u32;
         ix.each_weight(id, |model, weight| self.list.push((model, weight)));
         let end = self.list.len() as u32;
@@ -419,9 +550,80 @@ struct ScoreMemory {
     /// terms whose bit is set, to clear them after the post.
     seen: Vec<u64>,
     seen_terms: Vec<u32>,
-    /// Each model's score so far, and its positive contributions.
+    /// Each model's score so far, and each rule's largest positive
+    /// contributions (the evidence-only model names none).
     z: Vec<f64>,
-    contributions: Vec<Vec<Contribution>>,
+    tops: Vec<Top>,
+}
+
+/// How many terms a finding of a learned rule names.
+const TOP: usize = 3;
+
+/// The largest contributions to a rule's score so far, in
+/// [`WeightedIndex::order`]: kept as they come, so that a post's many
+/// smaller ones cost one comparison each and are never stored.
+#[derive(Default)]
+struct Top {
+    /// At most [`TOP`], in no order.
+    kept: Vec<Contribution>,
+    /// Which kept one comes last in order, once there are [`TOP`]; and
+    /// its weight, below which a contribution cannot be kept (zero until
+    /// then).
+    last: usize,
+    floor: f64,
+}
+
+impl Top {
+    /// Forgets the contributions of the last post.
+    fn clear(&mut self) {
+        self.kept.clear();
+        self.floor = 0.0;
+    }
+
+    /// Keeps term `term`'s contribution `weight` (positive) if it is among
+    /// the [`TOP`] largest so far.
+    #[inline]
+    fn offer(&mut self, weight: f64, term: u32, span: &Option<Range<usize>>, ix: &WeightedIndex) {
+        if weight >= self.floor {
+            let c = Contribution {
+                weight,
+                term,
+                span: span.clone(),
+            };
+            self.keep(c, ix);
+        }
+    }
+
+    /// Keeps `c` in place of the last kept one if it comes before it, or
+    /// beside the others while there are fewer than [`TOP`].
+    #[inline(never)]
+    fn keep(&mut self, c: Contribution, ix: &WeightedIndex) {
+        if self.kept.len() < TOP {
+            self.kept.push(c);
+        } else if ix.order(&c, &self.kept[self.last]).is_lt() {
+            self.kept[self.last] = c;
+        } else {
+            return;
+        }
+        if self.kept.len() == TOP {
+            let last = (0..TOP).reduce(|a, b| {
+                if ix.order(&self.kept[a], &self.kept[b]).is_lt() {
+                    b
+                } else {
+                    a
+                }
+            });
+            self.last = last.unwrap_or(0);
+            self.floor = self.kept[self.last].weight;
+        }
+    }
+
+    /// The kept contributions, in order.
+    fn sorted(&self, ix: &WeightedIndex) -> Vec<Contribution> {
+        let mut top = self.kept.clone();
+        top.sort_unstable_by(|x, y| ix.order(x, y));
+        top
+    }
 }
 
 impl ScoreMemory {
@@ -434,15 +636,19 @@ impl ScoreMemory {
         self.weights.start(uid, ix);
         // A post given up half-way (a panic) leaves its marks: cleared here.
         self.forget_seen();
-        let terms = ix.base as usize + ix.terms.len();
+        let terms = ix.term_numbers();
         if self.seen.len() * 64 < terms {
             self.seen.resize(terms.div_ceil(64), 0);
         }
         self.z.clear();
         self.z.extend(ix.models.iter().map(|m| m.bias));
-        self.contributions.resize_with(ix.models.len(), Vec::new);
-        for c in &mut self.contributions[..ix.models.len()] {
-            c.clear();
+        if ix.evidence.is_some() {
+            self.z.push(0.0);
+        }
+        let rules = ix.models.len();
+        self.tops.resize_with(rules, Top::default);
+        for top in &mut self.tops[..rules] {
+            top.clear();
         }
     }
 
@@ -478,9 +684,27 @@ struct Scoring<'a> {
 
 impl WeightedIndex {
     /// Calls `weigh(model, weight)` for each weight of term `id`, in the
-    /// order a post's score adds them up: the table's models last listed
-    /// first, then the listed models' weights as their chains go.
+    /// order a post's score adds them up: the rules' weights, then the
+    /// evidence-only model's.
     fn each_weight(&self, id: u32, mut weigh: impl FnMut(u32, f64)) {
+        let evidence = self.models.len() as u32;
+        let Some(e) = &self.evidence else {
+            return self.each_rule_weight(id, weigh);
+        };
+        if let Some(place) = self.evidence_place(id) {
+            return weigh(evidence, e.terms.values[place]);
+        }
+        self.each_rule_weight(id, &mut weigh);
+        // The evidence-only model may have a term the rules have.
+        if let Some(&weight) = e.terms.get(self.key(id)) {
+            weigh(evidence, weight);
+        }
+    }
+
+    /// Calls `weigh(model, weight)` for each weight the rules have for
+    /// term `id`: the table's models last listed first, then the listed
+    /// models' weights as their chains go.
+    fn each_rule_weight(&self, id: u32, mut weigh: impl FnMut(u32, f64)) {
         let head = match self.table {
             Some(t) if id < self.base => {
                 for e in t.entries(id).rev() {
@@ -509,29 +733,24 @@ impl WeightedIndex {
 }
 
 impl Scoring<'_> {
-    /// Counts term `id` once per post, at its first occurrence.
-    #[inline]
+    /// Counts term `id` once per post, at its first occurrence. Inlined
+    /// where features come in: it runs for every term of every post.
+    #[inline(always)]
     fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
-        if !self.memory.first_sight(id) {
+        let memory = &mut *self.memory;
+        if !memory.first_sight(id) {
             return;
         }
-        let (start, end) = self.memory.weights.of(self.ix, id);
-        for i in start..end {
-            let (model, weight) = self.memory.weights.list[i as usize];
-            self.weigh(model, weight * value, id, span);
-        }
-    }
-
-    /// Adds term `id`'s contribution `c` to `model`'s score.
-    #[inline]
-    fn weigh(&mut self, model: u32, c: f64, id: u32, span: &Option<Range<usize>>) {
-        self.memory.z[model as usize] += c;
-        if c > 0.0 {
-            self.memory.contributions[model as usize].push(Contribution {
-                weight: c,
-                term: id,
-                span: span.clone(),
-            });
+        let (start, end) = memory.weights.of(self.ix, id);
+        for &(model, weight) in &memory.weights.list[start as usize..end as usize] {
+            let c = weight * value;
+            memory.z[model as usize] += c;
+            // The evidence-only model, past the rules, keeps none.
+            if c > 0.0
+                && let Some(top) = memory.tops.get_mut(model as usize)
+            {
+                top.offer(c, id, span, self.ix);
+            }
         }
     }
 
@@ -558,7 +777,14 @@ impl WeightedIndex {
         let (starts_pair, ends_pair) = self.pair_sides(word);
         let start = gram_ids.len() as u32;
         if self.families.chars && tok.kind == TokenKind::Word {
-            char_ngrams(&tok.lower, scratch, |key| gram_ids.extend(self.id(key)));
+            let sources = Sources {
+                table: true,
+                listed: self.listed_chars,
+                evidence: self.evidence.as_ref().is_some_and(|e| e.chars),
+            };
+            char_ngrams(&tok.lower, scratch, |key| {
+                gram_ids.extend(self.id_in(key, sources))
+            });
         }
         WordTerms {
             prose,
@@ -597,14 +823,19 @@ impl Sink for Scoring<'_> {
     }
 
     /// A pair of words' term is looked up once per thread, then
-    /// remembered; not at all when no term of two words starts with the
-    /// first or ends with the second.
+    /// remembered; only where some term of two words starts with the first
+    /// and ends with the second, and not at all when there is no such
+    /// place.
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        if !(self.word_terms(first).starts_pair && self.word_terms(second).ends_pair) {
+        let sources = self
+            .word_terms(first)
+            .starts_pair
+            .and(self.word_terms(second).ends_pair);
+        if !sources.any() {
             return;
         }
         let ix = self.ix;
-        let lookup = |key: &str| ix.id(key);
+        let lookup = |key: &str| ix.id_in(key, sources);
         if let Some(id) = bigram_term(&mut self.memory.words, first, second, buf, lookup) {
             self.add(id, 1.0, &Some(first.span.start..second.span.end));
         }
@@ -670,15 +901,56 @@ mod tests {
     }
 
     #[test]
+    fn top_terms_kept_as_they_come_are_the_largest_in_order() {
+        let keys: Vec<String> = (0..12).map(|i| format!("w{i}")).collect();
+        let ix = index(&keys.iter().map(|k| (k.as_str(), 1.0)).collect::<Vec<_>>());
+        // Ties in weight are broken by rank (here the term's number).
+        let weights = [0.5, 2.0, 0.5, 1.0, 3.0, 2.0, 0.25, 1.0, 3.0, 0.5, 2.0, 0.1];
+        let picked =
+            |cs: &[Contribution]| cs.iter().map(|c| (c.term, c.weight)).collect::<Vec<_>>();
+        for rotation in 0..weights.len() {
+            for len in 0..=weights.len() {
+                let mut all: Vec<Contribution> = (0..len)
+                    .map(|i| {
+                        let t = (i + rotation) % weights.len();
+                        Contribution {
+                            weight: weights[t],
+                            term: ix.id(&keys[t]).unwrap(),
+                            span: Some(t..t + 1),
+                        }
+                    })
+                    .collect();
+                for backwards in [false, true] {
+                    if backwards {
+                        all.reverse();
+                    }
+                    let mut top = Top::default();
+                    for c in &all {
+                        top.offer(c.weight, c.term, &c.span, &ix);
+                    }
+                    let kept = top.sorted(&ix);
+                    let mut sorted = all.clone();
+                    sorted.sort_by(|x, y| ix.order(x, y));
+                    sorted.truncate(TOP);
+                    assert_eq!(picked(&kept), picked(&sorted), "{rotation} {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn opt_in_features_are_computed_for_models_that_read_them() {
         let sarcastic = Analysis::new("I just love waiting in the awful queue");
         let plain = Analysis::new("We love our customers and our garden");
         let cue = index(&[("@contrast", 4.0)]);
-        assert!(cue.score(&sarcastic)[0].fires);
-        assert!(!cue.score(&plain)[0].fires);
+        assert!(cue.score(&sarcastic).rules[0].fires);
+        assert!(!cue.score(&plain).rules[0].fires);
         let chars = index(&[("~queu", 4.0)]);
-        assert!(chars.score(&sarcastic)[0].fires);
-        assert_eq!(chars.key(chars.score(&sarcastic)[0].top[0].term), "~queu");
-        assert!(!chars.score(&plain)[0].fires);
+        assert!(chars.score(&sarcastic).rules[0].fires);
+        assert_eq!(
+            chars.key(chars.score(&sarcastic).rules[0].top[0].term),
+            "~queu"
+        );
+        assert!(!chars.score(&plain).rules[0].fires);
     }
 }

@@ -118,7 +118,9 @@ impl Families {
     pub fn of_key(key: &str) -> Families {
         Families {
             chars: key.starts_with(CHAR_PREFIX),
-            cues: CUES.iter().any(|(k, _)| *k == key),
+            // Every measurement's key starts with `@`: other keys are told
+            // apart by their first byte.
+            cues: key.starts_with('@') && CUES.iter().any(|(k, _)| *k == key),
         }
     }
 
@@ -392,66 +394,6 @@ pub fn features_with(
     features_into(a, families, &mut Emit(emit));
 }
 
-/// [`features_into`] for two sinks at once, each reading its own
-/// families: one pass over the post's words serves both.
-///
-/// Each sink is handed exactly the calls, in the same order, that
-/// [`features_into`] would make for it alone (the opt-in families' ones
-/// only when it reads them), so what it adds up comes out the same to the
-/// bit.
-pub fn features_into_both(
-    a: &Analysis,
-    first: (&mut impl Sink, Families),
-    second: (&mut impl Sink, Families),
-) {
-    let families = first.1.union(second.1);
-    features_into(a, families, &mut Both { first, second });
-}
-
-/// Two sinks with the families each reads, as one [`Sink`].
-struct Both<'a, A, B> {
-    first: (&'a mut A, Families),
-    second: (&'a mut B, Families),
-}
-
-impl<A: Sink, B: Sink> Sink for Both<'_, A, B> {
-    fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
-        self.first.0.feature(key, value, span.clone());
-        self.second.0.feature(key, value, span);
-    }
-
-    /// A cue ([`CUES`]) goes only to the sinks that read cues.
-    fn measure(&mut self, n: usize, value: f64) {
-        let cue = n >= DENSE.len();
-        if !cue || self.first.1.cues {
-            self.first.0.measure(n, value);
-        }
-        if !cue || self.second.1.cues {
-            self.second.0.measure(n, value);
-        }
-    }
-
-    fn unigram(&mut self, tok: &Token, buf: &mut String) {
-        self.first.0.unigram(tok, buf);
-        self.second.0.unigram(tok, buf);
-    }
-
-    fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        self.first.0.bigram(first, second, buf);
-        self.second.0.bigram(first, second, buf);
-    }
-
-    /// Only to the sinks that read character n-grams.
-    fn word_grams(&mut self, tok: &Token, scratch: &mut Scratch) {
-        if self.first.1.chars {
-            self.first.0.word_grams(tok, scratch);
-        }
-        if self.second.1.chars {
-            self.second.0.word_grams(tok, scratch);
-        }
-    }
-}
-
 /// [`features_with`], into a [`Sink`].
 pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     // Room for the usual key at once: one allocation per post.
@@ -581,15 +523,31 @@ fn has_ellipsis(text: &str) -> bool {
     })
 }
 
+/// Whether `bytes` holds an ASCII letter three times in a row. Every run
+/// of three holds one of the pairs at 1 and 2, 3 and 4, …: only those
+/// pairs are compared, and a run looked for around the equal ones, which
+/// halves the comparisons most words cost.
+fn has_byte_run(bytes: &[u8]) -> bool {
+    let mut j = 1;
+    while j + 1 < bytes.len() {
+        let b = bytes[j];
+        if b == bytes[j + 1]
+            && (bytes[j - 1] == b || bytes.get(j + 2) == Some(&b))
+            && b.is_ascii_alphabetic()
+        {
+            return true;
+        }
+        j += 2;
+    }
+    false
+}
+
 /// Whether `word` holds a letter three times in a row (`soooo`).
 #[inline]
 fn has_letter_run(word: &str) -> bool {
     if word.is_ascii() {
         // Most words: read as bytes, which say the same for ASCII.
-        return word
-            .as_bytes()
-            .windows(3)
-            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic());
+        return has_byte_run(word.as_bytes());
     }
     let mut run = (None, 0);
     for c in word.chars() {
@@ -735,7 +693,7 @@ mod tests {
         assert_eq!(Families::of_key("idiot"), Families::default());
         assert_eq!(Families::of_key("@caps"), Families::default());
         for (k, _) in CUES {
-            assert!(is_dense(k));
+            assert!(is_dense(k) && k.starts_with('@'));
         }
         let numbered = [
             (cue::CONTRAST, "@contrast"),
@@ -749,68 +707,6 @@ mod tests {
         assert_eq!(numbered.len(), CUES.len());
         for (n, key) in numbered {
             assert_eq!(CUES[n].0, key);
-        }
-    }
-
-    /// Every combination of the opt-in families.
-    const ALL_FAMILIES: [Families; 4] = [
-        Families {
-            chars: false,
-            cues: false,
-        },
-        Families {
-            chars: true,
-            cues: false,
-        },
-        Families {
-            chars: false,
-            cues: true,
-        },
-        Families {
-            chars: true,
-            cues: true,
-        },
-    ];
-
-    type Fed = Vec<(String, f64, Option<Range<usize>>)>;
-
-    /// A sink that keeps every feature it is fed, in order.
-    #[derive(Default)]
-    struct Recorder(Fed);
-
-    impl Sink for Recorder {
-        fn feature(&mut self, key: &str, value: f64, span: Option<Range<usize>>) {
-            self.0.push((key.to_string(), value, span));
-        }
-    }
-
-    #[test]
-    fn two_sinks_fed_at_once_get_what_each_gets_alone() {
-        let posts = [
-            "",
-            "Shut up, you people!! #EpicFail",
-            "Oh great, I just LOVE waiting... \"fast\" delivery soooo slow and awful",
-            "A customer called us 'idiots' and we still fixed it… 3 times!",
-            "@shop your app crashed AGAIN?? https://example.com/x 🙄🙄",
-            "We love our customers; thanks for a wonderful 2024 #grateful #smallbiz",
-            "Ñandú über café, naïve résumé: ÇA VA? très bien",
-            "Not bad at all, but the queue was loooong and the staff didn't care.",
-        ];
-        for text in posts {
-            let a = Analysis::new(text);
-            for first in ALL_FAMILIES {
-                for second in ALL_FAMILIES {
-                    let alone = |families| {
-                        let mut r = Recorder::default();
-                        features_into(&a, families, &mut r);
-                        r.0
-                    };
-                    let (mut x, mut y) = (Recorder::default(), Recorder::default());
-                    features_into_both(&a, (&mut x, first), (&mut y, second));
-                    assert_eq!(x.0, alone(first), "{text:?} {first:?}");
-                    assert_eq!(y.0, alone(second), "{text:?} {second:?}");
-                }
-            }
         }
     }
 
@@ -856,9 +752,23 @@ mod tests {
         }
         assert!(has_letter_run("ñññ") && !has_letter_run("ññ…"));
         // The bytes of ASCII words say what their characters say.
-        for word in [
-            "", "a", "aa", "aab", "abbb", "1111", "x---", "zzz!", "a.a.a", "oOo",
-        ] {
+        let mut words = vec![
+            "", "a", "aa", "aab", "abbb", "1111", "x---", "zzz!", "a.a.a", "oOo", "aaab", "baaa",
+            "abaaab", "abbaab", "aabbaa", "aabbb", "abcccd", "11aaa", "xyzzz", "xxyxx",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        // Every word of up to six letters from `a`, `b`, `-`.
+        for len in 1..=6u32 {
+            for n in 0..3usize.pow(len) {
+                let word = (0..len)
+                    .map(|i| ["a", "b", "-"][n / 3usize.pow(i) % 3])
+                    .collect::<String>();
+                words.push(word);
+            }
+        }
+        for word in &words {
             let by_chars = word.chars().collect::<Vec<_>>();
             let run = by_chars
                 .windows(3)
