@@ -1,11 +1,13 @@
 //! A post's length as each platform counts it, gathered in the one walk
 //! over its grapheme clusters that also counts them for the metrics, so
 //! that measuring a post against its platform's profile needs no walk of
-//! its own.
+//! its own (unless the post is over the limit, and the place it goes
+//! over is wanted).
 
 use super::{extends, stands_alone};
-use crate::platform::char_weight;
+use crate::platform::{char_weight, weighted};
 use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// A length in each unit a platform counts in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,12 +20,37 @@ pub struct Counts {
     pub weighted: usize,
 }
 
-/// The length of a text, whole and without the clusters that start in
-/// one of its links (which platforms may count as a fixed length).
+/// The length of a text, whole and without the clusters of its links
+/// that start a cluster (which platforms may count as a fixed length).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Lengths {
     pub whole: Counts,
     pub outside_links: Counts,
+    /// The links that start a cluster.
+    pub links: usize,
+}
+
+impl Counts {
+    /// The counts of one cluster.
+    fn of_cluster(g: &str) -> Counts {
+        Counts {
+            graphemes: 1,
+            characters: g.chars().count(),
+            weighted: weighted(g),
+        }
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.graphemes += other.graphemes;
+        self.characters += other.characters;
+        self.weighted += other.weighted;
+    }
+
+    fn subtract(&mut self, other: Counts) {
+        self.graphemes -= other.graphemes;
+        self.characters -= other.characters;
+        self.weighted -= other.weighted;
+    }
 }
 
 /// What a mark read next may change of the cluster being read.
@@ -126,15 +153,45 @@ pub fn simple_lengths(text: &str, links: &[Range<usize>]) -> Option<Lengths> {
     let whole = simple_counts(text)?;
     let mut outside_links = whole;
     for link in links {
-        let in_link = simple_counts(link_clusters(text, link)?)?;
-        outside_links.graphemes -= in_link.graphemes;
-        outside_links.characters -= in_link.characters;
-        outside_links.weighted -= in_link.weighted;
+        outside_links.subtract(simple_counts(link_clusters(text, link)?)?);
     }
     Some(Lengths {
         whole,
         outside_links,
+        links: links.len(),
     })
+}
+
+/// The lengths of any text, read from its `clusters` (with their byte
+/// offsets) as a platform's walk reads them: a link counts where a
+/// cluster starts at its start, and then stands for every cluster that
+/// starts in it.
+fn walked_lengths<'t>(
+    clusters: impl Iterator<Item = (usize, &'t str)>,
+    links: &[Range<usize>],
+) -> Lengths {
+    let mut lengths = Lengths::default();
+    let mut links = links.iter().peekable();
+    // The end of the link whose clusters are being read.
+    let mut link_end = 0;
+    for (i, g) in clusters {
+        let counts = Counts::of_cluster(g);
+        lengths.whole.add(counts);
+        if i < link_end {
+            continue;
+        }
+        while links.peek().is_some_and(|l| l.end <= i) {
+            links.next();
+        }
+        match links.peek() {
+            Some(l) if l.start == i => {
+                link_end = l.end;
+                lengths.links += 1;
+            }
+            _ => lengths.outside_links.add(counts),
+        }
+    }
+    lengths
 }
 
 /// The lengths of an ASCII text: every character is a cluster, except
@@ -160,23 +217,25 @@ pub fn ascii_lengths(text: &str, links: &[Range<usize>]) -> Lengths {
             characters: whole.characters - in_links,
             weighted: whole.weighted - in_links,
         },
+        links: links.len(),
     }
 }
 
-/// The lengths of a text and its links, when they can be counted without
-/// the Unicode tables (see [`simple_lengths`]).
-pub fn lengths(text: &str, links: &[Range<usize>]) -> Option<Lengths> {
+/// The lengths of a text and its links (in text order): without the
+/// Unicode tables when its characters allow it.
+pub fn lengths(text: &str, links: &[Range<usize>]) -> Lengths {
     if text.is_ascii() {
-        Some(ascii_lengths(text, links))
+        ascii_lengths(text, links)
+    } else if let Some(lengths) = simple_lengths(text, links) {
+        lengths
     } else {
-        simple_lengths(text, links)
+        walked_lengths(text.grapheme_indices(true), links)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unicode_segmentation::UnicodeSegmentation;
 
     #[test]
     fn counts_are_those_of_the_clusters() {
@@ -195,7 +254,7 @@ mod tests {
                     let expected = Counts {
                         graphemes: clusters.len(),
                         characters: text.chars().count(),
-                        weighted: clusters.iter().map(|g| crate::platform::weighted(g)).sum(),
+                        weighted: clusters.iter().map(|g| weighted(g)).sum(),
                     };
                     assert_eq!(counts, expected, "{text:?}");
                 }
@@ -203,5 +262,23 @@ mod tests {
             }
         }
         assert!(simple > 10_000, "{simple}");
+    }
+
+    #[test]
+    fn simple_lengths_are_the_walked_ones() {
+        // `L` and `W` stand for links, next to characters that may or may
+        // not join their last cluster.
+        let alphabet: Vec<char> = "a .)LW\r\n\u{1}é😀\u{fe0f}\u{1f3fb}".chars().collect();
+        let mut simple = 0;
+        for t in crate::text::random_texts(&alphabet, 20_000, 4) {
+            let text = t.replace('L', "https://x.co/é").replace('W', "www.y.com");
+            let links = super::super::Analysis::new(&text).links;
+            let walked = walked_lengths(text.grapheme_indices(true), &links);
+            if let Some(counted) = simple_lengths(&text, &links) {
+                simple += 1;
+                assert_eq!(counted, walked, "{text:?}");
+            }
+        }
+        assert!(simple > 15_000, "{simple}");
     }
 }

@@ -3,7 +3,6 @@
 use super::lengths::{Lengths, lengths};
 use super::{Analysis, Token, TokenKind};
 use std::ops::Range;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A property a `metric` rule can put a threshold on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +91,10 @@ pub struct Metrics {
     pub positive: Vec<Range<usize>>,
     /// The post measured against its platform's profile, when it has one.
     pub platform: Option<crate::platform::Measure>,
-    /// The post's lengths in the platforms' units, when its clusters were
-    /// counted without the Unicode tables: the profile reads them rather
-    /// than walk the clusters again.
-    pub(crate) lengths: Option<Lengths>,
+    /// The post's lengths in the platforms' units, counted with its
+    /// clusters: the profile reads them rather than walk the clusters
+    /// again.
+    pub(crate) lengths: Lengths,
 }
 
 /// The metrics of a post gathered token by token, as the analysis
@@ -182,10 +181,7 @@ impl Tally {
             m.question_run = longest_run(text, |c| c == '?' || c == '？', |_| true);
         }
         m.lengths = lengths(text, links);
-        m.graphemes = match &m.lengths {
-            Some(l) => l.whole.graphemes,
-            None => text.graphemes(true).count(),
-        };
+        m.graphemes = m.lengths.whole.graphemes;
         self.sentence
             .finish(text, sentences, &mut m.longest_sentence);
         m.valence = if self.valenced == 0 {
@@ -357,6 +353,7 @@ impl Analysis<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_segmentation::UnicodeSegmentation;
 
     /// `longest_run` character by character, as it was first written.
     fn longest_run_by_chars(

@@ -150,8 +150,8 @@ struct ShortWord {
 impl ShortWord {
     /// The key of `word` as a token of kind `kind`, lower-cased; `None`
     /// for an empty word, one longer than 16 bytes, or one that is not
-    /// ASCII.
-    #[inline]
+    /// ASCII. Inlined: it is made for every token.
+    #[inline(always)]
     fn of(word: &str, kind: TokenKind) -> Option<ShortWord> {
         let b = word.as_bytes();
         let n = b.len();
