@@ -745,8 +745,8 @@ fn make_token(
     Token {
         span,
         kind,
-        lower: facts.lower,
-        stem: facts.stem,
+        lower: facts.lower.clone(),
+        stem: facts.stem.clone(),
         word: facts.id,
         valence: facts.valence,
         sentence: 0,
@@ -1617,8 +1617,8 @@ mod tests {
                 .collect();
             let a = Analysis::new(&text);
             for t in &a.tokens {
-                let general =
-                    words::Numbering::Unnumbered.facts(t.kind, &text[t.span.clone()], t.case);
+                let mut unnumbered = words::Numbering::Unnumbered;
+                let general = unnumbered.facts(t.kind, &text[t.span.clone()], t.case);
                 assert_eq!(
                     (&t.lower, &t.stem, t.valence),
                     (&general.lower, &general.stem, general.valence),

@@ -14,6 +14,7 @@
 
 use super::{Case, TokenKind};
 use compact_str::CompactString;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,50 +85,55 @@ impl WordTable {
     /// post has been seen before, and is found at once, most of them by
     /// their [`ShortWord`] without being lower-cased first.
     #[inline]
-    fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> WordFacts {
-        if let Some(key) = ShortWord::of(word, kind) {
-            return match self.short.get(&key) {
-                Some(id) => self.facts[id as usize].clone(),
+    fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
+        let id = match ShortWord::of(word, kind) {
+            Some(key) => match self.short.get(&key) {
+                Some(id) => id,
                 None => self.add_short(key, kind, &super::lower_of(kind, word, case)),
-            };
-        }
-        let lower = super::lower_of(kind, word, case);
-        if let Some(key) = ShortWord::of(&lower, kind) {
+            },
+            None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
+        };
+        &self.facts[id as usize]
+    }
+
+    /// The number of a word that is not short ASCII as written, by its
+    /// lower case.
+    fn id_of_lower(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        if let Some(key) = ShortWord::of(lower, kind) {
             // A word lower-cased to short ASCII (`Don’t`, the Kelvin sign)
             // shares the entry of its lower case.
             return match self.short.get(&key) {
-                Some(id) => self.facts[id as usize].clone(),
-                None => self.add_short(key, kind, &lower),
+                Some(id) => id,
+                None => self.add_short(key, kind, lower),
             };
         }
-        if let Some(&id) = self.kind_map(kind).get(lower.as_str()) {
-            return self.facts[id as usize].clone();
+        match self.kind_map(kind).get(lower) {
+            Some(&id) => id,
+            None => self.add(kind, lower),
         }
-        self.add(kind, &lower)
     }
 
     /// Works out and numbers a short word seen for the first time.
     #[inline(never)]
-    fn add_short(&mut self, key: ShortWord, kind: TokenKind, lower: &str) -> WordFacts {
-        let facts = self.work_out(kind, lower);
-        self.short.insert(key, facts.id);
-        facts
+    fn add_short(&mut self, key: ShortWord, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.work_out(kind, lower);
+        self.short.insert(key, id);
+        id
     }
 
     /// Works out and numbers a word seen for the first time.
     #[inline(never)]
-    fn add(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
-        let facts = self.work_out(kind, lower);
-        self.kind_map(kind)
-            .insert(CompactString::from(lower), facts.id);
-        facts
+    fn add(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.work_out(kind, lower);
+        self.kind_map(kind).insert(CompactString::from(lower), id);
+        id
     }
 
-    /// The entry of a new word, numbered next.
-    fn work_out(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
-        let facts = work_out(kind, lower, self.facts.len() as WordId);
-        self.facts.push(facts.clone());
-        facts
+    /// Works out the entry of a new word, numbered next.
+    fn work_out(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.facts.len() as WordId;
+        self.facts.push(work_out(kind, lower, id));
+        id
     }
 }
 
@@ -301,12 +307,14 @@ pub(super) enum Numbering<'t> {
 impl Numbering<'_> {
     /// The entry of a token's word of kind `kind`, `word` being its text
     /// and `case` its letter case, numbered if it is new and the words are
-    /// numbered.
+    /// numbered: borrowed from the table, or worked out.
     #[inline]
-    pub(super) fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> WordFacts {
+    pub(super) fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> Cow<'_, WordFacts> {
         match self {
-            Numbering::Table(table) => table.facts(kind, word, case),
-            Numbering::Unnumbered => unnumbered(kind, &super::lower_of(kind, word, case)),
+            Numbering::Table(table) => Cow::Borrowed(table.facts(kind, word, case)),
+            Numbering::Unnumbered => {
+                Cow::Owned(unnumbered(kind, &super::lower_of(kind, word, case)))
+            }
         }
     }
 }
@@ -497,10 +505,10 @@ mod tests {
     fn words_are_numbered_once_per_kind() {
         for_post(|_, mut words| {
             let case = Case::of("walking");
-            let a = words.facts(TokenKind::Word, "walking", case);
-            let b = words.facts(TokenKind::Word, "walking", case);
+            let a = words.facts(TokenKind::Word, "walking", case).into_owned();
+            let b = words.facts(TokenKind::Word, "walking", case).into_owned();
             assert_eq!((a.id, a.stem.as_str()), (b.id, "walk"));
-            let n = words.facts(TokenKind::Number, "walking", case);
+            let n = words.facts(TokenKind::Number, "walking", case).into_owned();
             assert_ne!(n.id, a.id);
             assert_eq!(n.stem, "walking");
         });
