@@ -296,7 +296,7 @@ mod tests {
             "",
             "plain words. And more!",
         ];
-        for p in profiles_and_short_ones() {
+        for p in profiles_and_variants() {
             for text in texts {
                 let a = Analysis::new(text);
                 let slow = p.measure_graphemes(&a, ascii_graphemes(text));
@@ -307,7 +307,7 @@ mod tests {
 
     /// Every profile; each with a limit short enough to be passed; and
     /// each counting links the other way.
-    fn profiles_and_short_ones() -> Vec<Profile> {
+    fn profiles_and_variants() -> Vec<Profile> {
         built_in()
             .into_iter()
             .flat_map(|p| {
@@ -372,7 +372,7 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        let profiles = profiles_and_short_ones();
+        let profiles = profiles_and_variants();
         for _ in 0..20_000 {
             let len = (next() % 10) as usize;
             let text: String = (0..len)

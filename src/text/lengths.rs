@@ -149,7 +149,7 @@ fn link_clusters<'t>(text: &'t str, link: &Range<usize>) -> Option<&'t str> {
 /// [`simple_graphemes`](super::simple_graphemes), `links` being its links;
 /// `None` for other text, and when a link may not start a cluster (a
 /// platform's walk would not see it).
-pub fn simple_lengths(text: &str, links: &[Range<usize>]) -> Option<Lengths> {
+pub(super) fn simple_lengths(text: &str, links: &[Range<usize>]) -> Option<Lengths> {
     let whole = simple_counts(text)?;
     let mut outside_links = whole;
     for link in links {
@@ -197,7 +197,7 @@ fn walked_lengths<'t>(
 /// The lengths of an ASCII text: every character is a cluster, except
 /// that CR LF is one, and every character weighs 1. A link holds no line
 /// break: each of its characters is a cluster.
-pub fn ascii_lengths(text: &str, links: &[Range<usize>]) -> Lengths {
+fn ascii_lengths(text: &str, links: &[Range<usize>]) -> Lengths {
     // Most posts have no CR: a byte search says so quickly.
     let crlf = if text.contains('\r') {
         text.matches("\r\n").count()

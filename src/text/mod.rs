@@ -5,7 +5,7 @@
 //! boundaries into words, numbers and emoji, each lower-cased and stemmed.
 
 pub mod features;
-pub mod lengths;
+pub(crate) mod lengths;
 mod metrics;
 mod quotes;
 mod social;
