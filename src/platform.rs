@@ -3,6 +3,7 @@
 //! the `platform-length` and `platform-hashtags` metrics of the analysis.
 
 use crate::text::Analysis;
+use crate::text::lengths::{Counts, Lengths};
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -127,10 +128,10 @@ impl Profiles {
 impl Profile {
     /// Measures a post against this profile.
     pub fn measure(&self, a: &Analysis) -> Measure {
+        if let Some(m) = self.measure_within(&a.metrics.lengths) {
+            return m;
+        }
         if a.text.is_ascii() {
-            if let Some(m) = self.measure_ascii_within(a) {
-                return m;
-            }
             self.measure_graphemes(a, ascii_graphemes(a.text))
         } else if let Some(g) = crate::text::simple_graphemes(a.text) {
             self.measure_graphemes(a, g)
@@ -139,22 +140,14 @@ impl Profile {
         }
     }
 
-    /// The measure of an ASCII post, counted without walking its
-    /// clusters, when it is within the limit (`None` when it is over, and
-    /// the place it goes over is wanted). An ASCII cluster is one
-    /// character, or CR LF (two characters); a link holds no line break,
-    /// so each of its characters is one cluster.
-    fn measure_ascii_within(&self, a: &Analysis) -> Option<Measure> {
-        let text = a.text;
-        let mut length = match self.counting {
-            Counting::Graphemes => text.len() - text.matches("\r\n").count(),
-            Counting::Characters | Counting::Weighted => text.len(),
+    /// The measure of a post from the lengths its analysis counted, when
+    /// it is within the limit (`None` when it is over, and the place it
+    /// goes over is wanted).
+    fn measure_within(&self, lengths: &Lengths) -> Option<Measure> {
+        let length = match self.url_length {
+            Some(url) => self.count(&lengths.outside_links) + url * lengths.links,
+            None => self.count(&lengths.whole),
         };
-        if let Some(url) = self.url_length {
-            for l in &a.links {
-                length = length - l.len() + url;
-            }
-        }
         if self.max_length.is_some_and(|m| length > m) {
             return None;
         }
@@ -164,6 +157,15 @@ impl Profile {
             over_at: None,
             max_hashtags: self.max_hashtags,
         })
+    }
+
+    /// A length in this profile's unit.
+    fn count(&self, counts: &Counts) -> usize {
+        match self.counting {
+            Counting::Graphemes => counts.graphemes,
+            Counting::Characters => counts.characters,
+            Counting::Weighted => counts.weighted,
+        }
     }
 
     fn measure_graphemes<'t>(
@@ -233,16 +235,20 @@ fn ascii_graphemes(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// X's weight of one grapheme: emoji count 2 as a whole; otherwise each
 /// character counts 1 in the ranges X treats as light (most Latin, Greek,
 /// Cyrillic, Arabic, Hebrew… and some punctuation), 2 elsewhere.
-fn weighted(g: &str) -> usize {
+pub(crate) fn weighted(g: &str) -> usize {
     if g.chars().any(crate::text::is_emoji_char) {
         return 2;
     }
-    g.chars()
-        .map(|c| match c as u32 {
-            0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247 => 1,
-            _ => 2,
-        })
-        .sum()
+    g.chars().map(char_weight).sum()
+}
+
+/// X's weight of one character outside an emoji cluster: 1 in the light
+/// ranges, 2 elsewhere.
+pub(crate) fn char_weight(c: char) -> usize {
+    match c as u32 {
+        0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247 => 1,
+        _ => 2,
+    }
 }
 
 #[cfg(test)]
@@ -290,17 +296,92 @@ mod tests {
             "",
             "plain words. And more!",
         ];
-        for p in built_in() {
+        for p in profiles_and_variants() {
             for text in texts {
                 let a = Analysis::new(text);
                 let slow = p.measure_graphemes(&a, ascii_graphemes(text));
                 assert_eq!(p.measure(&a), slow, "{} {text:?}", p.name);
+            }
+        }
+    }
+
+    /// Every profile; each with a limit short enough to be passed; and
+    /// each counting links the other way.
+    fn profiles_and_variants() -> Vec<Profile> {
+        built_in()
+            .into_iter()
+            .flat_map(|p| {
                 let short = Profile {
-                    max_length: Some(10),
+                    max_length: Some(12),
                     ..p.clone()
                 };
-                let slow = short.measure_graphemes(&a, ascii_graphemes(text));
-                assert_eq!(short.measure(&a), slow, "{} {text:?}", p.name);
+                let links_other_way = Profile {
+                    url_length: if p.url_length.is_some() {
+                        None
+                    } else {
+                        Some(23)
+                    },
+                    ..p.clone()
+                };
+                [p, short, links_other_way]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counted_lengths_measure_as_the_cluster_walk_does() {
+        // Characters of every kind the simple count takes (ASCII, Latin,
+        // CJK-weighted symbols, emoji, extending marks after letters,
+        // emoji and controls) and some that need the Unicode tables,
+        // around links, mentions and hashtags.
+        let pieces = [
+            "a",
+            "Z",
+            " ",
+            "\r",
+            "\n",
+            "\t",
+            "é",
+            "—",
+            "’",
+            "€",
+            "→",
+            "❤",
+            "😀",
+            "👍",
+            "🫶",
+            "\u{fe0f}",
+            "\u{1f3fb}",
+            "\u{301}",
+            "\u{200d}",
+            "日",
+            "https://x.co/a",
+            "www.y.com",
+            "shop.io",
+            "@sam",
+            "#Tag",
+            ".",
+            "!",
+            "(",
+            ")",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let profiles = profiles_and_variants();
+        for _ in 0..20_000 {
+            let len = (next() % 10) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() >> 32) as usize % pieces.len()])
+                .collect();
+            let a = Analysis::new(&text);
+            for p in &profiles {
+                let walked = p.measure_graphemes(&a, text.grapheme_indices(true));
+                assert_eq!(p.measure(&a), walked, "{} {text:?}", p.name);
             }
         }
     }

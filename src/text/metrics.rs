@@ -1,8 +1,8 @@
 //! Measured properties of a post, each with the span that shows it.
 
+use super::lengths::{Lengths, lengths};
 use super::{Analysis, Token, TokenKind};
 use std::ops::Range;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A property a `metric` rule can put a threshold on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +91,10 @@ pub struct Metrics {
     pub positive: Vec<Range<usize>>,
     /// The post measured against its platform's profile, when it has one.
     pub platform: Option<crate::platform::Measure>,
+    /// The post's lengths in the platforms' units, counted with its
+    /// clusters: the profile reads them rather than walk the clusters
+    /// again.
+    pub(crate) lengths: Lengths,
 }
 
 /// The metrics of a post gathered token by token, as the analysis
@@ -153,7 +157,12 @@ impl Tally {
     }
 
     /// The metrics of the post whose tokens were counted.
-    pub(super) fn finish(mut self, text: &str, sentences: &[Range<usize>]) -> Metrics {
+    pub(super) fn finish(
+        mut self,
+        text: &str,
+        sentences: &[Range<usize>],
+        links: &[Range<usize>],
+    ) -> Metrics {
         let mut m = self.m;
         m.caps_ratio = if self.letters == 0 {
             0.0
@@ -171,7 +180,8 @@ impl Tally {
             );
             m.question_run = longest_run(text, |c| c == '?' || c == '？', |_| true);
         }
-        m.graphemes = grapheme_count(text);
+        m.lengths = lengths(text, links);
+        m.graphemes = m.lengths.whole.graphemes;
         self.sentence
             .finish(text, sentences, &mut m.longest_sentence);
         m.valence = if self.valenced == 0 {
@@ -180,24 +190,6 @@ impl Tally {
             (self.valence_sum / self.valenced as f64).clamp(-1.0, 1.0)
         };
         m
-    }
-}
-
-/// The number of extended grapheme clusters of a text.
-fn grapheme_count(text: &str) -> usize {
-    if text.is_ascii() {
-        // Every character is a cluster, except that CR LF is one.
-        // Most posts have no CR: a byte search says so quickly.
-        let crlf = if text.contains('\r') {
-            text.matches("\r\n").count()
-        } else {
-            0
-        };
-        text.len() - crlf
-    } else if let Some(n) = super::simple_grapheme_count(text) {
-        n
-    } else {
-        text.graphemes(true).count()
     }
 }
 
@@ -361,6 +353,7 @@ impl Analysis<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_segmentation::UnicodeSegmentation;
 
     /// `longest_run` character by character, as it was first written.
     fn longest_run_by_chars(

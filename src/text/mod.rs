@@ -5,6 +5,7 @@
 //! boundaries into words, numbers and emoji, each lower-cased and stemmed.
 
 pub mod features;
+pub(crate) mod lengths;
 mod metrics;
 mod quotes;
 mod social;
@@ -297,7 +298,7 @@ impl<'a> Analysis<'a> {
             links,
             emails,
         } = found;
-        let metrics = place_tokens(&mut tokens, text, &sentences, &quotes);
+        let metrics = place_tokens(&mut tokens, text, &sentences, &quotes, &links);
         Analysis {
             text,
             tokens,
@@ -330,6 +331,7 @@ fn place_tokens(
     text: &str,
     sentences: &[Range<usize>],
     quotes: &[Range<usize>],
+    links: &[Range<usize>],
 ) -> Metrics {
     let mut s = 0usize;
     let mut q = 0usize;
@@ -351,7 +353,7 @@ fn place_tokens(
         }
         tally.token(tok, text, sentences);
     }
-    tally.finish(text, sentences)
+    tally.finish(text, sentences, links)
 }
 
 /// The last three prose words read, as (sentence, is a negator).
@@ -411,28 +413,6 @@ pub fn simple_graphemes(text: &str) -> Option<SimpleGraphemes<'_>> {
     text.chars()
         .all(|c| c.is_ascii() || stands_alone(c) || extends(c))
         .then_some(SimpleGraphemes { text, pos: 0 })
-}
-
-/// The number of [`simple_graphemes`] of `text`, counted in one pass
-/// over its characters: a character starts a cluster unless it is the LF
-/// of a CR LF, or [`extends`] a cluster that does not start with a
-/// control character.
-pub fn simple_grapheme_count(text: &str) -> Option<usize> {
-    let mut count = 0;
-    let mut prev: Option<char> = None;
-    for c in text.chars() {
-        if !(c.is_ascii() || stands_alone(c) || extends(c)) {
-            return None;
-        }
-        let joins = match prev {
-            None => false,
-            Some('\r') => c == '\n',
-            Some(p) => extends(c) && !p.is_ascii_control(),
-        };
-        count += usize::from(!joins);
-        prev = Some(c);
-    }
-    Some(count)
 }
 
 pub struct SimpleGraphemes<'a> {
@@ -761,19 +741,12 @@ fn make_token(
     chain: u32,
     words: &mut words::Numbering,
 ) -> Token {
-    let lower: CompactString = match kind {
-        TokenKind::Emoji => text[span.clone()]
-            .chars()
-            .filter(|c| *c != '\u{FE0F}' && *c != '\u{FE0E}')
-            .collect(),
-        _ => lower_word(&text[span.clone()], case),
-    };
-    let facts = words.facts(kind, &lower);
+    let facts = words.facts(kind, &text[span.clone()], case);
     Token {
         span,
         kind,
-        lower,
-        stem: facts.stem,
+        lower: facts.lower.clone(),
+        stem: facts.stem.clone(),
         word: facts.id,
         valence: facts.valence,
         sentence: 0,
@@ -782,6 +755,19 @@ fn make_token(
         negated: false,
         quoted: false,
         case,
+    }
+}
+
+/// The lower case a token of kind `kind` keeps of its text `word`, of
+/// letter case `case`: emoji without their variation selectors, other
+/// tokens [`normalize`]d.
+fn lower_of(kind: TokenKind, word: &str, case: Case) -> CompactString {
+    match kind {
+        TokenKind::Emoji => word
+            .chars()
+            .filter(|c| *c != '\u{FE0F}' && *c != '\u{FE0E}')
+            .collect(),
+        _ => lower_word(word, case),
     }
 }
 
@@ -1475,7 +1461,7 @@ mod tests {
                     fast += 1;
                     assert_eq!(g.collect::<Vec<_>>(), expected, "{text:?}");
                     assert_eq!(
-                        simple_grapheme_count(&text),
+                        lengths::simple_lengths(&text, &[]).map(|l| l.whole.graphemes),
                         Some(expected.len()),
                         "{text:?}"
                     );
@@ -1574,6 +1560,79 @@ mod tests {
             negated,
             ["really", "very", "bad", "here", "never", "a", "b", "c"]
         );
+    }
+
+    #[test]
+    fn tokens_read_their_words_as_the_general_path_does() {
+        // ASCII words of every length around the packed ones' 8 and 16
+        // bytes, in any case, with Unicode letters, curly apostrophes,
+        // emoji, links, mentions and hashtags.
+        let pieces = [
+            "a",
+            "Bc",
+            "DEF",
+            "ghij",
+            "Kl",
+            "MNOPQRST",
+            "uvwxyzabc",
+            "Complaining",
+            "customers",
+            "LOVE",
+            "hate",
+            "2024",
+            "3.5",
+            "don’t",
+            "Don't",
+            "café",
+            "ÉTÉ",
+            "\u{212A}",
+            "straße",
+            "internationalization",
+            "😀",
+            "❤\u{fe0f}",
+            "👍🏽",
+            " ",
+            " ",
+            ". ",
+            ", ",
+            "'",
+            "_",
+            "@sam ",
+            "#BestDayEver ",
+            "https://x.co/a ",
+            "NYC",
+            "not ",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let len = (next() % 16) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() >> 32) as usize % pieces.len()])
+                .collect();
+            let a = Analysis::new(&text);
+            for t in &a.tokens {
+                let mut unnumbered = words::Numbering::Unnumbered;
+                let general = unnumbered.facts(t.kind, &text[t.span.clone()], t.case);
+                assert_eq!(
+                    (&t.lower, &t.stem, t.valence),
+                    (&general.lower, &general.stem, general.valence),
+                    "{text:?}"
+                );
+                for u in &a.tokens {
+                    assert_eq!(
+                        t.word == u.word,
+                        (t.kind, &t.lower) == (u.kind, &u.lower),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

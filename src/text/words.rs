@@ -12,8 +12,9 @@
 //! posts it reads, so a long run keeps a bounded number of words in
 //! memory.
 
-use super::TokenKind;
+use super::{Case, TokenKind};
 use compact_str::CompactString;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +34,8 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 #[derive(Clone, Debug)]
 pub(super) struct WordFacts {
     pub id: WordId,
+    /// The word lower-cased (see [`super::lower_of`]).
+    pub lower: CompactString,
     /// Snowball stem (numbers and emoji: the word itself).
     pub stem: CompactString,
     /// Valence in the analysis' lexicon (`valence::score`).
@@ -40,9 +43,13 @@ pub(super) struct WordFacts {
 }
 
 /// One thread's words. Words, numbers and emoji are numbered in maps of
-/// their own, so the same text read as two kinds is two entries.
+/// their own, so the same text read as two kinds is two entries; the
+/// short ASCII words, most of those posts use, are numbered in a table of
+/// [`ShortWord`]s instead (their kind in the key), every other word in
+/// the maps.
 pub(super) struct WordTable {
     generation: u64,
+    short: ShortWords,
     ids: [FastMap<CompactString, WordId>; 3],
     facts: Vec<WordFacts>,
 }
@@ -57,10 +64,10 @@ fn next_generation() -> u64 {
 
 impl WordTable {
     fn new() -> WordTable {
-        let map = || FastMap::with_capacity_and_hasher(FIRST_ROOM, Default::default());
         WordTable {
             generation: next_generation(),
-            ids: [map(), FastMap::default(), FastMap::default()],
+            short: ShortWords::with_room(FIRST_ROOM),
+            ids: [FastMap::default(), FastMap::default(), FastMap::default()],
             facts: Vec::with_capacity(FIRST_ROOM),
         }
     }
@@ -73,24 +80,192 @@ impl WordTable {
         }]
     }
 
-    /// The entry of a word. Inlined where tokens are made: nearly every
-    /// word of a post has been seen before, and is found at once.
+    /// The entry of a token's word, `word` being its text and `case` its
+    /// letter case. Inlined where tokens are made: nearly every word of a
+    /// post has been seen before, and is found at once, most of them by
+    /// their [`ShortWord`] without being lower-cased first.
     #[inline]
-    fn facts(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
-        if let Some(&id) = self.kind_map(kind).get(lower) {
-            return self.facts[id as usize].clone();
+    fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
+        let id = match ShortWord::of(word, kind) {
+            Some(key) => match self.short.get(&key) {
+                Some(id) => id,
+                None => self.add_short(key, kind, &super::lower_of(kind, word, case)),
+            },
+            None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
+        };
+        &self.facts[id as usize]
+    }
+
+    /// The number of a word that is not short ASCII as written, by its
+    /// lower case.
+    fn id_of_lower(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        if let Some(key) = ShortWord::of(lower, kind) {
+            // A word lower-cased to short ASCII (`Don’t`, the Kelvin sign)
+            // shares the entry of its lower case.
+            return match self.short.get(&key) {
+                Some(id) => id,
+                None => self.add_short(key, kind, lower),
+            };
         }
-        self.add(kind, lower)
+        match self.kind_map(kind).get(lower) {
+            Some(&id) => id,
+            None => self.add(kind, lower),
+        }
+    }
+
+    /// Works out and numbers a short word seen for the first time.
+    #[inline(never)]
+    fn add_short(&mut self, key: ShortWord, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.work_out(kind, lower);
+        self.short.insert(key, id);
+        id
     }
 
     /// Works out and numbers a word seen for the first time.
     #[inline(never)]
-    fn add(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
-        let facts = work_out(kind, lower, self.facts.len() as WordId);
-        self.kind_map(kind)
-            .insert(CompactString::from(lower), facts.id);
-        self.facts.push(facts.clone());
-        facts
+    fn add(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.work_out(kind, lower);
+        self.kind_map(kind).insert(CompactString::from(lower), id);
+        id
+    }
+
+    /// Works out the entry of a new word, numbered next.
+    fn work_out(&mut self, kind: TokenKind, lower: &str) -> WordId {
+        let id = self.facts.len() as WordId;
+        self.facts.push(work_out(kind, lower, id));
+        id
+    }
+}
+
+/// A word of at most 16 ASCII bytes, lower-cased, packed into two
+/// machine words with its length and kind: it is made from the token's
+/// text (letters lower-cased eight at a time), hashed and compared in a
+/// few instructions, where a general map hashes and compares the word's
+/// bytes one by one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ShortWord {
+    /// Bytes 0 to 7, little-endian, zero past the end.
+    low: u64,
+    /// Bytes 8 to 15, likewise.
+    high: u64,
+    /// The length, and the kind above it; never 0 for a word, so a slot
+    /// of the table holding 0 is free.
+    tag: u64,
+}
+
+impl ShortWord {
+    /// The key of `word` as a token of kind `kind`, lower-cased; `None`
+    /// for an empty word, one longer than 16 bytes, or one that is not
+    /// ASCII. Inlined: it is made for every token.
+    #[inline(always)]
+    fn of(word: &str, kind: TokenKind) -> Option<ShortWord> {
+        let b = word.as_bytes();
+        let n = b.len();
+        let (low, high) = match n {
+            0 => return None,
+            1..=8 => (load_le(b), 0),
+            9..=16 => (load_le(&b[..8]), load_le(&b[8..])),
+            _ => return None,
+        };
+        if (low | high) & HIGH_BITS != 0 {
+            return None;
+        }
+        Some(ShortWord {
+            low: ascii_lowercase(low),
+            high: ascii_lowercase(high),
+            tag: n as u64 | (kind as u64) << 8,
+        })
+    }
+
+    /// Where the key's probe starts in a table of `mask + 1` slots: a
+    /// folded multiply of its two halves, the length and kind mixed in.
+    #[inline]
+    fn slot(&self, mask: usize) -> usize {
+        let product = u128::from(self.low ^ 0x243f_6a88_85a3_08d3)
+            * u128::from(self.high ^ self.tag ^ 0x1319_8a2e_0370_7344);
+        ((product as u64) ^ ((product >> 64) as u64)) as usize & mask
+    }
+}
+
+/// The high bit of every byte of a word: set for a byte that is not
+/// ASCII.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `b` (at most 8) as a little-endian number, zero above
+/// them. Two overlapping loads cover any length: the bytes they share are
+/// the same, so or-ing them in twice changes nothing.
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let byte = |i: usize| u64::from(b[i]) << (8 * i);
+    let four =
+        |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])) << (8 * i);
+    match n {
+        0 => 0,
+        1..=3 => byte(0) | byte(n / 2) | byte(n - 1),
+        _ => four(0) | four(n - 4),
+    }
+}
+
+/// ASCII bytes packed in a number with their capitals made lower-case:
+/// a byte is a capital when adding 0x3F carries it to 0x80 or more (it is
+/// at least `A`) and adding 0x25 does not (it is at most `Z`). No byte
+/// overflows into the next, every one being below 0x80.
+#[inline]
+fn ascii_lowercase(bytes: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let capitals = (bytes + 0x3F * ONES) & !(bytes + 0x25 * ONES) & HIGH_BITS;
+    bytes | capitals >> 2
+}
+
+/// An open-addressing table from [`ShortWord`] to word number, probed
+/// linearly from [`ShortWord::slot`] and kept at most half full, so that
+/// a probe is short.
+struct ShortWords {
+    slots: Vec<(ShortWord, WordId)>,
+    len: usize,
+}
+
+impl ShortWords {
+    fn with_room(words: usize) -> ShortWords {
+        ShortWords {
+            slots: vec![Default::default(); (words * 2).next_power_of_two()],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: &ShortWord) -> Option<WordId> {
+        let mask = self.slots.len() - 1;
+        let mut s = key.slot(mask);
+        loop {
+            let (k, id) = &self.slots[s];
+            if k == key {
+                return Some(*id);
+            }
+            if k.tag == 0 {
+                return None;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// Numbers a key the table does not hold.
+    fn insert(&mut self, key: ShortWord, id: WordId) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            *self = ShortWords::with_room(old.len());
+            for (k, id) in old.into_iter().filter(|(k, _)| k.tag != 0) {
+                self.insert(k, id);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = key.slot(mask);
+        while self.slots[s].0.tag != 0 {
+            s = (s + 1) & mask;
+        }
+        self.slots[s] = (key, id);
+        self.len += 1;
     }
 }
 
@@ -102,6 +277,7 @@ fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
     };
     WordFacts {
         id,
+        lower: CompactString::from(lower),
         valence: super::valence::score(lower, &stem),
         stem,
     }
@@ -129,13 +305,16 @@ pub(super) enum Numbering<'t> {
 }
 
 impl Numbering<'_> {
-    /// The entry of a lower-cased word of kind `kind`, numbered if it is
-    /// new and the words are numbered.
+    /// The entry of a token's word of kind `kind`, `word` being its text
+    /// and `case` its letter case, numbered if it is new and the words are
+    /// numbered: borrowed from the table, or worked out.
     #[inline]
-    pub(super) fn facts(&mut self, kind: TokenKind, lower: &str) -> WordFacts {
+    pub(super) fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> Cow<'_, WordFacts> {
         match self {
-            Numbering::Table(table) => table.facts(kind, lower),
-            Numbering::Unnumbered => unnumbered(kind, lower),
+            Numbering::Table(table) => Cow::Borrowed(table.facts(kind, word, case)),
+            Numbering::Unnumbered => {
+                Cow::Owned(unnumbered(kind, &super::lower_of(kind, word, case)))
+            }
         }
     }
 }
@@ -225,13 +404,111 @@ impl<T: Copy> WordMemo<T> {
 mod tests {
     use super::*;
 
+    /// The bytes of `b` packed one at a time.
+    fn load_by_bytes(b: &[u8]) -> u64 {
+        b.iter()
+            .enumerate()
+            .fold(0, |v, (i, &x)| v | u64::from(x) << (8 * i))
+    }
+
+    #[test]
+    fn words_are_packed_as_byte_by_byte() {
+        let bytes: Vec<u8> = (0..8).map(|i| 0x41 + i * 9).collect();
+        for n in 0..=8 {
+            assert_eq!(load_le(&bytes[..n]), load_by_bytes(&bytes[..n]), "{n}");
+        }
+        // Every ASCII byte, in every place of a word.
+        for b in 0..128u8 {
+            for place in 0..8 {
+                let packed =
+                    u64::from(b) << (8 * place) | 0x5a5a_5a5a_5a5a_5a5a & !(0xff << (8 * place));
+                let by_bytes = load_by_bytes(&packed.to_le_bytes().map(|x| x.to_ascii_lowercase()));
+                assert_eq!(ascii_lowercase(packed), by_bytes, "{b:#x} at {place}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_words_are_keyed_by_their_lower_case() {
+        let key = |w: &str| ShortWord::of(w, TokenKind::Word);
+        assert_eq!(key("Hello"), key("hello"));
+        assert_eq!(key("NYC_2024:Eats"), key("nyc_2024:eats"));
+        assert_eq!(key("ABCDEFGHIJKLMNOP"), key("abcdefghijklmnop"));
+        assert_ne!(key("hello"), key("hell"));
+        assert_ne!(key("a"), key("a\0"));
+        assert_ne!(key("abcdefgh"), key("abcdefgh\0"));
+        assert_ne!(key("walk"), ShortWord::of("walk", TokenKind::Number));
+        for long_or_not_ascii in ["", "abcdefghijklmnopq", "café", "don’t"] {
+            assert_eq!(key(long_or_not_ascii), None, "{long_or_not_ascii}");
+        }
+    }
+
+    #[test]
+    fn short_words_table_finds_what_it_numbered() {
+        let mut table = ShortWords::with_room(4);
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        for (i, w) in words.iter().enumerate() {
+            let key = ShortWord::of(w, TokenKind::Word).unwrap();
+            assert_eq!(table.get(&key), None, "{w}");
+            table.insert(key, i as WordId);
+        }
+        for (i, w) in words.iter().enumerate() {
+            let key = ShortWord::of(w, TokenKind::Word).unwrap();
+            assert_eq!(table.get(&key), Some(i as WordId), "{w}");
+        }
+        assert!(table.slots.len() >= 2 * words.len());
+    }
+
+    #[test]
+    fn table_entries_are_the_words_worked_out() {
+        // Short and long, ASCII and not, words whose lower case is short
+        // ASCII, and one text as two kinds.
+        let words = [
+            ("Walking", TokenKind::Word),
+            ("walking", TokenKind::Word),
+            ("WALKING", TokenKind::Word),
+            ("2024", TokenKind::Number),
+            ("2024", TokenKind::Word),
+            ("Don’t", TokenKind::Word),
+            ("don't", TokenKind::Word),
+            ("\u{212A}im", TokenKind::Word),
+            ("kim", TokenKind::Word),
+            ("Internationalization", TokenKind::Word),
+            ("internationalization", TokenKind::Word),
+            ("Café", TokenKind::Word),
+            ("😀", TokenKind::Emoji),
+            ("😀\u{fe0f}", TokenKind::Emoji),
+            ("Love", TokenKind::Word),
+            ("hated", TokenKind::Word),
+        ];
+        for_post(|_, mut table| {
+            let mut ids: Vec<(WordId, TokenKind, CompactString)> = Vec::new();
+            for (word, kind) in words {
+                let case = super::super::word_case(kind, word);
+                let got = table.facts(kind, word, case);
+                let lower = super::super::lower_of(kind, word, case);
+                let expected = unnumbered(kind, &lower);
+                assert_eq!(
+                    (&got.lower, &got.stem, got.valence),
+                    (&expected.lower, &expected.stem, expected.valence),
+                    "{word}"
+                );
+                for (id, k, l) in &ids {
+                    assert_eq!(*id == got.id, (*k, l) == (kind, &lower), "{word} {l}");
+                }
+                ids.push((got.id, kind, lower));
+            }
+        });
+    }
+
     #[test]
     fn words_are_numbered_once_per_kind() {
         for_post(|_, mut words| {
-            let a = words.facts(TokenKind::Word, "walking");
-            let b = words.facts(TokenKind::Word, "walking");
+            let case = Case::of("walking");
+            let a = words.facts(TokenKind::Word, "walking", case).into_owned();
+            let b = words.facts(TokenKind::Word, "walking", case).into_owned();
             assert_eq!((a.id, a.stem.as_str()), (b.id, "walk"));
-            let n = words.facts(TokenKind::Number, "walking");
+            let n = words.facts(TokenKind::Number, "walking", case).into_owned();
             assert_ne!(n.id, a.id);
             assert_eq!(n.stem, "walking");
         });
