@@ -24,6 +24,8 @@ pub mod report;
 pub mod run;
 pub mod score;
 pub mod source;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 pub mod tone;
 

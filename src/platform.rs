@@ -365,13 +365,8 @@ mod tests {
             "(",
             ")",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = || rng.next();
         let profiles = profiles_and_variants();
         for _ in 0..20_000 {
             let len = (next() % 10) as usize;

@@ -243,13 +243,8 @@ mod tests {
             }
         }
         pieces.extend(["", " ", "~", "é", "😡", "’", "\n", "Zq"].map(String::from));
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut random = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
+        let mut random = |n: usize| rng.below(n);
         let mut texts = examples;
         for _ in 0..20_000 {
             let text: String = (0..1 + random(6))

@@ -491,13 +491,8 @@ mod tests {
         // Literals over a small alphabet, so that they overlap, nest and
         // share prefixes and suffixes; texts of those bytes in both cases.
         let alphabet = b"abAB.-\xc3\xa9 ";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut random = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1du64);
+        let mut random = move |n: usize| rng.below(n);
         let literal = |random: &mut dyn FnMut(usize) -> usize| -> Vec<u8> {
             (0..1 + random(4))
                 .map(|_| alphabet[random(alphabet.len())])

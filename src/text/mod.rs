@@ -1146,11 +1146,9 @@ pub(crate) fn random_texts(
     count: usize,
     shift: u32,
 ) -> impl Iterator<Item = String> + '_ {
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
     (0..count).map(move |_| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
+        let seed = rng.next();
         let len = (seed % 12) as u32;
         (0..len)
             .map(|k| alphabet[((seed >> (4 * k + shift)) % alphabet.len() as u64) as usize])
@@ -1177,7 +1175,7 @@ mod tests {
 
     /// Calls `check` on every string of up to four characters of
     /// `alphabet` (ASCII), then on 20,000 pseudo-random ones from `seed`.
-    fn for_each_text(alphabet: &[u8], mut seed: u64, mut check: impl FnMut(&str)) {
+    fn for_each_text(alphabet: &[u8], seed: u64, mut check: impl FnMut(&str)) {
         let mut text = Vec::new();
         let mut run = |text: &[u8]| check(std::str::from_utf8(text).unwrap());
         for len in 0..=4u32 {
@@ -1191,12 +1189,8 @@ mod tests {
                 run(&text);
             }
         }
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rng::Xorshift::new(seed);
+        let mut next = || rng.next();
         for _ in 0..20_000 {
             text.clear();
             let len = (next() % 40) as usize;
@@ -1442,13 +1436,8 @@ mod tests {
             '한',
             '\u{85}',
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = || rng.next();
         let mut fast = 0;
         for round in 0..40_000 {
             let len = (next() % 8) as usize;
@@ -1603,13 +1592,8 @@ mod tests {
             "NYC",
             "not ",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = || rng.next();
         for _ in 0..5_000 {
             let len = (next() % 16) as usize;
             let text: String = (0..len)
