@@ -169,7 +169,7 @@ fn work_out(tok: &Token) -> ToneWord {
 ///
 /// This is the tone's own pass over a post's features, for [`tone`] and
 /// [`signals`]; a check reads the same sum from the engine, which scores
-/// [`polarity_model`] along its learned rules through its memo of terms.
+/// [`polarity_terms`] along its learned rules through its memo of terms.
 struct Evidence {
     /// The terms counted already: each counts once.
     seen: Vec<usize>,
@@ -552,7 +552,7 @@ pub fn tone(a: &Analysis) -> Tone {
 }
 
 /// [`tone`], the learned model's evidence in the post (the sum of
-/// [`polarity_model`]'s weights over its terms) summed up already.
+/// [`polarity_terms`]'s weights over its terms) summed up already.
 pub fn tone_with(a: &Analysis, learned: f64) -> Tone {
     verdict(weigh(signals_with(a, learned)))
 }
