@@ -186,12 +186,8 @@ fn no_text_field(
 
 /// Position `rel` (1-based, relative to a piece of text) made absolute
 /// given where the piece starts in the file.
-fn shift((line, column): (usize, usize), (l, c): (usize, usize)) -> (usize, usize) {
-    if l <= 1 {
-        (line, column + c.saturating_sub(1))
-    } else {
-        (line + l - 1, c)
-    }
+fn shift(start: (usize, usize), (l, c): (usize, usize)) -> (usize, usize) {
+    source_map::follow((1, 1), start, (l.max(1), c))
 }
 
 /// A cell's text, where it starts in the file, and where its characters

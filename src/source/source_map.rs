@@ -46,7 +46,7 @@ impl SourceMap {
 /// on is written as itself starting at `source`: on the same line, as
 /// many columns on; on a later line, at the same column of as many lines
 /// on (the line breaks between are written as themselves).
-fn follow(text: (usize, usize), source: (usize, usize), at: (usize, usize)) -> (usize, usize) {
+pub fn follow(text: (usize, usize), source: (usize, usize), at: (usize, usize)) -> (usize, usize) {
     if at.0 == text.0 {
         (source.0, source.1 + at.1.saturating_sub(text.1))
     } else {
@@ -137,14 +137,22 @@ fn json_escape_len(bytes: &[u8]) -> usize {
     if high && low_follows { 12 } else { 6 }
 }
 
+/// Moves a 1-based line and column (in characters) of UTF-8 text past
+/// its byte `b`.
+#[inline]
+pub fn advance(line: &mut usize, column: &mut usize, b: u8) {
+    if b == b'\n' {
+        *line += 1;
+        *column = 1;
+    } else if b & 0xC0 != 0x80 {
+        *column += 1;
+    }
+}
+
 /// Moves a 1-based line and column (in characters) past `s`.
-fn advance(at: &mut (usize, usize), s: &str) {
+fn advance_past(at: &mut (usize, usize), s: &str) {
     for b in s.bytes() {
-        if b == b'\n' {
-            *at = (at.0 + 1, 1);
-        } else if b & 0xC0 != 0x80 {
-            at.1 += 1;
-        }
+        advance(&mut at.0, &mut at.1, b);
     }
 }
 
@@ -240,8 +248,8 @@ pub fn align(
             last = (t, r);
             map.anchors.push(Anchor { text: t, source: r });
         }
-        advance(&mut t, &text[ti..ti + text_len]);
-        advance(&mut r, &raw[ri..ri + raw_len]);
+        advance_past(&mut t, &text[ti..ti + text_len]);
+        advance_past(&mut r, &raw[ri..ri + raw_len]);
         (ti, ri) = (ti + text_len, ri + raw_len);
     }
     map
@@ -265,7 +273,7 @@ mod tests {
             }
             text.push_str(t);
             raw.push_str(spelled);
-            advance(&mut r, spelled);
+            advance_past(&mut r, spelled);
         }
         let map = align(&text, &raw, spelling, raw_at, raw_at);
         for (offset, want) in expected {

@@ -86,18 +86,15 @@ impl WordTable {
     /// their [`ShortWord`] without being lower-cased first.
     #[inline]
     fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
-        let id = match ShortWord::of(word, kind) {
-            Some(key) => match self.short.get(&key) {
-                Some(id) => id,
-                None => self.add_short(key, kind, &super::lower_of(kind, word, case)),
-            },
+        let known = ShortWord::of(word, kind).and_then(|key| self.short.get(&key));
+        let id = match known {
+            Some(id) => id,
             None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
         };
         &self.facts[id as usize]
     }
 
-    /// The number of a word that is not short ASCII as written, by its
-    /// lower case.
+    /// The number of a word by its lower case, numbered if it is new.
     fn id_of_lower(&mut self, kind: TokenKind, lower: &str) -> WordId {
         if let Some(key) = ShortWord::of(lower, kind) {
             // A word lower-cased to short ASCII (`Don’t`, the Kelvin sign)

@@ -5,7 +5,7 @@
 
 use super::{Cell, Roles, Sink, no_text_field, shift};
 use crate::error::Error;
-use crate::source::source_map::Spelling;
+use crate::source::source_map::{Spelling, advance};
 use std::borrow::Cow;
 use std::io::{self, Read};
 
@@ -94,13 +94,7 @@ impl<'a> RowScan<'a> {
 
     /// Moves past the byte at `i`.
     fn step(&mut self) {
-        let b = self.raw[self.i];
-        if b == b'\n' {
-            self.line += 1;
-            self.column = 1;
-        } else if b & 0xC0 != 0x80 {
-            self.column += 1;
-        }
+        advance(&mut self.line, &mut self.column, self.raw[self.i]);
         self.i += 1;
     }
 

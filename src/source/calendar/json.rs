@@ -10,7 +10,7 @@
 use super::{Cell, Sink, shift};
 use crate::error::{Error, line_col};
 use crate::json_text::plain_prefix;
-use crate::source::source_map::Spelling;
+use crate::source::source_map::{Spelling, advance};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -129,16 +129,6 @@ impl<R: BufRead> Scanner<R> {
                 return Ok(Some(len));
             }
         }
-    }
-}
-
-/// Moves a 1-based line and column (in characters) past byte `b`.
-fn advance(line: &mut usize, column: &mut usize, b: u8) {
-    if b == b'\n' {
-        *line += 1;
-        *column = 1;
-    } else if b & 0xC0 != 0x80 {
-        *column += 1;
     }
 }
 
