@@ -29,15 +29,18 @@
 //! is found.
 //!
 //! A run over much text that is still short (a few thousand one-post
-//! files, say) would spend most of its time compiling: it searches ASCII
-//! posts for a built-in pattern with the DFAs build.rs compiled for it
+//! files, say) would spend most of its time compiling: it searches the
+//! posts they reach (ASCII ones, and for most patterns such posts too) for
+//! a built-in pattern with the DFAs build.rs compiled for it
 //! (`LazyRegex::prebuilt`), which need no compiling but search several
 //! times slower than a warm lazy DFA, until they have searched
 //! `PREBUILT_SEARCHES` posts; then the pattern's version is compiled.
 
-use crate::pack::{LazyRegex, Program, compile_hir, map_leaves, search_config};
+use crate::pack::{
+    LazyRegex, Prebuilt, Program, Reach, compile_hir, for_ascii_word_text, qualifies, search_config,
+};
 use regex_automata::nfa::thompson::WhichCaptures;
-use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
+use regex_syntax::hir::Hir;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -46,12 +49,13 @@ use std::time::Instant;
 /// ASCII version is compiled (lean runs): about what compiling one takes.
 const BUDGET: u64 = 3_000_000;
 
-/// ASCII posts a pattern's build-time DFAs search, in a run over much
+/// Posts a pattern's sparse build-time DFAs search, in a run over much
 /// text, before its version is compiled: searching that many posts with
 /// them costs about what compiling the version and warming its lazy DFA
-/// up would (a few million instructions, against a few thousand more per
-/// post).
-const PREBUILT_SEARCHES: u64 = 1000;
+/// up would (about 1.5 million instructions, against some 20 thousand a
+/// post for the sparse DFAs and about a thousand for a warm lazy DFA).
+/// Dense ones search as fast as a warm lazy DFA, and are kept.
+const PREBUILT_SEARCHES: u64 = 64;
 
 /// Which version of a pattern a post can be searched with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,10 +93,10 @@ pub struct AsciiWords {
     /// Per pattern: the time (ns) its searches of qualifying posts took
     /// before its ASCII version was compiled (lean runs).
     spent: Vec<Counter>,
-    /// Per pattern: the program searching with its build-time DFAs,
-    /// decoded on first use; `None` when it has none.
-    prebuilt: Vec<OnceLock<Option<Program>>>,
-    /// Per pattern: the ASCII posts its build-time DFAs searched.
+    /// Per pattern: its build-time DFAs, decoded on first use; `None`
+    /// when it has none.
+    prebuilt: Vec<OnceLock<Option<Prebuilt>>>,
+    /// Per pattern: the posts its build-time DFAs searched.
     prebuilt_searches: Vec<Counter>,
 }
 
@@ -123,7 +127,7 @@ impl AsciiWords {
     /// compiling.
     pub fn is_ready(&self, i: usize, regex: &LazyRegex, words: Kind) -> bool {
         if Self::uses_versions(words) {
-            self.version_is_compiled(i, regex) || self.prebuilt_to_use(i, regex, words).is_some()
+            self.prebuilt_to_use(i, regex, words).is_some() || self.version_is_compiled(i, regex)
         } else {
             regex.is_compiled()
         }
@@ -139,17 +143,22 @@ impl AsciiWords {
         }
     }
 
-    /// The program searching with pattern `i`'s build-time DFAs, if a run
-    /// over much text searches a post of kind `words` with it: the post is
-    /// ASCII, the pattern has such DFAs, and they have searched fewer than
-    /// `PREBUILT_SEARCHES` posts.
-    fn prebuilt_to_use(&self, i: usize, regex: &LazyRegex, words: Kind) -> Option<&Program> {
-        if words != Kind::Ascii
-            || self.prebuilt_searches[i].0.load(Ordering::Relaxed) >= PREBUILT_SEARCHES
-        {
+    /// The build-time DFAs a run over much text searches pattern `i` with
+    /// on a post of kind `words`: the pattern has such DFAs, they reach the
+    /// post (ASCII, or with no non-ASCII word characters, see `Reach`), and
+    /// they are dense, or sparse ones that have searched fewer than
+    /// `PREBUILT_SEARCHES` posts while the pattern's version is not
+    /// compiled.
+    fn prebuilt_to_use(&self, i: usize, regex: &LazyRegex, words: Kind) -> Option<&Prebuilt> {
+        if words == Kind::Unicode {
             return None;
         }
-        self.prebuilt[i].get_or_init(|| regex.prebuilt()).as_ref()
+        let prebuilt = self.prebuilt[i].get_or_init(|| regex.prebuilt()).as_ref()?;
+        let reaches = words == Kind::Ascii || prebuilt.reach == Reach::AsciiWords;
+        let usable = prebuilt.dense
+            || (self.prebuilt_searches[i].0.load(Ordering::Relaxed) < PREBUILT_SEARCHES
+                && !self.version_is_compiled(i, regex));
+        (reaches && usable).then_some(prebuilt)
     }
 
     /// Compiles what searching pattern `i` on a post of kind `words` needs.
@@ -169,11 +178,11 @@ impl AsciiWords {
         search: impl FnOnce(&Program) -> T,
     ) -> T {
         if Self::uses_versions(words) {
-            if !self.version_is_compiled(i, regex)
-                && let Some(prebuilt) = self.prebuilt_to_use(i, regex, words)
-            {
-                self.prebuilt_searches[i].0.fetch_add(1, Ordering::Relaxed);
-                return search(prebuilt);
+            if let Some(prebuilt) = self.prebuilt_to_use(i, regex, words) {
+                if !prebuilt.dense {
+                    self.prebuilt_searches[i].0.fetch_add(1, Ordering::Relaxed);
+                }
+                return search(&prebuilt.program);
             }
             return search(self.version(i, regex).unwrap_or_else(|| regex.get()));
         }
@@ -196,121 +205,18 @@ impl AsciiWords {
     }
 }
 
-/// Whether a post's text is one where `\b` and `(?-u:\b)` agree: some
-/// character is not ASCII (on ASCII text the lazy DFA needs no help), and
-/// none of those is a word character.
-pub fn qualifies(text: &str) -> bool {
-    !text.is_ascii()
-        && !text
-            .chars()
-            .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
-}
-
-/// The pattern `hir` with its Unicode word boundaries made ASCII ones and its
-/// classes narrowed (see `narrow`), compiled (as the pattern itself is:
+/// The pattern `hir` as it reads on posts whose word characters are all
+/// ASCII (`for_ascii_word_text`), compiled (as the pattern itself is:
 /// leftmost-first, UTF-8, the same limits, through a screen where it has
 /// long counted repetitions; only where matches are is ever asked, so no
 /// capture groups); `None` when nothing changes.
 fn ascii_version(hir: Hir) -> Option<Program> {
     let mut changed = false;
-    let hir = ascii_words_only(hir, Classes::get(), &mut changed);
+    let hir = for_ascii_word_text(hir, &mut changed);
     if !changed {
         return None;
     }
     compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit))
-}
-
-/// The character sets `narrow` works with.
-struct Classes {
-    /// Unicode's word characters, the set `\w` and `\b` use: the
-    /// non-ASCII characters outside it are the only non-ASCII ones the
-    /// posts searched with an ASCII version contain.
-    word: ClassUnicode,
-    ascii: ClassUnicode,
-    non_ascii: ClassUnicode,
-}
-
-impl Classes {
-    fn get() -> &'static Classes {
-        static CLASSES: OnceLock<Classes> = OnceLock::new();
-        CLASSES.get_or_init(|| {
-            let range = |a, b| ClassUnicode::new([ClassUnicodeRange::new(a, b)]);
-            Classes {
-                word: word_characters(),
-                ascii: range('\0', '\x7F'),
-                non_ascii: range('\u{80}', char::MAX),
-            }
-        })
-    }
-
-    /// Whether every non-ASCII character of `class` is a word character.
-    fn only_word_beyond_ascii(&self, class: &ClassUnicode) -> bool {
-        let word = self.word.ranges();
-        class.ranges().iter().all(|r| {
-            let start = r.start().max('\u{80}');
-            if start > r.end() {
-                return true;
-            }
-            // The word ranges are sorted and never touch, so the one that
-            // can hold `start` must hold all of `start..=end`.
-            let i = word.partition_point(|w| w.end() < start);
-            word.get(i)
-                .is_some_and(|w| w.start() <= start && r.end() <= w.end())
-        })
-    }
-}
-
-/// Unicode's word characters, the set `\w` and `\b` use.
-fn word_characters() -> ClassUnicode {
-    let hir = regex_syntax::parse(r"\w").expect("\\w is a valid pattern");
-    match hir.into_kind() {
-        HirKind::Class(Class::Unicode(class)) => class,
-        _ => unreachable!("\\w parses to a Unicode class"),
-    }
-}
-
-/// `class` as it can match on a post whose non-ASCII characters are none
-/// of them word characters: its ASCII part, plus either nothing (when its
-/// other characters are all word characters) or every non-ASCII character
-/// (when all the characters it lacks are word characters; those never
-/// occur). A class that holds some non-word characters beyond ASCII but
-/// not all stays as it is.
-fn narrow(class: ClassUnicode, classes: &Classes) -> ClassUnicode {
-    if class.is_ascii() {
-        return class;
-    }
-    let mut narrowed = class.clone();
-    narrowed.intersect(&classes.ascii);
-    if classes.only_word_beyond_ascii(&class) {
-        return narrowed;
-    }
-    let mut lacks = class.clone();
-    lacks.negate();
-    if classes.only_word_beyond_ascii(&lacks) {
-        narrowed.union(&classes.non_ascii);
-        return narrowed;
-    }
-    class
-}
-
-/// `hir` for posts searched with an ASCII version: every `\b` (Unicode)
-/// made `(?-u:\b)` and every class narrowed; `changed` is set when
-/// anything is.
-fn ascii_words_only(hir: Hir, classes: &Classes, changed: &mut bool) -> Hir {
-    map_leaves(hir, &mut |leaf| match leaf {
-        HirKind::Look(Look::WordUnicode) => {
-            *changed = true;
-            Hir::look(Look::WordAscii)
-        }
-        HirKind::Look(look) => Hir::look(look),
-        HirKind::Class(Class::Unicode(class)) => {
-            let narrowed = narrow(class.clone(), classes);
-            *changed |= narrowed != class;
-            Hir::class(Class::Unicode(narrowed))
-        }
-        HirKind::Class(class) => Hir::class(class),
-        other => unreachable!("map_leaves passes classes and assertions only: {other:?}"),
-    })
 }
 
 #[cfg(test)]
@@ -325,17 +231,6 @@ mod tests {
 
     fn matches(r: &Program, text: &str) -> Vec<std::ops::Range<usize>> {
         r.find_iter(text).map(|m| m.range()).collect()
-    }
-
-    #[test]
-    fn only_posts_without_non_ascii_word_characters_qualify() {
-        assert!(!qualifies("plain ascii"));
-        assert!(qualifies("so good 😍 “really” — yes"));
-        assert!(!qualifies("café 😍"));
-        assert!(!qualifies("naïve"));
-        // A variation selector and a zero-width joiner are word characters.
-        assert!(!qualifies("ok ❤\u{FE0F}"));
-        assert!(!qualifies("👩\u{200D}💻"));
     }
 
     #[test]
@@ -355,28 +250,6 @@ mod tests {
         assert!(matches(&v, "café").is_empty());
         assert_eq!(matches(&v, "a CAFE—😍").first(), Some(&(2..6)));
         assert_eq!(matches(&v, "an ok").first(), Some(&(3..5)));
-    }
-
-    #[test]
-    fn narrowed_classes_keep_every_character_such_posts_can_hold() {
-        let classes = Classes::get();
-        let class = |pattern: &str| match regex_syntax::parse(pattern).unwrap().into_kind() {
-            HirKind::Class(Class::Unicode(c)) => c,
-            other => panic!("{pattern} is not a class: {other:?}"),
-        };
-        let ascii_letters = class("[A-Za-z]");
-        assert_eq!(narrow(class(r"\p{L}"), classes), ascii_letters);
-        assert_eq!(narrow(class("(?i)[k-l]"), classes), class("[KkLl]"));
-        // Everything but ASCII letters: the other ASCII characters, and
-        // every non-ASCII one (the word characters among them never occur).
-        let mut not_letters = class(r"[^A-Za-z]");
-        assert_eq!(narrow(class(r"\P{L}"), classes), not_letters);
-        assert_eq!(narrow(not_letters.clone(), classes), not_letters);
-        not_letters.negate();
-        assert_eq!(not_letters, ascii_letters);
-        // Some non-word characters beyond ASCII but not all: unchanged.
-        let dashes = class("[-–—]");
-        assert_eq!(narrow(dashes.clone(), classes), dashes);
     }
 
     #[test]

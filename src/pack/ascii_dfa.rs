@@ -2,55 +2,180 @@
 //!
 //! A run over one short draft would otherwise compile every pattern the
 //! draft reaches (with regex-lite, see `lazy_regex`), which takes longer
-//! than checking the draft. On ASCII text a Unicode class matches only
-//! its ASCII part and a Unicode word boundary is where an ASCII one is,
-//! so build.rs reads each pattern with its classes cut to ASCII and its
-//! word boundaries made ASCII ones, and compiles it into the forward and
-//! reverse DFAs that `regex_automata::dfa::regex` pairs to find
-//! leftmost-first matches. The binary decodes a pattern's pair in place
-//! the first time a post needs it: on ASCII text it finds exactly what the
-//! pattern finds. Text with other characters never reaches these DFAs.
+//! than checking the draft. build.rs compiles each pattern into the
+//! forward and reverse DFAs that `regex_automata::dfa::regex` pairs to find
+//! leftmost-first matches, and the binary decodes a pattern's pair in
+//! place the first time a post needs it.
+//!
+//! The DFAs are of the pattern as it reads on text whose word characters
+//! are all ASCII (`ascii_word_text`): ASCII text, and text whose other
+//! characters are emoji, typographic quotes and dashes and the like, which
+//! social posts are full of. Where that form has assertions a DFA cannot
+//! follow (`\B` and the like stay Unicode ones), or makes DFAs too big,
+//! they are of the pattern as it reads on ASCII text alone: classes cut to
+//! their ASCII part, every word assertion made an ASCII one. `Reach` says
+//! which; other text never reaches these DFAs.
 //!
 //! The table: a little-endian `u32` count of patterns, then `2 × count +
-//! 1` offsets into the bytes after them, then the bytes. Pattern `n`'s
-//! forward DFA lies between offsets `2n` and `2n + 1`, its reverse DFA
-//! between `2n + 1` and `2n + 2`; an empty forward DFA means the pattern
-//! has none (too big to be worth storing, or not compilable this way).
+//! 1` `u32` offsets into the bytes after the reaches, then one `Reach`
+//! byte per pattern, then the bytes. Pattern `n`'s forward DFA lies
+//! between offsets `2n` and `2n + 1`, its reverse DFA between `2n + 1` and
+//! `2n + 2`; an empty forward DFA means the pattern has none (too big to
+//! be worth storing, or not compilable this way).
 
-use regex_automata::dfa::{regex::Regex, sparse};
+use regex_automata::dfa::{dense, regex::Regex, sparse};
 
-/// One DFA, read in place from the table.
-pub type DfaBytes = sparse::DFA<&'static [u8]>;
+/// A pattern's DFA pair, read in place from the table: dense where that
+/// is small enough (a table lookup per byte, as fast as a warm lazy DFA),
+/// else sparse (smaller, but each step searches the state's transitions:
+/// a post costs about as many instructions as some twenty lookups in a
+/// warm lazy DFA, see `engine::ascii_words`).
+#[derive(Clone, Debug)]
+pub enum AsciiRegex {
+    Dense(Regex<dense::DFA<&'static [u32]>>),
+    Sparse(Regex<sparse::DFA<&'static [u8]>>),
+}
 
-/// A pattern's DFA pair.
-pub type AsciiRegex = Regex<DfaBytes>;
+/// The matches of an `AsciiRegex`, left to right.
+pub enum Matches<'r, 'h> {
+    Dense(regex_automata::dfa::regex::FindMatches<'r, 'h, dense::DFA<&'static [u32]>>),
+    Sparse(regex_automata::dfa::regex::FindMatches<'r, 'h, sparse::DFA<&'static [u8]>>),
+}
 
-/// Most bytes a pattern's pair may take; a bigger one is left out, and
-/// the pattern is compiled at run time instead.
+impl AsciiRegex {
+    pub fn is_match(&self, haystack: &str) -> bool {
+        match self {
+            AsciiRegex::Dense(r) => r.is_match(haystack),
+            AsciiRegex::Sparse(r) => r.is_match(haystack),
+        }
+    }
+
+    pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> Matches<'r, 'h> {
+        match self {
+            AsciiRegex::Dense(r) => Matches::Dense(r.find_iter(haystack)),
+            AsciiRegex::Sparse(r) => Matches::Sparse(r.find_iter(haystack)),
+        }
+    }
+
+    /// Whether these are dense DFAs.
+    pub fn is_dense(&self) -> bool {
+        matches!(self, AsciiRegex::Dense(_))
+    }
+}
+
+impl Iterator for Matches<'_, '_> {
+    type Item = regex_automata::Match;
+
+    #[inline]
+    fn next(&mut self) -> Option<regex_automata::Match> {
+        match self {
+            Matches::Dense(m) => m.next(),
+            Matches::Sparse(m) => m.next(),
+        }
+    }
+}
+
+/// A DFA as build.rs builds it.
+type OwnedDfa = dense::DFA<Vec<u32>>;
+
+/// Most bytes a pattern's sparse pair may take; a bigger one is left out,
+/// and the pattern is compiled at run time instead.
 #[cfg_attr(compiled_packs, allow(dead_code))]
-const MAX_PAIR_BYTES: usize = 128 << 10;
+const MAX_SPARSE_PAIR_BYTES: usize = 128 << 10;
+
+/// Most bytes a pattern's dense pair may take. Most patterns' pairs are
+/// under this; the few bigger ones, which have long counted repetitions
+/// or many alternatives after a gap, take megabytes.
+#[cfg_attr(compiled_packs, allow(dead_code))]
+const MAX_DENSE_PAIR_BYTES: usize = 512 << 10;
+
+/// A dense DFA's transitions are `u32`s read in place, so the table is
+/// kept 4-byte aligned (and each DFA in it starts at a multiple of 4).
+#[repr(C, align(4))]
+struct Aligned<T: ?Sized>(T);
 
 /// The table build.rs wrote.
 #[cfg(compiled_packs)]
-pub(super) const TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-dfas.bin"));
+static ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/built-in-dfas.bin"
+)));
 #[cfg(not(compiled_packs))]
-pub(super) const TABLE: &[u8] = &[];
+static ALIGNED: &Aligned<[u8]> = &Aligned([]);
+pub(super) static TABLE: &[u8] = &ALIGNED.0;
 
-/// Built-in pattern `n`'s DFA pair, when the table has one that reads.
-pub fn built_in(n: u32) -> Option<AsciiRegex> {
+/// The text a pattern's DFAs find exactly what the pattern finds in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// ASCII text.
+    Ascii,
+    /// ASCII text, and text whose non-ASCII characters are none of them
+    /// word characters (`ascii_word_text::qualifies`).
+    AsciiWords,
+}
+
+impl Reach {
+    /// Whether the DFAs find what the pattern finds in `text`.
+    pub fn covers(self, text: &str) -> bool {
+        text.is_ascii() || (self == Reach::AsciiWords && super::qualifies(text))
+    }
+}
+
+/// How a pattern's pair is stored: one byte per pattern in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Form {
+    reach: Reach,
+    dense: bool,
+}
+
+impl Form {
+    fn byte(self) -> u8 {
+        let reach = match self.reach {
+            Reach::Ascii => 1,
+            Reach::AsciiWords => 2,
+        };
+        reach | if self.dense { 4 } else { 0 }
+    }
+
+    fn of_byte(byte: u8) -> Option<Form> {
+        let reach = match byte & 3 {
+            1 => Reach::Ascii,
+            2 => Reach::AsciiWords,
+            _ => return None,
+        };
+        Some(Form {
+            reach,
+            dense: byte & 4 != 0,
+        })
+    }
+}
+
+/// Built-in pattern `n`'s DFA pair and its reach, when the table has a
+/// pair that reads.
+pub fn built_in(n: u32) -> Option<(AsciiRegex, Reach)> {
     // The table is written little-endian.
     if cfg!(target_endian = "big") {
         return None;
     }
-    let (forward, reverse) = pair(TABLE, n as usize)?;
-    Some(Regex::builder().build_from_dfas(trusted(forward)?, trusted(reverse)?))
+    let (forward, reverse, form) = pair(TABLE, n as usize)?;
+    let dfas = if form.dense {
+        AsciiRegex::Dense(
+            Regex::builder().build_from_dfas(trusted_dense(forward)?, trusted_dense(reverse)?),
+        )
+    } else {
+        AsciiRegex::Sparse(
+            Regex::builder().build_from_dfas(trusted_sparse(forward)?, trusted_sparse(reverse)?),
+        )
+    };
+    Some((dfas, form.reach))
 }
 
-/// A DFA of the table, read without checking its transitions: checking
-/// them costs more than compiling the pattern would. The table is part of
-/// the binary, written by `write` when it was built, and a test reads
-/// every DFA of it with the checks (`every_built_in_dfa_reads_checked`).
-fn trusted(bytes: &'static [u8]) -> Option<DfaBytes> {
+// A DFA of the table is read without checking its transitions: checking
+// them costs more than compiling the pattern would. The table is part of
+// the binary, written by `write` when it was built, and a test reads
+// every DFA of it with the checks (`every_built_in_dfa_reads_checked`).
+
+fn trusted_sparse(bytes: &'static [u8]) -> Option<sparse::DFA<&'static [u8]>> {
     // SAFETY: the bytes are a DFA `sparse::DFA::to_bytes_little_endian`
     // wrote (see `write`), embedded as they were written, read on a
     // little-endian target (`built_in` checks), which is what
@@ -59,8 +184,17 @@ fn trusted(bytes: &'static [u8]) -> Option<DfaBytes> {
     read.ok().map(|(dfa, _)| dfa)
 }
 
-/// The bytes of pattern `n`'s forward and reverse DFAs in `table`.
-fn pair(table: &[u8], n: usize) -> Option<(&[u8], &[u8])> {
+fn trusted_dense(bytes: &'static [u8]) -> Option<dense::DFA<&'static [u32]>> {
+    // SAFETY: as for `trusted_sparse`, with `dense::DFA::to_bytes_little_endian`;
+    // the table keeps each dense DFA 4-byte aligned (`Aligned`, `write`),
+    // and `from_bytes_unchecked` checks that.
+    let read = unsafe { dense::DFA::from_bytes_unchecked(bytes) };
+    read.ok().map(|(dfa, _)| dfa)
+}
+
+/// The bytes of pattern `n`'s forward and reverse DFAs in `table`, and
+/// how they are stored.
+fn pair(table: &[u8], n: usize) -> Option<(&[u8], &[u8], Form)> {
     let word = |i: usize| -> Option<usize> {
         let bytes = table.get(i * 4..i * 4 + 4)?;
         Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
@@ -69,28 +203,63 @@ fn pair(table: &[u8], n: usize) -> Option<(&[u8], &[u8])> {
     if n >= count {
         return None;
     }
-    let data = table.get((2 * count + 2) * 4..)?;
+    let forms = (2 * count + 2) * 4;
+    let form = Form::of_byte(*table.get(forms + n)?)?;
+    let data = table.get(forms + count.next_multiple_of(4)..)?;
     let (start, middle, end) = (word(2 * n + 1)?, word(2 * n + 2)?, word(2 * n + 3)?);
     if start == middle {
         return None;
     }
-    Some((data.get(start..middle)?, data.get(middle..end)?))
+    Some((data.get(start..middle)?, data.get(middle..end)?, form))
 }
 
 /// The table of DFA pairs for `patterns` (pattern, case sensitivity), in
 /// their numbering order. build.rs runs this.
 pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
+    let limits = Limits {
+        dense: MAX_DENSE_PAIR_BYTES,
+        sparse: MAX_SPARSE_PAIR_BYTES,
+    };
+    write_within(patterns, limits)
+}
+
+/// Most bytes a pattern's pair may take, dense and sparse.
+#[derive(Clone, Copy)]
+struct Limits {
+    dense: usize,
+    sparse: usize,
+}
+
+fn write_within(patterns: &[(String, bool)], limits: Limits) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
+    let mut forms: Vec<u8> = Vec::new();
     let mut data: Vec<u8> = Vec::new();
+    // Each DFA starts at a multiple of 4 (see `Aligned`).
+    let align = |data: &mut Vec<u8>| data.resize(data.len().next_multiple_of(4), 0);
     for (pattern, case_sensitive) in patterns {
-        if let Some((forward, reverse)) = compile(pattern, *case_sensitive)
-            && forward.len() + reverse.len() <= MAX_PAIR_BYTES
-        {
-            data.extend_from_slice(&forward);
-            offsets.push(data.len() as u32);
-            data.extend_from_slice(&reverse);
-        } else {
-            offsets.push(data.len() as u32);
+        match pair_of(pattern, *case_sensitive, limits) {
+            Some(Stored {
+                forward,
+                reverse,
+                form,
+            }) => {
+                data.extend_from_slice(&forward);
+                align(&mut data);
+                offsets.push(data.len() as u32);
+                data.extend_from_slice(&reverse);
+                align(&mut data);
+                forms.push(form.byte());
+            }
+            None => {
+                offsets.push(data.len() as u32);
+                forms.push(
+                    Form {
+                        reach: Reach::Ascii,
+                        dense: false,
+                    }
+                    .byte(),
+                );
+            }
         }
         offsets.push(data.len() as u32);
     }
@@ -98,18 +267,74 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
     for offset in offsets {
         table.extend_from_slice(&offset.to_le_bytes());
     }
+    align(&mut forms);
+    table.extend_from_slice(&forms);
     table.extend_from_slice(&data);
     table
 }
 
-/// The serialized forward and reverse sparse DFAs of `pattern` read for
-/// ASCII text (`ascii_only`), configured as `dfa::regex::Builder` pairs
-/// them; `None` if they cannot be built.
-fn compile(pattern: &str, case_sensitive: bool) -> Option<(Vec<u8>, Vec<u8>)> {
+/// A pattern's serialized DFA pair, as `write` stores it.
+struct Stored {
+    forward: Vec<u8>,
+    reverse: Vec<u8>,
+    form: Form,
+}
+
+/// `pattern`'s DFA pair, in the first form that can be built and fits its
+/// limit, of
+/// (the widest reach first, dense before sparse):
+/// - the pattern as it reads on text whose word characters are all ASCII,
+///   dense;
+/// - the pattern as it reads on ASCII text, dense;
+/// - the same two, sparse.
+///
+/// `None` if none can.
+fn pair_of(pattern: &str, case_sensitive: bool, limits: Limits) -> Option<Stored> {
+    let hir = super::parse_pattern(pattern, case_sensitive)?;
+    let words = compile(&super::for_ascii_word_text(hir.clone(), &mut false));
+    // Built only if the first form will not do.
+    let ascii = std::cell::OnceCell::new();
+    let forms = [(Reach::AsciiWords, true), (Reach::Ascii, true)]
+        .into_iter()
+        .chain([(Reach::AsciiWords, false), (Reach::Ascii, false)]);
+    forms
+        .map(|(reach, dense)| Form { reach, dense })
+        .find_map(|form| {
+            let (forward, reverse) = match form.reach {
+                Reach::AsciiWords => words.as_ref(),
+                Reach::Ascii => ascii
+                    .get_or_init(|| compile(&ascii_only(hir.clone())))
+                    .as_ref(),
+            }?;
+            let (forward, reverse, limit) = if form.dense {
+                (dense_bytes(forward), dense_bytes(reverse), limits.dense)
+            } else {
+                let bytes = |dfa: &OwnedDfa| Some(dfa.to_sparse().ok()?.to_bytes_little_endian());
+                (bytes(forward)?, bytes(reverse)?, limits.sparse)
+            };
+            (forward.len() + reverse.len() <= limit).then_some(Stored {
+                forward,
+                reverse,
+                form,
+            })
+        })
+}
+
+/// A dense DFA's bytes, without the padding `to_bytes_little_endian` puts
+/// before them to align them in its own buffer (`write` aligns them in
+/// the table).
+fn dense_bytes(dfa: &OwnedDfa) -> Vec<u8> {
+    let (bytes, padding) = dfa.to_bytes_little_endian();
+    bytes[padding..].to_vec()
+}
+
+/// The forward and reverse dense DFAs of `hir`, configured as
+/// `dfa::regex::Builder` pairs them; `None` if they cannot be built (a
+/// Unicode word assertion, or over the size limits).
+fn compile(hir: &regex_syntax::hir::Hir) -> Option<(OwnedDfa, OwnedDfa)> {
     use regex_automata::MatchKind;
-    use regex_automata::dfa::{StartKind, dense};
+    use regex_automata::dfa::StartKind;
     use regex_automata::nfa::thompson::{self, WhichCaptures};
-    let hir = ascii_only(super::parse_pattern(pattern, case_sensitive)?);
     let nfa = |reverse: bool| {
         thompson::Compiler::new()
             .configure(
@@ -117,7 +342,7 @@ fn compile(pattern: &str, case_sensitive: bool) -> Option<(Vec<u8>, Vec<u8>)> {
                     .reverse(reverse)
                     .which_captures(WhichCaptures::None),
             )
-            .build_from_hir(&hir)
+            .build_from_hir(hir)
             .ok()
     };
     let limits = dense::Config::new()
@@ -137,10 +362,7 @@ fn compile(pattern: &str, case_sensitive: bool) -> Option<(Vec<u8>, Vec<u8>)> {
         )
         .build_from_nfa(&nfa(true)?)
         .ok()?;
-    Some((
-        forward.to_sparse().ok()?.to_bytes_little_endian(),
-        reverse.to_sparse().ok()?.to_bytes_little_endian(),
-    ))
+    Some((forward, reverse))
 }
 
 /// `hir` as it reads on ASCII text: classes keep their ASCII members, and
@@ -181,72 +403,145 @@ mod tests {
         r.find_iter(text).map(|m| m.range()).collect()
     }
 
-    fn decode(table: &'static [u8], n: usize) -> Option<AsciiRegex> {
-        let (forward, reverse) = pair(table, n)?;
-        Some(Regex::builder().build_from_dfas(
-            sparse::DFA::from_bytes(forward).ok()?.0,
-            sparse::DFA::from_bytes(reverse).ok()?.0,
-        ))
+    /// `table` at a 4-byte aligned address, as the binary keeps it.
+    fn aligned(table: Vec<u8>) -> &'static [u8] {
+        let mut buffer = vec![0u8; table.len() + 3];
+        let at = buffer.as_ptr().align_offset(4);
+        buffer[at..at + table.len()].copy_from_slice(&table);
+        &buffer.leak()[at..at + table.len()]
+    }
+
+    /// Pattern `n`'s pair in `table`, read with every check.
+    fn decode(table: &'static [u8], n: usize) -> Option<(AsciiRegex, Form)> {
+        let (forward, reverse, form) = pair(table, n)?;
+        let dfas = if form.dense {
+            AsciiRegex::Dense(Regex::builder().build_from_dfas(
+                dense::DFA::from_bytes(forward).ok()?.0,
+                dense::DFA::from_bytes(reverse).ok()?.0,
+            ))
+        } else {
+            AsciiRegex::Sparse(Regex::builder().build_from_dfas(
+                sparse::DFA::from_bytes(forward).ok()?.0,
+                sparse::DFA::from_bytes(reverse).ok()?.0,
+            ))
+        };
+        Some((dfas, form))
     }
 
     #[test]
-    fn pairs_find_what_the_pattern_finds_on_ascii_text() {
-        let patterns: Vec<(String, bool)> = [
-            (r"\b(?:oh great|yeah right)\b", false),
-            (r"\bcaf[eé]\b[^.!?\n]{0,4}\bopen", false),
-            (r"\w+@\w+\.\w+", true),
-            (r"(?m)^\s*(k|s)\w*$", false),
-            (r"[$£€]\s?\d+", false),
-        ]
-        .iter()
-        .map(|(p, c)| (p.to_string(), *c))
-        .collect();
-        let table: &'static [u8] = write(&patterns).leak();
+    fn pairs_find_what_the_pattern_finds_on_the_text_they_reach() {
+        use Reach::{Ascii, AsciiWords};
+        let patterns = [
+            (r"\b(?:oh great|yeah right)\b", false, AsciiWords),
+            (r"\bcaf[eé]\b[^.!?\n]{0,4}\bopen", false, AsciiWords),
+            (r"\w+@\w+\.\w+", true, AsciiWords),
+            (r"(?m)^\s*(k|s)\w*$", false, AsciiWords),
+            (r"[$£€]\s?\d+", false, AsciiWords),
+            (r"\bdon[\x27’]t\b\W+", false, AsciiWords),
+            // `\B` stays a Unicode assertion, which a DFA cannot follow.
+            (r"(?i)\Bly\b", false, Ascii),
+        ];
+        let written: Vec<(String, bool)> = patterns
+            .iter()
+            .map(|(p, c, _)| (p.to_string(), *c))
+            .collect();
         let texts = [
             "Oh GREAT, yeah right",
+            "oh great 🙄 “yeah right” — sure",
             "the CAFE is open. The cafe is OPEN now",
+            "the café 😍 is open",
             "mail me@x.org now, or ME@Y.COM",
             "nope\nKelvin\nskip\n  sort",
-            "$ 5 or $10",
+            "$ 5 or $10, £3 and €4",
+            "I don’t… don't—really",
+            "honestly, truly😂 only",
+            "naïvely, truly",
             "",
         ];
-        for (n, (pattern, case_sensitive)) in patterns.iter().enumerate() {
-            let dfa = decode(table, n).expect("a pair for every pattern");
-            let full = regex::RegexBuilder::new(pattern)
-                .case_insensitive(!case_sensitive)
-                .build()
-                .unwrap();
-            for text in texts {
-                let want: Vec<_> = full.find_iter(text).map(|m| m.range()).collect();
-                assert_eq!(spans(&dfa, text), want, "/{pattern}/ on {text:?}");
-                assert_eq!(dfa.is_match(text), full.is_match(text));
+        // As built, and with no room for dense pairs.
+        let sparse_only = Limits {
+            dense: 0,
+            sparse: MAX_SPARSE_PAIR_BYTES,
+        };
+        for (table, dense) in [
+            (write(&written), true),
+            (write_within(&written, sparse_only), false),
+        ] {
+            let table = aligned(table);
+            for (n, (pattern, case_sensitive, reach)) in patterns.iter().enumerate() {
+                let (dfa, form) = decode(table, n).expect("a pair for every pattern");
+                assert_eq!(
+                    form,
+                    Form {
+                        reach: *reach,
+                        dense
+                    },
+                    "/{pattern}/"
+                );
+                assert_eq!(dfa.is_dense(), dense);
+                let full = regex::RegexBuilder::new(pattern)
+                    .case_insensitive(!case_sensitive)
+                    .build()
+                    .unwrap();
+                for text in texts.iter().filter(|t| reach.covers(t)) {
+                    let want: Vec<_> = full.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(spans(&dfa, text), want, "/{pattern}/ on {text:?}");
+                    assert_eq!(dfa.is_match(text), full.is_match(text));
+                }
+            }
+            assert!(decode(table, patterns.len()).is_none());
+        }
+    }
+
+    #[test]
+    fn forms_read_back_as_written() {
+        for reach in [Reach::Ascii, Reach::AsciiWords] {
+            for dense in [true, false] {
+                let form = Form { reach, dense };
+                assert_eq!(Form::of_byte(form.byte()), Some(form));
             }
         }
-        assert!(decode(table, patterns.len()).is_none());
+        assert_eq!(Form::of_byte(0), None);
+    }
+
+    #[test]
+    fn reaches_cover_the_text_they_say() {
+        assert!(Reach::Ascii.covers("plain"));
+        assert!(!Reach::Ascii.covers("plain 🙂"));
+        assert!(Reach::AsciiWords.covers("plain 🙂 “quoted”"));
+        assert!(!Reach::AsciiWords.covers("café"));
     }
 
     #[cfg(compiled_packs)]
     #[test]
     fn every_built_in_dfa_reads_checked() {
         let count = u32::from_le_bytes(TABLE[..4].try_into().unwrap()) as usize;
-        let mut pairs = 0;
+        let (mut pairs, mut wide) = (0, 0);
         for n in 0..count {
-            if let Some((forward, reverse)) = pair(TABLE, n) {
-                sparse::DFA::from_bytes(forward).expect("forward DFA reads");
-                sparse::DFA::from_bytes(reverse).expect("reverse DFA reads");
+            if pair(TABLE, n).is_some() {
+                let (_, form) = decode(TABLE, n).expect("the pair reads with every check");
                 pairs += 1;
+                wide += usize::from(form.reach == Reach::AsciiWords);
             }
         }
         assert!(pairs > 40, "only {pairs} of {count} patterns have DFAs");
+        assert!(
+            wide > 30,
+            "only {wide} of {pairs} pairs reach beyond ASCII text"
+        );
     }
 
     #[test]
     fn a_pattern_without_a_pair_reads_as_none() {
-        // Over `MAX_PAIR_BYTES`: the DFAs count the 20 characters for every
+        // Over the limits: the DFAs count the 20 characters for every
         // place a match may have started.
         let big = r"\bcaf[eé]\b[^.!?\n]{0,20}\bopen".to_string();
         let patterns = vec![(big, false), ("ok".to_string(), false)];
-        let table: &'static [u8] = write(&patterns).leak();
+        let limits = Limits {
+            dense: 16 << 10,
+            sparse: 16 << 10,
+        };
+        let table = aligned(write_within(&patterns, limits));
         assert!(decode(table, 0).is_none());
         assert!(decode(table, 1).is_some());
         assert!(pair(&table[..3], 0).is_none());

@@ -47,6 +47,20 @@ pub enum Program {
     Built(meta::Regex),
     Lite(Box<Lite>),
     Screened(Box<Screened>),
+    /// A built-in pattern's DFAs from build.rs alone, for a caller that
+    /// hands it only text they reach (`Prebuilt`).
+    Prebuilt(Box<ascii_dfa::AsciiRegex>),
+}
+
+/// What `LazyRegex::prebuilt` gives: a program searching with the DFAs
+/// build.rs compiled for a built-in pattern, which finds what the pattern
+/// finds only in the text `reach` covers.
+#[derive(Clone, Debug)]
+pub struct Prebuilt {
+    pub program: Program,
+    pub reach: ascii_dfa::Reach,
+    /// Whether the DFAs are dense (see `ascii_dfa::AsciiRegex`).
+    pub dense: bool,
 }
 
 /// Fewest optional copies a counted repetition needs for its pattern to
@@ -159,8 +173,9 @@ pub struct Lite {
 #[derive(Clone, Debug)]
 enum Ascii {
     /// The DFAs build.rs compiled for a built-in pattern (`ascii_dfa`):
-    /// read in place, nothing to compile.
-    Prebuilt(Box<ascii_dfa::AsciiRegex>),
+    /// read in place, nothing to compile. They also search text whose word
+    /// characters are all ASCII when their reach says so.
+    Prebuilt(Box<(ascii_dfa::AsciiRegex, ascii_dfa::Reach)>),
     /// regex-lite's program, searched in the lower-cased text when
     /// `lowered` (see `LazyRegex::lite`).
     Compiled {
@@ -182,7 +197,7 @@ pub enum Matches<'r, 'h> {
     Checked(regex::Matches<'r, 'h>),
     Built(meta::FindMatches<'r, 'h>),
     Lite(regex_lite::Matches<'r, 'h>),
-    Prebuilt(regex_automata::dfa::regex::FindMatches<'r, 'h, ascii_dfa::DfaBytes>),
+    Prebuilt(ascii_dfa::Matches<'r, 'h>),
     /// Matches found already (in a lower-cased copy of the text).
     Found(std::vec::IntoIter<regex_automata::Match>),
 }
@@ -208,9 +223,10 @@ impl Program {
         match self {
             Program::Checked(r) => r.is_match(haystack),
             Program::Built(r) => r.is_match(haystack),
-            Program::Lite(l) if haystack.is_ascii() => l.ascii.is_match(haystack),
+            Program::Lite(l) if l.ascii.covers(haystack) => l.ascii.is_match(haystack),
             Program::Lite(l) => l.full().is_match(haystack),
             Program::Screened(s) => s.screen.may_match(haystack) && s.exact().is_match(haystack),
+            Program::Prebuilt(dfas) => dfas.is_match(haystack),
         }
     }
 
@@ -219,21 +235,31 @@ impl Program {
         match self {
             Program::Checked(r) => Matches::Checked(r.find_iter(haystack)),
             Program::Built(r) => Matches::Built(r.find_iter(haystack)),
-            Program::Lite(l) if haystack.is_ascii() => l.ascii.find_iter(haystack),
+            Program::Lite(l) if l.ascii.covers(haystack) => l.ascii.find_iter(haystack),
             Program::Lite(l) => l.full().find_iter(haystack),
             Program::Screened(s) if !s.screen.may_match(haystack) => {
                 Matches::Found(Vec::new().into_iter())
             }
             Program::Screened(s) => s.exact().find_iter(haystack),
+            Program::Prebuilt(dfas) => Matches::Prebuilt(dfas.find_iter(haystack)),
         }
     }
 }
 
 impl Ascii {
-    /// Whether the pattern matches `haystack`, which is ASCII.
+    /// Whether this program finds what the pattern finds in `haystack`:
+    /// ASCII text, or text its build-time DFAs reach.
+    fn covers(&self, haystack: &str) -> bool {
+        match self {
+            Ascii::Prebuilt(dfas) => dfas.1.covers(haystack),
+            Ascii::Compiled { .. } => haystack.is_ascii(),
+        }
+    }
+
+    /// Whether the pattern matches `haystack`, which it covers.
     fn is_match(&self, haystack: &str) -> bool {
         match self {
-            Ascii::Prebuilt(r) => r.is_match(haystack),
+            Ascii::Prebuilt(dfas) => dfas.0.is_match(haystack),
             Ascii::Compiled {
                 regex,
                 lowered: true,
@@ -242,10 +268,10 @@ impl Ascii {
         }
     }
 
-    /// The pattern's matches in `haystack`, which is ASCII.
+    /// The pattern's matches in `haystack`, which it covers.
     fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> Matches<'r, 'h> {
         match self {
-            Ascii::Prebuilt(r) => Matches::Prebuilt(r.find_iter(haystack)),
+            Ascii::Prebuilt(dfas) => Matches::Prebuilt(dfas.0.find_iter(haystack)),
             Ascii::Compiled {
                 regex,
                 lowered: true,
@@ -423,7 +449,8 @@ impl LazyRegex {
     }
 
     /// What searches ASCII text in a run over little text: the built-in
-    /// pattern's DFAs, or else regex-lite's program (of the cheaper form
+    /// pattern's DFAs (which may reach further, see `ascii_dfa::Reach`),
+    /// or else regex-lite's program (of the cheaper form
     /// build.rs found, if any); `None` if regex-lite cannot build it.
     fn ascii_program(&self) -> Option<Ascii> {
         if let Some(dfas) = self.built_in.and_then(ascii_dfa::built_in) {
@@ -440,17 +467,19 @@ impl LazyRegex {
         Some(Ascii::Compiled { regex, lowered })
     }
 
-    /// A program that searches ASCII text with the DFAs build.rs compiled
-    /// for this built-in pattern (nothing to compile), and other text with
-    /// the full regex, built if such text comes; `None` when the pattern
-    /// has no such DFAs.
-    pub fn prebuilt(&self) -> Option<Program> {
-        let dfas = self.built_in.and_then(ascii_dfa::built_in)?;
-        Some(self.lite(Ascii::Prebuilt(Box::new(dfas))))
+    /// The DFAs build.rs compiled for this built-in pattern (nothing to
+    /// compile), for the text they reach; `None` when the pattern has none.
+    pub fn prebuilt(&self) -> Option<Prebuilt> {
+        let (dfas, reach) = self.built_in.and_then(ascii_dfa::built_in)?;
+        Some(Prebuilt {
+            dense: dfas.is_dense(),
+            program: Program::Prebuilt(Box::new(dfas)),
+            reach,
+        })
     }
 
-    /// The pattern searched with `ascii` on ASCII text, and with the full
-    /// regex (built when first needed) on other text.
+    /// The pattern searched with `ascii` on the text it covers, and with
+    /// the full regex (built when first needed) on other text.
     fn lite(&self, ascii: Ascii) -> Program {
         Program::Lite(Box::new(Lite {
             ascii,
@@ -627,7 +656,15 @@ mod tests {
         let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
         texts.extend(texts.clone().iter().map(|t| t.to_ascii_uppercase()));
         texts.extend(texts.clone().iter().map(|t| format!("x{t}_ {t}9")));
-        let mut prebuilt = 0;
+        // Each with emoji, typographic quotes and dashes around and inside
+        // it, which the DFAs of most patterns reach too.
+        for t in texts.clone() {
+            texts.push(format!("{t} 🙄"));
+            texts.push(format!("“{t}”"));
+            texts.push(t.replace(' ', " — ").replace('\'', "’"));
+            texts.push(format!("😡{}😡", t.replace(' ', "😡")));
+        }
+        let (mut prebuilt, mut beyond_ascii) = (0, 0);
         for r in &regexes {
             let Some(Ascii::Prebuilt(dfas)) = r.ascii_program() else {
                 continue;
@@ -635,7 +672,8 @@ mod tests {
             prebuilt += 1;
             let full = full(r.as_str(), r.case_sensitive());
             let ascii = Ascii::Prebuilt(dfas);
-            for text in texts.iter().filter(|t| t.is_ascii()) {
+            for text in texts.iter().filter(|t| ascii.covers(t)) {
+                beyond_ascii += usize::from(!text.is_ascii());
                 let spans = |m: Matches| m.map(|m| m.range()).collect::<Vec<_>>();
                 assert_eq!(
                     spans(full.find_iter(text)),
@@ -647,6 +685,10 @@ mod tests {
             }
         }
         assert!(prebuilt > 40, "only {prebuilt} patterns have DFAs");
+        assert!(
+            beyond_ascii > 10_000,
+            "{beyond_ascii} searches beyond ASCII"
+        );
     }
 
     /// Checks that `program` finds in each text what the regex crate finds

@@ -2,6 +2,7 @@
 //! errors that name the file, line:column and rule.
 
 mod ascii_dfa;
+mod ascii_word_text;
 pub mod automaton;
 mod compile;
 mod hir_leaves;
@@ -20,12 +21,15 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+pub(crate) use ascii_dfa::Reach;
+pub(crate) use ascii_word_text::{for_ascii_word_text, qualifies};
 pub(crate) use compile::parse_pattern;
 pub use compile::{compile_regex, phrase};
 pub(crate) use hir_leaves::map_leaves;
 pub(crate) use lazy_regex::compile_hir;
 pub use lazy_regex::{
-    LazyRegex, Lite, Matches, Program, Screened, compile_lean, compiles_lean, search_config,
+    LazyRegex, Lite, Matches, Prebuilt, Program, Screened, compile_lean, compiles_lean,
+    search_config,
 };
 pub use literals::Needles;
 #[cfg(test)]
