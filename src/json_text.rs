@@ -118,19 +118,27 @@ fn first_flagged(flags: u64) -> usize {
 /// the short escapes where JSON has one and `\u00XX` (lower-case hex)
 /// otherwise, as `serde_json` does.
 pub fn string(out: &mut Vec<u8>, s: &str) {
-    let mut rest = s.as_bytes();
-    out.reserve(rest.len() + 2);
+    let bytes = s.as_bytes();
+    let plain = plain_prefix(bytes);
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    loop {
-        let plain = plain_prefix(rest);
-        out.extend_from_slice(&rest[..plain]);
-        let Some(&b) = rest.get(plain) else {
-            break;
-        };
-        escape(out, b);
-        rest = &rest[plain + 1..];
+    out.extend_from_slice(&bytes[..plain]);
+    if plain < bytes.len() {
+        escaped_rest(out, &bytes[plain..]);
     }
     out.push(b'"');
+}
+
+/// Appends `rest`, which starts with a byte to escape, escaped. Kept out
+/// of [`string`]: most strings have nothing to escape.
+#[inline(never)]
+fn escaped_rest(out: &mut Vec<u8>, mut rest: &[u8]) {
+    while let Some((&b, after)) = rest.split_first() {
+        escape(out, b);
+        let plain = plain_prefix(after);
+        out.extend_from_slice(&after[..plain]);
+        rest = &after[plain..];
+    }
 }
 
 /// Appends `s`, a name of the program's own that needs no escaping (a
