@@ -173,13 +173,18 @@ fn escape(out: &mut Vec<u8>, b: u8) {
 
 /// Appends `n` in decimal. Scores, lines and columns mostly have one to
 /// three digits (every full score is 100): those are written inline,
-/// longer numbers by a call.
+/// longer numbers by a call. Digits are found two at a time (see
+/// [`DIGIT_PAIRS`]), a division by 100 for two digits rather than two by 10.
 #[inline(always)]
 pub fn number(out: &mut Vec<u8>, n: u64) {
     match n {
-        0..10 => out.extend_from_slice(&digits::<1>(n)),
-        10..100 => out.extend_from_slice(&digits::<2>(n)),
-        100..1000 => out.extend_from_slice(&digits::<3>(n)),
+        0..10 => out.push(b'0' + n as u8),
+        10..100 => out.extend_from_slice(&pair(n as u32)),
+        100..1000 => {
+            let n = n as u32;
+            let [tens, ones] = pair(n);
+            out.extend_from_slice(&[b'0' + (n / 100) as u8, tens, ones]);
+        }
         _ => long_number(out, n),
     }
 }
@@ -189,22 +194,36 @@ pub fn number(out: &mut Vec<u8>, n: u64) {
 /// cost a few stores rather than a copy of a length known only at run time.
 fn long_number(out: &mut Vec<u8>, n: u64) {
     match n {
-        ..10_000 => out.extend_from_slice(&digits::<4>(n)),
-        ..100_000 => out.extend_from_slice(&digits::<5>(n)),
+        ..10_000 => {
+            let n = n as u32;
+            let ([a, b], [c, d]) = (pair(n / 100), pair(n));
+            out.extend_from_slice(&[a, b, c, d]);
+        }
+        ..100_000 => {
+            let n = n as u32;
+            let ([b, c], [d, e]) = (pair(n / 100), pair(n));
+            out.extend_from_slice(&[b'0' + (n / 10_000) as u8, b, c, d, e]);
+        }
         _ => out.extend_from_slice(crate::report::decimal(n, &mut [0; 20])),
     }
 }
 
-/// The last `N` decimal digits of `n`, as ASCII.
+/// The last two decimal digits of `n`, as ASCII.
 #[inline(always)]
-fn digits<const N: usize>(mut n: u64) -> [u8; N] {
-    let mut digits = [b'0'; N];
-    for digit in digits.iter_mut().rev() {
-        *digit += (n % 10) as u8;
-        n /= 10;
-    }
-    digits
+fn pair(n: u32) -> [u8; 2] {
+    DIGIT_PAIRS[(n % 100) as usize]
 }
+
+/// `00` to `99`: a number's digits looked up two at a time.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        pairs[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    pairs
+};
 
 /// A JSON object being written: members are appended in the order they
 /// are given, separated by commas, and [`Object::close`] ends it.

@@ -876,7 +876,17 @@ mod tests {
     #[test]
     fn short_escapes_are_read_as_serde_json_reads_them() {
         let pieces = [
-            "", "a", "caf\u{e9}", "\u{1F600}", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r",
+            "",
+            "a",
+            "caf\u{e9}",
+            "\u{1F600}",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\f",
+            "\\n",
+            "\\r",
             "\\t",
         ];
         for a in pieces {
