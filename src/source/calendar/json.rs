@@ -392,6 +392,10 @@ fn items<R: BufRead>(
 struct Member<'a> {
     name: Key<'a>,
     value: &'a str,
+    /// Whether `value` has a backslash: when it is a string, whether its
+    /// text differs from what is between its quotes. The reader has seen
+    /// every byte of it already, so [`unquote`] need not look again.
+    escaped: bool,
 }
 
 impl AsRef<str> for Member<'_> {
@@ -430,17 +434,18 @@ fn flat_members(json: &str) -> Option<Vec<Member<'_>>> {
         return only_ws_from(bytes, i + 1).then_some(members);
     }
     loop {
-        let name_end = string_end(bytes, i, false)?;
+        let (name_end, _) = string_end(bytes, i, false)?;
         let name = &json[i + 1..name_end - 1];
         i = skip_ws(bytes, name_end);
         if bytes.get(i) != Some(&b':') {
             return None;
         }
         let start = skip_ws(bytes, i + 1);
-        let end = scalar_end(bytes, start)?;
+        let (end, escaped) = scalar_end(bytes, start)?;
         members.push(Member {
             name: Key(Cow::Borrowed(name)),
             value: &json[start..end],
+            escaped,
         });
         i = skip_ws(bytes, end);
         match bytes.get(i) {
@@ -464,20 +469,25 @@ fn only_ws_from(bytes: &[u8], i: usize) -> bool {
     skip_ws(bytes, i) == bytes.len()
 }
 
-/// One past the end of the string whose opening quote is at `i`, or `None`
-/// when there is none, or it has a control character or an escape other
-/// than the short ones (or any escape, unless `escapes`).
-fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<usize> {
+/// One past the end of the string whose opening quote is at `i`, and
+/// whether it has escapes; `None` when there is none, or it has a control
+/// character or an escape other than the short ones (or any escape, unless
+/// `escapes`).
+fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<(usize, bool)> {
     if bytes.get(i) != Some(&b'"') {
         return None;
     }
     let mut at = i + 1;
+    let mut escaped = false;
     loop {
         at += plain_prefix(&bytes[at..]);
         match *bytes.get(at)? {
-            b'"' => return Some(at + 1),
+            b'"' => return Some((at + 1, escaped)),
             b'\\' if escapes => match bytes.get(at + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                    at += 2;
+                    escaped = true;
+                }
                 _ => return None,
             },
             _ => return None,
@@ -485,17 +495,19 @@ fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<usize> {
     }
 }
 
-/// One past the end of the string, number, boolean or null at `i`.
-fn scalar_end(bytes: &[u8], i: usize) -> Option<usize> {
+/// One past the end of the string, number, boolean or null at `i`, and
+/// whether it is a string with escapes.
+fn scalar_end(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     let literal = |word: &[u8]| bytes[i..].starts_with(word).then_some(i + word.len());
-    match *bytes.get(i)? {
-        b'"' => string_end(bytes, i, true),
+    let end = match *bytes.get(i)? {
+        b'"' => return string_end(bytes, i, true),
         b't' => literal(b"true"),
         b'f' => literal(b"false"),
         b'n' => literal(b"null"),
         b'-' | b'0'..=b'9' => number_end(bytes, i),
         _ => None,
-    }
+    };
+    Some((end?, false))
 }
 
 /// One past the end of the JSON number at `i`, which is
@@ -586,9 +598,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut members = Vec::with_capacity(USUAL_MEMBERS);
                 while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    let value = value.get();
                     members.push(Member {
                         name,
-                        value: value.get(),
+                        value,
+                        escaped: memchr::memchr(b'\\', value.as_bytes()).is_some(),
                     });
                 }
                 Ok(Members(members))
@@ -598,11 +612,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     }
 }
 
-/// The text of a JSON value (already checked by the parser) that is a
-/// string: borrowed when it has no escapes, as most have none.
-fn unquote(raw: &str) -> Option<Cow<'_, str>> {
+/// The text of a member's value (already checked by the parser) when it
+/// is a string: borrowed when it has no escapes, as most have none.
+fn unquote<'a>(member: &Member<'a>) -> Option<Cow<'a, str>> {
+    let raw = member.value;
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+    if !member.escaped {
         return Some(Cow::Borrowed(inner));
     }
     if let Some(text) = without_short_escapes(inner) {
@@ -689,7 +704,7 @@ fn item(
     };
     let text_member = &members[roles.text];
     let raw_text = text_member.value;
-    let Some(text) = unquote(raw_text) else {
+    let Some(text) = unquote(text_member) else {
         sink.error(
             place(raw_text, 0),
             format!(
@@ -703,9 +718,10 @@ fn item(
     };
     let text_at = place(raw_text, 1);
     let as_text = |i: usize| {
-        let raw = members.get(i)?.value;
+        let member = members.get(i)?;
+        let raw = member.value;
         match raw.as_bytes().first() {
-            Some(b'"') => unquote(raw),
+            Some(b'"') => unquote(member),
             Some(b'{' | b'[' | b'n') | None => None,
             Some(_) => Some(raw.into()),
         }
@@ -825,9 +841,23 @@ mod tests {
         (out, r)
     }
 
-    /// Names and values of an item's members, as read by `read`.
-    fn pairs<'a>(members: &'a [super::Member]) -> Vec<(&'a str, &'a str)> {
-        members.iter().map(|m| (m.as_ref(), m.value)).collect()
+    /// Names and values of an item's members, as read by `read`, and
+    /// whether each value has escapes.
+    fn pairs<'a>(members: &'a [super::Member]) -> Vec<(&'a str, &'a str, bool)> {
+        members
+            .iter()
+            .map(|m| (m.as_ref(), m.value, m.escaped))
+            .collect()
+    }
+
+    /// The text of `raw`, a JSON string, as [`super::unquote`] reads it.
+    fn unquote(raw: &str) -> Option<String> {
+        let member = super::Member {
+            name: super::Key("".into()),
+            value: raw,
+            escaped: raw.contains('\\'),
+        };
+        super::unquote(&member).map(|text| text.into_owned())
     }
 
     /// Whatever the flat reader accepts, `serde_json` reads the same.
@@ -894,14 +924,14 @@ mod tests {
                 for c in pieces {
                     let raw = format!("\"{a}{b}{c}\"");
                     let expected: String = serde_json::from_str(&raw).unwrap();
-                    assert_eq!(super::unquote(&raw).unwrap(), expected, "{raw}");
+                    assert_eq!(unquote(&raw).unwrap(), expected, "{raw}");
                 }
             }
         }
         for raw in [r#""\u00e9""#, r#""a\n\u0041""#, r#""\ud83d\ude00 \t""#] {
             let expected: String = serde_json::from_str(raw).unwrap();
             assert_eq!(super::without_short_escapes(&raw[1..raw.len() - 1]), None);
-            assert_eq!(super::unquote(raw).unwrap(), expected, "{raw}");
+            assert_eq!(unquote(raw).unwrap(), expected, "{raw}");
         }
     }
 
