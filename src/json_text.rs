@@ -205,12 +205,12 @@ pub fn number(out: &mut Vec<u8>, n: u64) {
 /// cost a few stores rather than a copy of a length known only at run time.
 fn long_number(out: &mut Vec<u8>, n: u64) {
     match n {
-        ..10_000 => {
+        1000..10_000 => {
             let n = n as u32;
             let ([a, b], [c, d]) = (pair(n / 100), pair(n));
             out.extend_from_slice(&[a, b, c, d]);
         }
-        ..100_000 => {
+        10_000..100_000 => {
             let n = n as u32;
             let ([b, c], [d, e]) = (pair(n / 100), pair(n));
             out.extend_from_slice(&[b'0' + (n / 10_000) as u8, b, c, d, e]);
