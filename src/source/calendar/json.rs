@@ -352,6 +352,7 @@ fn items<R: BufRead>(
     let io = |e: io::Error| Error::io(source, &e);
     let limit = sink.item_limit();
     let mut buf = Vec::new();
+    let mut room = MemberRoom::default();
     loop {
         if let Some(end) = array_end(s, sink)? {
             return Ok(end);
@@ -377,7 +378,7 @@ fn items<R: BufRead>(
             );
         } else {
             let text = sink.lossy_owned(std::mem::take(&mut buf), at);
-            item(sink, this, &text, at, "item")?;
+            item(sink, &mut room, this, &text, at, "item")?;
             // The line's buffer is kept for the next one.
             buf = text.into_bytes();
         }
@@ -407,31 +408,59 @@ impl AsRef<str> for Member<'_> {
 /// Members a calendar item usually has room for without growing.
 const USUAL_MEMBERS: usize = 8;
 
-/// The members of an item in file order: read by [`flat_members`] when the
-/// item is a flat object (as calendar items are), by `serde_json`
-/// otherwise, so any other item gets its checks and messages.
-fn members(json: &str) -> serde_json::Result<Vec<Member<'_>>> {
-    if let Some(members) = flat_members(json) {
-        return Ok(members);
+/// The vector the members of a calendar's items are read into, kept from
+/// one item to the next: a calendar has thousands of items, and reading
+/// each into a vector of its own costs an allocation each.
+#[derive(Default)]
+struct MemberRoom(Vec<Member<'static>>);
+
+impl MemberRoom {
+    /// The members of an item in file order: read by [`flat_members`] when
+    /// the item is a flat object (as calendar items are), by `serde_json`
+    /// otherwise, so any other item gets its checks and messages. Given
+    /// back with [`MemberRoom::keep`], their vector holds the next item's.
+    fn members<'a>(&mut self, json: &'a str) -> serde_json::Result<Vec<Member<'a>>> {
+        let mut members = emptied(std::mem::take(&mut self.0));
+        members.reserve(USUAL_MEMBERS);
+        if flat_members(json, &mut members).is_some() {
+            return Ok(members);
+        }
+        serde_json::from_str::<Members>(json).map(|m| m.0)
     }
-    serde_json::from_str::<Members>(json).map(|m| m.0)
+
+    /// Keeps the vector of `members` for the next item.
+    fn keep(&mut self, members: Vec<Member<'_>>) {
+        self.0 = emptied(members);
+    }
 }
 
-/// The members of `json` when it is an object whose values are strings
-/// without `\u` escapes, numbers, booleans or null, and whose names have
-/// no escapes; `None` for anything else (nested values, any doubt about
-/// validity), which is left to `serde_json`. What it accepts is valid
-/// JSON, read as `serde_json` reads it, for a fraction of the cost.
-fn flat_members(json: &str) -> Option<Vec<Member<'_>>> {
+/// `members` emptied, as a vector for members borrowed from another item:
+/// collected from the empty vector's own iterator, into elements of the
+/// same layout, it keeps its allocation (the standard library collects
+/// such iterators in place).
+fn emptied<'b>(mut members: Vec<Member<'_>>) -> Vec<Member<'b>> {
+    members.clear();
+    members
+        .into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
+/// Reads into `members` the members of `json` when it is an object whose
+/// values are strings without `\u` escapes, numbers, booleans or null, and
+/// whose names have no escapes; `None` for anything else (nested values,
+/// any doubt about validity), which is left to `serde_json`. What it
+/// accepts is valid JSON, read as `serde_json` reads it, for a fraction of
+/// the cost.
+fn flat_members<'a>(json: &'a str, members: &mut Vec<Member<'a>>) -> Option<()> {
     let bytes = json.as_bytes();
-    let mut members = Vec::with_capacity(USUAL_MEMBERS);
     let mut i = skip_ws(bytes, 0);
     if bytes.get(i) != Some(&b'{') {
         return None;
     }
     i = skip_ws(bytes, i + 1);
     if bytes.get(i) == Some(&b'}') {
-        return only_ws_from(bytes, i + 1).then_some(members);
+        return only_ws_from(bytes, i + 1).then_some(());
     }
     loop {
         let (name_end, _) = string_end(bytes, i, false)?;
@@ -450,7 +479,7 @@ fn flat_members(json: &str) -> Option<Vec<Member<'_>>> {
         i = skip_ws(bytes, end);
         match bytes.get(i) {
             Some(b',') => i = skip_ws(bytes, i + 1),
-            Some(b'}') => return only_ws_from(bytes, i + 1).then_some(members),
+            Some(b'}') => return only_ws_from(bytes, i + 1).then_some(()),
             _ => return None,
         }
     }
@@ -663,9 +692,11 @@ fn type_name(raw: &str) -> &'static str {
     }
 }
 
-/// Checks one item (`json`, which starts at `at` in the file) as a post.
+/// Checks one item (`json`, which starts at `at` in the file) as a post,
+/// reading its members into `room`.
 fn item(
     sink: &mut Sink,
+    room: &mut MemberRoom,
     index: usize,
     json: &str,
     at: (usize, usize),
@@ -682,7 +713,7 @@ fn item(
         );
         return Ok(());
     }
-    let members = match members(json) {
+    let members = match room.members(json) {
         Ok(members) => members,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
@@ -732,6 +763,7 @@ fn item(
         Some(cell(as_text(i)?, raw, place(raw, 1)))
     });
     sink.emit(index, cell(text, raw_text, text_at), meta, note);
+    room.keep(members);
     Ok(())
 }
 
@@ -763,6 +795,7 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
     let source = sink.source;
     let limit = sink.item_limit();
     let mut buf = Vec::new();
+    let mut room = MemberRoom::default();
     let mut index = 0;
     let mut line = 0;
     loop {
@@ -795,7 +828,7 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
         }
         buf.drain(..indent);
         let text = sink.lossy_owned(std::mem::take(&mut buf), at);
-        item(sink, this, &text, at, "line")?;
+        item(sink, &mut room, this, &text, at, "line")?;
         // The line's buffer is kept for the next one.
         buf = text.into_bytes();
     }
@@ -860,9 +893,15 @@ mod tests {
         super::unquote(&member).map(|text| text.into_owned())
     }
 
+    /// The members of `item` as the flat reader reads them.
+    fn flat(item: &str) -> Option<Vec<super::Member<'_>>> {
+        let mut members = Vec::new();
+        super::flat_members(item, &mut members).map(|()| members)
+    }
+
     /// Whatever the flat reader accepts, `serde_json` reads the same.
     fn agrees_with_serde(item: &str) -> bool {
-        let Some(fast) = super::flat_members(item) else {
+        let Some(fast) = flat(item) else {
             return false;
         };
         let slow = serde_json::from_str::<super::Members>(item)
@@ -887,7 +926,7 @@ mod tests {
             r#"{"text":["a"]}"#,
             r#"{"text":{"a":1}}"#,
         ] {
-            assert!(super::flat_members(item).is_none(), "{item:?}");
+            assert!(flat(item).is_none(), "{item:?}");
         }
         // Every cut and every odd byte at every place: taken only when valid.
         let base = r#"{"id": -12.5e3, "ok": true, "text": "a \"b\" c", "x": null}"#;
@@ -899,6 +938,32 @@ mod tests {
                 let mut item = base.to_string();
                 item.insert_str(at, odd);
                 agrees_with_serde(&item);
+            }
+        }
+    }
+
+    #[test]
+    fn items_read_in_turn_share_one_vector_and_keep_their_own_members() {
+        let mut room = super::MemberRoom::default();
+        let items = [
+            r#"{"a": 1, "b": "x", "c": true, "d": null, "e": 2, "f": 3, "g": 4, "h": 5, "i": 6}"#,
+            r#"{"text": "one"}"#,
+            r#"{"text": "two", "tags": ["nested", "so serde_json reads it"]}"#,
+            r#"{"text": "th\"ree", "id": 3}"#,
+        ];
+        let mut kept = None;
+        for item in items {
+            let members = room.members(item).unwrap();
+            let expected = serde_json::from_str::<super::Members>(item).unwrap();
+            assert_eq!(pairs(&members), pairs(&expected.0), "{item}");
+            room.keep(members);
+            let now = (room.0.as_ptr(), room.0.capacity());
+            assert!(room.0.is_empty() && now.1 >= super::USUAL_MEMBERS);
+            // Flat items after the first reuse the first one's vector.
+            if !item.contains('[') {
+                assert_eq!(*kept.get_or_insert(now), now, "{item}");
+            } else {
+                kept = Some(now);
             }
         }
     }
