@@ -129,15 +129,21 @@ fn first_flagged(flags: u64) -> usize {
 /// the short escapes where JSON has one and `\u00XX` (lower-case hex)
 /// otherwise, as `serde_json` does.
 pub fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    string_body(out, s);
+    out.push(b'"');
+}
+
+/// Appends what [`string`] writes between the quotes, for a writer that
+/// has the quotes in the constant text around the string (`,"rule":"`),
+/// which saves writing them one byte at a time.
+pub fn string_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let plain = plain_prefix(bytes);
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
     out.extend_from_slice(&bytes[..plain]);
     if plain < bytes.len() {
         escaped_rest(out, &bytes[plain..]);
     }
-    out.push(b'"');
 }
 
 /// Appends `rest`, which starts with a byte to escape, escaped. Kept out
