@@ -147,7 +147,7 @@ pub fn string_body(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `rest`, which starts with a byte to escape, escaped. Kept out
-/// of [`string`]: most strings have nothing to escape.
+/// of [`string_body`]: most strings have nothing to escape.
 #[inline(never)]
 fn escaped_rest(out: &mut Vec<u8>, mut rest: &[u8]) {
     while let Some((&b, after)) = rest.split_first() {
