@@ -43,7 +43,9 @@ pub fn post_value(r: &PostResult) -> Value {
 /// [`json_text`]). Every object's members are in sorted order, so the text
 /// is what `serde_json` writes for the same data as a `Value`. Members are
 /// written with their punctuation and name as one constant (`,"line":`),
-/// which costs a few stores rather than a call per piece.
+/// which costs a few stores rather than a call per piece; a string's
+/// quotes are in the constants before and after it (`,"rule":"` and
+/// `","severity":"`).
 pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     out.extend_from_slice(b"{\"findings\":[");
     for (i, f) in r.findings.iter().enumerate() {
@@ -90,9 +92,9 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     json_text::number(out, score(Dimension::Necessary));
     out.extend_from_slice(b",\"true\":");
     json_text::number(out, score(Dimension::True));
-    out.extend_from_slice(b"},\"source\":");
-    json_text::string(out, &r.source);
-    out.extend_from_slice(b",\"tone\":");
+    out.extend_from_slice(b"},\"source\":\"");
+    json_text::string_body(out, &r.source);
+    out.extend_from_slice(b"\",\"tone\":");
     json_text::plain_string(out, r.tone.as_str());
     out.push(b'}');
 }
@@ -102,8 +104,9 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b"{\"column\":");
     json_text::number(out, f.column as u64);
     if let Some(detail) = &f.detail {
-        out.extend_from_slice(b",\"detail\":");
-        json_text::string(out, detail);
+        out.extend_from_slice(b",\"detail\":\"");
+        json_text::string_body(out, detail);
+        out.push(b'"');
     }
     out.extend_from_slice(b",\"dimension\":");
     json_text::plain_string(out, f.dimension.as_str());
@@ -111,25 +114,29 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     json_text::number(out, f.end_column as u64);
     out.extend_from_slice(b",\"end_line\":");
     json_text::number(out, f.end_line as u64);
-    out.extend_from_slice(b",\"excerpt\":");
-    json_text::string(out, &f.excerpt);
+    out.extend_from_slice(b",\"excerpt\":\"");
+    json_text::string_body(out, &f.excerpt);
+    out.push(b'"');
     if let Some(flag) = f.flag {
         out.extend_from_slice(b",\"flag\":");
         json_text::plain_string(out, flag.as_str());
     }
     out.extend_from_slice(b",\"line\":");
     json_text::number(out, f.line as u64);
-    out.extend_from_slice(b",\"message\":");
-    json_text::string(out, &f.message);
-    out.extend_from_slice(b",\"rule\":");
-    json_text::string(out, &f.rule);
-    out.extend_from_slice(b",\"severity\":");
+    out.extend_from_slice(b",\"message\":\"");
+    json_text::string_body(out, &f.message);
+    out.extend_from_slice(b"\",\"rule\":\"");
+    json_text::string_body(out, &f.rule);
+    out.extend_from_slice(b"\",\"severity\":");
     json_text::plain_string(out, f.severity.as_str());
-    if let Some(suggestion) = &f.suggestion {
-        out.extend_from_slice(b",\"suggestion\":");
-        json_text::string(out, suggestion);
+    match &f.suggestion {
+        Some(suggestion) => {
+            out.extend_from_slice(b",\"suggestion\":\"");
+            json_text::string_body(out, suggestion);
+            out.extend_from_slice(b"\"}");
+        }
+        None => out.push(b'}'),
     }
-    out.push(b'}');
 }
 
 /// Writes the JSON object of one post (see [`post_text`]).

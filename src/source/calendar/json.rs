@@ -352,6 +352,7 @@ fn items<R: BufRead>(
     let io = |e: io::Error| Error::io(source, &e);
     let limit = sink.item_limit();
     let mut buf = Vec::new();
+    let mut room = MemberRoom::default();
     loop {
         if let Some(end) = array_end(s, sink)? {
             return Ok(end);
@@ -377,7 +378,7 @@ fn items<R: BufRead>(
             );
         } else {
             let text = sink.lossy_owned(std::mem::take(&mut buf), at);
-            item(sink, this, &text, at, "item")?;
+            item(sink, &mut room, this, &text, at, "item")?;
             // The line's buffer is kept for the next one.
             buf = text.into_bytes();
         }
@@ -392,6 +393,10 @@ fn items<R: BufRead>(
 struct Member<'a> {
     name: Key<'a>,
     value: &'a str,
+    /// Whether `value` has a backslash: when it is a string, whether its
+    /// text differs from what is between its quotes. The reader has seen
+    /// every byte of it already, so [`unquote`] need not look again.
+    escaped: bool,
 }
 
 impl AsRef<str> for Member<'_> {
@@ -403,49 +408,78 @@ impl AsRef<str> for Member<'_> {
 /// Members a calendar item usually has room for without growing.
 const USUAL_MEMBERS: usize = 8;
 
-/// The members of an item in file order: read by [`flat_members`] when the
-/// item is a flat object (as calendar items are), by `serde_json`
-/// otherwise, so any other item gets its checks and messages.
-fn members(json: &str) -> serde_json::Result<Vec<Member<'_>>> {
-    if let Some(members) = flat_members(json) {
-        return Ok(members);
+/// The vector the members of a calendar's items are read into, kept from
+/// one item to the next: a calendar has thousands of items, and reading
+/// each into a vector of its own costs an allocation each.
+#[derive(Default)]
+struct MemberRoom(Vec<Member<'static>>);
+
+impl MemberRoom {
+    /// The members of an item in file order: read by [`flat_members`] when
+    /// the item is a flat object (as calendar items are), by `serde_json`
+    /// otherwise, so any other item gets its checks and messages. Given
+    /// back with [`MemberRoom::keep`], their vector holds the next item's.
+    fn members<'a>(&mut self, json: &'a str) -> serde_json::Result<Vec<Member<'a>>> {
+        let mut members = emptied(std::mem::take(&mut self.0));
+        members.reserve(USUAL_MEMBERS);
+        if flat_members(json, &mut members).is_some() {
+            return Ok(members);
+        }
+        serde_json::from_str::<Members>(json).map(|m| m.0)
     }
-    serde_json::from_str::<Members>(json).map(|m| m.0)
+
+    /// Keeps the vector of `members` for the next item.
+    fn keep(&mut self, members: Vec<Member<'_>>) {
+        self.0 = emptied(members);
+    }
 }
 
-/// The members of `json` when it is an object whose values are strings
-/// without `\u` escapes, numbers, booleans or null, and whose names have
-/// no escapes; `None` for anything else (nested values, any doubt about
-/// validity), which is left to `serde_json`. What it accepts is valid
-/// JSON, read as `serde_json` reads it, for a fraction of the cost.
-fn flat_members(json: &str) -> Option<Vec<Member<'_>>> {
+/// `members` emptied, as a vector for members borrowed from another item:
+/// collected from the empty vector's own iterator, into elements of the
+/// same layout, it keeps its allocation (the standard library collects
+/// such iterators in place).
+fn emptied<'b>(mut members: Vec<Member<'_>>) -> Vec<Member<'b>> {
+    members.clear();
+    members
+        .into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
+/// Reads into `members` the members of `json` when it is an object whose
+/// values are strings without `\u` escapes, numbers, booleans or null, and
+/// whose names have no escapes; `None` for anything else (nested values,
+/// any doubt about validity), which is left to `serde_json`. What it
+/// accepts is valid JSON, read as `serde_json` reads it, for a fraction of
+/// the cost.
+fn flat_members<'a>(json: &'a str, members: &mut Vec<Member<'a>>) -> Option<()> {
     let bytes = json.as_bytes();
-    let mut members = Vec::with_capacity(USUAL_MEMBERS);
     let mut i = skip_ws(bytes, 0);
     if bytes.get(i) != Some(&b'{') {
         return None;
     }
     i = skip_ws(bytes, i + 1);
     if bytes.get(i) == Some(&b'}') {
-        return only_ws_from(bytes, i + 1).then_some(members);
+        return only_ws_from(bytes, i + 1).then_some(());
     }
     loop {
-        let name_end = string_end(bytes, i, false)?;
+        let (name_end, _) = string_end(bytes, i, false)?;
         let name = &json[i + 1..name_end - 1];
         i = skip_ws(bytes, name_end);
         if bytes.get(i) != Some(&b':') {
             return None;
         }
         let start = skip_ws(bytes, i + 1);
-        let end = scalar_end(bytes, start)?;
+        let (end, escaped) = scalar_end(bytes, start)?;
         members.push(Member {
             name: Key(Cow::Borrowed(name)),
             value: &json[start..end],
+            escaped,
         });
         i = skip_ws(bytes, end);
         match bytes.get(i) {
             Some(b',') => i = skip_ws(bytes, i + 1),
-            Some(b'}') => return only_ws_from(bytes, i + 1).then_some(members),
+            Some(b'}') => return only_ws_from(bytes, i + 1).then_some(()),
             _ => return None,
         }
     }
@@ -464,20 +498,25 @@ fn only_ws_from(bytes: &[u8], i: usize) -> bool {
     skip_ws(bytes, i) == bytes.len()
 }
 
-/// One past the end of the string whose opening quote is at `i`, or `None`
-/// when there is none, or it has a control character or an escape other
-/// than the short ones (or any escape, unless `escapes`).
-fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<usize> {
+/// One past the end of the string whose opening quote is at `i`, and
+/// whether it has escapes; `None` when there is none, or it has a control
+/// character or an escape other than the short ones (or any escape, unless
+/// `escapes`).
+fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<(usize, bool)> {
     if bytes.get(i) != Some(&b'"') {
         return None;
     }
     let mut at = i + 1;
+    let mut escaped = false;
     loop {
         at += plain_prefix(&bytes[at..]);
         match *bytes.get(at)? {
-            b'"' => return Some(at + 1),
+            b'"' => return Some((at + 1, escaped)),
             b'\\' if escapes => match bytes.get(at + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                    at += 2;
+                    escaped = true;
+                }
                 _ => return None,
             },
             _ => return None,
@@ -485,17 +524,19 @@ fn string_end(bytes: &[u8], i: usize, escapes: bool) -> Option<usize> {
     }
 }
 
-/// One past the end of the string, number, boolean or null at `i`.
-fn scalar_end(bytes: &[u8], i: usize) -> Option<usize> {
+/// One past the end of the string, number, boolean or null at `i`, and
+/// whether it is a string with escapes.
+fn scalar_end(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     let literal = |word: &[u8]| bytes[i..].starts_with(word).then_some(i + word.len());
-    match *bytes.get(i)? {
-        b'"' => string_end(bytes, i, true),
+    let end = match *bytes.get(i)? {
+        b'"' => return string_end(bytes, i, true),
         b't' => literal(b"true"),
         b'f' => literal(b"false"),
         b'n' => literal(b"null"),
         b'-' | b'0'..=b'9' => number_end(bytes, i),
         _ => None,
-    }
+    };
+    Some((end?, false))
 }
 
 /// One past the end of the JSON number at `i`, which is
@@ -586,9 +627,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut members = Vec::with_capacity(USUAL_MEMBERS);
                 while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    let value = value.get();
                     members.push(Member {
                         name,
-                        value: value.get(),
+                        value,
+                        escaped: memchr::memchr(b'\\', value.as_bytes()).is_some(),
                     });
                 }
                 Ok(Members(members))
@@ -598,14 +641,43 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     }
 }
 
-/// The text of a JSON value (already checked by the parser) that is a
-/// string: borrowed when it has no escapes, as most have none.
-fn unquote(raw: &str) -> Option<Cow<'_, str>> {
+/// The text of a member's value (already checked by the parser) when it
+/// is a string: borrowed when it has no escapes, as most have none.
+fn unquote<'a>(member: &Member<'a>) -> Option<Cow<'a, str>> {
+    let raw = member.value;
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+    if !member.escaped {
         return Some(Cow::Borrowed(inner));
     }
+    if let Some(text) = without_short_escapes(inner) {
+        return Some(Cow::Owned(text));
+    }
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+}
+
+/// The text of `inner`, the body of a valid JSON string, when all its
+/// escapes are the two-character ones (`\n`, `\"`, …); `None` when it has
+/// a `\u` escape, left to `serde_json`. Posts with quotes or line breaks
+/// are common, and this costs a fraction of going through `serde_json`.
+fn without_short_escapes(inner: &str) -> Option<String> {
+    let mut text = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        text.push_str(&rest[..at]);
+        text.push(match rest.as_bytes().get(at + 1)? {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            &escaped @ (b'"' | b'\\' | b'/') => char::from(escaped),
+            _ => return None,
+        });
+        // An escape is two ASCII bytes: what follows starts a character.
+        rest = &rest[at + 2..];
+    }
+    text.push_str(rest);
+    Some(text)
 }
 
 /// The name of a JSON value's type, from its first byte.
@@ -620,9 +692,11 @@ fn type_name(raw: &str) -> &'static str {
     }
 }
 
-/// Checks one item (`json`, which starts at `at` in the file) as a post.
+/// Checks one item (`json`, which starts at `at` in the file) as a post,
+/// reading its members into `room`.
 fn item(
     sink: &mut Sink,
+    room: &mut MemberRoom,
     index: usize,
     json: &str,
     at: (usize, usize),
@@ -639,7 +713,7 @@ fn item(
         );
         return Ok(());
     }
-    let members = match members(json) {
+    let members = match room.members(json) {
         Ok(members) => members,
         Err(e) => {
             let pos = shift(at, (e.line(), e.column()));
@@ -661,7 +735,7 @@ fn item(
     };
     let text_member = &members[roles.text];
     let raw_text = text_member.value;
-    let Some(text) = unquote(raw_text) else {
+    let Some(text) = unquote(text_member) else {
         sink.error(
             place(raw_text, 0),
             format!(
@@ -675,9 +749,10 @@ fn item(
     };
     let text_at = place(raw_text, 1);
     let as_text = |i: usize| {
-        let raw = members.get(i)?.value;
+        let member = members.get(i)?;
+        let raw = member.value;
         match raw.as_bytes().first() {
-            Some(b'"') => unquote(raw),
+            Some(b'"') => unquote(member),
             Some(b'{' | b'[' | b'n') | None => None,
             Some(_) => Some(raw.into()),
         }
@@ -688,6 +763,7 @@ fn item(
         Some(cell(as_text(i)?, raw, place(raw, 1)))
     });
     sink.emit(index, cell(text, raw_text, text_at), meta, note);
+    room.keep(members);
     Ok(())
 }
 
@@ -719,6 +795,7 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
     let source = sink.source;
     let limit = sink.item_limit();
     let mut buf = Vec::new();
+    let mut room = MemberRoom::default();
     let mut index = 0;
     let mut line = 0;
     loop {
@@ -751,7 +828,7 @@ pub fn read_lines(mut reader: impl BufRead, sink: &mut Sink) -> Result<(), Error
         }
         buf.drain(..indent);
         let text = sink.lossy_owned(std::mem::take(&mut buf), at);
-        item(sink, this, &text, at, "line")?;
+        item(sink, &mut room, this, &text, at, "line")?;
         // The line's buffer is kept for the next one.
         buf = text.into_bytes();
     }
@@ -797,14 +874,34 @@ mod tests {
         (out, r)
     }
 
-    /// Names and values of an item's members, as read by `read`.
-    fn pairs<'a>(members: &'a [super::Member]) -> Vec<(&'a str, &'a str)> {
-        members.iter().map(|m| (m.as_ref(), m.value)).collect()
+    /// Names and values of an item's members, as read by `read`, and
+    /// whether each value has escapes.
+    fn pairs<'a>(members: &'a [super::Member]) -> Vec<(&'a str, &'a str, bool)> {
+        members
+            .iter()
+            .map(|m| (m.as_ref(), m.value, m.escaped))
+            .collect()
+    }
+
+    /// The text of `raw`, a JSON string, as [`super::unquote`] reads it.
+    fn unquote(raw: &str) -> Option<String> {
+        let member = super::Member {
+            name: super::Key("".into()),
+            value: raw,
+            escaped: raw.contains('\\'),
+        };
+        super::unquote(&member).map(|text| text.into_owned())
+    }
+
+    /// The members of `item` as the flat reader reads them.
+    fn flat(item: &str) -> Option<Vec<super::Member<'_>>> {
+        let mut members = Vec::new();
+        super::flat_members(item, &mut members).map(|()| members)
     }
 
     /// Whatever the flat reader accepts, `serde_json` reads the same.
     fn agrees_with_serde(item: &str) -> bool {
-        let Some(fast) = super::flat_members(item) else {
+        let Some(fast) = flat(item) else {
             return false;
         };
         let slow = serde_json::from_str::<super::Members>(item)
@@ -829,7 +926,7 @@ mod tests {
             r#"{"text":["a"]}"#,
             r#"{"text":{"a":1}}"#,
         ] {
-            assert!(super::flat_members(item).is_none(), "{item:?}");
+            assert!(flat(item).is_none(), "{item:?}");
         }
         // Every cut and every odd byte at every place: taken only when valid.
         let base = r#"{"id": -12.5e3, "ok": true, "text": "a \"b\" c", "x": null}"#;
@@ -842,6 +939,64 @@ mod tests {
                 item.insert_str(at, odd);
                 agrees_with_serde(&item);
             }
+        }
+    }
+
+    #[test]
+    fn items_read_in_turn_share_one_vector_and_keep_their_own_members() {
+        let mut room = super::MemberRoom::default();
+        let items = [
+            r#"{"a": 1, "b": "x", "c": true, "d": null, "e": 2, "f": 3, "g": 4, "h": 5, "i": 6}"#,
+            r#"{"text": "one"}"#,
+            r#"{"text": "two", "tags": ["nested", "so serde_json reads it"]}"#,
+            r#"{"text": "th\"ree", "id": 3}"#,
+        ];
+        let mut kept = None;
+        for item in items {
+            let members = room.members(item).unwrap();
+            let expected = serde_json::from_str::<super::Members>(item).unwrap();
+            assert_eq!(pairs(&members), pairs(&expected.0), "{item}");
+            room.keep(members);
+            let now = (room.0.as_ptr(), room.0.capacity());
+            assert!(room.0.is_empty() && now.1 >= super::USUAL_MEMBERS);
+            // Flat items after the first reuse the first one's vector.
+            if !item.contains('[') {
+                assert_eq!(*kept.get_or_insert(now), now, "{item}");
+            } else {
+                kept = Some(now);
+            }
+        }
+    }
+
+    #[test]
+    fn short_escapes_are_read_as_serde_json_reads_them() {
+        let pieces = [
+            "",
+            "a",
+            "caf\u{e9}",
+            "\u{1F600}",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\f",
+            "\\n",
+            "\\r",
+            "\\t",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let raw = format!("\"{a}{b}{c}\"");
+                    let expected: String = serde_json::from_str(&raw).unwrap();
+                    assert_eq!(unquote(&raw).unwrap(), expected, "{raw}");
+                }
+            }
+        }
+        for raw in [r#""\u00e9""#, r#""a\n\u0041""#, r#""\ud83d\ude00 \t""#] {
+            let expected: String = serde_json::from_str(raw).unwrap();
+            assert_eq!(super::without_short_escapes(&raw[1..raw.len() - 1]), None);
+            assert_eq!(unquote(raw).unwrap(), expected, "{raw}");
         }
     }
 
