@@ -13,7 +13,7 @@ use crate::text::features::{
     features_into, measure_key, term_word, unigram_key,
 };
 use crate::text::static_map::StaticMap;
-use crate::text::words::WordMemo;
+use crate::text::words::{WordId, WordMemo};
 use crate::text::{Analysis, Token, TokenKind};
 use compact_str::CompactString;
 use std::cell::RefCell;
@@ -454,7 +454,11 @@ impl WeightedIndex {
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
-            let mut scoring = Scoring { ix: self, memory };
+            let mut scoring = Scoring {
+                ix: self,
+                memory,
+                last: None,
+            };
             features_into(a, self.families, &mut scoring);
             let memory = scoring.memory;
             let rules = self
@@ -743,6 +747,9 @@ thread_local! {
 struct Scoring<'a> {
     ix: &'a WeightedIndex,
     memory: &'a mut ScoreMemory,
+    /// The word of the last prose token and its terms: the first word of
+    /// the next pair, and the word whose cues are asked next.
+    last: Option<(WordId, WordTerms)>,
 }
 
 impl WeightedIndex {
@@ -827,6 +834,60 @@ impl Scoring<'_> {
             .words
             .word(tok.word, || ix.word_terms(tok, gram_ids, scratch))
     }
+
+    /// [`Scoring::word_terms`], read from [`Scoring::last`] when it is of
+    /// the token's word (the memory out of line: it is seldom asked).
+    #[inline]
+    fn recent_word_terms(&mut self, tok: &Token) -> WordTerms {
+        match self.last {
+            Some((word, terms)) if word == tok.word => terms,
+            _ => self.remembered_word_terms(tok),
+        }
+    }
+
+    #[inline(never)]
+    fn remembered_word_terms(&mut self, tok: &Token) -> WordTerms {
+        self.word_terms(tok)
+    }
+
+    /// Counts the term of the pair of adjacent prose tokens `first`,
+    /// `second`, whose words' terms are `a` and `b`: looked up only where
+    /// some term of two words starts with the first and ends with the
+    /// second, and not at all when there is no such place.
+    ///
+    /// Where only the table may have it, it is looked up by the words'
+    /// hashes every time, which costs about what remembering it would
+    /// (most pairs are met once); elsewhere its key must be built and
+    /// hashed, and the answer is remembered per thread. Inlined where
+    /// pairs are met, as [`Scoring::add`] is.
+    #[inline(always)]
+    fn pair(
+        &mut self,
+        first: &Token,
+        a: WordTerms,
+        second: &Token,
+        b: WordTerms,
+        buf: &mut String,
+    ) {
+        let sources = a.starts_pair.and(b.ends_pair);
+        if !sources.any() {
+            return;
+        }
+        let ix = self.ix;
+        let words = ((term_word(first), a.hash), (term_word(second), b.hash));
+        let mut lookup = || {
+            ix.pair_id_in(words.0, words.1, sources, buf)
+                .unwrap_or(NONE)
+        };
+        let id = if sources.listed || sources.evidence {
+            self.memory.words.pair(first.word, second.word, lookup)
+        } else {
+            lookup()
+        };
+        if id != NONE {
+            self.add(id, 1.0, &Some(first.span.start..second.span.end));
+        }
+    }
 }
 
 impl WeightedIndex {
@@ -887,25 +948,24 @@ impl Sink for Scoring<'_> {
         }
     }
 
-    /// A pair of words' term is looked up once per thread, then
-    /// remembered; only where some term of two words starts with the first
-    /// and ends with the second, and not at all when there is no such
-    /// place.
+    /// See [`Scoring::pair`].
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
         let (a, b) = (self.word_terms(first), self.word_terms(second));
-        let sources = a.starts_pair.and(b.ends_pair);
-        if !sources.any() {
-            return;
+        self.pair(first, a, second, b, buf);
+    }
+
+    /// A token's word is read once for its own term and its pair's; the
+    /// first word of the pair was read with the token before.
+    fn prose_token(&mut self, tok: &Token, before: Option<&Token>, buf: &mut String) {
+        let terms = self.word_terms(tok);
+        if terms.prose != NONE {
+            self.add(terms.prose, 1.0, &Some(tok.span.clone()));
         }
-        let ix = self.ix;
-        let (first_word, second_word) = (term_word(first), term_word(second));
-        let id = self.memory.words.pair(first.word, second.word, || {
-            ix.pair_id_in((first_word, a.hash), (second_word, b.hash), sources, buf)
-                .unwrap_or(NONE)
-        });
-        if id != NONE {
-            self.add(id, 1.0, &Some(first.span.start..second.span.end));
+        if let Some(first) = before {
+            let first_terms = self.recent_word_terms(first);
+            self.pair(first, first_terms, tok, terms, buf);
         }
+        self.last = Some((tok.word, terms));
     }
 
     /// A word's n-gram terms are looked up once per thread, then
@@ -921,7 +981,7 @@ impl Sink for Scoring<'_> {
 
     /// A word's cues are worked out once per thread, then remembered.
     fn word_cues(&mut self, tok: &Token) -> WordCues {
-        self.word_terms(tok).cues
+        self.recent_word_terms(tok).cues
     }
 }
 

@@ -284,6 +284,18 @@ pub trait Sink {
         self.feature(bigram_key(first, second, buf), 1.0, Some(span));
     }
 
+    /// The features of a token of the prose (no hashtag word): its own
+    /// ([`Sink::unigram`]), then that of the pair it ends with `before`,
+    /// the prose token before it in the same chain and sentence, if any
+    /// ([`Sink::bigram`]). One call for both lets a sink read what they
+    /// share (the token's word) once.
+    fn prose_token(&mut self, tok: &Token, before: Option<&Token>, buf: &mut String) {
+        self.unigram(tok, buf);
+        if let Some(first) = before {
+            self.bigram(first, tok, buf);
+        }
+    }
+
     /// The character n-grams of one word, when the `chars` family is on:
     /// by default [`char_ngrams`] of its `lower`, each passed to
     /// [`Sink::feature`] with value 1 in order.
@@ -294,9 +306,10 @@ pub trait Sink {
     }
 
     /// What the cues read of a word of the prose (of kind
-    /// [`TokenKind::Word`]), when the `cues` family is on: by default
-    /// [`WordCues::of`] its `lower`. It depends on the word alone, so a
-    /// sink may remember it by the token's word number.
+    /// [`TokenKind::Word`]), when the `cues` family is on, asked right
+    /// after its [`Sink::prose_token`]: by default [`WordCues::of`] its
+    /// `lower`. It depends on the word alone, so a sink may remember it by
+    /// the token's word number.
     fn word_cues(&mut self, tok: &Token) -> WordCues {
         WordCues::of(&tok.lower)
     }
@@ -422,16 +435,22 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     let mut prev: Option<&Token> = None;
     // Read for measurements below, in the same walk over the tokens.
     let (mut negated, mut you) = (false, false);
+    let mut prose_cues = ProseCues::default();
     for tok in &a.tokens {
-        sink.unigram(tok, &mut buf);
         negated |= tok.negated;
-        if !tok.in_hashtag {
-            if let Some(p) = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence) {
-                sink.bigram(p, tok, &mut buf);
+        if tok.in_hashtag {
+            sink.unigram(tok, &mut buf);
+            continue;
+        }
+        let before = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence);
+        sink.prose_token(tok, before, &mut buf);
+        prev = Some(tok);
+        // A prose word ([`Analysis::prose_words`]).
+        if tok.kind != TokenKind::Emoji {
+            you = you || is_second_person(&tok.lower);
+            if families.cues && tok.kind == TokenKind::Word {
+                prose_cues.add(sink.word_cues(tok), tok);
             }
-            prev = Some(tok);
-            // A prose word ([`Analysis::prose_words`]).
-            you = you || (tok.kind != TokenKind::Emoji && is_second_person(&tok.lower));
         }
     }
     let m = &a.metrics;
@@ -476,23 +495,33 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         SCRATCH.set(Some(scratch));
     }
     if families.cues {
-        cues(a, sink);
+        cues(a, &prose_cues, sink);
+    }
+}
+
+/// What the cues read of the words of a post's prose (of kind
+/// [`TokenKind::Word`]), gathered word by word.
+#[derive(Default)]
+struct ProseCues {
+    /// Whether some word shows each cue.
+    words: WordCues,
+    /// How many words have a lower-case letter.
+    with_lower: usize,
+}
+
+impl ProseCues {
+    /// Takes in `tok`, whose cues are `cues`.
+    fn add(&mut self, cues: WordCues, tok: &Token) {
+        self.words.elongated |= cues.elongated;
+        self.words.interjection |= cues.interjection;
+        self.with_lower += usize::from(tok.case.has_lower);
     }
 }
 
 /// Sends `sink` the measurement of each cue the post shows, in the order
-/// of [`CUES`]; the cues of its words come from [`Sink::word_cues`].
-fn cues(a: &Analysis, sink: &mut impl Sink) {
+/// of [`CUES`]; `prose` is what its words show.
+fn cues(a: &Analysis, prose: &ProseCues, sink: &mut impl Sink) {
     let m = &a.metrics;
-    // One walk over the prose words for every cue read from them.
-    let mut in_words = WordCues::default();
-    let mut with_lower = 0usize;
-    for t in a.prose_words().filter(|t| t.kind == TokenKind::Word) {
-        let cues = sink.word_cues(t);
-        in_words.elongated |= cues.elongated;
-        in_words.interjection |= cues.interjection;
-        with_lower += usize::from(t.case.has_lower);
-    }
     let mut emit = |n: usize| sink.measure(DENSE.len() + n, 1.0);
     let first_pos = m.positive.iter().map(|r| r.start).min();
     let first_neg = m.negative.iter().map(|r| r.start).min();
@@ -507,7 +536,7 @@ fn cues(a: &Analysis, sink: &mut impl Sink) {
     {
         emit(cue::POSLEAD);
     }
-    if in_words.elongated {
+    if prose.words.elongated {
         emit(cue::ELONGATED);
     }
     if has_ellipsis(a.text) {
@@ -521,11 +550,11 @@ fn cues(a: &Analysis, sink: &mut impl Sink) {
     if scare {
         emit(cue::SCARE);
     }
-    if in_words.interjection {
+    if prose.words.interjection {
         emit(cue::INTERJECT);
     }
     // A word in capitals beside at least three with a lower-case letter.
-    if !m.shouted.is_empty() && with_lower >= 3 {
+    if !m.shouted.is_empty() && prose.with_lower >= 3 {
         emit(cue::ALLCAPS);
     }
 }
