@@ -845,6 +845,7 @@ impl Scoring<'_> {
         }
     }
 
+    /// [`Scoring::word_terms`], out of line.
     #[inline(never)]
     fn remembered_word_terms(&mut self, tok: &Token) -> WordTerms {
         self.word_terms(tok)
@@ -1184,6 +1185,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// When the numbers of posts start over, the marks of the posts
+    /// before cannot hide a term from the next one.
+    #[test]
+    fn terms_count_after_post_numbers_start_over() {
+        let ix = index(&[("quokka", 1.0), ("wombat", 2.0), ("numbat", 0.5)]);
+        let (a, b) = (
+            Analysis::new("quokka numbat"),
+            Analysis::new("a wombat and a quokka"),
+        );
+        let score = |post: &Analysis| ix.score(post).rules[0].probability.to_bits();
+        let (first_a, first_b) = (score(&a), score(&b));
+        SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX - 1);
+        assert_eq!(score(&a), first_a);
+        // Numbered after u32::MAX: 1 again, as `a` was at first.
+        assert_eq!(score(&a), first_a);
+        assert_eq!(score(&b), first_b);
+        SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX);
+        assert_eq!(score(&b), first_b);
+        assert_eq!(score(&a), first_a);
     }
 
     #[test]
