@@ -5,14 +5,15 @@
 //! wrote (`pack::learned`); models from pack files are indexed when the
 //! engine is built.
 
+use crate::pack::keys::hash;
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    CHAR_PREFIX, Families, MEASURES, PairWords, Scratch, Sink, bigram_term, char_ngrams,
+    CHAR_PREFIX, CUES, Families, MEASURES, PairWords, Scratch, Sink, WordCues, char_ngrams,
     features_into, measure_key, term_word, unigram_key,
 };
 use crate::text::static_map::StaticMap;
-use crate::text::words::WordMemo;
+use crate::text::words::{WordId, WordMemo};
 use crate::text::{Analysis, Token, TokenKind};
 use compact_str::CompactString;
 use std::cell::RefCell;
@@ -242,17 +243,13 @@ impl WeightedIndex {
         pair_words: [&'static StaticMap<()>; 2],
     ) {
         assert!(self.evidence.is_none(), "one evidence-only model");
-        let mut chars = false;
-        for place in 0..terms.len() {
-            let key = terms.key(place);
-            self.families = self.families.union(Families::of_key(key));
-            chars |= key.starts_with(CHAR_PREFIX);
-        }
+        let families = families_of(terms);
+        self.families = self.families.union(families);
         self.evidence = Some(Evidence {
             terms,
             pair_words,
             base: self.base + self.terms.len() as u32,
-            chars,
+            chars: families.chars,
         });
         self.number_measures();
     }
@@ -305,6 +302,61 @@ impl WeightedIndex {
         {
             return Some(id);
         }
+        self.id_off_table(key, sources)
+    }
+
+    /// [`WeightedIndex::id_in`] of a key of one word (no space: a word, a
+    /// character n-gram), whose [`hash`] is `h`: the table is searched
+    /// by that hash.
+    fn word_id_in(&self, word: &str, h: u64, sources: Sources) -> Option<u32> {
+        if sources.table
+            && let Some(t) = self.table
+            && let Some(id) = t.find_word(word, h)
+        {
+            return Some(id);
+        }
+        self.id_off_table(word, sources)
+    }
+
+    /// The number of the term of two words `first second`, each given
+    /// with its [`hash`], looked for where `sources` says it may be: in the
+    /// table by the words' hashes, elsewhere by the key, built in `buf`
+    /// only then.
+    fn pair_id_in(
+        &self,
+        first: (&str, u64),
+        second: (&str, u64),
+        sources: Sources,
+        buf: &mut String,
+    ) -> Option<u32> {
+        if sources.table
+            && let Some(t) = self.table
+            && let Some(id) = t.find_pair(first, second)
+        {
+            return Some(id);
+        }
+        let elsewhere = Sources {
+            table: false,
+            ..sources
+        };
+        if !elsewhere.any() {
+            return None;
+        }
+        buf.clear();
+        buf.push_str(first.0);
+        buf.push(' ');
+        buf.push_str(second.0);
+        self.id_off_table(buf, elsewhere)
+    }
+
+    /// [`WeightedIndex::id_in`] without the table. Inlined: most keys of
+    /// one word are looked for in the table alone, and then this returns at
+    /// once.
+    #[inline]
+    fn id_off_table(&self, key: &str, sources: Sources) -> Option<u32> {
+        if !(sources.listed || sources.evidence) {
+            return None;
+        }
         if sources.listed
             && let Some(id) = self.listed_id(key)
         {
@@ -328,10 +380,10 @@ impl WeightedIndex {
         Some(self.base + id)
     }
 
-    /// Where some term of two words may start with `word`, and where some
-    /// may end with it.
-    fn pair_sides(&self, word: &str) -> (Sources, Sources) {
-        let table = |f: fn(&Table, &str) -> bool| self.table.is_some_and(|t| f(t, word));
+    /// Where some term of two words may start with `word` (whose [`hash`]
+    /// is `h`), and where some may end with it.
+    fn pair_sides(&self, word: &str, h: u64) -> (Sources, Sources) {
+        let table = |f: fn(&Table, &str, u64) -> bool| self.table.is_some_and(|t| f(t, word, h));
         let evidence = |side: usize| {
             (self.evidence.as_ref()).is_some_and(|e| e.pair_words[side].index(word).is_some())
         };
@@ -402,7 +454,11 @@ impl WeightedIndex {
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
-            let mut scoring = Scoring { ix: self, memory };
+            let mut scoring = Scoring {
+                ix: self,
+                memory,
+                last: None,
+            };
             features_into(a, self.families, &mut scoring);
             let memory = scoring.memory;
             let rules = self
@@ -434,6 +490,19 @@ impl WeightedIndex {
         y.weight
             .total_cmp(&x.weight)
             .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
+    }
+}
+
+/// The feature families the keys of `terms` read (the union of their
+/// [`Families::of_key`]), found without reading each key: the index is
+/// built for every run, and the evidence-only model has thousands.
+fn families_of(terms: &StaticMap<f64>) -> Families {
+    // Where no key holds the prefix of an n-gram, none starts with it.
+    let chars = terms.keys.contains(CHAR_PREFIX)
+        && (0..terms.len()).any(|place| terms.key(place).starts_with(CHAR_PREFIX));
+    Families {
+        chars,
+        cues: CUES.iter().any(|(key, _)| terms.index(key).is_some()),
     }
 }
 
@@ -474,54 +543,79 @@ impl Sources {
 }
 
 /// The terms one word brings, found once per thread (`NONE`: no model
-/// has it).
+/// has it), and what else scoring reads of the word alone.
 #[derive(Clone, Copy)]
 struct WordTerms {
     /// Its own feature in prose (hashtag words, fewer, are looked up by
     /// key).
     prose: u32,
+    /// The [`hash`] of its key in prose ([`term_word`]): the table finds
+    /// the word's pairs by it.
+    hash: u64,
     /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
     /// Where some term of two words may start with it, end with it.
     starts_pair: Sources,
     ends_pair: Sources,
+    /// What the cues read of it.
+    cues: WordCues,
 }
 
 /// The weights of the terms a thread has met, each decoded once (from the
 /// table's entries or the listed models' chains) into (model, weight)
 /// pairs, in the order a post's score adds them up: a term then costs a
-/// few additions per post.
+/// few additions per post. Beside them, which terms the post being scored
+/// has counted.
 #[derive(Default)]
 struct DecodedWeights {
     /// The index the weights are of.
     owner: Option<u64>,
-    /// Each term's weights, `list[start..end]`, as `(end + 1) << 32 |
-    /// start` (0: not decoded yet). Zero for unknown lets the table start
-    /// as fresh zeroed memory: a short run touches only the pages of the
-    /// terms its posts have, not the whole table.
-    by_term: Vec<u64>,
+    /// Per term: the number of the last post that counted it, then its
+    /// weights `list[start..end]` as `start` and `end + 1` (0: not decoded
+    /// yet). Zero for unknown lets the table start as fresh zeroed memory:
+    /// a short run touches only the pages of the terms its posts have, not
+    /// the whole table. A post's marks need no clearing: the next post has
+    /// another number.
+    by_term: Vec<[u32; 3]>,
     list: Vec<(u32, f64)>,
+    /// The number of the post being scored, from 1 (0 marks no post).
+    post: u32,
 }
 
 impl DecodedWeights {
-    /// Readies the weights for index `ix`, numbered `uid`.
+    /// Readies the weights for a new post scored by index `ix`, numbered
+    /// `uid`.
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = vec![0; ix.term_numbers()];
+            self.by_term = vec![[0; 3]; ix.term_numbers()];
             self.list.clear();
+            self.post = 0;
+        }
+        self.post = self.post.wrapping_add(1);
+        if self.post == 0 {
+            // Numbers start over: no mark may look like this post's.
+            for term in &mut self.by_term {
+                term[0] = 0;
+            }
+            self.post = 1;
         }
     }
 
-    /// The weights of term `id` of `ix`, decoded the first time.
+    /// The weights of term `id` of `ix`, decoded the first time, unless
+    /// the post has counted the term already; marks it counted.
     #[inline]
-    fn of(&mut self, ix: &WeightedIndex, id: u32) -> (u32, u32) {
-        let known = self.by_term[id as usize];
-        if known != 0 {
-            return (known as u32, ((known >> 32) - 1) as u32);
+    fn first_sight(&mut self, ix: &WeightedIndex, id: u32) -> Option<(u32, u32)> {
+        let [seen_in, start, end] = &mut self.by_term[id as usize];
+        if *seen_in == self.post {
+            return None;
         }
-        self.decode(ix, id)
+        *seen_in = self.post;
+        if *end != 0 {
+            return Some((*start, *end - 1));
+        }
+        Some(self.decode(ix, id))
     }
 
     /// Decodes the weights of term `id`, met for the first time.
@@ -530,7 +624,8 @@ impl DecodedWeights {
         let start = self.list.len() as u32;
         ix.each_weight(id, |model, weight| self.list.push((model, weight)));
         let end = self.list.len() as u32;
-        self.by_term[id as usize] = (u64::from(end) + 1) << 32 | u64::from(start);
+        let term = &mut self.by_term[id as usize];
+        (term[1], term[2]) = (start, end + 1);
         (start, end)
     }
 }
@@ -542,14 +637,11 @@ struct ScoreMemory {
     /// table generation of the post.
     words: WordMemo<WordTerms>,
     gram_ids: Vec<u32>,
-    /// The weights of the terms seen, for the index of the post.
+    /// The weights of the terms seen, for the index of the post, and
+    /// which the post has counted.
     weights: DecodedWeights,
     /// Buffers for a new word's character n-grams.
     gram_scratch: Scratch,
-    /// The terms the post has counted already: one bit per term, and the
-    /// terms whose bit is set, to clear them after the post.
-    seen: Vec<u64>,
-    seen_terms: Vec<u32>,
     /// Each model's score so far, and each rule's largest positive
     /// contributions (the evidence-only model names none).
     z: Vec<f64>,
@@ -634,12 +726,6 @@ impl ScoreMemory {
             self.gram_ids.clear();
         }
         self.weights.start(uid, ix);
-        // A post given up half-way (a panic) leaves its marks: cleared here.
-        self.forget_seen();
-        let terms = ix.term_numbers();
-        if self.seen.len() * 64 < terms {
-            self.seen.resize(terms.div_ceil(64), 0);
-        }
         self.z.clear();
         self.z.extend(ix.models.iter().map(|m| m.bias));
         if ix.evidence.is_some() {
@@ -649,25 +735,6 @@ impl ScoreMemory {
         self.tops.resize_with(rules, Top::default);
         for top in &mut self.tops[..rules] {
             top.clear();
-        }
-    }
-
-    /// Marks term `id` counted; whether it was not yet.
-    #[inline]
-    fn first_sight(&mut self, id: u32) -> bool {
-        let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
-        if self.seen[word] & bit != 0 {
-            return false;
-        }
-        self.seen[word] |= bit;
-        self.seen_terms.push(id);
-        true
-    }
-
-    /// Clears the marks of the post's terms.
-    fn forget_seen(&mut self) {
-        for id in self.seen_terms.drain(..) {
-            self.seen[id as usize / 64] = 0;
         }
     }
 }
@@ -680,6 +747,9 @@ thread_local! {
 struct Scoring<'a> {
     ix: &'a WeightedIndex,
     memory: &'a mut ScoreMemory,
+    /// The word of the last prose token and its terms: the first word of
+    /// the next pair, and the word whose cues are asked next.
+    last: Option<(WordId, WordTerms)>,
 }
 
 impl WeightedIndex {
@@ -738,10 +808,9 @@ impl Scoring<'_> {
     #[inline(always)]
     fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
         let memory = &mut *self.memory;
-        if !memory.first_sight(id) {
+        let Some((start, end)) = memory.weights.first_sight(self.ix, id) else {
             return;
-        }
-        let (start, end) = memory.weights.of(self.ix, id);
+        };
         for &(model, weight) in &memory.weights.list[start as usize..end as usize] {
             let c = weight * value;
             memory.z[model as usize] += c;
@@ -765,6 +834,61 @@ impl Scoring<'_> {
             .words
             .word(tok.word, || ix.word_terms(tok, gram_ids, scratch))
     }
+
+    /// [`Scoring::word_terms`], read from [`Scoring::last`] when it is of
+    /// the token's word (the memory out of line: it is seldom asked).
+    #[inline]
+    fn recent_word_terms(&mut self, tok: &Token) -> WordTerms {
+        match self.last {
+            Some((word, terms)) if word == tok.word => terms,
+            _ => self.remembered_word_terms(tok),
+        }
+    }
+
+    /// [`Scoring::word_terms`], out of line.
+    #[inline(never)]
+    fn remembered_word_terms(&mut self, tok: &Token) -> WordTerms {
+        self.word_terms(tok)
+    }
+
+    /// Counts the term of the pair of adjacent prose tokens `first`,
+    /// `second`, whose words' terms are `a` and `b`: looked up only where
+    /// some term of two words starts with the first and ends with the
+    /// second, and not at all when there is no such place.
+    ///
+    /// Where only the table may have it, it is looked up by the words'
+    /// hashes every time, which costs about what remembering it would
+    /// (most pairs are met once); elsewhere its key must be built and
+    /// hashed, and the answer is remembered per thread. Inlined where
+    /// pairs are met, as [`Scoring::add`] is.
+    #[inline(always)]
+    fn pair(
+        &mut self,
+        first: &Token,
+        a: WordTerms,
+        second: &Token,
+        b: WordTerms,
+        buf: &mut String,
+    ) {
+        let sources = a.starts_pair.and(b.ends_pair);
+        if !sources.any() {
+            return;
+        }
+        let ix = self.ix;
+        let words = ((term_word(first), a.hash), (term_word(second), b.hash));
+        let mut lookup = || {
+            ix.pair_id_in(words.0, words.1, sources, buf)
+                .unwrap_or(NONE)
+        };
+        let id = if sources.listed || sources.evidence {
+            self.memory.words.pair(first.word, second.word, lookup)
+        } else {
+            lookup()
+        };
+        if id != NONE {
+            self.add(id, 1.0, &Some(first.span.start..second.span.end));
+        }
+    }
 }
 
 impl WeightedIndex {
@@ -773,8 +897,9 @@ impl WeightedIndex {
     #[inline(never)]
     fn word_terms(&self, tok: &Token, gram_ids: &mut Vec<u32>, scratch: &mut Scratch) -> WordTerms {
         let word = term_word(tok);
-        let prose = self.id(word).unwrap_or(NONE);
-        let (starts_pair, ends_pair) = self.pair_sides(word);
+        let h = hash(word.as_bytes());
+        let prose = self.word_id_in(word, h, Sources::ALL).unwrap_or(NONE);
+        let (starts_pair, ends_pair) = self.pair_sides(word, h);
         let start = gram_ids.len() as u32;
         if self.families.chars && tok.kind == TokenKind::Word {
             let sources = Sources {
@@ -783,14 +908,16 @@ impl WeightedIndex {
                 evidence: self.evidence.as_ref().is_some_and(|e| e.chars),
             };
             char_ngrams(&tok.lower, scratch, |key| {
-                gram_ids.extend(self.id_in(key, sources))
+                gram_ids.extend(self.word_id_in(key, hash(key.as_bytes()), sources))
             });
         }
         WordTerms {
             prose,
+            hash: h,
             grams: (start, gram_ids.len() as u32),
             starts_pair,
             ends_pair,
+            cues: WordCues::of(&tok.lower),
         }
     }
 }
@@ -822,23 +949,24 @@ impl Sink for Scoring<'_> {
         }
     }
 
-    /// A pair of words' term is looked up once per thread, then
-    /// remembered; only where some term of two words starts with the first
-    /// and ends with the second, and not at all when there is no such
-    /// place.
+    /// See [`Scoring::pair`].
     fn bigram(&mut self, first: &Token, second: &Token, buf: &mut String) {
-        let sources = self
-            .word_terms(first)
-            .starts_pair
-            .and(self.word_terms(second).ends_pair);
-        if !sources.any() {
-            return;
+        let (a, b) = (self.word_terms(first), self.word_terms(second));
+        self.pair(first, a, second, b, buf);
+    }
+
+    /// A token's word is read once for its own term and its pair's; the
+    /// first word of the pair was read with the token before.
+    fn prose_token(&mut self, tok: &Token, before: Option<&Token>, buf: &mut String) {
+        let terms = self.word_terms(tok);
+        if terms.prose != NONE {
+            self.add(terms.prose, 1.0, &Some(tok.span.clone()));
         }
-        let ix = self.ix;
-        let lookup = |key: &str| ix.id_in(key, sources);
-        if let Some(id) = bigram_term(&mut self.memory.words, first, second, buf, lookup) {
-            self.add(id, 1.0, &Some(first.span.start..second.span.end));
+        if let Some(first) = before {
+            let first_terms = self.recent_word_terms(first);
+            self.pair(first, first_terms, tok, terms, buf);
         }
+        self.last = Some((tok.word, terms));
     }
 
     /// A word's n-gram terms are looked up once per thread, then
@@ -850,6 +978,11 @@ impl Sink for Scoring<'_> {
             let id = self.memory.gram_ids[i as usize];
             self.add(id, 1.0, &span);
         }
+    }
+
+    /// A word's cues are worked out once per thread, then remembered.
+    fn word_cues(&mut self, tok: &Token) -> WordCues {
+        self.recent_word_terms(tok).cues
     }
 }
 
@@ -936,6 +1069,143 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn families_of_a_map_are_those_of_its_keys() {
+        let by_keys = |m: &StaticMap<f64>| {
+            (0..m.len()).fold(Families::default(), |f, place| {
+                f.union(Families::of_key(m.key(place)))
+            })
+        };
+        let (tone, _) = crate::tone::polarity_terms();
+        assert_eq!(families_of(tone), by_keys(tone));
+        let lists: [&[&str]; 5] = [
+            &["idiot", "shut up", "@caps"],
+            &["a~b", "@contrastive", "x"],
+            &["~<idi", "idiot"],
+            &["@elongated", "b"],
+            &[],
+        ];
+        for keys in lists {
+            let ends: Vec<u32> = (keys.iter())
+                .scan(0, |end, k| {
+                    *end += k.len() as u32;
+                    Some(*end)
+                })
+                .collect();
+            let map = StaticMap {
+                keys: Box::leak(keys.concat().into_boxed_str()),
+                ends: Box::leak(ends.into_boxed_slice()),
+                values: Box::leak(vec![1.0; keys.len()].into_boxed_slice()),
+                slots: Box::leak(crate::text::static_map::slots(keys).into_boxed_slice()),
+            };
+            assert_eq!(families_of(&map), by_keys(&map), "{keys:?}");
+        }
+    }
+
+    /// The scores the index reads, through its word memories and lookups
+    /// by hash, are the weights of the features' keys summed up plainly,
+    /// to the bit, and its top terms the largest contributions: for the
+    /// built-in models read from their table, and the same models listed.
+    #[test]
+    fn scores_are_the_weights_of_the_features_keys_summed_in_order() {
+        use crate::text::features::features_with;
+        use std::collections::HashSet;
+        let built_in = crate::pack::built_in().unwrap();
+        let rules = || built_in.iter().flat_map(|p| &p.rules);
+        let models: Vec<Arc<Weighted>> = rules()
+            .filter_map(|r| match &r.matcher {
+                crate::pack::Matcher::Weighted(w) => Some(Arc::clone(w)),
+                _ => None,
+            })
+            .collect();
+        assert!(models.len() >= 2);
+        let lists: Vec<Vec<(CompactString, f64)>> =
+            models.iter().map(|w| w.terms.list().into_owned()).collect();
+        let by_key: Vec<HashMap<&str, f64>> = (lists.iter())
+            .map(|list| list.iter().map(|(k, w)| (k.as_str(), *w)).collect())
+            .collect();
+        let families = (lists.iter().flatten()).fold(Families::default(), |f, (k, _)| {
+            f.union(Families::of_key(k))
+        });
+        let (mut table, mut listed) = (WeightedIndex::default(), WeightedIndex::default());
+        for (w, list) in models.iter().zip(&lists) {
+            table.add(w);
+            listed.add(&Arc::new(Weighted {
+                terms: Terms::Listed(list.clone()),
+                ..(**w).clone()
+            }));
+        }
+        assert!(table.table.is_some() && listed.table.is_none());
+        let mut posts: Vec<&str> = rules()
+            .flat_map(|r| r.fire.iter().chain(&r.pass))
+            .map(String::as_str)
+            .collect();
+        posts.extend([
+            "",
+            "Shut up, you idiot #EpicFail and shut up again",
+            "Oh great, sooo wonderful... \"fast\" delivery, WOW yay 🙄 42 times",
+            "Ça c'est très drôle, naïve café ñandú über",
+            "you people are the worst, you know that? idiots idiots",
+        ]);
+        assert!(posts.len() > 500);
+        for text in posts {
+            let a = Analysis::new(text);
+            let mut z: Vec<f64> = models.iter().map(|w| w.bias).collect();
+            let mut positive: Vec<Vec<f64>> = vec![Vec::new(); models.len()];
+            let mut seen = HashSet::new();
+            features_with(&a, families, |key, value, _| {
+                if seen.insert(key.to_string()) {
+                    for (m, weights) in by_key.iter().enumerate() {
+                        if let Some(w) = weights.get(key) {
+                            z[m] += w * value;
+                            positive[m].push(w * value);
+                        }
+                    }
+                }
+            });
+            for ix in [&table, &listed] {
+                let scores = ix.score(&a);
+                for (m, scored) in scores.rules.iter().enumerate() {
+                    let probability = 1.0 / (1.0 + (-z[m]).exp());
+                    assert_eq!(
+                        scored.probability.to_bits(),
+                        probability.to_bits(),
+                        "{text}"
+                    );
+                    let mut largest: Vec<f64> =
+                        positive[m].iter().copied().filter(|&c| c > 0.0).collect();
+                    largest.sort_by(|x, y| y.total_cmp(x));
+                    largest.truncate(TOP);
+                    let top: Vec<f64> = scored.top.iter().map(|c| c.weight).collect();
+                    if scored.fires {
+                        assert_eq!(top, largest, "{text}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// When the numbers of posts start over, the marks of the posts
+    /// before cannot hide a term from the next one.
+    #[test]
+    fn terms_count_after_post_numbers_start_over() {
+        let ix = index(&[("quokka", 1.0), ("wombat", 2.0), ("numbat", 0.5)]);
+        let (a, b) = (
+            Analysis::new("quokka numbat"),
+            Analysis::new("a wombat and a quokka"),
+        );
+        let score = |post: &Analysis| ix.score(post).rules[0].probability.to_bits();
+        let (first_a, first_b) = (score(&a), score(&b));
+        SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX - 1);
+        assert_eq!(score(&a), first_a);
+        // Numbered after u32::MAX: 1 again, as `a` was at first.
+        assert_eq!(score(&a), first_a);
+        assert_eq!(score(&b), first_b);
+        SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX);
+        assert_eq!(score(&b), first_b);
+        assert_eq!(score(&a), first_a);
     }
 
     #[test]

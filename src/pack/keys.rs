@@ -99,11 +99,20 @@ pub fn put_ends(out: &mut Vec<u8>, lengths: impl IntoIterator<Item = usize>) {
 /// Appends the index of `keys` (distinct, numbered in order) to `out`,
 /// which must end at a multiple of 8 bytes.
 pub fn write(keys: &[&[u8]], out: &mut Vec<u8>) {
+    let hashes: Vec<u64> = keys.iter().map(|k| hash(k)).collect();
+    write_hashed(keys, &hashes, out);
+}
+
+/// [`write`], each key placed by the hash at its place in `hashes`
+/// rather than by its [`hash`]: for a table that finds some keys by a
+/// hash of their parts (`pack::learned`). Its readers look keys up with
+/// [`Index::find_hashed`] or [`Index::find_where`], given the same hash.
+pub fn write_hashed(keys: &[&[u8]], hashes: &[u64], out: &mut Vec<u8>) {
     debug_assert!(out.len().is_multiple_of(8));
+    debug_assert_eq!(keys.len(), hashes.len());
     let slots = (keys.len() * 2).next_power_of_two().max(8);
     let mut table = vec![0u64; slots];
-    for (id, key) in keys.iter().enumerate() {
-        let h = hash(key);
+    for (id, &h) in hashes.iter().enumerate() {
         let mut i = (h as usize) & (slots - 1);
         while table[i] != 0 {
             i = (i + 1) & (slots - 1);
@@ -175,15 +184,23 @@ impl Index {
         &bytes[self.keys_at + start..self.keys_at + end]
     }
 
-    /// The number of `key`, if the index holds it.
-    #[inline]
-    pub fn find(&self, bytes: &[u8], key: &[u8]) -> Option<u32> {
-        self.find_hashed(bytes, key, hash(key))
-    }
-
-    /// `find`, with the key's `hash` known.
+    /// The number of `key`, if the index holds it, given its [`hash`] (or
+    /// the hash the index placed it by, see [`write_hashed`]).
     #[inline]
     pub fn find_hashed(&self, bytes: &[u8], key: &[u8], h: u64) -> Option<u32> {
+        self.find_where(bytes, h, |k| k == key)
+    }
+
+    /// The number of the key placed by hash `h` that `is_key` accepts: a
+    /// caller that holds the key in pieces compares them where they are,
+    /// without joining them. `is_key` must accept one key at most.
+    #[inline]
+    pub fn find_where(
+        &self,
+        bytes: &[u8],
+        h: u64,
+        mut is_key: impl FnMut(&[u8]) -> bool,
+    ) -> Option<u32> {
         let check = h & CHECK;
         let mut i = (h as usize) & self.mask;
         loop {
@@ -193,7 +210,7 @@ impl Index {
             }
             if slot & CHECK == check {
                 let id = (slot as u32).wrapping_sub(1);
-                if self.key(bytes, id) == key {
+                if is_key(self.key(bytes, id)) {
                     return Some(id);
                 }
             }
@@ -226,10 +243,10 @@ mod tests {
         assert_eq!(&bytes[end..], b"after");
         assert_eq!(index.len(), 3);
         for (id, k) in keys.iter().enumerate() {
-            assert_eq!(index.find(&bytes, k), Some(id as u32));
+            assert_eq!(index.find_hashed(&bytes, k, hash(k)), Some(id as u32));
             assert_eq!(index.key(&bytes, id as u32), *k);
         }
-        assert_eq!(index.find(&bytes, b"numbat"), None);
+        assert_eq!(index.find_hashed(&bytes, b"numbat", hash(b"numbat")), None);
         assert!(Index::read(&bytes, 16).is_none());
         assert!(Index::read(&bytes[..40], 8).is_none());
     }

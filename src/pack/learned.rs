@@ -3,7 +3,9 @@
 //!
 //! Every term of every model is numbered in order of first appearance
 //! (models in pack order, terms in the order each model lists them), and
-//! found through an open-addressing hash table of its key. Each term has
+//! found through an open-addressing hash table of its key ([`term_hash`]:
+//! a key of two words is placed by its words' hashes, so that a pair of
+//! words in a post is looked up without joining them). Each term has
 //! its weights: one entry per model that lists it, with the term's
 //! position in that model.
 //!
@@ -11,18 +13,50 @@
 //! - header: `MAGIC`, models, terms, entries, then per model the number of
 //!   terms it lists and the feature families they read (bit 0 chars, bit 1
 //!   cues);
-//! - the index of the terms' keys (`keys::write`);
+//! - the index of the terms' keys (`keys::write_hashed`, by [`term_hash`]);
 //! - entry starts: `u32` per term plus the end;
 //! - entries: weight (`f64`), model (`u32`), position (`u32`);
 //! - the index of the words terms of two words (`shut up`) start with,
 //!   then of the words they end with (`keys::write`): most pairs of
 //!   adjacent words in a post are told to have no term by these.
 
-use super::keys::{self, Index, u32_at, u64_at};
+use super::keys::{self, Index, hash, u32_at, u64_at};
 use crate::text::features::{Families, pair_words};
 use compact_str::CompactString;
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLW3");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLW4");
+
+/// The hash the table places a term's key by: a key of two words
+/// ([`pair_words`]) by [`pair_hash`] of its words' hashes, any other key
+/// by its [`hash`].
+pub fn term_hash(key: &str) -> u64 {
+    match pair_words(key) {
+        Some((first, second)) => pair_hash(hash(first.as_bytes()), hash(second.as_bytes())),
+        None => hash(key.as_bytes()),
+    }
+}
+
+/// The hash of a key of two words, from the [`hash`]es of its words. A
+/// post's words are hashed once (they recur), their pairs by this one
+/// multiply.
+#[inline]
+pub fn pair_hash(first: u64, second: u64) -> u64 {
+    const K1: u64 = 0x243f_6a88_85a3_08d3;
+    const K2: u64 = 0x1319_8a2e_0370_7344;
+    // Different constants keep `a b` and `b a` apart; the product, folded,
+    // mixes both words into every bit.
+    let p = u128::from(first ^ K1) * u128::from(second ^ K2);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// Whether `key` is `first`, a space, then `second`.
+#[inline]
+fn is_pair_key(key: &[u8], first: &str, second: &str) -> bool {
+    key.len() == first.len() + 1 + second.len()
+        && key.starts_with(first.as_bytes())
+        && key[first.len()] == b' '
+        && key.ends_with(second.as_bytes())
+}
 
 fn families_bits(f: Families) -> u32 {
     u32::from(f.chars) | (u32::from(f.cues) << 1)
@@ -32,7 +66,7 @@ fn families_bits(f: Families) -> u32 {
 pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
     use std::collections::HashMap;
     let mut ids: HashMap<&str, u32> = HashMap::new();
-    let mut keys: Vec<&[u8]> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
     // Per term: (model, weight, position), in the order they were listed.
     let mut weights: Vec<Vec<(u32, f64, u32)>> = Vec::new();
     let mut per_model = Vec::new();
@@ -41,7 +75,7 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
         for (pos, (key, weight)) in terms.iter().enumerate() {
             families = families.union(Families::of_key(key));
             let id = *ids.entry(key.as_str()).or_insert_with(|| {
-                keys.push(key.as_bytes());
+                keys.push(key.as_str());
                 weights.push(Vec::new());
                 (keys.len() - 1) as u32
             });
@@ -64,7 +98,9 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
         keys::put_u32s(&mut out, &[*n, *f]);
     }
     keys::align(&mut out);
-    keys::write(&keys, &mut out);
+    let key_bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+    let hashes: Vec<u64> = keys.iter().map(|k| term_hash(k)).collect();
+    keys::write_hashed(&key_bytes, &hashes, &mut out);
     keys::put_ends(&mut out, weights.iter().map(Vec::len));
     keys::align(&mut out);
     for (m, weight, pos) in weights.iter().flatten() {
@@ -79,13 +115,12 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
 
 /// The distinct words the keys of two words start with, and those they
 /// end with, in order of first appearance.
-fn pair_sides<'k>(keys: &[&'k [u8]]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
+fn pair_sides<'k>(keys: &[&'k str]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
     use std::collections::HashSet;
     let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
     let (mut seen_first, mut seen_second) = (HashSet::new(), HashSet::new());
     for key in keys {
-        // Keys are the models' strings: always UTF-8.
-        let Some((first, second)) = std::str::from_utf8(key).ok().and_then(pair_words) else {
+        let Some((first, second)) = pair_words(key) else {
             continue;
         };
         if seen_first.insert(first) {
@@ -188,17 +223,42 @@ impl Table {
     /// The number of the term `key`, if a model lists it.
     #[inline]
     pub fn find(&self, key: &str) -> Option<u32> {
-        self.index.find(self.bytes, key.as_bytes())
+        self.index
+            .find_hashed(self.bytes, key.as_bytes(), term_hash(key))
     }
 
-    /// Whether some term of two words starts with `word`.
-    pub fn starts_pair(&self, word: &str) -> bool {
-        self.firsts.find(self.bytes, word.as_bytes()).is_some()
+    /// [`Table::find`] of a key of one word (no space), `word`, whose
+    /// [`hash`] is `h`.
+    #[inline]
+    pub fn find_word(&self, word: &str, h: u64) -> Option<u32> {
+        debug_assert!(pair_words(word).is_none(), "{word:?} is one word");
+        self.index.find_hashed(self.bytes, word.as_bytes(), h)
     }
 
-    /// Whether some term of two words ends with `word`.
-    pub fn ends_pair(&self, word: &str) -> bool {
-        self.seconds.find(self.bytes, word.as_bytes()).is_some()
+    /// [`Table::find`] of the key of two words `first second`, each given
+    /// with its [`hash`]: the key is not built.
+    #[inline]
+    pub fn find_pair(&self, (first, h1): (&str, u64), (second, h2): (&str, u64)) -> Option<u32> {
+        debug_assert!(pair_words(first).is_none(), "{first:?} is one word");
+        self.index.find_where(self.bytes, pair_hash(h1, h2), |key| {
+            is_pair_key(key, first, second)
+        })
+    }
+
+    /// Whether some term of two words starts with `word`, whose [`hash`]
+    /// is `h`.
+    pub fn starts_pair(&self, word: &str, h: u64) -> bool {
+        self.firsts
+            .find_hashed(self.bytes, word.as_bytes(), h)
+            .is_some()
+    }
+
+    /// Whether some term of two words ends with `word`, whose [`hash`] is
+    /// `h`.
+    pub fn ends_pair(&self, word: &str, h: u64) -> bool {
+        self.seconds
+            .find_hashed(self.bytes, word.as_bytes(), h)
+            .is_some()
     }
 
     /// The weights of term `id`, in the order the models list them.
@@ -297,11 +357,61 @@ mod tests {
             .collect();
         assert_eq!(w, [(0, -0.5, 1), (1, 3.0, 1)]);
         assert_eq!(t.find("numbat"), None);
-        assert!(t.starts_pair("shut") && t.ends_pair("up"));
-        assert!(!t.starts_pair("up") && !t.ends_pair("shut") && !t.starts_pair("quokka"));
+        let h = |w: &str| hash(w.as_bytes());
+        assert!(t.starts_pair("shut", h("shut")) && t.ends_pair("up", h("up")));
+        assert!(!t.starts_pair("up", h("up")) && !t.ends_pair("shut", h("shut")));
+        assert!(!t.starts_pair("quokka", h("quokka")));
+        let shut_up = t.find("shut up").unwrap();
+        assert_eq!(t.key(shut_up), b"shut up");
+        assert_eq!(
+            t.find_pair(("shut", h("shut")), ("up", h("up"))),
+            Some(shut_up)
+        );
+        assert_eq!(t.find_pair(("up", h("up")), ("shut", h("shut"))), None);
+        assert_eq!(t.find_word("quokka", h("quokka")), Some(q));
         assert_eq!(t.find(""), None);
         assert_eq!(t.model_list(0), a);
         assert_eq!(t.model_list(1), b);
         assert!(Table::new(leak(vec![0; 40])).is_none());
+    }
+
+    /// Pairs of words found by their words' hashes are the terms found by
+    /// their joined keys, over many pairs, present or not.
+    #[test]
+    fn pairs_found_by_their_words_are_found_by_their_keys() {
+        let words: Vec<String> = (0..60)
+            .map(|i| match i % 4 {
+                0 => format!("w{i}"),
+                1 => format!("word{i}longer"),
+                2 => format!("é{i}"),
+                _ => "x".repeat(i % 13),
+            })
+            .collect();
+        // Every third pair of words is a term, with the words themselves.
+        let mut model: Vec<(CompactString, f64)> = Vec::new();
+        for (i, a) in words.iter().enumerate() {
+            model.push((a.as_str().into(), 1.0));
+            for (j, b) in words.iter().enumerate() {
+                if (i * 7 + j) % 3 == 0 {
+                    model.push((format!("{a} {b}").into(), 0.5));
+                }
+            }
+        }
+        model.dedup_by(|x, y| x.0 == y.0);
+        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let h = |w: &str| hash(w.as_bytes());
+        let mut found = 0;
+        for a in &words {
+            for b in &words {
+                let by_key = t.find(&format!("{a} {b}"));
+                assert_eq!(t.find_pair((a, h(a)), (b, h(b))), by_key, "{a} {b}");
+                found += usize::from(by_key.is_some());
+            }
+            assert_eq!(t.find_word(a, h(a)), t.find(a), "{a}");
+        }
+        assert!(found > 0);
+        for (key, _) in &model {
+            assert_eq!(t.key(t.find(key).unwrap()), key.as_bytes());
+        }
     }
 }

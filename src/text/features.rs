@@ -18,7 +18,6 @@
 //!   positive word before a negative one; `@elongated`, `@ellipsis`, …),
 //!   listed in [`CUES`].
 
-use super::words::WordMemo;
 use super::{Analysis, Token, TokenKind};
 use std::collections::HashSet;
 use std::hash::BuildHasher;
@@ -225,16 +224,28 @@ pub fn char_ngrams(word: &str, s: &mut Scratch, mut emit: impl FnMut(&str)) {
     s.padded.push('<');
     s.padded.push_str(word);
     s.padded.push('>');
+    s.key.clear();
+    s.key.push(CHAR_PREFIX);
+    let mut emit_gram = |gram: &str| {
+        s.key.truncate(CHAR_PREFIX.len_utf8());
+        s.key.push_str(gram);
+        emit(&s.key);
+    };
+    if word.is_ascii() {
+        // Most words: a character is a byte, so the n-grams are the
+        // padded word's windows of `GRAM` bytes, found without listing
+        // where each character starts.
+        for start in 0..(s.padded.len() + 1).saturating_sub(GRAM) {
+            emit_gram(&s.padded[start..start + GRAM]);
+        }
+        return;
+    }
     s.starts.clear();
     s.starts.extend(s.padded.char_indices().map(|(i, _)| i));
     s.starts.push(s.padded.len());
     let chars = s.starts.len() - 1;
     for start in 0..(chars + 1).saturating_sub(GRAM) {
-        s.key.clear();
-        s.key.push(CHAR_PREFIX);
-        s.key
-            .push_str(&s.padded[s.starts[start]..s.starts[start + GRAM]]);
-        emit(&s.key);
+        emit_gram(&s.padded[s.starts[start]..s.starts[start + GRAM]]);
     }
 }
 
@@ -273,6 +284,18 @@ pub trait Sink {
         self.feature(bigram_key(first, second, buf), 1.0, Some(span));
     }
 
+    /// The features of a token of the prose (no hashtag word): its own
+    /// ([`Sink::unigram`]), then that of the pair it ends with `before`,
+    /// the prose token before it in the same chain and sentence, if any
+    /// ([`Sink::bigram`]). One call for both lets a sink read what they
+    /// share (the token's word) once.
+    fn prose_token(&mut self, tok: &Token, before: Option<&Token>, buf: &mut String) {
+        self.unigram(tok, buf);
+        if let Some(first) = before {
+            self.bigram(first, tok, buf);
+        }
+    }
+
     /// The character n-grams of one word, when the `chars` family is on:
     /// by default [`char_ngrams`] of its `lower`, each passed to
     /// [`Sink::feature`] with value 1 in order.
@@ -280,6 +303,34 @@ pub trait Sink {
         char_ngrams(&tok.lower, scratch, |k| {
             self.feature(k, 1.0, Some(tok.span.clone()))
         });
+    }
+
+    /// What the cues read of a word of the prose (of kind
+    /// [`TokenKind::Word`]), when the `cues` family is on, asked right
+    /// after its [`Sink::prose_token`]: by default [`WordCues::of`] its
+    /// `lower`. It depends on the word alone, so a sink may remember it by
+    /// the token's word number.
+    fn word_cues(&mut self, tok: &Token) -> WordCues {
+        WordCues::of(&tok.lower)
+    }
+}
+
+/// What the cues ([`CUES`]) read of one word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WordCues {
+    /// It holds a letter three times in a row (`soooo`).
+    pub elongated: bool,
+    /// It is one of the interjections that often open a sarcastic remark.
+    pub interjection: bool,
+}
+
+impl WordCues {
+    /// The cues of a lower-cased word.
+    pub fn of(lower: &str) -> WordCues {
+        WordCues {
+            elongated: has_letter_run(lower),
+            interjection: is_interjection(lower),
+        }
     }
 }
 
@@ -317,23 +368,6 @@ pub fn bigram_key<'a>(first: &Token, second: &Token, buf: &'a mut String) -> &'a
     buf.push(' ');
     buf.push_str(term_word(second));
     buf
-}
-
-/// The term of two adjacent prose tokens' feature: `lookup` of its key
-/// ([`bigram_key`]) the first time `memo` sees the pair of words, then
-/// remembered by their word numbers.
-pub fn bigram_term<T: Copy>(
-    memo: &mut WordMemo<T>,
-    first: &Token,
-    second: &Token,
-    buf: &mut String,
-    lookup: impl FnOnce(&str) -> Option<u32>,
-) -> Option<u32> {
-    const ABSENT: u32 = u32::MAX;
-    let term = memo.pair(first.word, second.word, || {
-        lookup(bigram_key(first, second, buf)).unwrap_or(ABSENT)
-    });
-    (term != ABSENT).then_some(term)
 }
 
 /// The two words of a feature key of two words ([`bigram_key`]): split
@@ -399,13 +433,24 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
     // Room for the usual key at once: one allocation per post.
     let mut buf = String::with_capacity(64);
     let mut prev: Option<&Token> = None;
+    // Read for measurements below, in the same walk over the tokens.
+    let (mut negated, mut you) = (false, false);
+    let mut prose_cues = ProseCues::default();
     for tok in &a.tokens {
-        sink.unigram(tok, &mut buf);
-        if !tok.in_hashtag {
-            if let Some(p) = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence) {
-                sink.bigram(p, tok, &mut buf);
+        negated |= tok.negated;
+        if tok.in_hashtag {
+            sink.unigram(tok, &mut buf);
+            continue;
+        }
+        let before = prev.filter(|p| p.chain == tok.chain && p.sentence == tok.sentence);
+        sink.prose_token(tok, before, &mut buf);
+        prev = Some(tok);
+        // A prose word ([`Analysis::prose_words`]).
+        if tok.kind != TokenKind::Emoji {
+            you = you || is_second_person(&tok.lower);
+            if families.cues && tok.kind == TokenKind::Word {
+                prose_cues.add(sink.word_cues(tok), tok);
             }
-            prev = Some(tok);
         }
     }
     let m = &a.metrics;
@@ -419,16 +464,8 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         ("@mention", f64::from(u8::from(!a.mentions.is_empty()))),
         ("@link", f64::from(u8::from(!a.links.is_empty()))),
         ("@hashtag", capped(a.hashtags.len(), 3)),
-        (
-            "@neg",
-            f64::from(u8::from(a.tokens.iter().any(|t| t.negated))),
-        ),
-        (
-            "@you",
-            f64::from(u8::from(
-                a.prose_words().any(|t| is_second_person(&t.lower)),
-            )),
-        ),
+        ("@neg", f64::from(u8::from(negated))),
+        ("@you", f64::from(u8::from(you))),
         ("@valence", m.valence),
         ("@negwords", capped(m.negative.len(), 3)),
         ("@poswords", capped(m.positive.len(), 3)),
@@ -458,14 +495,34 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         SCRATCH.set(Some(scratch));
     }
     if families.cues {
-        cues(a, |n| sink.measure(DENSE.len() + n, 1.0));
+        cues(a, &prose_cues, sink);
     }
 }
 
-/// Calls `emit` with the number in [`CUES`] of each cue the post shows,
-/// in the order of the list.
-fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
+/// What the cues read of the words of a post's prose (of kind
+/// [`TokenKind::Word`]), gathered word by word.
+#[derive(Default)]
+struct ProseCues {
+    /// Whether some word shows each cue.
+    words: WordCues,
+    /// How many words have a lower-case letter.
+    with_lower: usize,
+}
+
+impl ProseCues {
+    /// Takes in `tok`, whose cues are `cues`.
+    fn add(&mut self, cues: WordCues, tok: &Token) {
+        self.words.elongated |= cues.elongated;
+        self.words.interjection |= cues.interjection;
+        self.with_lower += usize::from(tok.case.has_lower);
+    }
+}
+
+/// Sends `sink` the measurement of each cue the post shows, in the order
+/// of [`CUES`]; `prose` is what its words show.
+fn cues(a: &Analysis, prose: &ProseCues, sink: &mut impl Sink) {
     let m = &a.metrics;
+    let mut emit = |n: usize| sink.measure(DENSE.len() + n, 1.0);
     let first_pos = m.positive.iter().map(|r| r.start).min();
     let first_neg = m.negative.iter().map(|r| r.start).min();
     let last_neg = m.negative.iter().map(|r| r.start).max();
@@ -479,15 +536,7 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     {
         emit(cue::POSLEAD);
     }
-    let prose_words = || a.prose_words().filter(|t| t.kind == TokenKind::Word);
-    let mut elongated = false;
-    let mut interject = false;
-    for t in prose_words() {
-        let lower: &str = &t.lower;
-        elongated = elongated || has_letter_run(lower);
-        interject |= is_interjection(lower);
-    }
-    if elongated {
+    if prose.words.elongated {
         emit(cue::ELONGATED);
     }
     if has_ellipsis(a.text) {
@@ -501,12 +550,11 @@ fn cues(a: &Analysis, mut emit: impl FnMut(usize)) {
     if scare {
         emit(cue::SCARE);
     }
-    if interject {
+    if prose.words.interjection {
         emit(cue::INTERJECT);
     }
-    // Words with a lower-case letter are counted only when some word is
-    // in capitals (few posts have one).
-    if !m.shouted.is_empty() && prose_words().filter(|t| t.case.has_lower).nth(2).is_some() {
+    // A word in capitals beside at least three with a lower-case letter.
+    if !m.shouted.is_empty() && prose.with_lower >= 3 {
         emit(cue::ALLCAPS);
     }
 }
@@ -624,6 +672,47 @@ mod tests {
             grams.push(g.to_string())
         });
         assert!(grams.is_empty());
+    }
+
+    /// The n-grams of ASCII words, read as bytes, are those of their
+    /// characters, as for every other word.
+    #[test]
+    fn ngrams_are_the_windows_of_the_characters() {
+        let by_chars = |word: &str| -> Vec<String> {
+            if word.is_empty() || word.len() > MAX_GRAM_WORD {
+                return Vec::new();
+            }
+            let padded: Vec<char> = format!("<{word}>").chars().collect();
+            (padded.windows(GRAM))
+                .map(|w| {
+                    std::iter::once(CHAR_PREFIX)
+                        .chain(w.iter().copied())
+                        .collect()
+                })
+                .collect()
+        };
+        let mut words: Vec<String> = ["", "a", "ab", "abc", "idiot", "ñu", "naïve", "🙄x", "x🙄"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for len in 1..=MAX_GRAM_WORD + 2 {
+            words.push(
+                (0..len)
+                    .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+                    .collect(),
+            );
+            words.push(
+                (0..len)
+                    .map(|i| if i % 5 == 3 { 'é' } else { 'z' })
+                    .collect(),
+            );
+        }
+        let mut s = Scratch::default();
+        for word in &words {
+            let mut grams = Vec::new();
+            char_ngrams(word, &mut s, |g| grams.push(g.to_string()));
+            assert_eq!(grams, by_chars(word), "{word}");
+        }
     }
 
     #[test]
