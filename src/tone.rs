@@ -609,14 +609,21 @@ fn score_emoticon(chunk: &str, score: &mut Score) {
 }
 
 /// What exclamation and question marks add to the intensity of a post
-/// that has an opinion.
+/// that has an opinion. Posts have few of them: they are found one by one.
 fn emphasis(text: &str) -> f64 {
     let bytes = text.as_bytes();
-    let e = memchr::memchr_iter(b'!', bytes).count().min(4) as f64 * EXCLAMATION;
-    let q = memchr::memchr_iter(b'?', bytes).count();
-    let q = match q {
+    let (mut bangs, mut questions) = (0usize, 0usize);
+    for i in memchr::memchr2_iter(b'!', b'?', bytes) {
+        if bytes[i] == b'!' {
+            bangs += 1;
+        } else {
+            questions += 1;
+        }
+    }
+    let e = bangs.min(4) as f64 * EXCLAMATION;
+    let q = match questions {
         0 | 1 => 0.0,
-        2 | 3 => q as f64 * QUESTION,
+        2 | 3 => questions as f64 * QUESTION,
         _ => 0.96,
     };
     e + q
