@@ -125,6 +125,15 @@ struct ToneWord {
     named: Named,
 }
 
+impl ToneWord {
+    /// A word with no valence, no booster weight, no negation and no name
+    /// changes nothing the score adds up, wherever it stands: only its
+    /// place counts (and its capitals, for whether the post mixes them).
+    fn is_plain(&self) -> bool {
+        self.valence.is_none() && self.boost == 0.0 && !self.negates && self.named == Named::Other
+    }
+}
+
 /// What the sentiment score keeps on a thread from one post to the next:
 /// its memo of words, and the room it lists a post's words in (so that a
 /// post allocates nothing).
@@ -403,6 +412,8 @@ fn modifiers(lower: &str) -> (f64, bool) {
 #[derive(Clone, Copy)]
 struct Word {
     tone: ToneWord,
+    /// Its place among the post's words, plain ones included.
+    place: usize,
     /// In capitals: two letters or more, no lower-case one.
     shouted: bool,
     sentence: u32,
@@ -450,7 +461,9 @@ impl Score {
 }
 
 /// The words the score reads (prose words and the words of hashtags),
-/// with what it must know of them all before it weighs one.
+/// with what it must know of them all before it weighs one. Plain words
+/// ([`ToneWord::is_plain`]) are left out of the list: a word's neighbours
+/// are found by their places.
 struct PostWords<'s> {
     words: &'s [Word],
     /// Capitals add emphasis only in a post that mixes them with words
@@ -469,6 +482,7 @@ fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
     words.clear();
     let (mut caps, mut plain, mut emoji) = (false, false, false);
     let mut but = None;
+    let mut place = 0;
     for t in &a.tokens {
         match t.kind {
             TokenKind::Word => {}
@@ -482,14 +496,18 @@ fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
         let shouted = t.case.in_capitals();
         caps |= shouted;
         plain |= !shouted;
-        if but.is_none() && tone.named == Named::But {
-            but = Some(words.len());
+        if !tone.is_plain() {
+            if but.is_none() && tone.named == Named::But {
+                but = Some(place);
+            }
+            words.push(Word {
+                tone,
+                place,
+                shouted,
+                sentence: t.sentence,
+            });
         }
-        words.push(Word {
-            tone,
-            shouted,
-            sentence: t.sentence,
-        });
+        place += 1;
     }
     PostWords {
         words,
@@ -504,16 +522,14 @@ fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
 /// them and by where they stand from "but".
 fn score_words(post: &PostWords, score: &mut Score) {
     let words = post.words;
-    for (i, w) in words.iter().enumerate() {
+    for (k, w) in words.iter().enumerate() {
+        let i = w.place;
         let but_scale = match post.but {
             Some(b) if i < b => 0.5,
             Some(b) if i > b => 1.5,
             _ => 1.0,
         };
-        if let Some(v) = i
-            .checked_sub(1)
-            .and_then(|j| idiom(words[j].tone.named, w.tone.named))
-        {
+        if let Some(v) = idiom(named_before(words, k, 1), w.tone.named) {
             score.add(v * but_scale);
             continue;
         }
@@ -524,29 +540,44 @@ fn score_words(post: &PostWords, score: &mut Score) {
             continue;
         }
         if w.tone.named == Named::Kind
-            && words.get(i + 1).is_some_and(|n| n.tone.named == Named::Of)
+            && words
+                .get(k + 1)
+                .is_some_and(|n| n.place == i + 1 && n.tone.named == Named::Of)
         {
             continue;
         }
-        score.add(weighed(words, i, base, post.mixed) * but_scale);
+        score.add(weighed(words, k, base, post.mixed) * but_scale);
     }
 }
 
-/// The valence `base` of word `i` as the words around it make it: raised
-/// by its capitals (in a `mixed` post) and by boosters among the three
-/// words before it in its sentence, turned by negators there and by a
-/// "least" just before it.
-fn weighed(words: &[Word], i: usize, base: f64, mixed: bool) -> f64 {
-    let w = &words[i];
+/// The name of the word `d` places before `words[k]` (plain words have
+/// none).
+fn named_before(words: &[Word], k: usize, d: usize) -> Named {
+    let place = words[k].place;
+    words[..k]
+        .iter()
+        .rev()
+        .take(d)
+        .find(|p| p.place + d == place)
+        .map_or(Named::Other, |p| p.tone.named)
+}
+
+/// The valence `base` of `words[k]` as the words around it make it:
+/// raised by its capitals (in a `mixed` post) and by boosters among the
+/// three words before it in its sentence, turned by negators there and by
+/// a "least" just before it. Plain words among the three change nothing,
+/// and the post's sentences only grow from word to word, so the words
+/// listed before it are enough.
+fn weighed(words: &[Word], k: usize, base: f64, mixed: bool) -> f64 {
+    const SCALES: [f64; 3] = [1.0, 0.95, 0.9];
+    let w = &words[k];
     let mut v = base;
     if mixed && w.shouted {
         v += CAPS * v.signum();
     }
-    for (d, scale) in [(1usize, 1.0), (2, 0.95), (3, 0.9)] {
-        let Some(p) = i.checked_sub(d).map(|j| &words[j]) else {
-            break;
-        };
-        if p.sentence != w.sentence {
+    for p in words[..k].iter().rev() {
+        let d = w.place - p.place;
+        if d > SCALES.len() || p.sentence != w.sentence {
             break;
         }
         if p.tone.valence.is_some() && !p.tone.negates {
@@ -556,15 +587,12 @@ fn weighed(words: &[Word], i: usize, base: f64, mixed: bool) -> f64 {
         if b != 0.0 && mixed && p.shouted {
             b += CAPS * v.signum();
         }
-        v += b * scale;
+        v += b * SCALES[d - 1];
         if p.tone.negates {
             v *= NEGATION;
         }
     }
-    if i >= 1
-        && words[i - 1].tone.named == Named::Least
-        && !(i >= 2 && words[i - 2].tone.named == Named::AtOrVery)
-    {
+    if named_before(words, k, 1) == Named::Least && named_before(words, k, 2) != Named::AtOrVery {
         v *= NEGATION;
     }
     v
