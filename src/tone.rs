@@ -23,7 +23,7 @@ use crate::text::features::{Families, Sink, bigram_key, features_into, term_word
 use crate::text::static_map::StaticMap;
 use crate::text::words::WordMemo;
 use crate::text::{Analysis, Token, TokenKind};
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -125,23 +125,28 @@ struct ToneWord {
     named: Named,
 }
 
+impl ToneWord {
+    /// A word with no valence, no booster weight, no negation and no name
+    /// changes nothing the score adds up, wherever it stands: only its
+    /// place counts (and its capitals, for whether the post mixes them).
+    fn is_plain(&self) -> bool {
+        self.valence.is_none() && self.boost == 0.0 && !self.negates && self.named == Named::Other
+    }
+}
+
+/// What the sentiment score keeps on a thread from one post to the next:
+/// its memo of words, and the room it lists a post's words in (so that a
+/// post allocates nothing).
+#[derive(Default)]
+struct Scratch {
+    memo: WordMemo<ToneWord>,
+    words: Vec<Word>,
+}
+
 thread_local! {
-    static TONE_WORDS: Cell<Option<WordMemo<ToneWord>>> = const { Cell::new(None) };
-}
-
-/// This thread's memo of words, readied for `a`'s words: taken from the
-/// thread, to be given back with [`give_back_words`]. A post checked on
-/// this thread meanwhile (the thread pool may hand it one while it waits)
-/// makes its own.
-fn take_words(a: &Analysis) -> WordMemo<ToneWord> {
-    let mut memo = TONE_WORDS.take().unwrap_or_default();
-    memo.start(0, a.word_generation);
-    memo
-}
-
-/// Gives a memo of words back to the thread, for its next post.
-fn give_back_words(memo: WordMemo<ToneWord>) {
-    TONE_WORDS.set(Some(memo));
+    /// Borrowed while a post's words are read and scored, which calls
+    /// nothing that could score another post on this thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// The memo's entry for a token's word, worked out the first time: a
@@ -404,146 +409,297 @@ fn modifiers(lower: &str) -> (f64, bool) {
 }
 
 /// A word of the post with what the sentiment score reads about it.
-struct Word<'a> {
-    t: &'a Token,
-    valence: Option<f64>,
-    boost: f64,
-    negates: bool,
-    named: Named,
+#[derive(Clone, Copy)]
+struct Word {
+    tone: ToneWord,
+    /// Its place among the post's words, plain ones included.
+    place: usize,
+    /// In capitals: two letters or more, no lower-case one.
     shouted: bool,
+    sentence: u32,
 }
 
 /// The sentiment score of the post, −1 to 1.
 fn sentiment(a: &Analysis) -> f64 {
-    // The words the score reads: prose words and the words of hashtags
-    // (room for every token at once: the list is not grown step by step).
-    let mut words: Vec<Word> = Vec::with_capacity(a.tokens.len());
-    let mut memo = take_words(a);
-    words.extend(
-        a.tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| {
-                let w = tone_word(&mut memo, t);
-                Word {
-                    valence: w.valence,
-                    boost: w.boost,
-                    negates: w.negates,
-                    named: w.named,
-                    // In capitals: two letters or more, no lower-case one.
-                    shouted: t.case.in_capitals(),
-                    t,
-                }
-            }),
-    );
-    give_back_words(memo);
-    let (mut caps, mut plain) = (false, false);
-    for w in &words {
-        if w.shouted {
-            caps = true;
-        } else {
-            plain = true;
+    let mut score = SCRATCH.with_borrow_mut(|scratch| {
+        scratch.memo.start(0, a.word_generation);
+        let post = read_words(a, scratch);
+        let mut score = Score::default();
+        score_words(&post, &mut score);
+        if post.emoji {
+            score_emoji(a, &mut score);
         }
-    }
-    let mixed = caps && plain;
-    let but = words.iter().position(|w| w.named == Named::But);
-    let mut total = 0.0;
-    let mut any = false;
-    for (i, w) in words.iter().enumerate() {
-        let t = w.t;
-        let but_scale = match but {
-            Some(b) if i < b => 0.5,
-            Some(b) if i > b => 1.5,
-            _ => 1.0,
-        };
-        if let Some(v) = i
-            .checked_sub(1)
-            .and_then(|j| idiom(words[j].named, w.named))
-        {
-            total += v * but_scale;
-            any = true;
-            continue;
-        }
-        let Some(base) = w.valence else {
-            continue;
-        };
-        if w.boost != 0.0 {
-            continue;
-        }
-        if w.named == Named::Kind && words.get(i + 1).is_some_and(|n| n.named == Named::Of) {
-            continue;
-        }
-        any = true;
-        let mut v = base;
-        if mixed && w.shouted {
-            v += CAPS * v.signum();
-        }
-        for (d, scale) in [(1usize, 1.0), (2, 0.95), (3, 0.9)] {
-            let Some(p) = i.checked_sub(d).map(|j| &words[j]) else {
-                break;
-            };
-            if p.t.sentence != t.sentence {
-                break;
-            }
-            if p.valence.is_some() && !p.negates {
-                continue;
-            }
-            let mut b = p.boost * v.signum();
-            if b != 0.0 && mixed && p.shouted {
-                b += CAPS * v.signum();
-            }
-            v += b * scale;
-            if p.negates {
-                v *= NEGATION;
-            }
-        }
-        if i >= 1
-            && words[i - 1].named == Named::Least
-            && !(i >= 2 && words[i - 2].named == Named::AtOrVery)
-        {
-            v *= NEGATION;
-        }
-        total += v * but_scale;
-    }
-    for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Emoji) {
-        let score = EMOJI.get(t.lower.as_str()).copied().or_else(|| {
-            let c = t.lower.chars().next()?;
-            let mut buf = [0u8; 4];
-            EMOJI.get(&*c.encode_utf8(&mut buf)).copied()
-        });
-        if let Some(s) = score {
-            total += s;
-            any = true;
-        }
-    }
-    for chunk in a.text.split_ascii_whitespace() {
-        if (2..=4).contains(&chunk.len())
-            && chunk.bytes().any(|b| b.is_ascii_punctuation())
-            && let Some(&s) = WORDS.get(chunk)
-        {
-            total += s;
-            any = true;
-        }
-    }
-    if !any {
+        score
+    });
+    score_emoticons(a.text, &mut score);
+    if !score.any {
         return 0.0;
     }
-    let emphasis = {
-        let e = a.text.bytes().filter(|&b| b == b'!').count().min(4) as f64 * EXCLAMATION;
-        let q = a.text.bytes().filter(|&b| b == b'?').count();
-        let q = match q {
-            0 | 1 => 0.0,
-            2 | 3 => q as f64 * QUESTION,
-            _ => 0.96,
-        };
-        e + q
-    };
+    let emphasis = emphasis(a.text);
+    let mut total = score.total;
     if total > 0.0 {
         total += emphasis;
     } else if total < 0.0 {
         total -= emphasis;
     }
     total / (total * total + 15.0).sqrt()
+}
+
+/// What the sentiment score adds up over a post, and whether anything in
+/// the post scored at all.
+#[derive(Default)]
+struct Score {
+    total: f64,
+    any: bool,
+}
+
+impl Score {
+    fn add(&mut self, v: f64) {
+        self.total += v;
+        self.any = true;
+    }
+}
+
+/// The words the score reads (prose words and the words of hashtags),
+/// with what it must know of them all before it weighs one. Plain words
+/// ([`ToneWord::is_plain`]) are left out of the list: a word's neighbours
+/// are found by their places.
+struct PostWords<'s> {
+    words: &'s [Word],
+    /// Capitals add emphasis only in a post that mixes them with words
+    /// not in capitals.
+    mixed: bool,
+    /// The first "but": the words before it weigh less, those after it more.
+    but: Option<usize>,
+    /// Whether the post has emoji tokens.
+    emoji: bool,
+}
+
+/// Lists `a`'s words in `scratch` (emptied first) in one pass over its
+/// tokens, noting on the way what the score must know of them all.
+fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
+    let Scratch { memo, words } = scratch;
+    words.clear();
+    let (mut caps, mut plain, mut emoji) = (false, false, false);
+    let mut but = None;
+    let mut place = 0;
+    for t in &a.tokens {
+        match t.kind {
+            TokenKind::Word => {}
+            TokenKind::Emoji => {
+                emoji = true;
+                continue;
+            }
+            TokenKind::Number => continue,
+        }
+        let tone = tone_word(memo, t);
+        let shouted = t.case.in_capitals();
+        caps |= shouted;
+        plain |= !shouted;
+        if !tone.is_plain() {
+            if but.is_none() && tone.named == Named::But {
+                but = Some(place);
+            }
+            words.push(Word {
+                tone,
+                place,
+                shouted,
+                sentence: t.sentence,
+            });
+        }
+        place += 1;
+    }
+    PostWords {
+        words,
+        mixed: caps && plain,
+        but,
+        emoji,
+    }
+}
+
+/// Adds what the post's words score to `score`, in their order: the
+/// idioms, and the valences of opinion words weighed by the words before
+/// them and by where they stand from "but".
+fn score_words(post: &PostWords, score: &mut Score) {
+    let words = post.words;
+    for (k, w) in words.iter().enumerate() {
+        let i = w.place;
+        let but_scale = match post.but {
+            Some(b) if i < b => 0.5,
+            Some(b) if i > b => 1.5,
+            _ => 1.0,
+        };
+        if let Some(v) = idiom(named_before(words, k, 1), w.tone.named) {
+            score.add(v * but_scale);
+            continue;
+        }
+        let Some(base) = w.tone.valence else {
+            continue;
+        };
+        if w.tone.boost != 0.0 {
+            continue;
+        }
+        if w.tone.named == Named::Kind
+            && words
+                .get(k + 1)
+                .is_some_and(|n| n.place == i + 1 && n.tone.named == Named::Of)
+        {
+            continue;
+        }
+        score.add(weighed(words, k, base, post.mixed) * but_scale);
+    }
+}
+
+/// The name of the word `d` places before `words[k]` (plain words have
+/// none).
+fn named_before(words: &[Word], k: usize, d: usize) -> Named {
+    let place = words[k].place;
+    words[..k]
+        .iter()
+        .rev()
+        .take(d)
+        .find(|p| p.place + d == place)
+        .map_or(Named::Other, |p| p.tone.named)
+}
+
+/// The valence `base` of `words[k]` as the words around it make it:
+/// raised by its capitals (in a `mixed` post) and by boosters among the
+/// three words before it in its sentence, turned by negators there and by
+/// a "least" just before it. Plain words among the three change nothing,
+/// and the post's sentences only grow from word to word, so the words
+/// listed before it are enough.
+fn weighed(words: &[Word], k: usize, base: f64, mixed: bool) -> f64 {
+    const SCALES: [f64; 3] = [1.0, 0.95, 0.9];
+    let w = &words[k];
+    let mut v = base;
+    if mixed && w.shouted {
+        v += CAPS * v.signum();
+    }
+    for p in words[..k].iter().rev() {
+        let d = w.place - p.place;
+        if d > SCALES.len() || p.sentence != w.sentence {
+            break;
+        }
+        if p.tone.valence.is_some() && !p.tone.negates {
+            continue;
+        }
+        let mut b = p.tone.boost * v.signum();
+        if b != 0.0 && mixed && p.shouted {
+            b += CAPS * v.signum();
+        }
+        v += b * SCALES[d - 1];
+        if p.tone.negates {
+            v *= NEGATION;
+        }
+    }
+    if named_before(words, k, 1) == Named::Least && named_before(words, k, 2) != Named::AtOrVery {
+        v *= NEGATION;
+    }
+    v
+}
+
+/// Adds the valences of the post's emoji to `score`, each found by its
+/// characters or else by its first.
+fn score_emoji(a: &Analysis, score: &mut Score) {
+    for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Emoji) {
+        let found = EMOJI.get(t.lower.as_str()).copied().or_else(|| {
+            let c = t.lower.chars().next()?;
+            let mut buf = [0u8; 4];
+            EMOJI.get(&*c.encode_utf8(&mut buf)).copied()
+        });
+        if let Some(s) = found {
+            score.add(s);
+        }
+    }
+}
+
+/// Adds the valences of the post's emoticons (":)", "</3") to `score`:
+/// the lexicon's entries written between ASCII whitespace, two to four
+/// bytes long with ASCII punctuation in them.
+fn score_emoticons(text: &str, score: &mut Score) {
+    for_each_chunk(text.as_bytes(), |chunk| {
+        if (2..=4).contains(&chunk.len()) {
+            score_emoticon(&text[chunk], score);
+        }
+    });
+}
+
+/// Adds the valence of `chunk` to `score` if it is an emoticon of the
+/// lexicon. Kept out of the scan of chunks, which it would slow down:
+/// most chunks are longer.
+#[inline(never)]
+fn score_emoticon(chunk: &str, score: &mut Score) {
+    if chunk.bytes().any(|b| b.is_ascii_punctuation())
+        && let Some(&s) = WORDS.get(chunk)
+    {
+        score.add(s);
+    }
+}
+
+/// What exclamation and question marks add to the intensity of a post
+/// that has an opinion. Posts have few of them: they are found one by one.
+fn emphasis(text: &str) -> f64 {
+    let bytes = text.as_bytes();
+    let (mut bangs, mut questions) = (0usize, 0usize);
+    for i in memchr::memchr2_iter(b'!', b'?', bytes) {
+        if bytes[i] == b'!' {
+            bangs += 1;
+        } else {
+            questions += 1;
+        }
+    }
+    let e = bangs.min(4) as f64 * EXCLAMATION;
+    let q = match questions {
+        0 | 1 => 0.0,
+        2 | 3 => questions as f64 * QUESTION,
+        _ => 0.96,
+    };
+    e + q
+}
+
+/// Passes where each chunk of `bytes` between ASCII whitespace is to
+/// `chunk`, in order: the chunks `str::split_ascii_whitespace` gives.
+/// Bytes that could be whitespace are found eight at a time ([`low_bytes`]):
+/// a post is mostly words, which a byte-by-byte scan would pay several
+/// instructions per byte for.
+#[inline]
+fn for_each_chunk(bytes: &[u8], mut chunk: impl FnMut(Range<usize>)) {
+    let mut start = 0;
+    let mut space_at = |i: usize| {
+        if i > start {
+            chunk(start..i);
+        }
+        start = i + 1;
+    };
+    let mut blocks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for block in &mut blocks {
+        let mut low = low_bytes(u64::from_le_bytes(block.try_into().expect("eight bytes")));
+        while low != 0 {
+            let i = at + (low.trailing_zeros() / 8) as usize;
+            low &= low - 1;
+            if bytes[i].is_ascii_whitespace() {
+                space_at(i);
+            }
+        }
+        at += 8;
+    }
+    for (i, b) in blocks.remainder().iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            space_at(at + i);
+        }
+    }
+    space_at(bytes.len());
+}
+
+/// The high bit of each byte of `block` (eight bytes) that is below `!`,
+/// as every ASCII whitespace byte is. Adding 0x5F to a byte's low seven
+/// bits sets its high bit when they are `!` or more, and never carries
+/// into the next byte; a byte of 0x80 or more has its high bit set already.
+fn low_bytes(block: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const BANG_TO_HIGH: u64 = 0x5F5F_5F5F_5F5F_5F5F;
+    !(((block & !HIGH) + BANG_TO_HIGH) | block) & HIGH
 }
 
 /// The tone of an analysed post.
@@ -679,6 +835,45 @@ mod tests {
                 let found = idiom(named, Named::of(second));
                 assert_eq!(found, said.then_some(2.0), "{first} {second}");
             }
+        }
+    }
+
+    #[test]
+    fn low_bytes_are_those_below_bang() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                let block =
+                    u64::from(b) << (8 * place) | 0x4141_4141_4141_4141 & !(0xff << (8 * place));
+                let expected = if b < b'!' { 0x80 << (8 * place) } else { 0 };
+                assert_eq!(low_bytes(block), expected, "{b:#x} at {place}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_are_those_split_at_ascii_whitespace() {
+        // Every kind of byte next to whitespace: the five ASCII spaces,
+        // other control bytes, `!`, DEL and the bytes of longer characters.
+        let alphabet = [
+            " ", "\t", "\n", "\x0c", "\r", "\x0b", "\0", "\x1f", "!", "\x7f", "a", ":)", "é", "😀",
+            "\u{a0}",
+        ];
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
+        for _ in 0..20_000 {
+            let len = rng.below(40);
+            let text: String = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let expected: Vec<_> = text
+                .split_ascii_whitespace()
+                .map(|c| {
+                    let start = c.as_ptr() as usize - text.as_ptr() as usize;
+                    start..start + c.len()
+                })
+                .collect();
+            let mut found = Vec::new();
+            for_each_chunk(text.as_bytes(), |chunk| found.push(chunk));
+            assert_eq!(found, expected, "{text:?}");
         }
     }
 

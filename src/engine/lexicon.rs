@@ -91,13 +91,45 @@ pub struct Lexicon {
     uid: u64,
 }
 
-/// Where a word's keys are in one table: the key numbers of its stem
-/// (`STEMS`) and of its lower-cased form (`LOWER`), or `NO_KEY`. (Plain
-/// numbers keep a thread's memo small: it has an entry per word.)
+/// Per map of a table (`STEMS`, `LOWER`), a key number or `NO_KEY`.
+/// (Plain numbers keep a thread's memo small: it has an entry per word.)
 type Keys = [u32; 2];
 
 /// A word that is no key of a map.
 const NO_KEY: u32 = u32::MAX;
+
+/// What the scan reads of a word in one table: in each map, the key of
+/// the phrases of the word alone (`NO_KEY` when there are none), and
+/// whether longer phrases start with the word. It depends on the word
+/// alone, so the built-in table's is found once per word of a thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WordKeys {
+    alone: Keys,
+    longer: [bool; 2],
+}
+
+impl WordKeys {
+    /// Starts no phrase of either map: most words of a post.
+    const NONE: WordKeys = WordKeys {
+        alone: [NO_KEY; 2],
+        longer: [false; 2],
+    };
+
+    /// What `table` holds of `tok`'s word.
+    fn of<B: AsRef<[u8]>>(table: &Table<B>, tok: &Token) -> WordKeys {
+        let mut word = WordKeys::NONE;
+        for (map, key) in [STEMS, LOWER].into_iter().zip(keys_in(table, tok)) {
+            if key == NO_KEY {
+                continue;
+            }
+            if table.entries(map, key).next().is_some() {
+                word.alone[map] = key;
+            }
+            word.longer[map] = table.starts_longer(map, key);
+        }
+        word
+    }
+}
 
 impl Lexicon {
     /// One pass over the tokens: the hits of every list, in token order,
@@ -136,31 +168,61 @@ impl Lexicon {
         // other keeps every list's hits in token order.
         if let Some(table) = self.built_in {
             for i in 0..tokens.len() {
-                let keys = built_in_keys(table, words, &tokens[i]);
-                scan_token(table, keys, tokens, i, pair, &mut hit);
+                let word = built_in_word(table, words, &tokens[i]);
+                if word != WordKeys::NONE {
+                    let pair_keys = |tok: &Token, next: &Token| {
+                        built_in_pair(table, words, word, tok, next, pair)
+                    };
+                    scan_token(table, word, tokens, i, pair_keys, &mut hit);
+                }
             }
         }
         // The tables of pack files, seldom used, are looked up at every
         // token: the memo stays small.
         if let Some(table) = &self.own {
             for i in 0..tokens.len() {
-                let keys = keys_in(table, &tokens[i]);
-                scan_token(table, keys, tokens, i, pair, &mut hit);
+                let word = WordKeys::of(table, &tokens[i]);
+                let pair_keys =
+                    |tok: &Token, next: &Token| pair_keys_in(table, word, tok, next, pair);
+                scan_token(table, word, tokens, i, pair_keys, &mut hit);
             }
         }
     }
 }
 
-/// The keys of `tok`'s word in the built-in table: they depend on the
-/// word alone, so each word of a thread is hashed and looked up once
-/// (`memo`), not at every occurrence.
+/// What the built-in table holds of `tok`'s word: it depends on the word
+/// alone, so each word of a thread is hashed and looked up once (`memo`),
+/// not at every occurrence.
 #[inline]
-fn built_in_keys(table: &Table<&'static [u8]>, memo: &mut WordMemo<Keys>, tok: &Token) -> Keys {
+fn built_in_word(
+    table: &Table<&'static [u8]>,
+    memo: &mut WordMemo<WordKeys, Keys>,
+    tok: &Token,
+) -> WordKeys {
     // Tokens read outside a post have no number to remember them by.
     if tok.word == UNNUMBERED {
-        return keys_in(table, tok);
+        return WordKeys::of(table, tok);
     }
-    memo.word(tok.word, || keys_in(table, tok))
+    memo.word(tok.word, || WordKeys::of(table, tok))
+}
+
+/// [`pair_keys_in`] the built-in table, found once per pair of words of
+/// a thread (`memo`): many words start longer phrases, few of the pairs
+/// a post has are the start of one.
+fn built_in_pair(
+    table: &Table<&'static [u8]>,
+    memo: &mut WordMemo<WordKeys, Keys>,
+    word: WordKeys,
+    tok: &Token,
+    next: &Token,
+    buf: &mut Vec<u8>,
+) -> Keys {
+    if tok.word == UNNUMBERED || next.word == UNNUMBERED {
+        return pair_keys_in(table, word, tok, next, buf);
+    }
+    memo.pair(tok.word, next.word, || {
+        pair_keys_in(table, word, tok, next, buf)
+    })
 }
 
 /// Where `tok`'s stem and lower-cased form are keys of `table`.
@@ -182,43 +244,58 @@ fn keys_in<B: AsRef<[u8]>>(table: &Table<B>, tok: &Token) -> Keys {
     ]
 }
 
-/// The phrases of `table` that start at token `i`, whose word has keys
-/// `keys` in it, passed to `hit`; `pair` is room for a key of two words.
+/// Per map, where the keys of `tok` and of the `next` token joined are a
+/// key of `table`, looked up in the maps where longer phrases start with
+/// `tok`'s word (`word`); `buf` is room for the joined key.
+fn pair_keys_in<B: AsRef<[u8]>>(
+    table: &Table<B>,
+    word: WordKeys,
+    tok: &Token,
+    next: &Token,
+    buf: &mut Vec<u8>,
+) -> Keys {
+    let mut keys = [NO_KEY; 2];
+    for (map, exact) in [(STEMS, false), (LOWER, true)] {
+        if word.longer[map] {
+            buf.clear();
+            buf.extend_from_slice(key_of(tok, exact).as_bytes());
+            buf.push(SEP);
+            buf.extend_from_slice(key_of(next, exact).as_bytes());
+            keys[map] = table.find(map, buf).unwrap_or(NO_KEY);
+        }
+    }
+    keys
+}
+
+/// The phrases of `table` that start at token `i`, whose word is `word`
+/// in it, passed to `hit`: per map, the phrases of the word alone, then
+/// the longer ones, whose first two words' key `pair_keys` gives.
 #[inline]
 fn scan_token<B: AsRef<[u8]>>(
     table: &Table<B>,
-    keys: Keys,
+    word: WordKeys,
     tokens: &[Token],
     i: usize,
-    pair: &mut Vec<u8>,
+    pair_keys: impl FnOnce(&Token, &Token) -> Keys,
     hit: &mut impl FnMut(ListId, usize, usize),
 ) {
     let tok = &tokens[i];
-    for (map, exact, found) in [(STEMS, false, keys[0]), (LOWER, true, keys[1])] {
-        if found == NO_KEY {
+    // A phrase stays in one chain and one sentence.
+    let same = |t: &Token| t.chain == tok.chain && t.sentence == tok.sentence;
+    let pairs = match tokens.get(i + 1) {
+        Some(next) if word.longer != [false; 2] && same(next) => pair_keys(tok, next),
+        _ => [NO_KEY; 2],
+    };
+    for (map, exact) in [(STEMS, false), (LOWER, true)] {
+        if word.alone[map] != NO_KEY {
+            for e in table.entries(map, word.alone[map]) {
+                hit(e.list, i, i + 1);
+            }
+        }
+        if pairs[map] == NO_KEY {
             continue;
         }
-        let word = found;
-        let key = key_of(tok, exact).as_bytes();
-        for e in table.entries(map, word) {
-            hit(e.list, i, i + 1);
-        }
-        if !table.starts_longer(map, word) {
-            continue;
-        }
-        // A phrase stays in one chain and one sentence.
-        let same = |t: &Token| t.chain == tok.chain && t.sentence == tok.sentence;
-        let Some(next) = tokens.get(i + 1).filter(|t| same(t)) else {
-            continue;
-        };
-        pair.clear();
-        pair.extend_from_slice(key);
-        pair.push(SEP);
-        pair.extend_from_slice(key_of(next, exact).as_bytes());
-        let Some(first_two) = table.find(map, pair) else {
-            continue;
-        };
-        for e in table.entries(map, first_two) {
+        for e in table.entries(map, pairs[map]) {
             let mut end = i + 2;
             let follows = e.rest_words().all(|w| {
                 let next = tokens
@@ -247,13 +324,92 @@ pub struct Hits {
     touched: Vec<ListId>,
     /// Room for the key of a token and the next.
     pair: Vec<u8>,
-    /// The built-in table's keys of the words seen on this thread.
-    words: WordMemo<Keys>,
+    /// What the built-in table holds of the words seen on this thread,
+    /// and of the pairs of words.
+    words: WordMemo<WordKeys, Keys>,
 }
 
 impl Hits {
     /// The lists with hits in the last post scanned, in no set order.
     pub fn found(&self) -> &[ListId] {
         &self.touched
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Analysis;
+
+    /// The words of the built-in packs' files: the words their phrases
+    /// are made of, and more.
+    fn pack_words() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let mut words = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("rules/") {
+            let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("a pack");
+            words.extend(
+                text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase),
+            );
+        }
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// The hits of `tokens`, lists in the order they were found.
+    fn scan(
+        lexicon: &Lexicon,
+        tokens: &[Token],
+        generation: u64,
+        hits: &mut Hits,
+    ) -> Vec<(ListId, Vec<Hit>)> {
+        lexicon.scan_into(tokens, generation, hits);
+        hits.found()
+            .iter()
+            .map(|&l| (l, hits.lists[l].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn remembered_words_and_pairs_find_what_lookups_find() {
+        let table = phrases::built_in().expect("the built-in phrase table");
+        let lists: Vec<Phrases> = table
+            .lists()
+            .map(|list| Phrases::BuiltIn {
+                list: list as u32,
+                len: 0,
+            })
+            .collect();
+        let mut builder = Builder::new();
+        for list in &lists {
+            builder.add_list(list);
+        }
+        let lexicon = builder.finish();
+        let words = pack_words();
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let (mut remembered, mut looked_up) = (Hits::default(), Hits::default());
+        let mut found = 0;
+        for _ in 0..3000 {
+            let text: Vec<&str> = (0..1 + rng.below(30))
+                .map(|_| match rng.below(12) {
+                    0 => ".",
+                    _ => words[rng.below(words.len())].as_str(),
+                })
+                .collect();
+            let text = text.join(" ");
+            let a = Analysis::new(&text);
+            let mut unnumbered = a.tokens.clone();
+            for t in &mut unnumbered {
+                t.word = UNNUMBERED;
+            }
+            let expected = scan(&lexicon, &unnumbered, a.word_generation, &mut looked_up);
+            let got = scan(&lexicon, &a.tokens, a.word_generation, &mut remembered);
+            assert_eq!(got, expected, "{}", a.text);
+            found += got.len();
+        }
+        assert!(found > 1000, "{found}");
     }
 }

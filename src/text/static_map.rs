@@ -2,7 +2,8 @@
 //! in place: the keys laid end to end, their values, and an open-addressing
 //! hash index over them. Nothing is parsed, hashed or allocated at
 //! start-up, and a lookup costs one hash of the key and (usually) one
-//! comparison.
+//! comparison of a key found, none for a word the map does not hold: a
+//! slot keeps part of its key's hash, compared first.
 //!
 //! build.rs and the binary share this module and the packs' key hash, so
 //! both hash keys alike; [`write`] makes the source of a map, [`StaticMap`]
@@ -16,9 +17,10 @@ pub struct StaticMap<V: 'static> {
     pub ends: &'static [u32],
     pub values: &'static [V],
     /// Hash index: a power-of-two number of slots, each `0` when empty or
-    /// one more than the position of a key; a key sits at the first slot
-    /// from its hash on (wrapping) that is free.
-    pub slots: &'static [u32],
+    /// the high half of a key's hash ([`CHECK`]) above one more than the
+    /// key's position; a key sits at the first slot from its hash on
+    /// (wrapping) that is free.
+    pub slots: &'static [u64],
 }
 
 impl<V> StaticMap<V> {
@@ -38,19 +40,31 @@ impl<V> StaticMap<V> {
         &self.keys[start..self.ends[i] as usize]
     }
 
+    /// The bytes of the key at `i`: compared as bytes, a key needs no
+    /// check that it starts and ends between characters.
+    #[inline]
+    fn key_bytes(&self, i: usize) -> &'static [u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys.as_bytes()[start..self.ends[i] as usize]
+    }
+
     /// The position of `key`, if the map holds it.
     #[inline]
     pub fn index(&self, key: &str) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
-        let mut s = hash(key.as_bytes()) as usize & mask;
+        let h = hash(key.as_bytes());
+        let check = h & CHECK;
+        let mut s = h as usize & mask;
         loop {
             let slot = self.slots[s];
             if slot == 0 {
                 return None;
             }
-            let i = slot as usize - 1;
-            if self.key(i) == key {
-                return Some(i);
+            if slot & CHECK == check {
+                let i = (slot as u32 - 1) as usize;
+                if self.key_bytes(i) == key.as_bytes() {
+                    return Some(i);
+                }
             }
             s = (s + 1) & mask;
         }
@@ -67,17 +81,22 @@ impl<V> StaticMap<V> {
 /// ([`crate::pack::keys::hash`]), the same at build time and run time.
 pub use crate::pack::keys::hash;
 
+/// The part of a key's hash its slot keeps: keys whose hashes differ
+/// there are told apart without comparing them.
+const CHECK: u64 = 0xffff_ffff_0000_0000;
+
 /// The slots of the hash index over `keys` (distinct): at least twice as
 /// many as keys, so probes stay short.
-pub fn slots(keys: &[&str]) -> Vec<u32> {
+pub fn slots(keys: &[&str]) -> Vec<u64> {
     let n = (keys.len() * 2).next_power_of_two().max(2);
-    let mut slots = vec![0u32; n];
+    let mut slots = vec![0u64; n];
     for (i, key) in keys.iter().enumerate() {
-        let mut s = hash(key.as_bytes()) as usize & (n - 1);
+        let h = hash(key.as_bytes());
+        let mut s = h as usize & (n - 1);
         while slots[s] != 0 {
             s = (s + 1) & (n - 1);
         }
-        slots[s] = i as u32 + 1;
+        slots[s] = (h & CHECK) | (i as u64 + 1);
     }
     slots
 }
@@ -121,7 +140,7 @@ mod tests {
             .chain(["", "a longer key than eight bytes", "é"].map(String::from))
             .collect();
         let keys: Vec<&str> = words.iter().map(String::as_str).collect();
-        let slots: &'static [u32] = Box::leak(slots(&keys).into_boxed_slice());
+        let slots: &'static [u64] = Box::leak(slots(&keys).into_boxed_slice());
         let joined: &'static str = Box::leak(keys.concat().into_boxed_str());
         let mut ends = Vec::new();
         let mut end = 0;

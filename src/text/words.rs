@@ -332,20 +332,21 @@ pub(super) fn for_post<R>(read: impl FnOnce(u64, Numbering<'_>) -> R) -> R {
     })
 }
 
-/// What a reader works out about words (`T` per word, a term number per
-/// pair of words), kept by word number for the posts of one generation
-/// (and one `owner`, the reader the answers are for).
-pub struct WordMemo<T> {
+/// What a reader works out about words (`T` per word, `P` per pair of
+/// words: a term number unless said otherwise), kept by word number for
+/// the posts of one generation (and one `owner`, the reader the answers
+/// are for).
+pub struct WordMemo<T, P = u32> {
     key: Option<(u64, u64)>,
     by_word: Vec<Option<T>>,
-    pairs: FastMap<u64, u32>,
+    pairs: FastMap<u64, P>,
 }
 
 /// Room a memo makes at once, so the first posts of a run do not grow it
 /// step by step.
 const FIRST_ROOM: usize = 256;
 
-impl<T> Default for WordMemo<T> {
+impl<T, P> Default for WordMemo<T, P> {
     fn default() -> Self {
         WordMemo {
             key: None,
@@ -355,7 +356,7 @@ impl<T> Default for WordMemo<T> {
     }
 }
 
-impl<T: Copy> WordMemo<T> {
+impl<T: Copy, P: Copy> WordMemo<T, P> {
     /// Readies the memo for a post of `generation` read for `owner`: what
     /// it holds for another generation or owner is forgotten (and then
     /// it says so). Pairs alone are forgotten when there are too many:
@@ -388,10 +389,10 @@ impl<T: Copy> WordMemo<T> {
         known
     }
 
-    /// The term of the pair of words `first`, `second`, worked out by
-    /// `work` the first time.
+    /// What is known of the pair of words `first`, `second`, worked out
+    /// by `work` the first time.
     #[inline]
-    pub fn pair(&mut self, first: WordId, second: WordId, work: impl FnOnce() -> u32) -> u32 {
+    pub fn pair(&mut self, first: WordId, second: WordId, work: impl FnOnce() -> P) -> P {
         let key = (u64::from(first) << 32) | u64::from(second);
         *self.pairs.entry(key).or_insert_with(work)
     }
