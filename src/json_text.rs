@@ -86,7 +86,7 @@ fn short_plain_prefix(bytes: &[u8]) -> usize {
         return match first_flagged(both) {
             8 => len,
             i if i < 4 => i,
-            i => len - 8 + i,
+            i => len + i - 8,
         };
     }
     bytes.iter().position(|&b| must_escape(b)).unwrap_or(len)
