@@ -227,11 +227,15 @@ impl Table {
             .find_hashed(self.bytes, key.as_bytes(), term_hash(key))
     }
 
-    /// [`Table::find`] of a key of one word (no space), `word`, whose
-    /// [`hash`] is `h`.
+    /// [`Table::find`] of a key of one word, `word`, whose [`hash`] is `h`.
+    /// A word can hold a space (word segmentation keeps a combining mark
+    /// with the space before it): such a key is hashed as a pair's is, so
+    /// it is looked up as any key.
     #[inline]
     pub fn find_word(&self, word: &str, h: u64) -> Option<u32> {
-        debug_assert!(pair_words(word).is_none(), "{word:?} is one word");
+        if pair_words(word).is_some() {
+            return self.find(word);
+        }
         self.index.find_hashed(self.bytes, word.as_bytes(), h)
     }
 
@@ -239,7 +243,10 @@ impl Table {
     /// with its [`hash`]: the key is not built.
     #[inline]
     pub fn find_pair(&self, (first, h1): (&str, u64), (second, h2): (&str, u64)) -> Option<u32> {
-        debug_assert!(pair_words(first).is_none(), "{first:?} is one word");
+        if pair_words(first).is_some() {
+            // Its key splits at the first word's space (see `find_word`).
+            return self.find(&format!("{first} {second}"));
+        }
         self.index.find_where(self.bytes, pair_hash(h1, h2), |key| {
             is_pair_key(key, first, second)
         })
