@@ -49,6 +49,12 @@ pub fn pair_hash(first: u64, second: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
+/// Whether `word` holds a space, looked for byte by byte: words are short.
+#[inline]
+fn has_space(word: &str) -> bool {
+    word.bytes().any(|b| b == b' ')
+}
+
 /// Whether `key` is `first`, a space, then `second`.
 #[inline]
 fn is_pair_key(key: &[u8], first: &str, second: &str) -> bool {
@@ -233,7 +239,7 @@ impl Table {
     /// it is looked up as any key.
     #[inline]
     pub fn find_word(&self, word: &str, h: u64) -> Option<u32> {
-        if pair_words(word).is_some() {
+        if has_space(word) {
             return self.find(word);
         }
         self.index.find_hashed(self.bytes, word.as_bytes(), h)
@@ -243,13 +249,21 @@ impl Table {
     /// with its [`hash`]: the key is not built.
     #[inline]
     pub fn find_pair(&self, (first, h1): (&str, u64), (second, h2): (&str, u64)) -> Option<u32> {
-        if pair_words(first).is_some() {
-            // Its key splits at the first word's space (see `find_word`).
-            return self.find(&format!("{first} {second}"));
+        if has_space(first) {
+            return self.find_after_spaced_word(first, second);
         }
         self.index.find_where(self.bytes, pair_hash(h1, h2), |key| {
             is_pair_key(key, first, second)
         })
+    }
+
+    /// [`Table::find_pair`] where the first word holds a space (see
+    /// [`Table::find_word`]): the key splits at that space, so it is built
+    /// and looked up as any key. Rare, so kept out of the way.
+    #[cold]
+    #[inline(never)]
+    fn find_after_spaced_word(&self, first: &str, second: &str) -> Option<u32> {
+        self.find(&format!("{first} {second}"))
     }
 
     /// Whether some term of two words starts with `word`, whose [`hash`]
