@@ -111,14 +111,7 @@ pub fn write_hashed(keys: &[&[u8]], hashes: &[u64], out: &mut Vec<u8>) {
     debug_assert!(out.len().is_multiple_of(8));
     debug_assert_eq!(keys.len(), hashes.len());
     let slots = (keys.len() * 2).next_power_of_two().max(8);
-    let mut table = vec![0u64; slots];
-    for (id, &h) in hashes.iter().enumerate() {
-        let mut i = (h as usize) & (slots - 1);
-        while table[i] != 0 {
-            i = (i + 1) & (slots - 1);
-        }
-        table[i] = (h & CHECK) | (id as u64 + 1);
-    }
+    let table = place(hashes, slots);
     let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
     put_u32s(out, &[keys.len() as u32, slots as u32, key_bytes as u32, 0]);
     for s in &table {
@@ -201,21 +194,56 @@ impl Index {
         h: u64,
         mut is_key: impl FnMut(&[u8]) -> bool,
     ) -> Option<u32> {
-        let check = h & CHECK;
-        let mut i = (h as usize) & self.mask;
-        loop {
-            let slot = u64_at(bytes, self.slots_at + 8 * i);
-            if slot == 0 {
-                return None;
-            }
-            if slot & CHECK == check {
-                let id = (slot as u32).wrapping_sub(1);
-                if is_key(self.key(bytes, id)) {
-                    return Some(id);
-                }
-            }
-            i = (i + 1) & self.mask;
+        probe(
+            h,
+            self.mask,
+            |i| u64_at(bytes, self.slots_at + 8 * i),
+            |id| is_key(self.key(bytes, id)),
+        )
+    }
+}
+
+/// The slots of an open-addressing index over keys with these `hashes`
+/// (numbered in order): `slots` of them, a power of two and more than the
+/// keys. A key sits at the first free slot from its hash on (wrapping),
+/// which holds the high half of its hash ([`CHECK`]) above one more than
+/// its number. `Index` and `text::static_map` both read them by [`probe`].
+pub fn place(hashes: &[u64], slots: usize) -> Vec<u64> {
+    let mut table = vec![0u64; slots];
+    for (id, &h) in hashes.iter().enumerate() {
+        let mut i = (h as usize) & (slots - 1);
+        while table[i] != 0 {
+            i = (i + 1) & (slots - 1);
         }
+        table[i] = (h & CHECK) | (id as u64 + 1);
+    }
+    table
+}
+
+/// The number of the key placed by hash `h` (see [`place`]) that `is_key`
+/// accepts, `slot(i)` reading slot `i` of `mask + 1`: keys whose slots
+/// keep another hash are passed over without being compared.
+#[inline]
+pub fn probe(
+    h: u64,
+    mask: usize,
+    slot: impl Fn(usize) -> u64,
+    mut is_key: impl FnMut(u32) -> bool,
+) -> Option<u32> {
+    let check = h & CHECK;
+    let mut i = (h as usize) & mask;
+    loop {
+        let slot = slot(i);
+        if slot == 0 {
+            return None;
+        }
+        if slot & CHECK == check {
+            let id = (slot as u32).wrapping_sub(1);
+            if is_key(id) {
+                return Some(id);
+            }
+        }
+        i = (i + 1) & mask;
     }
 }
 

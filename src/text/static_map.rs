@@ -17,9 +17,8 @@ pub struct StaticMap<V: 'static> {
     pub ends: &'static [u32],
     pub values: &'static [V],
     /// Hash index: a power-of-two number of slots, each `0` when empty or
-    /// the high half of a key's hash ([`CHECK`]) above one more than the
-    /// key's position; a key sits at the first slot from its hash on
-    /// (wrapping) that is free.
+    /// the high half of a key's hash above one more than the key's
+    /// position, as [`crate::pack::keys::place`] lays them out.
     pub slots: &'static [u64],
 }
 
@@ -52,22 +51,13 @@ impl<V> StaticMap<V> {
     #[inline]
     pub fn index(&self, key: &str) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
-        let h = hash(key.as_bytes());
-        let check = h & CHECK;
-        let mut s = h as usize & mask;
-        loop {
-            let slot = self.slots[s];
-            if slot == 0 {
-                return None;
-            }
-            if slot & CHECK == check {
-                let i = (slot as u32 - 1) as usize;
-                if self.key_bytes(i) == key.as_bytes() {
-                    return Some(i);
-                }
-            }
-            s = (s + 1) & mask;
-        }
+        let found = probe(
+            hash(key.as_bytes()),
+            mask,
+            |s| self.slots[s],
+            |i| self.key_bytes(i as usize) == key.as_bytes(),
+        );
+        found.map(|i| i as usize)
     }
 
     /// The value of `key`, if the map holds it.
@@ -80,25 +70,13 @@ impl<V> StaticMap<V> {
 /// The hash of a key: the one the packs' built-in tables use
 /// ([`crate::pack::keys::hash`]), the same at build time and run time.
 pub use crate::pack::keys::hash;
-
-/// The part of a key's hash its slot keeps: keys whose hashes differ
-/// there are told apart without comparing them.
-const CHECK: u64 = 0xffff_ffff_0000_0000;
+use crate::pack::keys::{place, probe};
 
 /// The slots of the hash index over `keys` (distinct): at least twice as
 /// many as keys, so probes stay short.
 pub fn slots(keys: &[&str]) -> Vec<u64> {
-    let n = (keys.len() * 2).next_power_of_two().max(2);
-    let mut slots = vec![0u64; n];
-    for (i, key) in keys.iter().enumerate() {
-        let h = hash(key.as_bytes());
-        let mut s = h as usize & (n - 1);
-        while slots[s] != 0 {
-            s = (s + 1) & (n - 1);
-        }
-        slots[s] = (h & CHECK) | (i as u64 + 1);
-    }
-    slots
+    let hashes: Vec<u64> = keys.iter().map(|k| hash(k.as_bytes())).collect();
+    place(&hashes, (keys.len() * 2).next_power_of_two().max(2))
 }
 
 /// Rust source of a `StaticMap` constant named `name` of type
