@@ -396,6 +396,25 @@ mod tests {
         assert!(Table::new(leak(vec![0; 40])).is_none());
     }
 
+    /// A "word" holding a space (a space and the combining mark kept with
+    /// it) is found as its key is, alone and as the first of a pair.
+    #[test]
+    fn words_holding_a_space_are_found_as_their_keys() {
+        let model: Vec<(CompactString, f64)> = vec![
+            (" \u{301}".into(), 1.0),
+            (" \u{301} ok".into(), 2.0),
+            ("ok".into(), 3.0),
+        ];
+        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let h = |w: &str| hash(w.as_bytes());
+        let spaced = " \u{301}";
+        assert_eq!(t.find_word(spaced, h(spaced)), t.find(spaced));
+        assert!(t.find(spaced).is_some());
+        let pair = t.find_pair((spaced, h(spaced)), ("ok", h("ok")));
+        assert_eq!(pair, t.find(" \u{301} ok"));
+        assert!(pair.is_some());
+    }
+
     /// Pairs of words found by their words' hashes are the terms found by
     /// their joined keys, over many pairs, present or not.
     #[test]
