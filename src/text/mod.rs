@@ -53,6 +53,8 @@ pub struct Token {
     pub in_hashtag: bool,
     /// One of the three words before, in the same sentence, is a negator.
     pub negated: bool,
+    /// The word is a negator ([`is_negator`]), as its word's entry says.
+    pub negator: bool,
     /// Inside quotation marks.
     pub quoted: bool,
     /// The letter case of a word (numbers and emoji: no letters).
@@ -264,23 +266,23 @@ fn tokenize_post(text: &str, words: &mut words::Numbering) -> Found {
     let mut chain = 0u32;
     let mut cursor = 0usize;
     for m in social::social(text) {
-        let name = social_kind(&text[m.clone()]);
+        let kind = social_kind(&text[m.clone()]);
         let mut span = m;
-        // Mentions and hashtags may have consumed the character before them.
-        if name == "mention" || name == "hashtag" {
-            let sigil = if name == "mention" { '@' } else { '#' };
-            span.start += text[span.clone()].find(sigil).unwrap_or(0);
-        }
-        if name == "link" {
-            span.end = span.start + trim_link(&text[span.clone()]).len();
+        match kind {
+            // Mentions and hashtags may have consumed the character before
+            // them.
+            Social::Mention => span.start += text[span.clone()].find('@').unwrap_or(0),
+            Social::Hashtag => span.start += text[span.clone()].find('#').unwrap_or(0),
+            Social::Link => span.end = span.start + trim_link(&text[span.clone()]).len(),
+            Social::Email => {}
         }
         tokenize_prose(text, cursor..span.start, &mut tokens, chain, words);
         chain += 1;
-        match name {
-            "link" => links.push(span.clone()),
-            "email" => emails.push(span.clone()),
-            "mention" => mentions.push(span.clone()),
-            _ => {
+        match kind {
+            Social::Link => links.push(span.clone()),
+            Social::Email => emails.push(span.clone()),
+            Social::Mention => mentions.push(span.clone()),
+            Social::Hashtag => {
                 let body = &text[span.start + 1..span.end];
                 let parts = camel_parts(body);
                 let words_of_tag = parts
@@ -399,11 +401,7 @@ impl RecentNegators {
             .flatten()
             .any(|&(s, neg)| neg && s == tok.sentence);
         if tok.kind == TokenKind::Word {
-            *last3 = [
-                last3[1],
-                last3[2],
-                Some((tok.sentence, is_negator(&tok.lower))),
-            ];
+            *last3 = [last3[1], last3[2], Some((tok.sentence, tok.negator))];
         }
         negated
     }
@@ -713,8 +711,17 @@ fn ascii_sentence_breaks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// What a match of the social scan is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Social {
+    Link,
+    Email,
+    Mention,
+    Hashtag,
+}
+
 /// Which kind of social token a match of the scan is, read from its text.
-fn social_kind(m: &str) -> &'static str {
+fn social_kind(m: &str) -> Social {
     let mut chars = m.chars();
     let first = chars.next().unwrap_or(' ');
     let second = chars.next().unwrap_or(' ');
@@ -726,13 +733,13 @@ fn social_kind(m: &str) -> &'static str {
         None
     };
     match sigil {
-        Some('@') => "mention",
-        Some(_) => "hashtag",
+        Some('@') => Social::Mention,
+        Some(_) => Social::Hashtag,
         None if m.contains("://") || m.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) => {
-            "link"
+            Social::Link
         }
-        None if m.contains('@') => "email",
-        None => "link",
+        None if m.contains('@') => Social::Email,
+        None => Social::Link,
     }
 }
 
@@ -754,7 +761,9 @@ fn trim_link(link: &str) -> &str {
 }
 
 /// The token at `span`, of letter case `case`, its word's entry found
-/// by `words`.
+/// by `words`. Inlined where tokens are pushed, so that each is written
+/// once, in the token list.
+#[inline]
 fn make_token(
     text: &str,
     span: Range<usize>,
@@ -775,6 +784,7 @@ fn make_token(
         chain,
         in_hashtag: false,
         negated: false,
+        negator: facts.negator,
         quoted: false,
         case,
     }
@@ -1103,31 +1113,20 @@ pub fn split_hashtag(body: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words of a hashtag body, each character classed once as it is
+/// read (with the one after it, for the end of a run of capitals).
 fn camel_parts(body: &str) -> Vec<Range<usize>> {
-    #[derive(PartialEq, Clone, Copy)]
-    enum Class {
-        Upper,
-        Lower,
-        Digit,
-        Sep,
-    }
-    let class = |c: char| {
-        if c.is_uppercase() {
-            Class::Upper
-        } else if c.is_alphabetic() {
-            Class::Lower
-        } else if c.is_numeric() {
-            Class::Digit
-        } else {
-            Class::Sep
-        }
-    };
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    use CamelClass::*;
     let mut parts = Vec::new();
     let mut start: Option<usize> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let cl = class(c);
-        if cl == Class::Sep {
+    let mut prev = Sep;
+    let mut chars = body
+        .char_indices()
+        .map(|(i, c)| (i, CamelClass::of(c)))
+        .peekable();
+    while let Some((i, class)) = chars.next() {
+        let before = std::mem::replace(&mut prev, class);
+        if class == Sep {
             if let Some(s) = start.take() {
                 parts.push(s..i);
             }
@@ -1137,14 +1136,12 @@ fn camel_parts(body: &str) -> Vec<Range<usize>> {
             start = Some(i);
             continue;
         };
-        let prev = class(chars[k - 1].1);
-        let next = chars.get(k + 1).map(|&(_, c)| class(c));
-        let boundary = match (prev, cl) {
-            (Class::Lower, Class::Upper) => true,
-            (Class::Digit, Class::Upper | Class::Lower) => true,
-            (Class::Upper | Class::Lower, Class::Digit) => true,
+        let boundary = match (before, class) {
+            (Lower, Upper) => true,
+            (Digit, Upper | Lower) => true,
+            (Upper | Lower, Digit) => true,
             // "NYCEats": the last capital of a run starts a new word.
-            (Class::Upper, Class::Upper) => next == Some(Class::Lower),
+            (Upper, Upper) => chars.peek().map(|&(_, c)| c) == Some(Lower),
             _ => false,
         };
         if boundary {
@@ -1157,6 +1154,31 @@ fn camel_parts(body: &str) -> Vec<Range<usize>> {
     }
     // An all-lower-case tag stays one word.
     parts
+}
+
+/// How a character of a hashtag body takes part in its words.
+#[derive(PartialEq, Clone, Copy, Debug)]
+enum CamelClass {
+    Upper,
+    /// A letter that is not upper-case.
+    Lower,
+    Digit,
+    /// Neither a letter nor a digit: it separates words.
+    Sep,
+}
+
+impl CamelClass {
+    fn of(c: char) -> CamelClass {
+        if c.is_uppercase() {
+            CamelClass::Upper
+        } else if c.is_alphabetic() {
+            CamelClass::Lower
+        } else if c.is_numeric() {
+            CamelClass::Digit
+        } else {
+            CamelClass::Sep
+        }
+    }
 }
 
 /// Short pseudo-random texts for tests that compare a fast path with a
@@ -1241,6 +1263,53 @@ mod tests {
         assert_eq!(&a.text[a.hashtags[0].span.clone()], "#Deal");
         let links: Vec<_> = a.links.iter().map(|l| &a.text[l.clone()]).collect();
         assert_eq!(links, ["www.x.com", "HTTPS://y.org/p"]);
+    }
+
+    /// `camel_parts` as it was first written, over a list of the body's
+    /// characters, each classed again as the one before and after.
+    fn camel_parts_by_list(body: &str) -> Vec<Range<usize>> {
+        use CamelClass::*;
+        let chars: Vec<(usize, char)> = body.char_indices().collect();
+        let mut parts = Vec::new();
+        let mut start: Option<usize> = None;
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let cl = CamelClass::of(c);
+            if cl == Sep {
+                if let Some(s) = start.take() {
+                    parts.push(s..i);
+                }
+                continue;
+            }
+            let Some(s) = start else {
+                start = Some(i);
+                continue;
+            };
+            let prev = CamelClass::of(chars[k - 1].1);
+            let next = chars.get(k + 1).map(|&(_, c)| CamelClass::of(c));
+            let boundary = match (prev, cl) {
+                (Lower, Upper) => true,
+                (Digit, Upper | Lower) => true,
+                (Upper | Lower, Digit) => true,
+                (Upper, Upper) => next == Some(Lower),
+                _ => false,
+            };
+            if boundary {
+                parts.push(s..i);
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            parts.push(s..body.len());
+        }
+        parts
+    }
+
+    #[test]
+    fn hashtag_words_are_those_of_the_list_walk() {
+        let alphabet = ['a', 'B', 'C', 'd', '1', '_', 'É', 'é', '日', '٣', '-'];
+        for body in random_texts(&alphabet, 20_000, 5) {
+            assert_eq!(camel_parts(&body), camel_parts_by_list(&body), "{body:?}");
+        }
     }
 
     #[test]
@@ -1646,6 +1715,8 @@ mod tests {
             "https://x.co/a ",
             "NYC",
             "not ",
+            "NEVER",
+            "won’t",
         ];
         let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
         let mut next = || rng.next();
@@ -1659,8 +1730,13 @@ mod tests {
                 let mut unnumbered = words::Numbering::Unnumbered;
                 let general = unnumbered.facts(t.kind, &text[t.span.clone()], t.case);
                 assert_eq!(
-                    (&t.lower, &t.stem, t.valence),
-                    (&general.lower, &general.stem, general.valence),
+                    (&t.lower, &t.stem, t.valence, t.negator),
+                    (
+                        &general.lower,
+                        &general.stem,
+                        general.valence,
+                        is_negator(&t.lower)
+                    ),
                     "{text:?}"
                 );
                 for u in &a.tokens {

@@ -40,6 +40,8 @@ pub(super) struct WordFacts {
     pub stem: CompactString,
     /// Valence in the analysis' lexicon (`valence::score`).
     pub valence: Option<f64>,
+    /// The word negates ([`super::is_negator`]).
+    pub negator: bool,
 }
 
 /// One thread's words. Words, numbers and emoji are numbered in maps of
@@ -276,6 +278,7 @@ fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
         id,
         lower: CompactString::from(lower),
         valence: super::valence::score(lower, &stem),
+        negator: super::is_negator(lower),
         stem,
     }
 }
@@ -478,6 +481,8 @@ mod tests {
             ("😀\u{fe0f}", TokenKind::Emoji),
             ("Love", TokenKind::Word),
             ("hated", TokenKind::Word),
+            ("Never", TokenKind::Word),
+            ("DON’T", TokenKind::Word),
         ];
         for_post(|_, mut table| {
             let mut ids: Vec<(WordId, TokenKind, CompactString)> = Vec::new();
@@ -487,8 +492,13 @@ mod tests {
                 let lower = super::super::lower_of(kind, word, case);
                 let expected = unnumbered(kind, &lower);
                 assert_eq!(
-                    (&got.lower, &got.stem, got.valence),
-                    (&expected.lower, &expected.stem, expected.valence),
+                    (&got.lower, &got.stem, got.valence, got.negator),
+                    (
+                        &expected.lower,
+                        &expected.stem,
+                        expected.valence,
+                        expected.negator
+                    ),
                     "{word}"
                 );
                 for (id, k, l) in &ids {
