@@ -929,7 +929,9 @@ const fn ascii_class(b: u8) -> WordBreak {
 /// The class of a non-ASCII character posts use often, `None` for the
 /// others (letters, digits, joiners, regional indicators and the rest of
 /// Unicode): punctuation, symbols and emoji that are grapheme clusters of
-/// their own, and the marks that extend them.
+/// their own, and the marks that extend them. Inlined: non-ASCII posts
+/// ask it for each of their characters.
+#[inline]
 fn word_break(c: char) -> Option<WordBreak> {
     if c.is_ascii() {
         return Some(ascii_word_break(c as u8));

@@ -85,10 +85,16 @@ impl WordTable {
     /// The entry of a token's word, `word` being its text and `case` its
     /// letter case. Inlined where tokens are made: nearly every word of a
     /// post has been seen before, and is found at once, most of them by
-    /// their [`ShortWord`] without being lower-cased first.
+    /// their [`ShortWord`] without being lower-cased first (and most of
+    /// those, having no capital, are not lower-cased at all).
     #[inline]
     fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
-        let known = ShortWord::of(word, kind).and_then(|key| self.short.get(&key));
+        let key = if case.capitals == 0 {
+            ShortWord::of_lower_case(word, kind)
+        } else {
+            ShortWord::of(word, kind)
+        };
+        let known = key.and_then(|key| self.short.get(&key));
         let id = match known {
             Some(id) => id,
             None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
@@ -158,6 +164,18 @@ impl ShortWord {
     /// ASCII. Inlined: it is made for every token.
     #[inline(always)]
     fn of(word: &str, kind: TokenKind) -> Option<ShortWord> {
+        let key = ShortWord::of_lower_case(word, kind)?;
+        Some(ShortWord {
+            low: ascii_lowercase(key.low),
+            high: ascii_lowercase(key.high),
+            tag: key.tag,
+        })
+    }
+
+    /// The key of `word`, in which no ASCII letter is a capital, as
+    /// [`ShortWord::of`] makes it, without lower-casing it.
+    #[inline(always)]
+    fn of_lower_case(word: &str, kind: TokenKind) -> Option<ShortWord> {
         let b = word.as_bytes();
         let n = b.len();
         let (low, high) = match n {
@@ -170,8 +188,8 @@ impl ShortWord {
             return None;
         }
         Some(ShortWord {
-            low: ascii_lowercase(low),
-            high: ascii_lowercase(high),
+            low,
+            high,
             tag: n as u64 | (kind as u64) << 8,
         })
     }
@@ -307,8 +325,9 @@ pub(super) enum Numbering<'t> {
 impl Numbering<'_> {
     /// The entry of a token's word of kind `kind`, `word` being its text
     /// and `case` its letter case, numbered if it is new and the words are
-    /// numbered: borrowed from the table, or worked out.
-    #[inline]
+    /// numbered: borrowed from the table, or worked out. Inlined where
+    /// tokens are made, as [`WordTable::facts`] is.
+    #[inline(always)]
     pub(super) fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> Cow<'_, WordFacts> {
         match self {
             Numbering::Table(table) => Cow::Borrowed(table.facts(kind, word, case)),
@@ -441,6 +460,9 @@ mod tests {
         assert_ne!(key("walk"), ShortWord::of("walk", TokenKind::Number));
         for long_or_not_ascii in ["", "abcdefghijklmnopq", "café", "don’t"] {
             assert_eq!(key(long_or_not_ascii), None, "{long_or_not_ascii}");
+        }
+        for lower in ["hello", "nyc_2024:eats", "abcdefghijklmnop", "a", "café"] {
+            assert_eq!(ShortWord::of_lower_case(lower, TokenKind::Word), key(lower));
         }
     }
 
