@@ -63,12 +63,23 @@ struct OpenCluster {
     /// The character before is not a control: an extending mark joins
     /// the cluster.
     joinable: bool,
+    /// The cluster is a regional indicator alone: the next character
+    /// joins it if it is one too (a flag).
+    lone_regional_indicator: bool,
+}
+
+/// Regional indicators (Grapheme_Cluster_Break Regional_Indicator): the
+/// letters that flags are spelled with, two to a flag.
+fn is_regional_indicator(c: char) -> bool {
+    matches!(c as u32, 0x1F1E6..=0x1F1FF)
 }
 
 /// The counts of a text whose clusters are
-/// [`simple_graphemes`](super::simple_graphemes), read in one pass: runs
-/// of ASCII a byte search at a time (each character a cluster, but CR
-/// LF), other characters one by one; `None` for other text.
+/// [`simple_graphemes`](super::simple_graphemes), or would be but for the
+/// flags it spells with regional indicators (each pair of them one
+/// cluster, as rules GB12-13 pair them), read in one pass: runs of ASCII
+/// a byte search at a time (each character a cluster, but CR LF), other
+/// characters one by one; `None` for other text.
 fn simple_counts(text: &str) -> Option<Counts> {
     let b = text.as_bytes();
     let mut counts = Counts::default();
@@ -88,6 +99,7 @@ fn simple_counts(text: &str) -> Option<Counts> {
                 weight: 1,
                 emoji: false,
                 joinable: !b[i - 1].is_ascii_control(),
+                lone_regional_indicator: false,
             };
             continue;
         }
@@ -95,6 +107,14 @@ fn simple_counts(text: &str) -> Option<Counts> {
         i += c.len_utf8();
         counts.characters += 1;
         let emoji = super::is_emoji_char(c);
+        let regional = is_regional_indicator(c);
+        if regional && open.lone_regional_indicator {
+            // The second letter of a flag: the cluster, an emoji, still
+            // weighs 2.
+            open.lone_regional_indicator = false;
+            continue;
+        }
+        open.lone_regional_indicator = false;
         if extends(c) && open.joinable {
             let weight = match (open.emoji, emoji) {
                 (false, false) => open.weight + char_weight(c),
@@ -105,7 +125,7 @@ fn simple_counts(text: &str) -> Option<Counts> {
             open.emoji |= emoji;
             continue;
         }
-        if !(stands_alone(c) || extends(c)) {
+        if !(stands_alone(c) || extends(c) || regional) {
             return None;
         }
         let weight = if emoji { 2 } else { char_weight(c) };
@@ -115,6 +135,7 @@ fn simple_counts(text: &str) -> Option<Counts> {
             weight,
             emoji,
             joinable: true,
+            lone_regional_indicator: regional,
         };
     }
     // A CR LF is one cluster (of two characters, weighing 2).
@@ -127,11 +148,12 @@ fn simple_counts(text: &str) -> Option<Counts> {
 /// The text of the clusters that start in link `link` of a simple text:
 /// the link, and the marks after it that extend its last cluster; `None`
 /// when the link may not start a cluster (only an ASCII character other
-/// than LF surely does) or may end in a CR LF.
+/// than LF surely does), or may end in a CR LF or in a regional indicator
+/// (which the text after it may pair).
 fn link_clusters<'t>(text: &'t str, link: &Range<usize>) -> Option<&'t str> {
     let first = *text.as_bytes().get(link.start)?;
     let last = text[..link.end].chars().next_back()?;
-    if !first.is_ascii() || first == b'\n' || last == '\r' {
+    if !first.is_ascii() || first == b'\n' || last == '\r' || is_regional_indicator(last) {
         return None;
     }
     let mut end = link.end;
@@ -242,7 +264,7 @@ mod tests {
         // Characters that stand alone, extend the one before (or not,
         // after a control), and some that leave the text to the segmenter.
         let alphabet: Vec<char> =
-            "a \r\n\t\u{1}é—’€→❤😀🫶\u{fe0f}\u{fe0e}\u{1f3fb}\u{301}\u{200d}日"
+            "a \r\n\t\u{1}é—’€→❤😀🫶\u{fe0f}\u{fe0e}\u{1f3fb}\u{301}\u{200d}日🇺🇸"
                 .chars()
                 .collect();
         let mut simple = 0;
@@ -268,7 +290,7 @@ mod tests {
     fn simple_lengths_are_the_walked_ones() {
         // `L` and `W` stand for links, next to characters that may or may
         // not join their last cluster.
-        let alphabet: Vec<char> = "a .)LW\r\n\u{1}é😀\u{fe0f}\u{1f3fb}".chars().collect();
+        let alphabet: Vec<char> = "a .)LW\r\n\u{1}é😀\u{fe0f}\u{1f3fb}🇺🇸".chars().collect();
         let mut simple = 0;
         for t in crate::text::random_texts(&alphabet, 20_000, 4) {
             let text = t.replace('L', "https://x.co/é").replace('W', "www.y.com");
