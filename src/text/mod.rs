@@ -931,7 +931,7 @@ const fn ascii_class(b: u8) -> WordBreak {
 /// Unicode): punctuation, symbols and emoji that are grapheme clusters of
 /// their own, and the marks that extend them. Inlined: non-ASCII posts
 /// ask it for each of their characters.
-#[inline]
+#[inline(always)]
 fn word_break(c: char) -> Option<WordBreak> {
     if c.is_ascii() {
         return Some(ascii_word_break(c as u8));

@@ -87,7 +87,7 @@ impl WordTable {
     /// post has been seen before, and is found at once, most of them by
     /// their [`ShortWord`] without being lower-cased first (and most of
     /// those, having no capital, are not lower-cased at all).
-    #[inline]
+    #[inline(always)]
     fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
         let key = if case.capitals == 0 {
             ShortWord::of_lower_case(word, kind)
