@@ -615,23 +615,40 @@ fn score_emoji(a: &Analysis, score: &mut Score) {
 
 /// Adds the valences of the post's emoticons (":)", "</3") to `score`:
 /// the lexicon's entries written between ASCII whitespace, two to four
-/// bytes long with ASCII punctuation in them.
+/// bytes long with ASCII punctuation in them. Most short chunks are words
+/// without any: they are told apart by their bytes before the lexicon is
+/// searched.
 fn score_emoticons(text: &str, score: &mut Score) {
-    for_each_chunk(text.as_bytes(), |chunk| {
-        if (2..=4).contains(&chunk.len()) {
+    let bytes = text.as_bytes();
+    for_each_chunk(bytes, |chunk| {
+        if (2..=4).contains(&chunk.len())
+            && bytes[chunk.clone()]
+                .iter()
+                .any(|&b| PUNCTUATION[usize::from(b)])
+        {
             score_emoticon(&text[chunk], score);
         }
     });
 }
 
-/// Adds the valence of `chunk` to `score` if it is an emoticon of the
-/// lexicon. Kept out of the scan of chunks, which it would slow down:
-/// most chunks are longer.
+/// Per byte, whether it is ASCII punctuation ([`u8::is_ascii_punctuation`]):
+/// one load per byte.
+const PUNCTUATION: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_punctuation();
+        b += 1;
+    }
+    table
+};
+
+/// Adds the valence of `chunk`, which holds ASCII punctuation, to `score`
+/// if it is an emoticon of the lexicon. Kept out of the scan of chunks,
+/// which it would slow down: few chunks get here.
 #[inline(never)]
 fn score_emoticon(chunk: &str, score: &mut Score) {
-    if chunk.bytes().any(|b| b.is_ascii_punctuation())
-        && let Some(&s) = WORDS.get(chunk)
-    {
+    if let Some(&s) = WORDS.get(chunk) {
         score.add(s);
     }
 }
@@ -874,6 +891,17 @@ mod tests {
             let mut found = Vec::new();
             for_each_chunk(text.as_bytes(), |chunk| found.push(chunk));
             assert_eq!(found, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_table_is_ascii_punctuation() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                PUNCTUATION[usize::from(b)],
+                b.is_ascii_punctuation(),
+                "{b:#x}"
+            );
         }
     }
 
