@@ -302,7 +302,7 @@ impl WeightedIndex {
         {
             return Some(id);
         }
-        self.id_off_table(key, sources)
+        self.id_off_table(key, None, sources)
     }
 
     /// [`WeightedIndex::id_in`] of a key of one word (no space: a word, a
@@ -315,7 +315,7 @@ impl WeightedIndex {
         {
             return Some(id);
         }
-        self.id_off_table(word, sources)
+        self.id_off_table(word, Some(h), sources)
     }
 
     /// The number of the term of two words `first second`, each given
@@ -346,14 +346,14 @@ impl WeightedIndex {
         buf.push_str(first.0);
         buf.push(' ');
         buf.push_str(second.0);
-        self.id_off_table(buf, elsewhere)
+        self.id_off_table(buf, None, elsewhere)
     }
 
-    /// [`WeightedIndex::id_in`] without the table. Inlined: most keys of
-    /// one word are looked for in the table alone, and then this returns at
-    /// once.
+    /// [`WeightedIndex::id_in`] without the table, given the key's [`hash`]
+    /// when it is known. Inlined: most keys of one word are looked for in
+    /// the table alone, and then this returns at once.
     #[inline]
-    fn id_off_table(&self, key: &str, sources: Sources) -> Option<u32> {
+    fn id_off_table(&self, key: &str, h: Option<u64>, sources: Sources) -> Option<u32> {
         if !(sources.listed || sources.evidence) {
             return None;
         }
@@ -363,7 +363,8 @@ impl WeightedIndex {
             return Some(id);
         }
         let e = self.evidence.as_ref().filter(|_| sources.evidence)?;
-        e.terms.index(key).map(|place| e.base + place as u32)
+        let h = h.unwrap_or_else(|| hash(key.as_bytes()));
+        (e.terms.index_hashed(key, h)).map(|place| e.base + place as u32)
     }
 
     /// The number of a listed term.
@@ -385,7 +386,8 @@ impl WeightedIndex {
     fn pair_sides(&self, word: &str, h: u64) -> (Sources, Sources) {
         let table = |f: fn(&Table, &str, u64) -> bool| self.table.is_some_and(|t| f(t, word, h));
         let evidence = |side: usize| {
-            (self.evidence.as_ref()).is_some_and(|e| e.pair_words[side].index(word).is_some())
+            (self.evidence.as_ref())
+                .is_some_and(|e| e.pair_words[side].index_hashed(word, h).is_some())
         };
         (
             Sources {
