@@ -296,7 +296,7 @@ impl WeightedIndex {
     /// `sources` says it may be: most keys a post brings are no term, and
     /// each source looked in costs a hash of the key.
     fn id_in(&self, key: &str, sources: Sources) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find(key)
         {
@@ -309,7 +309,7 @@ impl WeightedIndex {
     /// character n-gram), whose [`hash`] is `h`: the table is searched
     /// by that hash.
     fn word_id_in(&self, word: &str, h: u64, sources: Sources) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find_word(word, h)
         {
@@ -329,16 +329,13 @@ impl WeightedIndex {
         sources: Sources,
         buf: &mut String,
     ) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find_pair(first, second)
         {
             return Some(id);
         }
-        let elsewhere = Sources {
-            table: false,
-            ..sources
-        };
+        let elsewhere = sources.off_table();
         if !elsewhere.any() {
             return None;
         }
@@ -354,15 +351,15 @@ impl WeightedIndex {
     /// the table alone, and then this returns at once.
     #[inline]
     fn id_off_table(&self, key: &str, h: Option<u64>, sources: Sources) -> Option<u32> {
-        if !(sources.listed || sources.evidence) {
+        if !sources.off_table().any() {
             return None;
         }
-        if sources.listed
+        if sources.listed()
             && let Some(id) = self.listed_id(key)
         {
             return Some(id);
         }
-        let e = self.evidence.as_ref().filter(|_| sources.evidence)?;
+        let e = self.evidence.as_ref().filter(|_| sources.evidence())?;
         let h = h.unwrap_or_else(|| hash(key.as_bytes()));
         (e.terms.index_hashed(key, h)).map(|place| e.base + place as u32)
     }
@@ -390,16 +387,16 @@ impl WeightedIndex {
                 .is_some_and(|e| e.pair_words[side].index_hashed(word, h).is_some())
         };
         (
-            Sources {
-                table: table(Table::starts_pair),
-                listed: self.listed_pairs.starts(word),
-                evidence: evidence(0),
-            },
-            Sources {
-                table: table(Table::ends_pair),
-                listed: self.listed_pairs.ends(word),
-                evidence: evidence(1),
-            },
+            Sources::new(
+                table(Table::starts_pair),
+                self.listed_pairs.starts(word),
+                evidence(0),
+            ),
+            Sources::new(
+                table(Table::ends_pair),
+                self.listed_pairs.ends(word),
+                evidence(1),
+            ),
         )
     }
 
@@ -514,33 +511,47 @@ fn built_in_table() -> Option<&'static Table> {
 }
 
 /// Where a term may be found: in the built-in table, among the listed
-/// terms, among the evidence-only model's.
+/// terms, among the evidence-only model's; one bit each, so that what two
+/// words allow is one `and` (scoring asks it of every pair of words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Sources {
-    table: bool,
-    listed: bool,
-    /// The evidence-only model's own terms.
-    evidence: bool,
-}
+struct Sources(u8);
 
 impl Sources {
-    const ALL: Sources = Sources {
-        table: true,
-        listed: true,
-        evidence: true,
-    };
+    const TABLE: u8 = 1;
+    const LISTED: u8 = 2;
+    /// The evidence-only model's own terms.
+    const EVIDENCE: u8 = 4;
+    const ALL: Sources = Sources(Self::TABLE | Self::LISTED | Self::EVIDENCE);
+
+    fn new(table: bool, listed: bool, evidence: bool) -> Sources {
+        let bit = |set: bool, bit: u8| if set { bit } else { 0 };
+        Sources(bit(table, Self::TABLE) | bit(listed, Self::LISTED) | bit(evidence, Self::EVIDENCE))
+    }
+
+    fn table(self) -> bool {
+        self.0 & Self::TABLE != 0
+    }
+
+    fn listed(self) -> bool {
+        self.0 & Self::LISTED != 0
+    }
+
+    fn evidence(self) -> bool {
+        self.0 & Self::EVIDENCE != 0
+    }
 
     /// Where both say a term may be.
     fn and(self, other: Sources) -> Sources {
-        Sources {
-            table: self.table && other.table,
-            listed: self.listed && other.listed,
-            evidence: self.evidence && other.evidence,
-        }
+        Sources(self.0 & other.0)
+    }
+
+    /// These places but the table.
+    fn off_table(self) -> Sources {
+        Sources(self.0 & !Self::TABLE)
     }
 
     fn any(self) -> bool {
-        self.table || self.listed || self.evidence
+        self.0 != 0
     }
 }
 
@@ -948,7 +959,7 @@ impl Scoring<'_> {
             ix.pair_id_in(words.0, words.1, sources, buf)
                 .unwrap_or(NONE)
         };
-        let id = if sources.listed || sources.evidence {
+        let id = if sources.off_table().any() {
             self.memory.words.pair(first.word, second.word, lookup)
         } else {
             lookup()
@@ -989,11 +1000,11 @@ impl WeightedIndex {
     /// their bytes in `memo` first; other words' by their keys.
     fn gram_terms(&self, lower: &str, grams: &mut WordGrams) {
         let WordGrams { ids, scratch, memo } = grams;
-        let sources = Sources {
-            table: true,
-            listed: self.listed_chars,
-            evidence: self.evidence.as_ref().is_some_and(|e| e.chars),
-        };
+        let sources = Sources::new(
+            true,
+            self.listed_chars,
+            self.evidence.as_ref().is_some_and(|e| e.chars),
+        );
         let look_up = |key: &str| self.word_id_in(key, hash(key.as_bytes()), sources);
         if !lower.is_ascii() {
             return char_ngrams(lower, scratch, |key| ids.extend(look_up(key)));
@@ -1294,6 +1305,27 @@ mod tests {
         SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX);
         assert_eq!(score(&b), first_b);
         assert_eq!(score(&a), first_a);
+    }
+
+    /// The places a term may be, as bits, say what the three flags they
+    /// were made of say, alone and combined.
+    #[test]
+    fn sources_are_their_flags() {
+        let all: Vec<[bool; 3]> = (0..8)
+            .map(|n| [n & 1 != 0, n & 2 != 0, n & 4 != 0])
+            .collect();
+        let read = |s: Sources| [s.table(), s.listed(), s.evidence()];
+        for &a in &all {
+            let sa = Sources::new(a[0], a[1], a[2]);
+            assert_eq!(read(sa), a);
+            assert_eq!(sa.any(), a.contains(&true));
+            assert_eq!(read(sa.off_table()), [false, a[1], a[2]]);
+            for &b in &all {
+                let both = read(sa.and(Sources::new(b[0], b[1], b[2])));
+                assert_eq!(both, [a[0] && b[0], a[1] && b[1], a[2] && b[2]]);
+            }
+        }
+        assert_eq!(read(Sources::ALL), [true; 3]);
     }
 
     /// The n-gram memory gives the term its lookup gives, whether the
