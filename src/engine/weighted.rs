@@ -485,10 +485,19 @@ impl WeightedIndex {
     /// The order of contributions in a rule's top terms: largest first,
     /// ties by rank. A post counts each term once, and terms differ in
     /// rank, so the order is total.
+    #[inline]
     fn order(&self, x: &Contribution, y: &Contribution) -> std::cmp::Ordering {
         y.weight
             .total_cmp(&x.weight)
-            .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
+            .then_with(|| self.order_by_rank(x.term, y.term))
+    }
+
+    /// The order of two terms' equal contributions. Out of line: ties are
+    /// rare, and the ranks' lookups would weigh on every comparison's
+    /// caller.
+    #[inline(never)]
+    fn order_by_rank(&self, x: u32, y: u32) -> std::cmp::Ordering {
+        self.rank(x).cmp(&self.rank(y))
     }
 }
 
