@@ -139,7 +139,9 @@ impl ToneWord {
 /// post allocates nothing).
 #[derive(Default)]
 struct Scratch {
-    memo: WordMemo<ToneWord>,
+    /// Per word, what the tone reads of it, `None` for a plain word
+    /// ([`ToneWord::is_plain`]): told apart once per word, not per post.
+    memo: WordMemo<Option<ToneWord>>,
     words: Vec<Word>,
 }
 
@@ -152,20 +154,22 @@ thread_local! {
 /// The memo's entry for a token's word, worked out the first time: a
 /// word met before costs one look at the memo.
 #[inline]
-fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
+fn tone_word(memo: &mut WordMemo<Option<ToneWord>>, tok: &Token) -> Option<ToneWord> {
     memo.word(tok.word, || work_out(tok))
 }
 
-/// What the tone reads of a token's word, looked up in its tables.
+/// What the tone reads of a token's word, looked up in its tables; `None`
+/// for a plain word.
 #[inline(never)]
-fn work_out(tok: &Token) -> ToneWord {
+fn work_out(tok: &Token) -> Option<ToneWord> {
     let (boost, negates) = modifiers(&tok.lower);
-    ToneWord {
+    let word = ToneWord {
         valence: WORDS.get(tok.lower.as_str()).copied(),
         boost,
         negates,
         named: Named::of(&tok.lower),
-    }
+    };
+    (!word.is_plain()).then_some(word)
 }
 
 /// The learned polarity model's evidence in a post: the sum of its
@@ -492,11 +496,10 @@ fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
             }
             TokenKind::Number => continue,
         }
-        let tone = tone_word(memo, t);
         let shouted = t.case.in_capitals();
         caps |= shouted;
         plain |= !shouted;
-        if !tone.is_plain() {
+        if let Some(tone) = tone_word(memo, t) {
             if but.is_none() && tone.named == Named::But {
                 but = Some(place);
             }
