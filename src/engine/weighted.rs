@@ -1078,7 +1078,9 @@ impl Sink for Scoring<'_> {
     }
 
     /// A word's n-gram terms are looked up once per thread, then
-    /// remembered.
+    /// remembered. Inlined into the walk over the words: most words have
+    /// few n-gram terms, and a call would cost as much as adding them.
+    #[inline]
     fn word_grams(&mut self, tok: &Token, _: &mut Scratch) {
         let (start, end) = self.word_terms(tok).grams;
         let span = Some(tok.span.clone());
