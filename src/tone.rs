@@ -139,7 +139,9 @@ impl ToneWord {
 /// post allocates nothing).
 #[derive(Default)]
 struct Scratch {
-    memo: WordMemo<ToneWord>,
+    /// Per word, what the tone reads of it, `None` for a plain word
+    /// ([`ToneWord::is_plain`]): told apart once per word, not per post.
+    memo: WordMemo<Option<ToneWord>>,
     words: Vec<Word>,
 }
 
@@ -152,20 +154,22 @@ thread_local! {
 /// The memo's entry for a token's word, worked out the first time: a
 /// word met before costs one look at the memo.
 #[inline]
-fn tone_word(memo: &mut WordMemo<ToneWord>, tok: &Token) -> ToneWord {
+fn tone_word(memo: &mut WordMemo<Option<ToneWord>>, tok: &Token) -> Option<ToneWord> {
     memo.word(tok.word, || work_out(tok))
 }
 
-/// What the tone reads of a token's word, looked up in its tables.
+/// What the tone reads of a token's word, looked up in its tables; `None`
+/// for a plain word.
 #[inline(never)]
-fn work_out(tok: &Token) -> ToneWord {
+fn work_out(tok: &Token) -> Option<ToneWord> {
     let (boost, negates) = modifiers(&tok.lower);
-    ToneWord {
+    let word = ToneWord {
         valence: WORDS.get(tok.lower.as_str()).copied(),
         boost,
         negates,
         named: Named::of(&tok.lower),
-    }
+    };
+    (!word.is_plain()).then_some(word)
 }
 
 /// The learned polarity model's evidence in a post: the sum of its
@@ -492,11 +496,10 @@ fn read_words<'s>(a: &Analysis, scratch: &'s mut Scratch) -> PostWords<'s> {
             }
             TokenKind::Number => continue,
         }
-        let tone = tone_word(memo, t);
         let shouted = t.case.in_capitals();
         caps |= shouted;
         plain |= !shouted;
-        if !tone.is_plain() {
+        if let Some(tone) = tone_word(memo, t) {
             if but.is_none() && tone.named == Named::But {
                 but = Some(place);
             }
@@ -615,23 +618,40 @@ fn score_emoji(a: &Analysis, score: &mut Score) {
 
 /// Adds the valences of the post's emoticons (":)", "</3") to `score`:
 /// the lexicon's entries written between ASCII whitespace, two to four
-/// bytes long with ASCII punctuation in them.
+/// bytes long with ASCII punctuation in them. Most short chunks are words
+/// without any: they are told apart by their bytes before the lexicon is
+/// searched.
 fn score_emoticons(text: &str, score: &mut Score) {
-    for_each_chunk(text.as_bytes(), |chunk| {
-        if (2..=4).contains(&chunk.len()) {
+    let bytes = text.as_bytes();
+    for_each_chunk(bytes, |chunk| {
+        if (2..=4).contains(&chunk.len())
+            && bytes[chunk.clone()]
+                .iter()
+                .any(|&b| PUNCTUATION[usize::from(b)])
+        {
             score_emoticon(&text[chunk], score);
         }
     });
 }
 
-/// Adds the valence of `chunk` to `score` if it is an emoticon of the
-/// lexicon. Kept out of the scan of chunks, which it would slow down:
-/// most chunks are longer.
+/// Per byte, whether it is ASCII punctuation ([`u8::is_ascii_punctuation`]):
+/// one load per byte.
+const PUNCTUATION: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_punctuation();
+        b += 1;
+    }
+    table
+};
+
+/// Adds the valence of `chunk`, which holds ASCII punctuation, to `score`
+/// if it is an emoticon of the lexicon. Kept out of the scan of chunks,
+/// which it would slow down: few chunks get here.
 #[inline(never)]
 fn score_emoticon(chunk: &str, score: &mut Score) {
-    if chunk.bytes().any(|b| b.is_ascii_punctuation())
-        && let Some(&s) = WORDS.get(chunk)
-    {
+    if let Some(&s) = WORDS.get(chunk) {
         score.add(s);
     }
 }
@@ -874,6 +894,17 @@ mod tests {
             let mut found = Vec::new();
             for_each_chunk(text.as_bytes(), |chunk| found.push(chunk));
             assert_eq!(found, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_table_is_ascii_punctuation() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                PUNCTUATION[usize::from(b)],
+                b.is_ascii_punctuation(),
+                "{b:#x}"
+            );
         }
     }
 

@@ -9,8 +9,8 @@ use crate::pack::keys::hash;
 use crate::pack::learned::Table;
 use crate::pack::{Terms, Weighted};
 use crate::text::features::{
-    CHAR_PREFIX, CUES, Families, MEASURES, PairWords, Scratch, Sink, WordCues, char_ngrams,
-    features_into, measure_key, term_word, unigram_key,
+    CHAR_PREFIX, CUES, Families, GRAM, MEASURES, PairWords, Scratch, Sink, WordCues,
+    ascii_gram_key, ascii_grams, char_ngrams, features_into, measure_key, term_word, unigram_key,
 };
 use crate::text::static_map::StaticMap;
 use crate::text::words::{WordId, WordMemo};
@@ -296,26 +296,26 @@ impl WeightedIndex {
     /// `sources` says it may be: most keys a post brings are no term, and
     /// each source looked in costs a hash of the key.
     fn id_in(&self, key: &str, sources: Sources) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find(key)
         {
             return Some(id);
         }
-        self.id_off_table(key, sources)
+        self.id_off_table(key, None, sources)
     }
 
     /// [`WeightedIndex::id_in`] of a key of one word (no space: a word, a
     /// character n-gram), whose [`hash`] is `h`: the table is searched
     /// by that hash.
     fn word_id_in(&self, word: &str, h: u64, sources: Sources) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find_word(word, h)
         {
             return Some(id);
         }
-        self.id_off_table(word, sources)
+        self.id_off_table(word, Some(h), sources)
     }
 
     /// The number of the term of two words `first second`, each given
@@ -329,16 +329,13 @@ impl WeightedIndex {
         sources: Sources,
         buf: &mut String,
     ) -> Option<u32> {
-        if sources.table
+        if sources.table()
             && let Some(t) = self.table
             && let Some(id) = t.find_pair(first, second)
         {
             return Some(id);
         }
-        let elsewhere = Sources {
-            table: false,
-            ..sources
-        };
+        let elsewhere = sources.off_table();
         if !elsewhere.any() {
             return None;
         }
@@ -346,24 +343,25 @@ impl WeightedIndex {
         buf.push_str(first.0);
         buf.push(' ');
         buf.push_str(second.0);
-        self.id_off_table(buf, elsewhere)
+        self.id_off_table(buf, None, elsewhere)
     }
 
-    /// [`WeightedIndex::id_in`] without the table. Inlined: most keys of
-    /// one word are looked for in the table alone, and then this returns at
-    /// once.
+    /// [`WeightedIndex::id_in`] without the table, given the key's [`hash`]
+    /// when it is known. Inlined: most keys of one word are looked for in
+    /// the table alone, and then this returns at once.
     #[inline]
-    fn id_off_table(&self, key: &str, sources: Sources) -> Option<u32> {
-        if !(sources.listed || sources.evidence) {
+    fn id_off_table(&self, key: &str, h: Option<u64>, sources: Sources) -> Option<u32> {
+        if !sources.off_table().any() {
             return None;
         }
-        if sources.listed
+        if sources.listed()
             && let Some(id) = self.listed_id(key)
         {
             return Some(id);
         }
-        let e = self.evidence.as_ref().filter(|_| sources.evidence)?;
-        e.terms.index(key).map(|place| e.base + place as u32)
+        let e = self.evidence.as_ref().filter(|_| sources.evidence())?;
+        let h = h.unwrap_or_else(|| hash(key.as_bytes()));
+        (e.terms.index_hashed(key, h)).map(|place| e.base + place as u32)
     }
 
     /// The number of a listed term.
@@ -385,19 +383,20 @@ impl WeightedIndex {
     fn pair_sides(&self, word: &str, h: u64) -> (Sources, Sources) {
         let table = |f: fn(&Table, &str, u64) -> bool| self.table.is_some_and(|t| f(t, word, h));
         let evidence = |side: usize| {
-            (self.evidence.as_ref()).is_some_and(|e| e.pair_words[side].index(word).is_some())
+            (self.evidence.as_ref())
+                .is_some_and(|e| e.pair_words[side].index_hashed(word, h).is_some())
         };
         (
-            Sources {
-                table: table(Table::starts_pair),
-                listed: self.listed_pairs.starts(word),
-                evidence: evidence(0),
-            },
-            Sources {
-                table: table(Table::ends_pair),
-                listed: self.listed_pairs.ends(word),
-                evidence: evidence(1),
-            },
+            Sources::new(
+                table(Table::starts_pair),
+                self.listed_pairs.starts(word),
+                evidence(0),
+            ),
+            Sources::new(
+                table(Table::ends_pair),
+                self.listed_pairs.ends(word),
+                evidence(1),
+            ),
         )
     }
 
@@ -486,10 +485,19 @@ impl WeightedIndex {
     /// The order of contributions in a rule's top terms: largest first,
     /// ties by rank. A post counts each term once, and terms differ in
     /// rank, so the order is total.
+    #[inline]
     fn order(&self, x: &Contribution, y: &Contribution) -> std::cmp::Ordering {
         y.weight
             .total_cmp(&x.weight)
-            .then_with(|| self.rank(x.term).cmp(&self.rank(y.term)))
+            .then_with(|| self.order_by_rank(x.term, y.term))
+    }
+
+    /// The order of two terms' equal contributions. Out of line: ties are
+    /// rare, and the ranks' lookups would weigh on every comparison's
+    /// caller.
+    #[inline(never)]
+    fn order_by_rank(&self, x: u32, y: u32) -> std::cmp::Ordering {
+        self.rank(x).cmp(&self.rank(y))
     }
 }
 
@@ -512,33 +520,47 @@ fn built_in_table() -> Option<&'static Table> {
 }
 
 /// Where a term may be found: in the built-in table, among the listed
-/// terms, among the evidence-only model's.
+/// terms, among the evidence-only model's; one bit each, so that what two
+/// words allow is one `and` (scoring asks it of every pair of words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Sources {
-    table: bool,
-    listed: bool,
-    /// The evidence-only model's own terms.
-    evidence: bool,
-}
+struct Sources(u8);
 
 impl Sources {
-    const ALL: Sources = Sources {
-        table: true,
-        listed: true,
-        evidence: true,
-    };
+    const TABLE: u8 = 1;
+    const LISTED: u8 = 2;
+    /// The evidence-only model's own terms.
+    const EVIDENCE: u8 = 4;
+    const ALL: Sources = Sources(Self::TABLE | Self::LISTED | Self::EVIDENCE);
+
+    fn new(table: bool, listed: bool, evidence: bool) -> Sources {
+        let bit = |set: bool, bit: u8| if set { bit } else { 0 };
+        Sources(bit(table, Self::TABLE) | bit(listed, Self::LISTED) | bit(evidence, Self::EVIDENCE))
+    }
+
+    fn table(self) -> bool {
+        self.0 & Self::TABLE != 0
+    }
+
+    fn listed(self) -> bool {
+        self.0 & Self::LISTED != 0
+    }
+
+    fn evidence(self) -> bool {
+        self.0 & Self::EVIDENCE != 0
+    }
 
     /// Where both say a term may be.
     fn and(self, other: Sources) -> Sources {
-        Sources {
-            table: self.table && other.table,
-            listed: self.listed && other.listed,
-            evidence: self.evidence && other.evidence,
-        }
+        Sources(self.0 & other.0)
+    }
+
+    /// These places but the table.
+    fn off_table(self) -> Sources {
+        Sources(self.0 & !Self::TABLE)
     }
 
     fn any(self) -> bool {
-        self.table || self.listed || self.evidence
+        self.0 != 0
     }
 }
 
@@ -552,7 +574,7 @@ struct WordTerms {
     /// The [`hash`] of its key in prose ([`term_word`]): the table finds
     /// the word's pairs by it.
     hash: u64,
-    /// Its character n-gram terms, `ScoreMemory::gram_ids[start..end]`
+    /// Its character n-gram terms, `WordGrams::ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
     /// Where some term of two words may start with it, end with it.
@@ -636,12 +658,11 @@ struct ScoreMemory {
     /// The terms of the words and word pairs seen, for the index and word
     /// table generation of the post.
     words: WordMemo<WordTerms>,
-    gram_ids: Vec<u32>,
+    /// The n-gram terms of the words in `words`.
+    grams: WordGrams,
     /// The weights of the terms seen, for the index of the post, and
     /// which the post has counted.
     weights: DecodedWeights,
-    /// Buffers for a new word's character n-grams.
-    gram_scratch: Scratch,
     /// Each model's score so far, and each rule's largest positive
     /// contributions (the evidence-only model names none).
     z: Vec<f64>,
@@ -718,14 +739,83 @@ impl Top {
     }
 }
 
+/// The character n-gram terms of the words a thread has met, and what
+/// finding those of a new word uses.
+#[derive(Default)]
+struct WordGrams {
+    /// Each word's terms, appended in order when it is first met.
+    ids: Vec<u32>,
+    /// Buffers for a word's n-grams, and the terms of the n-grams of
+    /// ASCII words met before.
+    scratch: Scratch,
+    memo: GramMemo,
+}
+
+/// The term numbers of the character n-grams of ASCII words a thread has
+/// looked up, by the n-gram's bytes ([`ascii_grams`]). A new word brings
+/// several n-grams, most of which other words have brought before (`~ing>`,
+/// `~<the`): one is then found again in a few instructions instead of
+/// having its key built, hashed and searched in the term tables.
+///
+/// It is direct-mapped: each n-gram has one slot, which the last n-gram
+/// looked up there holds, so the memory stays bounded; an n-gram whose
+/// slot another took is looked up again.
+#[derive(Default)]
+struct GramMemo {
+    /// The index the terms are of.
+    owner: Option<u64>,
+    /// Per slot, `0` when empty, else the n-gram's tag ([`GramMemo::tag`])
+    /// above its term number (`NONE`: no term). Empty slots are zero, so
+    /// the memory starts as fresh zeroed pages, and a run touches only
+    /// those its n-grams fall in.
+    slots: Vec<u64>,
+}
+
+impl GramMemo {
+    /// The slots, a power of two (512 KiB).
+    const BITS: u32 = 16;
+
+    /// Readies the memory for a post scored by index `uid`.
+    fn start(&mut self, uid: u64) {
+        if self.owner != Some(uid) {
+            self.owner = Some(uid);
+            self.slots = vec![0; 1 << Self::BITS];
+        }
+    }
+
+    /// What a slot keeps of n-gram `gram`: its bytes, the high bit of the
+    /// last set. That bit is clear in every ASCII byte, so no two n-grams
+    /// share a tag, and no tag is 0, as an empty slot's is.
+    #[inline]
+    fn tag(gram: u32) -> u64 {
+        u64::from(gram | 1 << 31)
+    }
+
+    /// The term number of n-gram `gram`, found by `look_up` unless its
+    /// slot holds it.
+    #[inline]
+    fn term(&mut self, gram: u32, look_up: impl FnOnce() -> u32) -> u32 {
+        // A multiplicative hash: its high bits mix every byte of the gram.
+        let at = gram.wrapping_mul(0x9e37_79b1) >> (32 - Self::BITS);
+        let slot = &mut self.slots[at as usize];
+        if *slot >> 32 == Self::tag(gram) {
+            return *slot as u32;
+        }
+        let id = look_up();
+        *slot = (Self::tag(gram) << 32) | u64::from(id);
+        id
+    }
+}
+
 impl ScoreMemory {
     /// Readies the buffers for a post of word table `generation` scored by
     /// `ix` (whose number is `uid`).
     fn start(&mut self, uid: u64, generation: u64, ix: &WeightedIndex) {
         if self.words.start(uid, generation) {
-            self.gram_ids.clear();
+            self.grams.ids.clear();
         }
         self.weights.start(uid, ix);
+        self.grams.memo.start(uid);
         self.z.clear();
         self.z.extend(ix.models.iter().map(|m| m.bias));
         if ix.evidence.is_some() {
@@ -829,10 +919,8 @@ impl Scoring<'_> {
     fn word_terms(&mut self, tok: &Token) -> WordTerms {
         let ix = self.ix;
         let memory = &mut *self.memory;
-        let (gram_ids, scratch) = (&mut memory.gram_ids, &mut memory.gram_scratch);
-        memory
-            .words
-            .word(tok.word, || ix.word_terms(tok, gram_ids, scratch))
+        let grams = &mut memory.grams;
+        memory.words.word(tok.word, || ix.word_terms(tok, grams))
     }
 
     /// [`Scoring::word_terms`], read from [`Scoring::last`] when it is of
@@ -880,7 +968,7 @@ impl Scoring<'_> {
             ix.pair_id_in(words.0, words.1, sources, buf)
                 .unwrap_or(NONE)
         };
-        let id = if sources.listed || sources.evidence {
+        let id = if sources.off_table().any() {
             self.memory.words.pair(first.word, second.word, lookup)
         } else {
             lookup()
@@ -893,32 +981,52 @@ impl Scoring<'_> {
 
 impl WeightedIndex {
     /// The terms of a token's word, its n-gram terms appended to
-    /// `gram_ids`.
+    /// `grams.ids`.
     #[inline(never)]
-    fn word_terms(&self, tok: &Token, gram_ids: &mut Vec<u32>, scratch: &mut Scratch) -> WordTerms {
+    fn word_terms(&self, tok: &Token, grams: &mut WordGrams) -> WordTerms {
         let word = term_word(tok);
         let h = hash(word.as_bytes());
         let prose = self.word_id_in(word, h, Sources::ALL).unwrap_or(NONE);
         let (starts_pair, ends_pair) = self.pair_sides(word, h);
-        let start = gram_ids.len() as u32;
+        let start = grams.ids.len() as u32;
         if self.families.chars && tok.kind == TokenKind::Word {
-            let sources = Sources {
-                table: true,
-                listed: self.listed_chars,
-                evidence: self.evidence.as_ref().is_some_and(|e| e.chars),
-            };
-            char_ngrams(&tok.lower, scratch, |key| {
-                gram_ids.extend(self.word_id_in(key, hash(key.as_bytes()), sources))
-            });
+            self.gram_terms(&tok.lower, grams);
         }
         WordTerms {
             prose,
             hash: h,
-            grams: (start, gram_ids.len() as u32),
+            grams: (start, grams.ids.len() as u32),
             starts_pair,
             ends_pair,
             cues: WordCues::of(&tok.lower),
         }
+    }
+}
+
+impl WeightedIndex {
+    /// Appends to `ids` the terms of the character n-grams of `lower` (a
+    /// word in lower case), in order. Those of an ASCII word are found by
+    /// their bytes in `memo` first; other words' by their keys.
+    fn gram_terms(&self, lower: &str, grams: &mut WordGrams) {
+        let WordGrams { ids, scratch, memo } = grams;
+        let sources = Sources::new(
+            true,
+            self.listed_chars,
+            self.evidence.as_ref().is_some_and(|e| e.chars),
+        );
+        let look_up = |key: &str| self.word_id_in(key, hash(key.as_bytes()), sources);
+        if !lower.is_ascii() {
+            return char_ngrams(lower, scratch, |key| ids.extend(look_up(key)));
+        }
+        let mut key = [0; 1 + GRAM];
+        ascii_grams(lower.as_bytes(), |gram| {
+            let id = memo.term(gram, || {
+                look_up(ascii_gram_key(gram, &mut key)).unwrap_or(NONE)
+            });
+            if id != NONE {
+                ids.push(id);
+            }
+        });
     }
 }
 
@@ -970,12 +1078,14 @@ impl Sink for Scoring<'_> {
     }
 
     /// A word's n-gram terms are looked up once per thread, then
-    /// remembered.
+    /// remembered. Inlined into the walk over the words: most words have
+    /// few n-gram terms, and a call would cost as much as adding them.
+    #[inline]
     fn word_grams(&mut self, tok: &Token, _: &mut Scratch) {
         let (start, end) = self.word_terms(tok).grams;
         let span = Some(tok.span.clone());
         for i in start..end {
-            let id = self.memory.gram_ids[i as usize];
+            let id = self.memory.grams.ids[i as usize];
             self.add(id, 1.0, &span);
         }
     }
@@ -1206,6 +1316,61 @@ mod tests {
         SCORE_MEMORY.with_borrow_mut(|memory| memory.weights.post = u32::MAX);
         assert_eq!(score(&b), first_b);
         assert_eq!(score(&a), first_a);
+    }
+
+    /// The places a term may be, as bits, say what the three flags they
+    /// were made of say, alone and combined.
+    #[test]
+    fn sources_are_their_flags() {
+        let all: Vec<[bool; 3]> = (0..8)
+            .map(|n| [n & 1 != 0, n & 2 != 0, n & 4 != 0])
+            .collect();
+        let read = |s: Sources| [s.table(), s.listed(), s.evidence()];
+        for &a in &all {
+            let sa = Sources::new(a[0], a[1], a[2]);
+            assert_eq!(read(sa), a);
+            assert_eq!(sa.any(), a.contains(&true));
+            assert_eq!(read(sa.off_table()), [false, a[1], a[2]]);
+            for &b in &all {
+                let both = read(sa.and(Sources::new(b[0], b[1], b[2])));
+                assert_eq!(both, [a[0] && b[0], a[1] && b[1], a[2] && b[2]]);
+            }
+        }
+        assert_eq!(read(Sources::ALL), [true; 3]);
+    }
+
+    /// The n-gram memory gives the term its lookup gives, whether the
+    /// n-gram's slot holds it or another n-gram, and looks up again only
+    /// n-grams it does not hold.
+    #[test]
+    fn gram_memo_gives_what_lookups_give() {
+        let mut memo = GramMemo::default();
+        memo.start(7);
+        // Over four times as many n-grams as slots: most slots are taken
+        // in turn by several. Every term is a function of its n-gram.
+        let term = |gram: u32| {
+            if gram.is_multiple_of(3) {
+                NONE
+            } else {
+                gram.rotate_left(7) % 100_000
+            }
+        };
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
+        let grams: Vec<u32> = (0..4 << GramMemo::BITS)
+            .map(|_| (rng.next() as u32) & 0x7f7f_7f7f)
+            .chain([0, 0x7f7f_7f7f, 0x3e3c_0000])
+            .collect();
+        for _ in 0..3 {
+            for &gram in &grams {
+                let found = memo.term(gram, || term(gram));
+                assert_eq!(found, term(gram), "{gram:#x}");
+                let again = memo.term(gram, || panic!("{gram:#x} looked up again"));
+                assert_eq!(again, found);
+            }
+        }
+        // Another index's terms are not those.
+        memo.start(8);
+        assert!(memo.slots.iter().all(|&s| s == 0));
     }
 
     #[test]

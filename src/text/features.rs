@@ -211,7 +211,7 @@ pub struct Scratch {
 const MAX_GRAM_WORD: usize = 40;
 
 /// Characters in a character n-gram, counting the `<` and `>` marks.
-const GRAM: usize = 4;
+pub const GRAM: usize = 4;
 
 /// Calls `emit` with the `~` key of every character 4-gram of `<word>`
 /// (`word` in lower case). Three letters say little more than four and
@@ -247,6 +247,39 @@ pub fn char_ngrams(word: &str, s: &mut Scratch, mut emit: impl FnMut(&str)) {
     for start in 0..(chars + 1).saturating_sub(GRAM) {
         emit_gram(&s.padded[s.starts[start]..s.starts[start + GRAM]]);
     }
+}
+
+/// Calls `emit` with each character 4-gram of `<word>` (`word` in lower
+/// case, ASCII), in the order of [`char_ngrams`], as a number: its four
+/// bytes, little-endian. A number is made and compared in a few
+/// instructions, where a key is built in a buffer and hashed: a reader
+/// that remembers what it found for an n-gram finds it again by this
+/// number ([`ascii_gram_key`] gives the key back).
+#[inline]
+pub fn ascii_grams(word: &[u8], mut emit: impl FnMut(u32)) {
+    debug_assert!(word.is_ascii());
+    if word.is_empty() || word.len() > MAX_GRAM_WORD {
+        return;
+    }
+    let padded = std::iter::once(b'<')
+        .chain(word.iter().copied())
+        .chain(std::iter::once(b'>'));
+    // The last `GRAM` bytes read, the newest in the high byte.
+    let mut window = 0u32;
+    for (i, byte) in padded.enumerate() {
+        window = (window >> 8) | (u32::from(byte) << 24);
+        if i + 1 >= GRAM {
+            emit(window);
+        }
+    }
+}
+
+/// The `~` key of an n-gram [`ascii_grams`] gave as `gram`, built in
+/// `buf`.
+pub fn ascii_gram_key(gram: u32, buf: &mut [u8; 1 + GRAM]) -> &str {
+    buf[0] = CHAR_PREFIX as u8;
+    buf[1..].copy_from_slice(&gram.to_le_bytes());
+    std::str::from_utf8(buf).unwrap_or("")
 }
 
 /// Calls `emit(key, value, span)` for every feature of the post. Term
@@ -712,6 +745,35 @@ mod tests {
             let mut grams = Vec::new();
             char_ngrams(word, &mut s, |g| grams.push(g.to_string()));
             assert_eq!(grams, by_chars(word), "{word}");
+        }
+    }
+
+    /// The n-grams of an ASCII word as numbers are, turned back into keys,
+    /// the keys [`char_ngrams`] gives, in order.
+    #[test]
+    fn ascii_grams_are_the_character_ngrams() {
+        let alphabet = b"abcdez019'-_.<>~";
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let mut words: Vec<String> = ["", "a", "ab", "abc", "idiot", "soooo"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for _ in 0..5000 {
+            let len = rng.below(MAX_GRAM_WORD + 4);
+            let word = (0..len)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len())]))
+                .collect();
+            words.push(word);
+        }
+        let (mut s, mut key) = (Scratch::default(), [0; 1 + GRAM]);
+        for word in &words {
+            let mut by_keys = Vec::new();
+            char_ngrams(word, &mut s, |g| by_keys.push(g.to_string()));
+            let mut by_numbers = Vec::new();
+            ascii_grams(word.as_bytes(), |g| {
+                by_numbers.push(ascii_gram_key(g, &mut key).to_string())
+            });
+            assert_eq!(by_numbers, by_keys, "{word}");
         }
     }
 

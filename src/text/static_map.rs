@@ -50,9 +50,18 @@ impl<V> StaticMap<V> {
     /// The position of `key`, if the map holds it.
     #[inline]
     pub fn index(&self, key: &str) -> Option<usize> {
+        self.index_hashed(key, hash(key.as_bytes()))
+    }
+
+    /// [`StaticMap::index`] of a key whose [`hash`] is `h`: a caller that
+    /// hashed the key for another table (the packs' tables hash alike)
+    /// does not hash it again.
+    #[inline]
+    pub fn index_hashed(&self, key: &str, h: u64) -> Option<usize> {
+        debug_assert_eq!(h, hash(key.as_bytes()));
         let mask = self.slots.len().checked_sub(1)?;
         let found = probe(
-            hash(key.as_bytes()),
+            h,
             mask,
             |s| self.slots[s],
             |i| self.key_bytes(i as usize) == key.as_bytes(),
