@@ -12,8 +12,9 @@
 //!
 //! Layout (little-endian `u32`s): `MAGIC`, the number of patterns, the
 //! patterns with no usable literal (count, then their numbers), those with
-//! none that no ASCII text can match (likewise), those with a second set
-//! of literals (`SECOND_SET`, likewise); the numbers of classes,
+//! none whose matches hold characters outside ASCII (count, then each
+//! number followed by the fewest such characters), those with a second
+//! set of literals (`SECOND_SET`, count, then their numbers); the numbers of classes,
 //! states and output words; the class of each byte (one byte each, 64
 //! words); the states' rows; the outputs. A row holds, per class, the byte
 //! offset of the next state's row within the rows, with bit 0 set when
@@ -23,7 +24,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP3");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLP4");
 
 /// Ends a state's list of outputs.
 const END: u32 = u32::MAX;
@@ -222,18 +223,20 @@ impl Dfa {
 /// `ASCII_TEXT_ONLY` or `OTHER_TEXT_ONLY` where it counts only on that
 /// kind of text, and with `SECOND_SET` where it is of the pattern's second
 /// set; `lists` names the patterns with no usable literal, those with none
-/// that no ASCII text can match, and those with a second set.
+/// whose matches hold characters outside ASCII, and those with a second
+/// set.
 pub fn write(
     patterns: u32,
     insensitive: &[(Vec<u8>, u32)],
     sensitive: &[(Vec<u8>, u32)],
     lists: &Lists,
 ) -> Vec<u8> {
-    let mut words = vec![MAGIC, patterns];
-    for list in [&lists.always, &lists.non_ascii, &lists.paired] {
-        words.push(list.len() as u32);
-        words.extend(list);
-    }
+    let mut words = vec![MAGIC, patterns, lists.always.len() as u32];
+    words.extend(&lists.always);
+    words.push(lists.non_ascii.len() as u32);
+    words.extend(lists.non_ascii.iter().flat_map(|&(n, fewest)| [n, fewest]));
+    words.push(lists.paired.len() as u32);
+    words.extend(&lists.paired);
     let tries = Tries::new(insensitive, sensitive);
     let (class, examples) = tries.classes();
     Dfa::new(&tries, &examples).write(&class, &mut words);
@@ -245,8 +248,9 @@ pub fn write(
 pub struct Lists {
     /// With no usable literal: candidates for every text.
     pub always: Vec<u32>,
-    /// With no usable literal, and no ASCII text can match them.
-    pub non_ascii: Vec<u32>,
+    /// With no usable literal, whose matches hold characters outside
+    /// ASCII: each with the fewest such characters a match holds.
+    pub non_ascii: Vec<(u32, u32)>,
     /// With a second set of literals (`SECOND_SET`).
     pub paired: Vec<u32>,
 }
@@ -317,7 +321,7 @@ impl Automata {
         let always_len = r.number()?;
         let always = r.part(always_len)?;
         let non_ascii_len = r.number()?;
-        let non_ascii = r.part(non_ascii_len)?;
+        let non_ascii = r.part(non_ascii_len.checked_mul(2)?)?;
         let paired_len = r.number()?;
         let paired = r.part(paired_len)?;
         let classes = r.number()?;
@@ -367,9 +371,12 @@ impl Automata {
         words(self.always)
     }
 
-    /// The patterns with no usable literal that no ASCII text can match.
-    pub fn non_ascii(&self) -> impl Iterator<Item = u32> + '_ {
-        words(self.non_ascii)
+    /// The patterns with no usable literal whose matches hold characters
+    /// outside ASCII, each with the fewest such characters a match holds.
+    pub fn non_ascii(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.non_ascii
+            .chunks_exact(8)
+            .map(|w| (word_at(w, 0), word_at(w, 4)))
     }
 
     /// The patterns with a second set of literals: candidates only when
@@ -387,7 +394,7 @@ impl Automata {
         let other = if text.is_ascii() {
             OTHER_TEXT_ONLY
         } else {
-            self.non_ascii().for_each(&mut found);
+            self.report_non_ascii(text, &mut found);
             ASCII_TEXT_ONLY
         };
         let mut state = 0usize;
@@ -396,6 +403,22 @@ impl Automata {
             state = (step & !FOUND) as usize;
             if step & FOUND != 0 {
                 self.report(state, other, &mut found);
+            }
+        }
+    }
+
+    /// Calls `found` with the patterns with no literal whose matches hold
+    /// no more characters outside ASCII than `text`, which has some.
+    fn report_non_ascii(&self, text: &[u8], found: &mut impl FnMut(u32)) {
+        let mut held = None;
+        for (pattern, fewest) in self.non_ascii() {
+            // Each character outside ASCII starts with a byte from 0xC0;
+            // counted only when a pattern needs more than one.
+            let enough = fewest <= 1
+                || fewest as usize
+                    <= *held.get_or_insert_with(|| text.iter().filter(|&&b| b >= 0xC0).count());
+            if enough {
+                found(pattern);
             }
         }
     }
@@ -444,7 +467,7 @@ mod tests {
         insensitive: &[(Vec<u8>, u32)],
         sensitive: &[(Vec<u8>, u32)],
         always: &[u32],
-        non_ascii: &[u32],
+        non_ascii: &[(u32, u32)],
     ) -> Vec<u32> {
         let contains = |hay: &[u8], l: &[u8]| hay.windows(l.len()).any(|w| w == l);
         let lower = text.to_ascii_lowercase();
@@ -452,7 +475,16 @@ mod tests {
         let other = if text.is_ascii() {
             OTHER_TEXT_ONLY
         } else {
-            expect.extend(non_ascii);
+            // A character outside ASCII for each byte from 0xC0 (generated
+            // bytes that are not UTF-8 hold one at least, as `search` takes
+            // text that is not ASCII to hold).
+            let held = text.iter().filter(|&&b| b >= 0xC0).count().max(1);
+            expect.extend(
+                non_ascii
+                    .iter()
+                    .filter(|&&(_, fewest)| fewest as usize <= held)
+                    .map(|&(p, _)| p),
+            );
             ASCII_TEXT_ONLY
         };
         let counts = |p: &u32| p & other == 0;
@@ -489,15 +521,17 @@ mod tests {
         let sensitive = lits(&[("SKU-", 5), ("ers", 6), ("Hi", 9)]);
         let lists = Lists {
             always: vec![7],
-            non_ascii: vec![8],
+            non_ascii: vec![(8, 1), (10, 3)],
             paired: Vec::new(),
         };
-        let bytes = write(10, &insensitive, &sensitive, &lists);
+        let bytes = write(11, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert_eq!(a.patterns(), 10);
+        assert_eq!(a.patterns(), 11);
         assert_eq!(a.paired().count(), 0);
         let f = |t: &str| found(&a, t.as_bytes());
         assert_eq!(f("café"), [7, 8]);
+        // Three characters outside ASCII, as pattern 10 needs.
+        assert_eq!(f("😡 café —"), [7, 8, 10]);
         assert_eq!(f(""), [7]);
         assert_eq!(f("USHERS"), [0, 1, 3, 7]);
         assert_eq!(f("ushers"), [0, 1, 3, 6, 7]);
@@ -513,7 +547,13 @@ mod tests {
             "HIS Hi hI",
         ];
         for text in texts {
-            let expect = expected(text.as_bytes(), &insensitive, &sensitive, &[7], &[8]);
+            let expect = expected(
+                text.as_bytes(),
+                &insensitive,
+                &sensitive,
+                &[7],
+                &[(8, 1), (10, 3)],
+            );
             assert_eq!(f(text), expect, "{text}");
         }
         assert!(Automata::new(&[0; 12]).is_none());
@@ -560,17 +600,17 @@ mod tests {
         paired.dedup();
         let lists = Lists {
             always: vec![20],
-            non_ascii: vec![21],
+            non_ascii: vec![(21, 1), (22, 2)],
             paired,
         };
-        let bytes = write(22, &insensitive, &sensitive, &lists);
+        let bytes = write(23, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
         assert_eq!(a.paired().collect::<Vec<_>>(), lists.paired);
         for _ in 0..2000 {
             let text: Vec<u8> = (0..random(30))
                 .map(|_| alphabet[random(alphabet.len())])
                 .collect();
-            let expect = expected(&text, &insensitive, &sensitive, &[20], &[21]);
+            let expect = expected(&text, &insensitive, &sensitive, &[20], &lists.non_ascii);
             assert_eq!(
                 found(&a, &text),
                 expect,

@@ -749,23 +749,29 @@ mod tests {
     }
 }
 
-/// Whether the pattern may match text that is all ASCII: `false` only when
-/// every match needs a character outside ASCII (emoji, say), so a post in
-/// ASCII need not run it. `true` when unsure.
-pub fn may_match_ascii(pattern: &str, case_sensitive: bool) -> bool {
-    fn may(h: &Hir) -> bool {
+/// The fewest characters outside ASCII a match of the pattern holds (0
+/// when unsure): a post with fewer need not run it. Most patterns need
+/// none; one of emoji (say) needs at least one, a run of six emoji six, and
+/// only posts with that many non-ASCII characters run it.
+pub fn fewest_non_ascii(pattern: &str, case_sensitive: bool) -> u32 {
+    fn fewest(h: &Hir) -> u32 {
         match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => l.0.is_ascii(),
-            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| r.start() < '\u{80}'),
-            HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| r.start() < 0x80),
-            HirKind::Repetition(r) => r.min == 0 || may(&r.sub),
-            HirKind::Capture(c) => may(&c.sub),
-            HirKind::Concat(hs) => hs.iter().all(may),
-            HirKind::Alternation(hs) => hs.iter().any(may),
+            HirKind::Empty | HirKind::Look(_) => 0,
+            // Each character outside ASCII starts with a byte from 0xC0.
+            HirKind::Literal(l) => l.0.iter().filter(|&&b| b >= 0xC0).count() as u32,
+            HirKind::Class(Class::Unicode(c)) => {
+                u32::from(c.ranges().iter().all(|r| r.start() >= '\u{80}'))
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                u32::from(c.ranges().iter().all(|r| r.start() >= 0xC0))
+            }
+            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub)),
+            HirKind::Capture(c) => fewest(&c.sub),
+            HirKind::Concat(hs) => hs.iter().map(fewest).fold(0, u32::saturating_add),
+            HirKind::Alternation(hs) => hs.iter().map(fewest).min().unwrap_or(0),
         }
     }
-    super::parse_pattern(pattern, case_sensitive).is_none_or(|h| may(&h))
+    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
 }
 
 /// The pattern with its unnamed groups written as non-capturing ones,
@@ -841,11 +847,19 @@ mod rewrite_tests {
         assert_eq!(w(r"[]()](z)").as_deref(), Some(r"[]()](?:z)"));
         assert_eq!(w(r"(?:a)b"), None);
         assert_eq!(w(r"(?P<n>a)(b)"), None);
-        assert!(may_match_ascii(r"\bcafé\b|x", false));
-        assert!(!may_match_ascii(r"\p{Extended_Pictographic}\s*", false));
-        assert!(!may_match_ascii(r"é", false));
-        assert!(may_match_ascii(r"é?", false));
-        assert!(may_match_ascii(r"(?i)k", false));
+        assert_eq!(fewest_non_ascii(r"\bcafé\b|x", false), 0);
+        assert_eq!(fewest_non_ascii(r"\p{Extended_Pictographic}\s*", false), 1);
+        assert_eq!(fewest_non_ascii(r"é", false), 1);
+        assert_eq!(fewest_non_ascii(r"é?", false), 0);
+        assert_eq!(fewest_non_ascii(r"(?i)k", false), 0);
+        assert_eq!(fewest_non_ascii(r"(?:😡\s*){3,}|café—ok", false), 2);
+        assert_eq!(
+            fewest_non_ascii(
+                r"\p{Extended_Pictographic}(\s*\p{Extended_Pictographic}){5,}",
+                false
+            ),
+            6
+        );
     }
 
     #[test]

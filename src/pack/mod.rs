@@ -516,11 +516,13 @@ fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
                     None => add(needles, n),
                 },
             },
-            // A pattern no ASCII text can match runs only on other text.
-            None if !literals::may_match_ascii(r.as_str(), r.case_sensitive()) => {
-                lists.non_ascii.push(n)
-            }
-            None => lists.always.push(n),
+            // A pattern with no literal runs on every post, but one whose
+            // matches hold characters outside ASCII only on posts with as
+            // many.
+            None => match literals::fewest_non_ascii(r.as_str(), r.case_sensitive()) {
+                0 => lists.always.push(n),
+                fewest => lists.non_ascii.push((n, fewest)),
+            },
         }
     };
     for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
