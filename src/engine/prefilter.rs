@@ -7,11 +7,13 @@
 //! The built-in patterns' automata were built with the binary
 //! (`pack::automaton`); only patterns from pack files get one built here.
 //! The built-in automaton also knows, for some patterns, a rarer literal
-//! set that counts on ASCII text only (`pack::literals::ascii_only`); the
-//! automata built here do without, which only makes more candidates.
+//! set that counts on ASCII text only (`pack::literals::ascii_only`), and
+//! for others a second set every match also holds a literal of
+//! (`pack::literals::paired`); the automata built here do without, which
+//! only makes more candidates.
 
 use crate::pack::LazyRegex;
-use crate::pack::automaton::Automata;
+use crate::pack::automaton::{Automata, SECOND_SET};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::borrow::Cow;
 
@@ -21,15 +23,72 @@ pub struct Prefilter {
     /// belongs to.
     insensitive: Option<(AhoCorasick, Vec<usize>)>,
     sensitive: Option<(AhoCorasick, Vec<usize>)>,
-    /// The built-in patterns' automata, and which pattern here each of
-    /// the built-in patterns is (`NONE`: not one of them).
-    built_in: Option<(&'static Automata, Vec<u32>)>,
+    built_in: Option<BuiltIn>,
     /// Patterns with no usable literal: always candidates.
     always: Vec<usize>,
     count: usize,
 }
 
 const NONE: u32 = u32::MAX;
+
+/// The built-in patterns' automata, as a prefilter reads them.
+struct BuiltIn {
+    automata: &'static Automata,
+    /// Which pattern here each of the built-in patterns is (`NONE`: not
+    /// one of them).
+    here: Vec<u32>,
+    /// The patterns here whose built-in literals come in two sets
+    /// (`SECOND_SET`): a candidate needs a literal of each. At most
+    /// `u64::BITS`, so a post notes its second sets found in one word;
+    /// others make do with their first set, which every match holds too.
+    paired: Vec<usize>,
+    /// Per built-in pattern, its place in `paired` (`NO_SLOT`: none).
+    slots: Vec<u8>,
+}
+
+const NO_SLOT: u8 = u8::MAX;
+
+impl BuiltIn {
+    fn new(automata: &'static Automata, here: Vec<u32>) -> BuiltIn {
+        let mut slots = vec![NO_SLOT; here.len()];
+        let mut paired = Vec::new();
+        for n in automata.paired().map(|n| n as usize) {
+            if here[n] != NONE && paired.len() < u64::BITS as usize {
+                slots[n] = paired.len() as u8;
+                paired.push(here[n] as usize);
+            }
+        }
+        BuiltIn {
+            automata,
+            here,
+            paired,
+            slots,
+        }
+    }
+
+    /// Marks in `hit` the patterns here the built-in automaton finds in
+    /// `text`.
+    fn candidates_into(&self, text: &str, hit: &mut [bool]) {
+        let mut seconds = 0u64;
+        self.automata.search(text.as_bytes(), |p| {
+            let n = (p & !SECOND_SET) as usize;
+            if p & SECOND_SET != 0 {
+                if let Some(&slot) = self.slots.get(n)
+                    && slot != NO_SLOT
+                {
+                    seconds |= 1 << slot;
+                }
+            } else if let Some(&i) = self.here.get(n)
+                && i != NONE
+            {
+                hit[i as usize] = true;
+            }
+        });
+        for (slot, &i) in self.paired.iter().enumerate() {
+            hit[i] &= seconds >> slot & 1 != 0;
+        }
+    }
+}
 
 /// An automaton over `lits`, matching bytes exactly: the literals of the
 /// case-insensitive set are lower case and searched for in lower-cased
@@ -96,7 +155,7 @@ impl Prefilter {
             sensitive: None,
             built_in: automata
                 .filter(|_| !built_in.is_empty())
-                .map(|a| (a, built_in)),
+                .map(|a| BuiltIn::new(a, built_in)),
             always: Vec::new(),
             count: regexes.len(),
         };
@@ -130,14 +189,8 @@ impl Prefilter {
         for &i in &self.always {
             hit[i] = true;
         }
-        if let Some((automata, here)) = &self.built_in {
-            automata.search(text.as_bytes(), |p| {
-                if let Some(&i) = here.get(p as usize)
-                    && i != NONE
-                {
-                    hit[i as usize] = true;
-                }
-            });
+        if let Some(b) = &self.built_in {
+            b.candidates_into(text, hit);
         }
         if let Some((ac, owners)) = &self.insensitive {
             LOWER.with_borrow_mut(|lower| {
@@ -181,6 +234,19 @@ mod tests {
         }
     }
 
+    /// Whether a text holds a literal of `set`.
+    fn searcher(set: &crate::pack::Needles) -> impl Fn(&str) -> bool + use<> {
+        let fold = set.ascii_case_insensitive;
+        let ac = AhoCorasick::new(&set.literals).unwrap();
+        move |text| {
+            if fold {
+                ac.is_match(&text.to_ascii_lowercase())
+            } else {
+                ac.is_match(text)
+            }
+        }
+    }
+
     #[test]
     fn built_in_automaton_finds_what_the_runtime_automata_find() {
         let (regexes, examples) = crate::pack::built_in_patterns_and_examples();
@@ -193,38 +259,50 @@ mod tests {
         let built_in = Prefilter::new(&regexes);
         let runtime = Prefilter::new(&unnumbered);
         assert!(built_in.built_in.is_some() && runtime.built_in.is_none());
-        // Patterns with no literal that only non-ASCII text can match:
-        // the built-in automaton leaves them out on ASCII text.
+        // Patterns with no literal whose matches hold characters outside
+        // ASCII: the built-in automaton leaves them out on text with fewer.
         let automata = crate::pack::automaton::built_in().unwrap();
-        let non_ascii: Vec<usize> = (0..regexes.len())
-            .filter(|&i| {
-                regexes[i]
-                    .built_in()
-                    .is_some_and(|n| automata.non_ascii().any(|m| m == n))
+        let non_ascii: Vec<(usize, usize)> = (0..regexes.len())
+            .filter_map(|i| {
+                let n = regexes[i].built_in()?;
+                let (_, fewest) = automata.non_ascii().find(|&(m, _)| m == n)?;
+                Some((i, fewest as usize))
             })
             .collect();
-        // The literal sets that count on ASCII text only, where the
-        // built-in automaton has one.
+        assert!(non_ascii.iter().any(|&(_, fewest)| fewest > 1));
+        // The literal sets that count on ASCII text only, and the pairs of
+        // sets needed both, where the built-in automaton has them.
         // (A pattern listed again is left to the runtime automata.)
         let mut seen = std::collections::HashSet::new();
+        let firsts: Vec<bool> = regexes.iter().map(|r| seen.insert(r.built_in())).collect();
         let ascii_only: Vec<Option<crate::pack::Needles>> = regexes
             .iter()
-            .map(|r| {
-                let first = seen.insert(r.built_in());
+            .zip(&firsts)
+            .map(|(r, &first)| {
                 first
                     .then(|| crate::pack::ascii_only(r.as_str(), r.case_sensitive()))
                     .flatten()
             })
             .collect();
-        assert!(ascii_only.iter().flatten().count() > 5);
-        let ascii_searchers: Vec<Option<(AhoCorasick, bool)>> = ascii_only
+        let paired: Vec<Option<[crate::pack::Needles; 2]>> = regexes
             .iter()
-            .map(|set| {
-                set.as_ref().map(|s| {
-                    let ac = AhoCorasick::new(&s.literals).unwrap();
-                    (ac, s.ascii_case_insensitive)
-                })
+            .zip(&firsts)
+            .zip(&ascii_only)
+            .map(|((r, &first), ascii)| {
+                (first && ascii.is_none())
+                    .then(|| crate::pack::paired(r.as_str(), r.case_sensitive()))
+                    .flatten()
             })
+            .collect();
+        assert!(ascii_only.iter().flatten().count() > 5);
+        assert!(paired.iter().flatten().count() > 10);
+        let ascii_searchers: Vec<Option<_>> = ascii_only
+            .iter()
+            .map(|set| set.as_ref().map(searcher))
+            .collect();
+        let pair_searchers: Vec<Option<_>> = paired
+            .iter()
+            .map(|pair| pair.as_ref().map(|[a, b]| (searcher(a), searcher(b))))
             .collect();
         // Texts made of pieces of the literals, in both cases, cut and
         // joined with bytes that are in no literal and with non-ASCII
@@ -233,7 +311,8 @@ mod tests {
         let sets = unnumbered
             .iter()
             .filter_map(|r| r.literals())
-            .chain(ascii_only.iter().flatten());
+            .chain(ascii_only.iter().flatten())
+            .chain(paired.iter().flatten().flatten());
         for set in sets {
             for l in &set.literals {
                 let l = String::from_utf8_lossy(l).into_owned();
@@ -242,7 +321,7 @@ mod tests {
                 pieces.push(l);
             }
         }
-        pieces.extend(["", " ", "~", "é", "😡", "’", "\n", "Zq"].map(String::from));
+        pieces.extend(["", " ", "~", "é", "😡", "😡 😡😡", "’", "\n", "Zq"].map(String::from));
         let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
         let mut random = |n: usize| rng.below(n);
         let mut texts = examples;
@@ -252,21 +331,29 @@ mod tests {
                 .collect();
             texts.push(text);
         }
+        let mut both = 0;
         for text in &texts {
             let mut expect = runtime.candidates(text);
+            let held = text.chars().filter(|c| !c.is_ascii()).count();
+            for &(i, fewest) in &non_ascii {
+                expect[i] &= held >= fewest;
+            }
             if text.is_ascii() {
-                for &i in &non_ascii {
-                    expect[i] = false;
-                }
-                let lower = text.to_ascii_lowercase();
-                for (i, searcher) in ascii_searchers.iter().enumerate() {
-                    if let Some((ac, fold)) = searcher {
-                        expect[i] = ac.is_match(if *fold { &lower } else { text });
+                for (i, finds) in ascii_searchers.iter().enumerate() {
+                    if let Some(finds) = finds {
+                        expect[i] = finds(text);
                     }
+                }
+            }
+            for (i, finds) in pair_searchers.iter().enumerate() {
+                if let Some((first, second)) = finds {
+                    expect[i] = first(text) && second(text);
+                    both += usize::from(expect[i]);
                 }
             }
             assert_eq!(built_in.candidates(text), expect, "{text:?}");
         }
+        assert!(both > 500, "{both} texts with literals of both sets");
     }
 
     #[test]

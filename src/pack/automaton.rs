@@ -12,7 +12,9 @@
 //!
 //! Layout (little-endian `u32`s): `MAGIC`, the number of patterns, the
 //! patterns with no usable literal (count, then their numbers), those with
-//! none that no ASCII text can match (likewise); the numbers of classes,
+//! none whose matches hold characters outside ASCII (count, then each
+//! number followed by the fewest such characters), those with a second
+//! set of literals (`SECOND_SET`, count, then their numbers); the numbers of classes,
 //! states and output words; the class of each byte (one byte each, 64
 //! words); the states' rows; the outputs. A row holds, per class, the byte
 //! offset of the next state's row within the rows, with bit 0 set when
@@ -22,7 +24,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP2");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLP4");
 
 /// Ends a state's list of outputs.
 const END: u32 = u32::MAX;
@@ -39,8 +41,14 @@ pub const ASCII_TEXT_ONLY: u32 = 1 << 31;
 /// some character outside ASCII.
 pub const OTHER_TEXT_ONLY: u32 = 1 << 30;
 
-/// The pattern number itself, without the two marks above.
-const PATTERN: u32 = OTHER_TEXT_ONLY - 1;
+/// Set in a literal's pattern number when the literal is of the pattern's
+/// second set: every match holds a literal of each of its two sets
+/// (`literals::paired`), so a text is a candidate only with one of each.
+/// Reported with the number.
+pub const SECOND_SET: u32 = 1 << 29;
+
+/// The pattern number itself, without the marks above.
+const PATTERN: u32 = SECOND_SET - 1;
 
 /// The literals as two tries, insensitive ones first: per node its
 /// children, the patterns whose literals end there, and whether it
@@ -213,24 +221,38 @@ impl Dfa {
 /// ignoring ASCII case, `sensitive` literals searched as written, each with
 /// the number of its pattern (below `patterns`), marked with
 /// `ASCII_TEXT_ONLY` or `OTHER_TEXT_ONLY` where it counts only on that
-/// kind of text; `always` lists the
-/// patterns with no usable literal, `non_ascii` those with none that no
-/// ASCII text can match.
+/// kind of text, and with `SECOND_SET` where it is of the pattern's second
+/// set; `lists` names the patterns with no usable literal, those with none
+/// whose matches hold characters outside ASCII, and those with a second
+/// set.
 pub fn write(
     patterns: u32,
     insensitive: &[(Vec<u8>, u32)],
     sensitive: &[(Vec<u8>, u32)],
-    always: &[u32],
-    non_ascii: &[u32],
+    lists: &Lists,
 ) -> Vec<u8> {
-    let mut words = vec![MAGIC, patterns, always.len() as u32];
-    words.extend(always);
-    words.push(non_ascii.len() as u32);
-    words.extend(non_ascii);
+    let mut words = vec![MAGIC, patterns, lists.always.len() as u32];
+    words.extend(&lists.always);
+    words.push(lists.non_ascii.len() as u32);
+    words.extend(lists.non_ascii.iter().flat_map(|&(n, fewest)| [n, fewest]));
+    words.push(lists.paired.len() as u32);
+    words.extend(&lists.paired);
     let tries = Tries::new(insensitive, sensitive);
     let (class, examples) = tries.classes();
     Dfa::new(&tries, &examples).write(&class, &mut words);
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// The patterns `write` lists by number, each list in ascending order.
+#[derive(Default)]
+pub struct Lists {
+    /// With no usable literal: candidates for every text.
+    pub always: Vec<u32>,
+    /// With no usable literal, whose matches hold characters outside
+    /// ASCII: each with the fewest such characters a match holds.
+    pub non_ascii: Vec<(u32, u32)>,
+    /// With a second set of literals (`SECOND_SET`).
+    pub paired: Vec<u32>,
 }
 
 /// The automaton `write` wrote, read in place.
@@ -240,6 +262,7 @@ pub struct Automata {
     patterns: usize,
     always: &'static [u8],
     non_ascii: &'static [u8],
+    paired: &'static [u8],
     /// The class of each byte, times four: the byte offset of its next
     /// state within a row.
     class: [u16; 256],
@@ -298,7 +321,9 @@ impl Automata {
         let always_len = r.number()?;
         let always = r.part(always_len)?;
         let non_ascii_len = r.number()?;
-        let non_ascii = r.part(non_ascii_len)?;
+        let non_ascii = r.part(non_ascii_len.checked_mul(2)?)?;
+        let paired_len = r.number()?;
+        let paired = r.part(paired_len)?;
         let classes = r.number()?;
         let states = r.number()?;
         let output_words = r.number()?;
@@ -323,6 +348,7 @@ impl Automata {
             patterns,
             always,
             non_ascii,
+            paired,
             class,
             outputs_in_row: classes * 4,
             rows,
@@ -345,21 +371,30 @@ impl Automata {
         words(self.always)
     }
 
-    /// The patterns with no usable literal that no ASCII text can match.
-    pub fn non_ascii(&self) -> impl Iterator<Item = u32> + '_ {
-        words(self.non_ascii)
+    /// The patterns with no usable literal whose matches hold characters
+    /// outside ASCII, each with the fewest such characters a match holds.
+    pub fn non_ascii(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.non_ascii
+            .chunks_exact(8)
+            .map(|w| (word_at(w, 0), word_at(w, 4)))
+    }
+
+    /// The patterns with a second set of literals: candidates only when
+    /// `search` reports them both with and without `SECOND_SET`.
+    pub fn paired(&self) -> impl Iterator<Item = u32> + '_ {
+        words(self.paired)
     }
 
     /// Calls `found` with the number of every pattern that has a literal in
-    /// `text` (some more than once), and those with no literal that may
-    /// match it.
+    /// `text` (some more than once; marked with `SECOND_SET` for a literal
+    /// of its second set), and those with no literal that may match it.
     pub fn search(&self, text: &[u8], mut found: impl FnMut(u32)) {
         self.always().for_each(&mut found);
         // The literals that do not count on this kind of text.
         let other = if text.is_ascii() {
             OTHER_TEXT_ONLY
         } else {
-            self.non_ascii().for_each(&mut found);
+            self.report_non_ascii(text, &mut found);
             ASCII_TEXT_ONLY
         };
         let mut state = 0usize;
@@ -368,6 +403,22 @@ impl Automata {
             state = (step & !FOUND) as usize;
             if step & FOUND != 0 {
                 self.report(state, other, &mut found);
+            }
+        }
+    }
+
+    /// Calls `found` with the patterns with no literal whose matches hold
+    /// no more characters outside ASCII than `text`, which has some.
+    fn report_non_ascii(&self, text: &[u8], found: &mut impl FnMut(u32)) {
+        let mut held = None;
+        for (pattern, fewest) in self.non_ascii() {
+            // Each character outside ASCII starts with a byte from 0xC0;
+            // counted only when a pattern needs more than one.
+            let enough = fewest <= 1
+                || fewest as usize
+                    <= *held.get_or_insert_with(|| text.iter().filter(|&&b| b >= 0xC0).count());
+            if enough {
+                found(pattern);
             }
         }
     }
@@ -383,7 +434,7 @@ impl Automata {
                 break;
             }
             if pattern & other == 0 {
-                found(pattern & PATTERN);
+                found(pattern & (PATTERN | SECOND_SET));
             }
             at += 4;
         }
@@ -416,7 +467,7 @@ mod tests {
         insensitive: &[(Vec<u8>, u32)],
         sensitive: &[(Vec<u8>, u32)],
         always: &[u32],
-        non_ascii: &[u32],
+        non_ascii: &[(u32, u32)],
     ) -> Vec<u32> {
         let contains = |hay: &[u8], l: &[u8]| hay.windows(l.len()).any(|w| w == l);
         let lower = text.to_ascii_lowercase();
@@ -424,7 +475,16 @@ mod tests {
         let other = if text.is_ascii() {
             OTHER_TEXT_ONLY
         } else {
-            expect.extend(non_ascii);
+            // A character outside ASCII for each byte from 0xC0 (generated
+            // bytes that are not UTF-8 hold one at least, as `search` takes
+            // text that is not ASCII to hold).
+            let held = text.iter().filter(|&&b| b >= 0xC0).count().max(1);
+            expect.extend(
+                non_ascii
+                    .iter()
+                    .filter(|&&(_, fewest)| fewest as usize <= held)
+                    .map(|&(p, _)| p),
+            );
             ASCII_TEXT_ONLY
         };
         let counts = |p: &u32| p & other == 0;
@@ -432,13 +492,13 @@ mod tests {
             insensitive
                 .iter()
                 .filter(|(l, p)| counts(p) && contains(&lower, l))
-                .map(|(_, p)| p & PATTERN),
+                .map(|(_, p)| p & (PATTERN | SECOND_SET)),
         );
         expect.extend(
             sensitive
                 .iter()
                 .filter(|(l, p)| counts(p) && contains(text, l))
-                .map(|(_, p)| p & PATTERN),
+                .map(|(_, p)| p & (PATTERN | SECOND_SET)),
         );
         expect.sort_unstable();
         expect.dedup();
@@ -459,11 +519,19 @@ mod tests {
             ("oh great", 4),
         ]);
         let sensitive = lits(&[("SKU-", 5), ("ers", 6), ("Hi", 9)]);
-        let bytes = write(10, &insensitive, &sensitive, &[7], &[8]);
+        let lists = Lists {
+            always: vec![7],
+            non_ascii: vec![(8, 1), (10, 3)],
+            paired: Vec::new(),
+        };
+        let bytes = write(11, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert_eq!(a.patterns(), 10);
+        assert_eq!(a.patterns(), 11);
+        assert_eq!(a.paired().count(), 0);
         let f = |t: &str| found(&a, t.as_bytes());
         assert_eq!(f("café"), [7, 8]);
+        // Three characters outside ASCII, as pattern 10 needs.
+        assert_eq!(f("😡 café —"), [7, 8, 10]);
         assert_eq!(f(""), [7]);
         assert_eq!(f("USHERS"), [0, 1, 3, 7]);
         assert_eq!(f("ushers"), [0, 1, 3, 6, 7]);
@@ -479,7 +547,13 @@ mod tests {
             "HIS Hi hI",
         ];
         for text in texts {
-            let expect = expected(text.as_bytes(), &insensitive, &sensitive, &[7], &[8]);
+            let expect = expected(
+                text.as_bytes(),
+                &insensitive,
+                &sensitive,
+                &[7],
+                &[(8, 1), (10, 3)],
+            );
             assert_eq!(f(text), expect, "{text}");
         }
         assert!(Automata::new(&[0; 12]).is_none());
@@ -503,25 +577,40 @@ mod tests {
         for n in 0..40u32 {
             let l = literal(&mut random);
             // Some literals count only on ASCII text, some only on other
-            // text; some patterns have both kinds.
+            // text; some patterns have both kinds. Some are of their
+            // pattern's second set.
             let p = match n % 6 {
                 0 | 3 => n / 2,
                 1 | 4 => (n / 2) | ASCII_TEXT_ONLY,
                 _ => (n / 2) | OTHER_TEXT_ONLY,
-            };
+            } | if n % 5 == 0 { SECOND_SET } else { 0 };
             if n % 2 == 0 {
                 insensitive.push((l.to_ascii_lowercase(), p));
             } else {
                 sensitive.push((l, p));
             }
         }
-        let bytes = write(22, &insensitive, &sensitive, &[20], &[21]);
+        let mut paired: Vec<u32> = insensitive
+            .iter()
+            .chain(&sensitive)
+            .filter(|(_, p)| p & SECOND_SET != 0)
+            .map(|(_, p)| p & PATTERN)
+            .collect();
+        paired.sort_unstable();
+        paired.dedup();
+        let lists = Lists {
+            always: vec![20],
+            non_ascii: vec![(21, 1), (22, 2)],
+            paired,
+        };
+        let bytes = write(23, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
+        assert_eq!(a.paired().collect::<Vec<_>>(), lists.paired);
         for _ in 0..2000 {
             let text: Vec<u8> = (0..random(30))
                 .map(|_| alphabet[random(alphabet.len())])
                 .collect();
-            let expect = expected(&text, &insensitive, &sensitive, &[20], &[21]);
+            let expect = expected(&text, &insensitive, &sensitive, &[20], &lists.non_ascii);
             assert_eq!(
                 found(&a, &text),
                 expect,

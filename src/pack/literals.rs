@@ -44,6 +44,7 @@ pub struct Needles {
 /// A set of literals and its estimated cost: the expected number of them
 /// found in a typical post (each counting at most once), plus what its size
 /// costs.
+#[derive(Clone)]
 struct Set {
     needles: Needles,
     /// The expected number of its literals found in a typical post.
@@ -102,9 +103,10 @@ fn general(pattern: &str, case_sensitive: bool) -> Option<Set> {
         .find_map(|unicode| cheapest(pattern, case_sensitive, unicode, PER_LITERAL))
 }
 
-/// What one more literal of a set for ASCII text costs: those sets are
-/// only ever searched by the built-in automaton, built with the binary.
-const PER_ASCII_LITERAL: f64 = 0.0005;
+/// What one more literal costs in a set only the built-in automaton
+/// searches (the sets for ASCII text, the pairs): it is built with the
+/// binary.
+const PER_BUILT_IN_LITERAL: f64 = 0.0005;
 
 /// A literal set every match of `pattern` in ASCII text contains one of,
 /// where it is much rarer than the `necessary` one: the pattern read as
@@ -112,15 +114,161 @@ const PER_ASCII_LITERAL: f64 = 0.0005;
 /// forms do), so that digit classes are enumerated — `3rd` rather than
 /// `rd`. `None` when it would not be at most half as often found.
 pub fn ascii_only(pattern: &str, case_sensitive: bool) -> Option<Needles> {
-    let ascii = cheapest(pattern, case_sensitive, false, PER_ASCII_LITERAL)?;
+    let ascii = cheapest(pattern, case_sensitive, false, PER_BUILT_IN_LITERAL)?;
     let limit = general(pattern, case_sensitive).map_or(f64::INFINITY, |s| s.rarity);
     (ascii.rarity * 2.0 < limit).then_some(ascii.needles)
+}
+
+/// How many times fewer posts than its `necessary` set a pattern's pair of
+/// sets (`paired`) must be expected to let through to be searched instead.
+const PAIR_GAIN: f64 = 2.0;
+
+/// Two literal sets every match of `pattern` holds a literal of each of,
+/// taken from different parts of it: a post needs one of each to be
+/// searched. Where each part alone is common (`happy` … and `customer` …,
+/// `user` … and `pass` …), posts holding both are far fewer. `None` when
+/// the pair is not expected to let through at most half the posts the
+/// `necessary` set lets through. Like `ascii_only`'s sets, the pairs are
+/// searched only by the built-in automaton, built with the binary.
+pub fn paired(pattern: &str, case_sensitive: bool) -> Option<[Needles; 2]> {
+    let single = general(pattern, case_sensitive)?;
+    let pair = [true, false].into_iter().find_map(|unicode| {
+        read(
+            pattern,
+            case_sensitive,
+            unicode,
+            PER_BUILT_IN_LITERAL,
+            pair_of,
+            Pair::better,
+        )
+    })?;
+    // A set found in most posts would only cost the automaton reports.
+    let rare = |s: &Set| s.rarity < 1.0;
+    (rare(&pair.first) && rare(&pair.second) && pair.both * PAIR_GAIN <= single.rarity.min(1.0))
+        .then_some([pair.first.needles, pair.second.needles])
+}
+
+/// Two literal sets (see `paired`), with the expected share of posts
+/// holding a literal of each: the two taken as independent, but for
+/// literals that hold one of the other set's, whose posts have one of
+/// each. Pairs are told apart by that share alone (then by size): the
+/// built-in automaton reads a byte in one step however many literals it
+/// has.
+struct Pair {
+    first: Set,
+    second: Set,
+    both: f64,
+}
+
+impl Pair {
+    fn new(first: Set, second: Set) -> Pair {
+        let both = first.rarity.min(1.0) * second.rarity.min(1.0)
+            + implying(&first, &second)
+            + implying(&second, &first);
+        Pair {
+            both: both.min(1.0),
+            first,
+            second,
+        }
+    }
+
+    fn literals(&self) -> usize {
+        self.first.needles.literals.len() + self.second.needles.literals.len()
+    }
+
+    fn better(self, other: Option<Pair>) -> Pair {
+        match other {
+            Some(o) if (o.both, o.literals()) < (self.both, self.literals()) => o,
+            _ => self,
+        }
+    }
+}
+
+/// The expected number of `a`'s literals in a typical post that hold one
+/// of `b`'s.
+fn implying(a: &Set, b: &Set) -> f64 {
+    let holds = |l: &[u8], m: &[u8]| l.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m));
+    a.needles
+        .literals
+        .iter()
+        .filter(|l| b.needles.literals.iter().any(|m| holds(l, m)))
+        .map(|l| rarity(l))
+        .sum()
+}
+
+/// The cheapest pair of literal sets for `hir` (see `paired`), if it has
+/// one: the sets of two parts of a concatenation, or a pair within one
+/// part; for an alternation, the unions of its branches' pairs.
+fn pair_of(hir: &Hir, how: Reading) -> Option<Pair> {
+    let mut found: Option<Pair> = None;
+    let mut offer = |p: Option<Pair>| {
+        if let Some(p) = p {
+            found = Some(p.better(found.take()));
+        }
+    };
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            let sets: Vec<Set> = parts.iter().filter_map(|p| best(p, how)).collect();
+            for (i, first) in sets.iter().enumerate() {
+                for second in &sets[i + 1..] {
+                    offer(Some(Pair::new(first.clone(), second.clone())));
+                }
+            }
+            for part in parts {
+                offer(pair_of(part, how));
+            }
+        }
+        HirKind::Alternation(branches) => {
+            let mut unions = [(Vec::new(), false), (Vec::new(), false)];
+            for b in branches {
+                let pair = pair_of(b, how)?;
+                for (union, set) in unions.iter_mut().zip([pair.first, pair.second]) {
+                    union.1 |= set.needles.ascii_case_insensitive;
+                    union.0.extend(set.needles.literals);
+                    if union.0.len() > MAX_LITERALS {
+                        return None;
+                    }
+                }
+            }
+            let [(first, fold_first), (second, fold_second)] = unions;
+            offer(Some(Pair::new(
+                Set::new(first, fold_first, how.per_literal),
+                Set::new(second, fold_second, how.per_literal),
+            )));
+        }
+        HirKind::Capture(c) => offer(pair_of(&c.sub, how)),
+        HirKind::Repetition(r) if r.min >= 1 => offer(pair_of(&r.sub, how)),
+        _ => {}
+    }
+    found
 }
 
 /// The cheapest literal set of `pattern` read with Unicode classes or as
 /// ASCII (`unicode`), each literal costing `per_literal` on top of its
 /// rarity.
 fn cheapest(pattern: &str, case_sensitive: bool, unicode: bool, per_literal: f64) -> Option<Set> {
+    read(
+        pattern,
+        case_sensitive,
+        unicode,
+        per_literal,
+        best,
+        Set::better,
+    )
+}
+
+/// What `find` chooses in `pattern` read with Unicode classes or as ASCII
+/// (`unicode`), each literal costing `per_literal` on top of its rarity:
+/// in the pattern read with ASCII upper case folded to lower case, and for
+/// a case-sensitive pattern also as written, the `better` of the two.
+fn read<T>(
+    pattern: &str,
+    case_sensitive: bool,
+    unicode: bool,
+    per_literal: f64,
+    find: impl Fn(&Hir, Reading) -> Option<T>,
+    better: impl Fn(T, Option<T>) -> T,
+) -> Option<T> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(unicode)
         .utf8(unicode)
@@ -135,11 +283,10 @@ fn cheapest(pattern: &str, case_sensitive: bool, unicode: bool, per_literal: f64
     // Read with ASCII upper case folded to lower case, a pattern's
     // literals are searched for in lower-cased text: one literal where
     // the pattern spells out case variants (`(?i:...)`, `[A-Z]`).
-    let folded = best(&fold_ascii(&hir), how(case_sensitive, true));
+    let folded = find(&fold_ascii(&hir), how(case_sensitive, true));
     if case_sensitive {
-        let exact = best(&hir, how(true, false));
-        match (exact, folded) {
-            (Some(e), f) => Some(e.better(f)),
+        match (find(&hir, how(true, false)), folded) {
+            (Some(e), f) => Some(better(e, f)),
             (None, f) => f,
         }
     } else {
@@ -510,6 +657,91 @@ mod tests {
     }
 
     #[test]
+    fn pairs_come_from_two_parts_both_rare() {
+        let pair = |p: &str| {
+            paired(p, false).map(|sets| {
+                sets.map(|s| {
+                    s.literals
+                        .into_iter()
+                        .map(|l| String::from_utf8(l).unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+        };
+        assert_eq!(
+            pair(r"[-~]\s*(?:happy|glad)\s+(?:customer|client)s?\b").unwrap(),
+            [vec!["glad", "happy"], vec!["client", "customer"]]
+        );
+        // Each branch gives its pair.
+        assert_eq!(
+            pair(r"\bzebra\s+\w+\s+quokka|\bokapi,?\s+yak").unwrap(),
+            [vec!["okapi", "zebra"], vec!["quokka", "yak"]]
+        );
+        // One part, a part found in most posts, or a branch of one part:
+        // no pair.
+        assert!(pair(r"\bquokkas?\b").is_none());
+        assert!(pair(r"\bthe\s+zebra").is_none());
+        assert!(pair(r"\bzebra\s+\w+\s+quokka|\bokapi").is_none());
+    }
+
+    #[test]
+    fn every_match_holds_a_literal_of_each_set_of_a_pair() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        let mut patterns: Vec<(String, bool)> = regexes
+            .iter()
+            .map(|r| (r.as_str().to_string(), r.case_sensitive()))
+            .collect();
+        for p in [
+            r"\b(?:zebra|okapi)s?\s+(?:\w+\s+){0,2}(?:yak|gnu)\b",
+            r"(?:zzz|qqq)x+(?:kkk|jjj)|vvvy+www",
+            r"(?i)\bZEBRA\W+(?:ÉLAN|gnu)",
+        ] {
+            patterns.extend([(p.to_string(), true), (p.to_string(), false)]);
+        }
+        // Texts of pieces of those patterns' words, cut and joined.
+        let pieces = [
+            "zebra", "ZEBRA", "zebras", "okapi", "yak", "gnu", "Gnu", "zzz", "qqq", "x", "kkk",
+            "jjj", "vvv", "y", "www", "ÉLAN", "élan", " ", ", ", "\n", "a ", "ebr",
+        ];
+        let mut rng = crate::test_rng::Xorshift::new(0x5851_f42d_4c95_7f2du64);
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(8);
+            texts.push((0..n).map(|_| pieces[rng.below(pieces.len())]).collect());
+        }
+        let holds = |text: &str, set: &Needles| {
+            let text = if set.ascii_case_insensitive {
+                text.to_ascii_lowercase()
+            } else {
+                text.to_string()
+            };
+            set.literals
+                .iter()
+                .any(|l| text.as_bytes().windows(l.len()).any(|w| w == l))
+        };
+        let (mut pairs, mut matches) = (0, 0);
+        for (pattern, case_sensitive) in &patterns {
+            let Some(sets) = paired(pattern, *case_sensitive) else {
+                continue;
+            };
+            pairs += 1;
+            let regex = regex::RegexBuilder::new(pattern)
+                .case_insensitive(!case_sensitive)
+                .build()
+                .unwrap();
+            for text in &texts {
+                for m in regex.find_iter(text) {
+                    matches += 1;
+                    for set in &sets {
+                        assert!(holds(m.as_str(), set), "/{pattern}/ on {text:?}: {set:?}");
+                    }
+                }
+            }
+        }
+        assert!(pairs > 15, "{pairs} pairs");
+        assert!(matches > 200, "{matches} matches");
+    }
+
+    #[test]
     fn repetitions_need_their_body_once() {
         assert_eq!(set(r"(?:wow){2,}"), ["wowwow"]);
         assert_eq!(set(r"\s(?:zz)+\s"), ["zz"]);
@@ -517,23 +749,29 @@ mod tests {
     }
 }
 
-/// Whether the pattern may match text that is all ASCII: `false` only when
-/// every match needs a character outside ASCII (emoji, say), so a post in
-/// ASCII need not run it. `true` when unsure.
-pub fn may_match_ascii(pattern: &str, case_sensitive: bool) -> bool {
-    fn may(h: &Hir) -> bool {
+/// The fewest characters outside ASCII a match of the pattern holds (0
+/// when unsure): a post with fewer need not run it. Most patterns need
+/// none; one of emoji (say) needs at least one, a run of six emoji six, and
+/// only posts with that many non-ASCII characters run it.
+pub fn fewest_non_ascii(pattern: &str, case_sensitive: bool) -> u32 {
+    fn fewest(h: &Hir) -> u32 {
         match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => l.0.is_ascii(),
-            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| r.start() < '\u{80}'),
-            HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| r.start() < 0x80),
-            HirKind::Repetition(r) => r.min == 0 || may(&r.sub),
-            HirKind::Capture(c) => may(&c.sub),
-            HirKind::Concat(hs) => hs.iter().all(may),
-            HirKind::Alternation(hs) => hs.iter().any(may),
+            HirKind::Empty | HirKind::Look(_) => 0,
+            // Each character outside ASCII starts with a byte from 0xC0.
+            HirKind::Literal(l) => l.0.iter().filter(|&&b| b >= 0xC0).count() as u32,
+            HirKind::Class(Class::Unicode(c)) => {
+                u32::from(c.ranges().iter().all(|r| r.start() >= '\u{80}'))
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                u32::from(c.ranges().iter().all(|r| r.start() >= 0xC0))
+            }
+            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub)),
+            HirKind::Capture(c) => fewest(&c.sub),
+            HirKind::Concat(hs) => hs.iter().map(fewest).fold(0, u32::saturating_add),
+            HirKind::Alternation(hs) => hs.iter().map(fewest).min().unwrap_or(0),
         }
     }
-    super::parse_pattern(pattern, case_sensitive).is_none_or(|h| may(&h))
+    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
 }
 
 /// The pattern with its unnamed groups written as non-capturing ones,
@@ -609,11 +847,19 @@ mod rewrite_tests {
         assert_eq!(w(r"[]()](z)").as_deref(), Some(r"[]()](?:z)"));
         assert_eq!(w(r"(?:a)b"), None);
         assert_eq!(w(r"(?P<n>a)(b)"), None);
-        assert!(may_match_ascii(r"\bcafé\b|x", false));
-        assert!(!may_match_ascii(r"\p{Extended_Pictographic}\s*", false));
-        assert!(!may_match_ascii(r"é", false));
-        assert!(may_match_ascii(r"é?", false));
-        assert!(may_match_ascii(r"(?i)k", false));
+        assert_eq!(fewest_non_ascii(r"\bcafé\b|x", false), 0);
+        assert_eq!(fewest_non_ascii(r"\p{Extended_Pictographic}\s*", false), 1);
+        assert_eq!(fewest_non_ascii(r"é", false), 1);
+        assert_eq!(fewest_non_ascii(r"é?", false), 0);
+        assert_eq!(fewest_non_ascii(r"(?i)k", false), 0);
+        assert_eq!(fewest_non_ascii(r"(?:😡\s*){3,}|café—ok", false), 2);
+        assert_eq!(
+            fewest_non_ascii(
+                r"\p{Extended_Pictographic}(\s*\p{Extended_Pictographic}){5,}",
+                false
+            ),
+            6
+        );
     }
 
     #[test]

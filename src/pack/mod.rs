@@ -33,7 +33,7 @@ pub use lazy_regex::{
 };
 pub use literals::Needles;
 #[cfg(test)]
-pub(crate) use literals::ascii_only;
+pub(crate) use literals::{ascii_only, paired};
 
 /// A loaded, validated rule pack.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -461,16 +461,16 @@ fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
 /// Numbers the distinct patterns (with their case sensitivity) of `packs`
 /// in rule order, and writes the prefilter automata over their literals,
 /// as the engine's prefilter would build them — but for the literal sets
-/// that count on ASCII text only (`literals::ascii_only`), which the
-/// engine's prefilter does without. Also returns the patterns (with their
+/// that count on ASCII text only (`literals::ascii_only`) and the pairs of
+/// sets (`literals::paired`), which the engine's prefilter does without.
+/// Also returns the patterns (with their
 /// case sensitivity) in their numbers' order.
 fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
     let mut numbers: std::collections::HashMap<(String, bool), u32> =
         std::collections::HashMap::new();
     let mut insensitive = Vec::new();
     let mut sensitive = Vec::new();
-    let mut always = Vec::new();
-    let mut non_ascii = Vec::new();
+    let mut lists = automaton::Lists::default();
     let mut patterns = Vec::new();
     let mut number = |r: &mut LazyRegex| {
         let key = (r.as_str().to_string(), r.case_sensitive());
@@ -505,11 +505,24 @@ fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
                     add(&ascii, n | automaton::ASCII_TEXT_ONLY);
                     add(needles, n | automaton::OTHER_TEXT_ONLY);
                 }
-                None => add(needles, n),
+                // Two sets from different parts, needed both, where that
+                // rules out many more posts.
+                None => match literals::paired(r.as_str(), r.case_sensitive()) {
+                    Some([first, second]) => {
+                        add(&first, n);
+                        add(&second, n | automaton::SECOND_SET);
+                        lists.paired.push(n);
+                    }
+                    None => add(needles, n),
+                },
             },
-            // A pattern no ASCII text can match runs only on other text.
-            None if !literals::may_match_ascii(r.as_str(), r.case_sensitive()) => non_ascii.push(n),
-            None => always.push(n),
+            // A pattern with no literal runs on every post, but one whose
+            // matches hold characters outside ASCII only on posts with as
+            // many.
+            None => match literals::fewest_non_ascii(r.as_str(), r.case_sensitive()) {
+                0 => lists.always.push(n),
+                fewest => lists.non_ascii.push((n, fewest)),
+            },
         }
     };
     for rule in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
@@ -519,13 +532,7 @@ fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
             _ => {}
         }
     }
-    let prefilter = automaton::write(
-        numbers.len() as u32,
-        &insensitive,
-        &sensitive,
-        &always,
-        &non_ascii,
-    );
+    let prefilter = automaton::write(numbers.len() as u32, &insensitive, &sensitive, &lists);
     (prefilter, patterns)
 }
 
