@@ -759,28 +759,41 @@ struct WordGrams {
 ///
 /// It is direct-mapped: each n-gram has one slot, which the last n-gram
 /// looked up there holds, so the memory stays bounded; an n-gram whose
-/// slot another took is looked up again.
+/// slot another took is looked up again. It starts small and doubles as
+/// misses fill it: a short run (one draft) touches a few pages, not a
+/// fault for each n-gram, and a thread that scores posts of two indexes
+/// in turn starts over cheaply at each change.
 #[derive(Default)]
 struct GramMemo {
     /// The index the terms are of.
     owner: Option<u64>,
     /// Per slot, `0` when empty, else the n-gram's tag ([`GramMemo::tag`])
-    /// above its term number (`NONE`: no term). Empty slots are zero, so
-    /// the memory starts as fresh zeroed pages, and a run touches only
-    /// those its n-grams fall in.
+    /// above its term number (`NONE`: no term). A power of two.
     slots: Vec<u64>,
+    /// log2 of the number of slots.
+    bits: u32,
+    /// Misses since the slots last grew.
+    misses: usize,
 }
 
 impl GramMemo {
-    /// The slots, a power of two (512 KiB).
-    const BITS: u32 = 16;
+    /// The slots to start with (8 KiB) and the most (512 KiB).
+    const START_BITS: u32 = 10;
+    const MAX_BITS: u32 = 16;
 
     /// Readies the memory for a post scored by index `uid`.
     fn start(&mut self, uid: u64) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.slots = vec![0; 1 << Self::BITS];
+            self.resize(Self::START_BITS);
         }
+    }
+
+    /// Empties the memory into `1 << bits` slots.
+    fn resize(&mut self, bits: u32) {
+        self.bits = bits;
+        self.slots = vec![0; 1 << bits];
+        self.misses = 0;
     }
 
     /// What a slot keeps of n-gram `gram`: its bytes, the high bit of the
@@ -795,15 +808,26 @@ impl GramMemo {
     /// slot holds it.
     #[inline]
     fn term(&mut self, gram: u32, look_up: impl FnOnce() -> u32) -> u32 {
-        // A multiplicative hash: its high bits mix every byte of the gram.
-        let at = gram.wrapping_mul(0x9e37_79b1) >> (32 - Self::BITS);
-        let slot = &mut self.slots[at as usize];
-        if *slot >> 32 == Self::tag(gram) {
-            return *slot as u32;
+        let slot = self.slots[self.slot_of(gram)];
+        if slot >> 32 == Self::tag(gram) {
+            return slot as u32;
         }
         let id = look_up();
-        *slot = (Self::tag(gram) << 32) | u64::from(id);
+        self.misses += 1;
+        // Half as many misses as slots: the run is long enough for more.
+        if self.misses > self.slots.len() / 2 && self.bits < Self::MAX_BITS {
+            self.resize(self.bits + 1);
+        }
+        let at = self.slot_of(gram);
+        self.slots[at] = (Self::tag(gram) << 32) | u64::from(id);
         id
+    }
+
+    /// The one slot n-gram `gram` may be kept in.
+    #[inline]
+    fn slot_of(&self, gram: u32) -> usize {
+        // A multiplicative hash: its high bits mix every byte of the gram.
+        (gram.wrapping_mul(0x9e37_79b1) >> (32 - self.bits)) as usize
     }
 }
 
@@ -1356,7 +1380,7 @@ mod tests {
             }
         };
         let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
-        let grams: Vec<u32> = (0..4 << GramMemo::BITS)
+        let grams: Vec<u32> = (0..4 << GramMemo::MAX_BITS)
             .map(|_| (rng.next() as u32) & 0x7f7f_7f7f)
             .chain([0, 0x7f7f_7f7f, 0x3e3c_0000])
             .collect();
@@ -1368,9 +1392,12 @@ mod tests {
                 assert_eq!(again, found);
             }
         }
+        // It grew to its most as the misses came, and stays there.
+        assert_eq!(memo.slots.len(), 1 << GramMemo::MAX_BITS);
         // Another index's terms are not those.
         memo.start(8);
         assert!(memo.slots.iter().all(|&s| s == 0));
+        assert_eq!(memo.slots.len(), 1 << GramMemo::START_BITS);
     }
 
     #[test]
