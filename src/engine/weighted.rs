@@ -1025,9 +1025,7 @@ impl WeightedIndex {
             cues: WordCues::of(&tok.lower),
         }
     }
-}
 
-impl WeightedIndex {
     /// Appends to `ids` the terms of the character n-grams of `lower` (a
     /// word in lower case), in order. Those of an ASCII word are found by
     /// their bytes in `memo` first; other words' by their keys.

@@ -14,13 +14,13 @@
 //! patterns with no usable literal (count, then their numbers), those with
 //! none whose matches hold characters outside ASCII (count, then each
 //! number followed by the fewest such characters), those with a second
-//! set of literals (`SECOND_SET`, count, then their numbers); the numbers of classes,
-//! states and output words; the class of each byte (one byte each, 64
-//! words); the states' rows; the outputs. A row holds, per class, the byte
-//! offset of the next state's row within the rows, with bit 0 set when
-//! literals end in that state; then where the state's outputs start. The
-//! outputs are lists of pattern numbers, each ended by `END`. The start
-//! state's row is the first.
+//! set of literals (`SECOND_SET`; count, then their numbers); the numbers
+//! of classes, states and output words; the class of each byte (one byte
+//! each, 64 words); the states' rows; the outputs. A row holds, per class,
+//! the byte offset of the next state's row within the rows, with bit 0
+//! set when literals end in that state; then where the state's outputs
+//! start. The outputs are lists of pattern numbers, each ended by `END`.
+//! The start state's row is the first.
 
 use std::collections::{BTreeSet, HashMap};
 
