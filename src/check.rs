@@ -201,15 +201,15 @@ fn context_of(post: &Post, span: std::ops::Range<usize>) -> (String, (usize, usi
         // Blanked text keeps the lines and columns of the original.
         let nth = post.text_line(start) - post.line;
         if let Some(l) = original.lines().nth(nth) {
-            context = l.trim_end_matches('\r').to_string();
+            context = l.trim_end_matches('\r');
         }
     }
-    (context, range)
+    (context.to_string(), range)
 }
 
 /// The line of `text` holding the start of `span`, and the span's
 /// character range on it (clipped to the line).
-fn context_line(text: &str, span: std::ops::Range<usize>) -> (String, (usize, usize)) {
+fn context_line(text: &str, span: std::ops::Range<usize>) -> (&str, (usize, usize)) {
     let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let end = text[span.start..]
         .find('\n')
@@ -220,7 +220,7 @@ fn context_line(text: &str, span: std::ops::Range<usize>) -> (String, (usize, us
         + text[span.start..span.end.min(start + line.len()).max(span.start)]
             .chars()
             .count();
-    (line.to_string(), (from, to.max(from + 1)))
+    (line, (from, to.max(from + 1)))
 }
 
 /// Totals over a run.

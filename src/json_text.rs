@@ -221,7 +221,7 @@ fn long_number(out: &mut Vec<u8>, n: u64) {
             let ([b, c], [d, e]) = (pair(n / 100), pair(n));
             out.extend_from_slice(&[b'0' + (n / 10_000) as u8, b, c, d, e]);
         }
-        _ => out.extend_from_slice(crate::report::decimal(n, &mut [0; 20])),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
     }
 }
 

@@ -458,7 +458,9 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     };
     timings::probe(&walked.files, &linters.base(), &read_opts);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // Large writes: a long run prints megabytes, and each write is a
+    // system call (stdout also looks for the last line break in each).
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut input_error = report_notes(&walked.notes);
     let outcome = run::run(
         &walked.files,

@@ -2,8 +2,7 @@
 //! coloured when asked to.
 
 use super::{
-    Render, Reporter, decimal, escape_terminal, escape_terminal_into, needs_escape, push_decimal,
-    push_place,
+    Render, Reporter, escape_terminal, escape_terminal_into, needs_escape, push_decimal, push_place,
 };
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
@@ -77,37 +76,34 @@ fn width(s: &str) -> usize {
     }
 }
 
+/// Ten bars' worth of full blocks then ten of light shade: `n` filled
+/// cells of a ten-cell bar are the ten characters from the `10 - n`th.
+const BARS: &str = "██████████░░░░░░░░░░";
+
+/// A ten-cell bar with `filled` (at most ten) cells filled.
+fn bar(filled: usize) -> &'static str {
+    let block = BARS.len() / 20;
+    &BARS[(10 - filled) * block..(20 - filled) * block]
+}
+
 /// One cell of the scorecard: `Name      ██████░░░░  63`.
 fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
     let score = r.scorecard.score(d);
-    let filled = (usize::from(score) + 5) / 10;
+    let filled = ((usize::from(score) + 5) / 10).min(10);
+    // Dimension names are lower-case ASCII words: one byte to capitalise.
     let name = d.as_str();
     let mut chars = name.chars();
-    let mut written = 0;
     if let Some(first) = chars.next() {
-        for u in first.to_uppercase() {
-            buf.push(u);
-            written += 1;
-        }
-        for c in chars {
-            buf.push(c);
-            written += 1;
-        }
+        buf.push(first.to_ascii_uppercase());
+        buf.push_str(chars.as_str());
     }
-    repeat(buf, " ", 9usize.saturating_sub(written) + 1);
-    if color {
-        let mut bar = String::with_capacity(40);
-        repeat(&mut bar, "█", filled);
-        repeat(&mut bar, "░", 10 - filled);
-        paint(buf, color, &bar, Human::score_style(score));
-    } else {
-        repeat(buf, "█", filled);
-        repeat(buf, "░", 10 - filled);
-    }
+    repeat(buf, " ", 9usize.saturating_sub(name.chars().count()) + 1);
+    paint(buf, color, bar(filled), Human::score_style(score));
     // ` {score:>3}`, without going through `fmt`.
-    let digits = decimal(score.into(), &mut [0; 20]).len();
-    repeat(buf, " ", 4 - digits.min(3));
-    push_decimal(buf, score.into());
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(score);
+    repeat(buf, " ", 4 - digits.len().min(3));
+    buf.push_str(digits);
 }
 
 fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
@@ -152,28 +148,14 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         buf.push('\n');
         return;
     }
-    let pad = decimal(f.line as u64, &mut [0; 20]).len();
+    let mut line = itoa::Buffer::new();
+    let line = line.format(f.line);
+    let pad = line.len();
     let gutter = |buf: &mut String| paint(buf, color, "|", Style::new().blue().bold());
     // The context cut at the finding's character range.
     let context = f.context.as_str();
-    let count = if context.is_ascii() {
-        context.len()
-    } else {
-        context.chars().count()
-    };
-    let to = f.context_range.1.min(count);
-    let from = f.context_range.0.min(to);
-    let at = |n: usize| {
-        if context.is_ascii() {
-            n
-        } else {
-            context
-                .char_indices()
-                .nth(n)
-                .map_or(context.len(), |(i, _)| i)
-        }
-    };
-    let (from, to) = (at(from), at(to));
+    let ascii = context.is_ascii();
+    let (from, to) = byte_range(context, ascii, f.context_range);
     let escaped;
     let (before, marked, after) = if needs_escape(context) {
         escaped = [
@@ -189,16 +171,14 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     } else {
         (&context[..from], &context[from..to], &context[to..])
     };
+    // Escaping ASCII text gives ASCII text.
+    let width = |s: &str| if ascii { s.len() } else { width(s) };
     buf.push(' ');
     repeat(buf, " ", pad);
     buf.push(' ');
     gutter(buf);
     buf.push_str("\n ");
-    if color {
-        paint(buf, color, &f.line.to_string(), Style::new().blue().bold());
-    } else {
-        push_decimal(buf, f.line);
-    }
+    paint(buf, color, line, Style::new().blue().bold());
     buf.push(' ');
     gutter(buf);
     buf.push(' ');
@@ -237,6 +217,25 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         }
     }
     buf.push('\n');
+}
+
+/// The byte range of characters `from..to` of `s` (clipped to `s`, and
+/// `from` to `to`), in one walk over the characters; `ascii` says whether
+/// `s` is ASCII, where characters are bytes.
+fn byte_range(s: &str, ascii: bool, (from, to): (usize, usize)) -> (usize, usize) {
+    let from = from.min(to);
+    if ascii {
+        let to = to.min(s.len());
+        return (from.min(to), to);
+    }
+    // Every character's start, then the end of the text.
+    let mut bounds = s.char_indices().map(|(i, _)| i).chain([s.len()]);
+    let start = bounds.nth(from).unwrap_or(s.len());
+    let end = match to - from {
+        0 => start,
+        n => bounds.nth(n - 1).unwrap_or(s.len()),
+    };
+    (start, end)
 }
 
 /// The post's name: its source, and where in it when it is one of many.
@@ -355,5 +354,51 @@ impl Reporter for Human {
             plural(s.warnings, "warning", "warnings"),
             plural(s.infos, "info", "infos"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte offset of character `n` of `s`, or its length past the end.
+    fn char_start(s: &str, n: usize) -> usize {
+        s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+    }
+
+    #[test]
+    fn byte_ranges_are_those_of_the_characters() {
+        for s in [
+            "",
+            "plain words",
+            "café ☕ ok",
+            "😀",
+            "a\u{301}b",
+            "日本語のテキスト",
+        ] {
+            let count = s.chars().count();
+            for from in 0..count + 3 {
+                for to in 0..count + 3 {
+                    let clipped_to = to.min(count);
+                    let clipped_from = from.min(clipped_to);
+                    let expected = (char_start(s, clipped_from), char_start(s, clipped_to));
+                    assert_eq!(
+                        byte_range(s, s.is_ascii(), (from, to)),
+                        expected,
+                        "{s:?} {from}..{to}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bars_have_ten_cells_filled_by_the_score() {
+        for filled in 0..=10 {
+            let bar = bar(filled);
+            assert_eq!(bar.chars().filter(|&c| c == '█').count(), filled);
+            assert_eq!(bar.chars().count(), 10);
+            assert!(bar.trim_start_matches('█').chars().all(|c| c == '░'));
+        }
     }
 }

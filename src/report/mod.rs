@@ -56,31 +56,10 @@ pub trait Render: Send + Sync {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()>;
 }
 
-/// The decimal digits of `n` (ASCII), written into the end of `digits`:
-/// numbers are printed for every post and finding, and this costs a
-/// fraction of going through `fmt`.
-#[inline]
-pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    &digits[at..]
-}
-
-/// Appends `n` in decimal to `out`.
+/// Appends `n` in decimal: numbers are printed for every post and
+/// finding, and this costs a fraction of going through `fmt`.
 pub(crate) fn push_decimal(out: &mut String, n: usize) {
-    out.extend(
-        decimal(n as u64, &mut [0; 20])
-            .iter()
-            .map(|&d| char::from(d)),
-    );
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `x` with two decimals, exactly as `format!("{x:.2}")` writes
@@ -179,50 +158,45 @@ fn must_escape(c: char) -> bool {
         )
 }
 
-/// Whether [`escape_terminal`] would change `s`: only a byte below space,
-/// DEL, or the lead byte of a C1 control (U+0080 to U+009F) or of the
-/// U+2000 block (separators and bidirectional controls) can start a
-/// character it changes; text without them is printed as it is.
+/// Whether [`escape_terminal`] would change `s`: a byte below space,
+/// DEL, a C1 control (U+0080 to U+009F, `C2 80` to `C2 9F`), or a line or
+/// paragraph separator or bidirectional control (U+2028 to U+202E and
+/// U+2066 to U+2069, all `E2 80 xx` and `E2 81 xx`).
 pub fn needs_escape(s: &str) -> bool {
     let bytes = s.as_bytes();
-    // Sixteen bytes at a time, without branches, for the usual text that
-    // has none of those bytes.
+    // Sixteen bytes at a time, without branches within a block of a fixed
+    // length (the compiler makes vector compares of it): most blocks hold
+    // none of the bytes that can start such a character. A block that
+    // does (curly quotes and dashes start with `E2` too) is looked at a
+    // character at a time.
     let suspect = |b: u8| (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2);
-    if !bytes
-        .chunks(16)
-        .any(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))
-    {
-        return false;
+    let (blocks, tail) = bytes.as_chunks::<16>();
+    let escapes_within = |from: usize, len: usize| (from..from + len).any(|i| escapes_at(bytes, i));
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | suspect(b)))
+        .any(|(n, _)| escapes_within(n * 16, 16))
+        || escapes_within(blocks.len() * 16, tail.len())
+}
+
+/// Whether the character starting at byte `i` of UTF-8 `bytes` (or the
+/// continuation byte there) is one [`escape_terminal`] changes.
+fn escapes_at(bytes: &[u8], i: usize) -> bool {
+    let next = |n: usize| bytes.get(i + n).copied().unwrap_or(0);
+    match bytes[i] {
+        0..=0x1F | 0x7F => true,
+        0xC2 => matches!(next(1), 0x80..=0x9F),
+        0xE2 => matches!(
+            (next(1), next(2)),
+            (0x80, 0xA8..=0xAE) | (0x81, 0xA6..=0xA9)
+        ),
+        _ => false,
     }
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            0..=0x1F | 0x7F => return true,
-            0xC2 | 0xE2 => {
-                // Decide on the character itself.
-                let c = s[i..].chars().next().unwrap_or(' ');
-                if c == '\t' || must_escape(c) {
-                    return true;
-                }
-                i += c.len_utf8();
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    false
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn decimals_are_what_display_prints() {
-        for n in [0, 5, 10, 99, 100, 65535, u64::MAX] {
-            assert_eq!(super::decimal(n, &mut [0; 20]), n.to_string().as_bytes());
-        }
-    }
-
     #[test]
     fn hundredths_are_what_display_prints() {
         let mut xs = vec![
