@@ -244,6 +244,27 @@ mod tests {
     }
 
     #[test]
+    fn the_block_check_finds_every_escaped_character_wherever_it_lies() {
+        let candidates = (0..0x300u32)
+            .chain(0x2000..0x2100)
+            .chain([0xFEFF, 0x1F600])
+            .filter_map(char::from_u32);
+        for c in candidates {
+            let escaped = c == '\t' || super::must_escape(c);
+            // Before, across and after a 16-byte block boundary, and in a
+            // block of its own among blocks of curly quotes.
+            for before in [0, 5, 13, 14, 15, 16, 17, 31, 40] {
+                for filler in ["a", "’"] {
+                    let mut s = filler.repeat(before);
+                    s.push(c);
+                    s.push_str(&filler.repeat(7));
+                    assert_eq!(super::needs_escape(&s), escaped, "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_fast_check_agrees_with_the_escape() {
         let chars = [
             'a', ' ', '\t', '\n', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', 'é', '’', '—',
