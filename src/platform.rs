@@ -110,7 +110,14 @@ impl Profiles {
     /// The profile for a platform name as people write it: exact names and
     /// aliases first, then the first word ("LinkedIn Page", "X (Twitter)").
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        let lower = name.trim().to_ascii_lowercase();
+        let name = name.trim();
+        // Calendars mostly spell the name as a profile does: no copy then
+        // (this runs for every post).
+        let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
         if let Some(p) = self.by_name.get(alias(&lower)) {
             return Some(p);
         }

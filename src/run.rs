@@ -196,65 +196,113 @@ pub fn run(
     } else {
         rayon::current_num_threads().max(1) * 8
     };
-    let mut i = 0;
-    while i < files.len() {
-        // A calendar on stdin may be of any size, and is read only once.
-        let is_big = |f: &InputFile| {
-            if f.path == "-" {
-                return opts.stdin.is_calendar();
+    // A calendar on stdin may be of any size, and is read only once.
+    let is_big = |f: &InputFile| {
+        if f.path == "-" {
+            return opts.stdin.is_calendar();
+        }
+        std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+    };
+    let check = |k: usize| match &assigned[k] {
+        Ok(linter) => check_file(&files[k], linter, opts, needs),
+        Err(e) => FileResult {
+            results: Vec::new(),
+            problems: vec![Problem::Input(e.clone())],
+        },
+    };
+    // A chunk of small files is checked by the pool while this thread
+    // reports the chunk before: a thread that is done with its share of a
+    // chunk (or waits for a pattern another one compiles) starts on the
+    // next rather than waiting for the slowest file. At most two chunks
+    // are held.
+    rayon::in_place_scope(|scope| -> io::Result<()> {
+        // On a thread of the pool itself, waiting for a spawned task could
+        // wait for ever: check there and then.
+        let overlap = rayon::current_thread_index().is_none();
+        let start = |range: std::ops::Range<usize>| {
+            let (tx, rx) = mpsc::sync_channel(1);
+            let check_chunk = move || -> Vec<FileResult> {
+                if range.len() == 1 {
+                    vec![check(range.start)]
+                } else {
+                    range.into_par_iter().map(check).collect()
+                }
+            };
+            if overlap && files.len() > 1 {
+                // The receiver is only gone when reporting already failed.
+                scope.spawn(move |_| {
+                    let _ = tx.send(check_chunk());
+                });
+            } else {
+                let _ = tx.send(check_chunk());
             }
-            std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+            rx
         };
-        if is_big(&files[i]) {
-            match &assigned[i] {
-                Ok(linter) => stream_file(
-                    &files[i],
-                    linter,
-                    opts,
-                    needs,
-                    reporter,
-                    out,
-                    &mut outcome,
-                    on_problem,
-                )?,
-                Err(e) => emit(
-                    &mut outcome,
-                    FileResult {
-                        results: Vec::new(),
-                        problems: vec![Problem::Input(e.clone())],
-                    },
-                    out,
-                    reporter,
-                    on_problem,
-                )?,
+        let mut in_flight = None;
+        let mut i = 0;
+        while i < files.len() {
+            if is_big(&files[i]) {
+                // The files before are reported first.
+                if let Some(previous) = in_flight.take() {
+                    finish(previous, &mut outcome, reporter, out, on_problem)?;
+                }
+                match &assigned[i] {
+                    Ok(linter) => stream_file(
+                        &files[i],
+                        linter,
+                        opts,
+                        needs,
+                        reporter,
+                        out,
+                        &mut outcome,
+                        on_problem,
+                    )?,
+                    Err(e) => emit(
+                        &mut outcome,
+                        FileResult {
+                            results: Vec::new(),
+                            problems: vec![Problem::Input(e.clone())],
+                        },
+                        out,
+                        reporter,
+                        on_problem,
+                    )?,
+                }
+                i += 1;
+                continue;
             }
-            i += 1;
-            continue;
+            let mut end = i;
+            while end < files.len() && end - i < chunk && !is_big(&files[end]) {
+                end += 1;
+            }
+            if let Some(previous) = in_flight.replace(start(i..end)) {
+                finish(previous, &mut outcome, reporter, out, on_problem)?;
+            }
+            i = end;
         }
-        let mut end = i;
-        while end < files.len() && end - i < chunk && !is_big(&files[end]) {
-            end += 1;
+        if let Some(previous) = in_flight.take() {
+            finish(previous, &mut outcome, reporter, out, on_problem)?;
         }
-        let check = |k: usize| match &assigned[k] {
-            Ok(linter) => check_file(&files[k], linter, opts, needs),
-            Err(e) => FileResult {
-                results: Vec::new(),
-                problems: vec![Problem::Input(e.clone())],
-            },
-        };
-        let results: Vec<FileResult> = if end - i == 1 {
-            vec![check(i)]
-        } else {
-            (i..end).into_par_iter().map(check).collect()
-        };
-        for fr in results {
-            emit(&mut outcome, fr, out, reporter, on_problem)?;
-        }
-        i = end;
-    }
+        Ok(())
+    })?;
     reporter.finish(out, &outcome.summary)?;
     out.flush()?;
     Ok(outcome)
+}
+
+/// Reports a chunk of files checked by `run`, once its check is done.
+fn finish(
+    checked: mpsc::Receiver<Vec<FileResult>>,
+    outcome: &mut Outcome,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> io::Result<()> {
+    // No result means the check panicked: the scope re-raises it.
+    for fr in checked.recv().unwrap_or_default() {
+        emit(outcome, fr, out, reporter, on_problem)?;
+    }
+    Ok(())
 }
 
 fn emit(

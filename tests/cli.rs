@@ -421,3 +421,72 @@ fn init_writes_a_starter_once() {
     let mut c = run();
     c.arg("--force").assert().success();
 }
+
+#[test]
+fn many_files_are_reported_in_input_order_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for n in 0..70 {
+        let name = format!("post-{n:02}.txt");
+        let text: Vec<u8> = match n % 7 {
+            0 => format!("You are an idiot and post {n} says so!!!").into_bytes(),
+            3 => b"caf\xe9 opens at nine".to_vec(),
+            5 => Vec::new(),
+            _ => format!("Our shop opens at {n} am on Monday, see you there.").into_bytes(),
+        };
+        fs::write(dir.path().join(&name), text).unwrap();
+        names.push(name);
+    }
+    fs::write(
+        dir.path().join("post-33-calendar.csv"),
+        "text,platform\nWhat a day for a launch,x\nYou people are morons,x\n",
+    )
+    .unwrap();
+    let run = |threads: &str| {
+        think_lint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--format", "jsonl"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    for threads in ["2", "3"] {
+        let many = run(threads);
+        assert_eq!(many.stdout, one.stdout, "{threads} threads");
+        assert_eq!(many.stderr, one.stderr, "{threads} threads");
+        assert_eq!(many.status.code(), one.status.code());
+    }
+    // Every file in path order, the calendar's two posts in theirs.
+    let sources: Vec<String> = String::from_utf8(one.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let post: Value = serde_json::from_str(l).unwrap();
+            let source = post["source"].as_str().unwrap();
+            let name = std::path::Path::new(source).file_name().unwrap();
+            format!("{} {}", name.to_string_lossy(), post["index"])
+        })
+        .collect();
+    // An empty file has no post: it gets a warning, in its place.
+    let empty = |n: &usize| n % 7 == 5;
+    let mut expected: Vec<String> = (0..names.len())
+        .filter(|n| !empty(n))
+        .map(|n| format!("{} 0", names[n]))
+        .collect();
+    expected.push("post-33-calendar.csv 0".into());
+    expected.push("post-33-calendar.csv 1".into());
+    expected.sort();
+    assert_eq!(sources, expected);
+    let warned: Vec<String> = String::from_utf8(one.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("the file is empty"))
+        .map(|l| l.split("post-").nth(1).unwrap()[..2].to_string())
+        .collect();
+    let empties: Vec<String> = (0..names.len())
+        .filter(empty)
+        .map(|n| format!("{n:02}"))
+        .collect();
+    assert_eq!(warned, empties);
+}
