@@ -122,7 +122,7 @@ fn key_of<'a>(terms: &[(u32, u32, u32)], models: &'a [Model], term: u32) -> &'a 
 }
 
 /// A term that pushed a post towards firing.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Contribution {
     pub weight: f64,
     pub term: u32,
@@ -472,7 +472,7 @@ impl WeightedIndex {
                         probability,
                         fires,
                         // Only a finding names its top terms.
-                        top: if fires { top.sorted(self) } else { Vec::new() },
+                        top: if fires { top.sorted() } else { Vec::new() },
                     }
                 })
                 .collect();
@@ -482,14 +482,14 @@ impl WeightedIndex {
         })
     }
 
-    /// The order of contributions in a rule's top terms: largest first,
-    /// ties by rank. A post counts each term once, and terms differ in
-    /// rank, so the order is total.
+    /// Whether contribution `x` comes before `y` in a rule's top terms:
+    /// largest first, ties by rank. A post counts each term once, and
+    /// terms differ in rank, so the order is total. Contributions are
+    /// positive, which `>` and `==` order as `f64::total_cmp` would.
     #[inline]
-    fn order(&self, x: &Contribution, y: &Contribution) -> std::cmp::Ordering {
-        y.weight
-            .total_cmp(&x.weight)
-            .then_with(|| self.order_by_rank(x.term, y.term))
+    fn comes_before(&self, x: &Contribution, y: &Contribution) -> bool {
+        debug_assert!(x.weight > 0.0 && y.weight > 0.0);
+        x.weight > y.weight || (x.weight == y.weight && self.order_by_rank(x.term, y.term).is_lt())
     }
 
     /// The order of two terms' equal contributions. Out of line: ties are
@@ -672,24 +672,24 @@ struct ScoreMemory {
 /// How many terms a finding of a learned rule names.
 const TOP: usize = 3;
 
-/// The largest contributions to a rule's score so far, in
-/// [`WeightedIndex::order`]: kept as they come, so that a post's many
-/// smaller ones cost one comparison each and are never stored.
+/// The largest contributions to a rule's score so far, in order
+/// ([`WeightedIndex::comes_before`]): kept as they come, so that a post's
+/// many smaller ones cost one comparison each and are never stored.
 #[derive(Default)]
 struct Top {
-    /// At most [`TOP`], in no order.
-    kept: Vec<Contribution>,
-    /// Which kept one comes last in order, once there are [`TOP`]; and
-    /// its weight, below which a contribution cannot be kept (zero until
-    /// then).
-    last: usize,
+    /// The first `len` are the kept ones, in order: a new one is moved
+    /// up past those it comes before, in place.
+    kept: [Contribution; TOP],
+    len: usize,
+    /// The weight of the last kept one once there are [`TOP`], below
+    /// which a contribution cannot be kept (zero until then).
     floor: f64,
 }
 
 impl Top {
     /// Forgets the contributions of the last post.
     fn clear(&mut self) {
-        self.kept.clear();
+        self.len = 0;
         self.floor = 0.0;
     }
 
@@ -708,34 +708,32 @@ impl Top {
     }
 
     /// Keeps `c` in place of the last kept one if it comes before it, or
-    /// beside the others while there are fewer than [`TOP`].
+    /// after the others while there are fewer than [`TOP`]; then moves it
+    /// up to its place in order.
     #[inline(never)]
     fn keep(&mut self, c: Contribution, ix: &WeightedIndex) {
-        if self.kept.len() < TOP {
-            self.kept.push(c);
-        } else if ix.order(&c, &self.kept[self.last]).is_lt() {
-            self.kept[self.last] = c;
+        let mut at = self.len;
+        if at == TOP {
+            if !ix.comes_before(&c, &self.kept[TOP - 1]) {
+                return;
+            }
+            at = TOP - 1;
         } else {
-            return;
+            self.len += 1;
         }
-        if self.kept.len() == TOP {
-            let last = (0..TOP).reduce(|a, b| {
-                if ix.order(&self.kept[a], &self.kept[b]).is_lt() {
-                    b
-                } else {
-                    a
-                }
-            });
-            self.last = last.unwrap_or(0);
-            self.floor = self.kept[self.last].weight;
+        self.kept[at] = c;
+        while at > 0 && ix.comes_before(&self.kept[at], &self.kept[at - 1]) {
+            self.kept.swap(at, at - 1);
+            at -= 1;
+        }
+        if self.len == TOP {
+            self.floor = self.kept[TOP - 1].weight;
         }
     }
 
     /// The kept contributions, in order.
-    fn sorted(&self, ix: &WeightedIndex) -> Vec<Contribution> {
-        let mut top = self.kept.clone();
-        top.sort_unstable_by(|x, y| ix.order(x, y));
-        top
+    fn sorted(&self) -> Vec<Contribution> {
+        self.kept[..self.len].to_vec()
     }
 }
 
@@ -1165,14 +1163,28 @@ mod tests {
         assert_eq!(weights(2), [(1, 3.0)]);
     }
 
+    /// The terms and weights of `cs`.
+    fn picked(cs: &[Contribution]) -> Vec<(u32, f64)> {
+        cs.iter().map(|c| (c.term, c.weight)).collect()
+    }
+
+    /// The [`TOP`] largest of `all` by sorting them: largest first, ties
+    /// by rank, the weights ordered by `f64::total_cmp`.
+    fn largest_by_sorting(ix: &WeightedIndex, all: &[Contribution]) -> Vec<(u32, f64)> {
+        let mut sorted = all.to_vec();
+        sorted.sort_by(|x, y| {
+            (y.weight.total_cmp(&x.weight)).then_with(|| ix.rank(x.term).cmp(&ix.rank(y.term)))
+        });
+        sorted.truncate(TOP);
+        picked(&sorted)
+    }
+
     #[test]
     fn top_terms_kept_as_they_come_are_the_largest_in_order() {
         let keys: Vec<String> = (0..12).map(|i| format!("w{i}")).collect();
         let ix = index(&keys.iter().map(|k| (k.as_str(), 1.0)).collect::<Vec<_>>());
         // Ties in weight are broken by rank (here the term's number).
         let weights = [0.5, 2.0, 0.5, 1.0, 3.0, 2.0, 0.25, 1.0, 3.0, 0.5, 2.0, 0.1];
-        let picked =
-            |cs: &[Contribution]| cs.iter().map(|c| (c.term, c.weight)).collect::<Vec<_>>();
         for rotation in 0..weights.len() {
             for len in 0..=weights.len() {
                 let mut all: Vec<Contribution> = (0..len)
@@ -1193,13 +1205,50 @@ mod tests {
                     for c in &all {
                         top.offer(c.weight, c.term, &c.span, &ix);
                     }
-                    let kept = top.sorted(&ix);
-                    let mut sorted = all.clone();
-                    sorted.sort_by(|x, y| ix.order(x, y));
-                    sorted.truncate(TOP);
-                    assert_eq!(picked(&kept), picked(&sorted), "{rotation} {len}");
+                    let kept = picked(&top.sorted());
+                    assert_eq!(kept, largest_by_sorting(&ix, &all), "{rotation} {len}");
                 }
             }
+        }
+    }
+
+    /// Over many random posts' contributions, few weights apart (so many
+    /// ties), one `Top` cleared between posts keeps what sorting picks.
+    #[test]
+    fn top_terms_of_random_posts_are_those_sorting_picks() {
+        let keys: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let ix = index(&keys.iter().map(|k| (k.as_str(), 1.0)).collect::<Vec<_>>());
+        // A xorshift generator: below `n`.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut below = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut top = Top::default();
+        for post in 0..3000 {
+            let mut terms: Vec<usize> = (0..keys.len()).collect();
+            for i in (1..terms.len()).rev() {
+                terms.swap(i, below(i + 1));
+            }
+            terms.truncate(below(keys.len() + 1));
+            let all: Vec<Contribution> = (terms.iter())
+                .map(|&t| Contribution {
+                    weight: (1 + below(6)) as f64 / 4.0,
+                    term: ix.id(&keys[t]).unwrap(),
+                    span: Some(t..t + 1),
+                })
+                .collect();
+            top.clear();
+            for c in &all {
+                top.offer(c.weight, c.term, &c.span, &ix);
+            }
+            assert_eq!(
+                picked(&top.sorted()),
+                largest_by_sorting(&ix, &all),
+                "{post}"
+            );
         }
     }
 
