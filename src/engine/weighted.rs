@@ -1218,14 +1218,8 @@ mod tests {
     fn top_terms_of_random_posts_are_those_sorting_picks() {
         let keys: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
         let ix = index(&keys.iter().map(|k| (k.as_str(), 1.0)).collect::<Vec<_>>());
-        // A xorshift generator: below `n`.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut below = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
+        let mut below = |n: usize| rng.below(n);
         let mut top = Top::default();
         for post in 0..3000 {
             let mut terms: Vec<usize> = (0..keys.len()).collect();
