@@ -5,9 +5,9 @@
 //! alone or changes in a few set ways: most of them are told here without
 //! it. A word that is its own stem is told by its ending
 //! ([`is_own_stem`]); a plain word (the letters a to z) that ends in a
-//! plural `s`, an `e`, a `y` or an `l` has its stem worked out by the few
-//! rules that can touch it ([`plain_stem`]); every other word is left to
-//! the stemmer.
+//! plural `s`, `ed`, `ing`, `er`, an `e`, a `y` or an `l` has its stem
+//! worked out by the few rules that can touch it ([`plain_stem`]); every
+//! other word is left to the stemmer.
 
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -68,17 +68,16 @@ const EXCEPTIONS: [&str; 18] = [
 ];
 
 /// The English stemmer's stem of a plain word of three letters or more
-/// (a to z only, at most 64) whose end only its plural `s` or `ies`
-/// (step 1a), its `y` (step 1c) or its final `e` or double `l` (step 5)
-/// may change, worked out by those rules alone; `None` for the others
-/// (other endings, exceptions, other characters), which the stemmer
-/// stems.
+/// (a to z only, at most 64) whose end only these rules may change: its
+/// plural `s` or `ies` (step 1a), its `ed` or `ing` (step 1b), its `y`
+/// (step 1c), its `er` (step 4) and its final `e` or double `l` (step
+/// 5); `None` for the others (other endings, exceptions, other
+/// characters), which the stemmer stems.
 ///
-/// Past step 1a a word keeps its end until step 5 unless it ends in a
-/// suffix of steps 1b to 4: every one of those ends in one of
-/// [`STEMMER_TAILS`], and the few that end in `y`, `i`, `e` or `l` are
-/// told apart here and left to the stemmer (checked against the stemmer
-/// in `plain_stems_are_what_the_stemmer_gives`).
+/// Every suffix that steps 1b to 4 rewrite ends in one of
+/// [`STEMMER_TAILS`]; the few of those that end in `y`, `i`, `e`, `l` or
+/// `er` are told apart here and left to the stemmer (checked against the
+/// stemmer in `plain_stems_are_what_the_stemmer_gives`).
 fn plain_stem(word: &str) -> Option<CompactString> {
     let b = word.as_bytes();
     if b.len() < 3 || b.len() > 64 || !b.iter().all(u8::is_ascii_lowercase) {
@@ -89,11 +88,20 @@ fn plain_stem(word: &str) -> Option<CompactString> {
     }
     let letters = Letters::of(b);
     let rest = without_plural(word, &letters)?;
+    if ends_with_any(rest, &["ed", "ing"]) {
+        return ed_or_ing_undone(rest, &letters);
+    }
+    steps_1c_to_5(rest, &letters)
+}
+
+/// The stem of a word past steps 1a and 1b.
+fn steps_1c_to_5(rest: &str, letters: &Letters) -> Option<CompactString> {
     let stem = match rest.as_bytes().last() {
-        Some(b'y') => return y_made_i(rest, &letters),
+        Some(b'y') => return y_made_i(rest, letters),
         Some(b'i') => i_kept(rest)?,
-        Some(b'e') => final_e_dropped(rest, &letters)?,
-        Some(b'l') => double_l_undone(rest, &letters)?,
+        Some(b'e') => final_e_dropped(rest, letters)?,
+        Some(b'l') => double_l_undone(rest, letters)?,
+        _ if rest.ends_with("er") => er_dropped(rest, letters)?,
         _ if has_stemmer_tail(rest) => return None,
         _ => rest,
     };
@@ -188,6 +196,52 @@ fn without_plural<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
         .then_some(&word[..n - 1])
 }
 
+/// Step 1b for `ed` and `ing`: dropped after a vowel, an `e` put back
+/// after `at`, `bl`, `iz` or a short syllable that ends where R1 starts,
+/// one of a double consonant dropped; then steps 1c to 5. `None` for
+/// `eed`, for `ied` (which step 1a rewrites) and for the words the stemmer keeps as they are past step 1a
+/// (`inning`, `outing`, …).
+fn ed_or_ing_undone(word: &str, letters: &Letters) -> Option<CompactString> {
+    const KEPT: [&str; 5] = ["canning", "earring", "herring", "inning", "outing"];
+    const DOUBLES: [&str; 9] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
+    if ends_with_any(word, &["eed", "ied"]) || KEPT.contains(&word) {
+        return None;
+    }
+    let base = &word[..word.len() - if word.ends_with("ed") { 2 } else { 3 }];
+    let m = base.len();
+    if !(0..m).any(|i| letters.vowel(i)) {
+        // `sing`, `bred`: no later step rewrites those endings.
+        return Some(CompactString::from(word));
+    }
+    let mut stem = CompactString::from(base);
+    if ends_with_any(base, &["at", "bl", "iz"]) {
+        stem.push('e');
+    } else if ends_with_any(base, &DOUBLES) {
+        stem.pop();
+    } else if m == letters.r1 && letters.short_syllable_before(base.as_bytes(), m) {
+        stem.push('e');
+    }
+    steps_1c_to_5(&stem, letters)
+}
+
+/// Step 4 for `er` (dropped in R2), then step 5; `None` for `izer`,
+/// which step 2 rewrites.
+fn er_dropped<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
+    if word.ends_with("izer") {
+        return None;
+    }
+    let er = word.len() - 2;
+    if letters.r2 > er {
+        return Some(word);
+    }
+    let rest = &word[..er];
+    Some(match rest.as_bytes().last() {
+        Some(b'e') => e_rule(rest, letters),
+        Some(b'l') => l_rule(rest, letters),
+        _ => rest,
+    })
+}
+
 /// Step 1c: a final `y` after a consonant that is not the first letter
 /// becomes `i` (`cry`, not `by` or `say`), which steps 2 to 4 may then
 /// rewrite (see [`i_kept`]).
@@ -214,25 +268,32 @@ fn i_kept(word: &str) -> Option<&str> {
 /// `able`, `ate`, `ive`, `ize`, …).
 fn final_e_dropped<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
     const SUFFIXES: [&str; 7] = ["ance", "ence", "able", "ible", "ate", "ive", "ize"];
-    if ends_with_any(word, &SUFFIXES) {
-        return None;
-    }
+    (!ends_with_any(word, &SUFFIXES)).then(|| e_rule(word, letters))
+}
+
+/// Step 5's rule for a word ending in `e`.
+fn e_rule<'w>(word: &'w str, letters: &Letters) -> &'w str {
     let e = word.len() - 1;
     let dropped =
         letters.r2 <= e || (letters.r1 <= e && !letters.short_syllable_before(word.as_bytes(), e));
-    Some(if dropped { &word[..e] } else { word })
+    if dropped { &word[..e] } else { word }
 }
 
 /// Step 5 for a final `l`: one of a double `l` is dropped in R2; `None`
 /// for the endings of steps 2 to 4 (`al`, `ful` and the longer ones
 /// ending in those).
 fn double_l_undone<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
-    if ends_with_any(word, &["al", "ful"]) {
-        return None;
-    }
+    (!ends_with_any(word, &["al", "ful"])).then(|| l_rule(word, letters))
+}
+
+/// Step 5's rule for a word ending in `l`.
+fn l_rule<'w>(word: &'w str, letters: &Letters) -> &'w str {
     let l = word.len() - 1;
-    let undone = letters.r2 <= l && word.ends_with("ll");
-    Some(if undone { &word[..l] } else { word })
+    if letters.r2 <= l && word.ends_with("ll") {
+        &word[..l]
+    } else {
+        word
+    }
 }
 
 /// Whether `word` ends in one of `endings`.
@@ -314,15 +375,20 @@ mod tests {
             }
         };
         // Every plain word of three and four letters that ends in a
-        // letter the rules here handle.
+        // letter the rules here handle, and of five or six that ends in
+        // `ed` or `ing`.
         let letters: Vec<char> = ('a'..='z').collect();
         for a in &letters {
             for b in &letters {
-                for last in ['s', 'e', 'y', 'l', 'i'] {
+                for last in ['s', 'e', 'y', 'l', 'i', 'd', 'g', 'r'] {
                     check(&format!("{a}{b}{last}"));
                     for c in &letters {
                         check(&format!("{a}{b}{c}{last}"));
                     }
+                }
+                for c in &letters {
+                    check(&format!("{a}{b}{c}ed"));
+                    check(&format!("{a}{b}{c}ing"));
                 }
             }
         }
@@ -345,7 +411,7 @@ mod tests {
         }
         // The lexicons' words, and their plurals and adjectives.
         for word in lexicon_words() {
-            for ending in ["", "s", "es", "y", "ly", "e", "l"] {
+            for ending in ["", "s", "es", "y", "ly", "e", "l", "ed", "ing", "er", "ers"] {
                 check(&format!("{word}{ending}"));
             }
         }
