@@ -10,15 +10,15 @@ mod metrics;
 mod quotes;
 mod social;
 pub mod static_map;
+mod stems;
 pub mod valence;
 pub mod words;
 
 pub use metrics::{Metric, Metrics};
+pub use stems::stem;
 
 use compact_str::CompactString;
-use rust_stemmers::{Algorithm, Stemmer};
 use std::ops::Range;
-use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is.
@@ -162,8 +162,6 @@ pub struct Analysis<'a> {
     pub word_generation: u64,
 }
 
-static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
 pub const NEGATORS: &[&str] = &[
     "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "hardly", "barely",
     "without", "cannot",
@@ -179,43 +177,6 @@ pub fn is_negator(lower: &str) -> bool {
     ) && NEGATORS.contains(&lower))
         || lower.ends_with("n't")
 }
-
-/// Stems one lower-cased word the way the analysis does.
-pub fn stem(lower: &str) -> String {
-    STEMMER.stem(lower).into_owned()
-}
-
-/// The stem of a lower-cased word, as a token keeps it.
-fn stem_word(lower: &str) -> CompactString {
-    if is_own_stem(lower) {
-        return CompactString::from(lower);
-    }
-    CompactString::from(STEMMER.stem(lower))
-}
-
-/// Whether the English stemmer surely leaves a lower-cased word as it
-/// is, told without running it (a new word costs some thousands of
-/// instructions to stem; two words in five are told here).
-///
-/// The stemmer leaves words of one or two letters alone (see
-/// `short_words_are_their_own_stems`). Longer ones it changes only by
-/// dropping a leading apostrophe or by rewriting one of the suffixes of
-/// its steps (`'s`, `ies`, `ed`, `ingly`, `ational`, `ness`, `ment`, a
-/// final `e` or `l`, …), and every one of those ends in one of
-/// [`STEMMER_TAILS`]; its few exceptions (`skies`, `dying`, `news`, …)
-/// do too. A word with none of those tails is its own stem (checked
-/// against the stemmer in `own_stems_are_what_the_stemmer_gives`).
-fn is_own_stem(lower: &str) -> bool {
-    if lower.len() <= 2 {
-        return true;
-    }
-    !lower.starts_with('\'') && !STEMMER_TAILS.iter().any(|tail| lower.ends_with(tail))
-}
-
-/// The endings every suffix the English stemmer rewrites ends in.
-const STEMMER_TAILS: [&str; 15] = [
-    "'", "s", "y", "i", "l", "e", "ed", "ing", "ism", "ion", "er", "ator", "ic", "ant", "ent",
-];
 
 /// `normalize` without a heap allocation for short ASCII words, of
 /// letter case `case`: most words have no capital, and are their own
@@ -1613,58 +1574,6 @@ mod tests {
             assert!(is_negator(w), "{w}");
         }
         assert!(is_negator("don't") && !is_negator("yes") && !is_negator(""));
-    }
-
-    #[test]
-    fn short_words_are_their_own_stems() {
-        let mut alphabet: Vec<String> = ('a'..='z')
-            .chain('0'..='9')
-            .chain(['\'', '-', '_', 'é', 'ß'])
-            .map(String::from)
-            .collect();
-        alphabet.push(String::new());
-        for a in &alphabet {
-            for b in &alphabet {
-                let word = format!("{a}{b}");
-                if word.len() <= 2 {
-                    assert_eq!(stem(&word), word);
-                    assert_eq!(stem_word(&word), word);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn own_stems_are_what_the_stemmer_gives() {
-        // Every ending of up to three characters, after stems of up to
-        // eight (random, with vowels enough for the stemmer's regions),
-        // and the words of the VADER lexicon and of the valence lexicon.
-        let tail_chars: Vec<char> = ('a'..='z').chain(['\'', '1', 'é']).collect();
-        let stem_chars: Vec<char> = ('a'..='z').chain("aeiouy'".chars()).collect();
-        let mut stems = random_texts(&stem_chars, 20_000, 3).map(|s| s.chars().take(8).collect());
-        let mut told = 0;
-        let mut check = |word: String| {
-            let own = is_own_stem(&word);
-            if own {
-                told += 1;
-                assert_eq!(stem(&word), word, "{word}");
-            }
-            assert_eq!(stem_word(&word), stem(&word), "{word}");
-        };
-        for a in &tail_chars {
-            for b in &tail_chars {
-                for c in &tail_chars {
-                    let stem: String = stems.next().unwrap_or_default();
-                    check(format!("{stem}{a}{b}{c}"));
-                }
-            }
-        }
-        let (valence_words, _) = valence::entries();
-        let lexicons = vader_sentiment::LEXICON.keys().map(|w| w.to_lowercase());
-        for word in lexicons.chain(valence_words.into_iter().map(|(w, _)| w)) {
-            check(word);
-        }
-        assert!(told > 10_000, "{told}");
     }
 
     #[test]

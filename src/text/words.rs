@@ -289,7 +289,7 @@ impl ShortWords {
 /// The entry of a word, numbered `id`.
 fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
     let stem = match kind {
-        TokenKind::Word => super::stem_word(lower),
+        TokenKind::Word => super::stems::stem_word(lower),
         _ => CompactString::from(lower),
     };
     WordFacts {
