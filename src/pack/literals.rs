@@ -113,10 +113,15 @@ const PER_BUILT_IN_LITERAL: f64 = 0.0005;
 /// ASCII (on ASCII text `\d`, `\w`, `\s` and `\b` mean what their ASCII
 /// forms do), so that digit classes are enumerated — `3rd` rather than
 /// `rd`. `None` when it would not be at most half as often found.
+///
+/// Also `None` where the pattern's pair of sets (`paired`) is expected to
+/// let fewer posts through than this set: the built-in prefilter gives a
+/// pattern one or the other, and the pair then does better.
 pub fn ascii_only(pattern: &str, case_sensitive: bool) -> Option<Needles> {
     let ascii = cheapest(pattern, case_sensitive, false, PER_BUILT_IN_LITERAL)?;
     let limit = general(pattern, case_sensitive).map_or(f64::INFINITY, |s| s.rarity);
-    (ascii.rarity * 2.0 < limit).then_some(ascii.needles)
+    let pair_does_better = || pair(pattern, case_sensitive).is_some_and(|p| p.both < ascii.rarity);
+    (ascii.rarity * 2.0 < limit && !pair_does_better()).then_some(ascii.needles)
 }
 
 /// How many times fewer posts than its `necessary` set a pattern's pair of
@@ -131,6 +136,11 @@ const PAIR_GAIN: f64 = 2.0;
 /// `necessary` set lets through. Like `ascii_only`'s sets, the pairs are
 /// searched only by the built-in automaton, built with the binary.
 pub fn paired(pattern: &str, case_sensitive: bool) -> Option<[Needles; 2]> {
+    pair(pattern, case_sensitive).map(|p| [p.first.needles, p.second.needles])
+}
+
+/// The pair of sets `paired` gives, with its expected share of posts.
+fn pair(pattern: &str, case_sensitive: bool) -> Option<Pair> {
     let single = general(pattern, case_sensitive)?;
     let pair = [true, false].into_iter().find_map(|unicode| {
         read(
@@ -145,7 +155,7 @@ pub fn paired(pattern: &str, case_sensitive: bool) -> Option<[Needles; 2]> {
     // A set found in most posts would only cost the automaton reports.
     let rare = |s: &Set| s.rarity < 1.0;
     (rare(&pair.first) && rare(&pair.second) && pair.both * PAIR_GAIN <= single.rarity.min(1.0))
-        .then_some([pair.first.needles, pair.second.needles])
+        .then_some(pair)
 }
 
 /// Two literal sets (see `paired`), with the expected share of posts
@@ -498,18 +508,36 @@ fn chosen(out: Vec<Vec<u8>>, how: Reading) -> Set {
 /// Expected occurrences of a literal in a typical post, capped at one.
 /// Letter frequencies alone make short common words look rare, so a
 /// literal that is one of the most common words (or a piece of one) counts
-/// as found in every post.
+/// as found in every post. So do one or two letters, which are a word or a
+/// piece of many (`is`, `my`, `st`, `nd`), but for two uncommon letters
+/// without a vowel: no word, and a piece of few (`pw`, `bc`, `pm`).
 fn rarity(literal: &[u8]) -> f64 {
     let word = String::from_utf8_lossy(literal)
         .trim()
         .to_ascii_lowercase()
         .replace('’', "'");
-    let short_word = word.len() <= 2 && word.bytes().all(|b| b.is_ascii_alphabetic());
+    let p: f64 = literal.iter().map(|&b| byte_frequency(b)).product();
+    let by_letters = (POST_LEN * p).min(1.0);
+    let short_word = word.len() <= 2
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && !is_uncommon_pair_of_consonants(&word, by_letters);
     if short_word || COMMON_WORDS.contains(&word.as_str()) {
         return 1.0;
     }
-    let p: f64 = literal.iter().map(|&b| byte_frequency(b)).product();
-    (POST_LEN * p).min(1.0)
+    by_letters
+}
+
+/// Below this many expected occurrences in a post (by letter frequencies),
+/// two consonants are uncommon enough not to be a piece of many words:
+/// `pw` (0.04) and `pm` (0.05) are, `st` (0.59), `nd` (0.29) and `ll`
+/// (0.16) are not.
+const UNCOMMON_PAIR: f64 = 0.1;
+
+/// Whether `word` is two letters without a vowel (`y` counts as one) that
+/// letter frequencies expect `by_letters` times in a post, below
+/// `UNCOMMON_PAIR`.
+fn is_uncommon_pair_of_consonants(word: &str, by_letters: f64) -> bool {
+    word.len() == 2 && !word.bytes().any(|b| b"aeiouy".contains(&b)) && by_letters < UNCOMMON_PAIR
 }
 
 /// Words (and word pieces) found in a large share of English posts.
@@ -739,6 +767,36 @@ mod tests {
         }
         assert!(pairs > 15, "{pairs} pairs");
         assert!(matches > 200, "{matches} matches");
+    }
+
+    #[test]
+    fn two_uncommon_consonants_are_rare_other_short_literals_common() {
+        for common in ["is", "my", "ok", "st", "nd", "ll", "a", "x"] {
+            assert_eq!(rarity(common.as_bytes()), 1.0, "{common}");
+        }
+        for rare in ["pw", "bc", "pm"] {
+            assert!(rarity(rare.as_bytes()) < UNCOMMON_PAIR, "{rare}");
+        }
+        // So a password and the name it goes with make a pair.
+        let pattern =
+            r"\b(user ?name|user|login)\s*(:|=|is)\s*\S+[^\n]{0,40}\b(password|pass|pw|pwd)\s*:";
+        let [first, second] = paired(pattern, false).unwrap();
+        assert!(first.literals.contains(&b"user".to_vec()), "{first:?}");
+        assert!(second.literals.contains(&b"pw".to_vec()), "{second:?}");
+    }
+
+    #[test]
+    fn a_pair_rarer_than_the_ascii_set_is_chosen_over_it() {
+        // Read as ASCII, `(?i:quokka)` is a literal (read with Unicode's
+        // case folding, `k` is also the Kelvin sign): a set much rarer than
+        // the general one, `zebra`. But the pair of both is rarer still.
+        let pattern = r"\b(?i:quokka)\b[^.\n]{0,40}\bzebra";
+        let ascii = cheapest(pattern, false, false, PER_BUILT_IN_LITERAL).unwrap();
+        assert!(ascii.rarity * 2.0 < general(pattern, false).unwrap().rarity);
+        assert!(ascii_only(pattern, false).is_none());
+        assert!(paired(pattern, false).is_some());
+        // Without a pair, the ASCII set stays.
+        assert!(ascii_only(r"\b\d{1,2}(st|nd|rd|th)\b", false).is_some());
     }
 
     #[test]
