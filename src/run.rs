@@ -210,34 +210,16 @@ pub fn run(
             problems: vec![Problem::Input(e.clone())],
         },
     };
-    // A chunk of small files is checked by the pool while this thread
-    // reports the chunk before: a thread that is done with its share of a
-    // chunk (or waits for a pattern another one compiles) starts on the
-    // next rather than waiting for the slowest file. At most two chunks
-    // are held.
-    rayon::in_place_scope(|scope| -> io::Result<()> {
-        // On a thread of the pool itself, waiting for a spawned task could
-        // wait for ever: check there and then.
-        let overlap = rayon::current_thread_index().is_none();
-        let start = |range: std::ops::Range<usize>| {
-            let (tx, rx) = mpsc::sync_channel(1);
-            let check_chunk = move || -> Vec<FileResult> {
-                if range.len() == 1 {
-                    vec![check(range.start)]
-                } else {
-                    range.into_par_iter().map(check).collect()
-                }
-            };
-            if overlap && files.len() > 1 {
-                // The receiver is only gone when reporting already failed.
-                scope.spawn(move |_| {
-                    let _ = tx.send(check_chunk());
-                });
-            } else {
-                let _ = tx.send(check_chunk());
-            }
-            rx
-        };
+    let check_chunk = |range: std::ops::Range<usize>| -> Vec<FileResult> {
+        if range.len() == 1 {
+            vec![check(range.start)]
+        } else {
+            range.into_par_iter().map(check).collect()
+        }
+    };
+    // Checks the chunks of small files through `start`, which hands back
+    // where a chunk's results will come, and reports them in order.
+    let mut drive = |start: &dyn Fn(std::ops::Range<usize>) -> Checking| -> io::Result<()> {
         let mut in_flight = None;
         let mut i = 0;
         while i < files.len() {
@@ -284,15 +266,44 @@ pub fn run(
             finish(previous, &mut outcome, reporter, out, on_problem)?;
         }
         Ok(())
-    })?;
+    };
+    // One file needs no pool; nor does a run on a thread of the pool
+    // itself, where waiting for a spawned task could wait for ever: each
+    // chunk is checked there and then.
+    if files.len() <= 1 || rayon::current_thread_index().is_some() {
+        drive(&|range| {
+            let (tx, rx) = mpsc::sync_channel(1);
+            let _ = tx.send(check_chunk(range));
+            rx
+        })?;
+    } else {
+        // A chunk of small files is checked by the pool while this thread
+        // reports the chunk before: a thread that is done with its share
+        // of a chunk (or waits for a pattern another one compiles) starts
+        // on the next rather than waiting for the slowest file. At most
+        // two chunks are held.
+        rayon::in_place_scope(|scope| {
+            drive(&|range| {
+                let (tx, rx) = mpsc::sync_channel(1);
+                // The receiver is only gone when reporting already failed.
+                scope.spawn(move |_| {
+                    let _ = tx.send(check_chunk(range));
+                });
+                rx
+            })
+        })?;
+    }
     reporter.finish(out, &outcome.summary)?;
     out.flush()?;
     Ok(outcome)
 }
 
+/// Where the results of a chunk of files being checked will come.
+type Checking = mpsc::Receiver<Vec<FileResult>>;
+
 /// Reports a chunk of files checked by `run`, once its check is done.
 fn finish(
-    checked: mpsc::Receiver<Vec<FileResult>>,
+    checked: Checking,
     outcome: &mut Outcome,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
