@@ -199,8 +199,8 @@ fn without_plural<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
 /// Step 1b for `ed` and `ing`: dropped after a vowel, an `e` put back
 /// after `at`, `bl`, `iz` or a short syllable that ends where R1 starts,
 /// one of a double consonant dropped; then steps 1c to 5. `None` for
-/// `eed`, for `ied` (which step 1a rewrites) and for the words the stemmer keeps as they are past step 1a
-/// (`inning`, `outing`, …).
+/// `eed`, for `ied` (which step 1a rewrites) and for the words the
+/// stemmer keeps as they are past step 1a (`inning`, `outing`, …).
 fn ed_or_ing_undone(word: &str, letters: &Letters) -> Option<CompactString> {
     const KEPT: [&str; 5] = ["canning", "earring", "herring", "inning", "outing"];
     const DOUBLES: [&str; 9] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
