@@ -18,6 +18,10 @@ use std::sync::mpsc;
 const STREAM_BYTES: u64 = 4 << 20;
 /// Posts checked together when streaming.
 const BATCH_POSTS: usize = 1024;
+/// Small files a chunk holds per thread: enough that a slow file (one
+/// that compiles a pattern, say) is a small part of a thread's share;
+/// few enough that the first results come at once and little is held.
+const FILES_PER_THREAD: usize = 32;
 /// Posts a parallel task checks at least: enough that handing work out
 /// costs little next to checking it.
 const POSTS_PER_TASK: usize = 16;
@@ -194,7 +198,7 @@ pub fn run(
     let chunk = if files.len() <= 1 {
         1
     } else {
-        rayon::current_num_threads().max(1) * 8
+        rayon::current_num_threads().max(1) * FILES_PER_THREAD
     };
     // A calendar on stdin may be of any size, and is read only once.
     let is_big = |f: &InputFile| {

@@ -426,8 +426,8 @@ fn init_writes_a_starter_once() {
 fn many_files_are_reported_in_input_order_whatever_the_threads() {
     let dir = tempfile::tempdir().unwrap();
     let mut names = Vec::new();
-    for n in 0..70 {
-        let name = format!("post-{n:02}.txt");
+    for n in 0..140 {
+        let name = format!("post-{n:03}.txt");
         let text: Vec<u8> = match n % 7 {
             0 => format!("You are an idiot and post {n} says so!!!").into_bytes(),
             3 => b"caf\xe9 opens at nine".to_vec(),
@@ -438,7 +438,7 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
         names.push(name);
     }
     fs::write(
-        dir.path().join("post-33-calendar.csv"),
+        dir.path().join("post-033-calendar.csv"),
         "text,platform\nWhat a day for a launch,x\nYou people are morons,x\n",
     )
     .unwrap();
@@ -474,19 +474,19 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
         .filter(|n| !empty(n))
         .map(|n| format!("{} 0", names[n]))
         .collect();
-    expected.push("post-33-calendar.csv 0".into());
-    expected.push("post-33-calendar.csv 1".into());
+    expected.push("post-033-calendar.csv 0".into());
+    expected.push("post-033-calendar.csv 1".into());
     expected.sort();
     assert_eq!(sources, expected);
     let warned: Vec<String> = String::from_utf8(one.stderr)
         .unwrap()
         .lines()
         .filter(|l| l.contains("the file is empty"))
-        .map(|l| l.split("post-").nth(1).unwrap()[..2].to_string())
+        .map(|l| l.split("post-").nth(1).unwrap()[..3].to_string())
         .collect();
     let empties: Vec<String> = (0..names.len())
         .filter(empty)
-        .map(|n| format!("{n:02}"))
+        .map(|n| format!("{n:03}"))
         .collect();
     assert_eq!(warned, empties);
 }
