@@ -400,7 +400,9 @@ mod tests {
             "s", "es", "ies", "ys", "eys", "ss", "us", "e", "le", "ee", "ye", "we", "xe", "ue",
             "ise", "ize", "ate", "ive", "ance", "ence", "able", "ible", "ative", "icate", "alize",
             "y", "ey", "ay", "ly", "lly", "ily", "edly", "ingly", "ity", "ogy", "cy", "ry", "ty",
-            "gy", "l", "ll", "lls", "al", "ful", "ical", "i", "ci", "li", "ti", "ogi",
+            "gy", "l", "ll", "lls", "al", "ful", "ical", "i", "ci", "li", "ti", "ogi", "ed", "ing",
+            "er", "ers", "eed", "ied", "ated", "bled", "ized", "ering", "ened", "tted", "lling",
+            "ying", "ered", "izer", "iers", "ingly", "edness", "eder",
         ];
         let prefixes = ["", "", "", "gener", "commun", "arsen", "y"];
         for (k, stem) in random_texts(&stem_chars, 20_000, 5).enumerate() {
