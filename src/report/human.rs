@@ -171,8 +171,6 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     } else {
         (&context[..from], &context[from..to], &context[to..])
     };
-    // Escaping ASCII text gives ASCII text.
-    let width = |s: &str| if ascii { s.len() } else { width(s) };
     buf.push(' ');
     repeat(buf, " ", pad);
     buf.push(' ');
