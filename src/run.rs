@@ -14,8 +14,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc;
 
-/// Files at least this big are streamed rather than read whole.
-const STREAM_BYTES: u64 = 4 << 20;
+/// Files at least this big are streamed rather than read whole. A file
+/// read whole keeps every result until it is reported, and formatted
+/// results are several times the size of their posts: a calendar of 4 MiB
+/// read whole held over 100 MB.
+const STREAM_BYTES: u64 = 256 << 10;
+/// The bytes of small files a chunk holds at most, for the same reason:
+/// a chunk's results are kept until it is reported.
+const CHUNK_BYTES: u64 = 1 << 20;
 /// Posts checked together when streaming.
 const BATCH_POSTS: usize = 1024;
 /// Small files a chunk holds per thread: enough that a slow file (one
@@ -200,12 +206,18 @@ pub fn run(
     } else {
         rayon::current_num_threads().max(1) * FILES_PER_THREAD
     };
-    // A calendar on stdin may be of any size, and is read only once.
-    let is_big = |f: &InputFile| {
+    // The bytes a file holds, as far as chunks and streaming go. A calendar
+    // on stdin may be of any size, and is read only once; a file that
+    // cannot be read counts as empty (reading it reports why).
+    let bytes = |f: &InputFile| {
         if f.path == "-" {
-            return opts.stdin.is_calendar();
+            return if opts.stdin.is_calendar() {
+                u64::MAX
+            } else {
+                0
+            };
         }
-        std::fs::metadata(&f.path).is_ok_and(|m| m.len() >= STREAM_BYTES)
+        std::fs::metadata(&f.path).map_or(0, |m| m.len())
     };
     let check = |k: usize| match &assigned[k] {
         Ok(linter) => check_file(&files[k], linter, opts, needs),
@@ -227,40 +239,39 @@ pub fn run(
         let mut in_flight = None;
         let mut i = 0;
         while i < files.len() {
-            if is_big(&files[i]) {
-                // The files before are reported first.
-                if let Some(previous) = in_flight.take() {
-                    finish(previous, &mut outcome, reporter, out, on_problem)?;
+            let end = match next_step(i, files.len(), chunk, |k| bytes(&files[k])) {
+                Step::Chunk(end) => end,
+                Step::Stream => {
+                    // The files before are reported first.
+                    if let Some(previous) = in_flight.take() {
+                        finish(previous, &mut outcome, reporter, out, on_problem)?;
+                    }
+                    match &assigned[i] {
+                        Ok(linter) => stream_file(
+                            &files[i],
+                            linter,
+                            opts,
+                            needs,
+                            reporter,
+                            out,
+                            &mut outcome,
+                            on_problem,
+                        )?,
+                        Err(e) => emit(
+                            &mut outcome,
+                            FileResult {
+                                results: Vec::new(),
+                                problems: vec![Problem::Input(e.clone())],
+                            },
+                            out,
+                            reporter,
+                            on_problem,
+                        )?,
+                    }
+                    i += 1;
+                    continue;
                 }
-                match &assigned[i] {
-                    Ok(linter) => stream_file(
-                        &files[i],
-                        linter,
-                        opts,
-                        needs,
-                        reporter,
-                        out,
-                        &mut outcome,
-                        on_problem,
-                    )?,
-                    Err(e) => emit(
-                        &mut outcome,
-                        FileResult {
-                            results: Vec::new(),
-                            problems: vec![Problem::Input(e.clone())],
-                        },
-                        out,
-                        reporter,
-                        on_problem,
-                    )?,
-                }
-                i += 1;
-                continue;
-            }
-            let mut end = i;
-            while end < files.len() && end - i < chunk && !is_big(&files[end]) {
-                end += 1;
-            }
+            };
             if let Some(previous) = in_flight.replace(start(i..end)) {
                 finish(previous, &mut outcome, reporter, out, on_problem)?;
             }
@@ -300,6 +311,36 @@ pub fn run(
     reporter.finish(out, &outcome.summary)?;
     out.flush()?;
     Ok(outcome)
+}
+
+/// What `run` does with the files from one on.
+#[derive(Debug, PartialEq)]
+enum Step {
+    /// Streams the first, a big one.
+    Stream,
+    /// Checks the files up to this one (not included) as a chunk.
+    Chunk(usize),
+}
+
+/// The next step of `run` from file `i` of `count`, `bytes(k)` being the
+/// size of file `k`: a big file streams; small ones are checked as a
+/// chunk that ends before a big file, or once it holds `chunk` files or
+/// `CHUNK_BYTES`.
+fn next_step(i: usize, count: usize, chunk: usize, bytes: impl Fn(usize) -> u64) -> Step {
+    let mut held = bytes(i);
+    if held >= STREAM_BYTES {
+        return Step::Stream;
+    }
+    let mut end = i + 1;
+    while end < count && end - i < chunk && held < CHUNK_BYTES {
+        let next = bytes(end);
+        if next >= STREAM_BYTES {
+            break;
+        }
+        held += next;
+        end += 1;
+    }
+    Step::Chunk(end)
 }
 
 /// Where the results of a chunk of files being checked will come.
@@ -456,6 +497,59 @@ fn stream_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The steps `run` takes over files of sizes `sizes`.
+    fn steps(sizes: &[u64], chunk: usize) -> Vec<Step> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < sizes.len() {
+            let step = next_step(i, sizes.len(), chunk, |k| sizes[k]);
+            i = match step {
+                Step::Stream => i + 1,
+                Step::Chunk(end) => end,
+            };
+            out.push(step);
+        }
+        out
+    }
+
+    #[test]
+    fn small_files_are_chunked_by_count_and_bytes_and_big_ones_streamed() {
+        let big = STREAM_BYTES;
+        let small = 100;
+        // By count: 64 files a chunk.
+        assert_eq!(
+            steps(&[small; 130], 64),
+            [Step::Chunk(64), Step::Chunk(128), Step::Chunk(130)]
+        );
+        // A big file streams on its own, between chunks.
+        assert_eq!(
+            steps(&[small, small, big, small, big, big], 64),
+            [
+                Step::Chunk(2),
+                Step::Stream,
+                Step::Chunk(4),
+                Step::Stream,
+                Step::Stream
+            ]
+        );
+        // By bytes: a chunk closes once it holds CHUNK_BYTES, the file that
+        // reaches it included.
+        let part = STREAM_BYTES - 1;
+        let per_chunk = CHUNK_BYTES.div_ceil(part) as usize;
+        let sizes = vec![part; 2 * per_chunk + 1];
+        assert_eq!(
+            steps(&sizes, 64),
+            [
+                Step::Chunk(per_chunk),
+                Step::Chunk(2 * per_chunk),
+                Step::Chunk(2 * per_chunk + 1)
+            ]
+        );
+        // One file at a time when the chunk is one file.
+        assert_eq!(steps(&[small, big], 1), [Step::Chunk(1), Step::Stream]);
+        assert_eq!(steps(&[], 64), []);
+    }
     use crate::source::NoteLevel;
 
     #[test]

@@ -490,3 +490,57 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
         .collect();
     assert_eq!(warned, empties);
 }
+
+#[test]
+fn a_mid_sized_calendar_among_small_files_keeps_its_place_and_order() {
+    // Big enough (over 256 KiB) to be streamed a batch at a time rather
+    // than read whole; the small files around it are chunked.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "You are an idiot!!!").unwrap();
+    let mut csv = String::from("id,platform,text\n");
+    let mut rows = 0;
+    while csv.len() < 300 << 10 {
+        let text = if rows % 5 == 0 {
+            "You people are morons and everyone knows it"
+        } else {
+            "Fresh sourdough at seven today, see you at the shop on Main Street"
+        };
+        csv.push_str(&format!("row-{rows},x,\"{text}, row {rows}.\"\n"));
+        rows += 1;
+    }
+    fs::write(dir.path().join("b.csv"), &csv).unwrap();
+    fs::write(
+        dir.path().join("c.txt"),
+        "See you at the market on Saturday.",
+    )
+    .unwrap();
+    let run = |threads: &str| {
+        think_lint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--format", "jsonl"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    let two = run("2");
+    assert_eq!(two.stdout, one.stdout);
+    assert_eq!(two.stderr, one.stderr);
+    let posts: Vec<(String, u64)> = String::from_utf8(one.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let post: Value = serde_json::from_str(l).unwrap();
+            let source = post["source"].as_str().unwrap();
+            let name = std::path::Path::new(source).file_name().unwrap();
+            (
+                name.to_string_lossy().into_owned(),
+                post["index"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected = vec![("a.txt".to_string(), 0)];
+    expected.extend((0..rows).map(|i| ("b.csv".to_string(), i)));
+    expected.push(("c.txt".to_string(), 0));
+    assert_eq!(posts, expected);
+}

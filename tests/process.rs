@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A calendar big enough (over 4 MiB) to be streamed, so output starts
+/// A calendar big enough to be streamed (5 MiB), so output starts
 /// long before the run ends.
 fn big_calendar(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("big.csv");
