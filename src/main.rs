@@ -214,8 +214,29 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// The exit code of a run stopped with Ctrl-C (128 + SIGINT).
 const EXIT_INTERRUPTED: i32 = 130;
 
+/// mimalloc's number for its purge delay option. Option numbers are part
+/// of its ABI (a retired option keeps its slot), and libmimalloc-sys names
+/// no constant for this one.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory freed for more than this many milliseconds goes back to the
+/// system. mimalloc's own default, a second, keeps pages that a long run
+/// frees and takes all the time: a 1 GB calendar on 2 threads peaked at
+/// 99 MB with it and about 10 MB less with this, for a third more minor
+/// page faults. A `MIMALLOC_PURGE_DELAY` set by the user wins.
+const PURGE_DELAY_MS: std::ffi::c_long = 10;
+
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one of mimalloc's integer options; it takes no
+        // pointer, and mimalloc reads the option on each purge.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
+    }
+}
+
 fn main() -> ExitCode {
     timings::start();
+    tune_allocator();
     // Ctrl-C stops at once with the conventional code; output so far stands.
     let _ = ctrlc::set_handler(|| std::process::exit(EXIT_INTERRUPTED));
     timings::mark("signal handler");
