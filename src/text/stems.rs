@@ -6,12 +6,12 @@
 //! it. A word that is its own stem is told by its ending
 //! ([`is_own_stem`]); a plain word (ASCII letters, digits, `_`, `.`, `:`
 //! and apostrophes) has its stem worked out by the stemmer's rules
-//! ([`plain_stem`]) unless it ends in one of the suffixes of steps 2 and
-//! 3 (`ational`, `ness`, `ful`, …); every other word is left to the
-//! stemmer.
+//! ([`plain_stem`]); the stemmer itself is left the words with other
+//! characters and a few exceptions.
 
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -70,10 +70,10 @@ const EXCEPTIONS: [&str; 18] = [
 
 /// The English stemmer's stem of a plain word of three characters or
 /// more (at most 64, each an ASCII lower-case letter, digit, `_`, `.`,
-/// `:` or an apostrophe after the first), worked out by the rules that
-/// can reach it; `None` for the words those rules leave to the stemmer
-/// (other characters, exceptions, and the suffixes of steps 2 and 3 but
-/// `li`), which it stems.
+/// `:` or an apostrophe after the first), worked out by the stemmer's
+/// rules, steps 0 to 5; `None` for the words left to the stemmer (other
+/// characters, the stemmer's exceptions, and the few endings told apart
+/// in [`ed_or_ing_undone`]).
 ///
 /// Characters other than letters take no part in the rules but as
 /// consonants (the stemmer's letter groups hold letters only), and an
@@ -90,14 +90,14 @@ fn plain_stem(word: &str) -> Option<CompactString> {
     }
     let letters = Letters::of(b);
     let rest = without_plural(without_possessive(word), &letters)?;
-    if ends_with_any(rest, &["edly", "ingly"]) {
-        return None;
-    }
-    if ends_with_any(rest, &["ed", "ing"]) {
+    if ends_with_any(rest, &STEP_1B) {
         return ed_or_ing_undone(rest, &letters);
     }
-    steps_1c_to_5(rest, &letters)
+    Some(steps_1c_to_5(rest, &letters))
 }
+
+/// The suffixes step 1b drops (`eed` and `eedly` aside).
+const STEP_1B: [&str; 4] = ["ed", "ing", "edly", "ingly"];
 
 /// Whether a character may be part of a word [`plain_stem`] stems.
 fn plain_char(c: u8) -> bool {
@@ -105,12 +105,11 @@ fn plain_char(c: u8) -> bool {
 }
 
 /// The stem of a word past steps 1a and 1b.
-fn steps_1c_to_5(rest: &str, letters: &Letters) -> Option<CompactString> {
+fn steps_1c_to_5(rest: &str, letters: &Letters) -> CompactString {
     if rest.ends_with('y') {
-        let stem = y_made_i(rest, letters);
-        return steps_2_to_5(&stem, letters).map(CompactString::from);
+        return steps_2_to_5(&y_made_i(rest, letters), letters);
     }
-    steps_2_to_5(rest, letters).map(CompactString::from)
+    steps_2_to_5(rest, letters)
 }
 
 /// What the stemmer reads of a plain word's letters: which are vowels
@@ -161,18 +160,30 @@ impl Letters {
         self.vowels & (1 << i) != 0
     }
 
-    /// Whether the letters before `end` finish with a short syllable: a
-    /// consonant, a vowel and a consonant other than `w`, `x` or `y`, or
-    /// a vowel and a consonant at the start of the word.
+    /// Whether the letter at `i` of `word`, the plain word or what the
+    /// steps made of it, is a vowel. Steps 2 and 3 put in suffixes of
+    /// their own, which hold no `y`: a letter other than `y` is read, a
+    /// `y` is the word's.
+    fn vowel_in(&self, word: &[u8], i: usize) -> bool {
+        match word[i] {
+            b'a' | b'e' | b'i' | b'o' | b'u' => true,
+            b'y' => self.vowel(i),
+            _ => false,
+        }
+    }
+
+    /// Whether the letters of `word` before `end` finish with a short
+    /// syllable: a consonant, a vowel and a consonant other than `w`,
+    /// `x` or `y`, or a vowel and a consonant at the start of the word.
     fn short_syllable_before(&self, word: &[u8], end: usize) -> bool {
+        let vowel = |i| self.vowel_in(word, i);
         match end {
-            2 => self.vowel(0) && !self.vowel(1),
+            2 => vowel(0) && !vowel(1),
             3.. => {
-                !matches!(
-                    word[end - 1],
-                    b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'x' | b'y'
-                ) && self.vowel(end - 2)
-                    && !self.vowel(end - 3)
+                !matches!(word[end - 1], b'w' | b'x' | b'y')
+                    && !vowel(end - 1)
+                    && vowel(end - 2)
+                    && !vowel(end - 3)
             }
             _ => false,
         }
@@ -212,22 +223,25 @@ fn without_plural<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
     Some(if vowel_before { &word[..n - 1] } else { word })
 }
 
-/// Step 1b for `ed` and `ing`: dropped after a vowel, an `e` put back
-/// after `at`, `bl`, `iz` or a short syllable that ends where R1 starts,
-/// one of a double consonant dropped; then steps 1c to 5. `None` for
-/// `eed`, for `ied` (which step 1a rewrites) and for the words the
-/// stemmer keeps as they are past step 1a (`inning`, `outing`, …).
+/// Step 1b for `ed`, `ing`, `edly` and `ingly`: dropped after a vowel,
+/// an `e` put back after `at`, `bl`, `iz` or a short syllable that ends
+/// where R1 starts, one of a double consonant dropped; then steps 1c to
+/// 5. `None` for `eed` and `eedly`, for `ied` (which step 1a rewrites)
+/// and for the words the stemmer keeps as they are past step 1a
+/// (`inning`, `outing`, …).
 fn ed_or_ing_undone(word: &str, letters: &Letters) -> Option<CompactString> {
     const KEPT: [&str; 5] = ["canning", "earring", "herring", "inning", "outing"];
     const DOUBLES: [&str; 9] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
-    if ends_with_any(word, &["eed", "ied"]) || KEPT.contains(&word) {
+    if ends_with_any(word, &["eed", "eedly", "ied"]) || KEPT.contains(&word) {
         return None;
     }
-    let base = &word[..word.len() - if word.ends_with("ed") { 2 } else { 3 }];
+    let base = STEP_1B
+        .iter()
+        .find_map(|ending| word.strip_suffix(ending))?;
     let m = base.len();
     if !(0..m).any(|i| letters.vowel(i)) {
-        // `sing`, `bred`: no later step rewrites those endings.
-        return Some(CompactString::from(word));
+        // `sing`, `bred`: step 1b leaves them as they are.
+        return Some(steps_1c_to_5(word, letters));
     }
     let mut stem = CompactString::from(base);
     if ends_with_any(base, &["at", "bl", "iz"]) {
@@ -237,7 +251,7 @@ fn ed_or_ing_undone(word: &str, letters: &Letters) -> Option<CompactString> {
     } else if m == letters.r1 && letters.short_syllable_before(base.as_bytes(), m) {
         stem.push('e');
     }
-    steps_1c_to_5(&stem, letters)
+    Some(steps_1c_to_5(&stem, letters))
 }
 
 /// Step 1c: a final `y` after a consonant that is not the first letter
@@ -252,42 +266,93 @@ fn y_made_i(word: &str, letters: &Letters) -> CompactString {
     stem
 }
 
-/// The suffixes of steps 2 and 3 that [`steps_2_to_5`] leaves to the
-/// stemmer: all of them but step 2's `li` (its longer forms, such as
-/// `bli` and `ousli`, are here: the stemmer rewrites the longest suffix
-/// a word ends in, or none).
-const STEP_2_AND_3_SUFFIXES: [&str; 27] = [
-    "anci", "enci", "ogi", "bli", "alli", "fulli", "lessli", "ousli", "entli", "aliti", "biliti",
-    "iviti", "tional", "alism", "ation", "izer", "ator", "iveness", "fulness", "ousness", "icate",
-    "ative", "alize", "iciti", "ical", "ful", "ness",
+/// Step 2's suffixes and what each becomes in R1 (`ogi` only after an
+/// `l`, `li` only after one of [`LI_ENDINGS`]).
+const STEP_2: [(&str, &str); 24] = [
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("abli", "able"),
+    ("entli", "ent"),
+    ("izer", "ize"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("aliti", "al"),
+    ("alli", "al"),
+    ("fulness", "ful"),
+    ("ousli", "ous"),
+    ("ousness", "ous"),
+    ("iveness", "ive"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+    ("bli", "ble"),
+    ("ogi", "og"),
+    ("fulli", "ful"),
+    ("lessli", "less"),
+    ("li", ""),
 ];
 
-/// Steps 2 to 5 of a word past step 1c: step 2's `li` dropped (see
-/// [`li_dropped`]), step 4 and step 5; `None` for a word that ends in
-/// one of the other suffixes of steps 2 and 3, before `li` is dropped or
-/// after.
-fn steps_2_to_5<'w>(word: &'w str, letters: &Letters) -> Option<&'w str> {
-    if ends_with_any(word, &STEP_2_AND_3_SUFFIXES) {
-        return None;
-    }
-    let word = li_dropped(word, letters);
-    if ends_with_any(word, &STEP_2_AND_3_SUFFIXES) {
-        return None;
-    }
-    Some(step_5(step_4(word, letters), letters))
+/// The letters after which step 2 drops `li` (`quickli`, from `quickly`).
+const LI_ENDINGS: [char; 10] = ['c', 'd', 'e', 'g', 'h', 'k', 'm', 'n', 'r', 't'];
+
+/// Step 3's suffixes and what each becomes in R1 (`ative` only in R2).
+const STEP_3: [(&str, &str); 9] = [
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("alize", "al"),
+    ("icate", "ic"),
+    ("iciti", "ic"),
+    ("ical", "ic"),
+    ("ful", ""),
+    ("ness", ""),
+    ("ative", ""),
+];
+
+/// Steps 2 to 5 of a word past step 1c.
+fn steps_2_to_5(word: &str, letters: &Letters) -> CompactString {
+    let step_2 = rewritten(word, &STEP_2, |suffix, rest| {
+        letters.r1 <= rest.len()
+            && match suffix {
+                "ogi" => rest.ends_with('l'),
+                "li" => rest.ends_with(LI_ENDINGS),
+                _ => true,
+            }
+    });
+    let step_3 = rewritten(&step_2, &STEP_3, |suffix, rest| {
+        let region = if suffix == "ative" {
+            letters.r2
+        } else {
+            letters.r1
+        };
+        region <= rest.len()
+    });
+    CompactString::from(step_5(step_4(&step_3, letters), letters))
 }
 
-/// Step 2 for `li`: dropped in R1 after one of `c`, `d`, `e`, `g`, `h`,
-/// `k`, `m`, `n`, `r` or `t` (`quickli`, from `quickly`).
-fn li_dropped<'w>(word: &'w str, letters: &Letters) -> &'w str {
-    let Some(rest) = word.strip_suffix("li") else {
-        return word;
+/// `word` with the longest suffix of `table` it ends in replaced by what
+/// the table gives for it, if `applies` to the suffix and the letters
+/// before it; the stemmer tries no shorter suffix when the longest does
+/// not apply.
+fn rewritten<'w>(
+    word: &'w str,
+    table: &[(&str, &str)],
+    applies: impl Fn(&str, &str) -> bool,
+) -> Cow<'w, str> {
+    let longest = table
+        .iter()
+        .filter(|(suffix, _)| word.ends_with(suffix))
+        .max_by_key(|(suffix, _)| suffix.len());
+    let Some(&(suffix, by)) = longest else {
+        return Cow::Borrowed(word);
     };
-    let valid = rest.ends_with(['c', 'd', 'e', 'g', 'h', 'k', 'm', 'n', 'r', 't']);
-    if valid && letters.r1 <= rest.len() {
-        rest
-    } else {
-        word
+    let rest = &word[..word.len() - suffix.len()];
+    match (applies(suffix, rest), by) {
+        (false, _) => Cow::Borrowed(word),
+        (true, "") => Cow::Borrowed(rest),
+        (true, by) => Cow::Owned(format!("{rest}{by}")),
     }
 }
 
@@ -456,7 +521,8 @@ mod tests {
         for word in lexicon_words() {
             for ending in [
                 "", "s", "es", "'s", "y", "ly", "e", "l", "al", "ic", "ion", "ment", "ness", "ity",
-                "ous", "ism", "ed", "ing", "er", "ers",
+                "ous", "ism", "ed", "ing", "er", "ers", "ation", "ful", "fully", "ive", "ize",
+                "ization", "able", "ably",
             ] {
                 check(&format!("{word}{ending}"));
             }
