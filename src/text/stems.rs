@@ -510,7 +510,7 @@ mod tests {
             "ing's", "ed's", "''s", "1s", "_s", "1y", "9ed", "_ing", "1ion", ".ly", ":ent",
         ];
         let prefixes = ["", "", "", "gener", "commun", "arsen", "y", "1", "_"];
-        for (k, stem) in random_texts(&stem_chars, 20_000, 5).enumerate() {
+        for (k, stem) in random_texts(&stem_chars, 4_000, 5).enumerate() {
             let prefix = prefixes[k % prefixes.len()];
             for ending in endings {
                 check(&format!("{prefix}{stem}{ending}"));
@@ -527,6 +527,6 @@ mod tests {
                 check(&format!("{word}{ending}"));
             }
         }
-        assert!(told > 2_000_000, "{told}");
+        assert!(told > 900_000, "{told}");
     }
 }
