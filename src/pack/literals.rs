@@ -208,7 +208,8 @@ fn implying(a: &Set, b: &Set) -> f64 {
 
 /// The cheapest pair of literal sets for `hir` (see `paired`), if it has
 /// one: the sets of two parts of a concatenation, or a pair within one
-/// part; for an alternation, the unions of its branches' pairs.
+/// part; for an alternation, the unions of its branches' sets
+/// (`pair_of_branches`).
 fn pair_of(hir: &Hir, how: Reading) -> Option<Pair> {
     let mut found: Option<Pair> = None;
     let mut offer = |p: Option<Pair>| {
@@ -810,6 +811,10 @@ mod tests {
             r"\b(?:zebra|okapi)s?\s+(?:\w+\s+){0,2}(?:yak|gnu)\b",
             r"(?:zzz|qqq)x+(?:kkk|jjj)|vvvy+www",
             r"(?i)\bZEBRA\W+(?:ÉLAN|gnu)",
+            // Branches whose pairs come in either order, and a branch of
+            // one part.
+            r"\bzebra\W+(?:yak|gnu)|\b(?:yak|gnu),?\s+zebra",
+            r"\bzebra\W+(?:yak|gnu)|\b(?:yak|gnu),?\s+zebra|\bqqqvvv",
         ] {
             patterns.extend([(p.to_string(), true), (p.to_string(), false)]);
         }
