@@ -208,7 +208,8 @@ fn implying(a: &Set, b: &Set) -> f64 {
 
 /// The cheapest pair of literal sets for `hir` (see `paired`), if it has
 /// one: the sets of two parts of a concatenation, or a pair within one
-/// part; for an alternation, the unions of its branches' pairs.
+/// part; for an alternation, the unions of its branches' sets
+/// (`pair_of_branches`).
 fn pair_of(hir: &Hir, how: Reading) -> Option<Pair> {
     let mut found: Option<Pair> = None;
     let mut offer = |p: Option<Pair>| {
@@ -228,29 +229,90 @@ fn pair_of(hir: &Hir, how: Reading) -> Option<Pair> {
                 offer(pair_of(part, how));
             }
         }
-        HirKind::Alternation(branches) => {
-            let mut unions = [(Vec::new(), false), (Vec::new(), false)];
-            for b in branches {
-                let pair = pair_of(b, how)?;
-                for (union, set) in unions.iter_mut().zip([pair.first, pair.second]) {
-                    union.1 |= set.needles.ascii_case_insensitive;
-                    union.0.extend(set.needles.literals);
-                    if union.0.len() > MAX_LITERALS {
-                        return None;
-                    }
-                }
-            }
-            let [(first, fold_first), (second, fold_second)] = unions;
-            offer(Some(Pair::new(
-                Set::new(first, fold_first, how.per_literal),
-                Set::new(second, fold_second, how.per_literal),
-            )));
-        }
+        HirKind::Alternation(branches) => offer(pair_of_branches(branches, how)),
         HirKind::Capture(c) => offer(pair_of(&c.sub, how)),
         HirKind::Repetition(r) if r.min >= 1 => offer(pair_of(&r.sub, how)),
         _ => {}
     }
     found
+}
+
+/// The pair of an alternation: the unions of its branches' sets, each
+/// branch adding one set to each union. A branch gives its pair in the
+/// order that keeps the unions rarer (`@… liar` and `liar … @` put `@`
+/// in one union, not both), or, where that is rarer or it has no pair of
+/// its own, its one set to both unions: every match of the branch holds a
+/// literal of that set, so of each union. `None` when a branch has no set
+/// at all or a union grows past `MAX_LITERALS`.
+fn pair_of_branches(branches: &[Hir], how: Reading) -> Option<Pair> {
+    let mut unions = [Union::default(), Union::default()];
+    // The expected number of literals in a post that are in both unions.
+    let mut shared = 0.0;
+    for b in branches {
+        let mut ways = Vec::with_capacity(3);
+        if let Some(pair) = pair_of(b, how) {
+            ways.push([pair.first.clone(), pair.second.clone()]);
+            ways.push([pair.second, pair.first]);
+        }
+        let single = best(b, how)?;
+        ways.push([single.clone(), single]);
+        let [first, second] = ways
+            .into_iter()
+            .min_by(|x, y| both_with(&unions, shared, x).total_cmp(&both_with(&unions, shared, y)))
+            .expect("a branch has at least one way");
+        if first.needles == second.needles {
+            shared += first.rarity;
+        }
+        for (union, set) in unions.iter_mut().zip([first, second]) {
+            union.add(set);
+            if union.literals.len() > MAX_LITERALS {
+                return None;
+            }
+        }
+    }
+    let [first, second] = unions.map(|u| Set::new(u.literals, u.insensitive, how.per_literal));
+    Some(Pair::new(first, second))
+}
+
+/// About what `Pair::new` reckons of the unions with `sets` added
+/// (`shared` of their literals being in both): posts with a literal of
+/// each, as if independent, and twice those with a literal in both.
+/// Infinite where a union would be found in most posts, which `pair`
+/// rules out.
+fn both_with(unions: &[Union; 2], shared: f64, [a, b]: &[Set; 2]) -> f64 {
+    let (first, second) = (unions[0].with(a), unions[1].with(b));
+    if first >= 1.0 || second >= 1.0 {
+        return f64::INFINITY;
+    }
+    let shared = if a.needles == b.needles {
+        shared + a.rarity
+    } else {
+        shared
+    };
+    first * second + 2.0 * shared
+}
+
+/// The literals of an alternation's branches gathered for one set of its
+/// pair (`pair_of_branches`), and their expected number in a post (before
+/// duplicates are dropped).
+#[derive(Default)]
+struct Union {
+    literals: Vec<Vec<u8>>,
+    insensitive: bool,
+    rarity: f64,
+}
+
+impl Union {
+    /// The expected number of literals in a post with `set` added.
+    fn with(&self, set: &Set) -> f64 {
+        self.rarity + set.rarity
+    }
+
+    fn add(&mut self, set: Set) {
+        self.insensitive |= set.needles.ascii_case_insensitive;
+        self.rarity += set.rarity;
+        self.literals.extend(set.needles.literals);
+    }
 }
 
 /// The cheapest literal set of `pattern` read with Unicode classes or as
@@ -703,10 +765,36 @@ mod tests {
         // Each branch gives its pair.
         assert_eq!(
             pair(r"\bzebra\s+\w+\s+quokka|\bokapi,?\s+yak").unwrap(),
-            [vec!["okapi", "zebra"], vec!["quokka", "yak"]]
+            [vec!["yak", "zebra"], vec!["okapi", "quokka"]]
         );
-        // One part, a part found in most posts, or a branch of one part:
-        // no pair.
+        // Each branch's pair in the order that keeps the sets apart.
+        assert_eq!(
+            pair(r"\bzebra\W+quokka|\bquokka,?\s+zebra").unwrap(),
+            [vec!["zebra"], vec!["quokka"]]
+        );
+        // A branch of one part puts it in both sets (here the pair is
+        // not expected to let fewer posts through than the one set).
+        let hir = regex_syntax::parse(r"zebra\s+\w+\s+quokka|xylyl").unwrap();
+        let how = Reading {
+            case_sensitive: true,
+            folded: false,
+            per_literal: PER_BUILT_IN_LITERAL,
+        };
+        let both = pair_of(&hir, how).unwrap();
+        let words = |s: Set| {
+            s.needles
+                .literals
+                .into_iter()
+                .map(|l| String::from_utf8(l).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            [words(both.first), words(both.second)],
+            [vec!["xylyl", "zebra"], vec!["quokka", "xylyl"]]
+        );
+        assert!(pair(r"\bzebra\s+\w+\s+quokka|\bxylyl").is_none());
+        // One part, a part found in most posts, or a branch of one part
+        // found in about as many posts as the others: no pair.
         assert!(pair(r"\bquokkas?\b").is_none());
         assert!(pair(r"\bthe\s+zebra").is_none());
         assert!(pair(r"\bzebra\s+\w+\s+quokka|\bokapi").is_none());
@@ -723,6 +811,10 @@ mod tests {
             r"\b(?:zebra|okapi)s?\s+(?:\w+\s+){0,2}(?:yak|gnu)\b",
             r"(?:zzz|qqq)x+(?:kkk|jjj)|vvvy+www",
             r"(?i)\bZEBRA\W+(?:ÉLAN|gnu)",
+            // Branches whose pairs come in either order, and a branch of
+            // one part.
+            r"\bzebra\W+(?:yak|gnu)|\b(?:yak|gnu),?\s+zebra",
+            r"\bzebra\W+(?:yak|gnu)|\b(?:yak|gnu),?\s+zebra|\bqqqvvv",
         ] {
             patterns.extend([(p.to_string(), true), (p.to_string(), false)]);
         }
