@@ -81,8 +81,8 @@ fn hostile() -> Vec<PostResult> {
         r.meta.title = Some(HOSTILE_TEXT.to_string());
         for f in &mut r.findings {
             f.excerpt = HOSTILE_TEXT.to_string();
-            f.message = format!("{} {HOSTILE_TEXT}", f.message);
-            f.suggestion = Some(HOSTILE_TEXT.to_string());
+            f.message = format!("{} {HOSTILE_TEXT}", f.message).into();
+            f.suggestion = Some(HOSTILE_TEXT.into());
             f.detail = Some(HOSTILE_TEXT.to_string());
             f.context = HOSTILE_TEXT.to_string();
         }
@@ -419,7 +419,7 @@ fn sarif_of_an_empty_run_validates() {
 fn sarif_describes_rules_the_engine_does_not_list() {
     let mut rs = results();
     let mut extra = rs[1].findings[0].clone();
-    extra.rule = think_lint::check::UNUSED_SUPPRESSION.to_string();
+    extra.rule = think_lint::check::UNUSED_SUPPRESSION.into();
     rs[1].findings.push(extra);
     let doc = sarif_of(&rs);
     assert_valid_sarif(&doc);
@@ -494,7 +494,7 @@ fn github_writes_one_annotation_per_finding() {
         assert_eq!(get("col"), Some(f.column.to_string()));
         assert_eq!(get("endLine"), Some(f.end_line.to_string()));
         assert_eq!(get("title").as_deref(), Some(f.rule.as_str()));
-        assert!(data.starts_with(&f.message), "{data}");
+        assert!(data.starts_with(f.message.as_str()), "{data}");
     }
 }
 
@@ -572,7 +572,7 @@ fn junit_has_a_case_per_post_and_failures_for_failed_posts() {
         if let Some(failure) = failure {
             let body = failure.text().unwrap();
             for f in &r.findings {
-                assert!(body.contains(&f.rule), "{body}");
+                assert!(body.contains(f.rule.as_str()), "{body}");
             }
         }
     }

@@ -2,7 +2,8 @@
 //! coloured when asked to.
 
 use super::{
-    Render, Reporter, escape_terminal, escape_terminal_into, needs_escape, push_decimal, push_place,
+    Render, Reporter, escape_terminal, escape_terminal_into, needs_escape, push_decimal,
+    push_place, push_terminal_text,
 };
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
@@ -136,13 +137,13 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         Human::severity_style(f.severity),
     );
     buf.push(' ');
-    if color || needs_escape(&f.rule) {
+    if color || !f.rule.is_terminal_plain() {
         paint(buf, color, &escape_terminal(&f.rule), Style::new().bold());
     } else {
         buf.push_str(&f.rule);
     }
     buf.push(' ');
-    escape_terminal_into(buf, &f.message);
+    push_terminal_text(buf, &f.message);
     buf.push('\n');
     if f.context.is_empty() {
         buf.push('\n');
@@ -201,20 +202,29 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         repeat(buf, "^", carets);
     }
     buf.push('\n');
-    for (label, text) in [("note:", &f.detail), ("suggestion:", &f.suggestion)] {
-        if let Some(text) = text {
-            buf.push(' ');
-            repeat(buf, " ", pad);
-            buf.push(' ');
-            paint(buf, color, "=", Style::new().blue().bold());
-            buf.push(' ');
-            paint(buf, color, label, Style::new().bold());
-            buf.push(' ');
-            escape_terminal_into(buf, text);
-            buf.push('\n');
-        }
+    if let Some(detail) = &f.detail {
+        annotation(buf, color, pad, "note:");
+        escape_terminal_into(buf, detail);
+        buf.push('\n');
+    }
+    if let Some(suggestion) = &f.suggestion {
+        annotation(buf, color, pad, "suggestion:");
+        push_terminal_text(buf, suggestion);
+        buf.push('\n');
     }
     buf.push('\n');
+}
+
+/// The start of a line under a finding's context, up to its text:
+/// `   = note: `, its `=` under the gutter (`pad` wide before it).
+fn annotation(buf: &mut String, color: bool, pad: usize, label: &str) {
+    buf.push(' ');
+    repeat(buf, " ", pad);
+    buf.push(' ');
+    paint(buf, color, "=", Style::new().blue().bold());
+    buf.push(' ');
+    paint(buf, color, label, Style::new().bold());
+    buf.push(' ');
 }
 
 /// The byte range of characters `from..to` of `s` (clipped to `s`, and

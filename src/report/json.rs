@@ -4,7 +4,7 @@
 //! absent fields are left out, and so is `meta` when it would be empty.
 
 use super::{Render, Reporter};
-use crate::check::{Finding, PostResult, Summary};
+use crate::check::{Finding, PostResult, SharedText, Summary};
 use crate::json_text::{self, Object};
 use crate::model::Dimension;
 use crate::source::Metadata;
@@ -124,18 +124,28 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b",\"line\":");
     json_text::number(out, f.line as u64);
     out.extend_from_slice(b",\"message\":\"");
-    json_text::string_body(out, &f.message);
+    shared_body(out, &f.message);
     out.extend_from_slice(b"\",\"rule\":\"");
-    json_text::string_body(out, &f.rule);
+    shared_body(out, &f.rule);
     out.extend_from_slice(b"\",\"severity\":");
     json_text::plain_string(out, f.severity.as_str());
     match &f.suggestion {
         Some(suggestion) => {
             out.extend_from_slice(b",\"suggestion\":\"");
-            json_text::string_body(out, suggestion);
+            shared_body(out, suggestion);
             out.extend_from_slice(b"\"}");
         }
         None => out.push(b'}'),
+    }
+}
+
+/// Appends what [`json_text::string_body`] writes for a finding's shared
+/// text, copied as it is when it is known to have nothing to escape.
+fn shared_body(out: &mut Vec<u8>, s: &SharedText) {
+    if s.is_json_plain() {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        json_text::string_body(out, s);
     }
 }
 
@@ -194,5 +204,27 @@ impl Render for Json {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
         post_text(out, result);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_text_is_written_as_any_string() {
+        for s in [
+            "plain",
+            "say \"hi\"",
+            "back\\slash",
+            "line\nbreak",
+            "\u{1}",
+            "é ’ 😀",
+        ] {
+            let (mut shared, mut general) = (Vec::new(), Vec::new());
+            shared_body(&mut shared, &SharedText::new(s));
+            json_text::string_body(&mut general, s);
+            assert_eq!(shared, general, "{s:?}");
+        }
     }
 }
