@@ -132,7 +132,7 @@ pub struct Finding {
 /// The result of checking one post.
 #[derive(Clone, Debug)]
 pub struct PostResult {
-    pub source: String,
+    pub source: SharedText,
     pub index: usize,
     pub line: usize,
     pub meta: Metadata,
@@ -212,7 +212,7 @@ impl Linter {
 
     fn check_with(&self, post: &Post, context_lines: bool) -> PostResult {
         let mut analysis = Analysis::new(&post.text);
-        let platform = post.meta.platform.as_ref().or(self.platform.as_ref());
+        let platform = post.meta.platform.as_deref().or(self.platform.as_deref());
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));

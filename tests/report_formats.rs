@@ -76,9 +76,9 @@ fn hostile() -> Vec<PostResult> {
     let mut rs = results();
     for r in &mut rs {
         if r.source != "-" {
-            r.source = HOSTILE_SOURCE.to_string();
+            r.source = HOSTILE_SOURCE.into();
         }
-        r.meta.title = Some(HOSTILE_TEXT.to_string());
+        r.meta.title = Some(HOSTILE_TEXT.into());
         for f in &mut r.findings {
             f.excerpt = HOSTILE_TEXT.to_string();
             f.message = format!("{} {HOSTILE_TEXT}", f.message).into();
@@ -565,7 +565,7 @@ fn junit_has_a_case_per_post_and_failures_for_failed_posts() {
     assert_eq!(cases.len(), rs.len());
     for (case, r) in cases.iter().zip(&rs) {
         let name = case.attribute("name").unwrap();
-        assert!(name.starts_with(&r.source), "{name}");
+        assert!(name.starts_with(r.source.as_str()), "{name}");
         assert!(name.contains(&format!("post {}", r.index + 1)), "{name}");
         let failure = case.children().find(|n| n.has_tag_name("failure"));
         assert_eq!(failure.is_some(), !r.passed, "{name}");

@@ -248,7 +248,7 @@ fn byte_range(s: &str, ascii: bool, (from, to): (usize, usize)) -> (usize, usize
 
 /// The post's name: its source, and where in it when it is one of many.
 fn label(buf: &mut String, r: &PostResult) {
-    escape_terminal_into(buf, &r.source);
+    push_terminal_text(buf, &r.source);
     if r.index > 0 || r.line > 1 {
         buf.push_str(" (post ");
         push_decimal(buf, r.index + 1);

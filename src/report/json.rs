@@ -8,6 +8,7 @@ use crate::check::{Finding, PostResult, SharedText, Summary};
 use crate::json_text::{self, Object};
 use crate::model::Dimension;
 use crate::source::Metadata;
+use compact_str::CompactString;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -19,7 +20,7 @@ pub struct Json {
 /// The metadata worth printing, by key in sorted order, or `None` when the
 /// source gave none (empty values count as none).
 fn meta_members(meta: &Metadata) -> Option<[(&'static str, Option<&str>); 4]> {
-    fn field(f: &Option<String>) -> Option<&str> {
+    fn field(f: &Option<CompactString>) -> Option<&str> {
         f.as_deref().filter(|s| !s.is_empty())
     }
     let members = [
@@ -93,7 +94,7 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     out.extend_from_slice(b",\"true\":");
     json_text::number(out, score(Dimension::True));
     out.extend_from_slice(b"},\"source\":\"");
-    json_text::string_body(out, &r.source);
+    shared_body(out, &r.source);
     out.extend_from_slice(b"\",\"tone\":");
     json_text::plain_string(out, r.tone.as_str());
     out.push(b'}');
@@ -139,8 +140,9 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     }
 }
 
-/// Appends what [`json_text::string_body`] writes for a finding's shared
-/// text, copied as it is when it is known to have nothing to escape.
+/// Appends what [`json_text::string_body`] writes for shared text (a
+/// rule's message, a post's source), copied as it is when it is known to
+/// have nothing to escape.
 fn shared_body(out: &mut Vec<u8>, s: &SharedText) {
     if s.is_json_plain() {
         out.extend_from_slice(s.as_bytes());

@@ -124,17 +124,17 @@ pub fn escape_terminal(s: &str) -> String {
 
 /// Appends a finding's place, `path:line:column`, the path escaped for a
 /// terminal as the compiler-style formats print it.
-pub(crate) fn push_place(out: &mut String, source: &str, line: usize, column: usize) {
-    escape_terminal_into(out, source);
+pub(crate) fn push_place(out: &mut String, source: &SharedText, line: usize, column: usize) {
+    push_terminal_text(out, source);
     out.push(':');
     push_decimal(out, line);
     out.push(':');
     push_decimal(out, column);
 }
 
-/// Appends a finding's shared text escaped as [`escape_terminal`] does,
-/// without looking through it when it is known to need no escape (as a
-/// rule's message almost always is).
+/// Appends shared text (a rule's message, a post's source) escaped as
+/// [`escape_terminal`] does, without looking through it when it is known
+/// to need no escape, as it almost always is.
 pub(crate) fn push_terminal_text(out: &mut String, s: &SharedText) {
     if s.is_terminal_plain() {
         out.push_str(s);
