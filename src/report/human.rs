@@ -91,20 +91,26 @@ fn bar(filled: usize) -> &'static str {
 fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
     let score = r.scorecard.score(d);
     let filled = ((usize::from(score) + 5) / 10).min(10);
-    // Dimension names are lower-case ASCII words: one byte to capitalise.
-    let name = d.as_str();
-    let mut chars = name.chars();
-    if let Some(first) = chars.next() {
-        buf.push(first.to_ascii_uppercase());
-        buf.push_str(chars.as_str());
-    }
-    repeat(buf, " ", 9usize.saturating_sub(name.chars().count()) + 1);
+    buf.push_str(card_name(d));
     paint(buf, color, bar(filled), Human::score_style(score));
     // ` {score:>3}`, without going through `fmt`.
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(score);
     repeat(buf, " ", 4 - digits.len().min(3));
     buf.push_str(digits);
+}
+
+/// A dimension's name as its scorecard cell starts: capitalised, and
+/// padded to ten columns (a constant, as every post with findings prints
+/// all five).
+fn card_name(d: Dimension) -> &'static str {
+    match d {
+        Dimension::True => "True      ",
+        Dimension::Helpful => "Helpful   ",
+        Dimension::Inspiring => "Inspiring ",
+        Dimension::Necessary => "Necessary ",
+        Dimension::Kind => "Kind      ",
+    }
 }
 
 fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
@@ -397,6 +403,15 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn card_names_are_the_capitalised_names_in_ten_columns() {
+        for d in Dimension::ALL {
+            let name = d.as_str();
+            let capitalised = name[..1].to_ascii_uppercase() + &name[1..];
+            assert_eq!(card_name(d), format!("{capitalised:<10}"));
         }
     }
 
