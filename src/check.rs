@@ -4,21 +4,115 @@
 use crate::engine::Engine;
 use crate::engine::specificity;
 use crate::model::{Dimension, Flag, Severity};
+use crate::pack::Rule;
 use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
 use crate::tone::Tone;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Text that many findings carry alike: a rule's id, message and
+/// suggestion, the same for every finding of the rule. Findings share it
+/// rather than each copying it, and what the output formats must know of
+/// it is worked out once, when it is made, rather than on every finding
+/// they print: whether a terminal shows it as it is, and whether a JSON
+/// string holds it as it is.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedText {
+    text: Arc<str>,
+    /// Whether [`crate::report::escape_terminal`] leaves it as it is.
+    terminal_plain: bool,
+    /// Whether it has nothing to escape in a JSON string.
+    json_plain: bool,
+}
+
+impl SharedText {
+    pub fn new(text: &str) -> SharedText {
+        SharedText {
+            terminal_plain: !crate::report::needs_escape(text),
+            json_plain: crate::json_text::plain_prefix(text.as_bytes()) == text.len(),
+            text: text.into(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether a terminal shows the text as it is (see
+    /// [`crate::report::needs_escape`]).
+    pub fn is_terminal_plain(&self) -> bool {
+        self.terminal_plain
+    }
+
+    /// Whether a JSON string holds the text as it is, with no escapes.
+    pub fn is_json_plain(&self) -> bool {
+        self.json_plain
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> SharedText {
+        SharedText::new(text)
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> SharedText {
+        SharedText::new(&text)
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for SharedText {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A rule that fired on a post, located in the post's source.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: SharedText,
     pub dimension: Dimension,
     pub flag: Option<Flag>,
     pub severity: Severity,
-    pub message: String,
-    pub suggestion: Option<String>,
+    pub message: SharedText,
+    pub suggestion: Option<SharedText>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -38,7 +132,7 @@ pub struct Finding {
 /// The result of checking one post.
 #[derive(Clone, Debug)]
 pub struct PostResult {
-    pub source: String,
+    pub source: SharedText,
     pub index: usize,
     pub line: usize,
     pub meta: Metadata,
@@ -56,16 +150,49 @@ pub struct Linter {
     pub profiles: Profiles,
     /// The platform of posts whose source names none.
     pub platform: Option<String>,
+    /// The texts of the engine's rules, by rule index, made once for the
+    /// findings to share.
+    texts: Vec<RuleTexts>,
+}
+
+/// The texts of one rule that each of its findings carries.
+struct RuleTexts {
+    id: SharedText,
+    message: SharedText,
+    suggestion: Option<SharedText>,
+}
+
+impl RuleTexts {
+    fn of(rule: &Rule) -> RuleTexts {
+        RuleTexts {
+            id: SharedText::new(&rule.id),
+            message: SharedText::new(&rule.message),
+            suggestion: rule.suggestion.as_deref().map(SharedText::new),
+        }
+    }
 }
 
 impl Linter {
     /// A linter with the default policy and platform profiles.
     pub fn new(engine: Engine) -> Linter {
+        Linter::with(engine, Policy::default(), Profiles::default(), None)
+    }
+
+    /// A linter with its verdict policy, platform profiles and the
+    /// platform of posts whose source names none.
+    pub fn with(
+        engine: Engine,
+        policy: Policy,
+        profiles: Profiles,
+        platform: Option<String>,
+    ) -> Linter {
+        let texts = engine.rules().iter().map(RuleTexts::of).collect();
         Linter {
             engine,
-            policy: Policy::default(),
-            profiles: Profiles::default(),
-            platform: None,
+            policy,
+            profiles,
+            platform,
+            texts,
         }
     }
 }
@@ -85,7 +212,7 @@ impl Linter {
 
     fn check_with(&self, post: &Post, context_lines: bool) -> PostResult {
         let mut analysis = Analysis::new(&post.text);
-        let platform = post.meta.platform.as_ref().or(self.platform.as_ref());
+        let platform = post.meta.platform.as_deref().or(self.platform.as_deref());
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));
@@ -119,6 +246,7 @@ impl Linter {
             .map(|&i| {
                 let h = &mut hits[i];
                 let rule = &rules[h.rule];
+                let texts = &self.texts[h.rule];
                 let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
                 let (context, context_range) = if context_lines {
                     context_of(post, h.span.clone())
@@ -126,12 +254,12 @@ impl Linter {
                     (String::new(), (0, 1))
                 };
                 Finding {
-                    rule: rule.id.clone(),
+                    rule: texts.id.clone(),
                     dimension: rule.dimension,
                     flag: rule.flag,
                     severity: rule.severity,
-                    message: rule.message.clone(),
-                    suggestion: rule.suggestion.clone(),
+                    message: texts.message.clone(),
+                    suggestion: texts.suggestion.clone(),
                     line,
                     column,
                     end_line,
@@ -173,14 +301,15 @@ fn unused_suppression(s: &Suppression) -> Finding {
         s.rules.join(", ")
     };
     Finding {
-        rule: UNUSED_SUPPRESSION.to_string(),
+        rule: UNUSED_SUPPRESSION.into(),
         dimension: Dimension::Necessary,
         flag: None,
         severity: Severity::Info,
         message: format!(
             "This think-lint suppression hides nothing: no finding of {what} is where it applies."
-        ),
-        suggestion: Some("Remove the comment, or fix the rule id it names.".to_string()),
+        )
+        .into(),
+        suggestion: Some("Remove the comment, or fix the rule id it names.".into()),
         line: s.line,
         column: s.column,
         end_line: s.line,
@@ -284,6 +413,60 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Strings built from pieces that need escaping in one format or the
+    /// other, or in none, two at a time around plain text.
+    fn mixed_strings() -> Vec<String> {
+        let pieces = [
+            "",
+            "a",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "\u{85}",
+            "é",
+            "’",
+            "—",
+            "\u{2028}",
+            "\u{202e}",
+            "\u{2066}",
+            "😀",
+            "\"",
+            "\\",
+            "/",
+            "sixteen plain bytes",
+        ];
+        let mut out = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                out.push(format!("{a}plain words{b}"));
+                out.push(format!("{a}{b}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn shared_text_knows_what_the_formats_would_escape() {
+        for s in mixed_strings() {
+            let shared = SharedText::new(&s);
+            assert_eq!(shared.as_str(), s);
+            assert_eq!(
+                shared.is_terminal_plain(),
+                crate::report::escape_terminal(&s) == s,
+                "{s:?}"
+            );
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                shared.is_json_plain(),
+                json[1..json.len() - 1] == s,
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn context_line_gives_character_range() {

@@ -431,7 +431,7 @@ fn verdict(r: &PostResult, args: &EvalArgs, flags: &[Flag], dims: &[Dimension]) 
     Verdict {
         positive,
         tone: r.tone.as_str(),
-        rules: rules.into_iter().collect(),
+        rules: rules.iter().map(ToString::to_string).collect(),
         overall: r.scorecard.overall,
     }
 }

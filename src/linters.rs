@@ -133,12 +133,12 @@ impl LinterSet {
             )),
             (e, _) => e,
         })?;
-        let linter = Arc::new(Linter {
+        let linter = Arc::new(Linter::with(
             engine,
             policy,
-            profiles: self.profiles.clone(),
+            self.profiles.clone(),
             platform,
-        });
+        ));
         self.built.insert(key, Arc::clone(&linter));
         Ok(linter)
     }

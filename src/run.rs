@@ -65,7 +65,7 @@ fn isolated<T>(post: &Post, check: impl FnOnce() -> T) -> Result<T, Note> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
         Note::error(LocatedError {
-            file: post.source.clone(),
+            file: post.source.to_string(),
             line: post.line,
             column: post.column,
             rule: None,

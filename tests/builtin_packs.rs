@@ -118,7 +118,7 @@ fn insult_rules_skip_only_insults_a_negator_denies() {
             .check(&Post::new("-", text))
             .findings
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.to_string())
             .filter(|r| insults.contains(&r.as_str()))
             .collect()
     };

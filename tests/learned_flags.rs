@@ -18,7 +18,7 @@ fn learned_rules(linter: &Linter, text: &str) -> Vec<String> {
         .findings
         .iter()
         .filter(|f| f.rule.contains("-learned/"))
-        .map(|f| f.rule.clone())
+        .map(|f| f.rule.to_string())
         .collect()
 }
 

@@ -76,13 +76,13 @@ fn hostile() -> Vec<PostResult> {
     let mut rs = results();
     for r in &mut rs {
         if r.source != "-" {
-            r.source = HOSTILE_SOURCE.to_string();
+            r.source = HOSTILE_SOURCE.into();
         }
-        r.meta.title = Some(HOSTILE_TEXT.to_string());
+        r.meta.title = Some(HOSTILE_TEXT.into());
         for f in &mut r.findings {
             f.excerpt = HOSTILE_TEXT.to_string();
-            f.message = format!("{} {HOSTILE_TEXT}", f.message);
-            f.suggestion = Some(HOSTILE_TEXT.to_string());
+            f.message = format!("{} {HOSTILE_TEXT}", f.message).into();
+            f.suggestion = Some(HOSTILE_TEXT.into());
             f.detail = Some(HOSTILE_TEXT.to_string());
             f.context = HOSTILE_TEXT.to_string();
         }
@@ -419,7 +419,7 @@ fn sarif_of_an_empty_run_validates() {
 fn sarif_describes_rules_the_engine_does_not_list() {
     let mut rs = results();
     let mut extra = rs[1].findings[0].clone();
-    extra.rule = think_lint::check::UNUSED_SUPPRESSION.to_string();
+    extra.rule = think_lint::check::UNUSED_SUPPRESSION.into();
     rs[1].findings.push(extra);
     let doc = sarif_of(&rs);
     assert_valid_sarif(&doc);
@@ -494,7 +494,7 @@ fn github_writes_one_annotation_per_finding() {
         assert_eq!(get("col"), Some(f.column.to_string()));
         assert_eq!(get("endLine"), Some(f.end_line.to_string()));
         assert_eq!(get("title").as_deref(), Some(f.rule.as_str()));
-        assert!(data.starts_with(&f.message), "{data}");
+        assert!(data.starts_with(f.message.as_str()), "{data}");
     }
 }
 
@@ -565,14 +565,14 @@ fn junit_has_a_case_per_post_and_failures_for_failed_posts() {
     assert_eq!(cases.len(), rs.len());
     for (case, r) in cases.iter().zip(&rs) {
         let name = case.attribute("name").unwrap();
-        assert!(name.starts_with(&r.source), "{name}");
+        assert!(name.starts_with(r.source.as_str()), "{name}");
         assert!(name.contains(&format!("post {}", r.index + 1)), "{name}");
         let failure = case.children().find(|n| n.has_tag_name("failure"));
         assert_eq!(failure.is_some(), !r.passed, "{name}");
         if let Some(failure) = failure {
             let body = failure.text().unwrap();
             for f in &r.findings {
-                assert!(body.contains(&f.rule), "{body}");
+                assert!(body.contains(f.rule.as_str()), "{body}");
             }
         }
     }

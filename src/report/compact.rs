@@ -2,7 +2,7 @@
 //! per line, for editors' error parsers and grep. No colour, no excerpt, no
 //! summary.
 
-use super::{Render, Reporter, escape_terminal_into, push_place};
+use super::{Render, Reporter, push_place, push_terminal_text};
 use crate::check::{PostResult, Summary};
 use std::io::{self, Write};
 
@@ -18,9 +18,9 @@ fn post_lines(out: &mut String, r: &PostResult) {
         out.push_str(": ");
         out.push_str(f.severity.as_str());
         out.push(' ');
-        escape_terminal_into(out, &f.rule);
+        push_terminal_text(out, &f.rule);
         out.push(' ');
-        escape_terminal_into(out, &f.message);
+        push_terminal_text(out, &f.message);
         out.push('\n');
     }
 }

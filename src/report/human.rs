@@ -2,7 +2,8 @@
 //! coloured when asked to.
 
 use super::{
-    Render, Reporter, escape_terminal, escape_terminal_into, needs_escape, push_decimal, push_place,
+    Render, Reporter, escape_terminal, escape_terminal_into, needs_escape, push_decimal,
+    push_place, push_terminal_text,
 };
 use crate::check::{Finding, PostResult, Summary};
 use crate::model::{Dimension, Severity};
@@ -90,20 +91,26 @@ fn bar(filled: usize) -> &'static str {
 fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
     let score = r.scorecard.score(d);
     let filled = ((usize::from(score) + 5) / 10).min(10);
-    // Dimension names are lower-case ASCII words: one byte to capitalise.
-    let name = d.as_str();
-    let mut chars = name.chars();
-    if let Some(first) = chars.next() {
-        buf.push(first.to_ascii_uppercase());
-        buf.push_str(chars.as_str());
-    }
-    repeat(buf, " ", 9usize.saturating_sub(name.chars().count()) + 1);
+    buf.push_str(card_name(d));
     paint(buf, color, bar(filled), Human::score_style(score));
     // ` {score:>3}`, without going through `fmt`.
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(score);
     repeat(buf, " ", 4 - digits.len().min(3));
     buf.push_str(digits);
+}
+
+/// A dimension's name as its scorecard cell starts: capitalised, and
+/// padded to ten columns (a constant, as every post with findings prints
+/// all five).
+fn card_name(d: Dimension) -> &'static str {
+    match d {
+        Dimension::True => "True      ",
+        Dimension::Helpful => "Helpful   ",
+        Dimension::Inspiring => "Inspiring ",
+        Dimension::Necessary => "Necessary ",
+        Dimension::Kind => "Kind      ",
+    }
 }
 
 fn scorecard(buf: &mut String, color: bool, r: &PostResult) {
@@ -136,13 +143,13 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         Human::severity_style(f.severity),
     );
     buf.push(' ');
-    if color || needs_escape(&f.rule) {
+    if color || !f.rule.is_terminal_plain() {
         paint(buf, color, &escape_terminal(&f.rule), Style::new().bold());
     } else {
         buf.push_str(&f.rule);
     }
     buf.push(' ');
-    escape_terminal_into(buf, &f.message);
+    push_terminal_text(buf, &f.message);
     buf.push('\n');
     if f.context.is_empty() {
         buf.push('\n');
@@ -201,20 +208,29 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         repeat(buf, "^", carets);
     }
     buf.push('\n');
-    for (label, text) in [("note:", &f.detail), ("suggestion:", &f.suggestion)] {
-        if let Some(text) = text {
-            buf.push(' ');
-            repeat(buf, " ", pad);
-            buf.push(' ');
-            paint(buf, color, "=", Style::new().blue().bold());
-            buf.push(' ');
-            paint(buf, color, label, Style::new().bold());
-            buf.push(' ');
-            escape_terminal_into(buf, text);
-            buf.push('\n');
-        }
+    if let Some(detail) = &f.detail {
+        annotation(buf, color, pad, "note:");
+        escape_terminal_into(buf, detail);
+        buf.push('\n');
+    }
+    if let Some(suggestion) = &f.suggestion {
+        annotation(buf, color, pad, "suggestion:");
+        push_terminal_text(buf, suggestion);
+        buf.push('\n');
     }
     buf.push('\n');
+}
+
+/// The start of a line under a finding's context, up to its text:
+/// `   = note: `, its `=` under the gutter (`pad` wide before it).
+fn annotation(buf: &mut String, color: bool, pad: usize, label: &str) {
+    buf.push(' ');
+    repeat(buf, " ", pad);
+    buf.push(' ');
+    paint(buf, color, "=", Style::new().blue().bold());
+    buf.push(' ');
+    paint(buf, color, label, Style::new().bold());
+    buf.push(' ');
 }
 
 /// The byte range of characters `from..to` of `s` (clipped to `s`, and
@@ -238,7 +254,7 @@ fn byte_range(s: &str, ascii: bool, (from, to): (usize, usize)) -> (usize, usize
 
 /// The post's name: its source, and where in it when it is one of many.
 fn label(buf: &mut String, r: &PostResult) {
-    escape_terminal_into(buf, &r.source);
+    push_terminal_text(buf, &r.source);
     if r.index > 0 || r.line > 1 {
         buf.push_str(" (post ");
         push_decimal(buf, r.index + 1);
@@ -387,6 +403,15 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn card_names_are_the_capitalised_names_in_ten_columns() {
+        for d in Dimension::ALL {
+            let name = d.as_str();
+            let capitalised = name[..1].to_ascii_uppercase() + &name[1..];
+            assert_eq!(card_name(d), format!("{capitalised:<10}"));
         }
     }
 

@@ -4,10 +4,11 @@
 //! absent fields are left out, and so is `meta` when it would be empty.
 
 use super::{Render, Reporter};
-use crate::check::{Finding, PostResult, Summary};
+use crate::check::{Finding, PostResult, SharedText, Summary};
 use crate::json_text::{self, Object};
 use crate::model::Dimension;
 use crate::source::Metadata;
+use compact_str::CompactString;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -19,7 +20,7 @@ pub struct Json {
 /// The metadata worth printing, by key in sorted order, or `None` when the
 /// source gave none (empty values count as none).
 fn meta_members(meta: &Metadata) -> Option<[(&'static str, Option<&str>); 4]> {
-    fn field(f: &Option<String>) -> Option<&str> {
+    fn field(f: &Option<CompactString>) -> Option<&str> {
         f.as_deref().filter(|s| !s.is_empty())
     }
     let members = [
@@ -93,7 +94,7 @@ pub fn post_text(out: &mut Vec<u8>, r: &PostResult) {
     out.extend_from_slice(b",\"true\":");
     json_text::number(out, score(Dimension::True));
     out.extend_from_slice(b"},\"source\":\"");
-    json_text::string_body(out, &r.source);
+    shared_body(out, &r.source);
     out.extend_from_slice(b"\",\"tone\":");
     json_text::plain_string(out, r.tone.as_str());
     out.push(b'}');
@@ -124,18 +125,29 @@ fn finding_text(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b",\"line\":");
     json_text::number(out, f.line as u64);
     out.extend_from_slice(b",\"message\":\"");
-    json_text::string_body(out, &f.message);
+    shared_body(out, &f.message);
     out.extend_from_slice(b"\",\"rule\":\"");
-    json_text::string_body(out, &f.rule);
+    shared_body(out, &f.rule);
     out.extend_from_slice(b"\",\"severity\":");
     json_text::plain_string(out, f.severity.as_str());
     match &f.suggestion {
         Some(suggestion) => {
             out.extend_from_slice(b",\"suggestion\":\"");
-            json_text::string_body(out, suggestion);
+            shared_body(out, suggestion);
             out.extend_from_slice(b"\"}");
         }
         None => out.push(b'}'),
+    }
+}
+
+/// Appends what [`json_text::string_body`] writes for shared text (a
+/// rule's message, a post's source), copied as it is when it is known to
+/// have nothing to escape.
+fn shared_body(out: &mut Vec<u8>, s: &SharedText) {
+    if s.is_json_plain() {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        json_text::string_body(out, s);
     }
 }
 
@@ -194,5 +206,27 @@ impl Render for Json {
     fn render(&self, out: &mut Vec<u8>, result: &PostResult) -> io::Result<()> {
         post_text(out, result);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_text_is_written_as_any_string() {
+        for s in [
+            "plain",
+            "say \"hi\"",
+            "back\\slash",
+            "line\nbreak",
+            "\u{1}",
+            "é ’ 😀",
+        ] {
+            let (mut shared, mut general) = (Vec::new(), Vec::new());
+            shared_body(&mut shared, &SharedText::new(s));
+            json_text::string_body(&mut general, s);
+            assert_eq!(shared, general, "{s:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@
 //! allow are written as visible `\u{…}` escapes.
 
 use super::Reporter;
-use crate::check::{Finding, PostResult, Summary};
+use crate::check::{Finding, PostResult, SharedText, Summary};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -22,7 +22,7 @@ pub struct Junit {
 }
 
 struct Suite {
-    source: String,
+    source: SharedText,
     tests: usize,
     failures: usize,
     cases: String,

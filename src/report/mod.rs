@@ -18,7 +18,7 @@ pub use jsonl::Jsonl;
 pub use junit::{Junit, escape_xml};
 pub use sarif::{SCHEMA as SARIF_SCHEMA, Sarif, uri as sarif_uri};
 
-use crate::check::{PostResult, Summary};
+use crate::check::{PostResult, SharedText, Summary};
 use std::io::{self, Write};
 
 /// Formats a run as it goes: `start`, one `post` per checked post in
@@ -124,12 +124,23 @@ pub fn escape_terminal(s: &str) -> String {
 
 /// Appends a finding's place, `path:line:column`, the path escaped for a
 /// terminal as the compiler-style formats print it.
-pub(crate) fn push_place(out: &mut String, source: &str, line: usize, column: usize) {
-    escape_terminal_into(out, source);
+pub(crate) fn push_place(out: &mut String, source: &SharedText, line: usize, column: usize) {
+    push_terminal_text(out, source);
     out.push(':');
     push_decimal(out, line);
     out.push(':');
     push_decimal(out, column);
+}
+
+/// Appends shared text (a rule's message, a post's source) escaped as
+/// [`escape_terminal`] does, without looking through it when it is known
+/// to need no escape, as it almost always is.
+pub(crate) fn push_terminal_text(out: &mut String, s: &SharedText) {
+    if s.is_terminal_plain() {
+        out.push_str(s);
+    } else {
+        escape_terminal_into(out, s);
+    }
 }
 
 /// Appends `s` to `out`, escaped as [`escape_terminal`] does.
@@ -232,6 +243,23 @@ mod tests {
             let mut out = String::new();
             super::push_hundredths(&mut out, x);
             assert_eq!(out, format!("{x:.2}"), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn shared_text_is_escaped_as_any_text() {
+        for s in [
+            "plain",
+            "tab\there",
+            "\u{1b}[2J",
+            "a\u{2028}b",
+            "“curly” — dash",
+            "é\u{85}",
+        ] {
+            let (mut shared, mut general) = (String::new(), String::new());
+            super::push_terminal_text(&mut shared, &super::SharedText::new(s));
+            super::escape_terminal_into(&mut general, s);
+            assert_eq!(shared, general, "{s:?}");
         }
     }
 

@@ -57,15 +57,15 @@ impl RuleInfo {
         let message = if f.rule == UNUSED_SUPPRESSION {
             "A think-lint suppression comment hides no finding where it applies.".to_string()
         } else {
-            f.message.clone()
+            f.message.to_string()
         };
         RuleInfo {
-            id: f.rule.clone(),
+            id: f.rule.to_string(),
             dimension: f.dimension,
             flag: f.flag,
             severity: f.severity,
             message,
-            suggestion: f.suggestion.clone(),
+            suggestion: f.suggestion.as_deref().map(str::to_string),
         }
     }
 
@@ -113,16 +113,16 @@ impl Sarif {
     }
 
     fn rule_index(&mut self, f: &Finding) -> usize {
-        if let Some(&i) = self.index.get(&f.rule) {
+        if let Some(&i) = self.index.get(f.rule.as_str()) {
             return i;
         }
         let info = self
             .known
-            .get(&f.rule)
+            .get(f.rule.as_str())
             .cloned()
             .unwrap_or_else(|| RuleInfo::of_finding(f));
         self.fired.push(info);
-        self.index.insert(f.rule.clone(), self.fired.len() - 1);
+        self.index.insert(f.rule.to_string(), self.fired.len() - 1);
         self.fired.len() - 1
     }
 
@@ -153,10 +153,10 @@ impl Sarif {
         }
         let message = match &f.detail {
             Some(d) => format!("{} ({d})", f.message),
-            None => f.message.clone(),
+            None => f.message.to_string(),
         };
         json!({
-            "ruleId": f.rule,
+            "ruleId": f.rule.as_str(),
             "ruleIndex": rule_index,
             "level": level(f.severity),
             "message": { "text": message },

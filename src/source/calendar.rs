@@ -25,7 +25,9 @@ mod yaml;
 use super::source_map::{self, SourceMap, Spelling};
 use super::suppress::{self, Directive, Scope, Suppression};
 use super::{Kind, Metadata, Note, Options, Post};
+use crate::check::SharedText;
 use crate::error::{Error, LocatedError, line_col};
+use compact_str::CompactString;
 use std::borrow::Cow;
 use std::io::BufRead;
 
@@ -122,7 +124,7 @@ impl Roles {
     pub fn meta<'v>(&self, value: impl Fn(usize) -> Option<Cow<'v, str>>) -> Metadata {
         let get = |i: Option<usize>| {
             i.and_then(&value)
-                .map(|v| v.trim().to_string())
+                .map(|v| CompactString::from(v.trim()))
                 .filter(|v| !v.is_empty())
         };
         Metadata {
@@ -134,11 +136,11 @@ impl Roles {
     }
 }
 
-/// `s` in lower case; platform names mostly are already, and then keep
-/// their allocation.
-fn lower_case(s: String) -> String {
+/// `s` in lower case; platform names mostly are already, and are then
+/// kept as they are.
+fn lower_case(s: CompactString) -> CompactString {
     if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        s.to_lowercase()
+        s.as_str().to_lowercase().into()
     } else {
         s
     }
@@ -230,6 +232,8 @@ impl<'t> Cell<'t> {
 /// Collects posts and notes while a calendar is read.
 pub(crate) struct Sink<'a> {
     pub source: &'a str,
+    /// `source` as each post carries it.
+    name: SharedText,
     pub opts: &'a Options,
     on_post: &'a mut dyn FnMut(Post),
     pub notes: Vec<Note>,
@@ -245,6 +249,7 @@ impl<'a> Sink<'a> {
     fn new(source: &'a str, opts: &'a Options, on_post: &'a mut dyn FnMut(Post)) -> Self {
         Sink {
             source,
+            name: source.into(),
             opts,
             on_post,
             notes: Vec::new(),
@@ -372,7 +377,7 @@ impl<'a> Sink<'a> {
             );
             return;
         }
-        let mut post = super::text::post(self.source, text, &mut self.notes);
+        let mut post = super::text::post(self.name.clone(), text, &mut self.notes);
         if post.text.trim().is_empty() {
             self.warning(at, format!("post {} is empty; nothing to check", index + 1));
             return;
@@ -451,7 +456,7 @@ mod tests {
         assert_eq!(m.platform.as_deref(), Some("linkedin"));
         assert_eq!(m.id, None);
         for name in ["x", "LinkedIn", "ÉCOLE", "ǅ", "tiktok"] {
-            assert_eq!(lower_case(name.to_string()), name.to_lowercase());
+            assert_eq!(lower_case(name.into()), name.to_lowercase());
         }
     }
 

@@ -6,6 +6,7 @@
 
 use super::suppress::{self, Builder};
 use super::{Note, Post, blank_outside};
+use compact_str::CompactString;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -120,11 +121,14 @@ fn front_matter(text: &str, keep: &mut Vec<Range<usize>>, meta: &mut super::Meta
             {
                 keep.push(inner_start..inner_start + inner.len());
             }
-            let value = Some(inner.to_string()).filter(|s| !s.is_empty());
+            let value = Some(CompactString::from(inner)).filter(|s| !s.is_empty());
             match key.as_str() {
                 "title" => meta.title = value,
                 "platform" | "network" | "channel" => {
-                    meta.platform = value.map(|v| v.to_ascii_lowercase())
+                    meta.platform = value.map(|mut v| {
+                        v.make_ascii_lowercase();
+                        v
+                    })
                 }
                 "date" | "scheduled_at" | "publish_at" | "scheduled" => meta.scheduled = value,
                 "id" => meta.id = value,

@@ -18,30 +18,36 @@ pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
+use crate::check::SharedText;
 use crate::error::{Error, LocatedError};
+use compact_str::CompactString;
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::Path;
 
-/// Where a post is to be published and when, as its source says.
+/// Where a post is to be published and when, as its source says. Each
+/// value is kept inline when short (up to 24 bytes, as platform names, ids
+/// and dates are): a calendar's posts get their metadata, and their
+/// results a copy of it, without an allocation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Metadata {
     /// The platform profile named by the source (`x`, `linkedin`, …).
-    pub platform: Option<String>,
+    pub platform: Option<CompactString>,
     /// Scheduled date or time, as written.
-    pub scheduled: Option<String>,
+    pub scheduled: Option<CompactString>,
     /// The source's own id for the post (a calendar row id).
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     /// A title, from Markdown front matter.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
 }
 
 /// One post to check.
 #[derive(Clone, Debug)]
 pub struct Post {
-    /// Display name of the source (a path, or `<stdin>` for standard input).
-    pub source: String,
+    /// Display name of the source (a path, or `<stdin>` for standard input),
+    /// shared by the posts of a calendar and their results.
+    pub source: SharedText,
     /// 0-based position of the post in its source.
     pub index: usize,
     /// The prose to check. Readers may blank out what is not prose (code,
@@ -63,7 +69,7 @@ pub struct Post {
 }
 
 impl Post {
-    pub fn new(source: impl Into<String>, text: impl Into<String>) -> Post {
+    pub fn new(source: impl Into<SharedText>, text: impl Into<String>) -> Post {
         Post {
             source: source.into(),
             index: 0,
@@ -358,7 +364,7 @@ fn text_input(
     let post = match kind {
         Kind::Markdown => markdown::post(path, &text, &mut notes),
         // The text becomes the post's own, without a copy.
-        _ => text::post(path, Cow::Owned(text), &mut notes),
+        _ => text::post(path.into(), Cow::Owned(text), &mut notes),
     };
     if post.text.trim().is_empty() {
         let what = if is_stdin(path) { "stdin" } else { "the file" };

@@ -4,13 +4,14 @@
 
 use super::suppress::{self, Builder};
 use super::{Note, Post, blank_outside};
+use crate::check::SharedText;
 use memchr::memmem;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// The post of a text; an owned text becomes the post's own when nothing
 /// in it is blanked out.
-pub fn post(source: &str, text: Cow<str>, _notes: &mut Vec<Note>) -> Post {
+pub fn post(source: SharedText, text: Cow<str>, _notes: &mut Vec<Note>) -> Post {
     // Every directive names think-lint: text that never does is all prose,
     // and needs no walk over its lines.
     static DIRECTIVE: LazyLock<memmem::Finder<'static>> =
@@ -71,7 +72,7 @@ mod tests {
     #[test]
     fn suppression_lines_are_not_prose() {
         let p = post(
-            "a.txt",
+            "a.txt".into(),
             "Hello\n# think-lint: disable-next-line kind -- quoting\n\nYou idiot\n".into(),
             &mut Vec::new(),
         );
