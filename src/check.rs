@@ -145,7 +145,8 @@ pub struct PostResult {
 
 /// An engine with its verdict policy: everything needed to check posts.
 pub struct Linter {
-    pub engine: Engine,
+    /// Private, so that `texts` always belongs to it.
+    engine: Engine,
     pub policy: Policy,
     pub profiles: Profiles,
     /// The platform of posts whose source names none.
@@ -173,6 +174,11 @@ impl RuleTexts {
 }
 
 impl Linter {
+    /// The rules' engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// A linter with the default policy and platform profiles.
     pub fn new(engine: Engine) -> Linter {
         Linter::with(engine, Policy::default(), Profiles::default(), None)

@@ -83,7 +83,7 @@ pub fn probe(files: &[InputFile], linter: &Linter, opts: &source::Options) {
             Analysis::new(&post.text)
         });
         timed(&format!("probe: rules ({round})"), || {
-            linter.engine.check_analysis(&a).len()
+            linter.engine().check_analysis(&a).len()
         });
         timed(&format!("probe: tone ({round})"), || {
             think_lint::tone::tone(&a)

@@ -121,7 +121,7 @@ proptest! {
         line in 1usize..5,
         column in 1usize..9,
     ) {
-        for m in linter().engine.check(&text) {
+        for m in linter().engine().check(&text) {
             prop_assert!(m.span.start <= m.span.end && m.span.end <= text.len(), "{m:?}");
             prop_assert!(text.is_char_boundary(m.span.start), "{m:?}");
             prop_assert!(text.is_char_boundary(m.span.end), "{m:?}");
@@ -158,7 +158,7 @@ proptest! {
     ) {
         let plain = linter().check(&Post::new("p.txt", text.clone()));
         let fired: Vec<&str> = plain.findings.iter().map(|f| f.rule.as_str()).collect();
-        let rules = linter().engine.rules();
+        let rules = linter().engine().rules();
         // Mostly a rule that fired here; sometimes any rule at all.
         let a = if !fired.is_empty() && pick.index(3) > 0 {
             fired[pick.index(fired.len())].to_string()
