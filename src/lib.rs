@@ -23,6 +23,7 @@ pub mod platform;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod shared_text;
 pub mod source;
 #[cfg(test)]
 mod test_rng;

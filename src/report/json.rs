@@ -4,9 +4,10 @@
 //! absent fields are left out, and so is `meta` when it would be empty.
 
 use super::{Render, Reporter};
-use crate::check::{Finding, PostResult, SharedText, Summary};
+use crate::check::{Finding, PostResult, Summary};
 use crate::json_text::{self, Object};
 use crate::model::Dimension;
+use crate::shared_text::SharedText;
 use crate::source::Metadata;
 use compact_str::CompactString;
 use serde_json::Value;

@@ -10,7 +10,8 @@
 //! allow are written as visible `\u{…}` escapes.
 
 use super::Reporter;
-use crate::check::{Finding, PostResult, SharedText, Summary};
+use crate::check::{Finding, PostResult, Summary};
+use crate::shared_text::SharedText;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

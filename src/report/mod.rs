@@ -18,7 +18,8 @@ pub use jsonl::Jsonl;
 pub use junit::{Junit, escape_xml};
 pub use sarif::{SCHEMA as SARIF_SCHEMA, Sarif, uri as sarif_uri};
 
-use crate::check::{PostResult, SharedText, Summary};
+use crate::check::{PostResult, Summary};
+use crate::shared_text::SharedText;
 use std::io::{self, Write};
 
 /// Formats a run as it goes: `start`, one `post` per checked post in

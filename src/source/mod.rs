@@ -18,8 +18,8 @@ pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk};
 
-use crate::check::SharedText;
 use crate::error::{Error, LocatedError};
+use crate::shared_text::SharedText;
 use compact_str::CompactString;
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};

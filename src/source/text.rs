@@ -4,7 +4,7 @@
 
 use super::suppress::{self, Builder};
 use super::{Note, Post, blank_outside};
-use crate::check::SharedText;
+use crate::shared_text::SharedText;
 use memchr::memmem;
 use std::borrow::Cow;
 use std::sync::LazyLock;
