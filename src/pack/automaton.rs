@@ -510,6 +510,24 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_of_both_sets_of_a_pattern_is_found_for_both() {
+        // An alternation's branch of one part puts it in both sets of the
+        // pattern's pair (`literals::pair_of_branches`).
+        let insensitive = lits(&[("xylyl", 0), ("xylyl", SECOND_SET), ("zebra", 0)]);
+        let sensitive = lits(&[("Quokka", SECOND_SET)]);
+        let lists = Lists {
+            always: Vec::new(),
+            non_ascii: Vec::new(),
+            paired: vec![0],
+        };
+        let bytes = write(1, &insensitive, &sensitive, &lists);
+        let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
+        assert_eq!(found(&a, b"a XYLYL here"), [0, SECOND_SET]);
+        assert_eq!(found(&a, b"zebra and Quokka"), [0, SECOND_SET]);
+        assert_eq!(found(&a, b"zebra alone"), [0]);
+    }
+
+    #[test]
     fn every_pattern_with_a_literal_in_the_text_is_found() {
         let insensitive = lits(&[
             ("he", 0),
