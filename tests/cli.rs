@@ -422,6 +422,30 @@ fn init_writes_a_starter_once() {
     c.arg("--force").assert().success();
 }
 
+/// A JSON Lines run over `dir` on `threads` threads.
+fn jsonl_on_threads(dir: &std::path::Path, threads: &str) -> std::process::Output {
+    think_lint()
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["--format", "jsonl"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+/// The posts of JSON Lines output, in order: file name and index.
+fn posts_in(stdout: &[u8]) -> Vec<(String, u64)> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| {
+            let post: Value = serde_json::from_str(l).unwrap();
+            let source = post["source"].as_str().unwrap();
+            let name = std::path::Path::new(source).file_name().unwrap();
+            let index = post["index"].as_u64().unwrap();
+            (name.to_string_lossy().into_owned(), index)
+        })
+        .collect()
+}
+
 #[test]
 fn many_files_are_reported_in_input_order_whatever_the_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -442,14 +466,7 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
         "text,platform\nWhat a day for a launch,x\nYou people are morons,x\n",
     )
     .unwrap();
-    let run = |threads: &str| {
-        think_lint()
-            .env("RAYON_NUM_THREADS", threads)
-            .args(["--format", "jsonl"])
-            .arg(dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = |threads: &str| jsonl_on_threads(dir.path(), threads);
     let one = run("1");
     for threads in ["2", "3"] {
         let many = run(threads);
@@ -458,26 +475,16 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
         assert_eq!(many.status.code(), one.status.code());
     }
     // Every file in path order, the calendar's two posts in theirs.
-    let sources: Vec<String> = String::from_utf8(one.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let post: Value = serde_json::from_str(l).unwrap();
-            let source = post["source"].as_str().unwrap();
-            let name = std::path::Path::new(source).file_name().unwrap();
-            format!("{} {}", name.to_string_lossy(), post["index"])
-        })
-        .collect();
     // An empty file has no post: it gets a warning, in its place.
     let empty = |n: &usize| n % 7 == 5;
-    let mut expected: Vec<String> = (0..names.len())
+    let mut expected: Vec<(String, u64)> = (0..names.len())
         .filter(|n| !empty(n))
-        .map(|n| format!("{} 0", names[n]))
+        .map(|n| (names[n].clone(), 0))
         .collect();
-    expected.push("post-033-calendar.csv 0".into());
-    expected.push("post-033-calendar.csv 1".into());
+    expected.push(("post-033-calendar.csv".into(), 0));
+    expected.push(("post-033-calendar.csv".into(), 1));
     expected.sort();
-    assert_eq!(sources, expected);
+    assert_eq!(posts_in(&one.stdout), expected);
     let warned: Vec<String> = String::from_utf8(one.stderr)
         .unwrap()
         .lines()
@@ -514,33 +521,13 @@ fn a_mid_sized_calendar_among_small_files_keeps_its_place_and_order() {
         "See you at the market on Saturday.",
     )
     .unwrap();
-    let run = |threads: &str| {
-        think_lint()
-            .env("RAYON_NUM_THREADS", threads)
-            .args(["--format", "jsonl"])
-            .arg(dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = |threads: &str| jsonl_on_threads(dir.path(), threads);
     let one = run("1");
     let two = run("2");
     assert_eq!(two.stdout, one.stdout);
     assert_eq!(two.stderr, one.stderr);
-    let posts: Vec<(String, u64)> = String::from_utf8(one.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let post: Value = serde_json::from_str(l).unwrap();
-            let source = post["source"].as_str().unwrap();
-            let name = std::path::Path::new(source).file_name().unwrap();
-            (
-                name.to_string_lossy().into_owned(),
-                post["index"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     let mut expected = vec![("a.txt".to_string(), 0)];
     expected.extend((0..rows).map(|i| ("b.csv".to_string(), i)));
     expected.push(("c.txt".to_string(), 0));
-    assert_eq!(posts, expected);
+    assert_eq!(posts_in(&one.stdout), expected);
 }
