@@ -8,6 +8,7 @@ use crate::pack::Rule;
 use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::shared_text::SharedText;
+use std::sync::OnceLock;
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
 use crate::tone::Tone;
@@ -59,9 +60,10 @@ pub struct Linter {
     pub profiles: Profiles,
     /// The platform of posts whose source names none.
     pub platform: Option<String>,
-    /// The texts of the engine's rules, by rule index, made once for the
-    /// findings to share.
-    texts: Vec<RuleTexts>,
+    /// The texts of the engine's rules, by rule index, made for the
+    /// findings to share the first time a rule fires (most never do, and
+    /// making them all would lengthen start-up by a tenth).
+    texts: Vec<OnceLock<RuleTexts>>,
 }
 
 /// The texts of one rule that each of its findings carries.
@@ -100,7 +102,7 @@ impl Linter {
         profiles: Profiles,
         platform: Option<String>,
     ) -> Linter {
-        let texts = engine.rules().iter().map(RuleTexts::of).collect();
+        let texts = engine.rules().iter().map(|_| OnceLock::new()).collect();
         Linter {
             engine,
             policy,
@@ -160,7 +162,7 @@ impl Linter {
             .map(|&i| {
                 let h = &mut hits[i];
                 let rule = &rules[h.rule];
-                let texts = &self.texts[h.rule];
+                let texts = self.texts[h.rule].get_or_init(|| RuleTexts::of(rule));
                 let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
                 let (context, context_range) = if context_lines {
                     context_of(post, h.span.clone())
