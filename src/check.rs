@@ -8,10 +8,10 @@ use crate::pack::Rule;
 use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::shared_text::SharedText;
-use std::sync::OnceLock;
 use crate::source::{Metadata, Post, Suppression};
 use crate::text::Analysis;
 use crate::tone::Tone;
+use std::sync::OnceLock;
 
 /// A rule that fired on a post, located in the post's source.
 #[derive(Clone, Debug, PartialEq)]
