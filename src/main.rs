@@ -537,3 +537,28 @@ fn little_text(files: &[source::InputFile]) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads and sets integer options; no pointers.
+        let (default, set) = unsafe {
+            let default = libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY);
+            tune_allocator();
+            (
+                default,
+                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
+            )
+        };
+        // mimalloc 3's purge delay is a second by default: the number
+        // names that option, not another.
+        assert_eq!(default, 1000);
+        assert_eq!(set, PURGE_DELAY_MS);
+    }
+}
