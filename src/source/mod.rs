@@ -267,10 +267,16 @@ pub fn read(
         return read_calendar(input, kind, opts, on_post);
     }
     let cap = whole_post_cap(opts);
-    not_a_directory(path)?;
     let file = std::fs::File::open(path);
-    // Sized from the file's length, the buffer is read into without growing.
+    // The open file says whether it is a directory and how long it is: the
+    // buffer is sized from its length and read into without growing.
     let size = file.as_ref().ok().and_then(|f| f.metadata().ok());
+    match &size {
+        Some(m) if m.is_dir() => return Err(is_a_directory(path)),
+        Some(_) => {}
+        // Some systems do not open directories at all.
+        None => not_a_directory(path)?,
+    }
     let expected = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(cap).min(cap));
     let bytes = read_at_most(path, file, expected, cap)?;
     if bytes.len() > cap {
@@ -468,14 +474,17 @@ fn calendar_input(
 
 fn not_a_directory(path: &str) -> Result<(), Error> {
     if Path::new(path).is_dir() {
-        return Err(Error::Io {
-            path: path.to_string(),
-            message:
-                "is a directory, and directories are walked only when named on the command line"
-                    .to_string(),
-        });
+        return Err(is_a_directory(path));
     }
     Ok(())
+}
+
+fn is_a_directory(path: &str) -> Error {
+    Error::Io {
+        path: path.to_string(),
+        message: "is a directory, and directories are walked only when named on the command line"
+            .to_string(),
+    }
 }
 
 /// Reads at most `cap + 1` bytes of an input named `path` (one more than
@@ -579,6 +588,29 @@ pub fn blank_outside(text: &str, keep: &[std::ops::Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_read_as_a_post_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["posts.txt", "calendar.csv"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir(&path).unwrap();
+            let input = InputFile {
+                path: path.to_string_lossy().into_owned(),
+                named: true,
+            };
+            let mut posts = 0;
+            let err = read(&input, &Options::default(), &mut |_| posts += 1).unwrap_err();
+            assert_eq!(posts, 0);
+            match err {
+                Error::Io { path, message } => {
+                    assert_eq!(path, input.path);
+                    assert!(message.starts_with("is a directory"), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn positions_are_offset_by_the_post_origin() {
