@@ -36,11 +36,7 @@
 //! times slower than a warm lazy DFA, until they have searched
 //! `PREBUILT_SEARCHES` posts; then the pattern's version is compiled.
 
-use crate::pack::{
-    LazyRegex, Prebuilt, Program, Reach, compile_hir, for_ascii_word_text, qualifies, search_config,
-};
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_syntax::hir::Hir;
+use crate::pack::{LazyRegex, Prebuilt, Program, Reach, qualifies};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -113,7 +109,7 @@ impl AsciiWords {
     /// The ASCII version of pattern `i` (`regex`), compiled on first use.
     fn version<'a>(&'a self, i: usize, regex: &'a LazyRegex) -> Option<&'a Program> {
         self.versions[i]
-            .get_or_init(|| regex.parsed().cloned().and_then(ascii_version))
+            .get_or_init(|| regex.compile_ascii_word_version())
             .as_ref()
     }
 
@@ -205,28 +201,13 @@ impl AsciiWords {
     }
 }
 
-/// The pattern `hir` as it reads on posts whose word characters are all
-/// ASCII (`for_ascii_word_text`), compiled (as the pattern itself is:
-/// leftmost-first, UTF-8, the same limits, through a screen where it has
-/// long counted repetitions; only where matches are is ever asked, so no
-/// capture groups); `None` when nothing changes.
-fn ascii_version(hir: Hir) -> Option<Program> {
-    let mut changed = false;
-    let hir = for_ascii_word_text(hir, &mut changed);
-    if !changed {
-        return None;
-    }
-    compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pack::parse_pattern;
 
     /// The ASCII version of `pattern`.
     fn version_of(pattern: &str, case_sensitive: bool) -> Option<Program> {
-        ascii_version(parse_pattern(pattern, case_sensitive)?)
+        LazyRegex::deferred(pattern, case_sensitive).compile_ascii_word_version()
     }
 
     fn matches(r: &Program, text: &str) -> Vec<std::ops::Range<usize>> {
@@ -317,7 +298,7 @@ mod tests {
         let mut versions = 0;
         let mut found = 0;
         for r in &regexes {
-            let Some(v) = version_of(r.as_str(), r.case_sensitive()) else {
+            let Some(v) = r.compile_ascii_word_version() else {
                 continue;
             };
             versions += 1;

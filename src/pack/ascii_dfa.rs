@@ -195,10 +195,7 @@ fn trusted_dense(bytes: &'static [u8]) -> Option<dense::DFA<&'static [u32]>> {
 /// The bytes of pattern `n`'s forward and reverse DFAs in `table`, and
 /// how they are stored.
 fn pair(table: &[u8], n: usize) -> Option<(&[u8], &[u8], Form)> {
-    let word = |i: usize| -> Option<usize> {
-        let bytes = table.get(i * 4..i * 4 + 4)?;
-        Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
-    };
+    let word = |i: usize| table_word(table, i);
     let count = word(0)?;
     if n >= count {
         return None;
@@ -211,6 +208,13 @@ fn pair(table: &[u8], n: usize) -> Option<(&[u8], &[u8], Form)> {
         return None;
     }
     Some((data.get(start..middle)?, data.get(middle..end)?, form))
+}
+
+/// Little-endian `u32` number `i` of a table build.rs wrote, if the table
+/// is that long.
+pub(super) fn table_word(table: &[u8], i: usize) -> Option<usize> {
+    let bytes = table.get(i * 4..i * 4 + 4)?;
+    Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
 }
 
 /// The table of DFA pairs for `patterns` (pattern, case sensitivity), in

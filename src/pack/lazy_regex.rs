@@ -14,7 +14,8 @@
 //! they save on a few hundred bytes. Every engine of the regex crate finds
 //! the same matches, so only the time changes.
 
-use super::{ascii_dfa, hir_leaves::widened, literals};
+use super::parsed_hir::{self, Form};
+use super::{ascii_dfa, for_ascii_word_text, hir_leaves::widened, literals};
 use regex::Regex;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
@@ -65,7 +66,7 @@ pub struct Prebuilt {
 
 /// Fewest optional copies a counted repetition needs for its pattern to
 /// be searched through a screen (`Screened`).
-const SCREEN_SPAN: u32 = 5;
+pub(super) const SCREEN_SPAN: u32 = 5;
 
 /// A pattern searched in two steps, because a lazy DFA searches it
 /// poorly: it has long counted repetitions (gaps like `[^.!?\n]{0,50}`),
@@ -84,20 +85,52 @@ const SCREEN_SPAN: u32 = 5;
 pub struct Screened {
     screen: Arc<Screen>,
     exact: OnceLock<Program>,
-    hir: Hir,
-    config: meta::Config,
+    source: Exact,
 }
 
 impl Screened {
     /// The pattern itself, compiled the first time it is needed (one that
     /// fails to compile matches nothing, as in `full`).
     fn exact(&self) -> &Program {
-        self.exact.get_or_init(|| {
-            meta::Builder::new()
-                .configure(self.config.clone())
-                .build_from_hir(&self.hir)
-                .map_or_else(|_| never(), Program::Built)
-        })
+        self.exact
+            .get_or_init(|| self.source.compile().unwrap_or_else(never))
+    }
+}
+
+/// What a screened pattern compiles when its screen matches.
+#[derive(Clone, Debug)]
+enum Exact {
+    /// The pattern, with the settings to compile it with.
+    Hir(Hir, meta::Config),
+    /// A form of a built-in pattern (`Form::Parsed` or
+    /// `Form::AsciiWords`), decoded only then: most screened patterns
+    /// never need it.
+    BuiltIn(u32, Form),
+}
+
+impl Exact {
+    /// The pattern compiled; `None` if it cannot be.
+    fn compile(&self) -> Option<Program> {
+        let decoded;
+        let (hir, config) = match self {
+            Exact::Hir(hir, config) => (hir, config.clone()),
+            Exact::BuiltIn(n, form) => {
+                let parsed_hir::Stored::Has(hir) = parsed_hir::built_in(*n, *form)? else {
+                    return None;
+                };
+                decoded = hir;
+                let config = match form {
+                    Form::AsciiWords => version_config(),
+                    _ => pattern_config(&decoded),
+                };
+                (&decoded, config)
+            }
+        };
+        meta::Builder::new()
+            .configure(config)
+            .build_from_hir(hir)
+            .ok()
+            .map(Program::Built)
     }
 }
 
@@ -316,21 +349,23 @@ fn never() -> Program {
 /// has long counted repetitions or Unicode word assertions; `None` if it
 /// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
-    if let Some(widened) = widened(&hir, SCREEN_SPAN)
+    compile_screened(widened(&hir, SCREEN_SPAN), Exact::Hir(hir, config))
+}
+
+/// The pattern `exact` compiled, through a screen of `widened` (its
+/// `hir_leaves::widened` form) when there is one; `None` if it cannot be
+/// compiled.
+fn compile_screened(widened: Option<Hir>, exact: Exact) -> Option<Program> {
+    if let Some(widened) = widened
         && let Some(screen) = Screen::new(&widened)
     {
         return Some(Program::Screened(Box::new(Screened {
             screen: Arc::new(screen),
             exact: OnceLock::new(),
-            hir,
-            config,
+            source: exact,
         })));
     }
-    meta::Builder::new()
-        .configure(config)
-        .build_from_hir(&hir)
-        .ok()
-        .map(Program::Built)
+    exact.compile()
 }
 
 /// The regex crate's settings every compiled pattern shares, whichever
@@ -358,13 +393,10 @@ pub fn search_config() -> meta::Config {
 /// gives up at the first non-ASCII byte: such a pattern is built without
 /// it, which spares every thread the DFA's state for it.
 fn build(hir: Hir) -> Option<Program> {
-    // Only finding where matches are is asked of these regexes: no
-    // capture groups.
-    let mut config = search_config().which_captures(WhichCaptures::Implicit);
     if LEAN.load(Ordering::Relaxed) {
         // The NFA simulations, which cost nothing to set up; no screen,
         // which would be one more program to compile.
-        config = config
+        let config = version_config()
             .hybrid(false)
             .dfa(false)
             .onepass(false)
@@ -375,12 +407,26 @@ fn build(hir: Hir) -> Option<Program> {
             .ok()
             .map(Program::Built);
     }
+    let config = pattern_config(&hir);
+    compile_hir(hir, config)
+}
+
+/// The settings a pattern itself is compiled with in a run over much text
+/// (see `build`).
+fn pattern_config(hir: &Hir) -> meta::Config {
+    let config = version_config();
     if hir.properties().look_set().contains_word_unicode() {
         // Nor with a full DFA, which would quit there too: without either
         // no reverse NFA is compiled.
-        config = config.hybrid(false).dfa(false);
+        return config.hybrid(false).dfa(false);
     }
-    compile_hir(hir, config)
+    config
+}
+
+/// The settings shared by every compiled form of a pattern: `search_config`
+/// without capture groups, since only where matches are is ever asked.
+fn version_config() -> meta::Config {
+    search_config().which_captures(WhichCaptures::Implicit)
 }
 
 /// Literals every match contains one of (see `literals::necessary`), or
@@ -434,8 +480,55 @@ impl LazyRegex {
             {
                 return self.lite(ascii);
             }
+            // A built-in pattern with a screen: the pattern is decoded only
+            // if the screen ever matches.
+            if !LEAN.load(Ordering::Relaxed)
+                && let Some(n) = self.built_in
+                && let Some(Some(screen)) = self.stored(Form::Screen)
+            {
+                return compile_screened(Some(screen), Exact::BuiltIn(n, Form::Parsed))
+                    .unwrap_or_else(never);
+            }
             self.parsed().cloned().and_then(build).unwrap_or_else(never)
         })
+    }
+
+    /// The pattern's version for posts whose word characters are all
+    /// ASCII (`for_ascii_word_text`), compiled as the pattern itself is
+    /// (leftmost-first, UTF-8, the same limits, through a screen where it
+    /// has long counted repetitions; only where matches are is ever asked,
+    /// so no capture groups); `None` when the version changes nothing, or
+    /// cannot be compiled. A built-in pattern's version and screen come
+    /// from build.rs (`parsed_hir`).
+    pub(crate) fn compile_ascii_word_version(&self) -> Option<Program> {
+        if let Some(n) = self.built_in
+            && let Some(Some(screen)) = self.stored(Form::AsciiWordsScreen)
+        {
+            return compile_screened(Some(screen), Exact::BuiltIn(n, Form::AsciiWords));
+        }
+        let version = match self.stored(Form::AsciiWords) {
+            Some(None) => return None,
+            Some(Some(version)) => version,
+            None => {
+                let mut changed = false;
+                let version = for_ascii_word_text(self.parsed()?.clone(), &mut changed);
+                if !changed {
+                    return None;
+                }
+                version
+            }
+        };
+        compile_hir(version, version_config())
+    }
+
+    /// Form `form` of this pattern as build.rs stored it (`Some(None)`
+    /// when the pattern has no such form), or `None` when it is not a
+    /// built-in pattern whose forms the binary holds.
+    fn stored(&self, form: Form) -> Option<Option<Hir>> {
+        match parsed_hir::built_in(self.built_in?, form)? {
+            parsed_hir::Stored::Has(hir) => Some(Some(hir)),
+            parsed_hir::Stored::Absent => Some(None),
+        }
     }
 
     /// The pattern parsed (`None` if it does not parse), kept for each
@@ -444,7 +537,10 @@ impl LazyRegex {
     /// a pattern costs about half as much as compiling it.
     pub(crate) fn parsed(&self) -> Option<&Hir> {
         self.parsed
-            .get_or_init(|| parse(&self.pattern, self.case_sensitive))
+            .get_or_init(|| match self.stored(Form::Parsed) {
+                Some(parsed) => parsed,
+                None => parse(&self.pattern, self.case_sensitive),
+            })
             .as_ref()
     }
 

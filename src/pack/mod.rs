@@ -10,6 +10,7 @@ pub(crate) mod keys;
 mod lazy_regex;
 pub mod learned;
 mod literals;
+mod parsed_hir;
 pub mod phrases;
 mod schema;
 
@@ -26,7 +27,6 @@ pub(crate) use ascii_word_text::{for_ascii_word_text, qualifies};
 pub(crate) use compile::parse_pattern;
 pub use compile::{compile_regex, phrase};
 pub(crate) use hir_leaves::map_leaves;
-pub(crate) use lazy_regex::compile_hir;
 pub use lazy_regex::{
     LazyRegex, Lite, Matches, Prebuilt, Program, Screened, compile_lean, compiles_lean,
     search_config,
@@ -338,6 +338,8 @@ pub const PREFILTER_FILE: &str = "built-in-prefilter.bin";
 pub const PHRASES_FILE: &str = "built-in-phrases.bin";
 /// Where build.rs writes the built-in patterns' DFAs for ASCII text.
 pub const DFAS_FILE: &str = "built-in-dfas.bin";
+/// Where build.rs writes the built-in patterns parsed (`parsed_hir`).
+pub const HIRS_FILE: &str = "built-in-hirs.bin";
 
 /// What build.rs writes of the built-in packs.
 pub struct CompiledBuiltIn {
@@ -354,6 +356,9 @@ pub struct CompiledBuiltIn {
     pub phrases: Vec<u8>,
     /// The patterns' DFAs for ASCII text (`ascii_dfa::write`).
     pub dfas: Vec<u8>,
+    /// The patterns parsed, and the forms worked out from that
+    /// (`parsed_hir::write`).
+    pub hirs: Vec<u8>,
 }
 
 /// Parses and validates every built-in pack exactly as a pack file is
@@ -412,6 +417,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         prefilter,
         phrases,
         dfas: ascii_dfa::write(&patterns),
+        hirs: parsed_hir::write(&patterns),
     })
 }
 
@@ -701,6 +707,7 @@ mod tests {
         let phrase_table = phrases::built_in().expect("the phrase table reads");
         assert!(compiled.phrases == phrase_table.bytes());
         assert!(compiled.dfas == ascii_dfa::TABLE);
+        assert!(compiled.hirs == parsed_hir::TABLE);
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);

@@ -1,0 +1,483 @@
+//! The built-in patterns parsed when the binary is built.
+//!
+//! Compiling a pattern at run time starts with parsing it and translating
+//! it to the regex crate's `Hir`, which for the case-insensitive word lists
+//! of the built-in packs costs about half a million instructions a
+//! pattern, and with rewriting it for posts whose word characters are all
+//! ASCII (`for_ascii_word_text`) and widening it for a screen
+//! (`hir_leaves::widened`), which cost as much again. A run over a few
+//! thousand files compiles dozens of patterns, so build.rs does that work
+//! once: it writes each built-in pattern's forms in the compact encoding
+//! below, and the binary decodes the form it needs, which only allocates
+//! the nodes.
+//!
+//! The table: a little-endian `u32` count of patterns, then `FORMS ×
+//! count + 1` `u32` offsets into the encoded forms that follow. Form `f`
+//! of pattern `n` lies between offsets `FORMS × n + f` and the next; an
+//! empty one is absent (see `Form`).
+//!
+//! A form is encoded node by node, depth first: a tag byte, then the
+//! node's numbers as LEB128 varints (see `Writer`).
+
+use super::hir_leaves::widened;
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Look, Repetition,
+};
+
+/// The forms of a pattern the table holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// The pattern as parsed (`parse_pattern`).
+    Parsed,
+    /// Its screen (`widened`); absent when it needs none.
+    Screen,
+    /// Its version for posts whose word characters are all ASCII
+    /// (`for_ascii_word_text`); absent when that changes nothing.
+    AsciiWords,
+    /// The screen of that version; absent when the version is, or needs
+    /// no screen.
+    AsciiWordsScreen,
+}
+
+/// Forms per pattern in the table, in the order of `Form`.
+const FORMS: usize = 4;
+
+impl Form {
+    fn slot(self) -> usize {
+        match self {
+            Form::Parsed => 0,
+            Form::Screen => 1,
+            Form::AsciiWords => 2,
+            Form::AsciiWordsScreen => 3,
+        }
+    }
+}
+
+/// What the table says of one form of a built-in pattern.
+#[derive(Debug, PartialEq)]
+pub enum Stored {
+    /// The pattern has this form.
+    Has(Hir),
+    /// The pattern has no such form (no screen, or no change).
+    Absent,
+}
+
+/// The table build.rs wrote (read a word at a time, so not aligned).
+#[cfg(compiled_packs)]
+pub(super) static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-hirs.bin"));
+#[cfg(not(compiled_packs))]
+pub(super) static TABLE: &[u8] = &[];
+
+/// Form `form` of built-in pattern `n`, or `None` when the table does not
+/// hold the pattern (then the caller works the form out itself).
+pub fn built_in(n: u32, form: Form) -> Option<Stored> {
+    read_form(TABLE, n as usize, form)
+}
+
+/// Form `form` of pattern `n` in `table`.
+fn read_form(table: &[u8], n: usize, form: Form) -> Option<Stored> {
+    let word = |i: usize| super::ascii_dfa::table_word(table, i);
+    let count = word(0)?;
+    if n >= count {
+        return None;
+    }
+    let slot = FORMS * n + form.slot();
+    let data = table.get((FORMS * count + 2) * 4..)?;
+    let (start, end) = (word(slot + 1)?, word(slot + 2)?);
+    // The parsed form is always written: an empty one means the pattern
+    // did not parse when the binary was built.
+    if start == end {
+        return (form != Form::Parsed).then_some(Stored::Absent);
+    }
+    let mut reader = Reader {
+        bytes: data.get(start..end)?,
+    };
+    let hir = reader.hir(0)?;
+    reader.bytes.is_empty().then_some(Stored::Has(hir))
+}
+
+/// The table of the forms of `patterns` (pattern, case sensitivity), in
+/// their numbering order. build.rs runs this.
+pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
+    let mut offsets: Vec<u32> = vec![0];
+    let mut data = Vec::new();
+    for (pattern, case_sensitive) in patterns {
+        for hir in forms(pattern, *case_sensitive) {
+            if let Some(hir) = hir {
+                encode(&hir, &mut data);
+            }
+            offsets.push(data.len() as u32);
+        }
+    }
+    let mut table = (patterns.len() as u32).to_le_bytes().to_vec();
+    for offset in offsets {
+        table.extend_from_slice(&offset.to_le_bytes());
+    }
+    table.extend_from_slice(&data);
+    table
+}
+
+/// A pattern's forms, in the order of `Form`.
+fn forms(pattern: &str, case_sensitive: bool) -> [Option<Hir>; FORMS] {
+    let Some(parsed) = super::parse_pattern(pattern, case_sensitive) else {
+        return [None, None, None, None];
+    };
+    let screen = widened(&parsed, super::lazy_regex::SCREEN_SPAN);
+    let mut changed = false;
+    let version = super::for_ascii_word_text(parsed.clone(), &mut changed);
+    let (version, version_screen) = if changed {
+        let screen = widened(&version, super::lazy_regex::SCREEN_SPAN);
+        (Some(version), screen)
+    } else {
+        (None, None)
+    };
+    [Some(parsed), screen, version, version_screen]
+}
+
+/// The tags of the encoding's nodes.
+mod tag {
+    pub const EMPTY: u8 = 0;
+    pub const LITERAL: u8 = 1;
+    pub const UNICODE_CLASS: u8 = 2;
+    pub const BYTE_CLASS: u8 = 3;
+    pub const LOOK: u8 = 4;
+    pub const REPETITION: u8 = 5;
+    pub const CAPTURE: u8 = 6;
+    pub const CONCAT: u8 = 7;
+    pub const ALTERNATION: u8 = 8;
+}
+
+/// Appends `hir` encoded to `out`.
+fn encode(hir: &Hir, out: &mut Vec<u8>) {
+    let mut w = Writer { out };
+    w.hir(hir);
+}
+
+struct Writer<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl Writer<'_> {
+    fn number(&mut self, mut n: u32) {
+        while n >= 0x80 {
+            self.out.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.out.push(n as u8);
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.number(bytes.len() as u32);
+        self.out.extend_from_slice(bytes);
+    }
+
+    fn hir(&mut self, hir: &Hir) {
+        match hir.kind() {
+            HirKind::Empty => self.out.push(tag::EMPTY),
+            HirKind::Literal(literal) => {
+                self.out.push(tag::LITERAL);
+                self.bytes(&literal.0);
+            }
+            HirKind::Class(Class::Unicode(class)) => {
+                self.out.push(tag::UNICODE_CLASS);
+                self.number(class.ranges().len() as u32);
+                for r in class.ranges() {
+                    self.number(u32::from(r.start()));
+                    self.number(u32::from(r.end()) - u32::from(r.start()));
+                }
+            }
+            HirKind::Class(Class::Bytes(class)) => {
+                self.out.push(tag::BYTE_CLASS);
+                self.number(class.ranges().len() as u32);
+                for r in class.ranges() {
+                    self.out.extend_from_slice(&[r.start(), r.end()]);
+                }
+            }
+            HirKind::Look(look) => {
+                self.out.push(tag::LOOK);
+                self.number(look.as_repr());
+            }
+            HirKind::Repetition(r) => {
+                self.out.push(tag::REPETITION);
+                self.number(r.min);
+                // 0 for no maximum, else the maximum plus one.
+                self.number(r.max.map_or(0, |max| max + 1));
+                self.out.push(u8::from(r.greedy));
+                self.hir(&r.sub);
+            }
+            HirKind::Capture(c) => {
+                self.out.push(tag::CAPTURE);
+                self.number(c.index);
+                match &c.name {
+                    Some(name) => {
+                        self.out.push(1);
+                        self.bytes(name.as_bytes());
+                    }
+                    None => self.out.push(0),
+                }
+                self.hir(&c.sub);
+            }
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                let concat = matches!(hir.kind(), HirKind::Concat(_));
+                self.out.push(if concat {
+                    tag::CONCAT
+                } else {
+                    tag::ALTERNATION
+                });
+                self.number(subs.len() as u32);
+                for sub in subs {
+                    self.hir(sub);
+                }
+            }
+        }
+    }
+}
+
+/// Reads what `Writer` wrote; `None` at anything else.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+/// Deepest nesting a form may have: the parser's own default limit, so a
+/// damaged table cannot exhaust the stack.
+const MAX_DEPTH: u32 = 250;
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(b)
+    }
+
+    fn number(&mut self) -> Option<u32> {
+        let mut n: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            n |= u32::from(b & 0x7F).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn bytes(&mut self) -> Option<&[u8]> {
+        let len = self.number()? as usize;
+        if len > self.bytes.len() {
+            return None;
+        }
+        let (taken, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        Some(taken)
+    }
+
+    /// A count of things each at least one byte long: no more than the
+    /// bytes left, so a damaged count cannot ask for a huge allocation.
+    fn count(&mut self) -> Option<usize> {
+        let n = self.number()? as usize;
+        (n <= self.bytes.len()).then_some(n)
+    }
+
+    fn hir(&mut self, depth: u32) -> Option<Hir> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let deeper = depth + 1;
+        Some(match self.byte()? {
+            tag::EMPTY => Hir::empty(),
+            tag::LITERAL => Hir::literal(self.bytes()?),
+            tag::UNICODE_CLASS => {
+                let n = self.count()?;
+                let mut ranges = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let start = self.number()?;
+                    let end = start.checked_add(self.number()?)?;
+                    ranges.push(ClassUnicodeRange::new(
+                        char::from_u32(start)?,
+                        char::from_u32(end)?,
+                    ));
+                }
+                Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
+            }
+            tag::BYTE_CLASS => {
+                let n = self.count()?;
+                let mut ranges = Vec::with_capacity(n);
+                for _ in 0..n {
+                    ranges.push(ClassBytesRange::new(self.byte()?, self.byte()?));
+                }
+                Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+            }
+            tag::LOOK => Hir::look(Look::from_repr(self.number()?)?),
+            tag::REPETITION => {
+                let min = self.number()?;
+                let max = match self.number()? {
+                    0 => None,
+                    n => Some(n - 1),
+                };
+                let greedy = self.byte()? != 0;
+                Hir::repetition(Repetition {
+                    min,
+                    max,
+                    greedy,
+                    sub: Box::new(self.hir(deeper)?),
+                })
+            }
+            tag::CAPTURE => {
+                let index = self.number()?;
+                let name = match self.byte()? {
+                    0 => None,
+                    _ => Some(std::str::from_utf8(self.bytes()?).ok()?.into()),
+                };
+                Hir::capture(Capture {
+                    index,
+                    name,
+                    sub: Box::new(self.hir(deeper)?),
+                })
+            }
+            tag @ (tag::CONCAT | tag::ALTERNATION) => {
+                let n = self.count()?;
+                let mut subs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    subs.push(self.hir(deeper)?);
+                }
+                if tag == tag::CONCAT {
+                    Hir::concat(subs)
+                } else {
+                    Hir::alternation(subs)
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(hir: &Hir) -> Option<Hir> {
+        let mut bytes = Vec::new();
+        encode(hir, &mut bytes);
+        let mut r = Reader { bytes: &bytes };
+        let back = r.hir(0)?;
+        r.bytes.is_empty().then_some(back)
+    }
+
+    #[test]
+    fn patterns_read_back_as_they_were_parsed() {
+        let patterns = [
+            (r"(?i)\bcaf[eé]\b[^.!?\n]{0,40}\b(open|closed)\b", false),
+            (r"(?m)^\s*(?P<who>k|s)\w*$", true),
+            (r"(?-u:\w)[\x00-\x7F]+?|a{3,}|b{2}|\B\d+\b{start}", true),
+            (
+                r"\p{Extended_Pictographic}\x{FE0F}?(\x{200D}\p{Extended_Pictographic})*",
+                true,
+            ),
+            (r"", true),
+            (r"x|", true),
+        ];
+        for (pattern, case_sensitive) in patterns {
+            let hir = crate::pack::parse_pattern(pattern, case_sensitive).unwrap();
+            assert_eq!(round_trip(&hir).as_ref(), Some(&hir), "/{pattern}/");
+        }
+        // Byte classes, which patterns over text do not parse to.
+        let bytes = Hir::concat(vec![
+            Hir::class(Class::Bytes(ClassBytes::new([
+                ClassBytesRange::new(0x80, 0xBF),
+                ClassBytesRange::new(b'a', b'a'),
+            ]))),
+            Hir::literal(*b"x"),
+        ]);
+        assert_eq!(round_trip(&bytes).as_ref(), Some(&bytes));
+    }
+
+    #[test]
+    fn a_table_holds_each_form_or_says_it_is_absent() {
+        let patterns = vec![
+            // A Unicode word boundary: a screen, and a version with its own.
+            (r"\bcaf[eé]\b[^.!?\n]{0,40}open".to_string(), false),
+            // Nothing for a version to change, nor a screen to widen.
+            ("[a-z]+!".to_string(), true),
+            // Does not parse.
+            ("(".to_string(), true),
+        ];
+        let table = write(&patterns);
+        let parsed = |p: &str, c| crate::pack::parse_pattern(p, c).unwrap();
+        let first = parsed(&patterns[0].0, false);
+        assert_eq!(
+            read_form(&table, 0, Form::Parsed),
+            Some(Stored::Has(first.clone()))
+        );
+        let screen = widened(&first, crate::pack::lazy_regex::SCREEN_SPAN).unwrap();
+        assert_eq!(
+            read_form(&table, 0, Form::Screen),
+            Some(Stored::Has(screen))
+        );
+        let version = crate::pack::for_ascii_word_text(first, &mut false);
+        let version_screen = widened(&version, crate::pack::lazy_regex::SCREEN_SPAN).unwrap();
+        assert_eq!(
+            read_form(&table, 0, Form::AsciiWords),
+            Some(Stored::Has(version))
+        );
+        assert_eq!(
+            read_form(&table, 0, Form::AsciiWordsScreen),
+            Some(Stored::Has(version_screen))
+        );
+        assert_eq!(
+            read_form(&table, 1, Form::Parsed),
+            Some(Stored::Has(parsed("[a-z]+!", true)))
+        );
+        for form in [Form::Screen, Form::AsciiWords, Form::AsciiWordsScreen] {
+            assert_eq!(read_form(&table, 1, form), Some(Stored::Absent));
+        }
+        // A pattern that did not parse, or past the table, is not held.
+        assert_eq!(read_form(&table, 2, Form::Parsed), None);
+        assert_eq!(read_form(&table, 3, Form::Parsed), None);
+        assert_eq!(read_form(&table[..3], 0, Form::Parsed), None);
+    }
+
+    #[test]
+    fn damaged_encodings_read_as_none() {
+        let hir = crate::pack::parse_pattern(r"(?i)\b(one|two){2,5}\b", false).unwrap();
+        let mut bytes = Vec::new();
+        encode(&hir, &mut bytes);
+        for cut in 0..bytes.len() {
+            let mut r = Reader {
+                bytes: &bytes[..cut],
+            };
+            assert!(r.hir(0).is_none(), "cut at {cut}");
+        }
+        // Unknown tags, characters out of range and deep nesting.
+        for bad in [
+            &[9u8][..],
+            &[2, 1, 0xFF, 0xFF, 0x7F, 0],
+            &[7, 1].repeat(300),
+        ] {
+            assert!(Reader { bytes: bad }.hir(0).is_none(), "{bad:?}");
+        }
+    }
+
+    #[cfg(compiled_packs)]
+    #[test]
+    fn every_built_in_pattern_reads_as_it_parses() {
+        let (regexes, _) = crate::pack::built_in_patterns_and_examples();
+        let mut read = 0;
+        for r in &regexes {
+            let n = r.built_in().expect("a built-in number");
+            let [parsed, screen, version, version_screen] = forms(r.as_str(), r.case_sensitive());
+            let stored = |hir: Option<Hir>| Some(hir.map_or(Stored::Absent, Stored::Has));
+            assert_eq!(
+                built_in(n, Form::Parsed),
+                stored(parsed),
+                "/{}/",
+                r.as_str()
+            );
+            assert_eq!(built_in(n, Form::Screen), stored(screen));
+            assert_eq!(built_in(n, Form::AsciiWords), stored(version));
+            assert_eq!(built_in(n, Form::AsciiWordsScreen), stored(version_screen));
+            read += 1;
+        }
+        assert!(read > 100, "{read}");
+    }
+}
