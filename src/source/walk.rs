@@ -97,14 +97,16 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
                 continue;
             }
             let file = entry.path();
-            let rel = file.strip_prefix(p).unwrap_or(file);
+            // Only globs need the path within the directory walked (working
+            // it out costs more than the rest of the walk of a file).
+            let rel = || file.strip_prefix(p).unwrap_or(file);
             let wanted = match &include {
-                Some(set) => set.is_match(rel) || set.is_match(file),
+                Some(set) => set.is_match(rel()) || set.is_match(file),
                 None => has_post_extension(file),
             };
             let excluded = exclude
                 .as_ref()
-                .is_some_and(|set| set.is_match(rel) || set.is_match(file));
+                .is_some_and(|set| set.is_match(rel()) || set.is_match(file));
             if wanted && !excluded {
                 found.push(match file.to_str() {
                     Some(name) => name.to_string(),
