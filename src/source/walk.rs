@@ -164,4 +164,41 @@ mod tests {
         let w = walk(std::slice::from_ref(&root), &opts).unwrap();
         assert_eq!(w.files.len(), 1);
     }
+
+    #[test]
+    fn globs_match_the_path_within_the_folder_or_the_whole_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("posts/old")).unwrap();
+        fs::write(d.join("posts/a.txt"), "a").unwrap();
+        fs::write(d.join("posts/b.md"), "b").unwrap();
+        fs::write(d.join("posts/old/c.txt"), "c").unwrap();
+        fs::write(d.join("notes.csv"), "text\nd\n").unwrap();
+        let root = d.display().to_string();
+        let names = |include: &[&str], exclude: &[&str]| -> Vec<String> {
+            let opts = WalkOptions {
+                include: include.iter().map(|g| g.to_string()).collect(),
+                exclude: exclude.iter().map(|g| g.to_string()).collect(),
+            };
+            let w = walk(std::slice::from_ref(&root), &opts).unwrap();
+            w.files
+                .iter()
+                .map(|f| f.path.trim_start_matches(&root).to_string())
+                .collect()
+        };
+        // Within the folder walked.
+        assert_eq!(
+            names(&[], &["posts/old/*"]),
+            ["/notes.csv", "/posts/a.txt", "/posts/b.md"]
+        );
+        assert_eq!(names(&["posts/old/*"], &[]), ["/posts/old/c.txt"]);
+        // The whole path.
+        let whole = format!("{root}/posts/**");
+        assert_eq!(names(&[], &[&whole]), ["/notes.csv"]);
+        // Both at once: an include by the whole path, an exclude within.
+        assert_eq!(
+            names(&[&format!("{root}/**/*.txt")], &["posts/old/**"]),
+            ["/posts/a.txt"]
+        );
+    }
 }
