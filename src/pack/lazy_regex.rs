@@ -102,10 +102,15 @@ impl Screened {
 enum Exact {
     /// The pattern, with the settings to compile it with.
     Hir(Hir, meta::Config),
-    /// A form of a built-in pattern (`Form::Parsed` or
-    /// `Form::AsciiWords`), decoded only then: most screened patterns
-    /// never need it.
-    BuiltIn(u32, Form),
+    /// Form `form` (`Form::Parsed` or `Form::AsciiWords`) of built-in
+    /// pattern `n`, decoded only then: most screened patterns never need
+    /// it. The pattern's text, should the form not decode.
+    BuiltIn {
+        n: u32,
+        form: Form,
+        pattern: Arc<str>,
+        case_sensitive: bool,
+    },
 }
 
 impl Exact {
@@ -114,13 +119,26 @@ impl Exact {
         let decoded;
         let (hir, config) = match self {
             Exact::Hir(hir, config) => (hir, config.clone()),
-            Exact::BuiltIn(n, form) => {
-                let parsed_hir::Stored::Has(hir) = parsed_hir::built_in(*n, *form)? else {
-                    return None;
+            Exact::BuiltIn {
+                n,
+                form,
+                pattern,
+                case_sensitive,
+            } => {
+                decoded = match parsed_hir::built_in(*n, *form) {
+                    Some(parsed_hir::Stored::Has(hir)) => hir,
+                    // Never for the table the build wrote (a test decodes
+                    // every form); parsed again rather than lost.
+                    _ => {
+                        let parsed = parse(pattern, *case_sensitive)?;
+                        match form {
+                            Form::AsciiWords => for_ascii_word_text(parsed, &mut false),
+                            _ => parsed,
+                        }
+                    }
                 };
-                decoded = hir;
                 let config = match form {
-                    Form::AsciiWords => version_config(),
+                    Form::AsciiWords => base_config(),
                     _ => pattern_config(&decoded),
                 };
                 (&decoded, config)
@@ -396,7 +414,7 @@ fn build(hir: Hir) -> Option<Program> {
     if LEAN.load(Ordering::Relaxed) {
         // The NFA simulations, which cost nothing to set up; no screen,
         // which would be one more program to compile.
-        let config = version_config()
+        let config = base_config()
             .hybrid(false)
             .dfa(false)
             .onepass(false)
@@ -414,7 +432,7 @@ fn build(hir: Hir) -> Option<Program> {
 /// The settings a pattern itself is compiled with in a run over much text
 /// (see `build`).
 fn pattern_config(hir: &Hir) -> meta::Config {
-    let config = version_config();
+    let config = base_config();
     if hir.properties().look_set().contains_word_unicode() {
         // Nor with a full DFA, which would quit there too: without either
         // no reverse NFA is compiled.
@@ -425,7 +443,7 @@ fn pattern_config(hir: &Hir) -> meta::Config {
 
 /// The settings shared by every compiled form of a pattern: `search_config`
 /// without capture groups, since only where matches are is ever asked.
-fn version_config() -> meta::Config {
+fn base_config() -> meta::Config {
     search_config().which_captures(WhichCaptures::Implicit)
 }
 
@@ -486,7 +504,7 @@ impl LazyRegex {
                 && let Some(n) = self.built_in
                 && let Some(Some(screen)) = self.stored(Form::Screen)
             {
-                return compile_screened(Some(screen), Exact::BuiltIn(n, Form::Parsed))
+                return compile_screened(Some(screen), self.exact_built_in(n, Form::Parsed))
                     .unwrap_or_else(never);
             }
             self.parsed().cloned().and_then(build).unwrap_or_else(never)
@@ -504,7 +522,7 @@ impl LazyRegex {
         if let Some(n) = self.built_in
             && let Some(Some(screen)) = self.stored(Form::AsciiWordsScreen)
         {
-            return compile_screened(Some(screen), Exact::BuiltIn(n, Form::AsciiWords));
+            return compile_screened(Some(screen), self.exact_built_in(n, Form::AsciiWords));
         }
         let version = match self.stored(Form::AsciiWords) {
             Some(None) => return None,
@@ -518,7 +536,18 @@ impl LazyRegex {
                 version
             }
         };
-        compile_hir(version, version_config())
+        compile_hir(version, base_config())
+    }
+
+    /// Form `form` of this pattern, built-in pattern `n`, to compile when
+    /// its screen matches.
+    fn exact_built_in(&self, n: u32, form: Form) -> Exact {
+        Exact::BuiltIn {
+            n,
+            form,
+            pattern: Arc::clone(&self.pattern),
+            case_sensitive: self.case_sensitive,
+        }
     }
 
     /// Form `form` of this pattern as build.rs stored it (`Some(None)`
@@ -534,7 +563,8 @@ impl LazyRegex {
     /// The pattern parsed (`None` if it does not parse), kept for each
     /// program compiled from it: a run over much text may compile both the
     /// pattern and its ASCII version (`engine::ascii_words`), and parsing
-    /// a pattern costs about half as much as compiling it.
+    /// a pattern costs about half as much as compiling it. A built-in
+    /// pattern is decoded as build.rs parsed it (`parsed_hir`).
     pub(crate) fn parsed(&self) -> Option<&Hir> {
         self.parsed
             .get_or_init(|| match self.stored(Form::Parsed) {
@@ -813,6 +843,25 @@ mod tests {
             );
         }
         found
+    }
+
+    #[test]
+    fn a_built_in_form_that_does_not_decode_is_parsed_again() {
+        // No table holds a pattern with this number.
+        for (form, text, want) in [
+            (Form::Parsed, "Café x", vec![0..5]),
+            (Form::AsciiWords, "CAFE x", vec![0..4]),
+        ] {
+            let exact = Exact::BuiltIn {
+                n: u32::MAX,
+                form,
+                pattern: r"\bcaf[eé]\b".into(),
+                case_sensitive: false,
+            };
+            let program = exact.compile().expect("parsed from the text");
+            let found: Vec<_> = program.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(found, want, "{form:?}");
+        }
     }
 
     fn screened(pattern: &str, case_sensitive: bool) -> Program {
