@@ -122,6 +122,14 @@ pub(crate) fn for_ascii_word_text(hir: Hir, changed: &mut bool) -> Hir {
     })
 }
 
+/// `hir` as it reads on text whose word characters are all ASCII
+/// (`for_ascii_word_text`), or `None` when that changes nothing.
+pub(crate) fn ascii_word_version(hir: Hir) -> Option<Hir> {
+    let mut changed = false;
+    let version = for_ascii_word_text(hir, &mut changed);
+    changed.then_some(version)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@
 //! the same matches, so only the time changes.
 
 use super::parsed_hir::{self, Form};
-use super::{ascii_dfa, for_ascii_word_text, hir_leaves::widened, literals};
+use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals};
 use regex::Regex;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
@@ -126,13 +126,13 @@ impl Exact {
                 case_sensitive,
             } => {
                 decoded = match parsed_hir::built_in(*n, *form) {
-                    Some(parsed_hir::Stored::Has(hir)) => hir,
+                    Some(Some(hir)) => hir,
                     // Never for the table the build wrote (a test decodes
                     // every form); parsed again rather than lost.
                     _ => {
                         let parsed = parse(pattern, *case_sensitive)?;
                         match form {
-                            Form::AsciiWords => for_ascii_word_text(parsed, &mut false),
+                            Form::AsciiWords => ascii_word_version(parsed)?,
                             _ => parsed,
                         }
                     }
@@ -351,7 +351,7 @@ fn full(pattern: &str, case_sensitive: bool) -> Program {
 
 /// `pattern` parsed as `compile_regex` parses it; `None` if it does not
 /// parse or is longer than `compile_regex` accepts.
-fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
+pub(super) fn parse(pattern: &str, case_sensitive: bool) -> Option<Hir> {
     if pattern.len() > super::compile::REGEX_MAX_PATTERN {
         return None;
     }
@@ -527,14 +527,7 @@ impl LazyRegex {
         let version = match self.stored(Form::AsciiWords) {
             Some(None) => return None,
             Some(Some(version)) => version,
-            None => {
-                let mut changed = false;
-                let version = for_ascii_word_text(self.parsed()?.clone(), &mut changed);
-                if !changed {
-                    return None;
-                }
-                version
-            }
+            None => ascii_word_version(self.parsed()?.clone())?,
         };
         compile_hir(version, base_config())
     }
@@ -554,10 +547,7 @@ impl LazyRegex {
     /// when the pattern has no such form), or `None` when it is not a
     /// built-in pattern whose forms the binary holds.
     fn stored(&self, form: Form) -> Option<Option<Hir>> {
-        match parsed_hir::built_in(self.built_in?, form)? {
-            parsed_hir::Stored::Has(hir) => Some(Some(hir)),
-            parsed_hir::Stored::Absent => Some(None),
-        }
+        parsed_hir::built_in(self.built_in?, form)
     }
 
     /// The pattern parsed (`None` if it does not parse), kept for each

@@ -23,7 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub(crate) use ascii_dfa::Reach;
-pub(crate) use ascii_word_text::{for_ascii_word_text, qualifies};
+pub(crate) use ascii_word_text::{ascii_word_version, for_ascii_word_text, qualifies};
 pub(crate) use compile::parse_pattern;
 pub use compile::{compile_regex, phrase};
 pub(crate) use hir_leaves::map_leaves;

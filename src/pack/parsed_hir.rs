@@ -20,6 +20,7 @@
 //! node's numbers as LEB128 varints (see `Writer`).
 
 use super::hir_leaves::widened;
+use super::lazy_regex::SCREEN_SPAN;
 use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
     Look, Repetition,
@@ -54,29 +55,22 @@ impl Form {
     }
 }
 
-/// What the table says of one form of a built-in pattern.
-#[derive(Debug, PartialEq)]
-pub enum Stored {
-    /// The pattern has this form.
-    Has(Hir),
-    /// The pattern has no such form (no screen, or no change).
-    Absent,
-}
-
 /// The table build.rs wrote (read a word at a time, so not aligned).
 #[cfg(compiled_packs)]
 pub(super) static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-hirs.bin"));
 #[cfg(not(compiled_packs))]
 pub(super) static TABLE: &[u8] = &[];
 
-/// Form `form` of built-in pattern `n`, or `None` when the table does not
-/// hold the pattern (then the caller works the form out itself).
-pub fn built_in(n: u32, form: Form) -> Option<Stored> {
+/// Form `form` of built-in pattern `n`: `Some(None)` when the pattern has
+/// no such form (no screen, or a version that changes nothing), `None`
+/// when the table does not hold the pattern (then the caller works the
+/// form out itself).
+pub fn built_in(n: u32, form: Form) -> Option<Option<Hir>> {
     read_form(TABLE, n as usize, form)
 }
 
 /// Form `form` of pattern `n` in `table`.
-fn read_form(table: &[u8], n: usize, form: Form) -> Option<Stored> {
+fn read_form(table: &[u8], n: usize, form: Form) -> Option<Option<Hir>> {
     let word = |i: usize| super::ascii_dfa::table_word(table, i);
     let count = word(0)?;
     if n >= count {
@@ -88,13 +82,13 @@ fn read_form(table: &[u8], n: usize, form: Form) -> Option<Stored> {
     // The parsed form is always written: an empty one means the pattern
     // did not parse when the binary was built.
     if start == end {
-        return (form != Form::Parsed).then_some(Stored::Absent);
+        return (form != Form::Parsed).then_some(None);
     }
     let mut reader = Reader {
         bytes: data.get(start..end)?,
     };
     let hir = reader.hir(0)?;
-    reader.bytes.is_empty().then_some(Stored::Has(hir))
+    reader.bytes.is_empty().then_some(Some(hir))
 }
 
 /// The table of the forms of `patterns` (pattern, case sensitivity), in
@@ -120,18 +114,13 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
 
 /// A pattern's forms, in the order of `Form`.
 fn forms(pattern: &str, case_sensitive: bool) -> [Option<Hir>; FORMS] {
-    let Some(parsed) = super::parse_pattern(pattern, case_sensitive) else {
+    // Parsed as a run parses it, limits and all.
+    let Some(parsed) = super::lazy_regex::parse(pattern, case_sensitive) else {
         return [None, None, None, None];
     };
-    let screen = widened(&parsed, super::lazy_regex::SCREEN_SPAN);
-    let mut changed = false;
-    let version = super::for_ascii_word_text(parsed.clone(), &mut changed);
-    let (version, version_screen) = if changed {
-        let screen = widened(&version, super::lazy_regex::SCREEN_SPAN);
-        (Some(version), screen)
-    } else {
-        (None, None)
-    };
+    let screen = widened(&parsed, SCREEN_SPAN);
+    let version = super::ascii_word_version(parsed.clone());
+    let version_screen = version.as_ref().and_then(|v| widened(v, SCREEN_SPAN));
     [Some(parsed), screen, version, version_screen]
 }
 
@@ -407,29 +396,23 @@ mod tests {
         let first = parsed(&patterns[0].0, false);
         assert_eq!(
             read_form(&table, 0, Form::Parsed),
-            Some(Stored::Has(first.clone()))
+            Some(Some(first.clone()))
         );
-        let screen = widened(&first, crate::pack::lazy_regex::SCREEN_SPAN).unwrap();
-        assert_eq!(
-            read_form(&table, 0, Form::Screen),
-            Some(Stored::Has(screen))
-        );
+        let screen = widened(&first, SCREEN_SPAN).unwrap();
+        assert_eq!(read_form(&table, 0, Form::Screen), Some(Some(screen)));
         let version = crate::pack::for_ascii_word_text(first, &mut false);
-        let version_screen = widened(&version, crate::pack::lazy_regex::SCREEN_SPAN).unwrap();
-        assert_eq!(
-            read_form(&table, 0, Form::AsciiWords),
-            Some(Stored::Has(version))
-        );
+        let version_screen = widened(&version, SCREEN_SPAN).unwrap();
+        assert_eq!(read_form(&table, 0, Form::AsciiWords), Some(Some(version)));
         assert_eq!(
             read_form(&table, 0, Form::AsciiWordsScreen),
-            Some(Stored::Has(version_screen))
+            Some(Some(version_screen))
         );
         assert_eq!(
             read_form(&table, 1, Form::Parsed),
-            Some(Stored::Has(parsed("[a-z]+!", true)))
+            Some(Some(parsed("[a-z]+!", true)))
         );
         for form in [Form::Screen, Form::AsciiWords, Form::AsciiWordsScreen] {
-            assert_eq!(read_form(&table, 1, form), Some(Stored::Absent));
+            assert_eq!(read_form(&table, 1, form), Some(None));
         }
         // A pattern that did not parse, or past the table, is not held.
         assert_eq!(read_form(&table, 2, Form::Parsed), None);
@@ -466,16 +449,10 @@ mod tests {
         for r in &regexes {
             let n = r.built_in().expect("a built-in number");
             let [parsed, screen, version, version_screen] = forms(r.as_str(), r.case_sensitive());
-            let stored = |hir: Option<Hir>| Some(hir.map_or(Stored::Absent, Stored::Has));
-            assert_eq!(
-                built_in(n, Form::Parsed),
-                stored(parsed),
-                "/{}/",
-                r.as_str()
-            );
-            assert_eq!(built_in(n, Form::Screen), stored(screen));
-            assert_eq!(built_in(n, Form::AsciiWords), stored(version));
-            assert_eq!(built_in(n, Form::AsciiWordsScreen), stored(version_screen));
+            assert_eq!(built_in(n, Form::Parsed), Some(parsed), "/{}/", r.as_str());
+            assert_eq!(built_in(n, Form::Screen), Some(screen));
+            assert_eq!(built_in(n, Form::AsciiWords), Some(version));
+            assert_eq!(built_in(n, Form::AsciiWordsScreen), Some(version_screen));
             read += 1;
         }
         assert!(read > 100, "{read}");
