@@ -19,7 +19,7 @@ use crate::pack::{Check, Context, Matcher, Negation, Order, Pack, Rule, Terms};
 use crate::text::{Analysis, Metric};
 use ascii_words::{AsciiWords, Kind};
 use lexicon::{Hit, Lexicon, ListId};
-use prefilter::Prefilter;
+use prefilter::{Candidates, Prefilter};
 use std::ops::Range;
 use triggers::{RuleSet, Triggers};
 use unicode_segmentation::UnicodeSegmentation;
@@ -336,7 +336,7 @@ impl Engine {
         let lists = &scratch.hits.lists[..];
         let flat = soft_breaks_as_spaces(a.text);
         self.prefilter.candidates_into(&flat, &mut scratch.matched);
-        let matched = &scratch.matched[..];
+        let matched = &scratch.matched;
         let words = Kind::of(&flat);
         self.triggers
             .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
@@ -392,7 +392,7 @@ impl Engine {
         &self,
         a: &Analysis,
         lists: &[Vec<Hit>],
-        matched: &[bool],
+        matched: &Candidates,
         rules: &RuleSet,
         words: Kind,
     ) {
@@ -401,9 +401,10 @@ impl Engine {
         if crate::pack::compiles_lean() {
             return;
         }
-        let pending =
-            |i: &usize| matched[*i] && !self.ascii_words.is_ready(*i, &self.regexes[*i], words);
-        if (0..self.regexes.len()).filter(pending).nth(1).is_none() {
+        let pending = |i: &usize| {
+            matched.contains(*i) && !self.ascii_words.is_ready(*i, &self.regexes[*i], words)
+        };
+        if matched.iter().filter(pending).nth(1).is_none() {
             return;
         }
         let hit = |list: ListId, hashtags: bool| {
@@ -428,7 +429,13 @@ impl Engine {
                     && !words.is_some_and(|w| !lists[w].is_empty()) =>
                 {
                     // The patterns run in order until one matches.
-                    needed.extend(patterns.iter().copied().filter(|&p| matched[p]).take(1));
+                    needed.extend(
+                        patterns
+                            .iter()
+                            .copied()
+                            .filter(|&p| matched.contains(p))
+                            .take(1),
+                    );
                 }
                 _ => {}
             }
@@ -523,7 +530,7 @@ impl Engine {
         a: &Analysis,
         flat: &str,
         lists: &[Vec<Hit>],
-        matched: &[bool],
+        matched: &Candidates,
         searches: &mut Searches,
         out: &mut Vec<Range<usize>>,
     ) {
@@ -575,7 +582,9 @@ impl Engine {
                 unless,
                 min_count,
             } => {
-                if !matched[*regex] || unless.is_some_and(|u| visible(u, false).next().is_some()) {
+                if !matched.contains(*regex)
+                    || unless.is_some_and(|u| visible(u, false).next().is_some())
+                {
                     return;
                 }
                 let words = searches.words;
@@ -664,7 +673,7 @@ impl Engine {
                 };
                 let present = words.is_some_and(|w| !lists[w].is_empty())
                     || patterns.iter().any(|&p| {
-                        matched[p]
+                        matched.contains(p)
                             && searches.any(p).unwrap_or_else(|| {
                                 let any = self.search(p, searches.words, |r| r.is_match(flat));
                                 searches.set_any(p, any);
@@ -684,7 +693,7 @@ impl Engine {
 struct Scratch {
     hits: lexicon::Hits,
     /// Which patterns may match the post (`Prefilter::candidates_into`).
-    matched: Vec<bool>,
+    matched: Candidates,
     searches: Searches,
     spans: Vec<Range<usize>>,
     /// The rules worth visiting (`Triggers::rules_into`).

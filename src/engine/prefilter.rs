@@ -66,9 +66,9 @@ impl BuiltIn {
         }
     }
 
-    /// Marks in `hit` the patterns here the built-in automaton finds in
+    /// Adds to `hit` the patterns here the built-in automaton finds in
     /// `text`.
-    fn candidates_into(&self, text: &str, hit: &mut [bool]) {
+    fn candidates_into(&self, text: &str, hit: &mut Candidates) {
         let mut seconds = 0u64;
         self.automata.search(text.as_bytes(), |p| {
             let n = (p & !SECOND_SET) as usize;
@@ -81,11 +81,13 @@ impl BuiltIn {
             } else if let Some(&i) = self.here.get(n)
                 && i != NONE
             {
-                hit[i as usize] = true;
+                hit.insert(i as usize);
             }
         });
         for (slot, &i) in self.paired.iter().enumerate() {
-            hit[i] &= seconds >> slot & 1 != 0;
+            if seconds >> slot & 1 == 0 {
+                hit.remove(i);
+            }
         }
     }
 }
@@ -177,17 +179,16 @@ impl Prefilter {
     /// The patterns that may match `text`, as a membership table.
     #[cfg(test)]
     pub fn candidates(&self, text: &str) -> Vec<bool> {
-        let mut hit = Vec::new();
+        let mut hit = Candidates::default();
         self.candidates_into(text, &mut hit);
-        hit
+        (0..self.count).map(|i| hit.contains(i)).collect()
     }
 
     /// `candidates`, into `hit` (whatever it held before).
-    pub fn candidates_into(&self, text: &str, hit: &mut Vec<bool>) {
-        hit.clear();
-        hit.resize(self.count, false);
+    pub fn candidates_into(&self, text: &str, hit: &mut Candidates) {
+        hit.reset(self.count);
         for &i in &self.always {
-            hit[i] = true;
+            hit.insert(i);
         }
         if let Some(b) = &self.built_in {
             b.candidates_into(text, hit);
@@ -197,21 +198,93 @@ impl Prefilter {
                 lower.clear();
                 lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
                 for m in ac.find_overlapping_iter(lower.as_slice()) {
-                    hit[owners[m.pattern().as_usize()]] = true;
+                    hit.insert(owners[m.pattern().as_usize()]);
                 }
             });
         }
         if let Some((ac, owners)) = &self.sensitive {
             for m in ac.find_overlapping_iter(text) {
-                hit[owners[m.pattern().as_usize()]] = true;
+                hit.insert(owners[m.pattern().as_usize()]);
             }
         }
+    }
+}
+
+/// The patterns that may match a post: a membership table, and its
+/// members in the order they were found, so that a post's work (and the
+/// next post's clearing) goes by its few candidates, not by every pattern.
+#[derive(Default)]
+pub struct Candidates {
+    hit: Vec<bool>,
+    list: Vec<usize>,
+}
+
+impl Candidates {
+    /// Empties the set, for patterns numbered below `count`.
+    fn reset(&mut self, count: usize) {
+        for &i in &self.list {
+            self.hit[i] = false;
+        }
+        self.list.clear();
+        self.hit.resize(count, false);
+    }
+
+    fn insert(&mut self, i: usize) {
+        if !self.hit[i] {
+            self.hit[i] = true;
+            self.list.push(i);
+        }
+    }
+
+    /// The set of `members`, patterns numbered below `count`.
+    #[cfg(test)]
+    pub fn of(count: usize, members: &[usize]) -> Candidates {
+        let mut c = Candidates::default();
+        c.reset(count);
+        for &i in members {
+            c.insert(i);
+        }
+        c
+    }
+
+    fn remove(&mut self, i: usize) {
+        if self.hit[i] {
+            self.hit[i] = false;
+            self.list.retain(|&j| j != i);
+        }
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.hit[i]
+    }
+
+    /// The members, in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.list.iter().copied()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidates_list_each_member_once_and_reset_empties_them() {
+        let mut c = Candidates::of(6, &[4, 1, 4, 2]);
+        assert_eq!(c.iter().collect::<Vec<_>>(), [4, 1, 2]);
+        c.remove(1);
+        c.remove(5);
+        assert_eq!(c.iter().collect::<Vec<_>>(), [4, 2]);
+        assert!(c.contains(4) && !c.contains(1) && !c.contains(5));
+        c.reset(3);
+        assert_eq!(c.iter().count(), 0);
+        assert!((0..3).all(|i| !c.contains(i)));
+        c.insert(1);
+        assert_eq!(c.iter().collect::<Vec<_>>(), [1]);
+        // A larger set after a smaller one starts empty too.
+        c.reset(8);
+        assert!((0..8).all(|i| !c.contains(i)));
+    }
 
     #[test]
     fn candidates_are_a_superset_of_matches() {

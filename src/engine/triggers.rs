@@ -6,6 +6,7 @@
 //! plus those that run on every post.
 
 use super::lexicon::ListId;
+use super::prefilter::Candidates;
 
 /// The rules each trigger can start, fixed when the engine is built.
 #[derive(Default)]
@@ -51,18 +52,16 @@ impl Triggers {
 
     /// Fills `out` with the rules to visit for a post whose lists `found`
     /// have hits and whose candidate regexes are those `matched` holds.
-    pub fn rules_into(&self, found: &[ListId], matched: &[bool], out: &mut RuleSet) {
+    pub fn rules_into(&self, found: &[ListId], matched: &Candidates, out: &mut RuleSet) {
         out.words.clone_from(&self.always.words);
         for &list in found {
             for &rule in self.by_list.get(list).map_or(&[][..], Vec::as_slice) {
                 out.insert(rule as usize);
             }
         }
-        for (regex, rules) in self.by_regex.iter().enumerate() {
-            if matched[regex] {
-                for &rule in rules {
-                    out.insert(rule as usize);
-                }
+        for regex in matched.iter() {
+            for &rule in &self.by_regex[regex] {
+                out.insert(rule as usize);
             }
         }
     }
@@ -114,10 +113,10 @@ mod tests {
         t.on_regex(0, 2);
         t.always(64);
         let mut set = RuleSet::default();
-        t.rules_into(&[3], &[false, true], &mut set);
+        t.rules_into(&[3], &Candidates::of(2, &[1]), &mut set);
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 64, 70, 129]);
         // A list no rule starts from finds no rule.
-        t.rules_into(&[9], &[false, false], &mut set);
+        t.rules_into(&[9], &Candidates::of(2, &[]), &mut set);
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![64]);
     }
 }

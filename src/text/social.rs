@@ -278,8 +278,10 @@ pub(crate) fn social(text: &str) -> Vec<Range<usize>> {
     // A link with a scheme needs `://`, or a dot after `www`.
     let (mut dot, mut bare_link, mut at_sign, mut email, mut other) =
         (false, false, false, false, false);
-    let mut scheme = memchr::memmem::find(b, b"://").is_some();
-    let colon = scheme || memchr::memchr(b':', b).is_some();
+    // (A colon is looked for first: building a substring searcher for
+    // `://` would cost more than most posts' scan.)
+    let colon = memchr::memchr(b':', b).is_some();
+    let mut scheme = colon && memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"));
     for i in memchr::memchr3_iter(b'.', b'@', b'#', b) {
         match b[i] {
             b'.' => {
