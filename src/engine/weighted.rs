@@ -593,16 +593,41 @@ struct WordTerms {
 struct DecodedWeights {
     /// The index the weights are of.
     owner: Option<u64>,
-    /// Per term: the number of the last post that counted it, then its
-    /// weights `list[start..end]` as `start` and `end + 1` (0: not decoded
-    /// yet). Zero for unknown lets the table start as fresh zeroed memory:
-    /// a short run touches only the pages of the terms its posts have, not
-    /// the whole table. A post's marks need no clearing: the next post has
-    /// another number.
-    by_term: Vec<[u32; 3]>,
+    /// Per term: the number of the last post that counted it, and its
+    /// weights. All zero for a term not met yet lets the table start as
+    /// fresh zeroed memory: a short run touches only the pages of the
+    /// terms its posts have, not the whole table. A post's marks need no
+    /// clearing: the next post has another number.
+    by_term: Vec<TermWeights>,
+    /// The weights of the terms with more than one.
     list: Vec<(u32, f64)>,
     /// The number of the post being scored, from 1 (0 marks no post).
     post: u32,
+}
+
+/// A term's place in [`DecodedWeights::by_term`]: 16 bytes, so that a
+/// term of a single weight (most of them) is one read of one cache line.
+#[derive(Clone, Copy, Default)]
+struct TermWeights {
+    /// The number of the last post that counted the term.
+    seen_in: u32,
+    /// 0: not decoded yet; [`ONE_WEIGHT`] and a model: that model's weight,
+    /// the only one, is `payload` (its bits); [`LISTED`]: the weights are
+    /// `list[payload >> 32..payload as u32]`.
+    head: u32,
+    payload: u64,
+}
+
+const ONE_WEIGHT: u32 = 1 << 31;
+const LISTED: u32 = 1;
+
+/// A term's decoded weights, as a post counts them.
+#[derive(Clone, Copy)]
+enum Weights {
+    /// One model's weight.
+    One(u32, f64),
+    /// `DecodedWeights::list[start..end]`.
+    Listed(u32, u32),
 }
 
 impl DecodedWeights {
@@ -611,7 +636,7 @@ impl DecodedWeights {
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = vec![[0; 3]; ix.term_numbers()];
+            self.by_term = vec![TermWeights::default(); ix.term_numbers()];
             self.list.clear();
             self.post = 0;
         }
@@ -619,7 +644,7 @@ impl DecodedWeights {
         if self.post == 0 {
             // Numbers start over: no mark may look like this post's.
             for term in &mut self.by_term {
-                term[0] = 0;
+                term.seen_in = 0;
             }
             self.post = 1;
         }
@@ -628,27 +653,34 @@ impl DecodedWeights {
     /// The weights of term `id` of `ix`, decoded the first time, unless
     /// the post has counted the term already; marks it counted.
     #[inline]
-    fn first_sight(&mut self, ix: &WeightedIndex, id: u32) -> Option<(u32, u32)> {
-        let [seen_in, start, end] = &mut self.by_term[id as usize];
-        if *seen_in == self.post {
+    fn first_sight(&mut self, ix: &WeightedIndex, id: u32) -> Option<Weights> {
+        let term = &mut self.by_term[id as usize];
+        if term.seen_in == self.post {
             return None;
         }
-        *seen_in = self.post;
-        if *end != 0 {
-            return Some((*start, *end - 1));
-        }
-        Some(self.decode(ix, id))
+        term.seen_in = self.post;
+        let (head, payload) = (term.head, term.payload);
+        Some(match head {
+            0 => self.decode(ix, id),
+            LISTED => Weights::Listed((payload >> 32) as u32, payload as u32),
+            _ => Weights::One(head & !ONE_WEIGHT, f64::from_bits(payload)),
+        })
     }
 
     /// Decodes the weights of term `id`, met for the first time.
     #[inline(never)]
-    fn decode(&mut self, ix: &WeightedIndex, id: u32) -> (u32, u32) {
-        let start = self.list.len() as u32;
+    fn decode(&mut self, ix: &WeightedIndex, id: u32) -> Weights {
+        let start = self.list.len();
         ix.each_weight(id, |model, weight| self.list.push((model, weight)));
-        let end = self.list.len() as u32;
         let term = &mut self.by_term[id as usize];
-        (term[1], term[2]) = (start, end + 1);
-        (start, end)
+        if let [(model, weight)] = self.list[start..] {
+            self.list.truncate(start);
+            (term.head, term.payload) = (ONE_WEIGHT | model, weight.to_bits());
+            return Weights::One(model, weight);
+        }
+        let (start, end) = (start as u32, self.list.len() as u32);
+        (term.head, term.payload) = (LISTED, u64::from(start) << 32 | u64::from(end));
+        Weights::Listed(start, end)
     }
 }
 
@@ -914,23 +946,42 @@ impl WeightedIndex {
     }
 }
 
+/// Adds `c`, term `id`'s contribution, to model `model`'s score, and
+/// offers it to the model's top terms.
+#[inline(always)]
+fn count(
+    memory: &mut ScoreMemory,
+    ix: &WeightedIndex,
+    model: u32,
+    c: f64,
+    id: u32,
+    span: &Option<Range<usize>>,
+) {
+    memory.z[model as usize] += c;
+    // The evidence-only model, past the rules, keeps none.
+    if c > 0.0
+        && let Some(top) = memory.tops.get_mut(model as usize)
+    {
+        top.offer(c, id, span, ix);
+    }
+}
+
 impl Scoring<'_> {
     /// Counts term `id` once per post, at its first occurrence. Inlined
     /// where features come in: it runs for every term of every post.
     #[inline(always)]
     fn add(&mut self, id: u32, value: f64, span: &Option<Range<usize>>) {
         let memory = &mut *self.memory;
-        let Some((start, end)) = memory.weights.first_sight(self.ix, id) else {
-            return;
-        };
-        for &(model, weight) in &memory.weights.list[start as usize..end as usize] {
-            let c = weight * value;
-            memory.z[model as usize] += c;
-            // The evidence-only model, past the rules, keeps none.
-            if c > 0.0
-                && let Some(top) = memory.tops.get_mut(model as usize)
-            {
-                top.offer(c, id, span, self.ix);
+        match memory.weights.first_sight(self.ix, id) {
+            None => {}
+            Some(Weights::One(model, weight)) => {
+                count(memory, self.ix, model, weight * value, id, span);
+            }
+            Some(Weights::Listed(start, end)) => {
+                for i in start as usize..end as usize {
+                    let (model, weight) = memory.weights.list[i];
+                    count(memory, self.ix, model, weight * value, id, span);
+                }
             }
         }
     }
@@ -1360,6 +1411,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A term of one model keeps its weight in its own place, a term of
+    /// several models in the list; either counts once per post, with the
+    /// weights it has.
+    #[test]
+    fn terms_of_one_model_and_of_several_count_their_weights_once() {
+        let mut ix = WeightedIndex::default();
+        for terms in [
+            [("quokka", 1.5), ("wombat", 0.25)],
+            [("quokka", -0.5), ("numbat", 2.0)],
+        ] {
+            ix.add(&Arc::new(Weighted {
+                bias: -1.0,
+                threshold: 0.5,
+                terms: Terms::Listed(terms.iter().map(|(k, w)| ((*k).into(), *w)).collect()),
+                min_words: 0,
+            }));
+        }
+        let z = |post: &str| {
+            let scores = ix.score(&Analysis::new(post));
+            scores
+                .rules
+                .iter()
+                .map(|s| s.probability)
+                .collect::<Vec<_>>()
+        };
+        let logistic = |z: f64| 1.0 / (1.0 + (-z).exp());
+        for _ in 0..2 {
+            assert_eq!(
+                z("quokka wombat quokka numbat wombat"),
+                [logistic(-1.0 + 1.5 + 0.25), logistic(-1.0 - 0.5 + 2.0)]
+            );
+            assert_eq!(z("numbat"), [logistic(-1.0), logistic(1.0)]);
+        }
+        SCORE_MEMORY.with_borrow(|memory| {
+            let heads: Vec<u32> = ["quokka", "wombat", "numbat"]
+                .iter()
+                .map(|k| memory.weights.by_term[ix.id(k).unwrap() as usize].head)
+                .collect();
+            assert_eq!(heads[0], LISTED);
+            assert_eq!(heads[1], ONE_WEIGHT);
+            assert_eq!(heads[2], ONE_WEIGHT | 1);
+        });
     }
 
     /// When the numbers of posts start over, the marks of the posts
