@@ -594,10 +594,11 @@ struct DecodedWeights {
     /// The index the weights are of.
     owner: Option<u64>,
     /// Per term: the number of the last post that counted it, and its
-    /// weights. All zero for a term not met yet lets the table start as
-    /// fresh zeroed memory: a short run touches only the pages of the
-    /// terms its posts have, not the whole table. A post's marks need no
-    /// clearing: the next post has another number.
+    /// weights ([`TermWeights`]). All zero for a term not met yet lets the
+    /// table start as fresh zeroed memory (`vec!` of zeroed arrays asks
+    /// the allocator for zeroed pages): a short run touches only the pages
+    /// of the terms its posts have, not the whole table. A post's marks
+    /// need no clearing: the next post has another number.
     by_term: Vec<TermWeights>,
     /// The weights of the terms with more than one.
     list: Vec<(u32, f64)>,
@@ -605,17 +606,26 @@ struct DecodedWeights {
     post: u32,
 }
 
-/// A term's place in [`DecodedWeights::by_term`]: 16 bytes, so that a
-/// term of a single weight (most of them) is one read of one cache line.
-#[derive(Clone, Copy, Default)]
-struct TermWeights {
-    /// The number of the last post that counted the term.
-    seen_in: u32,
-    /// 0: not decoded yet; [`ONE_WEIGHT`] and a model: that model's weight,
-    /// the only one, is `payload` (its bits); [`LISTED`]: the weights are
-    /// `list[payload >> 32..payload as u32]`.
-    head: u32,
-    payload: u64,
+/// A term's place in [`DecodedWeights::by_term`], 16 bytes, so that a
+/// term of a single weight (most of them) is one read of one cache line:
+/// - `[SEEN_IN]`: the number of the last post that counted the term;
+/// - `[HEAD]`: 0 while the term is not decoded; [`ONE_WEIGHT`] and a
+///   model: that model's weight, the only one, is the payload's bits;
+///   [`LISTED`]: the weights are `list[payload >> 32..payload as u32]`;
+/// - the payload, low half then high half.
+type TermWeights = [u32; 4];
+
+const SEEN_IN: usize = 0;
+const HEAD: usize = 1;
+
+/// The payload of `term`.
+fn payload(term: &TermWeights) -> u64 {
+    u64::from(term[2]) | u64::from(term[3]) << 32
+}
+
+/// Sets the head and payload of `term`.
+fn set_weights(term: &mut TermWeights, head: u32, payload: u64) {
+    (term[HEAD], term[2], term[3]) = (head, payload as u32, (payload >> 32) as u32);
 }
 
 const ONE_WEIGHT: u32 = 1 << 31;
@@ -636,7 +646,7 @@ impl DecodedWeights {
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = vec![TermWeights::default(); ix.term_numbers()];
+            self.by_term = vec![[0; 4]; ix.term_numbers()];
             self.list.clear();
             self.post = 0;
         }
@@ -644,7 +654,7 @@ impl DecodedWeights {
         if self.post == 0 {
             // Numbers start over: no mark may look like this post's.
             for term in &mut self.by_term {
-                term.seen_in = 0;
+                term[SEEN_IN] = 0;
             }
             self.post = 1;
         }
@@ -655,11 +665,11 @@ impl DecodedWeights {
     #[inline]
     fn first_sight(&mut self, ix: &WeightedIndex, id: u32) -> Option<Weights> {
         let term = &mut self.by_term[id as usize];
-        if term.seen_in == self.post {
+        if term[SEEN_IN] == self.post {
             return None;
         }
-        term.seen_in = self.post;
-        let (head, payload) = (term.head, term.payload);
+        term[SEEN_IN] = self.post;
+        let (head, payload) = (term[HEAD], payload(term));
         Some(match head {
             0 => self.decode(ix, id),
             LISTED => Weights::Listed((payload >> 32) as u32, payload as u32),
@@ -675,11 +685,11 @@ impl DecodedWeights {
         let term = &mut self.by_term[id as usize];
         if let [(model, weight)] = self.list[start..] {
             self.list.truncate(start);
-            (term.head, term.payload) = (ONE_WEIGHT | model, weight.to_bits());
+            set_weights(term, ONE_WEIGHT | model, weight.to_bits());
             return Weights::One(model, weight);
         }
         let (start, end) = (start as u32, self.list.len() as u32);
-        (term.head, term.payload) = (LISTED, u64::from(start) << 32 | u64::from(end));
+        set_weights(term, LISTED, u64::from(start) << 32 | u64::from(end));
         Weights::Listed(start, end)
     }
 }
@@ -1449,7 +1459,7 @@ mod tests {
         SCORE_MEMORY.with_borrow(|memory| {
             let heads: Vec<u32> = ["quokka", "wombat", "numbat"]
                 .iter()
-                .map(|k| memory.weights.by_term[ix.id(k).unwrap() as usize].head)
+                .map(|k| memory.weights.by_term[ix.id(k).unwrap() as usize][HEAD])
                 .collect();
             assert_eq!(heads[0], LISTED);
             assert_eq!(heads[1], ONE_WEIGHT);
