@@ -901,6 +901,44 @@ mod tests {
         assert!(found > 5_000, "{found}");
     }
 
+    /// Screens take any non-ASCII bytes for `\w` and negated classes:
+    /// posts in other scripts, with emoji, accents, other digits and
+    /// spaces find what the pattern finds.
+    #[test]
+    fn screens_with_widened_classes_find_what_the_pattern_finds() {
+        let patterns = [
+            r"\b\w{2,9}\s+ok\b",
+            r"\bok\b[^.!?\n]{0,8}\b\w+\b",
+            r"(?:\s+\w+){0,5}\s+k\b",
+            r"\b\d{2,}\W{1,12}\S+\b",
+        ];
+        let alphabet: Vec<char> =
+            "ok k1.!\n\u{e9}\u{3b1}\u{416}\u{4e2d}\u{1f600}\u{a0}\u{663}\u{2019}"
+                .chars()
+                .collect();
+        let mut texts: Vec<String> = crate::text::random_texts(&alphabet, 20_000, 12).collect();
+        texts.extend(
+            [
+                "caf\u{e9} ok",
+                "\u{3b1}\u{3b2}\u{3b3} ok",
+                "\u{4e2d}\u{6587} ok",
+                "ok \u{1f600}\u{1f600} na\u{ef}ve",
+                "\u{663}\u{664} \u{2019}\u{2019} x",
+                "12\u{a0}\u{1f600} word",
+            ]
+            .map(String::from),
+        );
+        let mut found = 0;
+        for pattern in patterns {
+            for case_sensitive in [true, false] {
+                let program = screened(pattern, case_sensitive);
+                assert!(matches!(program, Program::Screened(_)), "{pattern}");
+                found += assert_finds_what_regex_finds(&program, pattern, case_sensitive, &texts);
+            }
+        }
+        assert!(found > 2_000, "{found}");
+    }
+
     #[test]
     fn built_in_screened_patterns_find_what_the_pattern_finds() {
         let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
