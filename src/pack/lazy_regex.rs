@@ -17,7 +17,7 @@
 use super::parsed_hir::{self, Form};
 use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals};
 use regex::Regex;
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::nfa::thompson::{self, NFA, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind, hybrid, meta};
 use regex_syntax::hir::Hir;
@@ -165,20 +165,27 @@ struct Screen {
     caches: Pool<hybrid::dfa::Cache, NewCache>,
 }
 
+/// The NFA of a screen of `widened` (a pattern's `hir_leaves::widened`
+/// form), compiled as the regex crate compiles one for its lazy DFA for a
+/// `search_config` pattern (same limits); `None` if it cannot be. build.rs
+/// stores the built-in patterns' (`parsed_hir`).
+pub(super) fn screen_nfa(widened: &Hir) -> Option<NFA> {
+    thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(true)
+                .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
+                .which_captures(WhichCaptures::None),
+        )
+        .build_from_hir(widened)
+        .ok()
+}
+
 impl Screen {
-    /// `widened` compiled as the regex crate compiles its lazy DFA for a
-    /// `search_config` pattern (same limits, same giving up where the DFA
-    /// keeps clearing its cache); `None` if it cannot be.
-    fn new(widened: &Hir) -> Option<Screen> {
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(true)
-                    .nfa_size_limit(Some(super::compile::REGEX_SIZE_LIMIT))
-                    .which_captures(WhichCaptures::None),
-            )
-            .build_from_hir(widened)
-            .ok()?;
+    /// The lazy DFA of `nfa` (a `screen_nfa`), configured as the regex
+    /// crate configures its own (same giving up where the DFA keeps
+    /// clearing its cache); `None` if it cannot be built.
+    fn new(nfa: NFA) -> Option<Screen> {
         let dfa = hybrid::dfa::Builder::new()
             .configure(
                 hybrid::dfa::Config::new()
@@ -367,15 +374,15 @@ fn never() -> Program {
 /// has long counted repetitions or Unicode word assertions; `None` if it
 /// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
-    compile_screened(widened(&hir, SCREEN_SPAN), Exact::Hir(hir, config))
+    let screen = widened(&hir, SCREEN_SPAN).and_then(|w| screen_nfa(&w));
+    compile_screened(screen, Exact::Hir(hir, config))
 }
 
-/// The pattern `exact` compiled, through a screen of `widened` (its
-/// `hir_leaves::widened` form) when there is one; `None` if it cannot be
-/// compiled.
-fn compile_screened(widened: Option<Hir>, exact: Exact) -> Option<Program> {
-    if let Some(widened) = widened
-        && let Some(screen) = Screen::new(&widened)
+/// The pattern `exact` compiled, through a screen of NFA `screen` (see
+/// `screen_nfa`) when there is one; `None` if it cannot be compiled.
+fn compile_screened(screen: Option<NFA>, exact: Exact) -> Option<Program> {
+    if let Some(nfa) = screen
+        && let Some(screen) = Screen::new(nfa)
     {
         return Some(Program::Screened(Box::new(Screened {
             screen: Arc::new(screen),
@@ -502,7 +509,7 @@ impl LazyRegex {
             // if the screen ever matches.
             if !LEAN.load(Ordering::Relaxed)
                 && let Some(n) = self.built_in
-                && let Some(Some(screen)) = self.stored(Form::Screen)
+                && let Some(Some(screen)) = parsed_hir::built_in_screen(n, Form::Screen)
             {
                 return compile_screened(Some(screen), self.exact_built_in(n, Form::Parsed))
                     .unwrap_or_else(never);
@@ -520,7 +527,7 @@ impl LazyRegex {
     /// from build.rs (`parsed_hir`).
     pub(crate) fn compile_ascii_word_version(&self) -> Option<Program> {
         if let Some(n) = self.built_in
-            && let Some(Some(screen)) = self.stored(Form::AsciiWordsScreen)
+            && let Some(Some(screen)) = parsed_hir::built_in_screen(n, Form::AsciiWordsScreen)
         {
             return compile_screened(Some(screen), self.exact_built_in(n, Form::AsciiWords));
         }

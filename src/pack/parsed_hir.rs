@@ -18,9 +18,18 @@
 //!
 //! A form is encoded node by node, depth first: a tag byte, then the
 //! node's numbers as LEB128 varints (see `Writer`).
+//!
+//! The screens are stored further along: as the NFA a screen's lazy DFA
+//! is built from (`lazy_regex::screen_nfa`), state by state, which the
+//! binary rebuilds with the regex crate's NFA builder as it was. Compiling
+//! a screen's NFA from its pattern cost a run about 0.6 M instructions a
+//! screen; rebuilding it costs a few percent of that.
 
 use super::hir_leaves::widened;
-use super::lazy_regex::SCREEN_SPAN;
+use super::lazy_regex::{SCREEN_SPAN, screen_nfa};
+use regex_automata::nfa::thompson::{self, NFA, State, Transition};
+use regex_automata::util::look::Look as NfaLook;
+use regex_automata::util::primitives::StateID;
 use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
     Look, Repetition,
@@ -31,13 +40,14 @@ use regex_syntax::hir::{
 pub enum Form {
     /// The pattern as parsed (`parse_pattern`).
     Parsed,
-    /// Its screen (`widened`); absent when it needs none.
+    /// Its screen (`widened`), as the NFA of `screen_nfa`; absent when it
+    /// needs none (or its NFA is over the size limit).
     Screen,
     /// Its version for posts whose word characters are all ASCII
     /// (`for_ascii_word_text`); absent when that changes nothing.
     AsciiWords,
-    /// The screen of that version; absent when the version is, or needs
-    /// no screen.
+    /// The screen of that version, as an NFA; absent when the version is,
+    /// or needs no screen.
     AsciiWordsScreen,
 }
 
@@ -45,6 +55,11 @@ pub enum Form {
 const FORMS: usize = 4;
 
 impl Form {
+    /// Whether the form is a screen's NFA (the others are `Hir`s).
+    fn is_screen(self) -> bool {
+        matches!(self, Form::Screen | Form::AsciiWordsScreen)
+    }
+
     fn slot(self) -> usize {
         match self {
             Form::Parsed => 0,
@@ -61,16 +76,23 @@ pub(super) static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built
 #[cfg(not(compiled_packs))]
 pub(super) static TABLE: &[u8] = &[];
 
-/// Form `form` of built-in pattern `n`: `Some(None)` when the pattern has
-/// no such form (no screen, or a version that changes nothing), `None`
+/// Form `form` (not a screen) of built-in pattern `n`: `Some(None)` when
+/// the pattern has no such form (a version that changes nothing), `None`
 /// when the table does not hold the pattern (then the caller works the
 /// form out itself).
 pub fn built_in(n: u32, form: Form) -> Option<Option<Hir>> {
     read_form(TABLE, n as usize, form)
 }
 
-/// Form `form` of pattern `n` in `table`.
-fn read_form(table: &[u8], n: usize, form: Form) -> Option<Option<Hir>> {
+/// The NFA of screen `form` of built-in pattern `n`, as `built_in` gives
+/// the other forms.
+pub fn built_in_screen(n: u32, form: Form) -> Option<Option<NFA>> {
+    read_screen(TABLE, n as usize, form)
+}
+
+/// The bytes of form `form` of pattern `n` in `table`: `Some(None)` when
+/// the form is absent, `None` when the table does not hold the pattern.
+fn form_bytes(table: &[u8], n: usize, form: Form) -> Option<Option<&[u8]>> {
     let word = |i: usize| super::ascii_dfa::table_word(table, i);
     let count = word(0)?;
     if n >= count {
@@ -84,11 +106,29 @@ fn read_form(table: &[u8], n: usize, form: Form) -> Option<Option<Hir>> {
     if start == end {
         return (form != Form::Parsed).then_some(None);
     }
-    let mut reader = Reader {
-        bytes: data.get(start..end)?,
+    data.get(start..end).map(Some)
+}
+
+/// Form `form` (not a screen) of pattern `n` in `table`.
+fn read_form(table: &[u8], n: usize, form: Form) -> Option<Option<Hir>> {
+    debug_assert!(!form.is_screen());
+    let Some(bytes) = form_bytes(table, n, form)? else {
+        return Some(None);
     };
+    let mut reader = Reader { bytes };
     let hir = reader.hir(0)?;
     reader.bytes.is_empty().then_some(Some(hir))
+}
+
+/// Screen `form` of pattern `n` in `table`.
+fn read_screen(table: &[u8], n: usize, form: Form) -> Option<Option<NFA>> {
+    debug_assert!(form.is_screen());
+    let Some(bytes) = form_bytes(table, n, form)? else {
+        return Some(None);
+    };
+    let mut reader = Reader { bytes };
+    let nfa = reader.nfa()?;
+    reader.bytes.is_empty().then_some(Some(nfa))
 }
 
 /// The table of the forms of `patterns` (pattern, case sensitivity), in
@@ -97,9 +137,21 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
     let mut data = Vec::new();
     for (pattern, case_sensitive) in patterns {
-        for hir in forms(pattern, *case_sensitive) {
-            if let Some(hir) = hir {
-                encode(&hir, &mut data);
+        let [parsed, screen, version, version_screen] = forms(pattern, *case_sensitive);
+        for (form, hir) in [parsed, screen, version, version_screen]
+            .into_iter()
+            .enumerate()
+        {
+            match hir {
+                Some(hir)
+                    if form == Form::Screen.slot() || form == Form::AsciiWordsScreen.slot() =>
+                {
+                    if let Some(nfa) = screen_nfa(&hir) {
+                        encode_nfa(&nfa, &mut data);
+                    }
+                }
+                Some(hir) => encode(&hir, &mut data),
+                None => {}
             }
             offsets.push(data.len() as u32);
         }
@@ -147,7 +199,92 @@ struct Writer<'a> {
     out: &'a mut Vec<u8>,
 }
 
+/// The tags of the states of a screen's NFA.
+mod state {
+    pub const BYTE_RANGE: u8 = 0;
+    pub const SPARSE: u8 = 1;
+    pub const LOOK: u8 = 2;
+    pub const UNION: u8 = 3;
+    pub const BINARY_UNION: u8 = 4;
+    pub const FAIL: u8 = 5;
+    pub const MATCH: u8 = 6;
+}
+
+/// Appends `nfa` encoded to `out`: its number of states, its anchored,
+/// unanchored and pattern start states, whether it is in UTF-8 mode, then
+/// each state (a tag, then its numbers). Appends nothing for an NFA of
+/// more than one pattern or with states a screen does not have (capture
+/// groups, dense transitions): such a screen is compiled at run time.
+fn encode_nfa(nfa: &NFA, out: &mut Vec<u8>) {
+    if nfa.pattern_len() != 1 || nfa.is_reverse() {
+        return;
+    }
+    let mut encoded = Vec::new();
+    let mut w = Writer { out: &mut encoded };
+    w.number(nfa.states().len() as u32);
+    for id in [
+        nfa.start_anchored(),
+        nfa.start_unanchored(),
+        nfa.start_pattern(regex_automata::PatternID::ZERO)
+            .unwrap_or(StateID::ZERO),
+    ] {
+        w.number(id.as_u32());
+    }
+    w.out.push(u8::from(nfa.is_utf8()));
+    for s in nfa.states() {
+        let stored = match s {
+            State::ByteRange { trans } => {
+                w.out.push(state::BYTE_RANGE);
+                w.transition(trans);
+                true
+            }
+            State::Sparse(sparse) => {
+                w.out.push(state::SPARSE);
+                w.number(sparse.transitions.len() as u32);
+                sparse.transitions.iter().for_each(|t| w.transition(t));
+                true
+            }
+            State::Look { look, next } => {
+                w.out.push(state::LOOK);
+                w.number(look.as_repr());
+                w.number(next.as_u32());
+                true
+            }
+            State::Union { alternates } => {
+                w.out.push(state::UNION);
+                w.number(alternates.len() as u32);
+                alternates.iter().for_each(|a| w.number(a.as_u32()));
+                true
+            }
+            State::BinaryUnion { alt1, alt2 } => {
+                w.out.push(state::BINARY_UNION);
+                w.number(alt1.as_u32());
+                w.number(alt2.as_u32());
+                true
+            }
+            State::Fail => {
+                w.out.push(state::FAIL);
+                true
+            }
+            State::Match { pattern_id } => {
+                w.out.push(state::MATCH);
+                pattern_id.as_usize() == 0
+            }
+            State::Dense(_) | State::Capture { .. } => false,
+        };
+        if !stored {
+            return;
+        }
+    }
+    out.extend_from_slice(&encoded);
+}
+
 impl Writer<'_> {
+    fn transition(&mut self, t: &Transition) {
+        self.out.extend_from_slice(&[t.start, t.end]);
+        self.number(t.next.as_u32());
+    }
+
     fn number(&mut self, mut n: u32) {
         while n >= 0x80 {
             self.out.push((n as u8) | 0x80);
@@ -268,6 +405,74 @@ impl Reader<'_> {
         (n <= self.bytes.len()).then_some(n)
     }
 
+    /// A state of the NFA being read, one of its `states`.
+    fn state_id(&mut self, states: usize) -> Option<StateID> {
+        let id = self.number()? as usize;
+        if id >= states {
+            return None;
+        }
+        StateID::new(id).ok()
+    }
+
+    fn transition(&mut self, states: usize) -> Option<Transition> {
+        let (start, end) = (self.byte()?, self.byte()?);
+        let next = self.state_id(states)?;
+        (start <= end).then_some(Transition { start, end, next })
+    }
+
+    /// The NFA `encode_nfa` wrote, rebuilt state by state: each state is
+    /// added as it was, so it keeps its number (the builder renumbers only
+    /// the empty states and one-way unions, which an encoded NFA lacks).
+    fn nfa(&mut self) -> Option<NFA> {
+        let states = self.count()?;
+        let anchored = self.state_id(states)?;
+        let unanchored = self.state_id(states)?;
+        let pattern = self.state_id(states)?;
+        let mut b = thompson::Builder::new();
+        b.set_utf8(self.byte()? != 0);
+        b.start_pattern().ok()?;
+        for _ in 0..states {
+            let id = match self.byte()? {
+                state::BYTE_RANGE => b.add_range(self.transition(states)?),
+                state::SPARSE => {
+                    let n = self.count()?;
+                    if n < 2 {
+                        return None;
+                    }
+                    let transitions = (0..n)
+                        .map(|_| self.transition(states))
+                        .collect::<Option<Vec<_>>>()?;
+                    b.add_sparse(transitions)
+                }
+                state::LOOK => {
+                    let look = NfaLook::from_repr(self.number()?)?;
+                    let next = self.state_id(states)?;
+                    b.add_look(next, look)
+                }
+                state::UNION => {
+                    let n = self.count()?;
+                    if n < 3 {
+                        return None;
+                    }
+                    let alternates = (0..n)
+                        .map(|_| self.state_id(states))
+                        .collect::<Option<Vec<_>>>()?;
+                    b.add_union(alternates)
+                }
+                state::BINARY_UNION => {
+                    let alternates = vec![self.state_id(states)?, self.state_id(states)?];
+                    b.add_union(alternates)
+                }
+                state::FAIL => b.add_fail(),
+                state::MATCH => b.add_match(),
+                _ => return None,
+            };
+            id.ok()?;
+        }
+        b.finish_pattern(pattern).ok()?;
+        b.build(anchored, unanchored).ok()
+    }
+
     fn hir(&mut self, depth: u32) -> Option<Hir> {
         if depth > MAX_DEPTH {
             return None;
@@ -353,6 +558,83 @@ mod tests {
         r.bytes.is_empty().then_some(back)
     }
 
+    fn nfa_round_trip(nfa: &NFA) -> Option<NFA> {
+        let mut bytes = Vec::new();
+        encode_nfa(nfa, &mut bytes);
+        let mut r = Reader { bytes: &bytes };
+        let back = r.nfa()?;
+        r.bytes.is_empty().then_some(back)
+    }
+
+    /// Whether two NFAs have the same states, starts and settings (their
+    /// `Debug` forms show those and the byte classes).
+    fn same_nfa(a: &NFA, b: &NFA) -> bool {
+        a.states() == b.states()
+            && (a.start_anchored(), a.start_unanchored())
+                == (b.start_anchored(), b.start_unanchored())
+            && a.is_utf8() == b.is_utf8()
+            && format!("{a:?}") == format!("{b:?}")
+    }
+
+    fn screen_of(pattern: &str, case_sensitive: bool) -> NFA {
+        let hir = crate::pack::parse_pattern(pattern, case_sensitive).unwrap();
+        screen_nfa(&widened(&hir, SCREEN_SPAN).unwrap_or(hir)).unwrap()
+    }
+
+    #[test]
+    fn screens_read_back_as_they_were_compiled() {
+        let patterns = [
+            (r"(?i)\bcaf[eé]\b[^.!?\n]{0,40}\b(open|closed)\b", false),
+            (r"(?m)^\s*(k|s)\w*$", true),
+            (r"(?-u:\b)\d{1,3}\s+(out|in)\s+of\b", true),
+            (
+                r"\p{Extended_Pictographic}\x{FE0F}?(\x{200D}\p{Extended_Pictographic})*",
+                true,
+            ),
+            (r"(one|two|three|four)+|x{2,90}", false),
+            (r"", true),
+        ];
+        for (pattern, case_sensitive) in patterns {
+            let nfa = screen_of(pattern, case_sensitive);
+            let back = nfa_round_trip(&nfa).expect(pattern);
+            assert!(same_nfa(&nfa, &back), "/{pattern}/:\n{nfa:?}\n{back:?}");
+        }
+    }
+
+    #[test]
+    fn nfas_a_screen_cannot_have_are_not_stored_and_damaged_ones_read_as_none() {
+        // Capture groups.
+        let hir = crate::pack::parse_pattern(r"(a)b", true).unwrap();
+        let nfa = thompson::Compiler::new().build_from_hir(&hir).unwrap();
+        let mut bytes = Vec::new();
+        encode_nfa(&nfa, &mut bytes);
+        assert!(bytes.is_empty());
+        // Cut short, or with a state that is not there.
+        let nfa = screen_of(r"(?i)\b(one|two){2,5}\b", false);
+        let mut bytes = Vec::new();
+        encode_nfa(&nfa, &mut bytes);
+        for cut in 0..bytes.len() {
+            let mut r = Reader {
+                bytes: &bytes[..cut],
+            };
+            assert!(r.nfa().is_none(), "cut at {cut}");
+        }
+        let states = nfa.states().len() as u8;
+        for bad in [
+            &[2u8, 0, 0, 0, 1, 6, 9][..],
+            &[2, 0, 0, 0, 1, 0, b'a', b'z', 2, 6],
+            &[2, 0, 0, 0, 1, 0, b'z', b'a', 1, 6],
+            &[2, 0, 0, 0, 1, 3, 1, 0, 6],
+            &[1, 0, 0, states, 1, 6],
+        ] {
+            assert!(Reader { bytes: bad }.nfa().is_none(), "{bad:?}");
+        }
+        // A well-formed one of two states reads.
+        let two = [2u8, 1, 1, 1, 1, 0, b'a', b'z', 0, 6];
+        let nfa = Reader { bytes: &two }.nfa().unwrap();
+        assert_eq!(nfa.states().len(), 2);
+    }
+
     #[test]
     fn patterns_read_back_as_they_were_parsed() {
         let patterns = [
@@ -398,21 +680,23 @@ mod tests {
             read_form(&table, 0, Form::Parsed),
             Some(Some(first.clone()))
         );
-        let screen = widened(&first, SCREEN_SPAN).unwrap();
-        assert_eq!(read_form(&table, 0, Form::Screen), Some(Some(screen)));
+        let screen = screen_nfa(&widened(&first, SCREEN_SPAN).unwrap()).unwrap();
+        let read = read_screen(&table, 0, Form::Screen).unwrap().unwrap();
+        assert!(same_nfa(&read, &screen));
         let version = crate::pack::for_ascii_word_text(first, &mut false);
-        let version_screen = widened(&version, SCREEN_SPAN).unwrap();
+        let version_screen = screen_nfa(&widened(&version, SCREEN_SPAN).unwrap()).unwrap();
         assert_eq!(read_form(&table, 0, Form::AsciiWords), Some(Some(version)));
-        assert_eq!(
-            read_form(&table, 0, Form::AsciiWordsScreen),
-            Some(Some(version_screen))
-        );
+        let read = read_screen(&table, 0, Form::AsciiWordsScreen)
+            .unwrap()
+            .unwrap();
+        assert!(same_nfa(&read, &version_screen));
         assert_eq!(
             read_form(&table, 1, Form::Parsed),
             Some(Some(parsed("[a-z]+!", true)))
         );
-        for form in [Form::Screen, Form::AsciiWords, Form::AsciiWordsScreen] {
-            assert_eq!(read_form(&table, 1, form), Some(None));
+        assert_eq!(read_form(&table, 1, Form::AsciiWords), Some(None));
+        for form in [Form::Screen, Form::AsciiWordsScreen] {
+            assert!(matches!(read_screen(&table, 1, form), Some(None)));
         }
         // A pattern that did not parse, or past the table, is not held.
         assert_eq!(read_form(&table, 2, Form::Parsed), None);
@@ -450,9 +734,20 @@ mod tests {
             let n = r.built_in().expect("a built-in number");
             let [parsed, screen, version, version_screen] = forms(r.as_str(), r.case_sensitive());
             assert_eq!(built_in(n, Form::Parsed), Some(parsed), "/{}/", r.as_str());
-            assert_eq!(built_in(n, Form::Screen), Some(screen));
             assert_eq!(built_in(n, Form::AsciiWords), Some(version));
-            assert_eq!(built_in(n, Form::AsciiWordsScreen), Some(version_screen));
+            for (form, hir) in [
+                (Form::Screen, screen),
+                (Form::AsciiWordsScreen, version_screen),
+            ] {
+                let stored = built_in_screen(n, form).expect("held");
+                match (stored, hir.and_then(|h| screen_nfa(&h))) {
+                    (Some(stored), Some(compiled)) => {
+                        assert!(same_nfa(&stored, &compiled), "/{}/ {form:?}", r.as_str());
+                    }
+                    (None, None) => {}
+                    (stored, _) => panic!("/{}/ {form:?}: stored {}", r.as_str(), stored.is_some()),
+                }
+            }
             read += 1;
         }
         assert!(read > 100, "{read}");
