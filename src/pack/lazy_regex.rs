@@ -866,6 +866,20 @@ mod tests {
         compile_hir(hir, search_config().which_captures(WhichCaptures::Implicit)).unwrap()
     }
 
+    /// Asserts that each of `patterns`, screened, case-sensitive or not,
+    /// finds in `texts` what the regex crate finds; the matches found.
+    fn screened_find_what_regex_finds(patterns: &[&str], texts: &[String]) -> usize {
+        let mut found = 0;
+        for pattern in patterns {
+            for case_sensitive in [true, false] {
+                let program = screened(pattern, case_sensitive);
+                assert!(matches!(program, Program::Screened(_)), "{pattern}");
+                found += assert_finds_what_regex_finds(&program, pattern, case_sensitive, texts);
+            }
+        }
+        found
+    }
+
     #[test]
     fn long_counted_repetitions_and_unicode_word_boundaries_get_a_screen() {
         let is_screened = |p: &str| matches!(screened(p, false), Program::Screened(_));
@@ -897,14 +911,7 @@ mod tests {
             ]
             .map(String::from),
         );
-        let mut found = 0;
-        for pattern in patterns {
-            for case_sensitive in [true, false] {
-                let program = screened(pattern, case_sensitive);
-                assert!(matches!(program, Program::Screened(_)), "{pattern}");
-                found += assert_finds_what_regex_finds(&program, pattern, case_sensitive, &texts);
-            }
-        }
+        let found = screened_find_what_regex_finds(&patterns, &texts);
         assert!(found > 5_000, "{found}");
     }
 
@@ -935,14 +942,7 @@ mod tests {
             ]
             .map(String::from),
         );
-        let mut found = 0;
-        for pattern in patterns {
-            for case_sensitive in [true, false] {
-                let program = screened(pattern, case_sensitive);
-                assert!(matches!(program, Program::Screened(_)), "{pattern}");
-                found += assert_finds_what_regex_finds(&program, pattern, case_sensitive, &texts);
-            }
-        }
+        let found = screened_find_what_regex_finds(&patterns, &texts);
         assert!(found > 2_000, "{found}");
     }
 
