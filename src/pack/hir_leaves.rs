@@ -2,7 +2,8 @@
 //! of the built-in patterns (`ascii_dfa`, and the engine's versions for
 //! posts without non-ASCII word characters) change only its classes and
 //! assertions; a pattern's screen (`lazy_regex::Screened`) only widens its
-//! counted repetitions and drops its Unicode word assertions.
+//! counted repetitions and its classes of many non-ASCII characters, and
+//! drops its Unicode word assertions.
 
 use regex_syntax::hir::{
     Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,

@@ -76,9 +76,11 @@ pub(super) const SCREEN_SPAN: u32 = 5;
 /// Unicode word boundaries, at which the DFA gives up on text with
 /// non-ASCII characters, leaving a backtracking search that costs tens of
 /// thousands of steps a post. The screen is the pattern with those
-/// repetitions unbounded and those assertions dropped (`widened`): a lazy
-/// DFA searches it cheaply on any text, and it matches wherever the
-/// pattern does. A post it does not match (most) needs nothing more; the
+/// repetitions unbounded, those assertions dropped and its classes of many
+/// non-ASCII characters (`\w`) taken as any non-ASCII bytes (`widened`): a
+/// lazy DFA searches it cheaply on any text, and it matches wherever the
+/// pattern does. Built-in patterns' screens come as NFAs from build.rs
+/// (`parsed_hir`). A post it does not match (most) needs nothing more; the
 /// pattern itself is compiled the first time the screen matches, and finds
 /// the matches. So the matches are the pattern's.
 #[derive(Clone, Debug)]
