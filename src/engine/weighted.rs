@@ -610,23 +610,14 @@ struct DecodedWeights {
 /// term of a single weight (most of them) is one read of one cache line:
 /// - `[SEEN_IN]`: the number of the last post that counted the term;
 /// - `[HEAD]`: 0 while the term is not decoded; [`ONE_WEIGHT`] and a
-///   model: that model's weight, the only one, is the payload's bits;
-///   [`LISTED`]: the weights are `list[payload >> 32..payload as u32]`;
-/// - the payload, low half then high half.
+///   model: that model's weight is the term's only one; [`LISTED`]: the
+///   term's weights are in the list;
+/// - `[2]` and `[3]`: the one weight's bits, low half first, or where the
+///   term's weights start and end in the list.
 type TermWeights = [u32; 4];
 
 const SEEN_IN: usize = 0;
 const HEAD: usize = 1;
-
-/// The payload of `term`.
-fn payload(term: &TermWeights) -> u64 {
-    u64::from(term[2]) | u64::from(term[3]) << 32
-}
-
-/// Sets the head and payload of `term`.
-fn set_weights(term: &mut TermWeights, head: u32, payload: u64) {
-    (term[HEAD], term[2], term[3]) = (head, payload as u32, (payload >> 32) as u32);
-}
 
 const ONE_WEIGHT: u32 = 1 << 31;
 const LISTED: u32 = 1;
@@ -669,11 +660,14 @@ impl DecodedWeights {
             return None;
         }
         term[SEEN_IN] = self.post;
-        let (head, payload) = (term[HEAD], payload(term));
+        let [_, head, a, b] = *term;
         Some(match head {
             0 => self.decode(ix, id),
-            LISTED => Weights::Listed((payload >> 32) as u32, payload as u32),
-            _ => Weights::One(head & !ONE_WEIGHT, f64::from_bits(payload)),
+            LISTED => Weights::Listed(a, b),
+            _ => Weights::One(
+                head & !ONE_WEIGHT,
+                f64::from_bits(u64::from(a) | u64::from(b) << 32),
+            ),
         })
     }
 
@@ -685,11 +679,12 @@ impl DecodedWeights {
         let term = &mut self.by_term[id as usize];
         if let [(model, weight)] = self.list[start..] {
             self.list.truncate(start);
-            set_weights(term, ONE_WEIGHT | model, weight.to_bits());
+            let bits = weight.to_bits();
+            term[HEAD..].copy_from_slice(&[ONE_WEIGHT | model, bits as u32, (bits >> 32) as u32]);
             return Weights::One(model, weight);
         }
         let (start, end) = (start as u32, self.list.len() as u32);
-        set_weights(term, LISTED, u64::from(start) << 32 | u64::from(end));
+        term[HEAD..].copy_from_slice(&[LISTED, start, end]);
         Weights::Listed(start, end)
     }
 }

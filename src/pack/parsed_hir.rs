@@ -54,6 +54,14 @@ pub enum Form {
 /// Forms per pattern in the table, in the order of `Form`.
 const FORMS: usize = 4;
 
+/// The forms in the order the table holds them (`Form::slot`).
+const FORM_ORDER: [Form; FORMS] = [
+    Form::Parsed,
+    Form::Screen,
+    Form::AsciiWords,
+    Form::AsciiWordsScreen,
+];
+
 impl Form {
     /// Whether the form is a screen's NFA (the others are `Hir`s).
     fn is_screen(self) -> bool {
@@ -112,23 +120,29 @@ fn form_bytes(table: &[u8], n: usize, form: Form) -> Option<Option<&[u8]>> {
 /// Form `form` (not a screen) of pattern `n` in `table`.
 fn read_form(table: &[u8], n: usize, form: Form) -> Option<Option<Hir>> {
     debug_assert!(!form.is_screen());
-    let Some(bytes) = form_bytes(table, n, form)? else {
-        return Some(None);
-    };
-    let mut reader = Reader { bytes };
-    let hir = reader.hir(0)?;
-    reader.bytes.is_empty().then_some(Some(hir))
+    read_with(table, n, form, |r| r.hir(0))
 }
 
 /// Screen `form` of pattern `n` in `table`.
 fn read_screen(table: &[u8], n: usize, form: Form) -> Option<Option<NFA>> {
     debug_assert!(form.is_screen());
+    read_with(table, n, form, |r| r.nfa())
+}
+
+/// Form `form` of pattern `n` in `table`, as `read` reads it; `None` also
+/// when `read` fails or leaves bytes over.
+fn read_with<T>(
+    table: &[u8],
+    n: usize,
+    form: Form,
+    read: impl FnOnce(&mut Reader) -> Option<T>,
+) -> Option<Option<T>> {
     let Some(bytes) = form_bytes(table, n, form)? else {
         return Some(None);
     };
     let mut reader = Reader { bytes };
-    let nfa = reader.nfa()?;
-    reader.bytes.is_empty().then_some(Some(nfa))
+    let read = read(&mut reader)?;
+    reader.bytes.is_empty().then_some(Some(read))
 }
 
 /// The table of the forms of `patterns` (pattern, case sensitivity), in
@@ -137,15 +151,10 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
     let mut data = Vec::new();
     for (pattern, case_sensitive) in patterns {
-        let [parsed, screen, version, version_screen] = forms(pattern, *case_sensitive);
-        for (form, hir) in [parsed, screen, version, version_screen]
-            .into_iter()
-            .enumerate()
-        {
+        let forms = forms(pattern, *case_sensitive);
+        for (form, hir) in FORM_ORDER.into_iter().zip(forms) {
             match hir {
-                Some(hir)
-                    if form == Form::Screen.slot() || form == Form::AsciiWordsScreen.slot() =>
-                {
+                Some(hir) if form.is_screen() => {
                     if let Some(nfa) = screen_nfa(&hir) {
                         encode_nfa(&nfa, &mut data);
                     }
