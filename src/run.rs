@@ -1,7 +1,8 @@
 //! Checks a list of input files and hands the results to a reporter in
-//! input order, whatever the parallelism: small files are read and checked
-//! in parallel a chunk at a time; a large file (a big calendar) streams, its
-//! posts checked in parallel a batch at a time, so memory stays bounded.
+//! input order, whatever the parallelism: one-post files and small
+//! calendars are read and checked in parallel a chunk at a time; a big
+//! calendar streams, its posts checked in parallel a batch at a time, so
+//! memory stays bounded.
 
 use crate::check::{Linter, PostResult, Summary, Tally};
 use crate::error::{Error, LocatedError};
