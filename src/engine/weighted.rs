@@ -1325,11 +1325,13 @@ mod tests {
                     Some(*end)
                 })
                 .collect();
+            let (slots, filter) = crate::text::static_map::slots(keys);
             let map = StaticMap {
                 keys: Box::leak(keys.concat().into_boxed_str()),
                 ends: Box::leak(ends.into_boxed_slice()),
                 values: Box::leak(vec![1.0; keys.len()].into_boxed_slice()),
-                slots: Box::leak(crate::text::static_map::slots(keys).into_boxed_slice()),
+                slots: Box::leak(slots.into_boxed_slice()),
+                filter: Box::leak(filter.into_boxed_slice()),
             };
             assert_eq!(families_of(&map), by_keys(&map), "{keys:?}");
         }

@@ -8,11 +8,21 @@
 //! it stores per key in arrays of its own, indexed by that number.
 //!
 //! Layout (little-endian; starts and ends at multiples of 8 bytes):
-//! - header: keys, slots (a power of two), key bytes, padding (`u32` each);
+//! - header: keys, slots (a power of two), key bytes, filter words (a
+//!   power of two, or `0` for none) (`u32` each);
 //! - slots: `u64` each, `0` when empty, else the high half of the key's
 //!   hash above the key number plus one;
+//! - the filter: a bit per [`FILTER_BITS_PER_KEY`]th of a key or so, set
+//!   where some key's hash falls ([`filter_bit`]), in `u64` words;
 //! - key ends: `u32` per key plus a leading `0`, into the key bytes;
 //! - key bytes, padded.
+//!
+//! Most lookups are of keys a table does not hold (the word pairs of a
+//! post, say, against the learned models' terms), and a big table's
+//! slots are far apart in memory: each such lookup would wait for a slot
+//! from main memory only to find it empty or another key's. The filter
+//! is a few kilobytes that stay in the cache; a key whose bit is clear is
+//! not in the table, and its slots are never read.
 
 /// A key's hash: the same on every platform, so a table build.rs writes
 /// is read alike by the binary.
@@ -63,6 +73,44 @@ fn tail(rest: &[u8]) -> u64 {
 /// The part of a hash a slot keeps to tell keys apart before comparing.
 const CHECK: u64 = 0xffff_ffff_0000_0000;
 
+/// Bits of an index's filter per key, at least (rounded up to a power of
+/// two): about one lookup in eight to sixteen of a key the table does not
+/// hold finds its bit set, and reads the slots.
+pub const FILTER_BITS_PER_KEY: usize = 8;
+
+/// The filter bit of hash `h` among `bits` (a power of two): hash bits
+/// above those that place a key in its slots (tables have far fewer
+/// than 2²⁰ slots), so that keys sharing a slot's neighbourhood do not
+/// share filter bits.
+#[inline]
+pub fn filter_bit(h: u64, bits: usize) -> usize {
+    (h >> 20) as usize & (bits - 1)
+}
+
+/// Whether filter `words` (as [`filter`] makes them; none: no filter)
+/// may hold a key of hash `h`: `false` means it holds none.
+#[inline]
+pub fn filter_holds(words: &[u64], h: u64) -> bool {
+    if words.is_empty() {
+        return true;
+    }
+    let bit = filter_bit(h, 64 * words.len());
+    words[bit / 64] >> (bit % 64) & 1 != 0
+}
+
+/// The filter words of keys with these `hashes` (see the module doc).
+pub fn filter(hashes: &[u64]) -> Vec<u64> {
+    let bits = (hashes.len() * FILTER_BITS_PER_KEY)
+        .next_power_of_two()
+        .max(64);
+    let mut words = vec![0u64; bits / 64];
+    for &h in hashes {
+        let bit = filter_bit(h, bits);
+        words[bit / 64] |= 1 << (bit % 64);
+    }
+    words
+}
+
 #[inline]
 pub fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes"))
@@ -112,9 +160,18 @@ pub fn write_hashed(keys: &[&[u8]], hashes: &[u64], out: &mut Vec<u8>) {
     debug_assert_eq!(keys.len(), hashes.len());
     let slots = (keys.len() * 2).next_power_of_two().max(8);
     let table = place(hashes, slots);
+    let filter = filter(hashes);
     let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
-    put_u32s(out, &[keys.len() as u32, slots as u32, key_bytes as u32, 0]);
-    for s in &table {
+    put_u32s(
+        out,
+        &[
+            keys.len() as u32,
+            slots as u32,
+            key_bytes as u32,
+            filter.len() as u32,
+        ],
+    );
+    for s in table.iter().chain(&filter) {
         out.extend_from_slice(&s.to_le_bytes());
     }
     put_ends(out, keys.iter().map(|k| k.len()));
@@ -131,6 +188,10 @@ pub struct Index {
     keys: usize,
     mask: usize,
     slots_at: usize,
+    /// The filter's bits (a power of two; `0`: no filter) and where its
+    /// words start.
+    filter_bits: usize,
+    filter_at: usize,
     key_ends_at: usize,
     keys_at: usize,
 }
@@ -143,12 +204,16 @@ impl Index {
             return None;
         }
         let field = |i: usize| u32_at(bytes, at + 4 * i) as usize;
-        let (keys, slots, key_bytes) = (field(0), field(1), field(2));
-        if !slots.is_power_of_two() || slots <= keys {
+        let (keys, slots, key_bytes, filter_words) = (field(0), field(1), field(2), field(3));
+        if !slots.is_power_of_two()
+            || slots <= keys
+            || !(filter_words == 0 || filter_words.is_power_of_two())
+        {
             return None;
         }
         let slots_at = at + 16;
-        let key_ends_at = slots_at + 8 * slots;
+        let filter_at = slots_at + 8 * slots;
+        let key_ends_at = filter_at + 8 * filter_words;
         let keys_at = key_ends_at + 4 * (keys + 1);
         let end = (keys_at + key_bytes).next_multiple_of(8);
         if bytes.len() < end || u32_at(bytes, keys_at - 4) as usize != key_bytes {
@@ -158,6 +223,8 @@ impl Index {
             keys,
             mask: slots - 1,
             slots_at,
+            filter_bits: 64 * filter_words,
+            filter_at,
             key_ends_at,
             keys_at,
         };
@@ -194,6 +261,12 @@ impl Index {
         h: u64,
         mut is_key: impl FnMut(&[u8]) -> bool,
     ) -> Option<u32> {
+        if self.filter_bits != 0 {
+            let bit = filter_bit(h, self.filter_bits);
+            if u64_at(bytes, self.filter_at + 8 * (bit / 64)) >> (bit % 64) & 1 == 0 {
+                return None;
+            }
+        }
         probe(
             h,
             self.mask,
@@ -277,5 +350,53 @@ mod tests {
         assert_eq!(index.find_hashed(&bytes, b"numbat", hash(b"numbat")), None);
         assert!(Index::read(&bytes, 16).is_none());
         assert!(Index::read(&bytes[..40], 8).is_none());
+        // A filter of three words is not one `write` makes.
+        let mut bad = bytes.clone();
+        bad[8 + 12..8 + 16].copy_from_slice(&3u32.to_le_bytes());
+        assert!(Index::read(&bad, 8).is_none());
+    }
+
+    /// A filter holds every key it was made of, and lets few others by:
+    /// about one in twelve at eight bits a key rounded up (5,000 keys
+    /// get 65,536 bits).
+    #[test]
+    fn filters_hold_their_keys_and_few_others() {
+        let key = |i: usize| format!("key {i}");
+        let hashes: Vec<u64> = (0..5_000).map(|i| hash(key(i).as_bytes())).collect();
+        let words = filter(&hashes);
+        assert_eq!(words.len(), 65_536 / 64);
+        assert!(hashes.iter().all(|&h| filter_holds(&words, h)));
+        let absent = (5_000..55_000)
+            .filter(|&i| filter_holds(&words, hash(key(i).as_bytes())))
+            .count();
+        assert!(absent < 5_000, "{absent} of 50,000 absent keys pass");
+        // No filter lets everything by.
+        assert!(filter_holds(&[], hash(b"anything")));
+    }
+
+    /// An index finds its keys past its filter, and the keys it does not
+    /// hold whose filter bit is clear without reading a slot.
+    #[test]
+    fn indexes_find_every_key_past_their_filter() {
+        let words: Vec<String> = (0..2_000).map(|i| format!("w{i}")).collect();
+        let keys: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
+        let mut bytes = Vec::new();
+        write(&keys, &mut bytes);
+        let (index, _) = Index::read(&bytes, 0).unwrap();
+        for (id, k) in keys.iter().enumerate() {
+            assert_eq!(index.find_hashed(&bytes, k, hash(k)), Some(id as u32));
+        }
+        let mut compared = 0;
+        for i in 2_000..22_000 {
+            let k = format!("w{i}");
+            let found = index.find_where(&bytes, hash(k.as_bytes()), |_| {
+                compared += 1;
+                false
+            });
+            assert_eq!(found, None);
+        }
+        // Slots that keep another key's check are passed over uncompared,
+        // so few compare at all; the filter is what spares the reads.
+        assert!(compared < 100, "{compared}");
     }
 }

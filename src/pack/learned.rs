@@ -415,6 +415,18 @@ mod tests {
         assert!(pair.is_some());
     }
 
+    /// Every term of the built-in models is found by its key, past the
+    /// index's filter.
+    #[test]
+    fn every_built_in_term_is_found() {
+        let t = built_in().expect("the term table reads");
+        assert!(t.terms() > 1_000);
+        for id in 0..t.terms() as u32 {
+            let key = std::str::from_utf8(t.key(id)).unwrap();
+            assert_eq!(t.find(key), Some(id), "{key}");
+        }
+    }
+
     /// Pairs of words found by their words' hashes are the terms found by
     /// their joined keys, over many pairs, present or not.
     #[test]

@@ -3,7 +3,9 @@
 //! hash index over them. Nothing is parsed, hashed or allocated at
 //! start-up, and a lookup costs one hash of the key and (usually) one
 //! comparison of a key found, none for a word the map does not hold: a
-//! slot keeps part of its key's hash, compared first.
+//! slot keeps part of its key's hash, compared first, and most lookups of
+//! such a word end at the map's filter (see `pack::keys`), without
+//! reading a slot.
 //!
 //! build.rs and the binary share this module and the packs' key hash, so
 //! both hash keys alike; [`write`] makes the source of a map, [`StaticMap`]
@@ -20,6 +22,10 @@ pub struct StaticMap<V: 'static> {
     /// the high half of a key's hash above one more than the key's
     /// position, as [`crate::pack::keys::place`] lays them out.
     pub slots: &'static [u64],
+    /// The keys' filter, as [`crate::pack::keys`] keeps one for an index:
+    /// a lookup of a key the map does not hold (most lookups) mostly ends
+    /// there, without reading the slots. Empty: no filter.
+    pub filter: &'static [u64],
 }
 
 impl<V> StaticMap<V> {
@@ -60,6 +66,9 @@ impl<V> StaticMap<V> {
     pub fn index_hashed(&self, key: &str, h: u64) -> Option<usize> {
         debug_assert_eq!(h, hash(key.as_bytes()));
         let mask = self.slots.len().checked_sub(1)?;
+        if !filter_holds(self.filter, h) {
+            return None;
+        }
         let found = probe(
             h,
             mask,
@@ -79,13 +88,14 @@ impl<V> StaticMap<V> {
 /// The hash of a key: the one the packs' built-in tables use
 /// ([`crate::pack::keys::hash`]), the same at build time and run time.
 pub use crate::pack::keys::hash;
-use crate::pack::keys::{place, probe};
+use crate::pack::keys::{filter, filter_holds, place, probe};
 
 /// The slots of the hash index over `keys` (distinct): at least twice as
-/// many as keys, so probes stay short.
-pub fn slots(keys: &[&str]) -> Vec<u64> {
+/// many as keys, so probes stay short; and the keys' filter.
+pub fn slots(keys: &[&str]) -> (Vec<u64>, Vec<u64>) {
     let hashes: Vec<u64> = keys.iter().map(|k| hash(k.as_bytes())).collect();
-    place(&hashes, (keys.len() * 2).next_power_of_two().max(2))
+    let slots = place(&hashes, (keys.len() * 2).next_power_of_two().max(2));
+    (slots, filter(&hashes))
 }
 
 /// Rust source of a `StaticMap` constant named `name` of type
@@ -107,12 +117,17 @@ pub fn write<V>(
         let _ = write!(values, "{},", value(v));
     }
     let names: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
-    let mut slot_list = String::new();
-    for s in slots(&names) {
-        let _ = write!(slot_list, "{s},");
-    }
+    let (slots, filter) = slots(&names);
+    let list = |words: &[u64]| {
+        let mut list = String::new();
+        for w in words {
+            let _ = write!(list, "{w},");
+        }
+        list
+    };
+    let (slot_list, filter_list) = (list(&slots), list(&filter));
     format!(
-        "pub const {name}: StaticMap<{ty}> = StaticMap {{\n    keys: {keys:?},\n    ends: &[{ends}],\n    values: &[{values}],\n    slots: &[{slot_list}],\n}};\n"
+        "pub const {name}: StaticMap<{ty}> = StaticMap {{\n    keys: {keys:?},\n    ends: &[{ends}],\n    values: &[{values}],\n    slots: &[{slot_list}],\n    filter: &[{filter_list}],\n}};\n"
     )
 }
 
@@ -127,7 +142,9 @@ mod tests {
             .chain(["", "a longer key than eight bytes", "é"].map(String::from))
             .collect();
         let keys: Vec<&str> = words.iter().map(String::as_str).collect();
-        let slots: &'static [u64] = Box::leak(slots(&keys).into_boxed_slice());
+        let (slots, filter) = slots(&keys);
+        let slots: &'static [u64] = Box::leak(slots.into_boxed_slice());
+        let filter: &'static [u64] = Box::leak(filter.into_boxed_slice());
         let joined: &'static str = Box::leak(keys.concat().into_boxed_str());
         let mut ends = Vec::new();
         let mut end = 0;
@@ -141,6 +158,7 @@ mod tests {
             ends: Box::leak(ends.into_boxed_slice()),
             values: Box::leak(values.into_boxed_slice()),
             slots,
+            filter,
         };
         assert_eq!(map.len(), keys.len());
         for (i, k) in keys.iter().enumerate() {
