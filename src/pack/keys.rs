@@ -12,8 +12,9 @@
 //!   power of two, or `0` for none) (`u32` each);
 //! - slots: `u64` each, `0` when empty, else the high half of the key's
 //!   hash above the key number plus one;
-//! - the filter: a bit per [`FILTER_BITS_PER_KEY`]th of a key or so, set
-//!   where some key's hash falls ([`filter_bit`]), in `u64` words;
+//! - the filter: at least [`FILTER_BITS_PER_KEY`] bits a key (a power
+//!   of two in all), each set where some key's hash falls
+//!   ([`filter_bit`]), in `u64` words;
 //! - key ends: `u32` per key plus a leading `0`, into the key bytes;
 //! - key bytes, padded.
 //!
@@ -79,9 +80,10 @@ const CHECK: u64 = 0xffff_ffff_0000_0000;
 pub const FILTER_BITS_PER_KEY: usize = 8;
 
 /// The filter bit of hash `h` among `bits` (a power of two): hash bits
-/// above those that place a key in its slots (tables have far fewer
-/// than 2²⁰ slots), so that keys sharing a slot's neighbourhood do not
-/// share filter bits.
+/// above those that place a key in its slots, so that keys sharing a
+/// slot's neighbourhood do not share filter bits. (A table of more than
+/// 2²⁰ slots would share some; its filter would only let more absent keys
+/// by.)
 #[inline]
 pub fn filter_bit(h: u64, bits: usize) -> usize {
     (h >> 20) as usize & (bits - 1)
