@@ -1325,7 +1325,7 @@ mod tests {
                     Some(*end)
                 })
                 .collect();
-            let (slots, filter) = crate::text::static_map::slots(keys);
+            let (slots, filter) = crate::text::static_map::hash_index(keys);
             let map = StaticMap {
                 keys: Box::leak(keys.concat().into_boxed_str()),
                 ends: Box::leak(ends.into_boxed_slice()),

@@ -92,7 +92,7 @@ use crate::pack::keys::{filter, filter_holds, place, probe};
 
 /// The slots of the hash index over `keys` (distinct): at least twice as
 /// many as keys, so probes stay short; and the keys' filter.
-pub fn slots(keys: &[&str]) -> (Vec<u64>, Vec<u64>) {
+pub fn hash_index(keys: &[&str]) -> (Vec<u64>, Vec<u64>) {
     let hashes: Vec<u64> = keys.iter().map(|k| hash(k.as_bytes())).collect();
     let slots = place(&hashes, (keys.len() * 2).next_power_of_two().max(2));
     (slots, filter(&hashes))
@@ -117,7 +117,7 @@ pub fn write<V>(
         let _ = write!(values, "{},", value(v));
     }
     let names: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
-    let (slots, filter) = slots(&names);
+    let (slots, filter) = hash_index(&names);
     let list = |words: &[u64]| {
         let mut list = String::new();
         for w in words {
@@ -142,7 +142,7 @@ mod tests {
             .chain(["", "a longer key than eight bytes", "é"].map(String::from))
             .collect();
         let keys: Vec<&str> = words.iter().map(String::as_str).collect();
-        let (slots, filter) = slots(&keys);
+        let (slots, filter) = hash_index(&keys);
         let slots: &'static [u64] = Box::leak(slots.into_boxed_slice());
         let filter: &'static [u64] = Box::leak(filter.into_boxed_slice());
         let joined: &'static str = Box::leak(keys.concat().into_boxed_str());
