@@ -14,8 +14,9 @@
 //! patterns with no usable literal (count, then their numbers), those with
 //! none whose matches hold characters outside ASCII (count, then each
 //! number followed by the fewest such characters), those with a second
-//! set of literals (`SECOND_SET`; count, then their numbers); the numbers
-//! of classes, states and output words; the class of each byte (one byte
+//! set of literals (`SECOND_SET`; count, then their numbers); the length
+//! of the longest literal; the numbers of classes, states and output
+//! words; the class of each byte (one byte
 //! each, 64 words); the states' rows; the outputs. A row holds, per class,
 //! the byte offset of the next state's row within the rows, with bit 0
 //! set when literals end in that state; then where the state's outputs
@@ -24,13 +25,18 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP4");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLP5");
 
 /// Ends a state's list of outputs.
 const END: u32 = u32::MAX;
 
 /// Set in a transition when the state it leads to has outputs.
 const FOUND: u32 = 1;
+
+/// Bytes each half of a text holds at least beyond the overlap before
+/// `Automata::search` reads the text as two halves: shorter ones are read
+/// in one go, the overlap would cost more than reading side by side saves.
+const MIN_HALF: usize = 16;
 
 /// Set in a literal's pattern number when the literal counts only on text
 /// that is all ASCII (a set much rarer than the pattern's other one, which
@@ -237,6 +243,8 @@ pub fn write(
     words.extend(lists.non_ascii.iter().flat_map(|&(n, fewest)| [n, fewest]));
     words.push(lists.paired.len() as u32);
     words.extend(&lists.paired);
+    let longest = insensitive.iter().chain(sensitive).map(|(l, _)| l.len());
+    words.push(longest.max().unwrap_or(0) as u32);
     let tries = Tries::new(insensitive, sensitive);
     let (class, examples) = tries.classes();
     Dfa::new(&tries, &examples).write(&class, &mut words);
@@ -263,6 +271,8 @@ pub struct Automata {
     always: &'static [u8],
     non_ascii: &'static [u8],
     paired: &'static [u8],
+    /// The length of the longest literal.
+    longest: usize,
     /// The class of each byte, times four: the byte offset of its next
     /// state within a row.
     class: [u16; 256],
@@ -324,6 +334,7 @@ impl Automata {
         let non_ascii = r.part(non_ascii_len.checked_mul(2)?)?;
         let paired_len = r.number()?;
         let paired = r.part(paired_len)?;
+        let longest = r.number()?;
         let classes = r.number()?;
         let states = r.number()?;
         let output_words = r.number()?;
@@ -349,6 +360,7 @@ impl Automata {
             always,
             non_ascii,
             paired,
+            longest,
             class,
             outputs_in_row: classes * 4,
             rows,
@@ -397,14 +409,43 @@ impl Automata {
             self.report_non_ascii(text, &mut found);
             ASCII_TEXT_ONLY
         };
-        let mut state = 0usize;
-        for &b in text {
-            let step = word_at(self.rows, state + usize::from(self.class[usize::from(b)]));
-            state = (step & !FOUND) as usize;
-            if step & FOUND != 0 {
-                self.report(state, other, &mut found);
+        // Each step waits for the row it reads, and the rows are megabytes:
+        // a text long enough is read as two halves side by side, so that
+        // two rows are on their way at once. The second half starts early
+        // enough (the longest literal but one byte before the middle) for
+        // every literal that ends in it to start in it; literals that end
+        // in that overlap are found twice, which `found` allows.
+        let reach = self.longest.saturating_sub(1);
+        let split = (text.len() + reach) / 2;
+        if split >= reach + MIN_HALF {
+            let (first, second) = (&text[..split], &text[split - reach..]);
+            let (mut a, mut b) = (0, 0);
+            for (&x, &y) in first.iter().zip(second) {
+                a = self.step(a, x, other, &mut found);
+                b = self.step(b, y, other, &mut found);
             }
+            for &y in &second[first.len().min(second.len())..] {
+                b = self.step(b, y, other, &mut found);
+            }
+            return;
         }
+        let mut state = 0;
+        for &b in text {
+            state = self.step(state, b, other, &mut found);
+        }
+    }
+
+    /// The state after reading byte `b` in state `state` (the byte offset
+    /// of its row), reporting the outputs of the new state but those
+    /// marked `other`.
+    #[inline(always)]
+    fn step(&self, state: usize, b: u8, other: u32, found: &mut impl FnMut(u32)) -> usize {
+        let step = word_at(self.rows, state + usize::from(self.class[usize::from(b)]));
+        let next = (step & !FOUND) as usize;
+        if step & FOUND != 0 {
+            self.report(next, other, found);
+        }
+        next
     }
 
     /// Calls `found` with the patterns with no literal whose matches hold
@@ -624,8 +665,10 @@ mod tests {
         let bytes = write(23, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
         assert_eq!(a.paired().collect::<Vec<_>>(), lists.paired);
-        for _ in 0..2000 {
-            let text: Vec<u8> = (0..random(30))
+        for _ in 0..4000 {
+            // Texts up to 80 bytes: with literals of up to 4 bytes, those
+            // of 35 bytes or more are read as two halves.
+            let text: Vec<u8> = (0..random(80))
                 .map(|_| alphabet[random(alphabet.len())])
                 .collect();
             let expect = expected(&text, &insensitive, &sensitive, &[20], &lists.non_ascii);
