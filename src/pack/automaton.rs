@@ -411,10 +411,11 @@ impl Automata {
         };
         // Each step waits for the row it reads, and the rows are megabytes:
         // a text long enough is read as two halves side by side, so that
-        // two rows are on their way at once. The second half starts early
-        // enough (the longest literal but one byte before the middle) for
-        // every literal that ends in it to start in it; literals that end
-        // in that overlap are found twice, which `found` allows.
+        // two rows are on their way at once. The second half starts the
+        // longest literal but one byte before the first ends, so every
+        // literal that ends in the second half also starts in it; the two
+        // are of equal length but for a byte. Literals that end in the
+        // overlap are found twice, which `found` allows.
         let reach = self.longest.saturating_sub(1);
         let split = (text.len() + reach) / 2;
         if split >= reach + MIN_HALF {
