@@ -168,6 +168,12 @@ mod tests {
         for absent in ["w300", "w", "a longer key than eight byte", "e"] {
             assert_eq!(map.index(absent), None, "{absent}");
         }
+        // The filter is asked before the slots: cleared, it holds nothing.
+        let cleared = StaticMap {
+            filter: Box::leak(vec![0u64; map.filter.len()].into_boxed_slice()),
+            ..map
+        };
+        assert!(keys.iter().all(|k| cleared.index(k).is_none()));
     }
 
     #[test]
