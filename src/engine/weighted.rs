@@ -637,7 +637,7 @@ impl DecodedWeights {
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = vec![[0; 4]; ix.term_numbers()];
+            self.by_term = written([0; 4], ix.term_numbers());
             self.list.clear();
             self.post = 0;
         }
@@ -687,6 +687,19 @@ impl DecodedWeights {
         term[HEAD..].copy_from_slice(&[LISTED, start, end]);
         Weights::Listed(start, end)
     }
+}
+
+/// `n` copies of `value`, stored now rather than left to a zeroed
+/// allocation. The tables of marks and memos here are read before they are
+/// written, and a zeroed allocation's pages are the kernel's shared zero
+/// page until written: each page would fault twice, and the second fault
+/// of a process with threads on other cores stops those cores to drop the
+/// old mapping, which costs far more than storing the page up front.
+fn written<T: Copy>(value: T, n: usize) -> Vec<T> {
+    let mut table = Vec::with_capacity(n);
+    // Opaque, so the stores are not turned back into a zeroed allocation.
+    table.resize(n, std::hint::black_box(value));
+    table
 }
 
 /// What one thread keeps between posts while scoring.
@@ -827,7 +840,7 @@ impl GramMemo {
     /// Empties the memory into `1 << bits` slots.
     fn resize(&mut self, bits: u32) {
         self.bits = bits;
-        self.slots = vec![0; 1 << bits];
+        self.slots = written(0, 1 << bits);
         self.misses = 0;
     }
 
