@@ -71,22 +71,35 @@ wait_for_builds() {
 
 # Builds the release binary of the working tree, or with REV set (--rev) of
 # that commit exactly, exported with `git archive` to target/bench/src
-# (its own target dir, so the working tree's builds are left alone).
+# (its own target dir, so the working tree's builds are left alone). With
+# PGO=1 (--pgo), the binary scripts/build-pgo.sh makes instead.
 REV=""
+PGO=0
 build_think_lint() {
-    if [ -z "$REV" ]; then
-        log "building think-lint (release) from the working tree"
-        (cd "$ROOT" && cargo build --release --quiet --bin think-lint)
-        return
+    local src=$ROOT target=$TARGET_DIR what="the working tree" commit
+    if [ -n "$REV" ]; then
+        commit=$(git -C "$ROOT" rev-parse --verify "$REV^{commit}")
+        what=${commit:0:10}
+        src=$BENCH_DIR/src target=$BENCH_DIR/build
+        rm -rf "$src"
+        mkdir -p "$src"
+        git -C "$ROOT" archive "$commit" | tar -x -C "$src"
     fi
-    local commit src=$BENCH_DIR/src
-    commit=$(git -C "$ROOT" rev-parse --verify "$REV^{commit}")
-    log "building think-lint (release) at ${commit:0:10}"
-    rm -rf "$src"
-    mkdir -p "$src"
-    git -C "$ROOT" archive "$commit" | tar -x -C "$src"
-    (cd "$src" && CARGO_TARGET_DIR=$BENCH_DIR/build cargo build --release --quiet --bin think-lint)
-    THINK_LINT=$BENCH_DIR/build/release/think-lint
+    if [ "$PGO" = 1 ]; then
+        log "building think-lint (release, profile-guided) at $what"
+        (cd "$src" && CARGO_TARGET_DIR=$target scripts/build-pgo.sh >/dev/null)
+    else
+        log "building think-lint (release) at $what"
+        (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --quiet --bin think-lint)
+    fi
+    THINK_LINT=$(built_binary)
+}
+
+# Where build_think_lint leaves the binary for the options given.
+built_binary() {
+    local target=$TARGET_DIR
+    [ -n "$REV" ] && target=$BENCH_DIR/build
+    if [ "$PGO" = 1 ]; then echo "$target/pgo/think-lint"; else echo "$target/release/think-lint"; fi
 }
 
 # Times a copy of the binary, as `cargo install` leaves one, not the file
@@ -104,17 +117,18 @@ use_installed_copy() {
 # The version measured: the commit, with "+dirty" when the working tree's
 # sources differ from it (and no --rev was given).
 think_lint_version() {
-    local v commit
+    local v commit pgo=""
+    [ "$PGO" = 1 ] && pgo=", PGO"
     v=$("$THINK_LINT" --version 2>/dev/null | awk '{print $2}')
     if [ -n "$REV" ]; then
-        echo "$v ($(git -C "$ROOT" rev-parse --short "$REV^{commit}"))"
+        echo "$v ($(git -C "$ROOT" rev-parse --short "$REV^{commit}")$pgo)"
         return
     fi
     commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     if ! git -C "$ROOT" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock build.rs 2>/dev/null; then
         commit="$commit+dirty"
     fi
-    echo "$v ($commit)"
+    echo "$v ($commit$pgo)"
 }
 
 # build_corpus MB CSV_MB BIG_MB(0 = none): writes the corpora with the

@@ -2,7 +2,7 @@
 # Times think-lint side by side with the prose linters people use today and
 # two fast reference scanners, on the same corpora, in one run.
 #
-#   scripts/bench-peers.sh [--quick] [--cap TOOL=KB]... [--skip a,b] [--rev REV] [--no-install] [--no-build]
+#   scripts/bench-peers.sh [--quick] [--cap TOOL=KB]... [--skip a,b] [--rev REV] [--pgo] [--no-install] [--no-build]
 #
 # Installs into target/peers/ (nothing outside target/ is touched except an
 # apt-get install of hyperfine, GNU time or ripgrep when missing and root):
@@ -33,6 +33,7 @@
 #                     harper, typos, rg, rg-i)
 #   --no-install      use what is already in target/peers
 #   --rev REV         measure think-lint at commit REV exactly (see bench.sh)
+#   --pgo             measure think-lint's profile-guided build (see bench.sh)
 #   --no-build        use the think-lint binary already built
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
@@ -47,8 +48,9 @@ while [ $# -gt 0 ]; do
     --skip) skip=",$2,"; shift ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;
+    --pgo) PGO=1 ;;
     --rev) REV=$2; shift ;;
-    -h | --help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -126,7 +128,7 @@ if [ "$install" = 1 ]; then
     install_pip
     install_cargo
 fi
-[ -n "$REV" ] && THINK_LINT=$BENCH_DIR/build/release/think-lint
+THINK_LINT=$(built_binary)
 [ "$build" = 1 ] && build_think_lint
 build_corpus "$mb" 64 0
 mkdir -p "$BENCH_DIR"

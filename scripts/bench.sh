@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times whole think-lint runs on generated corpora and records peak memory.
 #
-#   scripts/bench.sh [--quick] [--big] [--big-mb N] [--mb N] [--csv-mb N] [--rev REV] [--no-build]
+#   scripts/bench.sh [--quick] [--big] [--big-mb N] [--mb N] [--csv-mb N] [--rev REV] [--pgo] [--no-build]
 #
 # Builds the release binary, writes the corpora to target/bench/corpus (real
 # posts from ../shared/eval/data/*.jsonl when that folder exists, or
@@ -17,6 +17,8 @@
 #   --csv-mb N   size of the large CSV calendar (default 64)
 #   --rev REV    measure commit REV exactly (built from `git archive` in
 #                target/bench/src), not the working tree
+#   --pgo        measure the profile-guided build of scripts/build-pgo.sh
+#                (target/pgo/think-lint) instead of the plain release one
 #   --no-build   use the think-lint binary already built
 #
 # Waits while the machine is busy (BENCH_NO_WAIT=1 to skip; see bench-lib.sh). Needs cargo, awk
@@ -33,8 +35,9 @@ while [ $# -gt 0 ]; do
     --mb) mb=$2; shift ;;
     --csv-mb) csv_mb=$2; shift ;;
     --no-build) build=0 ;;
+    --pgo) PGO=1 ;;
     --rev) REV=$2; shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -42,7 +45,7 @@ done
 
 cd "$ROOT"
 ensure_tools
-[ -n "$REV" ] && THINK_LINT=$BENCH_DIR/build/release/think-lint
+THINK_LINT=$(built_binary)
 [ "$build" = 1 ] && build_think_lint
 build_corpus "$mb" "$csv_mb" "$big_mb"
 mkdir -p "$BENCH_DIR"
