@@ -86,8 +86,12 @@ build_think_lint() {
         git -C "$ROOT" archive "$commit" | tar -x -C "$src"
     fi
     if [ "$PGO" = 1 ]; then
+        if [ ! -f "$src/scripts/build-pgo.sh" ]; then
+            echo "error: --pgo needs scripts/build-pgo.sh, which $what does not have (it came with ae8781a)" >&2
+            exit 2
+        fi
         log "building think-lint (release, profile-guided) at $what"
-        (cd "$src" && CARGO_TARGET_DIR=$target scripts/build-pgo.sh >/dev/null)
+        (cd "$src" && CARGO_TARGET_DIR=$target bash scripts/build-pgo.sh >/dev/null)
     else
         log "building think-lint (release) at $what"
         (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --quiet --bin think-lint)
@@ -110,7 +114,8 @@ built_binary() {
 use_installed_copy() {
     local bin=$BENCH_DIR/bin/think-lint
     mkdir -p "$BENCH_DIR/bin"
-    cp "$THINK_LINT" "$bin.tmp" && mv -f "$bin.tmp" "$bin"
+    cp "$THINK_LINT" "$bin.tmp"
+    mv -f "$bin.tmp" "$bin"
     THINK_LINT=$bin
 }
 

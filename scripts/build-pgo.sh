@@ -20,7 +20,8 @@ set -euo pipefail
 out=""
 while [ $# -gt 0 ]; do
     case $1 in
-    --out) out=$2; shift ;;
+    # Made absolute: the script works from the repository's root.
+    --out) out=$(realpath -m -- "$2"); shift ;;
     -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
@@ -66,10 +67,11 @@ cd "$ROOT"
 rm -rf "$PGO_DIR/profiles"
 mkdir -p "$PGO_DIR/profiles"
 
-# With --target, RUSTFLAGS reach the crate and its dependencies but not
-# build.rs, whose own run would otherwise write a profile too.
+# With --target, the flags reach the crate and its dependencies but not
+# build.rs, whose own run would otherwise write a profile too. Passed
+# encoded (one flag, no splitting), so a path with spaces stays whole.
 log "building instrumented think-lint"
-RUSTFLAGS="-Cprofile-generate=$PGO_DIR/profiles" \
+CARGO_ENCODED_RUSTFLAGS="-Cprofile-generate=$PGO_DIR/profiles" \
     cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/generate"
 trained=$PGO_DIR/generate/$HOST/release/think-lint
 
@@ -83,9 +85,16 @@ if [ ! -f "$TRAIN/corpus.env" ]; then
 fi
 
 # Every input kind and output format, one thread and several. Exit code 1
-# (posts that fail) is expected.
+# (posts that fail) is expected; anything worse stops the build.
 log "training run"
-train() { "$trained" "$@" >/dev/null 2>&1 || [ $? = 1 ]; }
+train() {
+    local rc=0
+    "$trained" "$@" >/dev/null 2>"$PGO_DIR/train.err" || rc=$?
+    if [ "$rc" -gt 1 ]; then
+        echo "error: the training run \`think-lint $*\` exited with $rc; its messages are in $PGO_DIR/train.err" >&2
+        exit 1
+    fi
+}
 for _ in 1 2 3 4 5; do train "$TRAIN/draft.txt"; done
 train "$TRAIN/files"
 train --format json "$TRAIN/md"
@@ -97,9 +106,11 @@ train --format compact "$TRAIN/posts.jsonl"
 "$PROFDATA" merge -o "$PGO_DIR/think-lint.profdata" "$PGO_DIR/profiles"
 
 log "building think-lint with the profile"
-RUSTFLAGS="-Cprofile-use=$PGO_DIR/think-lint.profdata" \
+CARGO_ENCODED_RUSTFLAGS="-Cprofile-use=$PGO_DIR/think-lint.profdata" \
     cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/use"
 out=${out:-$PGO_DIR/think-lint}
-cp "$PGO_DIR/use/$HOST/release/think-lint" "$out.tmp" && mv -f "$out.tmp" "$out"
+mkdir -p "$(dirname "$out")"
+cp "$PGO_DIR/use/$HOST/release/think-lint" "$out.tmp"
+mv -f "$out.tmp" "$out"
 log "built $out"
 echo "$out"
