@@ -76,11 +76,12 @@ wait_for_builds() {
 REV=""
 PGO=0
 build_think_lint() {
-    local src=$ROOT target=$TARGET_DIR what="the working tree" commit
+    local src=$ROOT target what="the working tree" commit
+    target=$(build_target_dir)
     if [ -n "$REV" ]; then
         commit=$(git -C "$ROOT" rev-parse --verify "$REV^{commit}")
         what=${commit:0:10}
-        src=$BENCH_DIR/src target=$BENCH_DIR/build
+        src=$BENCH_DIR/src
         rm -rf "$src"
         mkdir -p "$src"
         git -C "$ROOT" archive "$commit" | tar -x -C "$src"
@@ -99,11 +100,15 @@ build_think_lint() {
     THINK_LINT=$(built_binary)
 }
 
+# The target dir build_think_lint builds in: the working tree's, or for
+# --rev one of its own.
+build_target_dir() {
+    if [ -n "$REV" ]; then echo "$BENCH_DIR/build"; else echo "$TARGET_DIR"; fi
+}
+
 # Where build_think_lint leaves the binary for the options given.
 built_binary() {
-    local target=$TARGET_DIR
-    [ -n "$REV" ] && target=$BENCH_DIR/build
-    if [ "$PGO" = 1 ]; then echo "$target/pgo/think-lint"; else echo "$target/release/think-lint"; fi
+    if [ "$PGO" = 1 ]; then echo "$(build_target_dir)/pgo/think-lint"; else echo "$(build_target_dir)/release/think-lint"; fi
 }
 
 # Times a copy of the binary, as `cargo install` leaves one, not the file

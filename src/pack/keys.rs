@@ -167,15 +167,13 @@ pub fn write(keys: &[&[u8]], out: &mut Vec<u8>) {
 pub fn write_hashed(keys: &[&[u8]], hashes: &[u64], out: &mut Vec<u8>) {
     debug_assert!(out.len().is_multiple_of(8));
     debug_assert_eq!(keys.len(), hashes.len());
-    let slots = (keys.len() * 2).next_power_of_two().max(8);
-    let table = place(hashes, slots);
-    let filter = filter(hashes);
+    let (table, filter) = hash_index(hashes);
     let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
     put_u32s(
         out,
         &[
             keys.len() as u32,
-            slots as u32,
+            table.len() as u32,
             key_bytes as u32,
             filter.len() as u32,
         ],
@@ -188,6 +186,16 @@ pub fn write_hashed(keys: &[&[u8]], hashes: &[u64], out: &mut Vec<u8>) {
         out.extend_from_slice(k);
     }
     align(out);
+}
+
+/// The slots of a hash index over keys of these `hashes` (distinct
+/// keys, numbered in order): at least twice as many as keys and a power
+/// of two, so probes stay short, laid out by [`place`]; and the keys'
+/// [`filter`]. An [`Index`] and a `text::static_map::StaticMap` are both
+/// made of these.
+pub fn hash_index(hashes: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    let slots = (hashes.len() * 2).next_power_of_two().max(8);
+    (place(hashes, slots), filter(hashes))
 }
 
 /// Where an index `write` laid out sits in its table's bytes. It holds no

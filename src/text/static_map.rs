@@ -88,14 +88,13 @@ impl<V> StaticMap<V> {
 /// The hash of a key: the one the packs' built-in tables use
 /// ([`crate::pack::keys::hash`]), the same at build time and run time.
 pub use crate::pack::keys::hash;
-use crate::pack::keys::{filter, filter_holds, place, probe};
+use crate::pack::keys::{filter_holds, probe};
 
-/// The slots of the hash index over `keys` (distinct): at least twice as
-/// many as keys, so probes stay short; and the keys' filter.
+/// The slots of the hash index over `keys` (distinct) and the keys'
+/// filter, as [`crate::pack::keys::hash_index`] makes them.
 pub fn hash_index(keys: &[&str]) -> (Vec<u64>, Vec<u64>) {
     let hashes: Vec<u64> = keys.iter().map(|k| hash(k.as_bytes())).collect();
-    let slots = place(&hashes, (keys.len() * 2).next_power_of_two().max(2));
-    (slots, filter(&hashes))
+    crate::pack::keys::hash_index(&hashes)
 }
 
 /// Rust source of a `StaticMap` constant named `name` of type
