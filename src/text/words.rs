@@ -82,6 +82,27 @@ impl WordTable {
         }]
     }
 
+    /// The key a token's word is found by in the table of short words,
+    /// `word` being its text and `case` its letter case: `None` for a
+    /// word that is not one.
+    #[inline(always)]
+    fn short_key(kind: TokenKind, word: &str, case: Case) -> Option<ShortWord> {
+        if case.capitals == 0 {
+            ShortWord::of_lower_case(word, kind)
+        } else {
+            ShortWord::of(word, kind)
+        }
+    }
+
+    /// Asks the processor to fetch the slot of the table of short words
+    /// where the entry of a token's word starts to be looked for.
+    #[inline(always)]
+    fn prefetch(&self, kind: TokenKind, word: &str, case: Case) {
+        if let Some(key) = WordTable::short_key(kind, word, case) {
+            self.short.prefetch(&key);
+        }
+    }
+
     /// The entry of a token's word, `word` being its text and `case` its
     /// letter case. Inlined where tokens are made: nearly every word of a
     /// post has been seen before, and is found at once, most of them by
@@ -89,12 +110,7 @@ impl WordTable {
     /// those, having no capital, are not lower-cased at all).
     #[inline(always)]
     fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
-        let key = if case.capitals == 0 {
-            ShortWord::of_lower_case(word, kind)
-        } else {
-            ShortWord::of(word, kind)
-        };
-        let known = key.and_then(|key| self.short.get(&key));
+        let known = WordTable::short_key(kind, word, case).and_then(|key| self.short.get(&key));
         let id = match known {
             Some(id) => id,
             None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
@@ -267,6 +283,12 @@ impl ShortWords {
         }
     }
 
+    /// Asks the processor to fetch the slot `get` starts at for `key`.
+    #[inline]
+    fn prefetch(&self, key: &ShortWord) {
+        prefetch(&self.slots[key.slot(self.slots.len() - 1)]);
+    }
+
     /// Numbers a key the table does not hold.
     fn insert(&mut self, key: ShortWord, id: WordId) {
         if (self.len + 1) * 2 > self.slots.len() {
@@ -323,6 +345,15 @@ pub(super) enum Numbering<'t> {
 }
 
 impl Numbering<'_> {
+    /// Asks the processor to fetch where the entry of a token's word will
+    /// be looked for ([`Numbering::facts`]'s arguments), without waiting.
+    #[inline(always)]
+    pub(super) fn prefetch(&self, kind: TokenKind, word: &str, case: Case) {
+        if let Numbering::Table(table) = self {
+            table.prefetch(kind, word, case);
+        }
+    }
+
     /// The entry of a token's word of kind `kind`, `word` being its text
     /// and `case` its letter case, numbered if it is new and the words are
     /// numbered: borrowed from the table, or worked out. Inlined where
