@@ -442,6 +442,12 @@ impl<T: Copy, P: Copy> WordMemo<T, P> {
         }
     }
 
+    /// What the memo holds of word `id`, if it has worked it out.
+    #[inline]
+    pub fn known(&self, id: WordId) -> Option<T> {
+        self.by_word.get(id as usize).copied().flatten()
+    }
+
     /// What is known of word `id`, worked out by `work` the first time.
     #[inline]
     pub fn word(&mut self, id: WordId, work: impl FnOnce() -> T) -> T {
@@ -645,6 +651,7 @@ mod tests {
         // Words with entries, one past them, and a word read outside a post.
         m.prefetch([2, 0, 3, 1000, UNNUMBERED].into_iter());
         assert_eq!(m.by_word, [Some(0), Some(10), Some(20)]);
+        assert_eq!((m.known(2), m.known(3)), (Some(20), None));
         assert_eq!(m.word(3, || 30), 30);
         assert_eq!(m.by_word.len(), 4);
     }
