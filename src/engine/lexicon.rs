@@ -146,7 +146,6 @@ impl Lexicon {
         hits.touched.clear();
         hits.lists.resize_with(self.lists, Vec::new);
         hits.words.start(self.uid, generation);
-        hits.words.prefetch(tokens.iter().map(|t| t.word));
         let Hits {
             lists,
             touched,

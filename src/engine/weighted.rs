@@ -13,7 +13,7 @@ use crate::text::features::{
     ascii_gram_key, ascii_grams, char_ngrams, features_into, measure_key, term_word, unigram_key,
 };
 use crate::text::static_map::StaticMap;
-use crate::text::words::{WordId, WordMemo, prefetch};
+use crate::text::words::{WordId, WordMemo};
 use crate::text::{Analysis, Token, TokenKind};
 use compact_str::CompactString;
 use std::cell::RefCell;
@@ -453,7 +453,6 @@ impl WeightedIndex {
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
-            memory.words.prefetch(a.tokens.iter().map(|t| t.word));
             let mut scoring = Scoring {
                 ix: self,
                 memory,
@@ -670,14 +669,6 @@ impl DecodedWeights {
                 f64::from_bits(u64::from(a) | u64::from(b) << 32),
             ),
         })
-    }
-
-    /// Asks the processor to fetch the entry of term `id`.
-    #[inline]
-    fn prefetch(&self, id: u32) {
-        if let Some(term) = self.by_term.get(id as usize) {
-            prefetch(term);
-        }
     }
 
     /// Decodes the weights of term `id`, met for the first time.
@@ -1185,28 +1176,6 @@ impl Sink for Scoring<'_> {
         for i in start..end {
             let id = self.memory.grams.ids[i as usize];
             self.add(id, 1.0, &span);
-        }
-    }
-
-    /// The terms of the words' n-grams were found while their words were
-    /// read (`word_terms`), but their weights, in a table too big to stay
-    /// in the cache from one post to the next, were not: each is asked
-    /// for now, so that counting them does not wait on each in turn.
-    fn grams_ahead<'t>(&mut self, words: impl Iterator<Item = &'t Token>) {
-        let memory = &*self.memory;
-        for tok in words {
-            let Some(terms) = memory.words.known(tok.word) else {
-                continue;
-            };
-            let (start, end) = terms.grams;
-            for &id in memory
-                .grams
-                .ids
-                .get(start as usize..end as usize)
-                .unwrap_or(&[])
-            {
-                memory.weights.prefetch(id);
-            }
         }
     }
 

@@ -329,13 +329,6 @@ pub trait Sink {
         }
     }
 
-    /// Told, when the `chars` family is on, the words whose n-grams
-    /// [`Sink::word_grams`] is about to be given, in the order they come,
-    /// before the first: a sink may ready what it will read for them.
-    fn grams_ahead<'t>(&mut self, words: impl Iterator<Item = &'t Token>) {
-        let _ = words;
-    }
-
     /// The character n-grams of one word, when the `chars` family is on:
     /// by default [`char_ngrams`] of its `lower`, each passed to
     /// [`Sink::feature`] with value 1 in order.
@@ -525,12 +518,12 @@ pub fn features_into(a: &Analysis, families: Families, sink: &mut impl Sink) {
         // The buffers of the last post on this thread, taken (a post the
         // thread checks meanwhile makes its own) and given back.
         let mut scratch = SCRATCH.take().unwrap_or_default();
-        // Quoted words are someone else's ("he called us 'idiots'"):
-        // their spelling says nothing about the author's tone.
-        let spelled = |tok: &&Token| tok.kind == TokenKind::Word && !tok.quoted;
-        sink.grams_ahead(a.tokens.iter().filter(spelled));
-        for tok in a.tokens.iter().filter(spelled) {
-            sink.word_grams(tok, &mut scratch);
+        for tok in &a.tokens {
+            // Quoted words are someone else's ("he called us 'idiots'"):
+            // their spelling says nothing about the author's tone.
+            if tok.kind == TokenKind::Word && !tok.quoted {
+                sink.word_grams(tok, &mut scratch);
+            }
         }
         SCRATCH.set(Some(scratch));
     }

@@ -801,26 +801,15 @@ fn tokenize_prose(
         return;
     }
     let part = &text[range.clone()];
-    let mut push = |span: Range<usize>, kind, case, words: &mut words::Numbering| {
+    let mut push = |span: Range<usize>, kind, case| {
         let span = range.start + span.start..range.start + span.end;
         out.push(make_token(text, span, kind, case, chain, words));
     };
     match simple_words(part) {
-        Some(found) => {
-            // Each word's slot in the word table is asked for while the
-            // word before it is made a token, so that finding it does not
-            // wait for memory.
-            let mut found = found.peekable();
-            while let Some(w) = found.next() {
-                if let Some(next) = found.peek() {
-                    words.prefetch(next.kind, &part[next.span.clone()], next.case);
-                }
-                push(w.span, w.kind, w.case, words);
-            }
-        }
+        Some(found) => found.for_each(|w| push(w.span, w.kind, w.case)),
         None => segmented_words(part, |span, kind| {
             let case = word_case(kind, &part[span.clone()]);
-            push(span, kind, case, words);
+            push(span, kind, case);
         }),
     }
 }

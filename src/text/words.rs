@@ -82,27 +82,6 @@ impl WordTable {
         }]
     }
 
-    /// The key a token's word is found by in the table of short words,
-    /// `word` being its text and `case` its letter case: `None` for a
-    /// word that is not one.
-    #[inline(always)]
-    fn short_key(kind: TokenKind, word: &str, case: Case) -> Option<ShortWord> {
-        if case.capitals == 0 {
-            ShortWord::of_lower_case(word, kind)
-        } else {
-            ShortWord::of(word, kind)
-        }
-    }
-
-    /// Asks the processor to fetch the slot of the table of short words
-    /// where the entry of a token's word starts to be looked for.
-    #[inline(always)]
-    fn prefetch(&self, kind: TokenKind, word: &str, case: Case) {
-        if let Some(key) = WordTable::short_key(kind, word, case) {
-            self.short.prefetch(&key);
-        }
-    }
-
     /// The entry of a token's word, `word` being its text and `case` its
     /// letter case. Inlined where tokens are made: nearly every word of a
     /// post has been seen before, and is found at once, most of them by
@@ -110,7 +89,12 @@ impl WordTable {
     /// those, having no capital, are not lower-cased at all).
     #[inline(always)]
     fn facts(&mut self, kind: TokenKind, word: &str, case: Case) -> &WordFacts {
-        let known = WordTable::short_key(kind, word, case).and_then(|key| self.short.get(&key));
+        let key = if case.capitals == 0 {
+            ShortWord::of_lower_case(word, kind)
+        } else {
+            ShortWord::of(word, kind)
+        };
+        let known = key.and_then(|key| self.short.get(&key));
         let id = match known {
             Some(id) => id,
             None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
@@ -283,12 +267,6 @@ impl ShortWords {
         }
     }
 
-    /// Asks the processor to fetch the slot `get` starts at for `key`.
-    #[inline]
-    fn prefetch(&self, key: &ShortWord) {
-        prefetch(&self.slots[key.slot(self.slots.len() - 1)]);
-    }
-
     /// Numbers a key the table does not hold.
     fn insert(&mut self, key: ShortWord, id: WordId) {
         if (self.len + 1) * 2 > self.slots.len() {
@@ -345,15 +323,6 @@ pub(super) enum Numbering<'t> {
 }
 
 impl Numbering<'_> {
-    /// Asks the processor to fetch where the entry of a token's word will
-    /// be looked for ([`Numbering::facts`]'s arguments), without waiting.
-    #[inline(always)]
-    pub(super) fn prefetch(&self, kind: TokenKind, word: &str, case: Case) {
-        if let Numbering::Table(table) = self {
-            table.prefetch(kind, word, case);
-        }
-    }
-
     /// The entry of a token's word of kind `kind`, `word` being its text
     /// and `case` its letter case, numbered if it is new and the words are
     /// numbered: borrowed from the table, or worked out. Inlined where
@@ -427,27 +396,6 @@ impl<T: Copy, P: Copy> WordMemo<T, P> {
         true
     }
 
-    /// Asks the processor to fetch the memo's entries for `words` (the
-    /// words of a post, about to be read one by one). A memo holds every
-    /// word of the thread, more than the cache keeps from one post to the
-    /// next: read in turn, each entry would wait for memory on its own;
-    /// asked for at once, they come together. Words the memo has no entry
-    /// for are left alone, and nothing is worked out.
-    #[inline]
-    pub fn prefetch(&self, words: impl Iterator<Item = WordId>) {
-        for id in words {
-            if let Some(entry) = self.by_word.get(id as usize) {
-                prefetch(entry);
-            }
-        }
-    }
-
-    /// What the memo holds of word `id`, if it has worked it out.
-    #[inline]
-    pub fn known(&self, id: WordId) -> Option<T> {
-        self.by_word.get(id as usize).copied().flatten()
-    }
-
     /// What is known of word `id`, worked out by `work` the first time.
     #[inline]
     pub fn word(&mut self, id: WordId, work: impl FnOnce() -> T) -> T {
@@ -470,21 +418,6 @@ impl<T: Copy, P: Copy> WordMemo<T, P> {
         let key = (u64::from(first) << 32) | u64::from(second);
         *self.pairs.entry(key).or_insert_with(work)
     }
-}
-
-/// Asks the processor to fetch the cache line of `item`, without waiting
-/// for it: a hint, which changes nothing but when memory is read.
-#[inline(always)]
-pub(crate) fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: a prefetch is a hint: it reads no memory the program
-        // sees and cannot fault, and `item` is a live reference.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((item as *const T).cast()) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
 }
 
 #[cfg(test)]
@@ -639,20 +572,5 @@ mod tests {
         assert!(!m.start(1, 7));
         assert_eq!(m.word(3, || 6), 5);
         assert_eq!(m.pair(0, 0, || 42), 42);
-    }
-
-    #[test]
-    fn prefetching_changes_nothing_a_memo_holds() {
-        let mut m: WordMemo<u32> = WordMemo::default();
-        m.start(1, 1);
-        for id in 0..3 {
-            m.word(id, || id * 10);
-        }
-        // Words with entries, one past them, and a word read outside a post.
-        m.prefetch([2, 0, 3, 1000, UNNUMBERED].into_iter());
-        assert_eq!(m.by_word, [Some(0), Some(10), Some(20)]);
-        assert_eq!((m.known(2), m.known(3)), (Some(20), None));
-        assert_eq!(m.word(3, || 30), 30);
-        assert_eq!(m.by_word.len(), 4);
     }
 }
