@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Times two think-lint binaries against each other, run by run.
+
+    scripts/bench-ab.py --base BIN --candidate BIN [--runs N] [--one-core] -- ARGS...
+
+Runs `BIN ARGS...` for the base and the candidate in alternating pairs
+(base first in even pairs, candidate first in odd ones), so that a change in
+the machine's load between runs falls on both alike, and reports their
+median wall and CPU time (user + system, from the kernel's accounting of
+the child) and the ratio candidate / base of CPU time over each two pairs
+in a row (base, candidate, candidate, base): its median, and a 95%
+interval for that median by resampling those blocks. A
+change smaller than that interval is one this machine cannot tell from
+noise. It also runs each binary once more to compare their outputs byte
+for byte: a speed change should not change what is printed.
+
+scripts/bench-ab.sh builds the two binaries and the corpus, and calls this.
+"""
+
+import argparse
+import hashlib
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd, env):
+    """One run's wall and CPU seconds and exit code (output discarded)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.returncode
+
+
+def output_digest(cmd, env):
+    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return hashlib.sha256(done.stdout).hexdigest(), done.returncode
+
+
+def median_interval(ratios, rounds=2000, seed=7):
+    """The 2.5th and 97.5th percentiles of the median of resampled pairs."""
+    rng = random.Random(seed)
+    medians = sorted(
+        statistics.median(rng.choice(ratios) for _ in ratios) for _ in range(rounds)
+    )
+    return medians[int(0.025 * rounds)], medians[int(0.975 * rounds) - 1]
+
+
+def quartile(values):
+    return statistics.quantiles(values, n=4)[0] if len(values) > 1 else values[0]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--base", required=True, help="the binary to compare against")
+    p.add_argument("--candidate", required=True, help="the binary being measured")
+    p.add_argument("--base-label", default="base")
+    p.add_argument("--candidate-label", default="candidate")
+    p.add_argument("--runs", type=int, default=20, help="pairs of runs, even (default 20)")
+    p.add_argument(
+        "--one-core",
+        action="store_true",
+        help="one rayon thread, pinned to CPU 0 with taskset when it is there",
+    )
+    p.add_argument("args", nargs="+", help="think-lint's arguments, after --")
+    a = p.parse_args()
+    if a.runs < 4 or a.runs % 2:
+        p.error("--runs must be even and at least 4 (pairs are compared two by two)")
+    for b in (a.base, a.candidate):
+        if not os.access(b, os.X_OK):
+            p.error(f"{b}: not an executable file (build it first, or use scripts/bench-ab.sh)")
+
+    env = dict(os.environ)
+    prefix = []
+    if a.one_core:
+        env["RAYON_NUM_THREADS"] = "1"
+        if shutil.which("taskset"):
+            prefix = ["taskset", "-c", "0"]
+    cmds = {
+        "base": prefix + [a.base] + a.args,
+        "candidate": prefix + [a.candidate] + a.args,
+    }
+
+    # One untimed run each, so that the files are in the page cache.
+    for cmd in cmds.values():
+        run_once(cmd, env)
+    times = {"base": [], "candidate": []}
+    codes = set()
+    for i in range(a.runs):
+        order = ("base", "candidate") if i % 2 == 0 else ("candidate", "base")
+        for who in order:
+            wall, cpu, code = run_once(cmds[who], env)
+            times[who].append((wall, cpu))
+            codes.add((who, code))
+    if len({code for _, code in codes}) > 1:
+        print(f"warning: the two binaries exit differently: {sorted(codes)}", file=sys.stderr)
+
+    labels = {"base": a.base_label, "candidate": a.candidate_label}
+    width = max(len(s) for s in labels.values())
+    print(f"{'':{width}}  {'median wall':>12}  {'median CPU':>11}  {'CPU, 1st quartile':>17}")
+    for who in ("base", "candidate"):
+        walls = [w for w, _ in times[who]]
+        cpus = [c for _, c in times[who]]
+        print(
+            f"{labels[who]:{width}}  {statistics.median(walls) * 1e3:9.1f} ms"
+            f"  {statistics.median(cpus) * 1e3:8.1f} ms  {quartile(cpus) * 1e3:14.1f} ms"
+        )
+    # Two pairs in a row ran base, candidate, candidate, base (or the
+    # other way round): their sums cancel whatever the second run of a
+    # pair gains or loses, and a steady drift of the machine's load.
+    cpu = {who: [c for _, c in times[who]] for who in times}
+    ratios = [
+        (cpu["candidate"][i] + cpu["candidate"][i + 1]) / (cpu["base"][i] + cpu["base"][i + 1])
+        for i in range(0, a.runs - 1, 2)
+    ]
+    mid = statistics.median(ratios)
+    low, high = median_interval(ratios)
+    print(
+        f"CPU ratio {labels['candidate']} / {labels['base']}, over {len(ratios)} blocks of"
+        f" two pairs: median {mid:.3f}, 95% interval {low:.3f} to {high:.3f}"
+    )
+    if high < 1:
+        print(f"verdict: {labels['candidate']} is faster, by {(1 - mid) * 100:.1f}%")
+    elif low > 1:
+        print(f"verdict: {labels['candidate']} is slower, by {(mid - 1) * 100:.1f}%")
+    else:
+        print("verdict: no difference this machine can measure with these runs")
+
+    digests = {who: output_digest(cmd, env) for who, cmd in cmds.items()}
+    if digests["base"] == digests["candidate"]:
+        print("outputs: byte-identical")
+    else:
+        print("outputs: DIFFER (compare the two binaries' output by hand)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Measures a change: the working tree's build against a commit's, run by run.
+#
+#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--no-build]
+#
+# Builds the release binary of commit REV (default HEAD, exported with `git
+# archive`, in a target dir of its own) and of the working tree, copies both
+# to target/bench/ab/, and times them on the benchmark corpus (see
+# scripts/bench.sh) in alternating pairs with scripts/bench-ab.py: medians,
+# the pair-by-pair CPU ratio with a 95% interval, a verdict, and whether
+# the two print the same bytes. Machines like this one are shared and
+# noisy: two runs of one binary differ by more than most changes do, and
+# only a ratio whose interval excludes 1 says a change did something.
+#
+#   --base REV   the commit to compare against (default HEAD)
+#   --case CASE  posts (default: N MB of the posts as JSON Lines, one core),
+#                files (the 2,000 one-post files, every core), markdown,
+#                or draft (one short post)
+#   --runs N     pairs of runs, even (default 20; draft 100)
+#   --mb N       MB of posts for the posts case (default 2)
+#   --no-build   time the two binaries already in target/bench/ab/
+#
+# Waits while the machine is busy, as bench.sh does (BENCH_NO_WAIT=1 to
+# skip). Needs cargo, git, python3 and coreutils.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
+base=HEAD case=posts runs="" mb=2 build=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --base) base=$2; shift ;;
+    --case) case=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --mb) mb=$2; shift ;;
+    --no-build) build=0 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+case $case in
+posts | files | markdown) runs=${runs:-20} ;;
+draft) runs=${runs:-100} ;;
+*) echo "unknown case: $case (posts, files, markdown or draft)" >&2; exit 2 ;;
+esac
+
+cd "$ROOT"
+AB=$BENCH_DIR/ab
+mkdir -p "$AB"
+commit=$(git rev-parse --verify "$base^{commit}") || {
+    echo "error: $base is not a commit of this repository" >&2
+    exit 2
+}
+base_label=$(git rev-parse --short "$commit")
+if [ "$build" = 1 ]; then
+    REV=$commit
+    build_think_lint
+    cp "$THINK_LINT" "$AB/base.tmp"
+    mv -f "$AB/base.tmp" "$AB/base"
+    REV=""
+    build_think_lint
+    cp "$THINK_LINT" "$AB/candidate.tmp"
+    mv -f "$AB/candidate.tmp" "$AB/candidate"
+    echo "$base_label" >"$AB/base.commit"
+elif [ ! -x "$AB/base" ] || [ ! -x "$AB/candidate" ]; then
+    echo "error: --no-build needs target/bench/ab/base and candidate; run once without it" >&2
+    exit 2
+else
+    base_label=$(cat "$AB/base.commit" 2>/dev/null || echo base)
+fi
+
+# The same corpus as bench.sh's defaults, so neither script rewrites it.
+build_corpus 10 64 0
+C=${CORPUS#"$ROOT"/}
+one_core=()
+case $case in
+posts)
+    slice=$C/posts-${mb}mb.jsonl
+    if [ ! -f "$slice" ]; then
+        head -c $((mb * 1024 * 1024)) "$C/posts.jsonl" | sed '$d' >"$slice.tmp"
+        mv -f "$slice.tmp" "$slice"
+    fi
+    input=$slice
+    one_core=(--one-core)
+    what="$(wc -l <"$slice" | tr -d ' ') posts as JSON Lines ($(fmt_bytes "$(size_of "$slice")")), one core"
+    ;;
+files) input=$C/files what="$FILES_COUNT one-post files, every core" ;;
+markdown) input=$C/md what="$MD_COUNT Markdown posts, every core" ;;
+draft) input=$C/draft.txt what="one short draft" ;;
+esac
+
+wait_for_builds
+log "$what: $runs pairs"
+python3 "$ROOT/scripts/bench-ab.py" --runs "$runs" "${one_core[@]}" \
+    --base "$AB/base" --base-label "$base_label" \
+    --candidate "$AB/candidate" --candidate-label "working tree" \
+    -- "$input"
