@@ -29,6 +29,11 @@ import sys
 import time
 
 
+# Blocks of two pairs a verdict needs: with fewer, resampling them gives
+# intervals too narrow to trust.
+MIN_BLOCKS = 8
+
+
 def run_once(cmd, env):
     """One run's wall and CPU seconds and exit code (output discarded)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -127,7 +132,9 @@ def main():
         f"CPU ratio {labels['candidate']} / {labels['base']}, over {len(ratios)} blocks of"
         f" two pairs: median {mid:.3f}, 95% interval {low:.3f} to {high:.3f}"
     )
-    if high < 1:
+    if len(ratios) < MIN_BLOCKS:
+        print(f"verdict: none; {2 * MIN_BLOCKS} pairs at least are needed for one")
+    elif high < 1:
         print(f"verdict: {labels['candidate']} is faster, by {(1 - mid) * 100:.1f}%")
     elif low > 1:
         print(f"verdict: {labels['candidate']} is slower, by {(mid - 1) * 100:.1f}%")

@@ -16,7 +16,8 @@
 #   --case CASE  posts (default: N MB of the posts as JSON Lines, one core),
 #                files (the 2,000 one-post files, every core), markdown,
 #                or draft (one short post)
-#   --runs N     pairs of runs, even (default 20; draft 100)
+#   --runs N     pairs of runs, even (default 20; draft 100); 16 at least
+#                for a verdict
 #   --mb N       MB of posts for the posts case (default 2)
 #   --no-build   time the two binaries already in target/bench/ab/
 #
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift ;;
     --mb) mb=$2; shift ;;
     --no-build) build=0 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
