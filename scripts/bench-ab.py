@@ -107,6 +107,10 @@ def main():
             codes.add((who, code))
     if len({code for _, code in codes}) > 1:
         print(f"warning: the two binaries exit differently: {sorted(codes)}", file=sys.stderr)
+    # think-lint exits 0 or 1 when it checked everything (1: a post failed).
+    failed = sorted((who, code) for who, code in codes if code not in (0, 1))
+    if failed:
+        print(f"warning: runs that did not finish their check: {failed}", file=sys.stderr)
 
     labels = {"base": a.base_label, "candidate": a.candidate_label}
     width = max(len(s) for s in labels.values())

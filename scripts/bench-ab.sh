@@ -39,6 +39,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+if ! [[ $mb =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: --mb takes a whole number of MB, not $mb" >&2
+    exit 2
+fi
 case $case in
 posts | files | markdown) runs=${runs:-20} ;;
 draft) runs=${runs:-100} ;;
@@ -48,7 +52,7 @@ esac
 cd "$ROOT"
 AB=$BENCH_DIR/ab
 mkdir -p "$AB"
-commit=$(git rev-parse --verify "$base^{commit}") || {
+commit=$(git rev-parse --verify --quiet "$base^{commit}") || {
     echo "error: $base is not a commit of this repository" >&2
     exit 2
 }
@@ -78,7 +82,12 @@ case $case in
 posts)
     slice=$C/posts-${mb}mb.jsonl
     if [ ! -f "$slice" ]; then
-        head -c $((mb * 1024 * 1024)) "$C/posts.jsonl" | sed '$d' >"$slice.tmp"
+        if [ "$(size_of "$C/posts.jsonl")" -le $((mb * 1024 * 1024)) ]; then
+            cp "$C/posts.jsonl" "$slice.tmp"
+        else
+            # Whole lines only: the cut one is dropped.
+            head -c $((mb * 1024 * 1024)) "$C/posts.jsonl" | sed '$d' >"$slice.tmp"
+        fi
         mv -f "$slice.tmp" "$slice"
     fi
     input=$slice
