@@ -60,12 +60,10 @@ base_label=$(git rev-parse --short "$commit")
 if [ "$build" = 1 ]; then
     REV=$commit
     build_think_lint
-    cp "$THINK_LINT" "$AB/base.tmp"
-    mv -f "$AB/base.tmp" "$AB/base"
+    copy_binary "$THINK_LINT" "$AB/base"
     REV=""
     build_think_lint
-    cp "$THINK_LINT" "$AB/candidate.tmp"
-    mv -f "$AB/candidate.tmp" "$AB/candidate"
+    copy_binary "$THINK_LINT" "$AB/candidate"
     echo "$base_label" >"$AB/base.commit"
 elif [ ! -x "$AB/base" ] || [ ! -x "$AB/candidate" ]; then
     echo "error: --no-build needs target/bench/ab/base and candidate; run once without it" >&2
@@ -80,16 +78,7 @@ C=${CORPUS#"$ROOT"/}
 one_core=()
 case $case in
 posts)
-    slice=$C/posts-${mb}mb.jsonl
-    if [ ! -f "$slice" ]; then
-        if [ "$(size_of "$C/posts.jsonl")" -le $((mb * 1024 * 1024)) ]; then
-            cp "$C/posts.jsonl" "$slice.tmp"
-        else
-            # Whole lines only: the cut one is dropped.
-            head -c $((mb * 1024 * 1024)) "$C/posts.jsonl" | sed '$d' >"$slice.tmp"
-        fi
-        mv -f "$slice.tmp" "$slice"
-    fi
+    slice=$(slice_of "$C/posts.jsonl" $((mb * 1024)) "$C/posts-${mb}mb.jsonl")
     input=$slice
     one_core=(--one-core)
     what="$(wc -l <"$slice" | tr -d ' ') posts as JSON Lines ($(fmt_bytes "$(size_of "$slice")")), one core"

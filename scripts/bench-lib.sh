@@ -118,10 +118,16 @@ built_binary() {
 # are held, not of think-lint, and not what an installed binary pays.
 use_installed_copy() {
     local bin=$BENCH_DIR/bin/think-lint
-    mkdir -p "$BENCH_DIR/bin"
-    cp "$THINK_LINT" "$bin.tmp"
-    mv -f "$bin.tmp" "$bin"
+    copy_binary "$THINK_LINT" "$bin"
     THINK_LINT=$bin
+}
+
+# copy_binary FROM TO: a copy of FROM at TO, made whole beside it first, so
+# that TO is never half written; stops the script if the copy fails.
+copy_binary() {
+    mkdir -p "$(dirname "$2")"
+    cp "$1" "$2.tmp"
+    mv -f "$2.tmp" "$2"
 }
 
 # The version measured: the commit, with "+dirty" when the working tree's
@@ -168,9 +174,21 @@ build_corpus() {
 # A slice of posts.txt of about N KB (whole lines), for peers too slow for
 # the full text. Prints its path.
 posts_slice() {
-    local out="$CORPUS/posts-${1}kb.txt"
+    slice_of "$CORPUS/posts.txt" "$1" "$CORPUS/posts-${1}kb.txt"
+}
+
+# slice_of FILE KB OUT: the first KB kilobytes of FILE in whole lines (the
+# line cut short left out; all of FILE when it is no bigger), written to
+# OUT unless it is there already. Prints OUT.
+slice_of() {
+    local file=$1 bytes=$(($2 * 1024)) out=$3
     if [ ! -f "$out" ]; then
-        head -c $(($1 * 1024)) "$CORPUS/posts.txt" | sed '$d' >"$out"
+        if [ "$(size_of "$file")" -le "$bytes" ]; then
+            cp "$file" "$out.tmp"
+        else
+            head -c "$bytes" "$file" | sed '$d' >"$out.tmp"
+        fi
+        mv -f "$out.tmp" "$out"
     fi
     echo "$out"
 }
