@@ -72,8 +72,8 @@ else
     base_label=$(cat "$AB/base.commit" 2>/dev/null || echo base)
 fi
 
-# The same corpus as bench.sh's defaults, so neither script rewrites it.
-build_corpus 10 64 0
+# The corpus bench.sh and bench-peers.sh use by default: none rewrites it.
+build_corpus "$CORPUS_MB" "$CORPUS_CSV_MB" 0
 C=${CORPUS#"$ROOT"/}
 one_core=()
 case $case in

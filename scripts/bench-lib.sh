@@ -147,6 +147,11 @@ think_lint_version() {
     echo "$v ($commit$pgo)"
 }
 
+# The corpus the scripts share by default: MB of posts, and the size of
+# the large CSV calendar. A script that asks for others rewrites it.
+CORPUS_MB=10
+CORPUS_CSV_MB=64
+
 # build_corpus MB CSV_MB BIG_MB(0 = none): writes the corpora with the
 # `corpus` bench target unless the same ones are already there, then loads
 # their sizes (corpus.env) into the environment.

@@ -39,7 +39,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 PEERS=$TARGET_DIR/peers
-mb=10 quick=0 install=1 build=1 skip=","
+mb=$CORPUS_MB quick=0 install=1 build=1 skip=","
 declare -A CAP=([write-good]=1024 [harper]=256)
 while [ $# -gt 0 ]; do
     case $1 in
@@ -130,7 +130,7 @@ if [ "$install" = 1 ]; then
 fi
 THINK_LINT=$(built_binary)
 [ "$build" = 1 ] && build_think_lint
-build_corpus "$mb" 64 0
+build_corpus "$mb" "$CORPUS_CSV_MB" 0
 mkdir -p "$BENCH_DIR"
 use_installed_copy
 RESULTS=$BENCH_DIR/peers.tsv

@@ -26,7 +26,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
-mb=10 csv_mb=64 big_mb=0 quick=0 build=1
+mb=$CORPUS_MB csv_mb=$CORPUS_CSV_MB big_mb=0 quick=0 build=1
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1 mb=2 csv_mb=8 ;;
