@@ -3,7 +3,9 @@
 //! files at run time (an invalid pack fails the build with its message),
 //! word lists are stemmed into one phrase table, the prefilter literals of
 //! every regex are found, each regex is compiled into DFAs for ASCII text
-//! (`pack::ascii_dfa`) and parsed (`pack::parsed_hir`), and the result is written to OUT_DIR for
+//! (`pack::ascii_dfa`) and parsed (`pack::parsed_hir`), the screens of the
+//! patterns with long gaps are compiled into DFAs (`pack::screen_dfa`),
+//! and the result is written to OUT_DIR for
 //! `pack::built_in` to decode (the tables are read in place).
 //!
 //! The loader and what it depends on are this crate's own modules, shared
@@ -71,6 +73,7 @@ fn main() {
     write(&out_dir.join(pack::PHRASES_FILE), &compiled.phrases);
     write(&out_dir.join(pack::DFAS_FILE), &compiled.dfas);
     write(&out_dir.join(pack::HIRS_FILE), &compiled.hirs);
+    write(&out_dir.join(pack::SCREENS_FILE), &compiled.screens);
     write(&out_dir.join("tone-tables.rs"), tone_tables().as_bytes());
     write(
         &out_dir.join("valence-tables.rs"),

@@ -15,8 +15,9 @@
 //! the same matches, so only the time changes.
 
 use super::parsed_hir::{self, Form};
-use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals};
+use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals, screen_dfa};
 use regex::Regex;
+use regex_automata::dfa::{Automaton, dense};
 use regex_automata::nfa::thompson::{self, NFA, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind, hybrid, meta};
@@ -157,14 +158,19 @@ impl Exact {
 /// What makes a thread's lazy DFA cache for a screen.
 type NewCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
 
-/// A screen's program: the forward lazy DFA of the widened pattern alone.
-/// A screen is only asked whether it matches, which the forward DFA
+/// A screen's program: the forward DFA of the widened pattern alone. A
+/// screen is only asked whether it matches, which the forward DFA
 /// answers; the regex crate's full program would also compile the reverse
 /// NFA that finding where a match starts needs, as much work again.
 #[derive(Debug)]
-struct Screen {
-    dfa: hybrid::dfa::DFA,
-    caches: Pool<hybrid::dfa::Cache, NewCache>,
+enum Screen {
+    /// The whole DFA, built with the binary (`screen_dfa`).
+    Prebuilt(dense::DFA<&'static [u32]>),
+    /// A lazy DFA, which builds its states as searches reach them.
+    Lazy {
+        dfa: hybrid::dfa::DFA,
+        caches: Pool<hybrid::dfa::Cache, NewCache>,
+    },
 }
 
 /// The NFA of a screen of `widened` (a pattern's `hir_leaves::widened`
@@ -202,20 +208,32 @@ impl Screen {
             .ok()?;
         let for_caches = dfa.clone();
         let new_cache: NewCache = Box::new(move || for_caches.create_cache());
-        Some(Screen {
+        Some(Screen::Lazy {
             dfa,
             caches: Pool::new(new_cache),
         })
     }
 
+    /// Screen `form` of built-in pattern `n`: its DFA from build.rs, or
+    /// else a lazy DFA of the NFA build.rs stored (`None` inside when that
+    /// cannot be built); `None` when the binary holds no such screen.
+    fn built_in(n: u32, form: Form) -> Option<Option<Screen>> {
+        if let Some(dfa) = screen_dfa::built_in(n, form) {
+            return Some(Some(Screen::Prebuilt(dfa)));
+        }
+        let nfa = parsed_hir::built_in_screen(n, form)??;
+        Some(Screen::new(nfa))
+    }
+
     /// Whether the widened pattern may match `haystack`: `true` also when
-    /// the lazy DFA gave up, leaving the answer to the pattern itself.
+    /// the DFA gave up, leaving the answer to the pattern itself.
     fn may_match(&self, haystack: &str) -> bool {
-        let mut cache = self.caches.get();
         let input = Input::new(haystack).earliest(true);
-        self.dfa
-            .try_search_fwd(&mut cache, &input)
-            .map_or(true, |found| found.is_some())
+        let found = match self {
+            Screen::Prebuilt(dfa) => dfa.try_search_fwd(&input),
+            Screen::Lazy { dfa, caches } => dfa.try_search_fwd(&mut caches.get(), &input),
+        };
+        found.map_or(true, |found| found.is_some())
     }
 }
 
@@ -376,16 +394,16 @@ fn never() -> Program {
 /// has long counted repetitions or Unicode word assertions; `None` if it
 /// cannot be compiled.
 pub(crate) fn compile_hir(hir: Hir, config: meta::Config) -> Option<Program> {
-    let screen = widened(&hir, SCREEN_SPAN).and_then(|w| screen_nfa(&w));
+    let screen = widened(&hir, SCREEN_SPAN)
+        .and_then(|w| screen_nfa(&w))
+        .and_then(Screen::new);
     compile_screened(screen, Exact::Hir(hir, config))
 }
 
-/// The pattern `exact` compiled, through a screen of NFA `screen` (see
-/// `screen_nfa`) when there is one; `None` if it cannot be compiled.
-fn compile_screened(screen: Option<NFA>, exact: Exact) -> Option<Program> {
-    if let Some(nfa) = screen
-        && let Some(screen) = Screen::new(nfa)
-    {
+/// The pattern `exact` compiled, through `screen` when there is one;
+/// `None` if it cannot be compiled.
+fn compile_screened(screen: Option<Screen>, exact: Exact) -> Option<Program> {
+    if let Some(screen) = screen {
         return Some(Program::Screened(Box::new(Screened {
             screen: Arc::new(screen),
             exact: OnceLock::new(),
@@ -511,9 +529,9 @@ impl LazyRegex {
             // if the screen ever matches.
             if !LEAN.load(Ordering::Relaxed)
                 && let Some(n) = self.built_in
-                && let Some(Some(screen)) = parsed_hir::built_in_screen(n, Form::Screen)
+                && let Some(screen) = Screen::built_in(n, Form::Screen)
             {
-                return compile_screened(Some(screen), self.exact_built_in(n, Form::Parsed))
+                return compile_screened(screen, self.exact_built_in(n, Form::Parsed))
                     .unwrap_or_else(never);
             }
             self.parsed().cloned().and_then(build).unwrap_or_else(never)
@@ -529,9 +547,9 @@ impl LazyRegex {
     /// from build.rs (`parsed_hir`).
     pub(crate) fn compile_ascii_word_version(&self) -> Option<Program> {
         if let Some(n) = self.built_in
-            && let Some(Some(screen)) = parsed_hir::built_in_screen(n, Form::AsciiWordsScreen)
+            && let Some(screen) = Screen::built_in(n, Form::AsciiWordsScreen)
         {
-            return compile_screened(Some(screen), self.exact_built_in(n, Form::AsciiWords));
+            return compile_screened(screen, self.exact_built_in(n, Form::AsciiWords));
         }
         let version = match self.stored(Form::AsciiWords) {
             Some(None) => return None,
@@ -976,6 +994,41 @@ mod tests {
         }
         assert!(screens > 10, "only {screens} patterns screened");
         assert!(found > 1_000, "only {found} matches");
+    }
+
+    #[cfg(compiled_packs)]
+    #[test]
+    fn built_in_screens_from_the_build_answer_as_their_lazy_dfas_do() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        texts.extend(texts.clone().iter().map(|t| t.to_uppercase()));
+        texts.extend(texts.clone().iter().map(|t| format!("{t}. {t}\n{t}")));
+        texts.extend(texts.clone().iter().map(|t| t.replace(' ', " é ")));
+        texts.sort_unstable();
+        texts.dedup();
+        let (mut screens, mut matched) = (0, 0);
+        for r in &regexes {
+            let n = r.built_in().expect("a built-in number");
+            for form in [Form::Screen, Form::AsciiWordsScreen] {
+                let Some(dfa) = screen_dfa::built_in(n, form) else {
+                    continue;
+                };
+                let nfa = parsed_hir::built_in_screen(n, form).unwrap().unwrap();
+                let (prebuilt, lazy) = (Screen::Prebuilt(dfa), Screen::new(nfa).unwrap());
+                for text in &texts {
+                    let may = prebuilt.may_match(text);
+                    assert_eq!(
+                        may,
+                        lazy.may_match(text),
+                        "/{}/ {form:?}: {text:?}",
+                        r.as_str()
+                    );
+                    matched += usize::from(may);
+                }
+                screens += 1;
+            }
+        }
+        assert!(screens >= 10, "only {screens} screens");
+        assert!(matched > 100, "only {matched} texts matched");
     }
 
     /// The texts holding one of `r`'s prefilter literals: every match of

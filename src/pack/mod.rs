@@ -13,6 +13,7 @@ mod literals;
 mod parsed_hir;
 pub mod phrases;
 mod schema;
+mod screen_dfa;
 
 use crate::error::LocatedError;
 use crate::model::{Dimension, Flag, Severity};
@@ -340,6 +341,8 @@ pub const PHRASES_FILE: &str = "built-in-phrases.bin";
 pub const DFAS_FILE: &str = "built-in-dfas.bin";
 /// Where build.rs writes the built-in patterns parsed (`parsed_hir`).
 pub const HIRS_FILE: &str = "built-in-hirs.bin";
+/// Where build.rs writes the built-in patterns' screens as DFAs.
+pub const SCREENS_FILE: &str = "built-in-screens.bin";
 
 /// What build.rs writes of the built-in packs.
 pub struct CompiledBuiltIn {
@@ -359,6 +362,8 @@ pub struct CompiledBuiltIn {
     /// The patterns parsed, and the forms worked out from that
     /// (`parsed_hir::write`).
     pub hirs: Vec<u8>,
+    /// The screens of the patterns as DFAs (`screen_dfa::write`).
+    pub screens: Vec<u8>,
 }
 
 /// Parses and validates every built-in pack exactly as a pack file is
@@ -418,6 +423,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         phrases,
         dfas: ascii_dfa::write(&patterns),
         hirs: parsed_hir::write(&patterns),
+        screens: screen_dfa::write(&patterns),
     })
 }
 
@@ -708,6 +714,7 @@ mod tests {
         assert!(compiled.phrases == phrase_table.bytes());
         assert!(compiled.dfas == ascii_dfa::TABLE);
         assert!(compiled.hirs == parsed_hir::TABLE);
+        assert!(compiled.screens == screen_dfa::TABLE);
         let packs = built_in_without_examples().unwrap();
         assert_eq!(packs.len(), BUILT_IN.len());
         assert!(postcard::to_allocvec(&packs).unwrap() == COMPILED);

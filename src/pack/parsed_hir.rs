@@ -68,7 +68,7 @@ impl Form {
         matches!(self, Form::Screen | Form::AsciiWordsScreen)
     }
 
-    fn slot(self) -> usize {
+    pub(super) fn slot(self) -> usize {
         match self {
             Form::Parsed => 0,
             Form::Screen => 1,
@@ -173,8 +173,8 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
     table
 }
 
-/// A pattern's forms, in the order of `Form`.
-fn forms(pattern: &str, case_sensitive: bool) -> [Option<Hir>; FORMS] {
+/// A pattern's forms, in the order of `Form` (`None`: absent).
+pub(super) fn forms(pattern: &str, case_sensitive: bool) -> [Option<Hir>; FORMS] {
     // Parsed as a run parses it, limits and all.
     let Some(parsed) = super::lazy_regex::parse(pattern, case_sensitive) else {
         return [None, None, None, None];

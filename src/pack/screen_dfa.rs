@@ -1,0 +1,194 @@
+//! The screens of the built-in patterns (`lazy_regex::Screened`) as
+//! dense DFAs, built when the binary is.
+//!
+//! A screen is otherwise searched with a lazy DFA of the NFA `parsed_hir`
+//! stores, which builds each state the first time a search reaches it. A
+//! screen's pattern has long gaps (`[^.!?\n]*`), so its DFA has many
+//! states, and a run over a few thousand posts spends more building them
+//! than searching: a tenth of all the instructions of a run over 2,000
+//! one-post files. build.rs builds each whole DFA once instead, minimized,
+//! and the binary reads it in place.
+//!
+//! Stored are the screens that posts whose word characters are all ASCII
+//! are searched through, most posts (see `engine::ascii_words`): the
+//! screen of a pattern's ASCII version, or the pattern's own screen when
+//! it has no such version. Screens of other posts, and screens whose DFA
+//! is over `MAX_SCREEN_BYTES`, keep their lazy DFA. Which DFA searches
+//! changes only the speed: both are of the same NFA.
+//!
+//! The table: a little-endian `u32` count of patterns, then `2 × count +
+//! 1` `u32` offsets into the bytes that follow. Pattern `n`'s screen of
+//! form `Form::Screen` lies between offsets `2n` and `2n + 1`, of form
+//! `Form::AsciiWordsScreen` between `2n + 1` and `2n + 2`; an empty one is
+//! not stored. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`).
+
+use super::ascii_dfa::{Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense};
+use super::parsed_hir::{Form, forms};
+use regex_automata::MatchKind;
+use regex_automata::dfa::dense;
+
+/// Most bytes a screen's DFA may take. Most are under 300 KB; the few
+/// bigger ones have several gaps in a row.
+#[cfg_attr(compiled_packs, allow(dead_code))]
+const MAX_SCREEN_BYTES: usize = 640 << 10;
+
+/// The table build.rs wrote.
+#[cfg(compiled_packs)]
+static ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/built-in-screens.bin"
+)));
+#[cfg(not(compiled_packs))]
+static ALIGNED: &Aligned<[u8]> = &Aligned([]);
+pub(super) static TABLE: &[u8] = &ALIGNED.0;
+
+/// Screen `form` (`Form::Screen` or `Form::AsciiWordsScreen`) of built-in
+/// pattern `n` as a DFA, when the table holds it.
+pub fn built_in(n: u32, form: Form) -> Option<dense::DFA<&'static [u32]>> {
+    // The table is written little-endian.
+    if cfg!(target_endian = "big") {
+        return None;
+    }
+    trusted_dense(screen_bytes(TABLE, n as usize, form)?)
+}
+
+/// The bytes of screen `form` of pattern `n` in `table`, if stored.
+fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<&[u8]> {
+    let slot = match form {
+        Form::Screen => 0,
+        Form::AsciiWordsScreen => 1,
+        Form::Parsed | Form::AsciiWords => return None,
+    };
+    let word = |i: usize| table_word(table, i);
+    let count = word(0)?;
+    if n >= count {
+        return None;
+    }
+    let data = table.get((2 * count + 2) * 4..)?;
+    let (start, end) = (word(2 * n + slot + 1)?, word(2 * n + slot + 2)?);
+    if start == end {
+        return None;
+    }
+    data.get(start..end)
+}
+
+/// The table of the screens of `patterns` (pattern, case sensitivity), in
+/// their numbering order. build.rs runs this.
+pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
+    let mut offsets: Vec<u32> = vec![0];
+    let mut data: Vec<u8> = Vec::new();
+    for (pattern, case_sensitive) in patterns {
+        let forms = forms(pattern, *case_sensitive);
+        let has_version = forms[Form::AsciiWords.slot()].is_some();
+        for form in [Form::Screen, Form::AsciiWordsScreen] {
+            let wanted = (form == Form::AsciiWordsScreen) == has_version;
+            let dfa = forms[form.slot()]
+                .as_ref()
+                .filter(|_| wanted)
+                .and_then(screen_dfa)
+                .map(|dfa| dense_bytes(&dfa))
+                .filter(|bytes| bytes.len() <= MAX_SCREEN_BYTES);
+            if let Some(bytes) = dfa {
+                data.extend_from_slice(&bytes);
+                data.resize(data.len().next_multiple_of(4), 0);
+            }
+            offsets.push(data.len() as u32);
+        }
+    }
+    let mut table = (patterns.len() as u32).to_le_bytes().to_vec();
+    for offset in offsets {
+        table.extend_from_slice(&offset.to_le_bytes());
+    }
+    table.extend_from_slice(&data);
+    table
+}
+
+/// The DFA of the screen `widened` (a `hir_leaves::widened` form), of the
+/// NFA the lazy DFA would be built from (`lazy_regex::screen_nfa`) and
+/// configured as that lazy DFA is (`lazy_regex::Screen`): leftmost-first,
+/// giving up at a non-ASCII byte where a Unicode word assertion is left.
+fn screen_dfa(widened: &regex_syntax::hir::Hir) -> Option<OwnedDfa> {
+    let nfa = super::lazy_regex::screen_nfa(widened)?;
+    dense::Builder::new()
+        .configure(
+            build_config()
+                .match_kind(MatchKind::LeftmostFirst)
+                .unicode_word_boundary(true),
+        )
+        .build_from_nfa(&nfa)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `table` at a 4-byte aligned address, as the binary keeps it.
+    fn aligned(table: Vec<u8>) -> &'static [u8] {
+        let mut buffer = vec![0u8; table.len() + 3];
+        let at = buffer.as_ptr().align_offset(4);
+        buffer[at..at + table.len()].copy_from_slice(&table);
+        &buffer.leak()[at..at + table.len()]
+    }
+
+    /// Screen `form` of pattern `n` in `table`, read with every check.
+    fn decode(table: &'static [u8], n: usize, form: Form) -> Option<dense::DFA<&'static [u32]>> {
+        let bytes = screen_bytes(table, n, form)?;
+        let (dfa, read) = dense::DFA::from_bytes(bytes).expect("the screen reads with every check");
+        assert_eq!(read, bytes.len());
+        Some(dfa)
+    }
+
+    fn matches(dfa: &dense::DFA<&[u32]>, text: &str) -> bool {
+        use regex_automata::{Input, dfa::Automaton};
+        dfa.try_search_fwd(&Input::new(text).earliest(true))
+            .unwrap()
+            .is_some()
+    }
+
+    #[test]
+    fn stores_the_screen_posts_with_ascii_words_are_searched_through() {
+        let patterns = [
+            // A gap and a Unicode word boundary: the pattern has an ASCII
+            // version, whose screen is stored.
+            (r"\bopen\b[^.!?\n]{0,40}\bsunday\b".to_string(), false),
+            // A gap in ASCII classes alone: no version, so the pattern's
+            // own screen is stored.
+            (r"call [0-9 ]{0,30} now".to_string(), true),
+            // No gap: no screen.
+            (r"plain words".to_string(), true),
+        ];
+        let table = aligned(write(&patterns));
+        assert!(decode(table, 0, Form::Screen).is_none());
+        let version = decode(table, 0, Form::AsciiWordsScreen).expect("stored");
+        assert!(matches(&version, "We OPEN at noon on Sunday"));
+        assert!(!matches(&version, "We open at noon. Sunday we rest"));
+        let own = decode(table, 1, Form::Screen).expect("stored");
+        assert!(decode(table, 1, Form::AsciiWordsScreen).is_none());
+        // The screen has the gap unbounded.
+        assert!(matches(&own, &format!("call {} now", "1 ".repeat(40))));
+        assert!(!matches(&own, "call me now"));
+        assert!(decode(table, 2, Form::Screen).is_none());
+        assert!(decode(table, 2, Form::AsciiWordsScreen).is_none());
+        // Past the patterns, and the forms that are not screens.
+        assert!(screen_bytes(table, 3, Form::Screen).is_none());
+        assert!(screen_bytes(table, 0, Form::AsciiWords).is_none());
+        assert!(screen_bytes(&[], 0, Form::Screen).is_none());
+    }
+
+    #[cfg(compiled_packs)]
+    #[test]
+    fn every_built_in_screen_reads_checked() {
+        let count = table_word(TABLE, 0).expect("a count");
+        let mut stored = 0;
+        for n in 0..count {
+            for form in [Form::Screen, Form::AsciiWordsScreen] {
+                if decode(TABLE, n, form).is_some() {
+                    assert!(built_in(n as u32, form).is_some());
+                    stored += 1;
+                }
+            }
+        }
+        assert!(stored >= 10, "only {stored} screens stored");
+    }
+}
