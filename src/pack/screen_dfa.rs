@@ -30,7 +30,11 @@ use regex_automata::dfa::dense;
 /// Most bytes a screen's DFA may take. Most are under 300 KB; the few
 /// bigger ones have several gaps in a row.
 #[cfg_attr(compiled_packs, allow(dead_code))]
-const MAX_SCREEN_BYTES: usize = 640 << 10;
+const MAX_SCREEN_BYTES: usize = 1 << 20;
+
+/// Most bytes a screen's DFA may take before it is minimized.
+#[cfg_attr(compiled_packs, allow(dead_code))]
+const MAX_SCREEN_BUILD_BYTES: usize = 4 << 20;
 
 /// The table build.rs wrote.
 #[cfg(compiled_packs)]
@@ -112,6 +116,8 @@ fn screen_dfa(widened: &regex_syntax::hir::Hir) -> Option<OwnedDfa> {
     dense::Builder::new()
         .configure(
             build_config()
+                .dfa_size_limit(Some(MAX_SCREEN_BUILD_BYTES))
+                .determinize_size_limit(Some(MAX_SCREEN_BUILD_BYTES))
                 .match_kind(MatchKind::LeftmostFirst)
                 .unicode_word_boundary(true),
         )
