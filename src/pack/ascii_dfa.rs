@@ -270,13 +270,19 @@ fn write_within(patterns: &[(String, bool)], limits: Limits) -> Vec<u8> {
         }
         offsets.push(data.len() as u32);
     }
-    let mut table = (patterns.len() as u32).to_le_bytes().to_vec();
+    align(&mut forms);
+    table_of(patterns.len(), &offsets, &forms, &data)
+}
+
+/// A table as build.rs writes them: a little-endian `u32` count of
+/// patterns, `offsets` as little-endian `u32`s, then `middle` and `data`.
+pub(super) fn table_of(count: usize, offsets: &[u32], middle: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut table = (count as u32).to_le_bytes().to_vec();
     for offset in offsets {
         table.extend_from_slice(&offset.to_le_bytes());
     }
-    align(&mut forms);
-    table.extend_from_slice(&forms);
-    table.extend_from_slice(&data);
+    table.extend_from_slice(middle);
+    table.extend_from_slice(data);
     table
 }
 

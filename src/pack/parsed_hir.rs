@@ -165,12 +165,7 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
             offsets.push(data.len() as u32);
         }
     }
-    let mut table = (patterns.len() as u32).to_le_bytes().to_vec();
-    for offset in offsets {
-        table.extend_from_slice(&offset.to_le_bytes());
-    }
-    table.extend_from_slice(&data);
-    table
+    super::ascii_dfa::table_of(patterns.len(), &offsets, &[], &data)
 }
 
 /// A pattern's forms, in the order of `Form` (`None`: absent).

@@ -99,12 +99,7 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
             offsets.push(data.len() as u32);
         }
     }
-    let mut table = (patterns.len() as u32).to_le_bytes().to_vec();
-    for offset in offsets {
-        table.extend_from_slice(&offset.to_le_bytes());
-    }
-    table.extend_from_slice(&data);
-    table
+    super::ascii_dfa::table_of(patterns.len(), &offsets, &[], &data)
 }
 
 /// The DFA of the screen `widened` (a `hir_leaves::widened` form), of the
