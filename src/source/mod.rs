@@ -268,17 +268,18 @@ pub fn read(
     }
     let cap = whole_post_cap(opts);
     let file = std::fs::File::open(path);
-    // The open file says whether it is a directory and how long it is: the
-    // buffer is sized from its length and read into without growing.
-    let size = file.as_ref().ok().and_then(|f| f.metadata().ok());
-    match &size {
-        Some(m) if m.is_dir() => return Err(is_a_directory(path)),
-        Some(_) => {}
+    if file.is_err() {
         // Some systems do not open directories at all.
-        None => not_a_directory(path)?,
+        not_a_directory(path)?;
     }
-    let expected = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(cap).min(cap));
-    let bytes = read_at_most(path, file, expected, cap)?;
+    // The file is not asked its size (a system call for every post file):
+    // one post fits the first buffer, and a directory, which opens, says
+    // what it is when read.
+    let bytes = match read_at_most(file, FIRST_READ.min(cap), cap) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::IsADirectory => return Err(is_a_directory(path)),
+        Err(e) => return Err(Error::io(path, &e)),
+    };
     if bytes.len() > cap {
         let size = match std::fs::metadata(path) {
             Ok(m) if m.len() > cap as u64 => m.len().to_string(),
@@ -321,7 +322,8 @@ fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>
         return calendar_input(&input, opts.stdin, reader, opts, on_post);
     }
     let cap = whole_post_cap(opts);
-    let bytes = read_at_most(STDIN_NAME, Ok(std::io::stdin().lock()), 0, cap)?;
+    let bytes =
+        read_at_most(Ok(std::io::stdin().lock()), 0, cap).map_err(|e| Error::io(STDIN_NAME, &e))?;
     if bytes.len() > cap {
         // A calendar piped in without --stdin-format is the usual cause.
         let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
@@ -487,19 +489,17 @@ fn is_a_directory(path: &str) -> Error {
     }
 }
 
-/// Reads at most `cap + 1` bytes of an input named `path` (one more than
-/// `cap` says the input is bigger than that), `expected` of them or so.
-fn read_at_most(
-    path: &str,
-    opened: io::Result<impl Read>,
-    expected: usize,
-    cap: usize,
-) -> Result<Vec<u8>, Error> {
+/// Bytes the buffer of a one-post file starts with: more than a post on
+/// any platform holds, so one read takes the file.
+const FIRST_READ: usize = 16 << 10;
+
+/// Reads at most `cap + 1` bytes of an input (one more than `cap` says
+/// the input is bigger than that), into a buffer of `expected` bytes to
+/// start with.
+fn read_at_most(opened: io::Result<impl Read>, expected: usize, cap: usize) -> io::Result<Vec<u8>> {
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
     let mut buf = Vec::with_capacity(expected);
-    opened
-        .and_then(|r| r.take(limit).read_to_end(&mut buf))
-        .map_err(|e| Error::io(path, &e))?;
+    opened.and_then(|r| r.take(limit).read_to_end(&mut buf))?;
     Ok(buf)
 }
 
@@ -610,6 +610,24 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_post_file_longer_than_the_first_buffer_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.txt");
+        let text = format!("{} the end", "word ".repeat(FIRST_READ / 5 * 3));
+        std::fs::write(&path, &text).unwrap();
+        let input = InputFile {
+            path: path.to_string_lossy().into_owned(),
+            named: true,
+        };
+        let mut posts = Vec::new();
+        let notes = read(&input, &Options::default(), &mut |p| posts.push(p)).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(posts.len(), 1);
+        assert!(text.len() > FIRST_READ * 2);
+        assert_eq!(posts[0].text, text);
     }
 
     #[test]
