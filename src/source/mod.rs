@@ -489,8 +489,9 @@ fn is_a_directory(path: &str) -> Error {
     }
 }
 
-/// Bytes the buffer of a one-post file starts with: more than a post on
-/// any platform holds, so one read takes the file.
+/// Bytes the buffer of a one-post file starts with: more than a social
+/// post holds, so it need not grow; a longer file (a Markdown article)
+/// grows it as it is read.
 const FIRST_READ: usize = 16 << 10;
 
 /// Reads at most `cap + 1` bytes of an input (one more than `cap` says
