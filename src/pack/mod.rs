@@ -404,6 +404,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     }
     let lists: Vec<&[(CompactString, f64)]> = models.iter().map(Vec::as_slice).collect();
     let (prefilter, patterns) = number_patterns(&mut packs);
+    let forms = parsed_hir::forms_of(&patterns);
     let phrases = number_phrase_lists(&mut packs);
     let encode = |what: &str, r: Result<Vec<u8>, postcard::Error>| {
         r.map_err(|e| {
@@ -422,8 +423,8 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
         prefilter,
         phrases,
         dfas: ascii_dfa::write(&patterns),
-        hirs: parsed_hir::write(&patterns),
-        screens: screen_dfa::write(&patterns),
+        hirs: parsed_hir::write(&forms),
+        screens: screen_dfa::write(&forms),
     })
 }
 

@@ -145,21 +145,29 @@ fn read_with<T>(
     reader.bytes.is_empty().then_some(Some(read))
 }
 
-/// The table of the forms of `patterns` (pattern, case sensitivity), in
-/// their numbering order. build.rs runs this.
-pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
+/// The forms of each of `patterns` (pattern, case sensitivity), what
+/// `write` and `screen_dfa::write` write.
+pub type Forms = [Option<Hir>; FORMS];
+
+/// The forms of `patterns` (pattern, case sensitivity), in their order.
+pub fn forms_of(patterns: &[(String, bool)]) -> Vec<Forms> {
+    patterns.iter().map(|(p, case)| forms(p, *case)).collect()
+}
+
+/// The table of the forms of the patterns (`forms_of`), in their
+/// numbering order. build.rs runs this.
+pub fn write(patterns: &[Forms]) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
     let mut data = Vec::new();
-    for (pattern, case_sensitive) in patterns {
-        let forms = forms(pattern, *case_sensitive);
+    for forms in patterns {
         for (form, hir) in FORM_ORDER.into_iter().zip(forms) {
             match hir {
                 Some(hir) if form.is_screen() => {
-                    if let Some(nfa) = screen_nfa(&hir) {
+                    if let Some(nfa) = screen_nfa(hir) {
                         encode_nfa(&nfa, &mut data);
                     }
                 }
-                Some(hir) => encode(&hir, &mut data),
+                Some(hir) => encode(hir, &mut data),
                 None => {}
             }
             offsets.push(data.len() as u32);
@@ -169,7 +177,7 @@ pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
 }
 
 /// A pattern's forms, in the order of `Form` (`None`: absent).
-pub(super) fn forms(pattern: &str, case_sensitive: bool) -> [Option<Hir>; FORMS] {
+pub(super) fn forms(pattern: &str, case_sensitive: bool) -> Forms {
     // Parsed as a run parses it, limits and all.
     let Some(parsed) = super::lazy_regex::parse(pattern, case_sensitive) else {
         return [None, None, None, None];
@@ -677,7 +685,7 @@ mod tests {
             // Does not parse.
             ("(".to_string(), true),
         ];
-        let table = write(&patterns);
+        let table = write(&forms_of(&patterns));
         let parsed = |p: &str, c| crate::pack::parse_pattern(p, c).unwrap();
         let first = parsed(&patterns[0].0, false);
         assert_eq!(

@@ -23,7 +23,7 @@
 //! not stored. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`).
 
 use super::ascii_dfa::{Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense};
-use super::parsed_hir::{Form, forms};
+use super::parsed_hir::{Form, Forms};
 use regex_automata::MatchKind;
 use regex_automata::dfa::dense;
 
@@ -76,13 +76,12 @@ fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<&[u8]> {
     data.get(start..end)
 }
 
-/// The table of the screens of `patterns` (pattern, case sensitivity), in
+/// The table of the screens of the patterns (`parsed_hir::forms_of`), in
 /// their numbering order. build.rs runs this.
-pub fn write(patterns: &[(String, bool)]) -> Vec<u8> {
+pub fn write(patterns: &[Forms]) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
     let mut data: Vec<u8> = Vec::new();
-    for (pattern, case_sensitive) in patterns {
-        let forms = forms(pattern, *case_sensitive);
+    for forms in patterns {
         let has_version = forms[Form::AsciiWords.slot()].is_some();
         for form in [Form::Screen, Form::AsciiWordsScreen] {
             let wanted = (form == Form::AsciiWordsScreen) == has_version;
@@ -159,7 +158,7 @@ mod tests {
             // No gap: no screen.
             (r"plain words".to_string(), true),
         ];
-        let table = aligned(write(&patterns));
+        let table = aligned(write(&super::super::parsed_hir::forms_of(&patterns)));
         assert!(decode(table, 0, Form::Screen).is_none());
         let version = decode(table, 0, Form::AsciiWordsScreen).expect("stored");
         assert!(matches(&version, "We OPEN at noon on Sunday"));
