@@ -1031,6 +1031,27 @@ mod tests {
         assert!(matched > 100, "only {matched} texts matched");
     }
 
+    #[cfg(compiled_packs)]
+    #[test]
+    fn built_in_patterns_are_screened_by_the_build_s_dfas_where_it_stored_them() {
+        let (regexes, _) = crate::pack::built_in_patterns_and_examples();
+        let mut prebuilt = 0;
+        for r in &regexes {
+            let n = r.built_in().expect("a built-in number");
+            if screen_dfa::built_in(n, Form::AsciiWordsScreen).is_none() {
+                continue;
+            }
+            match r.compile_ascii_word_version() {
+                Some(Program::Screened(s)) => {
+                    assert!(matches!(*s.screen, Screen::Prebuilt(_)), "/{}/", r.as_str());
+                }
+                _ => panic!("/{}/ is not screened", r.as_str()),
+            }
+            prebuilt += 1;
+        }
+        assert!(prebuilt >= 10, "only {prebuilt}");
+    }
+
     /// The texts holding one of `r`'s prefilter literals: every match of
     /// the pattern in these texts (whose digits and spaces are ASCII)
     /// holds one (`literals::necessary`, which the prefilter's tests
