@@ -17,7 +17,6 @@
 use super::parsed_hir::{self, Form};
 use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals, screen_dfa};
 use regex::Regex;
-use regex_automata::dfa::{Automaton, dense};
 use regex_automata::nfa::thompson::{self, NFA, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind, hybrid, meta};
@@ -165,7 +164,7 @@ type NewCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
 #[derive(Debug)]
 enum Screen {
     /// The whole DFA, built with the binary (`screen_dfa`).
-    Prebuilt(dense::DFA<&'static [u32]>),
+    Prebuilt(screen_dfa::Dfa),
     /// A lazy DFA, which builds its states as searches reach them.
     Lazy {
         dfa: hybrid::dfa::DFA,

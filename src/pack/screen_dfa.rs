@@ -1,5 +1,5 @@
 //! The screens of the built-in patterns (`lazy_regex::Screened`) as
-//! dense DFAs, built when the binary is.
+//! DFAs, built when the binary is.
 //!
 //! A screen is otherwise searched with a lazy DFA of the NFA `parsed_hir`
 //! stores, which builds each state the first time a search reaches it. A
@@ -9,26 +9,37 @@
 //! one-post files. build.rs builds each whole DFA once instead, minimized,
 //! and the binary reads it in place.
 //!
-//! Stored are the screens that posts whose word characters are all ASCII
-//! are searched through, most posts (see `engine::ascii_words`): the
-//! screen of a pattern's ASCII version, or the pattern's own screen when
-//! it has no such version. Screens of other posts, and screens whose DFA
-//! is over `MAX_SCREEN_BYTES`, keep their lazy DFA. Which DFA searches
-//! changes only the speed: both are of the same NFA.
+//! Each pattern has up to two screens, and each is stored in the form that
+//! suits the posts searched through it (see `engine::ascii_words`):
+//! - the screen posts whose word characters are all ASCII are searched
+//!   through, most posts (that of the pattern's ASCII version, or the
+//!   pattern's own when it has no such version), as a dense DFA: one
+//!   table lookup a byte;
+//! - the pattern's own screen when it has an ASCII version, which only
+//!   posts with other word characters are searched through (one or two in
+//!   a hundred), as a sparse DFA: a few times smaller, a few times slower
+//!   a byte, and still much faster than building a lazy DFA's states for
+//!   the few posts a run has of them.
+//!
+//! Screens over `MAX_SCREEN_BYTES` keep their lazy DFA. Which DFA searches
+//! changes only the speed: all are of the same NFA.
 //!
 //! The table: a little-endian `u32` count of patterns, then `2 × count +
-//! 1` `u32` offsets into the bytes that follow. Pattern `n`'s screen of
-//! form `Form::Screen` lies between offsets `2n` and `2n + 1`, of form
-//! `Form::AsciiWordsScreen` between `2n + 1` and `2n + 2`; an empty one is
-//! not stored. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`).
+//! 1` `u32` offsets into the data, then `2 × count` bytes saying how each
+//! screen is stored (`Kind`), padded to a multiple of 4, then the data.
+//! Pattern `n`'s screen of form `Form::Screen` lies between offsets `2n`
+//! and `2n + 1`, of form `Form::AsciiWordsScreen` between `2n + 1` and
+//! `2n + 2`. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`).
 
-use super::ascii_dfa::{Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense};
+use super::ascii_dfa::{
+    Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense, trusted_sparse,
+};
 use super::parsed_hir::{Form, Forms};
-use regex_automata::MatchKind;
-use regex_automata::dfa::dense;
+use regex_automata::dfa::{Automaton, dense, sparse};
+use regex_automata::{HalfMatch, Input, MatchError, MatchKind};
 
-/// Most bytes a screen's DFA may take. Most are under 300 KB; the few
-/// bigger ones have several gaps in a row.
+/// Most bytes a screen's DFA may take, dense or sparse. Most dense ones
+/// are under 300 KB; the few bigger ones have several gaps in a row.
 #[cfg_attr(compiled_packs, allow(dead_code))]
 const MAX_SCREEN_BYTES: usize = 1 << 20;
 
@@ -46,18 +57,59 @@ static ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
 static ALIGNED: &Aligned<[u8]> = &Aligned([]);
 pub(super) static TABLE: &[u8] = &ALIGNED.0;
 
+/// How the table stores a screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Absent = 0,
+    Dense = 1,
+    Sparse = 2,
+}
+
+impl Kind {
+    fn of_byte(byte: u8) -> Kind {
+        match byte {
+            1 => Kind::Dense,
+            2 => Kind::Sparse,
+            _ => Kind::Absent,
+        }
+    }
+}
+
+/// A screen's DFA, read in place from the table.
+#[derive(Clone, Debug)]
+pub enum Dfa {
+    Dense(dense::DFA<&'static [u32]>),
+    Sparse(sparse::DFA<&'static [u8]>),
+}
+
+impl Dfa {
+    /// The DFA's forward search (see `Automaton::try_search_fwd`).
+    #[inline]
+    pub fn try_search_fwd(&self, input: &Input<'_>) -> Result<Option<HalfMatch>, MatchError> {
+        match self {
+            Dfa::Dense(dfa) => dfa.try_search_fwd(input),
+            Dfa::Sparse(dfa) => dfa.try_search_fwd(input),
+        }
+    }
+}
+
 /// Screen `form` (`Form::Screen` or `Form::AsciiWordsScreen`) of built-in
 /// pattern `n` as a DFA, when the table holds it.
-pub fn built_in(n: u32, form: Form) -> Option<dense::DFA<&'static [u32]>> {
+pub fn built_in(n: u32, form: Form) -> Option<Dfa> {
     // The table is written little-endian.
     if cfg!(target_endian = "big") {
         return None;
     }
-    trusted_dense(screen_bytes(TABLE, n as usize, form)?)
+    match screen_bytes(TABLE, n as usize, form)? {
+        (bytes, Kind::Dense) => trusted_dense(bytes).map(Dfa::Dense),
+        (bytes, Kind::Sparse) => trusted_sparse(bytes).map(Dfa::Sparse),
+        (_, Kind::Absent) => None,
+    }
 }
 
-/// The bytes of screen `form` of pattern `n` in `table`, if stored.
-fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<&[u8]> {
+/// The bytes of screen `form` of pattern `n` in `table`, and how they are
+/// stored, if stored.
+fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<(&[u8], Kind)> {
     let slot = match form {
         Form::Screen => 0,
         Form::AsciiWordsScreen => 1,
@@ -68,37 +120,52 @@ fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<&[u8]> {
     if n >= count {
         return None;
     }
-    let data = table.get((2 * count + 2) * 4..)?;
+    let kinds_at = (2 * count + 2) * 4;
+    let kind = Kind::of_byte(*table.get(kinds_at + 2 * n + slot)?);
+    let data = table.get(kinds_at + (2 * count).next_multiple_of(4)..)?;
     let (start, end) = (word(2 * n + slot + 1)?, word(2 * n + slot + 2)?);
-    if start == end {
+    if kind == Kind::Absent || start == end {
         return None;
     }
-    data.get(start..end)
+    Some((data.get(start..end)?, kind))
 }
 
 /// The table of the screens of the patterns (`parsed_hir::forms_of`), in
 /// their numbering order. build.rs runs this.
 pub fn write(patterns: &[Forms]) -> Vec<u8> {
     let mut offsets: Vec<u32> = vec![0];
+    let mut kinds: Vec<u8> = Vec::new();
     let mut data: Vec<u8> = Vec::new();
     for forms in patterns {
         let has_version = forms[Form::AsciiWords.slot()].is_some();
         for form in [Form::Screen, Form::AsciiWordsScreen] {
-            let wanted = (form == Form::AsciiWordsScreen) == has_version;
-            let dfa = forms[form.slot()]
+            // The screen most posts are searched through is dense.
+            let kind = if (form == Form::AsciiWordsScreen) == has_version {
+                Kind::Dense
+            } else {
+                Kind::Sparse
+            };
+            let stored = forms[form.slot()]
                 .as_ref()
-                .filter(|_| wanted)
                 .and_then(screen_dfa)
-                .map(|dfa| dense_bytes(&dfa))
+                .and_then(|dfa| match kind {
+                    Kind::Sparse => Some(dfa.to_sparse().ok()?.to_bytes_little_endian()),
+                    _ => Some(dense_bytes(&dfa)),
+                })
                 .filter(|bytes| bytes.len() <= MAX_SCREEN_BYTES);
-            if let Some(bytes) = dfa {
-                data.extend_from_slice(&bytes);
-                data.resize(data.len().next_multiple_of(4), 0);
+            match stored {
+                Some(bytes) => {
+                    data.extend_from_slice(&bytes);
+                    data.resize(data.len().next_multiple_of(4), 0);
+                    kinds.push(kind as u8);
+                }
+                None => kinds.push(Kind::Absent as u8),
             }
             offsets.push(data.len() as u32);
         }
     }
-    super::ascii_dfa::table_of(patterns.len(), &offsets, &[], &data)
+    kinds.resize(kinds.len().next_multiple_of(4), 0);
+    super::ascii_dfa::table_of(patterns.len(), &offsets, &kinds, &data)
 }
 
 /// The DFA of the screen `widened` (a `hir_leaves::widened` form), of the
@@ -132,25 +199,36 @@ mod tests {
     }
 
     /// Screen `form` of pattern `n` in `table`, read with every check.
-    fn decode(table: &'static [u8], n: usize, form: Form) -> Option<dense::DFA<&'static [u32]>> {
-        let bytes = screen_bytes(table, n, form)?;
-        let (dfa, read) = dense::DFA::from_bytes(bytes).expect("the screen reads with every check");
-        assert_eq!(read, bytes.len());
+    fn decode(table: &'static [u8], n: usize, form: Form) -> Option<Dfa> {
+        let (bytes, kind) = screen_bytes(table, n, form)?;
+        let (dfa, read) = match kind {
+            Kind::Dense => {
+                let (dfa, read) = dense::DFA::from_bytes(bytes).expect("reads with every check");
+                (Dfa::Dense(dfa), read)
+            }
+            Kind::Sparse => {
+                let (dfa, read) = sparse::DFA::from_bytes(bytes).expect("reads with every check");
+                (Dfa::Sparse(dfa), read)
+            }
+            Kind::Absent => unreachable!("screen_bytes gives no absent screen"),
+        };
+        // Only the padding to the next DFA's multiple of 4 is left.
+        assert!(bytes.len() - read < 4 && bytes[read..].iter().all(|&b| b == 0));
         Some(dfa)
     }
 
-    fn matches(dfa: &dense::DFA<&[u32]>, text: &str) -> bool {
-        use regex_automata::{Input, dfa::Automaton};
+    fn matches(dfa: &Dfa, text: &str) -> bool {
         dfa.try_search_fwd(&Input::new(text).earliest(true))
             .unwrap()
             .is_some()
     }
 
     #[test]
-    fn stores_the_screen_posts_with_ascii_words_are_searched_through() {
+    fn stores_each_screen_in_the_form_of_the_posts_searched_through_it() {
         let patterns = [
             // A gap and a Unicode word boundary: the pattern has an ASCII
-            // version, whose screen is stored.
+            // version, whose screen is stored dense, and its own screen,
+            // for posts with other word characters, sparse.
             (r"\bopen\b[^.!?\n]{0,40}\bsunday\b".to_string(), false),
             // A gap in ASCII classes alone: no version, so the pattern's
             // own screen is stored.
@@ -159,11 +237,18 @@ mod tests {
             (r"plain words".to_string(), true),
         ];
         let table = aligned(write(&super::super::parsed_hir::forms_of(&patterns)));
-        assert!(decode(table, 0, Form::Screen).is_none());
         let version = decode(table, 0, Form::AsciiWordsScreen).expect("stored");
+        assert!(matches!(version, Dfa::Dense(_)));
         assert!(matches(&version, "We OPEN at noon on Sunday"));
         assert!(!matches(&version, "We open at noon. Sunday we rest"));
+        let unicode = decode(table, 0, Form::Screen).expect("stored");
+        assert!(matches!(unicode, Dfa::Sparse(_)));
+        assert!(matches(&unicode, "Café: we open at noon on Sunday"));
+        // Without its word boundaries, as every screen.
+        assert!(matches(&unicode, "We reopen at noon on Sundayé"));
+        assert!(!matches(&unicode, "Café: we open at noon. Sunday we rest"));
         let own = decode(table, 1, Form::Screen).expect("stored");
+        assert!(matches!(own, Dfa::Dense(_)));
         assert!(decode(table, 1, Form::AsciiWordsScreen).is_none());
         // The screen has the gap unbounded.
         assert!(matches(&own, &format!("call {} now", "1 ".repeat(40))));
