@@ -140,6 +140,8 @@ impl Exact {
                     }
                 };
                 let config = match form {
+                    // A lean run's pattern itself (`Lite::compile_full`).
+                    Form::Parsed if LEAN.load(Ordering::Relaxed) => lean_config(),
                     Form::AsciiWords => base_config(),
                     _ => pattern_config(&decoded),
                 };
@@ -244,6 +246,8 @@ pub struct Lite {
     full: OnceLock<Program>,
     pattern: Arc<str>,
     case_sensitive: bool,
+    /// The pattern's number among the built-in patterns, if it is one.
+    built_in: Option<u32>,
 }
 
 /// What searches ASCII text for a pattern in a run over little text.
@@ -265,8 +269,31 @@ impl Lite {
     /// The full regex, built the first time it is needed.
     fn full(&self) -> &Program {
         self.full
-            .get_or_init(|| full(&self.pattern, self.case_sensitive))
+            .get_or_init(|| lean_full(self.built_in, &self.pattern, self.case_sensitive))
     }
+}
+
+/// The full regex of a lean run (`Lite`), for text with non-ASCII word
+/// characters. A built-in pattern (number `built_in`) whose screen for
+/// such text the binary holds (`screen_dfa`) is searched through it,
+/// which costs nothing to set up: the pattern itself is compiled only if
+/// the screen ever matches. Other built-in patterns are built from the
+/// parsed form build.rs stored (`parsed_hir`), not parsed again.
+fn lean_full(built_in: Option<u32>, pattern: &Arc<str>, case_sensitive: bool) -> Program {
+    let Some(n) = built_in else {
+        return full(pattern, case_sensitive);
+    };
+    let exact = Exact::BuiltIn {
+        n,
+        form: Form::Parsed,
+        pattern: Arc::clone(pattern),
+        case_sensitive,
+    };
+    // Only a prebuilt screen: a lazy one is one more program to build.
+    if let Some(dfa) = screen_dfa::built_in(n, Form::Screen) {
+        return compile_screened(Some(Screen::Prebuilt(dfa)), exact).unwrap_or_else(never);
+    }
+    exact.compile().unwrap_or_else(never)
 }
 
 /// The matches of a `Program`, left to right.
@@ -438,21 +465,25 @@ pub fn search_config() -> meta::Config {
 /// it, which spares every thread the DFA's state for it.
 fn build(hir: Hir) -> Option<Program> {
     if LEAN.load(Ordering::Relaxed) {
-        // The NFA simulations, which cost nothing to set up; no screen,
-        // which would be one more program to compile.
-        let config = base_config()
-            .hybrid(false)
-            .dfa(false)
-            .onepass(false)
-            .auto_prefilter(false);
+        // No screen to compile, which would be one more program.
         return meta::Builder::new()
-            .configure(config)
+            .configure(lean_config())
             .build_from_hir(&hir)
             .ok()
             .map(Program::Built);
     }
     let config = pattern_config(&hir);
     compile_hir(hir, config)
+}
+
+/// The settings a pattern is compiled with in a run over little text: the
+/// NFA simulations alone, which cost nothing to set up.
+fn lean_config() -> meta::Config {
+    base_config()
+        .hybrid(false)
+        .dfa(false)
+        .onepass(false)
+        .auto_prefilter(false)
 }
 
 /// The settings a pattern itself is compiled with in a run over much text
@@ -628,6 +659,7 @@ impl LazyRegex {
             full: OnceLock::new(),
             pattern: Arc::clone(&self.pattern),
             case_sensitive: self.case_sensitive,
+            built_in: self.built_in,
         }))
     }
 
@@ -742,6 +774,7 @@ mod tests {
                 full: OnceLock::new(),
                 pattern: pattern.into(),
                 case_sensitive,
+                built_in: None,
             }));
             for text in texts {
                 let spans = |p: &Program| p.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
@@ -778,6 +811,7 @@ mod tests {
                 full: OnceLock::new(),
                 pattern: Arc::from(r.as_str()),
                 case_sensitive: r.case_sensitive(),
+                built_in: r.built_in(),
             }));
             for text in texts.iter().filter(|t| t.is_ascii()) {
                 let spans = |p: &Program| p.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
@@ -791,6 +825,48 @@ mod tests {
             }
         }
         assert!(lowered > 10, "only {lowered} patterns lowered");
+    }
+
+    #[test]
+    fn built_in_lean_full_programs_find_what_the_full_regex_finds() {
+        let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
+        // Text with non-ASCII word characters, which is what a lean run
+        // searches with these programs.
+        for t in texts.clone() {
+            texts.push(format!("Café: {t}"));
+            texts.push(t.replace(' ', " é "));
+            texts.push(format!("{}é", t.to_uppercase()));
+        }
+        let (mut screened, mut without_compiling) = (0, 0);
+        for r in &regexes {
+            let pattern = Arc::from(r.as_str());
+            let lean = lean_full(r.built_in(), &pattern, r.case_sensitive());
+            let full = full(r.as_str(), r.case_sensitive());
+            let exact_compiled = |p: &Program| match p {
+                Program::Screened(s) => {
+                    assert!(matches!(*s.screen, Screen::Prebuilt(_)), "/{pattern}/");
+                    Some(s.exact.get().is_some())
+                }
+                _ => None,
+            };
+            screened += usize::from(exact_compiled(&lean).is_some());
+            for text in texts.iter().filter(|t| lean_matters(t)) {
+                let spans = |p: &Program| p.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+                assert_eq!(spans(&full), spans(&lean), "/{pattern}/ on {text:?}");
+                assert_eq!(full.is_match(text), lean.is_match(text));
+                // Searching text the screen rejects compiles nothing.
+                if exact_compiled(&lean) == Some(false) {
+                    without_compiling += 1;
+                }
+            }
+        }
+        assert!(screened > 70, "only {screened} patterns screened");
+        assert!(without_compiling > 50_000, "only {without_compiling}");
+    }
+
+    /// Whether a lean run searches `text` with a pattern's full program.
+    fn lean_matters(text: &str) -> bool {
+        !text.is_ascii() && !super::super::qualifies(text)
     }
 
     #[test]
