@@ -176,13 +176,14 @@ pub fn built_in(n: u32) -> Option<(AsciiRegex, Reach)> {
 // A DFA of the table is read without checking its transitions: checking
 // them costs more than compiling the pattern would. The table is part of
 // the binary, written by `write` when it was built, and a test reads
-// every DFA of it with the checks (`every_built_in_dfa_reads_checked`).
+// every DFA of it with the checks (`every_built_in_dfa_reads_checked`;
+// `every_built_in_screen_reads_checked` for `screen_dfa`'s table).
 
 pub(super) fn trusted_sparse(bytes: &'static [u8]) -> Option<sparse::DFA<&'static [u8]>> {
     // SAFETY: the bytes are a DFA `sparse::DFA::to_bytes_little_endian`
-    // wrote (see `write`, and `screen_dfa::write`), embedded as they were written, read on a
-    // little-endian target (`built_in` checks), which is what
-    // `from_bytes_unchecked` asks.
+    // wrote (see `write` and `screen_dfa::write`), embedded as they were
+    // written, read on a little-endian target (the callers check), which
+    // is what `from_bytes_unchecked` asks.
     let read = unsafe { sparse::DFA::from_bytes_unchecked(bytes) };
     read.ok().map(|(dfa, _)| dfa)
 }

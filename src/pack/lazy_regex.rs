@@ -79,8 +79,8 @@ pub(super) const SCREEN_SPAN: u32 = 5;
 /// repetitions unbounded, those assertions dropped and its classes of many
 /// non-ASCII characters (`\w`) taken as any non-ASCII bytes (`widened`): a
 /// lazy DFA searches it cheaply on any text, and it matches wherever the
-/// pattern does. Built-in patterns' screens come as NFAs from build.rs
-/// (`parsed_hir`). A post it does not match (most) needs nothing more; the
+/// pattern does. Built-in patterns' screens come from build.rs, as whole
+/// DFAs (`screen_dfa`) or as the NFAs of lazy ones (`parsed_hir`). A post it does not match (most) needs nothing more; the
 /// pattern itself is compiled the first time the screen matches, and finds
 /// the matches. So the matches are the pattern's.
 #[derive(Clone, Debug)]
@@ -140,7 +140,7 @@ impl Exact {
                     }
                 };
                 let config = match form {
-                    // A lean run's pattern itself (`Lite::compile_full`).
+                    // A lean run's pattern itself (`lean_full`).
                     Form::Parsed if LEAN.load(Ordering::Relaxed) => lean_config(),
                     Form::AsciiWords => base_config(),
                     _ => pattern_config(&decoded),

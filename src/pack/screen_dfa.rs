@@ -29,7 +29,9 @@
 //! screen is stored (`Kind`), padded to a multiple of 4, then the data.
 //! Pattern `n`'s screen of form `Form::Screen` lies between offsets `2n`
 //! and `2n + 1`, of form `Form::AsciiWordsScreen` between `2n + 1` and
-//! `2n + 2`. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`).
+//! `2n + 2`. Each DFA starts at a multiple of 4 (`ascii_dfa::Aligned`), so
+//! a sparse one may end with up to 3 bytes of padding, which reading it
+//! leaves alone.
 
 use super::ascii_dfa::{
     Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense, trusted_sparse,
@@ -265,15 +267,22 @@ mod tests {
     #[test]
     fn every_built_in_screen_reads_checked() {
         let count = table_word(TABLE, 0).expect("a count");
-        let mut stored = 0;
+        let (mut dense, mut sparse) = (0, 0);
         for n in 0..count {
             for form in [Form::Screen, Form::AsciiWordsScreen] {
-                if decode(TABLE, n, form).is_some() {
-                    assert!(built_in(n as u32, form).is_some());
-                    stored += 1;
+                let Some(checked) = decode(TABLE, n, form) else {
+                    continue;
+                };
+                match (checked, built_in(n as u32, form).expect("read in place")) {
+                    (Dfa::Dense(_), Dfa::Dense(_)) => dense += 1,
+                    (Dfa::Sparse(_), Dfa::Sparse(_)) => sparse += 1,
+                    _ => panic!("pattern {n} {form:?} read as another kind in place"),
                 }
             }
         }
-        assert!(stored >= 10, "only {stored} screens stored");
+        // Most patterns' screens of posts with non-ASCII word characters
+        // are stored, sparse.
+        assert!(dense >= 10, "only {dense} dense screens stored");
+        assert!(sparse >= 60, "only {sparse} sparse screens stored");
     }
 }
