@@ -244,8 +244,11 @@ fn write_within(patterns: &[(String, bool)], limits: Limits) -> Vec<u8> {
     let mut data: Vec<u8> = Vec::new();
     // Each DFA starts at a multiple of 4 (see `Aligned`).
     let align = |data: &mut Vec<u8>| data.resize(data.len().next_multiple_of(4), 0);
-    for (pattern, case_sensitive) in patterns {
-        match pair_of(pattern, *case_sensitive, limits) {
+    let pairs = super::map_on_every_core(patterns, |(pattern, case_sensitive)| {
+        pair_of(pattern, *case_sensitive, limits)
+    });
+    for pair in pairs {
+        match pair {
             Some(Stored {
                 forward,
                 reverse,

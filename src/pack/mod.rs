@@ -428,6 +428,42 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     })
 }
 
+/// `f` of each of `items`, in their order, worked out on every core:
+/// build.rs builds and minimizes a DFA or two for each pattern, which is
+/// most of the build's time, and the patterns do not depend on each other.
+fn map_on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    // Each thread takes the next item when done with one: a few patterns
+    // take seconds, most milliseconds.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Numbers the phrase lists of `packs` in rule order and writes their
 /// table: the rules keep only their lists' numbers.
 fn number_phrase_lists(packs: &mut [Pack]) -> Vec<u8> {
@@ -699,6 +735,23 @@ pub fn load_path(path: &Path) -> Result<Vec<Pack>, crate::Error> {
 #[cfg(all(test, compiled_packs))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_on_every_core_in_order() {
+        // Uneven work, as the patterns' DFAs are: some items take longer,
+        // so the threads finish them out of order.
+        let items: Vec<u64> = (0..200).collect();
+        let slow = |&x: &u64| {
+            if x % 17 == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            x * x
+        };
+        let want: Vec<u64> = items.iter().map(slow).collect();
+        assert_eq!(map_on_every_core(&items, slow), want);
+        assert_eq!(map_on_every_core(&items[..1], slow), [0]);
+        assert!(map_on_every_core(&items[..0], slow).is_empty());
+    }
 
     #[test]
     fn compiled_packs_are_the_current_sources() {

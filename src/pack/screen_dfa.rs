@@ -135,39 +135,43 @@ fn screen_bytes(table: &[u8], n: usize, form: Form) -> Option<(&[u8], Kind)> {
 /// The table of the screens of the patterns (`parsed_hir::forms_of`), in
 /// their numbering order. build.rs runs this.
 pub fn write(patterns: &[Forms]) -> Vec<u8> {
+    let stored = super::map_on_every_core(patterns, |forms| {
+        [Form::Screen, Form::AsciiWordsScreen].map(|form| stored(forms, form))
+    });
     let mut offsets: Vec<u32> = vec![0];
     let mut kinds: Vec<u8> = Vec::new();
     let mut data: Vec<u8> = Vec::new();
-    for forms in patterns {
-        let has_version = forms[Form::AsciiWords.slot()].is_some();
-        for form in [Form::Screen, Form::AsciiWordsScreen] {
-            // The screen most posts are searched through is dense.
-            let kind = if (form == Form::AsciiWordsScreen) == has_version {
-                Kind::Dense
-            } else {
-                Kind::Sparse
-            };
-            let stored = forms[form.slot()]
-                .as_ref()
-                .and_then(screen_dfa)
-                .and_then(|dfa| match kind {
-                    Kind::Sparse => Some(dfa.to_sparse().ok()?.to_bytes_little_endian()),
-                    _ => Some(dense_bytes(&dfa)),
-                })
-                .filter(|bytes| bytes.len() <= MAX_SCREEN_BYTES);
-            match stored {
-                Some(bytes) => {
-                    data.extend_from_slice(&bytes);
-                    data.resize(data.len().next_multiple_of(4), 0);
-                    kinds.push(kind as u8);
-                }
-                None => kinds.push(Kind::Absent as u8),
+    for screen in stored.into_iter().flatten() {
+        match screen {
+            Some((bytes, kind)) => {
+                data.extend_from_slice(&bytes);
+                data.resize(data.len().next_multiple_of(4), 0);
+                kinds.push(kind as u8);
             }
-            offsets.push(data.len() as u32);
+            None => kinds.push(Kind::Absent as u8),
         }
+        offsets.push(data.len() as u32);
     }
     kinds.resize(kinds.len().next_multiple_of(4), 0);
     super::ascii_dfa::table_of(patterns.len(), &offsets, &kinds, &data)
+}
+
+/// Screen `form` of a pattern of forms `forms` as the table stores it, and
+/// how; `None` when it is not stored.
+fn stored(forms: &Forms, form: Form) -> Option<(Vec<u8>, Kind)> {
+    let has_version = forms[Form::AsciiWords.slot()].is_some();
+    // The screen most posts are searched through is dense.
+    let kind = if (form == Form::AsciiWordsScreen) == has_version {
+        Kind::Dense
+    } else {
+        Kind::Sparse
+    };
+    let dfa = screen_dfa(forms[form.slot()].as_ref()?)?;
+    let bytes = match kind {
+        Kind::Sparse => dfa.to_sparse().ok()?.to_bytes_little_endian(),
+        _ => dense_bytes(&dfa),
+    };
+    (bytes.len() <= MAX_SCREEN_BYTES).then_some((bytes, kind))
 }
 
 /// The DFA of the screen `widened` (a `hir_leaves::widened` form), of the
