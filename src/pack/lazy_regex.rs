@@ -17,12 +17,13 @@
 use super::parsed_hir::{self, Form};
 use super::{ascii_dfa, ascii_word_version, hir_leaves::widened, literals, screen_dfa};
 use regex::Regex;
+use regex_automata::dfa::{Automaton, dense, sparse};
 use regex_automata::nfa::thompson::{self, NFA, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind, hybrid, meta};
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Whether patterns compiled from now on are built for few searches.
@@ -165,13 +166,71 @@ type NewCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
 /// NFA that finding where a match starts needs, as much work again.
 #[derive(Debug)]
 enum Screen {
-    /// The whole DFA, built with the binary (`screen_dfa`).
-    Prebuilt(screen_dfa::Dfa),
+    /// The whole DFA, built with the binary (`screen_dfa`), dense.
+    Prebuilt(dense::DFA<&'static [u32]>),
+    /// The whole DFA, built with the binary, sparse: the screen of posts
+    /// with non-ASCII word characters, until it has searched enough text
+    /// for its lazy DFA to be worth building.
+    Sparse(Box<SparseScreen>),
     /// A lazy DFA, which builds its states as searches reach them.
     Lazy {
         dfa: hybrid::dfa::DFA,
         caches: Pool<hybrid::dfa::Cache, NewCache>,
     },
+}
+
+/// Bytes a sparse screen searches over a run before its lazy DFA is built
+/// and searches instead. A sparse DFA is read in place, but searches
+/// several times slower a byte than a lazy DFA whose states are built:
+/// past about this much text (some 450 tweets, or one long article),
+/// building the lazy DFA's states costs less than searching on with the
+/// sparse one.
+const SPARSE_SCREEN_BYTES: usize = 64 * 1024;
+
+/// A screen built with the binary as a sparse DFA (see `Screen::Sparse`).
+#[derive(Debug)]
+struct SparseScreen {
+    dfa: sparse::DFA<&'static [u8]>,
+    /// Bytes it has searched, over every thread.
+    searched: AtomicUsize,
+    /// The lazy DFA of the same screen, once built (`None` inside when it
+    /// cannot be).
+    lazy: OnceLock<Option<Screen>>,
+    /// The screen: form `form` of built-in pattern `n`.
+    n: u32,
+    form: Form,
+}
+
+impl SparseScreen {
+    /// Whether the screen may match `haystack` (see `Screen::may_match`).
+    fn may_match(&self, haystack: &str) -> bool {
+        if let Some(lazy) = self.lazy_after(haystack.len()) {
+            return lazy.may_match(haystack);
+        }
+        let input = Input::new(haystack).earliest(true);
+        self.dfa
+            .try_search_fwd(&input)
+            .map_or(true, |found| found.is_some())
+    }
+
+    /// The lazy DFA, once it is built or this search of `len` bytes takes
+    /// the text searched past `SPARSE_SCREEN_BYTES`.
+    fn lazy_after(&self, len: usize) -> Option<&Screen> {
+        if let Some(built) = self.lazy.get() {
+            return built.as_ref();
+        }
+        let searched = self.searched.fetch_add(len, Ordering::Relaxed) + len;
+        if searched <= SPARSE_SCREEN_BYTES {
+            return None;
+        }
+        self.lazy
+            .get_or_init(|| {
+                parsed_hir::built_in_screen(self.n, self.form)
+                    .flatten()
+                    .and_then(Screen::new)
+            })
+            .as_ref()
+    }
 }
 
 /// The NFA of a screen of `widened` (a pattern's `hir_leaves::widened`
@@ -219,11 +278,26 @@ impl Screen {
     /// else a lazy DFA of the NFA build.rs stored (`None` inside when that
     /// cannot be built); `None` when the binary holds no such screen.
     fn built_in(n: u32, form: Form) -> Option<Option<Screen>> {
-        if let Some(dfa) = screen_dfa::built_in(n, form) {
-            return Some(Some(Screen::Prebuilt(dfa)));
+        if let Some(screen) = Screen::stored(n, form) {
+            return Some(Some(screen));
         }
         let nfa = parsed_hir::built_in_screen(n, form)??;
         Some(Screen::new(nfa))
+    }
+
+    /// Screen `form` of built-in pattern `n` as build.rs stored it as a
+    /// DFA (`screen_dfa`), if it did.
+    fn stored(n: u32, form: Form) -> Option<Screen> {
+        Some(match screen_dfa::built_in(n, form)? {
+            screen_dfa::Dfa::Dense(dfa) => Screen::Prebuilt(dfa),
+            screen_dfa::Dfa::Sparse(dfa) => Screen::Sparse(Box::new(SparseScreen {
+                dfa,
+                searched: AtomicUsize::new(0),
+                lazy: OnceLock::new(),
+                n,
+                form,
+            })),
+        })
     }
 
     /// Whether the widened pattern may match `haystack`: `true` also when
@@ -232,6 +306,7 @@ impl Screen {
         let input = Input::new(haystack).earliest(true);
         let found = match self {
             Screen::Prebuilt(dfa) => dfa.try_search_fwd(&input),
+            Screen::Sparse(sparse) => return sparse.may_match(haystack),
             Screen::Lazy { dfa, caches } => dfa.try_search_fwd(&mut caches.get(), &input),
         };
         found.map_or(true, |found| found.is_some())
@@ -289,9 +364,9 @@ fn lean_full(built_in: Option<u32>, pattern: &Arc<str>, case_sensitive: bool) ->
         pattern: Arc::clone(pattern),
         case_sensitive,
     };
-    // Only a prebuilt screen: a lazy one is one more program to build.
-    if let Some(dfa) = screen_dfa::built_in(n, Form::Screen) {
-        return compile_screened(Some(Screen::Prebuilt(dfa)), exact).unwrap_or_else(never);
+    // Only a stored screen: a lazy one is one more program to build.
+    if let Some(screen) = Screen::stored(n, Form::Screen) {
+        return compile_screened(Some(screen), exact).unwrap_or_else(never);
     }
     exact.compile().unwrap_or_else(never)
 }
@@ -844,7 +919,10 @@ mod tests {
             let full = full(r.as_str(), r.case_sensitive());
             let exact_compiled = |p: &Program| match p {
                 Program::Screened(s) => {
-                    assert!(matches!(*s.screen, Screen::Prebuilt(_)), "/{pattern}/");
+                    assert!(
+                        matches!(*s.screen, Screen::Prebuilt(_) | Screen::Sparse(_)),
+                        "/{pattern}/"
+                    );
                     Some(s.exact.get().is_some())
                 }
                 _ => None,
@@ -1073,6 +1151,48 @@ mod tests {
 
     #[cfg(compiled_packs)]
     #[test]
+    fn sparse_screens_hand_over_to_their_lazy_dfa_past_enough_text() {
+        let (regexes, texts) = crate::pack::built_in_patterns_and_examples();
+        let (mut sparse, mut matched) = (0, 0);
+        for r in &regexes {
+            let n = r.built_in().expect("a built-in number");
+            let Some(Screen::Sparse(screen)) = Screen::stored(n, Form::Screen) else {
+                continue;
+            };
+            sparse += 1;
+            let lazy = Screen::new(
+                parsed_hir::built_in_screen(n, Form::Screen)
+                    .unwrap()
+                    .unwrap(),
+            )
+            .unwrap();
+            let mut searched = 0;
+            for text in texts.iter().map(|t| format!("Café {t}")) {
+                let may = screen.may_match(&text);
+                assert_eq!(may, lazy.may_match(&text), "/{}/ on {text:?}", r.as_str());
+                matched += usize::from(may);
+                searched += text.len();
+                // The sparse DFA searches until the bytes are past the limit.
+                assert_eq!(
+                    screen.lazy.get().is_some(),
+                    searched > SPARSE_SCREEN_BYTES,
+                    "/{}/",
+                    r.as_str()
+                );
+            }
+            // One long text is enough.
+            let fresh = Screen::stored(n, Form::Screen).unwrap();
+            let long = format!("Café {}", texts.join(" ").repeat(2));
+            assert!(long.len() > SPARSE_SCREEN_BYTES);
+            assert_eq!(fresh.may_match(&long), lazy.may_match(&long));
+            assert!(matches!(&fresh, Screen::Sparse(s) if s.lazy.get().is_some()));
+        }
+        assert!(sparse > 50, "only {sparse} sparse screens");
+        assert!(matched > 100, "only {matched} texts matched");
+    }
+
+    #[cfg(compiled_packs)]
+    #[test]
     fn built_in_screens_from_the_build_answer_as_their_lazy_dfas_do() {
         let (regexes, mut texts) = crate::pack::built_in_patterns_and_examples();
         texts.extend(texts.clone().iter().map(|t| t.to_uppercase()));
@@ -1088,9 +1208,9 @@ mod tests {
                     continue;
                 };
                 let nfa = parsed_hir::built_in_screen(n, form).unwrap().unwrap();
-                let (prebuilt, lazy) = (Screen::Prebuilt(dfa), Screen::new(nfa).unwrap());
+                let lazy = Screen::new(nfa).unwrap();
                 for text in &texts {
-                    let may = prebuilt.may_match(text);
+                    let may = dfa.may_match(text);
                     assert_eq!(
                         may,
                         lazy.may_match(text),

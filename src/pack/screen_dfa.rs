@@ -37,8 +37,8 @@ use super::ascii_dfa::{
     Aligned, OwnedDfa, build_config, dense_bytes, table_word, trusted_dense, trusted_sparse,
 };
 use super::parsed_hir::{Form, Forms};
-use regex_automata::dfa::{Automaton, dense, sparse};
-use regex_automata::{HalfMatch, Input, MatchError, MatchKind};
+use regex_automata::MatchKind;
+use regex_automata::dfa::{dense, sparse};
 
 /// Most bytes a screen's DFA may take, dense or sparse. Most dense ones
 /// are under 300 KB; the few bigger ones have several gaps in a row.
@@ -84,14 +84,18 @@ pub enum Dfa {
     Sparse(sparse::DFA<&'static [u8]>),
 }
 
+#[cfg(test)]
 impl Dfa {
-    /// The DFA's forward search (see `Automaton::try_search_fwd`).
-    #[inline]
-    pub fn try_search_fwd(&self, input: &Input<'_>) -> Result<Option<HalfMatch>, MatchError> {
-        match self {
-            Dfa::Dense(dfa) => dfa.try_search_fwd(input),
-            Dfa::Sparse(dfa) => dfa.try_search_fwd(input),
-        }
+    /// Whether the screen matches `text`, or gives up on it, as
+    /// `lazy_regex::Screen::may_match` asks.
+    pub fn may_match(&self, text: &str) -> bool {
+        use regex_automata::{Input, dfa::Automaton};
+        let input = Input::new(text).earliest(true);
+        let found = match self {
+            Dfa::Dense(dfa) => dfa.try_search_fwd(&input),
+            Dfa::Sparse(dfa) => dfa.try_search_fwd(&input),
+        };
+        found.map_or(true, |found| found.is_some())
     }
 }
 
@@ -224,9 +228,7 @@ mod tests {
     }
 
     fn matches(dfa: &Dfa, text: &str) -> bool {
-        dfa.try_search_fwd(&Input::new(text).earliest(true))
-            .unwrap()
-            .is_some()
+        dfa.may_match(text)
     }
 
     #[test]
