@@ -18,8 +18,9 @@
 //! - the pattern's own screen when it has an ASCII version, which only
 //!   posts with other word characters are searched through (one or two in
 //!   a hundred), as a sparse DFA: a few times smaller, a few times slower
-//!   a byte, and still much faster than building a lazy DFA's states for
-//!   the few posts a run has of them.
+//!   a byte, and much cheaper than building a lazy DFA's states for the
+//!   few posts a run has of them. Past 64 KB of such text the lazy DFA
+//!   takes over (`lazy_regex::SparseScreen`).
 //!
 //! Screens over `MAX_SCREEN_BYTES` keep their lazy DFA. Which DFA searches
 //! changes only the speed: all are of the same NFA.
