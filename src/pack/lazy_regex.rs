@@ -117,6 +117,17 @@ enum Exact {
 }
 
 impl Exact {
+    /// Form `form` of built-in pattern `n` (`pattern`), to compile when its
+    /// screen matches.
+    fn built_in(n: u32, form: Form, pattern: &Arc<str>, case_sensitive: bool) -> Exact {
+        Exact::BuiltIn {
+            n,
+            form,
+            pattern: Arc::clone(pattern),
+            case_sensitive,
+        }
+    }
+
     /// The pattern compiled; `None` if it cannot be.
     fn compile(&self) -> Option<Program> {
         let decoded;
@@ -358,12 +369,7 @@ fn lean_full(built_in: Option<u32>, pattern: &Arc<str>, case_sensitive: bool) ->
     let Some(n) = built_in else {
         return full(pattern, case_sensitive);
     };
-    let exact = Exact::BuiltIn {
-        n,
-        form: Form::Parsed,
-        pattern: Arc::clone(pattern),
-        case_sensitive,
-    };
+    let exact = Exact::built_in(n, Form::Parsed, pattern, case_sensitive);
     // Only a stored screen: a lazy one is one more program to build.
     if let Some(screen) = Screen::stored(n, Form::Screen) {
         return compile_screened(Some(screen), exact).unwrap_or_else(never);
@@ -667,12 +673,7 @@ impl LazyRegex {
     /// Form `form` of this pattern, built-in pattern `n`, to compile when
     /// its screen matches.
     fn exact_built_in(&self, n: u32, form: Form) -> Exact {
-        Exact::BuiltIn {
-            n,
-            form,
-            pattern: Arc::clone(&self.pattern),
-            case_sensitive: self.case_sensitive,
-        }
+        Exact::built_in(n, form, &self.pattern, self.case_sensitive)
     }
 
     /// Form `form` of this pattern as build.rs stored it (`Some(None)`
