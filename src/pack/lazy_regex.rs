@@ -81,9 +81,10 @@ pub(super) const SCREEN_SPAN: u32 = 5;
 /// non-ASCII characters (`\w`) taken as any non-ASCII bytes (`widened`): a
 /// lazy DFA searches it cheaply on any text, and it matches wherever the
 /// pattern does. Built-in patterns' screens come from build.rs, as whole
-/// DFAs (`screen_dfa`) or as the NFAs of lazy ones (`parsed_hir`). A post it does not match (most) needs nothing more; the
-/// pattern itself is compiled the first time the screen matches, and finds
-/// the matches. So the matches are the pattern's.
+/// DFAs (`screen_dfa`) or as the NFAs of lazy ones (`parsed_hir`). A post
+/// it does not match (most) needs nothing more; the pattern itself is
+/// compiled the first time the screen matches, and finds the matches. So
+/// the matches are the pattern's.
 #[derive(Clone, Debug)]
 pub struct Screened {
     screen: Arc<Screen>,
