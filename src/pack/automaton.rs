@@ -16,22 +16,32 @@
 //! number followed by the fewest such characters), those with a second
 //! set of literals (`SECOND_SET`; count, then their numbers); the length
 //! of the longest literal; the numbers of classes, states and output
-//! words; the class of each byte (one byte
-//! each, 64 words); the states' rows; the outputs. A row holds, per class,
-//! the byte offset of the next state's row within the rows, with bit 0
-//! set when literals end in that state; then where the state's outputs
-//! start. The outputs are lists of pattern numbers, each ended by `END`.
-//! The start state's row is the first.
+//! words; the bytes of a row's entry (2, or 4 past `NARROW_STATES`
+//! states); the class of each byte (one byte each, 64 words); where each
+//! state's outputs start; the states' rows, padded to a word; the
+//! outputs. A row holds, per class, the next state's number, with the top
+//! bit of the entry set when literals end in that state; a row has room
+//! for a power of two of classes, so that a state's row is found by a
+//! shift. The outputs are lists of pattern numbers, each ended by `END`.
+//! The start state is number 0.
+//!
+//! The rows are megabytes, and reading a byte waits for an entry of one:
+//! entries are as small as the number of states allows, and the classes
+//! are numbered by how often their bytes come up in English posts (the
+//! space and the common letters first), so that the entries a post mostly
+//! reads, those of the common bytes, share a cache line or two of each
+//! row.
 
 use std::collections::{BTreeSet, HashMap};
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLP5");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLP6");
+
+/// Automata with up to this many states have rows of 2-byte entries; more
+/// need 4 bytes an entry.
+const NARROW_STATES: usize = 1 << 15;
 
 /// Ends a state's list of outputs.
 const END: u32 = u32::MAX;
-
-/// Set in a transition when the state it leads to has outputs.
-const FOUND: u32 = 1;
 
 /// Bytes each half of a text holds at least beyond the overlap before
 /// `Automata::search` reads the text as two halves: shorter ones are read
@@ -189,10 +199,12 @@ impl Dfa {
     }
 
     /// Appends the numbers of classes, states and output words, the
-    /// classes of the bytes, the states' rows and the outputs (see the
-    /// module's doc).
-    fn write(&self, class: &[u8; 256], out: &mut Vec<u32>) {
-        let width = self.next.first().map_or(0, Vec::len) + 1;
+    /// entries' width, the classes of the bytes, where each state's
+    /// outputs start, the states' rows and the outputs (see the module's
+    /// doc).
+    fn write(&self, class: &[u8; 256], width: Width, out: &mut Vec<u32>) {
+        let classes = self.next.first().map_or(0, Vec::len);
+        let stride = classes.next_power_of_two();
         let mut lists: Vec<u32> = Vec::new();
         let mut list_at: HashMap<&[u32], u32> = HashMap::new();
         let mut starts = Vec::with_capacity(self.outputs.len());
@@ -205,21 +217,104 @@ impl Dfa {
             });
             starts.push(start);
         }
-        out.extend([width as u32 - 1, self.next.len() as u32, lists.len() as u32]);
+        out.extend([
+            classes as u32,
+            self.next.len() as u32,
+            lists.len() as u32,
+            width.bytes() as u32,
+        ]);
         out.extend(
             class
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
         );
-        for (row, start) in self.next.iter().zip(starts) {
-            out.extend(row.iter().map(|&n| {
-                let offset = n * width as u32 * 4;
-                let found = !self.outputs[n as usize].is_empty();
-                offset | if found { FOUND } else { 0 }
-            }));
-            out.push(start);
+        out.extend(starts);
+        let mut rows: Vec<u8> = Vec::with_capacity(self.next.len() * stride * width.bytes());
+        for row in &self.next {
+            for i in 0..stride {
+                let entry = row.get(i).map_or(0, |&n| {
+                    let found = !self.outputs[n as usize].is_empty();
+                    n | if found { width.found() } else { 0 }
+                });
+                rows.extend_from_slice(&entry.to_le_bytes()[..width.bytes()]);
+            }
         }
+        rows.resize(rows.len().next_multiple_of(4), 0);
+        out.extend(words(&rows));
         out.extend(lists);
+    }
+}
+
+/// How often a byte comes up in English posts, roughly, in bytes per ten
+/// thousand: a space is about one byte in six, lower-case letters most of
+/// the rest (in the usual shares of English letters, in thousandths), a
+/// capital one letter in ten. What the classes are numbered by.
+fn weight(b: u8) -> u32 {
+    const LETTERS: [u32; 26] = [
+        82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24,
+        2, 20, 1,
+    ];
+    match b {
+        b' ' => 1600,
+        b'a'..=b'z' => 7 * LETTERS[usize::from(b - b'a')],
+        b'A'..=b'Z' => LETTERS[usize::from(b - b'A')],
+        b'.' | b',' => 100,
+        b'@' | b'\'' | b'!' | b'#' | b'?' | b':' | b'/' | b'-' | b'0'..=b'9' => 25,
+        b'"' | b'\n' | b'&' | b';' | b'(' | b')' => 5,
+        0x80.. => 4,
+        _ => 1,
+    }
+}
+
+/// Classes (as `Tries::classes` gives them: the class of each byte and a
+/// byte of each) numbered again by the weight of their bytes, heaviest
+/// first.
+fn by_weight((class, examples): ([u8; 256], Vec<u8>)) -> ([u8; 256], Vec<u8>) {
+    let mut weights = vec![0u32; examples.len()];
+    for b in 0..=255u8 {
+        weights[usize::from(class[usize::from(b)])] += weight(b);
+    }
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(weights[c]));
+    let mut number = vec![0u8; examples.len()];
+    for (new, &old) in order.iter().enumerate() {
+        number[old] = new as u8;
+    }
+    (
+        class.map(|c| number[usize::from(c)]),
+        order.iter().map(|&c| examples[c]).collect(),
+    )
+}
+
+/// The width of a row's entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Width {
+    Narrow,
+    Wide,
+}
+
+impl Width {
+    fn of(states: usize) -> Width {
+        if states <= NARROW_STATES {
+            Width::Narrow
+        } else {
+            Width::Wide
+        }
+    }
+
+    fn bytes(self) -> usize {
+        match self {
+            Width::Narrow => 2,
+            Width::Wide => 4,
+        }
+    }
+
+    /// The bit of an entry set when literals end in its state.
+    fn found(self) -> u32 {
+        match self {
+            Width::Narrow => Narrow::FOUND,
+            Width::Wide => Wide::FOUND,
+        }
     }
 }
 
@@ -237,6 +332,18 @@ pub fn write(
     sensitive: &[(Vec<u8>, u32)],
     lists: &Lists,
 ) -> Vec<u8> {
+    write_with(patterns, insensitive, sensitive, lists, None)
+}
+
+/// `write`, with entries of `width` when given (else as narrow as the
+/// states allow).
+fn write_with(
+    patterns: u32,
+    insensitive: &[(Vec<u8>, u32)],
+    sensitive: &[(Vec<u8>, u32)],
+    lists: &Lists,
+    width: Option<Width>,
+) -> Vec<u8> {
     let mut words = vec![MAGIC, patterns, lists.always.len() as u32];
     words.extend(&lists.always);
     words.push(lists.non_ascii.len() as u32);
@@ -246,8 +353,10 @@ pub fn write(
     let longest = insensitive.iter().chain(sensitive).map(|(l, _)| l.len());
     words.push(longest.max().unwrap_or(0) as u32);
     let tries = Tries::new(insensitive, sensitive);
-    let (class, examples) = tries.classes();
-    Dfa::new(&tries, &examples).write(&class, &mut words);
+    let (class, examples) = by_weight(tries.classes());
+    let dfa = Dfa::new(&tries, &examples);
+    let width = width.unwrap_or(Width::of(dfa.next.len()));
+    dfa.write(&class, width, &mut words);
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
@@ -273,11 +382,14 @@ pub struct Automata {
     paired: &'static [u8],
     /// The length of the longest literal.
     longest: usize,
-    /// The class of each byte, times four: the byte offset of its next
-    /// state within a row.
+    /// The class of each byte: the entry of its next state within a row.
     class: [u16; 256],
-    /// Where, within a row, the start of the state's outputs is.
-    outputs_in_row: usize,
+    /// A row's entries, as a power of two: a state's row starts at its
+    /// number shifted by this.
+    shift: u32,
+    width: Width,
+    /// Where each state's outputs start (in words of `outputs`).
+    starts: &'static [u8],
     rows: &'static [u8],
     outputs: &'static [u8],
 }
@@ -338,10 +450,21 @@ impl Automata {
         let classes = r.number()?;
         let states = r.number()?;
         let output_words = r.number()?;
+        let width = match r.number()? {
+            2 => Width::Narrow,
+            4 => Width::Wide,
+            _ => return None,
+        };
         let class_bytes = r.part(64)?;
-        let rows = r.part(states.checked_mul(classes + 1)?)?;
+        let starts = r.part(states)?;
+        let stride = classes.checked_next_power_of_two()?;
+        let row_bytes = states.checked_mul(stride)?.checked_mul(width.bytes())?;
+        let rows = r.part(row_bytes.div_ceil(4))?;
         let outputs = r.part(output_words)?;
         if r.at != bytes.len() || states == 0 || classes == 0 || classes > 256 {
+            return None;
+        }
+        if width == Width::Narrow && states > NARROW_STATES {
             return None;
         }
         let mut class = [0u16; 256];
@@ -349,7 +472,7 @@ impl Automata {
             if usize::from(b) >= classes {
                 return None;
             }
-            *c = u16::from(b) * 4;
+            *c = u16::from(b);
         }
         // The rows are the ones build.rs wrote for this binary: they are
         // not checked one by one (that would cost what building took); a
@@ -362,7 +485,9 @@ impl Automata {
             paired,
             longest,
             class,
-            outputs_in_row: classes * 4,
+            shift: stride.trailing_zeros(),
+            width,
+            starts,
             rows,
             outputs,
         })
@@ -409,12 +534,21 @@ impl Automata {
             self.report_non_ascii(text, &mut found);
             ASCII_TEXT_ONLY
         };
-        // Each step waits for the row it reads, and the rows are megabytes:
-        // a text long enough is read as two halves side by side, so that
-        // two rows are on their way at once. The second half starts the
-        // longest literal but one byte before the first ends, so every
-        // literal that ends in the second half also starts in it; the two
-        // are of equal length but for a byte. Literals that end in the
+        match self.width {
+            Width::Narrow => self.read::<Narrow>(text, other, &mut found),
+            Width::Wide => self.read::<Wide>(text, other, &mut found),
+        }
+    }
+
+    /// Reads `text` through the rows, of entries `E`, reporting the outputs
+    /// of the states it passes through but those marked `other`.
+    fn read<E: Entry>(&self, text: &[u8], other: u32, found: &mut impl FnMut(u32)) {
+        // Each step waits for the entry it reads, and the rows are
+        // megabytes: a text long enough is read as two halves side by side,
+        // so that two entries are on their way at once. The second half
+        // starts the longest literal but one byte before the first ends, so
+        // every literal that ends in the second half also starts in it; the
+        // two are of equal length but for a byte. Literals that end in the
         // overlap are found twice, which `found` allows.
         let reach = self.longest.saturating_sub(1);
         let split = (text.len() + reach) / 2;
@@ -422,28 +556,36 @@ impl Automata {
             let (first, second) = (&text[..split], &text[split - reach..]);
             let (mut a, mut b) = (0, 0);
             for (&x, &y) in first.iter().zip(second) {
-                a = self.step(a, x, other, &mut found);
-                b = self.step(b, y, other, &mut found);
+                a = self.step::<E>(a, x, other, found);
+                b = self.step::<E>(b, y, other, found);
             }
             for &y in &second[first.len().min(second.len())..] {
-                b = self.step(b, y, other, &mut found);
+                b = self.step::<E>(b, y, other, found);
             }
             return;
         }
         let mut state = 0;
         for &b in text {
-            state = self.step(state, b, other, &mut found);
+            state = self.step::<E>(state, b, other, found);
         }
     }
 
-    /// The state after reading byte `b` in state `state` (the byte offset
-    /// of its row), reporting the outputs of the new state but those
-    /// marked `other`.
+    /// The state after reading byte `b` in state `state`, reporting the
+    /// outputs of the new state but those marked `other`.
     #[inline(always)]
-    fn step(&self, state: usize, b: u8, other: u32, found: &mut impl FnMut(u32)) -> usize {
-        let step = word_at(self.rows, state + usize::from(self.class[usize::from(b)]));
-        let next = (step & !FOUND) as usize;
-        if step & FOUND != 0 {
+    fn step<E: Entry>(
+        &self,
+        state: usize,
+        b: u8,
+        other: u32,
+        found: &mut impl FnMut(u32),
+    ) -> usize {
+        let entry = E::at(
+            self.rows,
+            (state << self.shift) + usize::from(self.class[usize::from(b)]),
+        );
+        let next = (entry & !E::FOUND) as usize;
+        if entry & E::FOUND != 0 {
             self.report(next, other, found);
         }
         next
@@ -465,11 +607,11 @@ impl Automata {
         }
     }
 
-    /// Calls `found` with the outputs of the state whose row starts at
-    /// byte `state` of the rows, but those marked `other`.
+    /// Calls `found` with the outputs of state `state`, but those marked
+    /// `other`.
     #[inline]
     fn report(&self, state: usize, other: u32, found: &mut impl FnMut(u32)) {
-        let mut at = word_at(self.rows, state + self.outputs_in_row) as usize * 4;
+        let mut at = word_at(self.starts, 4 * state) as usize * 4;
         while let Some(&[a, b, c, d]) = self.outputs.get(at..at + 4) {
             let pattern = u32::from_le_bytes([a, b, c, d]);
             if pattern == END {
@@ -480,6 +622,38 @@ impl Automata {
             }
             at += 4;
         }
+    }
+}
+
+/// An entry of a row, as `Width` says: read from the rows' bytes by its
+/// place among the entries; 0 (the start state) past their end.
+trait Entry {
+    /// The bit set when literals end in the entry's state.
+    const FOUND: u32;
+    fn at(rows: &[u8], i: usize) -> u32;
+}
+
+struct Narrow;
+struct Wide;
+
+impl Entry for Narrow {
+    const FOUND: u32 = 1 << 15;
+
+    #[inline(always)]
+    fn at(rows: &[u8], i: usize) -> u32 {
+        match rows.get(2 * i..2 * i + 2) {
+            Some(&[a, b]) => u32::from(u16::from_le_bytes([a, b])),
+            _ => 0,
+        }
+    }
+}
+
+impl Entry for Wide {
+    const FOUND: u32 = 1 << 31;
+
+    #[inline(always)]
+    fn at(rows: &[u8], i: usize) -> u32 {
+        word_at(rows, 4 * i)
     }
 }
 
@@ -663,9 +837,19 @@ mod tests {
             non_ascii: vec![(21, 1), (22, 2)],
             paired,
         };
-        let bytes = write(23, &insensitive, &sensitive, &lists);
-        let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert_eq!(a.paired().collect::<Vec<_>>(), lists.paired);
+        // Both widths of entries, the wide one forced on these few states.
+        let automata: Vec<Automata> = [None, Some(Width::Wide)]
+            .into_iter()
+            .map(|width| {
+                let bytes = write_with(23, &insensitive, &sensitive, &lists, width);
+                Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap()
+            })
+            .collect();
+        assert_eq!(automata[0].width, Width::Narrow);
+        assert_eq!(automata[1].width, Width::Wide);
+        for a in &automata {
+            assert_eq!(a.paired().collect::<Vec<_>>(), lists.paired);
+        }
         for _ in 0..4000 {
             // Texts up to 80 bytes: with literals of up to 4 bytes, those
             // of 35 bytes or more are read as two halves.
@@ -673,12 +857,37 @@ mod tests {
                 .map(|_| alphabet[random(alphabet.len())])
                 .collect();
             let expect = expected(&text, &insensitive, &sensitive, &[20], &lists.non_ascii);
-            assert_eq!(
-                found(&a, &text),
-                expect,
-                "{:?}",
-                String::from_utf8_lossy(&text)
-            );
+            for a in &automata {
+                assert_eq!(
+                    found(a, &text),
+                    expect,
+                    "{:?} ({:?})",
+                    String::from_utf8_lossy(&text),
+                    a.width
+                );
+            }
         }
+    }
+
+    #[test]
+    fn common_bytes_get_the_first_classes() {
+        // A literal of each of these bytes gives each a class of its own.
+        let insensitive = lits(&[("e", 0), ("k", 1), (" ", 2), ("q", 3), (".", 4)]);
+        let sensitive = lits(&[("~", 5)]);
+        let bytes = write(6, &insensitive, &sensitive, &Lists::default());
+        let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
+        let class = |b: u8| a.class[usize::from(b)];
+        // The space, then common letters, then rarer ones and symbols.
+        let order = [b' ', b'e', b'.', b'k', b'q', b'~'];
+        for pair in order.windows(2) {
+            assert!(class(pair[0]) < class(pair[1]), "{pair:?}");
+        }
+        assert_eq!(class(b'E'), class(b'e'));
+        // The bytes no literal holds (digits, most symbols, bytes outside
+        // ASCII) share a class, which weighs what all of them do.
+        assert_eq!(class(b'1'), class(0xC3));
+        // Six classes of one byte and the rest: a row has room for eight.
+        assert_eq!(a.shift, 3);
+        assert_eq!(found(&a, b"a Quiz, 1~2 OK."), [1, 2, 3, 4, 5]);
     }
 }
