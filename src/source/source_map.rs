@@ -149,11 +149,23 @@ pub fn advance(line: &mut usize, column: &mut usize, b: u8) {
     }
 }
 
-/// Moves a 1-based line and column (in characters) past `s`.
+/// Moves a 1-based line and column (in characters) past `s`: past its
+/// last line break, if any, then as many columns as characters follow.
 fn advance_past(at: &mut (usize, usize), s: &str) {
-    for b in s.bytes() {
-        advance(&mut at.0, &mut at.1, b);
-    }
+    let b = s.as_bytes();
+    let rest = match memchr::memrchr(b'\n', b) {
+        Some(last) => {
+            at.0 += memchr::memchr_iter(b'\n', &b[..last]).count() + 1;
+            at.1 = 1;
+            &s[last + 1..]
+        }
+        None => s,
+    };
+    at.1 += if rest.is_ascii() {
+        rest.len()
+    } else {
+        rest.chars().count()
+    };
 }
 
 /// What to do with the next character of a text and its spelling.
@@ -192,14 +204,30 @@ fn special(spelling: Spelling) -> Option<u8> {
     }
 }
 
-/// How many bytes `text` and `raw` start with that are the same and
-/// spelled as themselves, ending on a character boundary.
-fn same_prefix(text: &[u8], raw: &[u8], special: Option<u8>) -> usize {
-    let mut n = text
+/// How many bytes `a` and `b` start with that are the same: compared
+/// sixteen at a time, most of a text being written as itself, then byte
+/// by byte where the two part.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 16 <= n && a[i..i + 16] == b[i..i + 16] {
+        i += 16;
+    }
+    i + a[i..n]
         .iter()
-        .zip(raw)
-        .take_while(|&(a, b)| a == b && Some(*b) != special)
-        .count();
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `text` and `raw` start with that are the same and
+/// spelled as themselves (up to the spelling's first special byte),
+/// ending on a character boundary.
+fn same_prefix(text: &[u8], raw: &[u8], special: Option<u8>) -> usize {
+    let before = special
+        .and_then(|b| memchr::memchr(b, raw))
+        .unwrap_or(raw.len());
+    let mut n = common_prefix(text, &raw[..before]);
     // Back to the start of a character both have only in part.
     while n > 0 && text.get(n).is_some_and(|&b| b & 0xC0 == 0x80) {
         n -= 1;
