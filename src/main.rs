@@ -408,8 +408,6 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Prints notes about inputs to stderr; true when one of them means part
-/// of an input could not be checked.
 /// Where the report is written: standard output, without the line
 /// buffering of `io::stdout()` where the platform lets it be written to
 /// directly. That buffering looks for the last line break in everything
@@ -430,6 +428,8 @@ fn report_output() -> Box<dyn io::Write> {
     Box::new(stdout.lock())
 }
 
+/// Prints notes about inputs to stderr; true when one of them means part
+/// of an input could not be checked.
 fn report_notes(notes: &[Note]) -> bool {
     let mut error = false;
     for n in notes {
