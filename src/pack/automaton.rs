@@ -43,10 +43,16 @@ const NARROW_STATES: usize = 1 << 15;
 /// Ends a state's list of outputs.
 const END: u32 = u32::MAX;
 
-/// Bytes each half of a text holds at least beyond the overlap before
-/// `Automata::search` reads the text as two halves: shorter ones are read
-/// in one go, the overlap would cost more than reading side by side saves.
+/// Bytes each half of a text holds at least beyond the longest literal
+/// before `Automata::search` reads the text as two halves: shorter ones
+/// are read in one go, going on past the first half would cost more than
+/// reading side by side saves.
 const MIN_HALF: usize = 16;
+
+/// The states of the second half a search keeps to tell when the first
+/// half's reading has caught up (see `Automata::read`); past them, it goes
+/// on to the longest literal's length.
+const KEPT_STATES: usize = 32;
 
 /// Set in a literal's pattern number when the literal counts only on text
 /// that is all ASCII (a set much rarer than the pattern's other one, which
@@ -545,28 +551,47 @@ impl Automata {
     fn read<E: Entry>(&self, text: &[u8], other: u32, found: &mut impl FnMut(u32)) {
         // Each step waits for the entry it reads, and the rows are
         // megabytes: a text long enough is read as two halves side by side,
-        // so that two entries are on their way at once. The second half
-        // starts the longest literal but one byte before the first ends, so
-        // every literal that ends in the second half also starts in it; the
-        // two are of equal length but for a byte. Literals that end in the
-        // overlap are found twice, which `found` allows.
+        // so that two entries are on their way at once. The second half is
+        // read from the start state, so it misses the literals that start
+        // in the first; the first half's reading goes on into the second
+        // until it is in the state the second's was in at that byte (from
+        // there on the two read alike), or until it has read the longest
+        // literal but one byte: every literal that ends later starts in
+        // the second half. A first half's reading usually catches up at the
+        // end of the word it was in. Literals found by both are found
+        // twice, which `found` allows.
         let reach = self.longest.saturating_sub(1);
-        let split = (text.len() + reach) / 2;
-        if split >= reach + MIN_HALF {
-            let (first, second) = (&text[..split], &text[split - reach..]);
-            let (mut a, mut b) = (0, 0);
-            for (&x, &y) in first.iter().zip(second) {
-                a = self.step::<E>(a, x, other, found);
-                b = self.step::<E>(b, y, other, found);
-            }
-            for &y in &second[first.len().min(second.len())..] {
-                b = self.step::<E>(b, y, other, found);
+        let split = text.len() / 2;
+        if split < reach + MIN_HALF {
+            let mut state = 0;
+            for &b in text {
+                state = self.step::<E>(state, b, other, found);
             }
             return;
         }
-        let mut state = 0;
-        for &b in text {
-            state = self.step::<E>(state, b, other, found);
+        let (first, second) = text.split_at(split);
+        // The second half's states after each of its first bytes, as far
+        // as they are kept.
+        let mut kept = [0usize; KEPT_STATES];
+        let keep = reach.min(KEPT_STATES);
+        let (mut a, mut b) = (0, 0);
+        for ((&x, &y), k) in first.iter().zip(second).zip(&mut kept[..keep]) {
+            a = self.step::<E>(a, x, other, found);
+            b = self.step::<E>(b, y, other, found);
+            *k = b;
+        }
+        for (&x, &y) in first[keep..].iter().zip(&second[keep..]) {
+            a = self.step::<E>(a, x, other, found);
+            b = self.step::<E>(b, y, other, found);
+        }
+        for (i, &x) in second[..reach].iter().enumerate() {
+            a = self.step::<E>(a, x, other, found);
+            if kept.get(i) == Some(&a) && i < keep {
+                break;
+            }
+        }
+        for &y in &second[first.len()..] {
+            b = self.step::<E>(b, y, other, found);
         }
     }
 
@@ -864,6 +889,41 @@ mod tests {
                     "{:?} ({:?})",
                     String::from_utf8_lossy(&text),
                     a.width
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn literals_across_the_middle_are_found_whatever_their_length() {
+        // Literals longer than the states a search keeps, and short ones,
+        // over an alphabet small enough that they overlap: texts long
+        // enough to be read as two halves, with the literals placed across
+        // their middle at every offset.
+        let long = b"abababababababababababababababababababbab".to_vec();
+        assert!(long.len() > KEPT_STATES + 1);
+        let insensitive = vec![
+            (long.clone(), 0),
+            (b"bba".to_vec(), 1),
+            (b"aab".to_vec(), 2),
+        ];
+        let sensitive = vec![(b"B.A".to_vec(), 3)];
+        let bytes = write(4, &insensitive, &sensitive, &Lists::default());
+        let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let alphabet = b"abAB. ";
+        for len in [2 * (long.len() + MIN_HALF), 150, 301] {
+            for offset in 0..long.len() {
+                let mut text: Vec<u8> = (0..len).map(|_| alphabet[rng.below(6)]).collect();
+                let at = len / 2 - offset;
+                text[at..at + long.len()].copy_from_slice(&long);
+                let expect = expected(&text, &insensitive, &sensitive, &[], &[]);
+                assert!(expect.contains(&0));
+                assert_eq!(
+                    found(&a, &text),
+                    expect,
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
                 );
             }
         }
