@@ -586,7 +586,7 @@ impl Automata {
         }
         for (i, &x) in second[..reach].iter().enumerate() {
             a = self.step::<E>(a, x, other, found);
-            if kept.get(i) == Some(&a) && i < keep {
+            if i < keep && kept[i] == a {
                 break;
             }
         }
