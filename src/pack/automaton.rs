@@ -562,6 +562,7 @@ impl Automata {
         // twice, which `found` allows.
         let reach = self.longest.saturating_sub(1);
         let split = text.len() / 2;
+        // Each half holds more than `reach` bytes, as the slices below need.
         if split < reach + MIN_HALF {
             let mut state = 0;
             for &b in text {
