@@ -149,23 +149,10 @@ pub fn advance(line: &mut usize, column: &mut usize, b: u8) {
     }
 }
 
-/// Moves a 1-based line and column (in characters) past `s`: past its
-/// last line break, if any, then as many columns as characters follow.
+/// Moves a 1-based line and column (in characters) past `s`: where `s`
+/// ends, counted from its start, followed from `at`.
 fn advance_past(at: &mut (usize, usize), s: &str) {
-    let b = s.as_bytes();
-    let rest = match memchr::memrchr(b'\n', b) {
-        Some(last) => {
-            at.0 += memchr::memchr_iter(b'\n', &b[..last]).count() + 1;
-            at.1 = 1;
-            &s[last + 1..]
-        }
-        None => s,
-    };
-    at.1 += if rest.is_ascii() {
-        rest.len()
-    } else {
-        rest.chars().count()
-    };
+    *at = follow((1, 1), *at, crate::error::line_col(s, s.len()));
 }
 
 /// What to do with the next character of a text and its spelling.
