@@ -33,6 +33,15 @@ const FILES_PER_THREAD: usize = 32;
 /// costs little next to checking it.
 const POSTS_PER_TASK: usize = 16;
 
+/// The threads of the pool, asked as a run is about to check posts on
+/// them (which starts the pool): their word tables share one budget
+/// (`words::share_among`), so memory does not grow with their number.
+fn pool_threads() -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    crate::text::words::share_among(threads);
+    threads
+}
+
 /// Something to tell the user about an input, in order with the output.
 #[derive(Debug)]
 pub enum Problem {
@@ -160,6 +169,7 @@ fn check_file(
     let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
         posts.iter().map(|p| check_post(linter, p, needs)).collect()
     } else {
+        pool_threads();
         posts
             .par_iter()
             .with_min_len(POSTS_PER_TASK)
@@ -205,7 +215,7 @@ pub fn run(
     let chunk = if files.len() <= 1 {
         1
     } else {
-        rayon::current_num_threads().max(1) * FILES_PER_THREAD
+        pool_threads() * FILES_PER_THREAD
     };
     let stdin_calendar = opts.stdin.is_calendar();
     let bytes = |f: &InputFile| held_bytes(f, stdin_calendar);
@@ -410,6 +420,7 @@ fn stream_file(
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<()> {
     type Checked = Vec<Result<Done, Note>>;
+    pool_threads();
     let check_batch = |batch: Vec<Post>| -> Checked {
         batch
             .par_iter()

@@ -246,6 +246,8 @@ fn output_is_identical_across_runs_and_thread_counts() {
         String::from_utf8_lossy(&one.1)
     );
     assert_eq!(one, run("2", "json"), "1 thread vs 2");
+    // Sixteen threads share the word budget at its smallest shares.
+    assert_eq!(one, run("16", "json"), "1 thread vs 16");
     assert_eq!(run("2", "json"), run("2", "json"), "two runs");
     assert_eq!(run("1", "sarif"), run("2", "sarif"), "sarif, 1 thread vs 2");
 }

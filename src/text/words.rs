@@ -17,16 +17,48 @@ use compact_str::CompactString;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A word's number in its thread's table, within one generation.
 pub type WordId = u32;
 
-/// Distinct words a thread numbers before it starts over.
+/// Distinct words a thread numbers before it starts over, when few
+/// threads share [`WORD_BUDGET`]; word pairs a memo keeps, likewise.
 const MAX_WORDS: usize = 1 << 15;
 
-/// Word pairs a memo keeps before it starts over.
-const MAX_PAIRS: usize = 1 << 15;
+/// Distinct words the threads of a run number together before each starts
+/// over. A thread's table and the memos that follow it take some 300 bytes
+/// a word (10 MB at [`MAX_WORDS`]): shared out, they stay about the same
+/// whatever the number of threads, rather than growing with it.
+const WORD_BUDGET: usize = 1 << 16;
+
+/// Fewest words a thread numbers before it starts over, however many
+/// threads share the budget: below that, it would work out the words of
+/// a post again too often.
+const MIN_WORDS: usize = 1 << 12;
+
+/// Distinct words (and word pairs) each thread numbers before it starts
+/// over: [`MAX_WORDS`] until a run says how many threads share the
+/// budget ([`share_among`]).
+static WORD_LIMIT: AtomicUsize = AtomicUsize::new(MAX_WORDS);
+
+/// Shares [`WORD_BUDGET`] among `threads` threads checking posts at once:
+/// each numbers up to its share of words before it starts over, no more
+/// than [`MAX_WORDS`] and no fewer than [`MIN_WORDS`]. Tables follow the
+/// share from their next post.
+pub fn share_among(threads: usize) {
+    WORD_LIMIT.store(share_of(threads), Ordering::Relaxed);
+}
+
+/// Each of `threads` threads' share of [`WORD_BUDGET`].
+fn share_of(threads: usize) -> usize {
+    (WORD_BUDGET / threads.max(1)).clamp(MIN_WORDS, MAX_WORDS)
+}
+
+/// Each thread's share of words (see [`share_among`]).
+fn word_limit() -> usize {
+    WORD_LIMIT.load(Ordering::Relaxed)
+}
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
@@ -346,7 +378,7 @@ impl Numbering<'_> {
 pub(super) fn for_post<R>(read: impl FnOnce(u64, Numbering<'_>) -> R) -> R {
     WORDS.with_borrow_mut(|t| {
         let t = t.get_or_insert_with(WordTable::new);
-        if t.facts.len() >= MAX_WORDS {
+        if t.facts.len() >= word_limit() {
             *t = WordTable::new();
         }
         let generation = t.generation;
@@ -385,7 +417,7 @@ impl<T: Copy, P: Copy> WordMemo<T, P> {
     /// the words' answers stay good.
     pub fn start(&mut self, owner: u64, generation: u64) -> bool {
         if self.key == Some((owner, generation)) {
-            if self.pairs.len() >= MAX_PAIRS {
+            if self.pairs.len() >= word_limit() {
                 self.pairs.clear();
             }
             return false;
@@ -562,11 +594,27 @@ mod tests {
     }
 
     #[test]
+    fn threads_share_one_budget_of_words() {
+        assert_eq!(share_of(0), MAX_WORDS);
+        assert_eq!(share_of(1), MAX_WORDS);
+        assert_eq!(share_of(2), MAX_WORDS);
+        assert_eq!(share_of(4), MAX_WORDS / 2);
+        assert_eq!(share_of(8), MAX_WORDS / 4);
+        assert_eq!(share_of(16), MIN_WORDS);
+        assert_eq!(share_of(1000), MIN_WORDS);
+        // The budget itself: up to the floor, more threads hold no more
+        // words between them than two do.
+        for threads in 2..=16 {
+            assert!(threads * share_of(threads) <= WORD_BUDGET, "{threads}");
+        }
+    }
+
+    #[test]
     fn too_many_pairs_forget_the_pairs_but_not_the_words() {
         let mut m: WordMemo<u8> = WordMemo::default();
         m.start(1, 7);
         assert_eq!(m.word(3, || 5), 5);
-        for i in 0..MAX_PAIRS as u32 {
+        for i in 0..MAX_WORDS as u32 {
             m.pair(i, i, || i);
         }
         assert!(!m.start(1, 7));
