@@ -20,7 +20,9 @@
 //!
 //! A run over much text searches ASCII posts and such posts with the ASCII
 //! version alone, so a pattern those posts need is compiled once; the
-//! pattern itself is compiled only for posts with other word characters.
+//! pattern itself is compiled only for posts with other word characters,
+//! and not even then when its build-time DFAs follow it on any text (a
+//! pattern without Unicode word assertions, `Reach::All`).
 //! A run over little text (patterns compiled lean) searches with the
 //! pattern itself, and compiles a pattern's ASCII version only once
 //! searching such posts with the pattern has taken about as long as
@@ -122,8 +124,10 @@ impl AsciiWords {
     /// Whether searching pattern `i` on a post of kind `words` needs no
     /// compiling.
     pub fn is_ready(&self, i: usize, regex: &LazyRegex, words: Kind) -> bool {
-        if Self::uses_versions(words) {
-            self.prebuilt_to_use(i, regex, words).is_some() || self.version_is_compiled(i, regex)
+        if self.prebuilt_to_use(i, regex, words).is_some() {
+            true
+        } else if Self::uses_versions(words) {
+            self.version_is_compiled(i, regex)
         } else {
             regex.is_compiled()
         }
@@ -141,16 +145,20 @@ impl AsciiWords {
 
     /// The build-time DFAs a run over much text searches pattern `i` with
     /// on a post of kind `words`: the pattern has such DFAs, they reach the
-    /// post (ASCII, or with no non-ASCII word characters, see `Reach`), and
-    /// they are dense, or sparse ones that have searched fewer than
-    /// `PREBUILT_SEARCHES` posts while the pattern's version is not
-    /// compiled.
+    /// post (ASCII, with no non-ASCII word characters, or any, see
+    /// `Reach`), and they are dense, or sparse ones that have searched
+    /// fewer than `PREBUILT_SEARCHES` posts while the pattern's version is
+    /// not compiled.
     fn prebuilt_to_use(&self, i: usize, regex: &LazyRegex, words: Kind) -> Option<&Prebuilt> {
-        if words == Kind::Unicode {
+        if crate::pack::compiles_lean() {
             return None;
         }
         let prebuilt = self.prebuilt[i].get_or_init(|| regex.prebuilt()).as_ref()?;
-        let reaches = words == Kind::Ascii || prebuilt.reach == Reach::AsciiWords;
+        let reaches = match prebuilt.reach {
+            Reach::All => true,
+            Reach::AsciiWords => words != Kind::Unicode,
+            Reach::Ascii => words == Kind::Ascii,
+        };
         let usable = prebuilt.dense
             || (self.prebuilt_searches[i].0.load(Ordering::Relaxed) < PREBUILT_SEARCHES
                 && !self.version_is_compiled(i, regex));
@@ -173,13 +181,13 @@ impl AsciiWords {
         words: Kind,
         search: impl FnOnce(&Program) -> T,
     ) -> T {
-        if Self::uses_versions(words) {
-            if let Some(prebuilt) = self.prebuilt_to_use(i, regex, words) {
-                if !prebuilt.dense {
-                    self.prebuilt_searches[i].0.fetch_add(1, Ordering::Relaxed);
-                }
-                return search(&prebuilt.program);
+        if let Some(prebuilt) = self.prebuilt_to_use(i, regex, words) {
+            if !prebuilt.dense {
+                self.prebuilt_searches[i].0.fetch_add(1, Ordering::Relaxed);
             }
+            return search(&prebuilt.program);
+        }
+        if Self::uses_versions(words) {
             return search(self.version(i, regex).unwrap_or_else(|| regex.get()));
         }
         if words != Kind::AsciiWords {
@@ -310,5 +318,36 @@ mod tests {
         }
         assert!(versions > 20, "{versions}");
         assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn patterns_with_dfas_for_any_text_need_no_compiling_for_any_post() {
+        let (regexes, texts) = crate::pack::built_in_patterns_and_examples();
+        let words = AsciiWords::new(regexes.len());
+        // Each example among, and with, non-ASCII word characters.
+        let mut posts = Vec::new();
+        for t in &texts {
+            posts.push(format!("Ça {t} déjà"));
+            posts.push(t.replace('e', "é").replace('a', "ä"));
+        }
+        posts.retain(|p| Kind::of(p) == Kind::Unicode);
+        let mut patterns = 0;
+        let mut found = 0;
+        for (i, r) in regexes.iter().enumerate() {
+            if r.prebuilt().is_none_or(|p| p.reach != Reach::All) {
+                continue;
+            }
+            patterns += 1;
+            for kind in [Kind::Ascii, Kind::AsciiWords, Kind::Unicode] {
+                assert!(words.is_ready(i, r, kind), "/{}/ {kind:?}", r.as_str());
+            }
+            for p in &posts {
+                let m = words.search(i, r, Kind::Unicode, |program| matches(program, p));
+                found += m.len();
+                assert_eq!(m, matches(r.get(), p), "/{}/ on {p:?}", r.as_str());
+            }
+        }
+        assert!(patterns >= 3, "{patterns}");
+        assert!(found > 10, "{found}");
     }
 }

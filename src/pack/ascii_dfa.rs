@@ -1,4 +1,5 @@
-//! The built-in patterns as DFAs for ASCII text, built when the binary is.
+//! The built-in patterns as DFAs for ASCII text (and some for any text),
+//! built when the binary is.
 //!
 //! A run over one short draft would otherwise compile every pattern the
 //! draft reaches (with regex-lite, see `lazy_regex`), which takes longer
@@ -7,7 +8,9 @@
 //! leftmost-first matches, and the binary decodes a pattern's pair in
 //! place the first time a post needs it.
 //!
-//! The DFAs are of the pattern as it reads on text whose word characters
+//! A pattern without Unicode word assertions has DFAs of itself, which
+//! follow it on any text, where they are small enough (`Reach::All`).
+//! Other DFAs are of the pattern as it reads on text whose word characters
 //! are all ASCII (`ascii_word_text`): ASCII text, and text whose other
 //! characters are emoji, typographic quotes and dashes and the like, which
 //! social posts are full of. Where that form has assertions a DFA cannot
@@ -115,12 +118,17 @@ pub enum Reach {
     /// ASCII text, and text whose non-ASCII characters are none of them
     /// word characters (`ascii_word_text::qualifies`).
     AsciiWords,
+    /// Any text: DFAs of the pattern itself, which has no Unicode word
+    /// assertion.
+    All,
 }
 
 impl Reach {
     /// Whether the DFAs find what the pattern finds in `text`.
     pub fn covers(self, text: &str) -> bool {
-        text.is_ascii() || (self == Reach::AsciiWords && super::qualifies(text))
+        self == Reach::All
+            || text.is_ascii()
+            || (self == Reach::AsciiWords && super::qualifies(text))
     }
 }
 
@@ -136,6 +144,7 @@ impl Form {
         let reach = match self.reach {
             Reach::Ascii => 1,
             Reach::AsciiWords => 2,
+            Reach::All => 3,
         };
         reach | if self.dense { 4 } else { 0 }
     }
@@ -144,6 +153,7 @@ impl Form {
         let reach = match byte & 3 {
             1 => Reach::Ascii,
             2 => Reach::AsciiWords,
+            3 => Reach::All,
             _ => return None,
         };
         Some(Form {
@@ -300,6 +310,7 @@ struct Stored {
 /// `pattern`'s DFA pair, in the first form that can be built and fits its
 /// limit, of
 /// (the widest reach first, dense before sparse):
+/// - the pattern itself, dense, when it has no Unicode word assertion;
 /// - the pattern as it reads on text whose word characters are all ASCII,
 ///   dense;
 /// - the pattern as it reads on ASCII text, dense;
@@ -308,16 +319,25 @@ struct Stored {
 /// `None` if none can.
 fn pair_of(pattern: &str, case_sensitive: bool, limits: Limits) -> Option<Stored> {
     let hir = super::parse_pattern(pattern, case_sensitive)?;
+    let itself = (!hir.properties().look_set().contains_word_unicode())
+        .then(|| compile(&hir))
+        .flatten();
     let words = compile(&super::for_ascii_word_text(hir.clone(), &mut false));
     // Built only if the first form will not do.
     let ascii = std::cell::OnceCell::new();
-    let forms = [(Reach::AsciiWords, true), (Reach::Ascii, true)]
-        .into_iter()
-        .chain([(Reach::AsciiWords, false), (Reach::Ascii, false)]);
+    let forms = [
+        (Reach::All, true),
+        (Reach::AsciiWords, true),
+        (Reach::Ascii, true),
+        (Reach::AsciiWords, false),
+        (Reach::Ascii, false),
+    ];
     forms
+        .into_iter()
         .map(|(reach, dense)| Form { reach, dense })
         .find_map(|form| {
             let (forward, reverse) = match form.reach {
+                Reach::All => itself.as_ref(),
                 Reach::AsciiWords => words.as_ref(),
                 Reach::Ascii => ascii
                     .get_or_init(|| compile(&ascii_only(hir.clone())))
@@ -457,20 +477,34 @@ mod tests {
 
     #[test]
     fn pairs_find_what_the_pattern_finds_on_the_text_they_reach() {
-        use Reach::{Ascii, AsciiWords};
+        use Reach::{All, Ascii, AsciiWords};
+        // Each pattern, and the reach of its dense pair, then of its
+        // sparse one: a pattern without Unicode word assertions has a
+        // dense pair of itself where one fits, never a sparse one.
         let patterns = [
-            (r"\b(?:oh great|yeah right)\b", false, AsciiWords),
-            (r"\bcaf[eé]\b[^.!?\n]{0,4}\bopen", false, AsciiWords),
-            (r"\w+@\w+\.\w+", true, AsciiWords),
-            (r"(?m)^\s*(k|s)\w*$", false, AsciiWords),
-            (r"[$£€]\s?\d+", false, AsciiWords),
-            (r"\bdon[\x27’]t\b\W+", false, AsciiWords),
+            (
+                r"\b(?:oh great|yeah right)\b",
+                false,
+                AsciiWords,
+                AsciiWords,
+            ),
+            (
+                r"\bcaf[eé]\b[^.!?\n]{0,4}\bopen",
+                false,
+                AsciiWords,
+                AsciiWords,
+            ),
+            // Unicode `\w` three times makes its own pair too big.
+            (r"\w+@\w+\.\w+", true, AsciiWords, AsciiWords),
+            (r"(?m)^\s*(k|s)\w*$", false, All, AsciiWords),
+            (r"[$£€]\s?\d+", false, All, AsciiWords),
+            (r"\bdon[\x27’]t\b\W+", false, AsciiWords, AsciiWords),
             // `\B` stays a Unicode assertion, which a DFA cannot follow.
-            (r"(?i)\Bly\b", false, Ascii),
+            (r"(?i)\Bly\b", false, Ascii, Ascii),
         ];
         let written: Vec<(String, bool)> = patterns
             .iter()
-            .map(|(p, c, _)| (p.to_string(), *c))
+            .map(|(p, c, _, _)| (p.to_string(), *c))
             .collect();
         let texts = [
             "Oh GREAT, yeah right",
@@ -495,7 +529,10 @@ mod tests {
             (write_within(&written, sparse_only), false),
         ] {
             let table = aligned(table);
-            for (n, (pattern, case_sensitive, reach)) in patterns.iter().enumerate() {
+            for (n, (pattern, case_sensitive, dense_reach, sparse_reach)) in
+                patterns.iter().enumerate()
+            {
+                let reach = if dense { dense_reach } else { sparse_reach };
                 let (dfa, form) = decode(table, n).expect("a pair for every pattern");
                 assert_eq!(
                     form,
@@ -522,7 +559,7 @@ mod tests {
 
     #[test]
     fn forms_read_back_as_written() {
-        for reach in [Reach::Ascii, Reach::AsciiWords] {
+        for reach in [Reach::Ascii, Reach::AsciiWords, Reach::All] {
             for dense in [true, false] {
                 let form = Form { reach, dense };
                 assert_eq!(Form::of_byte(form.byte()), Some(form));
