@@ -322,8 +322,8 @@ fn pair_of(pattern: &str, case_sensitive: bool, limits: Limits) -> Option<Stored
     let itself = (!hir.properties().look_set().contains_word_unicode())
         .then(|| compile(&hir))
         .flatten();
-    let words = compile(&super::for_ascii_word_text(hir.clone(), &mut false));
-    // Built only if the first form will not do.
+    // Built only if the forms before them will not do.
+    let words = std::cell::OnceCell::new();
     let ascii = std::cell::OnceCell::new();
     let forms = [
         (Reach::All, true),
@@ -338,7 +338,9 @@ fn pair_of(pattern: &str, case_sensitive: bool, limits: Limits) -> Option<Stored
         .find_map(|form| {
             let (forward, reverse) = match form.reach {
                 Reach::All => itself.as_ref(),
-                Reach::AsciiWords => words.as_ref(),
+                Reach::AsciiWords => words
+                    .get_or_init(|| compile(&super::for_ascii_word_text(hir.clone(), &mut false)))
+                    .as_ref(),
                 Reach::Ascii => ascii
                     .get_or_init(|| compile(&ascii_only(hir.clone())))
                     .as_ref(),
