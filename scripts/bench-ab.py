@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Times two think-lint binaries against each other, run by run.
 
-    scripts/bench-ab.py --base BIN --candidate BIN [--runs N] [--one-core] -- ARGS...
+    scripts/bench-ab.py --base BIN --candidate BIN [--runs N] [--one-core] [--wall] -- ARGS...
 
 Runs `BIN ARGS...` for the base and the candidate in alternating pairs
 (base first in even pairs, candidate first in odd ones), so that a change in
 the machine's load between runs falls on both alike, and reports their
 median wall and CPU time (user + system, from the kernel's accounting of
-the child) and the ratio candidate / base of CPU time over each two pairs
-in a row (base, candidate, candidate, base): its median, and a 95%
-interval for that median by resampling those blocks. A
+the child) and the ratio candidate / base of CPU time (wall time with
+`--wall`) over each two pairs in a row (base, candidate, candidate,
+base): its median, and a 95% interval for that median by resampling
+those blocks. A
 change smaller than that interval is one this machine cannot tell from
 noise. It also runs each binary once more to compare their outputs byte
 for byte: a speed change should not change what is printed.
@@ -75,6 +76,12 @@ def main():
         action="store_true",
         help="one rayon thread, pinned to CPU 0 with taskset when it is there",
     )
+    p.add_argument(
+        "--wall",
+        action="store_true",
+        help="compare wall times rather than CPU times: for a change that moves work"
+        " between cores (overlapping it) rather than doing less of it",
+    )
     p.add_argument("args", nargs="+", help="think-lint's arguments, after --")
     a = p.parse_args()
     if a.runs < 4 or a.runs % 2:
@@ -125,15 +132,16 @@ def main():
     # Two pairs in a row ran base, candidate, candidate, base (or the
     # other way round): their sums cancel whatever the second run of a
     # pair gains or loses, and a steady drift of the machine's load.
-    cpu = {who: [c for _, c in times[who]] for who in times}
+    what, pick = ("wall", 0) if a.wall else ("CPU", 1)
+    t = {who: [run[pick] for run in times[who]] for who in times}
     ratios = [
-        (cpu["candidate"][i] + cpu["candidate"][i + 1]) / (cpu["base"][i] + cpu["base"][i + 1])
+        (t["candidate"][i] + t["candidate"][i + 1]) / (t["base"][i] + t["base"][i + 1])
         for i in range(0, a.runs - 1, 2)
     ]
     mid = statistics.median(ratios)
     low, high = median_interval(ratios)
     print(
-        f"CPU ratio {labels['candidate']} / {labels['base']}, over {len(ratios)} blocks of"
+        f"{what} ratio {labels['candidate']} / {labels['base']}, over {len(ratios)} blocks of"
         f" two pairs: median {mid:.3f}, 95% interval {low:.3f} to {high:.3f}"
     )
     if len(ratios) < MIN_BLOCKS:

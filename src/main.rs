@@ -487,9 +487,6 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         include: config.include.clone(),
         exclude: config.exclude.clone(),
     };
-    let walked = source::walk(&paths, &walk_opts)?;
-    pack::compile_lean(little_text(&walked.files));
-    timings::mark("reporter and walk");
     let read_opts = source::Options {
         max_post_bytes: config
             .max_post_bytes
@@ -497,24 +494,45 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         field: args.field.clone(),
         stdin: args.stdin_format.kind(),
     };
-    timings::probe(&walked.files, &linters.base(), &read_opts);
     // Large writes: a long run prints megabytes, and each write is a
     // system call.
     let mut out = io::BufWriter::with_capacity(64 * 1024, report_output());
-    let mut input_error = report_notes(&walked.notes);
-    let outcome = run::run(
-        &walked.files,
-        &mut linters,
-        &read_opts,
-        reporter.as_mut(),
-        &mut out,
-        &mut |problem| match problem {
-            Problem::Note(n) => {
-                report_notes(std::slice::from_ref(n));
-            }
-            Problem::Input(e) => eprintln!("{}", error_text(e)),
-        },
-    );
+    let renderer = reporter.renderer();
+    let context = reporter.shows_context();
+    // The pool checks the files a walk finds while it goes on (see
+    // `run::HeadStart`); the scope ends once their results are reported.
+    let (outcome, input_error) = rayon::in_place_scope(|scope| {
+        let mut head_start = run::HeadStart::new(scope, &read_opts, renderer.as_deref(), context);
+        let walked = source::walk_finding(&paths, &walk_opts, &mut |path| {
+            head_start.found(path, &mut linters)
+        })?;
+        let head_start = head_start.finish();
+        pack::compile_lean(!head_start.not_little && little_text(&walked.files));
+        if timings::enabled() {
+            let early = head_start.files();
+            timings::mark(&format!(
+                "reporter and walk ({early} files checked meanwhile)"
+            ));
+        }
+        timings::probe(&walked.files, &linters.base(), &read_opts);
+        let input_error = report_notes(&walked.notes);
+        let outcome = run::run(
+            &walked.files,
+            &mut linters,
+            &read_opts,
+            reporter.as_mut(),
+            &mut out,
+            head_start,
+            &mut |problem| match problem {
+                Problem::Note(n) => {
+                    report_notes(std::slice::from_ref(n));
+                }
+                Problem::Input(e) => eprintln!("{}", error_text(e)),
+            },
+        );
+        Ok::<_, Error>((outcome, input_error))
+    })?;
+    let mut input_error = input_error;
     timings::mark("run");
     let outcome = match outcome {
         Ok(o) => o,
@@ -540,7 +558,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
 /// not repay building their faster engines. Standard input may be long.
 fn little_text(files: &[source::InputFile]) -> bool {
     /// Above this many bytes of input, regexes are built for speed.
-    const LITTLE: u64 = 8 << 10;
+    const LITTLE: u64 = run::LITTLE_INPUT;
     let mut total = 0u64;
     for f in files {
         if f.path == "-" {

@@ -10,9 +10,11 @@ use crate::linters::LinterSet;
 use crate::report::{Render, Reporter};
 use crate::source::{self, InputFile, Note, Post};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 
 /// Files at least this big are streamed rather than read whole. A file
@@ -192,17 +194,235 @@ fn check_file(
     FileResult { results, problems }
 }
 
-/// Runs every file through its linter and the reporter. `on_problem` is
-/// called (after `out` is flushed) for every problem, in input order.
+/// Bytes of input up to which a run checks a draft or two, and builds its
+/// regexes lean (see `pack::compile_lean`).
+pub const LITTLE_INPUT: u64 = 8 << 10;
+
+/// One-post files a task of a head start checks.
+const HEAD_START_TASK: usize = 16;
+
+/// Tasks of a head start the pool has at most per thread: a walk finds
+/// files far faster than they are checked, and files handed out past what
+/// the pool checks during the walk would only be reported in a burst at
+/// the end instead of in order as they are checked. The files found while
+/// the pool is that busy are left to [`run`].
+const HEAD_START_TASKS_PER_THREAD: usize = 2;
+
+/// One-post files checked while the walk that finds them goes on.
+///
+/// A directory's walk hands its files over only once it has found them
+/// all, sorted, and until then the pool would wait: a walk of 2,000 files
+/// takes about as long as checking a tenth of them. The pool checks the
+/// files found so far instead, in the order they are found, and [`run`]
+/// reports each result in its place. A head start starts once the files
+/// found hold more than [`LITTLE_INPUT`] bytes, when the run is known not
+/// to be a draft or two (whose regexes are built lean: the decision has to
+/// come before any post is checked).
+pub struct HeadStart<'s, 'a> {
+    scope: &'a rayon::Scope<'s>,
+    opts: &'s source::Options,
+    needs: Needs<'s>,
+    /// Bytes of the files found while the run may still be little; `None`
+    /// once it is known not to be.
+    seen: Option<u64>,
+    /// Files found and not yet handed to the pool, with their linters.
+    waiting: Vec<(InputFile, Arc<Linter>)>,
+    /// Tasks handed out at most at once (see
+    /// [`HEAD_START_TASKS_PER_THREAD`]), and those the pool has done.
+    most_tasks: usize,
+    done: Arc<std::sync::atomic::AtomicUsize>,
+    started: HeadStarted,
+}
+
+/// The files a head start handed to the pool, and where their results
+/// will come.
+#[derive(Default)]
+pub struct HeadStarted {
+    /// Per file, the task that checks it and its place among the task's
+    /// files.
+    places: HashMap<String, (usize, usize)>,
+    tasks: Vec<Checking>,
+    /// The files found held more than [`LITTLE_INPUT`] bytes.
+    pub not_little: bool,
+}
+
+impl HeadStarted {
+    /// How many files were handed to the pool.
+    pub fn files(&self) -> usize {
+        self.places.len()
+    }
+}
+
+impl<'s, 'a> HeadStart<'s, 'a> {
+    /// A head start whose tasks run in `scope`, reading files with `opts`
+    /// and formatting posts with `render` (the reporter's renderer; lines
+    /// of context when `context`).
+    pub fn new(
+        scope: &'a rayon::Scope<'s>,
+        opts: &'s source::Options,
+        render: Option<&'s dyn Render>,
+        context: bool,
+    ) -> Self {
+        HeadStart {
+            scope,
+            opts,
+            needs: Needs { render, context },
+            seen: Some(0),
+            waiting: Vec::with_capacity(HEAD_START_TASK),
+            most_tasks: 0,
+            done: Arc::default(),
+            started: HeadStarted::default(),
+        }
+    }
+
+    /// Takes file `path`, just found by the walk, its linter from
+    /// `linters`.
+    pub fn found(&mut self, path: &str, linters: &mut LinterSet) {
+        if let Some(seen) = &mut self.seen {
+            // A file whose size cannot be read makes the run not little,
+            // as `little` judges.
+            *seen = seen.saturating_add(std::fs::metadata(path).map_or(u64::MAX, |m| m.len()));
+            if *seen > LITTLE_INPUT {
+                self.seen = None;
+                self.started.not_little = true;
+                crate::pack::compile_lean(false);
+                self.most_tasks = pool_threads() * HEAD_START_TASKS_PER_THREAD;
+                self.hand_out_if_full();
+            }
+        }
+        // Calendars stream, or are checked post by post in parallel, in
+        // their turn; a file the walk found twice is checked twice then.
+        if source::Kind::of(path).is_calendar()
+            // Until the head start starts, one task's files wait at most.
+            || self.waiting.len() >= HEAD_START_TASK
+            || self.started.places.contains_key(path)
+            || self.waiting.iter().any(|(f, _)| f.path == path)
+        {
+            return;
+        }
+        let Ok(linter) = linters.for_path(path) else {
+            // `run` reports why.
+            return;
+        };
+        let file = InputFile {
+            path: path.to_string(),
+            named: false,
+        };
+        self.waiting.push((file, linter));
+        if self.seen.is_none() {
+            self.hand_out_if_full();
+        }
+    }
+
+    /// Hands a full task's files to the pool, or leaves them to `run`
+    /// while the pool is busy.
+    fn hand_out_if_full(&mut self) {
+        if self.waiting.len() < HEAD_START_TASK {
+            return;
+        }
+        let busy = self.started.tasks.len() - self.done.load(Ordering::Relaxed);
+        if busy < self.most_tasks {
+            self.hand_out();
+        } else {
+            self.waiting.clear();
+        }
+    }
+
+    /// Hands the files waiting to the pool as one task.
+    fn hand_out(&mut self) {
+        let files = std::mem::replace(&mut self.waiting, Vec::with_capacity(HEAD_START_TASK));
+        let task = self.started.tasks.len();
+        for (i, (f, _)) in files.iter().enumerate() {
+            self.started.places.insert(f.path.clone(), (task, i));
+        }
+        let (opts, needs, done) = (self.opts, self.needs, Arc::clone(&self.done));
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.scope.spawn(move |_| {
+            let results = files
+                .iter()
+                .map(|(f, linter)| check_file(f, linter, opts, needs))
+                .collect();
+            done.fetch_add(1, Ordering::Relaxed);
+            // The receiver is only gone when reporting already failed.
+            let _ = tx.send(results);
+        });
+        self.started.tasks.push(rx);
+    }
+
+    /// What was handed to the pool; the files still waiting are left to
+    /// `run`.
+    pub fn finish(self) -> HeadStarted {
+        self.started
+    }
+}
+
+/// The results of a head start's files, taken as `run` reports them.
+struct HeadResults {
+    /// Per file `run` checks, its head start task and place, if any.
+    place_of: Vec<Option<(usize, usize)>>,
+    tasks: Vec<Checking>,
+    /// The tasks' results, as they come.
+    received: Vec<Option<Vec<Option<FileResult>>>>,
+}
+
+impl HeadResults {
+    fn new(files: &[InputFile], mut started: HeadStarted) -> HeadResults {
+        let place_of = if started.places.is_empty() {
+            Vec::new()
+        } else {
+            // A file listed twice is taken from the head start once.
+            files
+                .iter()
+                .map(|f| started.places.remove(&f.path))
+                .collect()
+        };
+        HeadResults {
+            place_of,
+            received: started.tasks.iter().map(|_| None).collect(),
+            tasks: started.tasks,
+        }
+    }
+
+    /// Whether file `k` was checked by the head start.
+    fn has(&self, k: usize) -> bool {
+        matches!(self.place_of.get(k), Some(Some(_)))
+    }
+
+    /// The result of file `k`, if the head start checked it; waits for
+    /// its task.
+    fn take(&mut self, k: usize) -> Option<FileResult> {
+        let (task, i) = (*self.place_of.get(k)?)?;
+        let results = self.received[task].get_or_insert_with(|| {
+            // No result means the task panicked: the scope re-raises it.
+            let got: Vec<FileResult> = self.tasks[task].recv().unwrap_or_default();
+            got.into_iter().map(Some).collect()
+        });
+        Some(
+            results
+                .get_mut(i)
+                .and_then(Option::take)
+                .unwrap_or(FileResult {
+                    results: Vec::new(),
+                    problems: Vec::new(),
+                }),
+        )
+    }
+}
+
+/// Runs every file through its linter and the reporter, taking the
+/// results of the files `head_start` checked. `on_problem` is called
+/// (after `out` is flushed) for every problem, in input order.
 pub fn run(
     files: &[InputFile],
     linters: &mut LinterSet,
     opts: &source::Options,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
+    head_start: HeadStarted,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<Outcome> {
     let mut outcome = Outcome::default();
+    let mut head = HeadResults::new(files, head_start);
     let assigned: Vec<Result<Arc<Linter>, Error>> =
         files.iter().map(|f| linters.for_path(&f.path)).collect();
     reporter.start(out)?;
@@ -219,7 +439,13 @@ pub fn run(
     };
     let stdin_calendar = opts.stdin.is_calendar();
     let bytes = |f: &InputFile| held_bytes(f, stdin_calendar);
+    let head_has: Vec<bool> = (0..files.len()).map(|k| head.has(k)).collect();
     let check = |k: usize| match &assigned[k] {
+        // Its result comes from the head start.
+        _ if head_has[k] => FileResult {
+            results: Vec::new(),
+            problems: Vec::new(),
+        },
         Ok(linter) => check_file(&files[k], linter, opts, needs),
         Err(e) => FileResult {
             results: Vec::new(),
@@ -244,7 +470,7 @@ pub fn run(
                 Step::Stream => {
                     // The files before are reported first.
                     if let Some(previous) = in_flight.take() {
-                        finish(previous, &mut outcome, reporter, out, on_problem)?;
+                        finish(previous, &mut head, &mut outcome, reporter, out, on_problem)?;
                     }
                     match &assigned[i] {
                         Ok(linter) => stream_file(
@@ -272,13 +498,13 @@ pub fn run(
                     continue;
                 }
             };
-            if let Some(previous) = in_flight.replace(start(i..end)) {
-                finish(previous, &mut outcome, reporter, out, on_problem)?;
+            if let Some(previous) = in_flight.replace((i..end, start(i..end))) {
+                finish(previous, &mut head, &mut outcome, reporter, out, on_problem)?;
             }
             i = end;
         }
         if let Some(previous) = in_flight.take() {
-            finish(previous, &mut outcome, reporter, out, on_problem)?;
+            finish(previous, &mut head, &mut outcome, reporter, out, on_problem)?;
         }
         Ok(())
     };
@@ -364,16 +590,19 @@ fn next_step(i: usize, count: usize, chunk: usize, bytes: impl Fn(usize) -> u64)
 /// Where the results of a chunk of files being checked will come.
 type Checking = mpsc::Receiver<Vec<FileResult>>;
 
-/// Reports a chunk of files checked by `run`, once its check is done.
+/// Reports chunk `range` of the files checked by `run`, once its check
+/// is done, the results of its files that `head` checked in their place.
 fn finish(
-    checked: Checking,
+    (range, checked): (std::ops::Range<usize>, Checking),
+    head: &mut HeadResults,
     outcome: &mut Outcome,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> io::Result<()> {
     // No result means the check panicked: the scope re-raises it.
-    for fr in checked.recv().unwrap_or_default() {
+    for (k, fr) in range.zip(checked.recv().unwrap_or_default()) {
+        let fr = head.take(k).unwrap_or(fr);
         emit(outcome, fr, out, reporter, on_problem)?;
     }
     Ok(())

@@ -531,3 +531,85 @@ fn a_mid_sized_calendar_among_small_files_keeps_its_place_and_order() {
     expected.push(("c.txt".to_string(), 0));
     assert_eq!(posts_in(&one.stdout), expected);
 }
+
+#[test]
+fn files_checked_while_the_walk_goes_on_are_reported_in_their_place() {
+    // Enough one-post files (over 8 KiB) that the pool starts on them
+    // while the folder is still being walked.
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for n in 0..360 {
+        // Created out of order, so the walk's order is not the sorted one.
+        let k = (n * 7919) % 360;
+        let name = format!("draft-{k:03}.txt");
+        let text: Vec<u8> = match k % 9 {
+            0 => format!("Honestly you are an idiot, draft {k} says so!!!").into_bytes(),
+            4 => b"Le caf\xe9 ouvre \xe0 neuf heures".to_vec(),
+            7 => Vec::new(),
+            _ => format!("The bakery on Elm Street opens at {k} past seven, come early.")
+                .into_bytes(),
+        };
+        fs::write(dir.path().join(&name), text).unwrap();
+        names.push(name);
+    }
+    fs::write(
+        dir.path().join("draft-100-plan.csv"),
+        "text,platform\nLaunch day is here,x\nYou lot are clowns,x\n",
+    )
+    .unwrap();
+    names.push("draft-100-plan.csv".into());
+    names.sort();
+    let folder = dir.path().to_str().unwrap().to_string();
+    let named: Vec<String> = names.iter().map(|n| format!("{folder}/{n}")).collect();
+    let run = |args: &[String], threads: &str| {
+        think_lint()
+            .env("RAYON_NUM_THREADS", threads)
+            .env("THINK_LINT_TIMINGS", "1")
+            .args(["--format", "jsonl"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Files named one by one are not walked: they are checked in order.
+    let one_by_one = run(&named, "2");
+    let timings = |stderr: &[u8]| -> (String, usize) {
+        let text = String::from_utf8_lossy(stderr).into_owned();
+        let early = text
+            .lines()
+            .find_map(|l| {
+                l.split_once("files checked meanwhile")
+                    .map(|(s, _)| s.to_string())
+            })
+            .and_then(|s| s.rsplit('(').next().map(|n| n.trim().parse().unwrap()))
+            .unwrap_or(0);
+        // What the run reports, without the timings.
+        let report = text
+            .lines()
+            .take_while(|l| !l.starts_with("think-lint timings"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        (report, early)
+    };
+    let (expected_stderr, none_early) = timings(&one_by_one.stderr);
+    assert_eq!(none_early, 0);
+    assert!(expected_stderr.contains("the file is empty"));
+    for threads in ["1", "2", "4"] {
+        let walked = run(std::slice::from_ref(&folder), threads);
+        let (stderr, early) = timings(&walked.stderr);
+        assert!(
+            early > 0,
+            "{threads} threads: no file checked during the walk"
+        );
+        assert_eq!(walked.stdout, one_by_one.stdout, "{threads} threads");
+        assert_eq!(stderr, expected_stderr, "{threads} threads");
+        assert_eq!(walked.status.code(), one_by_one.status.code());
+    }
+    // A folder named twice is reported twice, each file in its place.
+    let twice = run(&[folder.clone(), folder.clone()], "2");
+    let (stderr, _) = timings(&twice.stderr);
+    assert_eq!(
+        twice.stdout,
+        [&one_by_one.stdout[..], &one_by_one.stdout[..]].concat()
+    );
+    assert_eq!(stderr, expected_stderr.repeat(2));
+}

@@ -16,7 +16,7 @@ pub mod walk;
 pub use calendar::TEXT_FIELDS;
 pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
-pub use walk::{InputFile, Walk, WalkOptions, walk};
+pub use walk::{InputFile, Walk, WalkOptions, walk, walk_finding};
 
 use crate::error::{Error, LocatedError};
 use crate::shared_text::SharedText;

@@ -57,6 +57,17 @@ fn globs(patterns: &[String], what: &str) -> Result<Option<GlobSet>, Error> {
 
 /// Expands `paths` into the files to check.
 pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
+    walk_finding(paths, opts, &mut |_| {})
+}
+
+/// [`walk`], calling `found` with each file a directory's walk finds, as
+/// it finds it (in the file system's order, before the files are sorted):
+/// a caller can start on them while the walk goes on.
+pub fn walk_finding(
+    paths: &[String],
+    opts: &WalkOptions,
+    found_one: &mut dyn FnMut(&str),
+) -> Result<Walk, Error> {
     let include = globs(&opts.include, "include")?;
     let exclude = globs(&opts.exclude, "exclude")?;
     let mut out = Walk::default();
@@ -108,10 +119,12 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
                 .as_ref()
                 .is_some_and(|set| set.is_match(rel()) || set.is_match(file));
             if wanted && !excluded {
-                found.push(match file.to_str() {
+                let name = match file.to_str() {
                     Some(name) => name.to_string(),
                     None => file.display().to_string(),
-                });
+                };
+                found_one(&name);
+                found.push(name);
             }
         }
         found.sort();
