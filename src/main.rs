@@ -499,39 +499,24 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     let mut out = io::BufWriter::with_capacity(64 * 1024, report_output());
     let renderer = reporter.renderer();
     let context = reporter.shows_context();
-    // The pool checks the files a walk finds while it goes on (see
-    // `run::HeadStart`); the scope ends once their results are reported.
-    let (outcome, input_error) = rayon::in_place_scope(|scope| {
-        let mut head_start = run::HeadStart::new(scope, &read_opts, renderer.as_deref(), context);
-        let walked = source::walk_finding(&paths, &walk_opts, &mut |path| {
-            head_start.found(path, &mut linters)
-        })?;
-        let head_start = head_start.finish();
-        pack::compile_lean(!head_start.not_little && little_text(&walked.files));
-        if timings::enabled() {
-            let early = head_start.files();
-            timings::mark(&format!(
-                "reporter and walk ({early} files checked meanwhile)"
-            ));
-        }
-        timings::probe(&walked.files, &linters.base(), &read_opts);
-        let input_error = report_notes(&walked.notes);
-        let outcome = run::run(
-            &walked.files,
-            &mut linters,
-            &read_opts,
-            reporter.as_mut(),
-            &mut out,
-            head_start,
-            &mut |problem| match problem {
-                Problem::Note(n) => {
-                    report_notes(std::slice::from_ref(n));
-                }
-                Problem::Input(e) => eprintln!("{}", error_text(e)),
-            },
-        );
-        Ok::<_, Error>((outcome, input_error))
-    })?;
+    let mut inputs = Inputs {
+        paths: &paths,
+        walk_opts: &walk_opts,
+        linters: &mut linters,
+        read_opts: &read_opts,
+    };
+    // The pool checks the files a folder's walk finds while it goes on
+    // (see `run::HeadStart`); the scope ends once their results are
+    // reported. A run of files named one by one starts no pool for it.
+    let folders = paths.iter().any(|p| p != "-" && Path::new(p).is_dir());
+    let (outcome, input_error) = if folders {
+        rayon::in_place_scope(|scope| {
+            let head_start = run::HeadStart::new(scope, &read_opts, renderer.as_deref(), context);
+            walk_and_run(&mut inputs, Some(head_start), reporter.as_mut(), &mut out)
+        })?
+    } else {
+        walk_and_run(&mut inputs, None, reporter.as_mut(), &mut out)?
+    };
     let mut input_error = input_error;
     timings::mark("run");
     let outcome = match outcome {
@@ -551,6 +536,62 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     } else {
         EXIT_PASS
     })
+}
+
+/// What `check` walks and reads, and the linters it checks with.
+struct Inputs<'a> {
+    paths: &'a [String],
+    walk_opts: &'a WalkOptions,
+    linters: &'a mut LinterSet,
+    read_opts: &'a source::Options,
+}
+
+/// Walks the inputs' paths and runs their files through the reporter,
+/// with `head_start` checking files as the walk finds them. Returns the
+/// run's outcome and whether the walk found a problem.
+fn walk_and_run(
+    inputs: &mut Inputs,
+    head_start: Option<run::HeadStart>,
+    reporter: &mut dyn report::Reporter,
+    out: &mut dyn io::Write,
+) -> Result<(io::Result<run::Outcome>, bool), Error> {
+    let linters = &mut *inputs.linters;
+    let (walked, head_start) = match head_start {
+        Some(mut head) => {
+            let walked = source::walk_finding(inputs.paths, inputs.walk_opts, &mut |path| {
+                head.found(path, linters)
+            })?;
+            (walked, head.finish())
+        }
+        None => (
+            source::walk(inputs.paths, inputs.walk_opts)?,
+            run::HeadStarted::default(),
+        ),
+    };
+    pack::compile_lean(!head_start.not_little && little_text(&walked.files));
+    if timings::enabled() {
+        let early = head_start.files();
+        timings::mark(&format!(
+            "reporter and walk ({early} files checked meanwhile)"
+        ));
+    }
+    timings::probe(&walked.files, &linters.base(), inputs.read_opts);
+    let input_error = report_notes(&walked.notes);
+    let outcome = run::run(
+        &walked.files,
+        linters,
+        inputs.read_opts,
+        reporter,
+        out,
+        head_start,
+        &mut |problem| match problem {
+            Problem::Note(n) => {
+                report_notes(std::slice::from_ref(n));
+            }
+            Problem::Input(e) => eprintln!("{}", error_text(e)),
+        },
+    );
+    Ok((outcome, input_error))
 }
 
 /// Whether the inputs are a few short files (a draft or two), for which
