@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures a change: the working tree's build against a commit's, run by run.
 #
-#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--no-build]
+#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--no-build]
 #
 # Builds the release binary of commit REV (default HEAD, exported with `git
 # archive`, in a target dir of its own) and of the working tree, copies both
@@ -19,6 +19,8 @@
 #   --runs N     pairs of runs, even (default 20; draft 100); 16 at least
 #                for a verdict
 #   --mb N       MB of posts for the posts case (default 2)
+#   --wall       compare wall times, not CPU times: for a change that moves
+#                work onto an idle core rather than doing less of it
 #   --no-build   time the two binaries already in target/bench/ab/
 #
 # Waits while the machine is busy, as bench.sh does (BENCH_NO_WAIT=1 to
@@ -26,7 +28,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
-base=HEAD case=posts runs="" mb=2 build=1
+base=HEAD case=posts runs="" mb=2 build=1 wall=()
 while [ $# -gt 0 ]; do
     case $1 in
     --base) base=$2; shift ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift ;;
     --mb) mb=$2; shift ;;
     --no-build) build=0 ;;
-    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+    --wall) wall=(--wall) ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -90,7 +93,7 @@ esac
 
 wait_for_builds
 log "$what: $runs pairs"
-python3 "$ROOT/scripts/bench-ab.py" --runs "$runs" "${one_core[@]}" \
+python3 "$ROOT/scripts/bench-ab.py" --runs "$runs" "${one_core[@]}" "${wall[@]}" \
     --base "$AB/base" --base-label "$base_label" \
     --candidate "$AB/candidate" --candidate-label "working tree" \
     -- "$input"
