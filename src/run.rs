@@ -280,7 +280,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
     pub fn found(&mut self, path: &str, linters: &mut LinterSet) {
         if let Some(seen) = &mut self.seen {
             // A file whose size cannot be read makes the run not little,
-            // as `little` judges.
+            // as the same judgement after the walk has it.
             *seen = seen.saturating_add(std::fs::metadata(path).map_or(u64::MAX, |m| m.len()));
             if *seen > LITTLE_INPUT {
                 self.seen = None;
@@ -370,10 +370,15 @@ impl HeadResults {
         let place_of = if started.places.is_empty() {
             Vec::new()
         } else {
-            // A file listed twice is taken from the head start once.
+            // A file listed twice is taken from the head start once, in
+            // a place the walk found it (a file named on the command line
+            // is read as named: a binary one is an error, not a note).
             files
                 .iter()
-                .map(|f| started.places.remove(&f.path))
+                .map(|f| match f.named {
+                    true => None,
+                    false => started.places.remove(&f.path),
+                })
                 .collect()
         };
         HeadResults {
