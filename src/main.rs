@@ -568,7 +568,7 @@ fn walk_and_run(
             run::HeadStarted::default(),
         ),
     };
-    pack::compile_lean(!head_start.not_little && little_text(&walked.files));
+    pack::compile_lean(!head_start.not_little && run::little_input(&walked.files));
     if timings::enabled() {
         let early = head_start.files();
         timings::mark(&format!(
@@ -592,28 +592,6 @@ fn walk_and_run(
         },
     );
     Ok((outcome, input_error))
-}
-
-/// Whether the inputs are a few short files (a draft or two), for which
-/// regexes are best built lean: searched a handful of times, they would
-/// not repay building their faster engines. Standard input may be long.
-fn little_text(files: &[source::InputFile]) -> bool {
-    /// Above this many bytes of input, regexes are built for speed.
-    const LITTLE: u64 = run::LITTLE_INPUT;
-    let mut total = 0u64;
-    for f in files {
-        if f.path == "-" {
-            return false;
-        }
-        match std::fs::metadata(&f.path) {
-            Ok(m) => total += m.len(),
-            Err(_) => return false,
-        }
-        if total > LITTLE {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]

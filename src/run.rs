@@ -195,8 +195,28 @@ fn check_file(
 }
 
 /// Bytes of input up to which a run checks a draft or two, and builds its
-/// regexes lean (see `pack::compile_lean`).
-pub const LITTLE_INPUT: u64 = 8 << 10;
+/// regexes lean (see `pack::compile_lean`): searched a handful of times,
+/// they would not repay building their faster engines.
+const LITTLE_INPUT: u64 = 8 << 10;
+
+/// The bytes input `path` counts towards [`LITTLE_INPUT`]: standard input
+/// may be long, and so may a file whose size cannot be read.
+fn input_bytes(path: &str) -> u64 {
+    if path == "-" {
+        return u64::MAX;
+    }
+    std::fs::metadata(path).map_or(u64::MAX, |m| m.len())
+}
+
+/// Whether `files` hold no more than [`LITTLE_INPUT`] bytes: a draft or
+/// two, whose regexes are best built lean.
+pub fn little_input(files: &[InputFile]) -> bool {
+    let mut total = 0u64;
+    files.iter().all(|f| {
+        total = total.saturating_add(input_bytes(&f.path));
+        total <= LITTLE_INPUT
+    })
+}
 
 /// One-post files a task of a head start checks.
 const HEAD_START_TASK: usize = 16;
@@ -242,7 +262,8 @@ pub struct HeadStarted {
     /// files.
     places: HashMap<String, (usize, usize)>,
     tasks: Vec<Checking>,
-    /// The files found held more than [`LITTLE_INPUT`] bytes.
+    /// The files found held more than [`LITTLE_INPUT`] bytes (see
+    /// [`little_input`]).
     pub not_little: bool,
 }
 
@@ -279,9 +300,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
     /// `linters`.
     pub fn found(&mut self, path: &str, linters: &mut LinterSet) {
         if let Some(seen) = &mut self.seen {
-            // A file whose size cannot be read makes the run not little,
-            // as the same judgement after the walk has it.
-            *seen = seen.saturating_add(std::fs::metadata(path).map_or(u64::MAX, |m| m.len()));
+            *seen = seen.saturating_add(input_bytes(path));
             if *seen > LITTLE_INPUT {
                 self.seen = None;
                 self.started.not_little = true;
