@@ -566,10 +566,46 @@ fn decode_owned(source: &str, bytes: Vec<u8>) -> (String, Vec<Note>) {
     }
 }
 
-/// Replaces every character of `text` outside `keep` (sorted byte ranges)
-/// with a space, keeping line breaks, so a post's positions stay those of
-/// its file.
+/// Replaces every character of `text` outside `keep` (byte ranges sorted
+/// by their start) with a space, keeping line breaks, so a post's
+/// positions stay those of its file. A character is kept when it starts
+/// in a range.
 pub fn blank_outside(text: &str, keep: &[std::ops::Range<usize>]) -> String {
+    let on_characters = keep
+        .iter()
+        .all(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+    if !on_characters {
+        return blank_outside_by_character(text, keep);
+    }
+    // The kept text is copied whole, and only what lies between is
+    // blanked character by character.
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in keep {
+        let start = r.start.max(at);
+        let end = r.end.max(start);
+        blank_into(&mut out, &text[at..start]);
+        out.push_str(&text[start..end]);
+        at = end;
+    }
+    blank_into(&mut out, &text[at..]);
+    out
+}
+
+/// Appends `gap` blanked: a space for each character, line breaks kept.
+fn blank_into(out: &mut String, gap: &str) {
+    for b in gap.bytes() {
+        if b == b'\n' {
+            out.push('\n');
+        } else if b & 0xC0 != 0x80 {
+            // The first byte of a character.
+            out.push(' ');
+        }
+    }
+}
+
+/// [`blank_outside`] for ranges that start or end inside a character.
+fn blank_outside_by_character(text: &str, keep: &[std::ops::Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut k = 0;
     for (i, c) in text.char_indices() {
@@ -686,5 +722,30 @@ mod tests {
         let kept = blank_outside(t, &[0..2, 10..t.len()]);
         assert_eq!(kept, "a        b\nc");
         assert_eq!(kept.chars().count(), t.chars().count());
+    }
+
+    #[test]
+    fn blanking_by_ranges_is_blanking_character_by_character() {
+        let mut rng = crate::test_rng::Xorshift::new(0x5eed_b1a2);
+        let alphabet = ['a', ' ', '\n', 'é', '€', '😀', '`', '#'];
+        for _ in 0..2000 {
+            let text: String = (0..rng.below(24))
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            // Sorted by start, sometimes overlapping, empty or past the
+            // end of a character; some inside one.
+            let mut keep: Vec<std::ops::Range<usize>> = (0..rng.below(5))
+                .map(|_| {
+                    let start = rng.below(text.len() + 1);
+                    start..(start + rng.below(8)).min(text.len())
+                })
+                .collect();
+            keep.sort_by_key(|r| r.start);
+            assert_eq!(
+                blank_outside(&text, &keep),
+                blank_outside_by_character(&text, &keep),
+                "{text:?} {keep:?}"
+            );
+        }
     }
 }
