@@ -857,6 +857,38 @@ mod tests {
     }
 
     #[test]
+    fn a_head_started_file_is_reported_once_where_the_walk_found_it() {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let early = FileResult {
+            results: Vec::new(),
+            problems: vec![Problem::Input(Error::Usage("checked early".into()))],
+        };
+        tx.send(vec![early]).unwrap();
+        let mut started = HeadStarted::default();
+        started.places.insert("posts/a.txt".into(), (0, 0));
+        started.tasks.push(rx);
+        let file = |named| InputFile {
+            path: "posts/a.txt".into(),
+            named,
+        };
+        // Named first (read as named: not the walk's result), then found
+        // by two walks (the first takes the result, the second checks it
+        // again).
+        let files = [file(true), file(false), file(false)];
+        let mut head = HeadResults::new(&files, started);
+        assert_eq!(
+            (0..3).map(|k| head.has(k)).collect::<Vec<_>>(),
+            [false, true, false]
+        );
+        assert!(head.take(0).is_none());
+        let taken = head.take(1).expect("the walk's place takes the result");
+        assert!(
+            matches!(&taken.problems[..], [Problem::Input(Error::Usage(m))] if m == "checked early")
+        );
+        assert!(head.take(2).is_none());
+    }
+
+    #[test]
     fn a_panic_in_one_post_is_an_error_note_and_the_others_are_checked() {
         let posts: Vec<Post> = ["first", "boom", "third"]
             .iter()
