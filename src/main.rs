@@ -509,7 +509,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     // (see `run::HeadStart`); the scope ends once their results are
     // reported. A run of files named one by one starts no pool for it.
     let folders = paths.iter().any(|p| p != "-" && Path::new(p).is_dir());
-    let (outcome, input_error) = if folders {
+    let (outcome, mut input_error) = if folders {
         rayon::in_place_scope(|scope| {
             let head_start = run::HeadStart::new(scope, &read_opts, renderer.as_deref(), context);
             walk_and_run(&mut inputs, Some(head_start), reporter.as_mut(), &mut out)
@@ -517,7 +517,6 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     } else {
         walk_and_run(&mut inputs, None, reporter.as_mut(), &mut out)?
     };
-    let mut input_error = input_error;
     timings::mark("run");
     let outcome = match outcome {
         Ok(o) => o,
