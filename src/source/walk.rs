@@ -12,8 +12,11 @@ use std::path::Path;
 /// Whether a walk picks up `file` by its extension (one of
 /// [`EXTENSIONS`](super::EXTENSIONS), in any case).
 pub fn has_post_extension(file: &Path) -> bool {
-    file.extension()
-        .and_then(|e| e.to_str())
+    file.to_str()
+        .map_or_else(
+            || file.extension().and_then(|e| e.to_str()),
+            super::extension,
+        )
         .is_some_and(|e| super::Kind::of_extension(e).is_some())
 }
 
