@@ -432,6 +432,45 @@ fn jsonl_on_threads(dir: &std::path::Path, threads: &str) -> std::process::Outpu
         .unwrap()
 }
 
+/// Where [`mixed_post`] puts an empty file in each period.
+const EMPTY_SLOT: usize = 5;
+
+/// The bytes of one-post file `n` of a folder of mixed posts: in each
+/// `period` files, a hostile one, one in Latin-1 (not UTF-8), an empty one
+/// (at [`EMPTY_SLOT`]), and fine ones.
+fn mixed_post(n: usize, period: usize) -> Vec<u8> {
+    match n % period {
+        0 => format!("You are an idiot and post {n} says so!!!").into_bytes(),
+        3 => b"caf\xe9 opens at nine".to_vec(),
+        EMPTY_SLOT => Vec::new(),
+        _ => format!("Our shop opens at {n} am on Monday, see you there.").into_bytes(),
+    }
+}
+
+/// A folder of `count` one-post files `{prefix}-NNN.txt` ([`mixed_post`]
+/// `n` of each `period`), created out of order (so a walk's order is not
+/// the sorted one), and a calendar of two posts named `calendar`. Returns
+/// the one-post files' names, file `n` at `n`.
+fn mixed_folder(
+    prefix: &str,
+    count: usize,
+    period: usize,
+    calendar: &str,
+) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..count).map(|n| format!("{prefix}-{n:03}.txt")).collect();
+    for i in 0..count {
+        let n = (i * 7919) % count;
+        fs::write(dir.path().join(&names[n]), mixed_post(n, period)).unwrap();
+    }
+    fs::write(
+        dir.path().join(calendar),
+        "text,platform\nWhat a day for a launch,x\nYou people are morons,x\n",
+    )
+    .unwrap();
+    (dir, names)
+}
+
 /// The posts of JSON Lines output, in order: file name and index.
 fn posts_in(stdout: &[u8]) -> Vec<(String, u64)> {
     String::from_utf8_lossy(stdout)
@@ -448,24 +487,7 @@ fn posts_in(stdout: &[u8]) -> Vec<(String, u64)> {
 
 #[test]
 fn many_files_are_reported_in_input_order_whatever_the_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut names = Vec::new();
-    for n in 0..140 {
-        let name = format!("post-{n:03}.txt");
-        let text: Vec<u8> = match n % 7 {
-            0 => format!("You are an idiot and post {n} says so!!!").into_bytes(),
-            3 => b"caf\xe9 opens at nine".to_vec(),
-            5 => Vec::new(),
-            _ => format!("Our shop opens at {n} am on Monday, see you there.").into_bytes(),
-        };
-        fs::write(dir.path().join(&name), text).unwrap();
-        names.push(name);
-    }
-    fs::write(
-        dir.path().join("post-033-calendar.csv"),
-        "text,platform\nWhat a day for a launch,x\nYou people are morons,x\n",
-    )
-    .unwrap();
+    let (dir, names) = mixed_folder("post", 140, 7, "post-033-calendar.csv");
     let run = |threads: &str| jsonl_on_threads(dir.path(), threads);
     let one = run("1");
     for threads in ["2", "3"] {
@@ -476,7 +498,7 @@ fn many_files_are_reported_in_input_order_whatever_the_threads() {
     }
     // Every file in path order, the calendar's two posts in theirs.
     // An empty file has no post: it gets a warning, in its place.
-    let empty = |n: &usize| n % 7 == 5;
+    let empty = |n: &usize| n % 7 == EMPTY_SLOT;
     let mut expected: Vec<(String, u64)> = (0..names.len())
         .filter(|n| !empty(n))
         .map(|n| (names[n].clone(), 0))
@@ -536,27 +558,7 @@ fn a_mid_sized_calendar_among_small_files_keeps_its_place_and_order() {
 fn files_checked_while_the_walk_goes_on_are_reported_in_their_place() {
     // Enough one-post files (over 8 KiB) that the pool starts on them
     // while the folder is still being walked.
-    let dir = tempfile::tempdir().unwrap();
-    let mut names = Vec::new();
-    for n in 0..360 {
-        // Created out of order, so the walk's order is not the sorted one.
-        let k = (n * 7919) % 360;
-        let name = format!("draft-{k:03}.txt");
-        let text: Vec<u8> = match k % 9 {
-            0 => format!("Honestly you are an idiot, draft {k} says so!!!").into_bytes(),
-            4 => b"Le caf\xe9 ouvre \xe0 neuf heures".to_vec(),
-            7 => Vec::new(),
-            _ => format!("The bakery on Elm Street opens at {k} past seven, come early.")
-                .into_bytes(),
-        };
-        fs::write(dir.path().join(&name), text).unwrap();
-        names.push(name);
-    }
-    fs::write(
-        dir.path().join("draft-100-plan.csv"),
-        "text,platform\nLaunch day is here,x\nYou lot are clowns,x\n",
-    )
-    .unwrap();
+    let (dir, mut names) = mixed_folder("draft", 360, 9, "draft-100-plan.csv");
     names.push("draft-100-plan.csv".into());
     names.sort();
     let folder = dir.path().to_str().unwrap().to_string();
