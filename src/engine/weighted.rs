@@ -800,17 +800,19 @@ struct WordGrams {
 }
 
 /// The term numbers of the character n-grams of ASCII words a thread has
-/// looked up, by the n-gram's bytes ([`ascii_grams`]). A new word brings
-/// several n-grams, most of which other words have brought before (`~ing>`,
-/// `~<the`): one is then found again in a few instructions instead of
-/// having its key built, hashed and searched in the term tables.
+/// looked up, by the n-gram's bytes ([`ascii_grams`]), where models
+/// outside the built-in table may have them (the table finds its own by
+/// their bytes: `Table::find_gram`). A new word brings several n-grams,
+/// most of which other words have brought before (`~ing>`, `~<the`): one
+/// is then found again in a few instructions instead of having its key
+/// built, hashed and searched in the term tables.
 ///
 /// It is direct-mapped: each n-gram has one slot, which the last n-gram
 /// looked up there holds, so the memory stays bounded; an n-gram whose
-/// slot another took is looked up again. It starts small and doubles as
-/// misses fill it: a short run (one draft) touches a few pages, not a
-/// fault for each n-gram, and a thread that scores posts of two indexes
-/// in turn starts over cheaply at each change.
+/// slot another took is looked up again. It is made at the first lookup,
+/// small, and doubles as misses fill it: a short run (one draft) touches
+/// a few pages, not a fault for each n-gram, and a thread that scores
+/// posts of two indexes in turn starts over cheaply at each change.
 #[derive(Default)]
 struct GramMemo {
     /// The index the terms are of.
@@ -829,11 +831,13 @@ impl GramMemo {
     const START_BITS: u32 = 10;
     const MAX_BITS: u32 = 16;
 
-    /// Readies the memory for a post scored by index `uid`.
+    /// Readies the memory for a post scored by index `uid`: another
+    /// index's terms are forgotten (the slots are made again when first
+    /// looked in).
     fn start(&mut self, uid: u64) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.resize(Self::START_BITS);
+            self.slots = Vec::new();
         }
     }
 
@@ -856,6 +860,9 @@ impl GramMemo {
     /// slot holds it.
     #[inline]
     fn term(&mut self, gram: u32, look_up: impl FnOnce() -> u32) -> u32 {
+        if self.slots.is_empty() {
+            self.resize(Self::START_BITS);
+        }
         let slot = self.slots[self.slot_of(gram)];
         if slot >> 32 == Self::tag(gram) {
             return slot as u32;
@@ -1106,6 +1113,13 @@ impl WeightedIndex {
         let look_up = |key: &str| self.word_id_in(key, hash(key.as_bytes()), sources);
         if !lower.is_ascii() {
             return char_ngrams(lower, scratch, |key| ids.extend(look_up(key)));
+        }
+        // Where only the table may have them, its index of n-grams finds
+        // them by their bytes.
+        if let Some(t) = self.table
+            && !sources.off_table().any()
+        {
+            return ascii_grams(lower.as_bytes(), |gram| ids.extend(t.find_gram(gram)));
         }
         let mut key = [0; 1 + GRAM];
         ascii_grams(lower.as_bytes(), |gram| {
@@ -1550,10 +1564,13 @@ mod tests {
         }
         // It grew to its most as the misses came, and stays there.
         assert_eq!(memo.slots.len(), 1 << GramMemo::MAX_BITS);
-        // Another index's terms are not those.
+        // Another index's terms are not those: the memory starts over.
         memo.start(8);
-        assert!(memo.slots.iter().all(|&s| s == 0));
+        assert!(memo.slots.is_empty());
+        let first = grams[0];
+        assert_eq!(memo.term(first, || 5), 5);
         assert_eq!(memo.slots.len(), 1 << GramMemo::START_BITS);
+        assert_eq!(memo.term(first, || panic!("looked up again")), 5);
     }
 
     #[test]

@@ -18,13 +18,16 @@
 //! - entries: weight (`f64`), model (`u32`), position (`u32`);
 //! - the index of the words terms of two words (`shut up`) start with,
 //!   then of the words they end with (`keys::write`): most pairs of
-//!   adjacent words in a post are told to have no term by these.
+//!   adjacent words in a post are told to have no term by these;
+//! - the index of the terms that are character n-grams of ASCII words
+//!   ([`GramIndex`]): the number of slots, then per slot the n-gram's
+//!   bytes above its term's number (`0`: empty).
 
 use super::keys::{self, Index, hash, u32_at, u64_at};
-use crate::text::features::{Families, pair_words};
+use crate::text::features::{CHAR_PREFIX, Families, GRAM, pair_words};
 use compact_str::CompactString;
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLW4");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLW5");
 
 /// The hash the table places a term's key by: a key of two words
 /// ([`pair_words`]) by [`pair_hash`] of its words' hashes, any other key
@@ -116,6 +119,7 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
     let (firsts, seconds) = pair_sides(&keys);
     keys::write(&firsts, &mut out);
     keys::write(&seconds, &mut out);
+    GramIndex::write(&keys, &mut out);
     out
 }
 
@@ -139,6 +143,98 @@ fn pair_sides<'k>(keys: &[&'k str]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
     (firsts, seconds)
 }
 
+/// The terms that are character n-grams of ASCII words (`~ing>`), by
+/// the n-gram's bytes as [`ascii_grams`] gives them: an open-addressing
+/// table of `u64` slots, each the n-gram above its term's number, probed
+/// from [`GramIndex::slot_of`]. A word met for the first time brings
+/// several n-grams; each is found here in a few instructions, where its
+/// key would have to be built, hashed and searched among all the terms'.
+///
+/// [`ascii_grams`]: crate::text::features::ascii_grams
+#[derive(Debug)]
+struct GramIndex {
+    /// Where the slots start in the table's bytes.
+    at: usize,
+    /// log2 of the number of slots.
+    bits: u32,
+}
+
+impl GramIndex {
+    /// Writes the index of the n-gram terms among `keys` (numbered in
+    /// order), with at least twice as many slots as terms.
+    fn write(keys: &[&str], out: &mut Vec<u8>) {
+        let grams: Vec<(u32, u32)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(id, key)| Some((ascii_gram_of_key(key)?, id as u32)))
+            .collect();
+        let bits = (2 * grams.len())
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut slots = vec![0u64; 1 << bits];
+        for &(gram, id) in &grams {
+            let mut at = GramIndex::slot_of(gram, bits);
+            while slots[at] != 0 {
+                at = (at + 1) & (slots.len() - 1);
+            }
+            slots[at] = (u64::from(gram) << 32) | u64::from(id);
+        }
+        keys::align(out);
+        keys::put_u32s(out, &[bits, 0]);
+        for slot in slots {
+            out.extend_from_slice(&slot.to_le_bytes());
+        }
+    }
+
+    /// Reads the index `write` put at `at`, and where it ends.
+    fn read(bytes: &[u8], at: usize) -> Option<(GramIndex, usize)> {
+        let at = at.next_multiple_of(8);
+        let bits = u32_at(bytes, at);
+        if bits >= 32 || bytes.len() < at + 8 {
+            return None;
+        }
+        let end = (at + 8).checked_add(8usize.checked_shl(bits)?)?;
+        (end <= bytes.len()).then_some((GramIndex { at: at + 8, bits }, end))
+    }
+
+    /// The slot n-gram `gram` is looked for from: a multiplicative hash,
+    /// whose high bits mix every byte of the n-gram.
+    #[inline]
+    fn slot_of(gram: u32, bits: u32) -> usize {
+        (gram.wrapping_mul(0x9e37_79b1) >> (32 - bits)) as usize
+    }
+
+    /// The number of the term of n-gram `gram`, if there is one.
+    #[inline]
+    fn find(&self, bytes: &[u8], gram: u32) -> Option<u32> {
+        let mask = (1usize << self.bits) - 1;
+        let mut at = GramIndex::slot_of(gram, self.bits);
+        loop {
+            let slot = u64_at(bytes, self.at + 8 * at);
+            if slot == 0 {
+                return None;
+            }
+            if (slot >> 32) as u32 == gram {
+                return Some(slot as u32);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// The bytes of the character n-gram of an ASCII word that `key` is the
+/// term of (`~` and the n-gram's bytes), as [`ascii_grams`] gives them;
+/// `None` for any other key.
+///
+/// [`ascii_grams`]: crate::text::features::ascii_grams
+fn ascii_gram_of_key(key: &str) -> Option<u32> {
+    let gram = key.strip_prefix(CHAR_PREFIX)?.as_bytes();
+    let gram: [u8; GRAM] = gram.try_into().ok()?;
+    // Every byte is ASCII and none is 0, so no n-gram is an empty slot's 0.
+    (gram.iter().all(|&b| b.is_ascii() && b != 0)).then(|| u32::from_le_bytes(gram))
+}
+
 /// A table as `write` lays it out, read in place.
 #[derive(Debug)]
 pub struct Table {
@@ -150,6 +246,7 @@ pub struct Table {
     /// The words terms of two words start with, and end with.
     firsts: Index,
     seconds: Index,
+    grams: GramIndex,
 }
 
 /// One weight of a term.
@@ -176,7 +273,8 @@ impl Table {
         let (index, entry_starts_at) = Index::read(bytes, index_at)?;
         let entries_at = (entry_starts_at + 4 * (terms + 1)).next_multiple_of(8);
         let (firsts, seconds_at) = Index::read(bytes, entries_at + 16 * entries)?;
-        let (seconds, end) = Index::read(bytes, seconds_at)?;
+        let (seconds, grams_at) = Index::read(bytes, seconds_at)?;
+        let (grams, end) = GramIndex::read(bytes, grams_at)?;
         if index.len() != terms || bytes.len() != end {
             return None;
         }
@@ -188,6 +286,7 @@ impl Table {
             entries_at,
             firsts,
             seconds,
+            grams,
         })
     }
 
@@ -243,6 +342,16 @@ impl Table {
             return self.find(word);
         }
         self.index.find_hashed(self.bytes, word.as_bytes(), h)
+    }
+
+    /// [`Table::find`] of the key of the character n-gram `gram` of an
+    /// ASCII word, given by its bytes as [`ascii_grams`] gives them: the
+    /// key is not built.
+    ///
+    /// [`ascii_grams`]: crate::text::features::ascii_grams
+    #[inline]
+    pub fn find_gram(&self, gram: u32) -> Option<u32> {
+        self.grams.find(self.bytes, gram)
     }
 
     /// [`Table::find`] of the key of two words `first second`, each given
@@ -425,6 +534,70 @@ mod tests {
             let key = std::str::from_utf8(t.key(id)).unwrap();
             assert_eq!(t.find(key), Some(id), "{key}");
         }
+    }
+
+    /// The n-grams of ASCII words are found by their bytes as their keys
+    /// are, over many n-grams, present or not; keys that are not such an
+    /// n-gram (longer, shorter, not ASCII, another kind) are not in the
+    /// n-gram index.
+    #[test]
+    fn grams_found_by_their_bytes_are_found_by_their_keys() {
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let alphabet = b"<>abcdefghij'.0";
+        let gram = |rng: &mut crate::test_rng::Xorshift| -> [u8; GRAM] {
+            std::array::from_fn(|_| alphabet[rng.next() as usize % alphabet.len()])
+        };
+        let grams: Vec<[u8; GRAM]> = (0..3_000).map(|_| gram(&mut rng)).collect();
+        // Every other n-gram is a term, among keys of other kinds.
+        let mut model: Vec<(CompactString, f64)> = vec![
+            ("~abc".into(), 1.0),
+            ("~abcde".into(), 1.0),
+            ("~éabc".into(), 1.0),
+            ("abcd".into(), 1.0),
+            ("@len".into(), 1.0),
+        ];
+        for g in grams.iter().step_by(2) {
+            let key = format!("~{}", std::str::from_utf8(g).unwrap());
+            model.push((key.into(), 0.5));
+        }
+        model.sort_by(|a, b| a.0.cmp(&b.0));
+        model.dedup_by(|x, y| x.0 == y.0);
+        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let mut found = 0;
+        for g in &grams {
+            let key = format!("~{}", std::str::from_utf8(g).unwrap());
+            let by_key = t.find(&key);
+            assert_eq!(t.find_gram(u32::from_le_bytes(*g)), by_key, "{key}");
+            found += usize::from(by_key.is_some());
+        }
+        assert!(found >= 1_000, "{found}");
+        assert_eq!(ascii_gram_of_key("~abc"), None);
+        assert_eq!(ascii_gram_of_key("~abcde"), None);
+        assert_eq!(ascii_gram_of_key("~éabc"), None);
+        assert_eq!(ascii_gram_of_key("abcd"), None);
+        assert_eq!(
+            ascii_gram_of_key("~<ab>"),
+            Some(u32::from_le_bytes(*b"<ab>"))
+        );
+        // A table with no n-gram terms finds none.
+        let plain: Vec<(CompactString, f64)> = vec![("quokka".into(), 1.0)];
+        let t = Table::new(leak(write(&[&plain]))).unwrap();
+        assert_eq!(t.find_gram(u32::from_le_bytes(*b"quok")), None);
+    }
+
+    /// Every n-gram term of the built-in models is found by its bytes.
+    #[test]
+    fn every_built_in_gram_is_found_by_its_bytes() {
+        let t = built_in().expect("the term table reads");
+        let mut grams = 0;
+        for id in 0..t.terms() as u32 {
+            let key = std::str::from_utf8(t.key(id)).unwrap();
+            if let Some(gram) = ascii_gram_of_key(key) {
+                assert_eq!(t.find_gram(gram), Some(id), "{key}");
+                grams += 1;
+            }
+        }
+        assert!(grams > 1_000, "{grams}");
     }
 
     /// Pairs of words found by their words' hashes are the terms found by
