@@ -133,37 +133,30 @@ impl Profiles {
 }
 
 impl Profile {
-    /// Measures a post against this profile.
+    /// Measures a post against this profile: its length is the one its
+    /// analysis counted; a post over the limit is walked grapheme by
+    /// grapheme only as far as the place it goes over.
     pub fn measure(&self, a: &Analysis) -> Measure {
-        if let Some(m) = self.measure_within(&a.metrics.lengths) {
-            return m;
-        }
-        if a.text.is_ascii() {
-            self.measure_graphemes(a, ascii_graphemes(a.text))
-        } else if let Some(g) = crate::text::simple_graphemes(a.text) {
-            self.measure_graphemes(a, g)
-        } else {
-            self.measure_graphemes(a, a.text.grapheme_indices(true))
+        let length = self.length(&a.metrics.lengths);
+        let over_at = match self.max_length {
+            Some(limit) if length > limit => self.over_at(a, limit),
+            _ => None,
+        };
+        Measure {
+            length,
+            max_length: self.max_length,
+            over_at,
+            max_hashtags: self.max_hashtags,
         }
     }
 
-    /// The measure of a post from the lengths its analysis counted, when
-    /// it is within the limit (`None` when it is over, and the place it
-    /// goes over is wanted).
-    fn measure_within(&self, lengths: &Lengths) -> Option<Measure> {
-        let length = match self.url_length {
+    /// A post's length in this profile's unit, from the lengths its
+    /// analysis counted.
+    fn length(&self, lengths: &Lengths) -> usize {
+        match self.url_length {
             Some(url) => self.count(&lengths.outside_links) + url * lengths.links,
             None => self.count(&lengths.whole),
-        };
-        if self.max_length.is_some_and(|m| length > m) {
-            return None;
         }
-        Some(Measure {
-            length,
-            max_length: self.max_length,
-            over_at: None,
-            max_hashtags: self.max_hashtags,
-        })
     }
 
     /// A length in this profile's unit.
@@ -175,14 +168,36 @@ impl Profile {
         }
     }
 
-    fn measure_graphemes<'t>(
+    /// Where a post longer than `limit` goes over it: the start of the
+    /// grapheme that passes it.
+    fn over_at(&self, a: &Analysis, limit: usize) -> Option<usize> {
+        let mut over_at = None;
+        let mut passed = |i: usize, length: usize| {
+            if length > limit {
+                over_at = Some(i);
+            }
+            over_at.is_some()
+        };
+        if a.text.is_ascii() {
+            self.walk(a, ascii_graphemes(a.text), &mut passed);
+        } else if let Some(g) = crate::text::simple_graphemes(a.text) {
+            self.walk(a, g, &mut passed);
+        } else {
+            self.walk(a, a.text.grapheme_indices(true), &mut passed);
+        }
+        over_at
+    }
+
+    /// Adds up the lengths of `graphemes`, a post's, calling `stop` with
+    /// each one's start and the length so far (its own included) until
+    /// it says to stop; gives the length added up.
+    fn walk<'t>(
         &self,
         a: &Analysis<'t>,
         graphemes: impl Iterator<Item = (usize, &'t str)>,
-    ) -> Measure {
+        mut stop: impl FnMut(usize, usize) -> bool,
+    ) -> usize {
         let mut length = 0usize;
-        let mut over_at = None;
-        let limit = self.max_length.unwrap_or(usize::MAX);
         let mut links = a.links.iter().peekable();
         let mut graphemes = graphemes.peekable();
         while let Some((i, g)) = graphemes.next() {
@@ -206,16 +221,11 @@ impl Profile {
                 },
             };
             length += cost;
-            if length > limit && over_at.is_none() {
-                over_at = Some(i);
+            if stop(i, length) {
+                break;
             }
         }
-        Measure {
-            length,
-            max_length: self.max_length,
-            over_at,
-            max_hashtags: self.max_hashtags,
-        }
+        length
     }
 }
 
@@ -267,6 +277,31 @@ mod tests {
         profiles.get(name).unwrap().measure(&Analysis::new(text))
     }
 
+    impl Profile {
+        /// The measure of a post walked whole, grapheme by grapheme, as
+        /// `graphemes` gives its clusters: what `measure` must give.
+        fn measure_graphemes<'t>(
+            &self,
+            a: &Analysis<'t>,
+            graphemes: impl Iterator<Item = (usize, &'t str)>,
+        ) -> Measure {
+            let limit = self.max_length.unwrap_or(usize::MAX);
+            let mut over_at = None;
+            let length = self.walk(a, graphemes, |i, length| {
+                if length > limit && over_at.is_none() {
+                    over_at = Some(i);
+                }
+                false
+            });
+            Measure {
+                length,
+                max_length: self.max_length,
+                over_at,
+                max_hashtags: self.max_hashtags,
+            }
+        }
+    }
+
     #[test]
     fn x_counts_links_as_23_and_cjk_double() {
         let m = measure(
@@ -293,6 +328,15 @@ mod tests {
         assert_eq!(m.length, 301);
         assert_eq!(m.over_at, Some(300));
         assert_eq!(measure("generic", &text).over_at, None);
+        // A long post: its whole length, and the place it goes over.
+        let text = format!(
+            "{} https://example.com/{}",
+            "é".repeat(400),
+            "x".repeat(4_000)
+        );
+        let m = measure("x", &text);
+        // The place is a byte offset: each `é` takes two.
+        assert_eq!((m.length, m.over_at), (401 + 23, Some(2 * 280)));
     }
 
     #[test]
@@ -375,8 +419,13 @@ mod tests {
         let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1du64);
         let mut next = || rng.next();
         let profiles = profiles_and_variants();
-        for _ in 0..20_000 {
-            let len = (next() % 10) as usize;
+        for n in 0..20_000 {
+            // Now and then a text over every built-in limit.
+            let len = if n % 100 == 0 {
+                200 + (next() % 300) as usize
+            } else {
+                (next() % 10) as usize
+            };
             let text: String = (0..len)
                 .map(|_| pieces[(next() >> 32) as usize % pieces.len()])
                 .collect();
