@@ -110,6 +110,9 @@ struct Evidence {
     base: u32,
     /// Whether one of its terms is a character n-gram.
     chars: bool,
+    /// Whether it is the tone's polarity model, whose weights of the
+    /// table's terms the table carries (`Table::evidence_weight`).
+    in_table: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -245,11 +248,13 @@ impl WeightedIndex {
         assert!(self.evidence.is_none(), "one evidence-only model");
         let families = families_of(terms);
         self.families = self.families.union(families);
+        let (polarity, _) = crate::tone::polarity_terms();
         self.evidence = Some(Evidence {
             terms,
             pair_words,
             base: self.base + self.terms.len() as u32,
             chars: families.chars,
+            in_table: std::ptr::eq(terms, polarity),
         });
         self.number_measures();
     }
@@ -934,8 +939,13 @@ impl WeightedIndex {
             return weigh(evidence, e.terms.values[place]);
         }
         self.each_rule_weight(id, &mut weigh);
-        // The evidence-only model may have a term the rules have.
-        if let Some(&weight) = e.terms.get(self.key(id)) {
+        // The evidence-only model may have a term the rules have: the
+        // table carries the polarity model's weights of its own terms.
+        let weight = match self.table {
+            Some(t) if id < self.base && e.in_table => t.evidence_weight(id),
+            _ => e.terms.get(self.key(id)).copied(),
+        };
+        if let Some(weight) = weight {
             weigh(evidence, weight);
         }
     }

@@ -21,7 +21,11 @@
 //!   adjacent words in a post are told to have no term by these;
 //! - the index of the terms that are character n-grams of ASCII words
 //!   ([`GramIndex`]): the number of slots, then per slot the n-gram's
-//!   bytes above its term's number (`0`: empty).
+//!   bytes above its term's number (`0`: empty);
+//! - per term, the weight the evidence-only model (the tone's polarity
+//!   model, `engine::weighted`'s `Evidence`) gives it, as `f64` bits,
+//!   [`NO_WEIGHT`] where it has none: a term's weights are then decoded
+//!   without its key being read, hashed and looked up in that model.
 
 use super::keys::{self, Index, hash, u32_at, u64_at};
 use crate::text::features::{CHAR_PREFIX, Families, GRAM, pair_words};
@@ -71,8 +75,16 @@ fn families_bits(f: Families) -> u32 {
     u32::from(f.chars) | (u32::from(f.cues) << 1)
 }
 
-/// Writes the table of `models`' terms.
-pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
+/// The bits of a term's evidence weight where the evidence-only model
+/// has no weight for it (a NaN no weight can be).
+const NO_WEIGHT: u64 = u64::MAX;
+
+/// Writes the table of `models`' terms, with `evidence`'s weight of each
+/// (the evidence-only model's weight of a key, if it has one).
+pub fn write(
+    models: &[&[(CompactString, f64)]],
+    evidence: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<u8> {
     use std::collections::HashMap;
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let mut keys: Vec<&str> = Vec::new();
@@ -120,6 +132,11 @@ pub fn write(models: &[&[(CompactString, f64)]]) -> Vec<u8> {
     keys::write(&firsts, &mut out);
     keys::write(&seconds, &mut out);
     GramIndex::write(&keys, &mut out);
+    keys::align(&mut out);
+    for key in &keys {
+        let bits = evidence(key).map_or(NO_WEIGHT, f64::to_bits);
+        out.extend_from_slice(&bits.to_le_bytes());
+    }
     out
 }
 
@@ -247,6 +264,8 @@ pub struct Table {
     firsts: Index,
     seconds: Index,
     grams: GramIndex,
+    /// Where the terms' evidence weights start.
+    evidence_at: usize,
 }
 
 /// One weight of a term.
@@ -274,8 +293,9 @@ impl Table {
         let entries_at = (entry_starts_at + 4 * (terms + 1)).next_multiple_of(8);
         let (firsts, seconds_at) = Index::read(bytes, entries_at + 16 * entries)?;
         let (seconds, grams_at) = Index::read(bytes, seconds_at)?;
-        let (grams, end) = GramIndex::read(bytes, grams_at)?;
-        if index.len() != terms || bytes.len() != end {
+        let (grams, evidence_at) = GramIndex::read(bytes, grams_at)?;
+        let evidence_at = evidence_at.next_multiple_of(8);
+        if index.len() != terms || bytes.len() != evidence_at + 8 * terms {
             return None;
         }
         Some(Table {
@@ -287,6 +307,7 @@ impl Table {
             firsts,
             seconds,
             grams,
+            evidence_at,
         })
     }
 
@@ -409,6 +430,14 @@ impl Table {
         })
     }
 
+    /// The weight the evidence-only model the table was written with
+    /// gives term `id`, if it has one.
+    #[inline]
+    pub fn evidence_weight(&self, id: u32) -> Option<f64> {
+        let bits = u64_at(self.bytes, self.evidence_at + 8 * id as usize);
+        (bits != NO_WEIGHT).then(|| f64::from_bits(bits))
+    }
+
     /// The terms of model `m`, in the order it lists them.
     pub fn model_list(&self, m: usize) -> Vec<(CompactString, f64)> {
         let mut listed: Vec<(u32, CompactString, f64)> = Vec::with_capacity(self.model_terms(m));
@@ -456,8 +485,20 @@ mod tests {
             ("~wom".into(), 3.0),
             ("shut up".into(), 1.0),
         ];
-        let t = Table::new(leak(write(&[&a, &b]))).unwrap();
+        // The evidence-only model has a weight for two of the terms, and
+        // for a key no model lists.
+        let evidence = |key: &str| match key {
+            "quokka" => Some(-0.75),
+            "shut up" => Some(2.5),
+            "numbat" => Some(1.0),
+            _ => None,
+        };
+        let t = Table::new(leak(write(&[&a, &b], &evidence))).unwrap();
         assert_eq!((t.models(), t.terms()), (2, 4));
+        for id in 0..t.terms() as u32 {
+            let key = std::str::from_utf8(t.key(id)).unwrap();
+            assert_eq!(t.evidence_weight(id), evidence(key), "{key}");
+        }
         assert_eq!(t.model_terms(0), 3);
         assert_eq!(
             t.families(0),
@@ -514,7 +555,7 @@ mod tests {
             (" \u{301} ok".into(), 2.0),
             ("ok".into(), 3.0),
         ];
-        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
         let h = |w: &str| hash(w.as_bytes());
         let spaced = " \u{301}";
         assert_eq!(t.find_word(spaced, h(spaced)), t.find(spaced));
@@ -562,7 +603,7 @@ mod tests {
         }
         model.sort_by(|a, b| a.0.cmp(&b.0));
         model.dedup_by(|x, y| x.0 == y.0);
-        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
         let mut found = 0;
         for g in &grams {
             let key = format!("~{}", std::str::from_utf8(g).unwrap());
@@ -581,8 +622,24 @@ mod tests {
         );
         // A table with no n-gram terms finds none.
         let plain: Vec<(CompactString, f64)> = vec![("quokka".into(), 1.0)];
-        let t = Table::new(leak(write(&[&plain]))).unwrap();
+        let t = Table::new(leak(write(&[&plain], &|_| None))).unwrap();
         assert_eq!(t.find_gram(u32::from_le_bytes(*b"quok")), None);
+    }
+
+    /// Each built-in term's evidence weight is the polarity model's weight
+    /// of its key, to the bit.
+    #[test]
+    fn built_in_evidence_weights_are_the_polarity_models() {
+        let t = built_in().expect("the term table reads");
+        let (weights, _) = crate::tone::polarity_terms();
+        let mut weighted = 0;
+        for id in 0..t.terms() as u32 {
+            let key = std::str::from_utf8(t.key(id)).unwrap();
+            let want = weights.get(key).map(|w| w.to_bits());
+            assert_eq!(t.evidence_weight(id).map(f64::to_bits), want, "{key}");
+            weighted += usize::from(want.is_some());
+        }
+        assert!(weighted > 100, "{weighted}");
     }
 
     /// Every n-gram term of the built-in models is found by its bytes.
@@ -623,7 +680,7 @@ mod tests {
             }
         }
         model.dedup_by(|x, y| x.0 == y.0);
-        let t = Table::new(leak(write(&[&model]))).unwrap();
+        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
         let h = |w: &str| hash(w.as_bytes());
         let mut found = 0;
         for a in &words {

@@ -371,8 +371,12 @@ pub struct CompiledBuiltIn {
 /// literals of their regexes, and serializes the result. build.rs runs
 /// this, so an invalid built-in pack fails the build with the loader's
 /// message, and the binary only decodes. The learned models' terms go to
-/// a table the binary reads in place.
-pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
+/// a table the binary reads in place, with `evidence`'s weight of each:
+/// the weight the evidence-only model (the tone's polarity model) gives a
+/// key, if any.
+pub fn compile_built_in(
+    evidence: &dyn Fn(&str) -> Option<f64>,
+) -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     let mut packs = Vec::with_capacity(BUILT_IN.len());
     let mut errors = Vec::new();
     for (name, src) in BUILT_IN {
@@ -419,7 +423,7 @@ pub fn compile_built_in() -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     Ok(CompiledBuiltIn {
         packs: encode("packs", postcard::to_allocvec(&packs))?,
         examples: encode("examples", postcard::to_allocvec(&examples))?,
-        terms: learned::write(&lists),
+        terms: learned::write(&lists, evidence),
         prefilter,
         phrases,
         dfas: ascii_dfa::write(&patterns),
@@ -757,7 +761,8 @@ mod tests {
     fn compiled_packs_are_the_current_sources() {
         // build.rs ran the same compilation: the bytes must agree, and
         // decoding then encoding again must give them back.
-        let compiled = compile_built_in().unwrap();
+        let (weights, _) = crate::tone::polarity_terms();
+        let compiled = compile_built_in(&|key| weights.get(key).copied()).unwrap();
         assert!(compiled.packs == COMPILED);
         assert!(compiled.examples == COMPILED_EXAMPLES);
         let table = learned::built_in().expect("the term table reads");
