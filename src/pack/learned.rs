@@ -207,8 +207,11 @@ impl GramIndex {
     /// Reads the index `write` put at `at`, and where it ends.
     fn read(bytes: &[u8], at: usize) -> Option<(GramIndex, usize)> {
         let at = at.next_multiple_of(8);
+        if bytes.len() < at + 8 {
+            return None;
+        }
         let bits = u32_at(bytes, at);
-        if bits >= 32 || bytes.len() < at + 8 {
+        if !(1..32).contains(&bits) {
             return None;
         }
         let end = (at + 8).checked_add(8usize.checked_shl(bits)?)?;
@@ -227,7 +230,9 @@ impl GramIndex {
     fn find(&self, bytes: &[u8], gram: u32) -> Option<u32> {
         let mask = (1usize << self.bits) - 1;
         let mut at = GramIndex::slot_of(gram, self.bits);
-        loop {
+        // An empty slot ends the search; `write` leaves half of them empty,
+        // and the search stops after every slot all the same.
+        for _ in 0..=mask {
             let slot = u64_at(bytes, self.at + 8 * at);
             if slot == 0 {
                 return None;
@@ -237,6 +242,7 @@ impl GramIndex {
             }
             at = (at + 1) & mask;
         }
+        None
     }
 }
 
@@ -544,6 +550,12 @@ mod tests {
         assert_eq!(t.model_list(0), a);
         assert_eq!(t.model_list(1), b);
         assert!(Table::new(leak(vec![0; 40])).is_none());
+        // A table cut short anywhere in its last sections is refused.
+        let bytes = write(&[&a, &b], &evidence);
+        for cut in [1, 8, 8 * t.terms(), 8 * t.terms() + 8, 8 * t.terms() + 100] {
+            let short = bytes[..bytes.len() - cut].to_vec();
+            assert!(Table::new(leak(short)).is_none(), "{cut}");
+        }
     }
 
     /// A "word" holding a space (a space and the combining mark kept with
