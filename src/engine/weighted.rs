@@ -886,8 +886,7 @@ impl GramMemo {
     /// The one slot n-gram `gram` may be kept in.
     #[inline]
     fn slot_of(&self, gram: u32) -> usize {
-        // A multiplicative hash: its high bits mix every byte of the gram.
-        (gram.wrapping_mul(0x9e37_79b1) >> (32 - self.bits)) as usize
+        crate::pack::learned::gram_slot(gram, self.bits)
     }
 }
 

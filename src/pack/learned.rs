@@ -163,7 +163,7 @@ fn pair_sides<'k>(keys: &[&'k str]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
 /// The terms that are character n-grams of ASCII words (`~ing>`), by
 /// the n-gram's bytes as [`ascii_grams`] gives them: an open-addressing
 /// table of `u64` slots, each the n-gram above its term's number, probed
-/// from [`GramIndex::slot_of`]. A word met for the first time brings
+/// from [`gram_slot`]. A word met for the first time brings
 /// several n-grams; each is found here in a few instructions, where its
 /// key would have to be built, hashed and searched among all the terms'.
 ///
@@ -191,7 +191,7 @@ impl GramIndex {
             .trailing_zeros();
         let mut slots = vec![0u64; 1 << bits];
         for &(gram, id) in &grams {
-            let mut at = GramIndex::slot_of(gram, bits);
+            let mut at = gram_slot(gram, bits);
             while slots[at] != 0 {
                 at = (at + 1) & (slots.len() - 1);
             }
@@ -218,18 +218,11 @@ impl GramIndex {
         (end <= bytes.len()).then_some((GramIndex { at: at + 8, bits }, end))
     }
 
-    /// The slot n-gram `gram` is looked for from: a multiplicative hash,
-    /// whose high bits mix every byte of the n-gram.
-    #[inline]
-    fn slot_of(gram: u32, bits: u32) -> usize {
-        (gram.wrapping_mul(0x9e37_79b1) >> (32 - bits)) as usize
-    }
-
     /// The number of the term of n-gram `gram`, if there is one.
     #[inline]
     fn find(&self, bytes: &[u8], gram: u32) -> Option<u32> {
         let mask = (1usize << self.bits) - 1;
-        let mut at = GramIndex::slot_of(gram, self.bits);
+        let mut at = gram_slot(gram, self.bits);
         // An empty slot ends the search; `write` leaves half of them empty,
         // and the search stops after every slot all the same.
         for _ in 0..=mask {
@@ -244,6 +237,16 @@ impl GramIndex {
         }
         None
     }
+}
+
+/// The slot of a table of `1 << bits` (1 to 31 bits) that n-gram `gram`
+/// (its bytes as [`ascii_grams`] gives them) is looked for from: a
+/// multiplicative hash, whose high bits mix every byte of the n-gram.
+///
+/// [`ascii_grams`]: crate::text::features::ascii_grams
+#[inline]
+pub fn gram_slot(gram: u32, bits: u32) -> usize {
+    (gram.wrapping_mul(0x9e37_79b1) >> (32 - bits)) as usize
 }
 
 /// The bytes of the character n-gram of an ASCII word that `key` is the
