@@ -598,13 +598,19 @@ struct WordTerms {
 struct DecodedWeights {
     /// The index the weights are of.
     owner: Option<u64>,
-    /// Per term: the number of the last post that counted it, and its
-    /// weights ([`TermWeights`]). All zero for a term not met yet lets the
-    /// table start as fresh zeroed memory (`vec!` of zeroed arrays asks
-    /// the allocator for zeroed pages): a short run touches only the pages
-    /// of the terms its posts have, not the whole table. A post's marks
-    /// need no clearing: the next post has another number.
+    /// Per term, once the thread has scored [`DecodedWeights::DENSE_AFTER`]
+    /// posts of the index: the number of the last post that counted it,
+    /// and its weights ([`TermWeights`]); all zero for a term not met yet,
+    /// written up front ([`written`]). A post's marks need no clearing:
+    /// the next post has another number.
     by_term: Vec<TermWeights>,
+    /// Until then, the same for the terms met so far, by number: a short
+    /// run (a draft, a few staged files) writes the entries of the terms
+    /// its posts have, not a table of every term (16 bytes each, some
+    /// 480 KB with the built-in models).
+    few: HashMap<u32, TermWeights, foldhash::fast::FixedState>,
+    /// The posts of the index the thread has scored, while they are few.
+    posts: u32,
     /// The weights of the terms with more than one.
     list: Vec<(u32, f64)>,
     /// The number of the post being scored, from 1 (0 marks no post).
@@ -637,34 +643,67 @@ enum Weights {
 }
 
 impl DecodedWeights {
+    /// Posts a thread scores with an index before it keeps its terms in
+    /// a table of every term rather than a map of those met.
+    const DENSE_AFTER: u32 = 64;
+
     /// Readies the weights for a new post scored by index `ix`, numbered
     /// `uid`.
     fn start(&mut self, uid: u64, ix: &WeightedIndex) {
         if self.owner != Some(uid) {
             self.owner = Some(uid);
-            self.by_term = written([0; 4], ix.term_numbers());
+            self.by_term = Vec::new();
+            self.few.clear();
+            self.posts = 0;
             self.list.clear();
             self.post = 0;
+        }
+        if self.by_term.is_empty() && self.posts < Self::DENSE_AFTER {
+            self.posts += 1;
+            if self.posts == Self::DENSE_AFTER {
+                let mut by_term = written([0; 4], ix.term_numbers());
+                for (id, term) in self.few.drain() {
+                    by_term[id as usize] = term;
+                }
+                self.by_term = by_term;
+            }
         }
         self.post = self.post.wrapping_add(1);
         if self.post == 0 {
             // Numbers start over: no mark may look like this post's.
-            for term in &mut self.by_term {
+            for term in self.by_term.iter_mut().chain(self.few.values_mut()) {
                 term[SEEN_IN] = 0;
             }
             self.post = 1;
         }
     }
 
+    /// The entry of term `id`, in the table or the map.
+    #[inline]
+    fn term(&mut self, id: u32) -> &mut TermWeights {
+        if self.by_term.is_empty() {
+            return self.few_term(id);
+        }
+        &mut self.by_term[id as usize]
+    }
+
+    /// The entry of term `id` in the map, while there is no table: out
+    /// of line, so that the table's reads stay as short as they were.
+    #[inline(never)]
+    fn few_term(&mut self, id: u32) -> &mut TermWeights {
+        self.few.entry(id).or_insert([0; 4])
+    }
+
     /// The weights of term `id` of `ix`, decoded the first time, unless
     /// the post has counted the term already; marks it counted.
     #[inline]
     fn first_sight(&mut self, ix: &WeightedIndex, id: u32) -> Option<Weights> {
-        let term = &mut self.by_term[id as usize];
-        if term[SEEN_IN] == self.post {
+        let post = self.post;
+        let term = self.term(id);
+        if term[SEEN_IN] == post {
             return None;
         }
-        term[SEEN_IN] = self.post;
+        term[SEEN_IN] = post;
         let [_, head, a, b] = *term;
         Some(match head {
             0 => self.decode(ix, id),
@@ -681,15 +720,18 @@ impl DecodedWeights {
     fn decode(&mut self, ix: &WeightedIndex, id: u32) -> Weights {
         let start = self.list.len();
         ix.each_weight(id, |model, weight| self.list.push((model, weight)));
-        let term = &mut self.by_term[id as usize];
         if let [(model, weight)] = self.list[start..] {
             self.list.truncate(start);
             let bits = weight.to_bits();
-            term[HEAD..].copy_from_slice(&[ONE_WEIGHT | model, bits as u32, (bits >> 32) as u32]);
+            self.term(id)[HEAD..].copy_from_slice(&[
+                ONE_WEIGHT | model,
+                bits as u32,
+                (bits >> 32) as u32,
+            ]);
             return Weights::One(model, weight);
         }
         let (start, end) = (start as u32, self.list.len() as u32);
-        term[HEAD..].copy_from_slice(&[LISTED, start, end]);
+        self.term(id)[HEAD..].copy_from_slice(&[LISTED, start, end]);
         Weights::Listed(start, end)
     }
 }
@@ -1489,15 +1531,52 @@ mod tests {
             );
             assert_eq!(z("numbat"), [logistic(-1.0), logistic(1.0)]);
         }
-        SCORE_MEMORY.with_borrow(|memory| {
+        SCORE_MEMORY.with_borrow_mut(|memory| {
             let heads: Vec<u32> = ["quokka", "wombat", "numbat"]
                 .iter()
-                .map(|k| memory.weights.by_term[ix.id(k).unwrap() as usize][HEAD])
+                .map(|k| memory.weights.term(ix.id(k).unwrap())[HEAD])
                 .collect();
             assert_eq!(heads[0], LISTED);
             assert_eq!(heads[1], ONE_WEIGHT);
             assert_eq!(heads[2], ONE_WEIGHT | 1);
         });
+    }
+
+    /// A thread keeps the terms of its first posts with an index in a map,
+    /// then in a table of every term: the scores are the same, to the bit,
+    /// before, across and after the change, and the terms met before are
+    /// still decoded after it.
+    #[test]
+    fn scores_are_the_same_in_the_map_and_the_table() {
+        let ix = index(&[
+            ("quokka", 1.0),
+            ("wombat", 2.0),
+            ("numbat", 0.5),
+            ("quokka", 0.25),
+        ]);
+        let posts = [
+            "quokka numbat",
+            "a wombat and a quokka",
+            "numbat numbat wombat",
+            "",
+        ];
+        let score = |post: &str| {
+            ix.score(&Analysis::new(post)).rules[0]
+                .probability
+                .to_bits()
+        };
+        let first: Vec<u64> = posts.iter().map(|p| score(p)).collect();
+        let table_len = || SCORE_MEMORY.with_borrow(|memory| memory.weights.by_term.len());
+        assert_eq!(table_len(), 0, "a map first");
+        let mut scored = posts.len() as u32;
+        while scored < DecodedWeights::DENSE_AFTER + 8 {
+            for (post, want) in posts.iter().zip(&first) {
+                assert_eq!(score(post), *want, "{post:?} after {scored} posts");
+                scored += 1;
+            }
+        }
+        assert_eq!(table_len(), ix.term_numbers(), "a table after");
+        SCORE_MEMORY.with_borrow(|memory| assert!(memory.weights.few.is_empty()));
     }
 
     /// When the numbers of posts start over, the marks of the posts
