@@ -643,8 +643,8 @@ enum Weights {
 }
 
 impl DecodedWeights {
-    /// Posts a thread scores with an index before it keeps its terms in
-    /// a table of every term rather than a map of those met.
+    /// Posts a thread scores with an index keeping their terms in a map
+    /// of those met; from the next post on, in a table of every term.
     const DENSE_AFTER: u32 = 64;
 
     /// Readies the weights for a new post scored by index `ix`, numbered
@@ -658,9 +658,10 @@ impl DecodedWeights {
             self.list.clear();
             self.post = 0;
         }
-        if self.by_term.is_empty() && self.posts < Self::DENSE_AFTER {
-            self.posts += 1;
-            if self.posts == Self::DENSE_AFTER {
+        if self.by_term.is_empty() {
+            if self.posts < Self::DENSE_AFTER {
+                self.posts += 1;
+            } else {
                 let mut by_term = written([0; 4], ix.term_numbers());
                 for (id, term) in self.few.drain() {
                     by_term[id as usize] = term;
