@@ -8,7 +8,7 @@ use crate::pack::Rule;
 use crate::platform::Profiles;
 use crate::score::{Policy, Scorecard};
 use crate::shared_text::SharedText;
-use crate::source::{Metadata, Post, Suppression};
+use crate::source::{Metadata, Post, Suppression, TextLines};
 use crate::text::Analysis;
 use crate::tone::Tone;
 use std::sync::OnceLock;
@@ -139,13 +139,14 @@ impl Linter {
         let mut used = vec![false; post.suppressions.len()];
         // The hits no suppression hides, by index into `hits`.
         let mut kept = Vec::with_capacity(hits.len());
+        let lines = post.lines();
         for (i, h) in hits.iter().enumerate() {
             if post.suppressions.is_empty() {
                 kept.push(i);
                 continue;
             }
             let rule = &rules[h.rule];
-            let line = post.text_line(h.span.start);
+            let line = post.text_line(&lines, h.span.start);
             let by = post.suppressions.iter().position(|s| {
                 s.covers(line)
                     && (s.rules.is_empty() || s.rules.iter().any(|sel| specificity(sel, rule) > 0))
@@ -163,9 +164,10 @@ impl Linter {
                 let h = &mut hits[i];
                 let rule = &rules[h.rule];
                 let texts = self.texts[h.rule].get_or_init(|| RuleTexts::of(rule));
-                let ((line, column), (end_line, end_column)) = post.span_position(h.span.clone());
+                let ((line, column), (end_line, end_column)) =
+                    post.span_position(&lines, h.span.clone());
                 let (context, context_range) = if context_lines {
-                    context_of(post, h.span.clone())
+                    context_of(post, &lines, h.span.clone())
                 } else {
                     (String::new(), (0, 1))
                 };
@@ -238,13 +240,17 @@ fn unused_suppression(s: &Suppression) -> Finding {
 }
 
 /// The context of a finding at `span` of a post's text (see
-/// [`context_line`]).
-fn context_of(post: &Post, span: std::ops::Range<usize>) -> (String, (usize, usize)) {
+/// [`context_line`]); `lines` are the text's.
+fn context_of(
+    post: &Post,
+    lines: &TextLines,
+    span: std::ops::Range<usize>,
+) -> (String, (usize, usize)) {
     let start = span.start;
-    let (mut context, range) = context_line(&post.text, span);
+    let (mut context, range) = context_line(lines, span);
     if let Some(original) = &post.original {
         // Blanked text keeps the lines and columns of the original.
-        let nth = post.text_line(start) - post.line;
+        let nth = post.text_line(lines, start) - post.line;
         if let Some(l) = original.lines().nth(nth) {
             context = l.trim_end_matches('\r');
         }
@@ -252,19 +258,17 @@ fn context_of(post: &Post, span: std::ops::Range<usize>) -> (String, (usize, usi
     (context.to_string(), range)
 }
 
-/// The line of `text` holding the start of `span`, and the span's
+/// The line of `lines`' text holding the start of `span`, and the span's
 /// character range on it (clipped to the line).
-fn context_line(text: &str, span: std::ops::Range<usize>) -> (&str, (usize, usize)) {
-    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.start..]
-        .find('\n')
-        .map_or(text.len(), |i| span.start + i);
+fn context_line<'a>(
+    lines: &TextLines<'a>,
+    span: std::ops::Range<usize>,
+) -> (&'a str, (usize, usize)) {
+    let text = lines.text();
+    let std::ops::Range { start, end } = lines.line_range(lines.line_index(span.start));
     let line = text[start..end].trim_end_matches('\r');
-    let from = text[start..span.start].chars().count();
-    let to = from
-        + text[span.start..span.end.min(start + line.len()).max(span.start)]
-            .chars()
-            .count();
+    let from = lines.chars_in(start..span.start);
+    let to = from + lines.chars_in(span.start..span.end.min(start + line.len()).max(span.start));
     (line, (from, to.max(from + 1)))
 }
 
@@ -330,9 +334,50 @@ impl Tally {
 mod tests {
     use super::*;
 
+    /// [`context_line`] found by searching the text around the span.
+    fn context_line_by_search(text: &str, span: std::ops::Range<usize>) -> (&str, (usize, usize)) {
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let line = text[start..end].trim_end_matches('\r');
+        let from = text[start..span.start].chars().count();
+        let to = from
+            + text[span.start..span.end.min(start + line.len()).max(span.start)]
+                .chars()
+                .count();
+        (line, (from, to.max(from + 1)))
+    }
+
+    #[test]
+    fn context_lines_are_those_a_search_finds() {
+        for text in [
+            "",
+            "one plain line",
+            "first\nsé idiot here\r\nlast\n",
+            "\n\nxyz😀q\r\n",
+            "日本語\nのテキスト",
+        ] {
+            let lines = TextLines::new(text);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &start in &bounds {
+                for &end in bounds.iter().filter(|&&e| e >= start) {
+                    assert_eq!(
+                        context_line(&lines, start..end),
+                        context_line_by_search(text, start..end),
+                        "{text:?} {start}..{end}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn context_line_gives_character_range() {
-        let (line, range) = context_line("first\nsé idiot here\nlast", 10..15);
+        let text = "first\nsé idiot here\nlast";
+        let (line, range) = context_line(&TextLines::new(text), 10..15);
         assert_eq!(line, "sé idiot here");
         assert_eq!(range, (3, 8));
     }

@@ -60,10 +60,28 @@ fn paint(buf: &mut String, color: bool, text: &str, style: Style) {
     }
 }
 
-/// Appends `n` copies of `s`.
+/// Appends `n` copies of `s`: a run of one ASCII character (the padding
+/// under a context line, its carets) in slices of at most 64.
 fn repeat(buf: &mut String, s: &str, n: usize) {
-    for _ in 0..n {
-        buf.push_str(s);
+    const SPACES: &str = "                                                                ";
+    const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+    let run = match s {
+        " " => SPACES,
+        "^" => CARETS,
+        _ => {
+            buf.reserve(s.len() * n);
+            for _ in 0..n {
+                buf.push_str(s);
+            }
+            return;
+        }
+    };
+    buf.reserve(n);
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(run.len());
+        buf.push_str(&run[..take]);
+        left -= take;
     }
 }
 
@@ -378,6 +396,17 @@ mod tests {
     /// The byte offset of character `n` of `s`, or its length past the end.
     fn char_start(s: &str, n: usize) -> usize {
         s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+    }
+
+    #[test]
+    fn repeat_appends_n_copies() {
+        for s in [" ", "^", "ab", "é"] {
+            for n in [0, 1, 2, 63, 64, 65, 128, 200] {
+                let mut buf = String::from("x");
+                repeat(&mut buf, s, n);
+                assert_eq!(buf, format!("x{}", s.repeat(n)), "{s:?} × {n}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! is an `Err`.
 
 mod calendar;
+mod lines;
 mod markdown;
 mod source_map;
 mod suppress;
@@ -14,6 +15,7 @@ mod text;
 pub mod walk;
 
 pub use calendar::TEXT_FIELDS;
+pub use lines::TextLines;
 pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
 pub use walk::{InputFile, Walk, WalkOptions, walk, walk_finding};
@@ -90,30 +92,22 @@ impl Post {
 
     /// Lines and columns in the source of where `span` (a byte range of the
     /// post's text) starts and ends: what [`Post::position`] gives for
-    /// each end, the end found from the start by scanning only the span.
-    pub fn span_position(&self, span: Range<usize>) -> ((usize, usize), (usize, usize)) {
-        let text = self.text.as_str();
-        let boundary = |mut at: usize| {
-            at = at.min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
-        let (start, end) = (boundary(span.start), boundary(span.end));
-        let (line, column) = crate::error::line_col(text, start);
-        if end < start {
-            return (self.place((line, column)), self.position(end));
-        }
-        let within = &text[start..end];
-        let end_at = match within.rfind('\n') {
-            None => (line, column + within.chars().count()),
-            Some(i) => (
-                line + within.bytes().filter(|&b| b == b'\n').count(),
-                within[i + 1..].chars().count() + 1,
-            ),
-        };
-        (self.place((line, column)), self.place(end_at))
+    /// each end. `lines` are the text's ([`Post::lines`]), worked out
+    /// once for all of a post's findings.
+    pub fn span_position(
+        &self,
+        lines: &TextLines,
+        span: Range<usize>,
+    ) -> ((usize, usize), (usize, usize)) {
+        (
+            self.place(lines.line_col(span.start)),
+            self.place(lines.line_col(span.end)),
+        )
+    }
+
+    /// Where the lines of the post's text start: what places its findings.
+    pub fn lines(&self) -> TextLines<'_> {
+        TextLines::new(&self.text)
     }
 
     /// Places a line and column of the post's text in its source.
@@ -125,9 +119,8 @@ impl Post {
     /// post's first line plus the offset's line within the text. It is the
     /// source's line unless the source spells line breaks as escapes, whose
     /// lines suppressions written in the text still count as lines.
-    pub fn text_line(&self, offset: usize) -> usize {
-        let before = &self.text.as_bytes()[..offset.min(self.text.len())];
-        self.line + memchr::memchr_iter(b'\n', before).count()
+    pub fn text_line(&self, lines: &TextLines, offset: usize) -> usize {
+        self.line + lines.line_index(offset.min(self.text.len()))
     }
 }
 
@@ -704,10 +697,11 @@ mod tests {
         p.line = 4;
         p.column = 7;
         let n = p.text.len();
+        let lines = p.lines();
         for start in 0..=n + 1 {
             for end in 0..=n + 1 {
                 assert_eq!(
-                    p.span_position(start..end),
+                    p.span_position(&lines, start..end),
                     (p.position(start), p.position(end)),
                     "{start}..{end}"
                 );
