@@ -60,23 +60,13 @@ fn paint(buf: &mut String, color: bool, text: &str, style: Style) {
     }
 }
 
-/// Appends `n` copies of `s`: a run of one ASCII character (the padding
-/// under a context line, its carets) in slices of at most 64.
-fn repeat(buf: &mut String, s: &str, n: usize) {
-    const SPACES: &str = "                                                                ";
-    const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
-    let run = match s {
-        " " => SPACES,
-        "^" => CARETS,
-        _ => {
-            buf.reserve(s.len() * n);
-            for _ in 0..n {
-                buf.push_str(s);
-            }
-            return;
-        }
-    };
-    buf.reserve(n);
+/// A run of spaces, and one of carets, for [`repeat`].
+const SPACES: &str = "                                                                ";
+const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+
+/// Appends `n` copies of the ASCII character `run` is made of
+/// ([`SPACES`], [`CARETS`]), in slices of it.
+fn repeat(buf: &mut String, run: &str, n: usize) {
     let mut left = n;
     while left > 0 {
         let take = left.min(run.len());
@@ -114,7 +104,7 @@ fn cell(buf: &mut String, color: bool, r: &PostResult, d: Dimension) {
     // ` {score:>3}`, without going through `fmt`.
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(score);
-    repeat(buf, " ", 4 - digits.len().min(3));
+    repeat(buf, SPACES, 4 - digits.len().min(3));
     buf.push_str(digits);
 }
 
@@ -197,7 +187,7 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
         (&context[..from], &context[from..to], &context[to..])
     };
     buf.push(' ');
-    repeat(buf, " ", pad);
+    repeat(buf, SPACES, pad);
     buf.push(' ');
     gutter(buf);
     buf.push_str("\n ");
@@ -209,11 +199,11 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
     buf.push_str(marked);
     buf.push_str(after);
     buf.push_str("\n ");
-    repeat(buf, " ", pad);
+    repeat(buf, SPACES, pad);
     buf.push(' ');
     gutter(buf);
     buf.push(' ');
-    repeat(buf, " ", width(before));
+    repeat(buf, SPACES, width(before));
     let carets = width(marked).max(1);
     if color {
         paint(
@@ -223,7 +213,7 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
             Human::severity_style(f.severity),
         );
     } else {
-        repeat(buf, "^", carets);
+        repeat(buf, CARETS, carets);
     }
     buf.push('\n');
     if let Some(detail) = &f.detail {
@@ -243,7 +233,7 @@ fn finding(buf: &mut String, color: bool, r: &PostResult, f: &Finding) {
 /// `   = note: `, its `=` under the gutter (`pad` wide before it).
 fn annotation(buf: &mut String, color: bool, pad: usize, label: &str) {
     buf.push(' ');
-    repeat(buf, " ", pad);
+    repeat(buf, SPACES, pad);
     buf.push(' ');
     paint(buf, color, "=", Style::new().blue().bold());
     buf.push(' ');
@@ -400,11 +390,12 @@ mod tests {
 
     #[test]
     fn repeat_appends_n_copies() {
-        for s in [" ", "^", "ab", "é"] {
+        for (run, c) in [(SPACES, " "), (CARETS, "^")] {
+            assert!(run.bytes().all(|b| b == c.as_bytes()[0]));
             for n in [0, 1, 2, 63, 64, 65, 128, 200] {
                 let mut buf = String::from("x");
-                repeat(&mut buf, s, n);
-                assert_eq!(buf, format!("x{}", s.repeat(n)), "{s:?} × {n}");
+                repeat(&mut buf, run, n);
+                assert_eq!(buf, format!("x{}", c.repeat(n)), "{c:?} × {n}");
             }
         }
     }

@@ -915,6 +915,24 @@ fn word_break(c: char) -> Option<WordBreak> {
     Some(class)
 }
 
+/// The offset of the first byte from `from` on that is not ASCII (the
+/// length of `b` if none is), read eight bytes at a time.
+fn next_non_ascii(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let high = word & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&x| !x.is_ascii())
+        .map_or(b.len(), |p| i + p)
+}
+
 /// A word, number or emoji found by [`simple_words`], with its span in
 /// the text searched.
 struct SimpleWord {
@@ -935,17 +953,22 @@ struct SimpleWord {
 /// when it holds no letter. An emoji and the marks that extend it (WB4)
 /// are one token. Everything else breaks on both sides (WB999).
 fn simple_words(text: &str) -> Option<impl Iterator<Item = SimpleWord> + '_> {
-    if !text.is_ascii() {
-        let mut after_emoji = false;
-        for c in text.chars() {
-            match word_break(c)? {
-                WordBreak::Extend if !after_emoji => return None,
-                WordBreak::Emoji | WordBreak::Extend => after_emoji = true,
-                _ => after_emoji = false,
-            }
-        }
-    }
     let b = text.as_bytes();
+    // Every ASCII character is known: only the others are asked, each
+    // knowing whether an emoji (or a mark extending one) ends where it
+    // starts.
+    let mut i = next_non_ascii(b, 0);
+    let mut emoji_end = usize::MAX;
+    while i < b.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let end = i + c.len_utf8();
+        match word_break(c)? {
+            WordBreak::Extend if emoji_end != i => return None,
+            WordBreak::Emoji | WordBreak::Extend => emoji_end = end,
+            _ => {}
+        }
+        i = next_non_ascii(b, end);
+    }
     // The class and length of the character at `i` (every one is known).
     let at = move |i: usize| match b[i] {
         a if a.is_ascii() => (ascii_word_break(a), 1),
@@ -1388,6 +1411,22 @@ mod tests {
 
     fn simple(text: &str) -> Option<Vec<(Range<usize>, TokenKind, Case)>> {
         simple_words(text).map(|words| words.map(|w| (w.span, w.kind, w.case)).collect())
+    }
+
+    #[test]
+    fn the_next_byte_beyond_ascii_is_found_in_every_place() {
+        for len in 0..40 {
+            for at in (0..=len).chain([usize::MAX]) {
+                let mut b = vec![b'a'; len];
+                if at < len {
+                    b[at] = 0xC3;
+                }
+                for from in 0..=len {
+                    let want = if at < len && at >= from { at } else { len };
+                    assert_eq!(next_non_ascii(&b, from), want, "{len} {at} {from}");
+                }
+            }
+        }
     }
 
     #[test]
