@@ -89,6 +89,8 @@ def main():
     for b in (a.base, a.candidate):
         if not os.access(b, os.X_OK):
             p.error(f"{b}: not an executable file (build it first, or use scripts/bench-ab.sh)")
+    # A bare name would be looked up on PATH (by taskset, or the shell).
+    a.base, a.candidate = os.path.abspath(a.base), os.path.abspath(a.candidate)
 
     env = dict(os.environ)
     prefix = []

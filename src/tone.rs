@@ -427,6 +427,7 @@ struct Word {
 fn sentiment(a: &Analysis) -> f64 {
     let mut score = SCRATCH.with_borrow_mut(|scratch| {
         scratch.memo.start(0, a.word_generation);
+        scratch.memo.warm(a.tokens.iter().map(|t| t.word));
         let post = read_words(a, scratch);
         let mut score = Score::default();
         score_words(&post, &mut score);

@@ -146,6 +146,7 @@ impl Lexicon {
         hits.touched.clear();
         hits.lists.resize_with(self.lists, Vec::new);
         hits.words.start(self.uid, generation);
+        hits.words.warm(tokens.iter().map(|t| t.word));
         let Hits {
             lists,
             touched,

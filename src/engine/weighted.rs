@@ -458,6 +458,7 @@ impl WeightedIndex {
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
+            memory.words.warm(a.tokens.iter().map(|t| t.word));
             let mut scoring = Scoring {
                 ix: self,
                 memory,
