@@ -74,6 +74,17 @@ pub(super) struct WordFacts {
     pub valence: Option<f64>,
     /// The word negates ([`super::is_negator`]).
     pub negator: bool,
+    /// The kind of token it is the word of.
+    pub kind: TokenKind,
+}
+
+impl WordFacts {
+    /// Whether this is the entry of short word `key` (numbered by the key
+    /// of its lower case, as `WordTable::id_of_lower` numbers it).
+    #[inline]
+    fn is(&self, key: &ShortWord) -> bool {
+        ShortWord::of(&self.lower, self.kind).is_some_and(|k| k == *key)
+    }
 }
 
 /// One thread's words. Words, numbers and emoji are numbered in maps of
@@ -126,7 +137,7 @@ impl WordTable {
         } else {
             ShortWord::of(word, kind)
         };
-        let known = key.and_then(|key| self.short.get(&key));
+        let known = key.and_then(|key| self.short.get(&key, &self.facts));
         let id = match known {
             Some(id) => id,
             None => self.id_of_lower(kind, &super::lower_of(kind, word, case)),
@@ -139,7 +150,7 @@ impl WordTable {
         if let Some(key) = ShortWord::of(lower, kind) {
             // A word lower-cased to short ASCII (`Don’t`, the Kelvin sign)
             // shares the entry of its lower case.
-            return match self.short.get(&key) {
+            return match self.short.get(&key, &self.facts) {
                 Some(id) => id,
                 None => self.add_short(key, kind, lower),
             };
@@ -154,7 +165,7 @@ impl WordTable {
     #[inline(never)]
     fn add_short(&mut self, key: ShortWord, kind: TokenKind, lower: &str) -> WordId {
         let id = self.work_out(kind, lower);
-        self.short.insert(key, id);
+        self.short.insert(&key, id);
         id
     }
 
@@ -226,13 +237,13 @@ impl ShortWord {
         })
     }
 
-    /// Where the key's probe starts in a table of `mask + 1` slots: a
-    /// folded multiply of its two halves, the length and kind mixed in.
+    /// The key's hash: a folded multiply of its two halves, the length
+    /// and kind mixed in. Its low bits place the key in a table.
     #[inline]
-    fn slot(&self, mask: usize) -> usize {
+    fn hash(&self) -> u32 {
         let product = u128::from(self.low ^ 0x243f_6a88_85a3_08d3)
             * u128::from(self.high ^ self.tag ^ 0x1319_8a2e_0370_7344);
-        ((product as u64) ^ ((product >> 64) as u64)) as usize & mask
+        ((product as u64) ^ ((product >> 64) as u64)) as u32
     }
 }
 
@@ -268,53 +279,67 @@ fn ascii_lowercase(bytes: u64) -> u64 {
 }
 
 /// An open-addressing table from [`ShortWord`] to word number, probed
-/// linearly from [`ShortWord::slot`] and kept at most half full, so that
-/// a probe is short.
+/// linearly from the key's hash and kept at most half full, so that a
+/// probe is short. A slot is 8 bytes, the key's hash and the number: the
+/// table of a thread's tens of thousands of words stays in the cache, and
+/// the key is checked against the word's entry, which its token reads
+/// next anyway.
 struct ShortWords {
-    slots: Vec<(ShortWord, WordId)>,
+    /// `hash << 32 | (number + 1)`; 0 for a free slot.
+    slots: Vec<u64>,
     len: usize,
 }
 
 impl ShortWords {
     fn with_room(words: usize) -> ShortWords {
         ShortWords {
-            slots: vec![Default::default(); (words * 2).next_power_of_two()],
+            slots: vec![0; (words * 2).next_power_of_two()],
             len: 0,
         }
     }
 
+    /// The number of `key`, whose entries are `facts`.
     #[inline]
-    fn get(&self, key: &ShortWord) -> Option<WordId> {
+    fn get(&self, key: &ShortWord, facts: &[WordFacts]) -> Option<WordId> {
+        let hash = key.hash();
         let mask = self.slots.len() - 1;
-        let mut s = key.slot(mask);
+        let mut s = hash as usize & mask;
         loop {
-            let (k, id) = &self.slots[s];
-            if k == key {
-                return Some(*id);
-            }
-            if k.tag == 0 {
+            let slot = self.slots[s];
+            if slot == 0 {
                 return None;
+            }
+            if (slot >> 32) as u32 == hash {
+                let id = (slot as u32).wrapping_sub(1);
+                if facts.get(id as usize).is_some_and(|f| f.is(key)) {
+                    return Some(id);
+                }
             }
             s = (s + 1) & mask;
         }
     }
 
     /// Numbers a key the table does not hold.
-    fn insert(&mut self, key: ShortWord, id: WordId) {
+    fn insert(&mut self, key: &ShortWord, id: WordId) {
         if (self.len + 1) * 2 > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
-            *self = ShortWords::with_room(old.len());
-            for (k, id) in old.into_iter().filter(|(k, _)| k.tag != 0) {
-                self.insert(k, id);
+            self.slots = vec![0; old.len() * 2];
+            for slot in old.into_iter().filter(|&slot| slot != 0) {
+                self.put(slot);
             }
         }
+        self.put(u64::from(key.hash()) << 32 | (u64::from(id) + 1));
+        self.len += 1;
+    }
+
+    /// Writes `slot` in the first free slot from where its hash places it.
+    fn put(&mut self, slot: u64) {
         let mask = self.slots.len() - 1;
-        let mut s = key.slot(mask);
-        while self.slots[s].0.tag != 0 {
+        let mut s = (slot >> 32) as usize & mask;
+        while self.slots[s] != 0 {
             s = (s + 1) & mask;
         }
-        self.slots[s] = (key, id);
-        self.len += 1;
+        self.slots[s] = slot;
     }
 }
 
@@ -329,6 +354,7 @@ fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
         lower: CompactString::from(lower),
         valence: super::valence::score(lower, &stem),
         negator: super::is_negator(lower),
+        kind,
         stem,
     }
 }
@@ -514,15 +540,25 @@ mod tests {
     #[test]
     fn short_words_table_finds_what_it_numbered() {
         let mut table = ShortWords::with_room(4);
-        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
-        for (i, w) in words.iter().enumerate() {
-            let key = ShortWord::of(w, TokenKind::Word).unwrap();
-            assert_eq!(table.get(&key), None, "{w}");
-            table.insert(key, i as WordId);
+        let mut facts = Vec::new();
+        // Words and numbers, the same text as both kinds among them.
+        let words: Vec<(String, TokenKind)> = (0..5000)
+            .map(|i| match i % 3 {
+                0 => (format!("{i}"), TokenKind::Number),
+                1 => (format!("{}", i - 1), TokenKind::Word),
+                _ => (format!("w{i}"), TokenKind::Word),
+            })
+            .collect();
+        for (w, kind) in &words {
+            let key = ShortWord::of(w, *kind).unwrap();
+            assert_eq!(table.get(&key, &facts), None, "{w}");
+            let id = facts.len() as WordId;
+            facts.push(work_out(*kind, w, id));
+            table.insert(&key, id);
         }
-        for (i, w) in words.iter().enumerate() {
-            let key = ShortWord::of(w, TokenKind::Word).unwrap();
-            assert_eq!(table.get(&key), Some(i as WordId), "{w}");
+        for (i, (w, kind)) in words.iter().enumerate() {
+            let key = ShortWord::of(&w.to_uppercase(), *kind).unwrap();
+            assert_eq!(table.get(&key, &facts), Some(i as WordId), "{w}");
         }
         assert!(table.slots.len() >= 2 * words.len());
     }
