@@ -19,6 +19,7 @@ use regex_syntax::hir::{
     Repetition,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Most literals one pattern may contribute before it is simply always run.
 pub const MAX_LITERALS: usize = 4000;
@@ -572,7 +573,9 @@ fn chosen(out: Vec<Vec<u8>>, how: Reading) -> Set {
 /// literal that is one of the most common words (or a piece of one) counts
 /// as found in every post. So do one or two letters, which are a word or a
 /// piece of many (`is`, `my`, `st`, `nd`), but for two uncommon letters
-/// without a vowel: no word, and a piece of few (`pw`, `bc`, `pm`).
+/// without a vowel: no word, and a piece of few (`pw`, `bc`, `pm`). Other
+/// literals are found at least as often as the words that hold them are
+/// ([`by_words`]).
 fn rarity(literal: &[u8]) -> f64 {
     let word = String::from_utf8_lossy(literal)
         .trim()
@@ -586,7 +589,73 @@ fn rarity(literal: &[u8]) -> f64 {
     if short_word || COMMON_WORDS.contains(&word.as_str()) {
         return 1.0;
     }
-    by_letters
+    by_words(&word).unwrap_or(by_letters)
+}
+
+/// The share of posts holding each common word, measured on labeled
+/// posts by `scripts/word-rates.py`: `word<TAB>share` lines under a
+/// comment line.
+const WORD_RATES: &str = include_str!("word-rates.tsv");
+
+/// Whether `b` is part of a word as `scripts/word-rates.py` reads words,
+/// but for digits: numbers are judged by their digits' frequencies.
+fn in_word(b: u8) -> bool {
+    b.is_ascii_lowercase() || b == b'\''
+}
+
+/// The expected share of posts holding `literal` (lower case, of letters,
+/// apostrophes and spaces; `None` for another) by the common words
+/// ([`WORD_RATES`]) its pieces (its runs of word characters) are part
+/// of: for each piece, the summed shares of those words, or, in none, no
+/// more than the rarest listed word's share (by letter frequencies below
+/// that); for several pieces, their product, as if they came
+/// independently.
+fn by_words(literal: &str) -> Option<f64> {
+    static BY_PIECE: std::sync::OnceLock<(HashMap<&'static str, f64>, f64)> =
+        std::sync::OnceLock::new();
+    let (by_piece, rarest) = BY_PIECE.get_or_init(|| {
+        let mut by_piece: HashMap<&'static str, f64> = HashMap::new();
+        let mut rarest = 1.0f64;
+        for line in WORD_RATES.lines().filter(|l| !l.starts_with('#')) {
+            let Some((word, share)) = line.split_once('\t') else {
+                continue;
+            };
+            let Ok(share) = share.parse::<f64>() else {
+                continue;
+            };
+            rarest = rarest.min(share);
+            let mut pieces: Vec<&'static str> = (0..word.len())
+                .flat_map(|i| (i + 1..=word.len()).map(move |j| &word[i..j]))
+                .collect();
+            pieces.sort_unstable();
+            pieces.dedup();
+            for piece in pieces {
+                *by_piece.entry(piece).or_default() += share;
+            }
+        }
+        (by_piece, rarest)
+    });
+    let bytes = literal.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(|&b| in_word(b) || b == b' ') {
+        return None;
+    }
+    let share = bytes
+        .split(|&b| b == b' ')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let listed = std::str::from_utf8(piece)
+                .ok()
+                .and_then(|p| by_piece.get(p));
+            match listed {
+                Some(&share) => share.min(1.0),
+                None => {
+                    let p: f64 = piece.iter().map(|&b| byte_frequency(b)).product();
+                    (POST_LEN * p).min(*rarest)
+                }
+            }
+        })
+        .product::<f64>();
+    Some(share)
 }
 
 /// Below this many expected occurrences in a post (by letter frequencies),
@@ -862,6 +931,42 @@ mod tests {
     }
 
     #[test]
+    fn the_word_rates_table_is_well_formed() {
+        let mut rows = 0;
+        for line in WORD_RATES.lines().filter(|l| !l.starts_with('#')) {
+            let (word, share) = line.split_once('\t').expect("word<TAB>share");
+            assert!(
+                !word.is_empty() && word.bytes().all(|b| in_word(b) || b.is_ascii_digit()),
+                "{line}"
+            );
+            let share: f64 = share.parse().expect("a share");
+            assert!(share > 0.0 && share <= 1.0, "{line}");
+            rows += 1;
+        }
+        assert!(rows > 1000, "{rows} words");
+    }
+
+    #[test]
+    fn common_words_are_judged_by_the_posts_that_hold_them() {
+        let by_letters = |l: &str| POST_LEN * l.bytes().map(byte_frequency).product::<f64>();
+        // Letters alone make these look rarer than one post in a hundred.
+        for word in ["women", "never", "work"] {
+            assert!(by_letters(word) < 0.01, "{word}");
+            assert!(rarity(word.as_bytes()) > 0.01, "{word}");
+        }
+        // A piece of common words is at least as common as the commonest
+        // of them; two words together are rarer than either.
+        assert!(rarity(b"ever") > rarity(b"never"));
+        assert!(rarity(b"never work") < rarity(b"work"));
+        // A word no listed word holds is rarer than every listed one.
+        assert!(rarity(b"quokkas") <= rarity(b"women") / 10.0);
+        // Symbols and digits are judged by their bytes, as before.
+        assert_eq!(by_words("f*ck"), None);
+        assert_eq!(by_words("2024"), None);
+        assert_eq!(rarity(b"f*ck"), by_letters("f*ck").min(1.0));
+    }
+
+    #[test]
     fn two_uncommon_consonants_are_rare_other_short_literals_common() {
         for common in ["is", "my", "ok", "st", "nd", "ll", "a", "x"] {
             assert_eq!(rarity(common.as_bytes()), 1.0, "{common}");
@@ -879,10 +984,10 @@ mod tests {
 
     #[test]
     fn a_pair_rarer_than_the_ascii_set_is_chosen_over_it() {
-        // Read as ASCII, `(?i:quokka)` is a literal (read with Unicode's
+        // Read as ASCII, `(?i:kumquat)` is a literal (read with Unicode's
         // case folding, `k` is also the Kelvin sign): a set much rarer than
         // the general one, `zebra`. But the pair of both is rarer still.
-        let pattern = r"\b(?i:quokka)\b[^.\n]{0,40}\bzebra";
+        let pattern = r"\b(?i:kumquat)\b[^.\n]{0,40}\bzebra";
         let ascii = cheapest(pattern, false, false, PER_BUILT_IN_LITERAL).unwrap();
         assert!(ascii.rarity * 2.0 < general(pattern, false).unwrap().rarity);
         assert!(ascii_only(pattern, false).is_none());

@@ -74,17 +74,9 @@ pub(super) struct WordFacts {
     pub valence: Option<f64>,
     /// The word negates ([`super::is_negator`]).
     pub negator: bool,
-    /// The kind of token it is the word of.
-    pub kind: TokenKind,
-}
-
-impl WordFacts {
-    /// Whether this is the entry of short word `key` (numbered by the key
-    /// of its lower case, as `WordTable::id_of_lower` numbers it).
-    #[inline]
-    fn is(&self, key: &ShortWord) -> bool {
-        ShortWord::of(&self.lower, self.kind).is_some_and(|k| k == *key)
-    }
+    /// The key of its lower case, if that is a short word (all zero if
+    /// not): what the short-word table checks a key against.
+    short: ShortWord,
 }
 
 /// One thread's words. Words, numbers and emoji are numbered in maps of
@@ -311,7 +303,7 @@ impl ShortWords {
             }
             if (slot >> 32) as u32 == hash {
                 let id = (slot as u32).wrapping_sub(1);
-                if facts.get(id as usize).is_some_and(|f| f.is(key)) {
+                if facts.get(id as usize).is_some_and(|f| f.short == *key) {
                     return Some(id);
                 }
             }
@@ -354,7 +346,7 @@ fn work_out(kind: TokenKind, lower: &str, id: WordId) -> WordFacts {
         lower: CompactString::from(lower),
         valence: super::valence::score(lower, &stem),
         negator: super::is_negator(lower),
-        kind,
+        short: ShortWord::of(lower, kind).unwrap_or_default(),
         stem,
     }
 }
