@@ -574,8 +574,9 @@ fn chosen(out: Vec<Vec<u8>>, how: Reading) -> Set {
 /// as found in every post. So do one or two letters, which are a word or a
 /// piece of many (`is`, `my`, `st`, `nd`), but for two uncommon letters
 /// without a vowel: no word, and a piece of few (`pw`, `bc`, `pm`). Other
-/// literals are found at least as often as the words that hold them are
-/// ([`by_words`]).
+/// literals of letters are judged by the common words their pieces are
+/// part of ([`by_words`]); the rest (digits, symbols) by letter
+/// frequencies.
 fn rarity(literal: &[u8]) -> f64 {
     let word = String::from_utf8_lossy(literal)
         .trim()
