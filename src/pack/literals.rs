@@ -598,6 +598,44 @@ fn rarity(literal: &[u8]) -> f64 {
 /// comment line.
 const WORD_RATES: &str = include_str!("word-rates.tsv");
 
+/// The words of [`WORD_RATES`], one per line, and their shares.
+struct WordTable {
+    text: String,
+    /// Where each word starts in `text`, in order.
+    starts: Vec<usize>,
+    shares: Vec<f64>,
+    /// The smallest share listed.
+    rarest: f64,
+}
+
+/// [`WORD_RATES`] read, the first time a literal of letters is judged: at
+/// build time for the built-in packs, in a run only for other packs.
+fn word_table() -> &'static WordTable {
+    static TABLE: std::sync::OnceLock<WordTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = WordTable {
+            text: String::new(),
+            starts: Vec::new(),
+            shares: Vec::new(),
+            rarest: 1.0,
+        };
+        for line in WORD_RATES.lines().filter(|l| !l.starts_with('#')) {
+            let Some((word, share)) = line.split_once('\t') else {
+                continue;
+            };
+            let Ok(share) = share.parse::<f64>() else {
+                continue;
+            };
+            table.starts.push(table.text.len());
+            table.text.push_str(word);
+            table.text.push('\n');
+            table.shares.push(share);
+            table.rarest = table.rarest.min(share);
+        }
+        table
+    })
+}
+
 /// Whether `b` is part of a word as `scripts/word-rates.py` reads words,
 /// but for digits: numbers are judged by their digits' frequencies.
 fn in_word(b: u8) -> bool {
@@ -612,30 +650,30 @@ fn in_word(b: u8) -> bool {
 /// that); for several pieces, their product, as if they came
 /// independently.
 fn by_words(literal: &str) -> Option<f64> {
-    static BY_PIECE: std::sync::OnceLock<(HashMap<&'static str, f64>, f64)> =
-        std::sync::OnceLock::new();
-    let (by_piece, rarest) = BY_PIECE.get_or_init(|| {
-        let mut by_piece: HashMap<&'static str, f64> = HashMap::new();
-        let mut rarest = 1.0f64;
-        for line in WORD_RATES.lines().filter(|l| !l.starts_with('#')) {
-            let Some((word, share)) = line.split_once('\t') else {
-                continue;
-            };
-            let Ok(share) = share.parse::<f64>() else {
-                continue;
-            };
-            rarest = rarest.min(share);
-            let mut pieces: Vec<&'static str> = (0..word.len())
-                .flat_map(|i| (i + 1..=word.len()).map(move |j| &word[i..j]))
-                .collect();
-            pieces.sort_unstable();
-            pieces.dedup();
-            for piece in pieces {
-                *by_piece.entry(piece).or_default() += share;
+    let table = word_table();
+    let share_of = |piece: &[u8]| -> Option<f64> {
+        // The built-in packs ask about the same pieces many times over.
+        type Memo = HashMap<Vec<u8>, Option<f64>, foldhash::fast::FixedState>;
+        static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
+        let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        let memo = memo.get_or_insert_with(Memo::default);
+        if let Some(&known) = memo.get(piece) {
+            return known;
+        }
+        // Each word once, however often the piece is in it: the words are
+        // one per line, so the matches of one word come together.
+        let mut share = None;
+        let mut last = usize::MAX;
+        for at in memchr::memmem::find_iter(table.text.as_bytes(), piece) {
+            let word = table.starts.partition_point(|&s| s <= at) - 1;
+            if word != last {
+                last = word;
+                *share.get_or_insert(0.0) += table.shares[word];
             }
         }
-        (by_piece, rarest)
-    });
+        memo.insert(piece.to_vec(), share);
+        share
+    };
     let bytes = literal.as_bytes();
     if bytes.is_empty() || !bytes.iter().all(|&b| in_word(b) || b == b' ') {
         return None;
@@ -643,16 +681,11 @@ fn by_words(literal: &str) -> Option<f64> {
     let share = bytes
         .split(|&b| b == b' ')
         .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let listed = std::str::from_utf8(piece)
-                .ok()
-                .and_then(|p| by_piece.get(p));
-            match listed {
-                Some(&share) => share.min(1.0),
-                None => {
-                    let p: f64 = piece.iter().map(|&b| byte_frequency(b)).product();
-                    (POST_LEN * p).min(*rarest)
-                }
+        .map(|piece| match share_of(piece) {
+            Some(share) => share.min(1.0),
+            None => {
+                let p: f64 = piece.iter().map(|&b| byte_frequency(b)).product();
+                (POST_LEN * p).min(table.rarest)
             }
         })
         .product::<f64>();
