@@ -3,6 +3,8 @@
 //! stderr when it ends, and, before checking, times the first post's
 //! analysis, rules and tone twice each: the first time pays for what is
 //! built on first use (regexes, lexicons), the second is the steady cost.
+//! It then lists the patterns whose searches cost the run most: how many
+//! posts each searched, and the time taken (compiling included).
 
 use std::sync::Mutex;
 use std::sync::OnceLock;
@@ -36,10 +38,16 @@ fn clock() -> Option<&'static Mutex<Clock>> {
         .as_ref()
 }
 
-/// Starts the clock (when timings are asked for).
+/// Starts the clock (when timings are asked for), and has the engines
+/// count their searches.
 pub fn start() {
-    clock();
+    if clock().is_some() {
+        think_lint::engine::search_costs::enable();
+    }
 }
+
+/// How many of the costliest patterns the report lists.
+const PATTERNS_SHOWN: usize = 10;
 
 pub fn enabled() -> bool {
     clock().is_some()
@@ -64,7 +72,8 @@ fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     v
 }
 
-/// Times the first post of `files` phase by phase, twice.
+/// Times the first post of `files` phase by phase, twice (its searches
+/// are left out of the patterns' counts).
 pub fn probe(files: &[InputFile], linter: &Linter, opts: &source::Options) {
     if !enabled() {
         return;
@@ -92,6 +101,8 @@ pub fn probe(files: &[InputFile], linter: &Linter, opts: &source::Options) {
             linter.check(post).findings.len()
         });
     }
+    // The run's searches are counted from here.
+    think_lint::engine::search_costs::reset();
 }
 
 /// Prints the phases to stderr.
@@ -108,4 +119,41 @@ pub fn report() {
         eprintln!("  {:>8.3}  {name}", ms(*d));
     }
     eprintln!("  {:>8.3}  total since main", ms(c.last - c.start));
+    report_searches();
+}
+
+/// Prints the patterns whose searches cost most, and the total.
+fn report_searches() {
+    let costs = think_lint::engine::search_costs::costliest();
+    if costs.is_empty() {
+        return;
+    }
+    let searches: u64 = costs.iter().map(|c| c.searches).sum();
+    let nanos: u64 = costs.iter().map(|c| c.nanos).sum();
+    let ms = |ns: u64| ns as f64 / 1e6;
+    eprintln!(
+        "pattern searches: {searches} in {:.3} ms (wall, all threads), {} patterns; costliest:",
+        ms(nanos),
+        costs.len()
+    );
+    eprintln!(
+        "  {:>8}  {:>8}  {:>8}  rules: pattern",
+        "ms", "searches", "µs each"
+    );
+    for c in costs.iter().take(PATTERNS_SHOWN) {
+        let pattern: String = c.pattern.chars().take(60).collect();
+        let cut = if pattern.len() < c.pattern.len() {
+            "…"
+        } else {
+            ""
+        };
+        eprintln!(
+            "  {:>8.3}  {:>8}  {:>8.2}  {}: {}{cut}",
+            ms(c.nanos),
+            c.searches,
+            c.nanos as f64 / 1e3 / c.searches as f64,
+            c.rules.join(", "),
+            think_lint::report::escape_terminal(&pattern),
+        );
+    }
 }

@@ -615,3 +615,45 @@ fn files_checked_while_the_walk_goes_on_are_reported_in_their_place() {
     );
     assert_eq!(stderr, expected_stderr.repeat(2));
 }
+
+#[test]
+fn timings_list_the_patterns_a_run_searched_without_the_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two posts, each with digits enough for the card-number pattern's
+    // prefilter, one with a phone number; the first is also probed.
+    let calendar = dir.path().join("week.jsonl");
+    fs::write(
+        &calendar,
+        "{\"text\": \"Open 9 to 17 daily, call 555-201-7788 to book.\"}\n\
+         {\"text\": \"Our 25 years of baking, 10 new breads this spring.\"}\n",
+    )
+    .unwrap();
+    let out = think_lint()
+        .env("THINK_LINT_TIMINGS", "1")
+        .arg(&calendar)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary = stderr
+        .lines()
+        .find(|l| l.starts_with("pattern searches: "))
+        .unwrap_or_else(|| panic!("no pattern summary in:\n{stderr}"));
+    let total: u64 = summary["pattern searches: ".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The card-number pattern searched both posts once each (the probe's
+    // searches of the first post are not counted).
+    let card = stderr
+        .lines()
+        .find(|l| l.contains("oversharing/card-number: "))
+        .unwrap_or_else(|| panic!("card-number not listed in:\n{stderr}"));
+    let columns: Vec<&str> = card.split_whitespace().collect();
+    assert_eq!(columns[1], "2", "{card}");
+    assert!(total >= 2, "{summary}");
+    // Without timings, nothing of the kind is printed.
+    let quiet = think_lint().arg(&calendar).output().unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("pattern searches"));
+}

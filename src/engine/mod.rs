@@ -7,6 +7,7 @@ mod ascii_words;
 mod lexicon;
 mod negation;
 mod prefilter;
+pub mod search_costs;
 mod select;
 mod triggers;
 mod weighted;
@@ -80,6 +81,9 @@ pub struct Engine {
     ascii_words: AsciiWords,
     allow: Vec<Vec<compact_str::CompactString>>,
     learned: WeightedIndex,
+    /// Each regex's searches, counted when `THINK_LINT_TIMINGS` asks
+    /// (`search_costs::enable`).
+    search_costs: Option<std::sync::Arc<search_costs::Counters>>,
 }
 
 enum Plan {
@@ -184,7 +188,13 @@ impl Engine {
             .filter_map(|w| crate::pack::phrase(w, false).ok())
             .map(|p| p.keys)
             .collect();
+        let search_costs = search_costs::enabled()
+            .then(|| {
+                search_costs::Counters::register(Engine::regex_names(&rules, &plans, &regexes))
+            })
+            .flatten();
         Ok(Engine {
+            search_costs,
             rules,
             triggers: Engine::triggers(&plans, regexes.len()),
             plans,
@@ -518,7 +528,40 @@ impl Engine {
         words: Kind,
         search: impl FnOnce(&crate::pack::Program) -> T,
     ) -> T {
-        self.ascii_words.search(i, &self.regexes[i], words, search)
+        match &self.search_costs {
+            Some(costs) => costs.time(i, || {
+                self.ascii_words.search(i, &self.regexes[i], words, search)
+            }),
+            None => self.ascii_words.search(i, &self.regexes[i], words, search),
+        }
+    }
+
+    /// Per regex, the ids of the rules whose plans search it, and its
+    /// pattern (`search_costs`).
+    fn regex_names(
+        rules: &[Rule],
+        plans: &[Plan],
+        regexes: &[LazyRegex],
+    ) -> Vec<(Vec<String>, String)> {
+        let mut names: Vec<(Vec<String>, String)> = regexes
+            .iter()
+            .map(|r| (Vec::new(), r.as_str().to_string()))
+            .collect();
+        for (rule, plan) in rules.iter().zip(plans) {
+            let searched: &[usize] = match plan {
+                Plan::Regex { regex, .. } => std::slice::from_ref(regex),
+                Plan::Absent { patterns, .. } => patterns,
+                _ => &[],
+            };
+            for &i in searched {
+                if let Some((ids, _)) = names.get_mut(i)
+                    && !ids.contains(&rule.id)
+                {
+                    ids.push(rule.id.clone());
+                }
+            }
+        }
+        names
     }
 
     /// Adds the spans where `plan` fires on the post to `out` (left empty
