@@ -4,7 +4,8 @@
 //! analysis, rules and tone twice each: the first time pays for what is
 //! built on first use (regexes, lexicons), the second is the steady cost.
 //! It then lists the patterns whose searches cost the run most: how many
-//! posts each searched, and the time taken (compiling included).
+//! posts each searched, and the time taken (compiling included); the ten
+//! costliest, or every pattern searched with `THINK_LINT_TIMINGS=all`.
 
 use std::sync::Mutex;
 use std::sync::OnceLock;
@@ -131,16 +132,23 @@ fn report_searches() {
     let searches: u64 = costs.iter().map(|c| c.searches).sum();
     let nanos: u64 = costs.iter().map(|c| c.nanos).sum();
     let ms = |ns: u64| ns as f64 / 1e6;
+    let all = std::env::var_os("THINK_LINT_TIMINGS").is_some_and(|v| v == "all");
+    let shown = if all { costs.len() } else { PATTERNS_SHOWN };
     eprintln!(
-        "pattern searches: {searches} in {:.3} ms (wall, all threads), {} patterns; costliest:",
+        "pattern searches: {searches} in {:.3} ms (wall, all threads), {} patterns; costliest{}:",
         ms(nanos),
-        costs.len()
+        costs.len(),
+        if shown < costs.len() {
+            " (THINK_LINT_TIMINGS=all lists them all)"
+        } else {
+            ""
+        }
     );
     eprintln!(
         "  {:>8}  {:>8}  {:>8}  rules: pattern",
         "ms", "searches", "µs each"
     );
-    for c in costs.iter().take(PATTERNS_SHOWN) {
+    for c in costs.iter().take(shown) {
         let pattern: String = c.pattern.chars().take(60).collect();
         let cut = if pattern.len() < c.pattern.len() {
             "…"

@@ -619,13 +619,14 @@ fn files_checked_while_the_walk_goes_on_are_reported_in_their_place() {
 #[test]
 fn timings_list_the_patterns_a_run_searched_without_the_probe() {
     let dir = tempfile::tempdir().unwrap();
-    // Two posts, each with digits enough for the card-number pattern's
-    // prefilter, one with a phone number; the first is also probed.
+    // Two posts with the 13 digits a card number needs at least, and one
+    // with digits but too few to search for one; the first is also probed.
     let calendar = dir.path().join("week.jsonl");
     fs::write(
         &calendar,
-        "{\"text\": \"Open 9 to 17 daily, call 555-201-7788 to book.\"}\n\
-         {\"text\": \"Our 25 years of baking, 10 new breads this spring.\"}\n",
+        "{\"text\": \"Call 555-201-7788 before 9:30 on 12/05.\"}\n\
+         {\"text\": \"Our 25 years of baking, 10 new breads this spring.\"}\n\
+         {\"text\": \"Order line 020 7946 0321, open 8 to 18.\"}\n",
     )
     .unwrap();
     let out = think_lint()
@@ -644,8 +645,8 @@ fn timings_list_the_patterns_a_run_searched_without_the_probe() {
         .unwrap()
         .parse()
         .unwrap();
-    // The card-number pattern searched both posts once each (the probe's
-    // searches of the first post are not counted).
+    // The card-number pattern searched the two posts with digits enough
+    // once each (the probe's searches of the first are not counted).
     let card = stderr
         .lines()
         .find(|l| l.contains("oversharing/card-number: "))

@@ -9,11 +9,14 @@
 //! The built-in automaton also knows, for some patterns, a rarer literal
 //! set that counts on ASCII text only (`pack::literals::ascii_only`), and
 //! for others a second set every match also holds a literal of
-//! (`pack::literals::paired`); the automata built here do without, which
-//! only makes more candidates.
+//! (`pack::literals::paired`), and for others the fewest digits (or
+//! characters outside ASCII) a match holds (`pack::literals::fewest_digits`):
+//! a card number's pattern is no candidate for a post with a date in it.
+//! The automata built here do without, which only makes more candidates.
 
 use crate::pack::LazyRegex;
 use crate::pack::automaton::{Automata, SECOND_SET};
+use crate::pack::digits_or_non_ascii;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::borrow::Cow;
 
@@ -44,6 +47,9 @@ struct BuiltIn {
     paired: Vec<usize>,
     /// Per built-in pattern, its place in `paired` (`NO_SLOT`: none).
     slots: Vec<u8>,
+    /// The patterns here whose matches hold two or more ASCII digits or
+    /// characters outside ASCII, each with that fewest.
+    digits: Vec<(usize, u32)>,
 }
 
 const NO_SLOT: u8 = u8::MAX;
@@ -58,11 +64,19 @@ impl BuiltIn {
                 paired.push(here[n] as usize);
             }
         }
+        let digits = automata
+            .digits()
+            .filter_map(|(n, fewest)| match here.get(n as usize) {
+                Some(&i) if i != NONE => Some((i as usize, fewest)),
+                _ => None,
+            })
+            .collect();
         BuiltIn {
             automata,
             here,
             paired,
             slots,
+            digits,
         }
     }
 
@@ -86,6 +100,16 @@ impl BuiltIn {
         });
         for (slot, &i) in self.paired.iter().enumerate() {
             if seconds >> slot & 1 == 0 {
+                hit.remove(i);
+            }
+        }
+        // Counted once, and only for a post some such pattern is a
+        // candidate for.
+        let mut held = None;
+        for &(i, fewest) in &self.digits {
+            if hit.contains(i)
+                && fewest > *held.get_or_insert_with(|| digits_or_non_ascii(text.as_bytes()))
+            {
                 hit.remove(i);
             }
         }
@@ -367,6 +391,22 @@ mod tests {
                     .flatten()
             })
             .collect();
+        // Patterns with literals whose matches hold two or more digits
+        // (or characters outside ASCII): no candidates on text with fewer.
+        let digits: Vec<(usize, u32)> = regexes
+            .iter()
+            .zip(&firsts)
+            .enumerate()
+            .filter(|(_, (r, first))| **first && r.literals().is_some())
+            .map(|(i, (r, _))| {
+                (
+                    i,
+                    crate::pack::fewest_digits(r.as_str(), r.case_sensitive()),
+                )
+            })
+            .filter(|&(_, fewest)| fewest >= 2)
+            .collect();
+        assert!(digits.iter().any(|&(_, fewest)| fewest >= 13), "{digits:?}");
         assert!(ascii_only.iter().flatten().count() > 5);
         assert!(paired.iter().flatten().count() > 10);
         let ascii_searchers: Vec<Option<_>> = ascii_only
@@ -394,7 +434,23 @@ mod tests {
                 pieces.push(l);
             }
         }
-        pieces.extend(["", " ", "~", "é", "😡", "😡 😡😡", "’", "\n", "Zq"].map(String::from));
+        pieces.extend(
+            [
+                "",
+                " ",
+                "~",
+                "é",
+                "😡",
+                "😡 😡😡",
+                "’",
+                "\n",
+                "Zq",
+                "4111 1111 1111",
+                "555-201-77",
+                "٣٤٥",
+            ]
+            .map(String::from),
+        );
         let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15u64);
         let mut random = |n: usize| rng.below(n);
         let mut texts = examples;
@@ -404,7 +460,7 @@ mod tests {
                 .collect();
             texts.push(text);
         }
-        let mut both = 0;
+        let (mut both, mut gated) = (0, 0);
         for text in &texts {
             let mut expect = runtime.candidates(text);
             let held = text.chars().filter(|c| !c.is_ascii()).count();
@@ -424,9 +480,15 @@ mod tests {
                     both += usize::from(expect[i]);
                 }
             }
+            let held = crate::pack::digits_or_non_ascii(text.as_bytes());
+            for &(i, fewest) in &digits {
+                gated += usize::from(expect[i] && held < fewest);
+                expect[i] &= held >= fewest;
+            }
             assert_eq!(built_in.candidates(text), expect, "{text:?}");
         }
         assert!(both > 500, "{both} texts with literals of both sets");
+        assert!(gated > 500, "{gated} candidates with too few digits");
     }
 
     #[test]

@@ -356,6 +356,8 @@ fn write_with(
     words.extend(lists.non_ascii.iter().flat_map(|&(n, fewest)| [n, fewest]));
     words.push(lists.paired.len() as u32);
     words.extend(&lists.paired);
+    words.push(lists.digits.len() as u32);
+    words.extend(lists.digits.iter().flat_map(|&(n, fewest)| [n, fewest]));
     let longest = insensitive.iter().chain(sensitive).map(|(l, _)| l.len());
     words.push(longest.max().unwrap_or(0) as u32);
     let tries = Tries::new(insensitive, sensitive);
@@ -376,6 +378,11 @@ pub struct Lists {
     pub non_ascii: Vec<(u32, u32)>,
     /// With a second set of literals (`SECOND_SET`).
     pub paired: Vec<u32>,
+    /// With literals, whose matches hold two or more ASCII digits or
+    /// characters outside ASCII (`literals::fewest_digits`): each with
+    /// that fewest. A text with fewer is no candidate for it, whatever
+    /// literals it holds.
+    pub digits: Vec<(u32, u32)>,
 }
 
 /// The automaton `write` wrote, read in place.
@@ -386,6 +393,7 @@ pub struct Automata {
     always: &'static [u8],
     non_ascii: &'static [u8],
     paired: &'static [u8],
+    digits: &'static [u8],
     /// The length of the longest literal.
     longest: usize,
     /// The class of each byte: the entry of its next state within a row.
@@ -452,6 +460,8 @@ impl Automata {
         let non_ascii = r.part(non_ascii_len.checked_mul(2)?)?;
         let paired_len = r.number()?;
         let paired = r.part(paired_len)?;
+        let digits_len = r.number()?;
+        let digits = r.part(digits_len.checked_mul(2)?)?;
         let longest = r.number()?;
         let classes = r.number()?;
         let states = r.number()?;
@@ -489,6 +499,7 @@ impl Automata {
             always,
             non_ascii,
             paired,
+            digits,
             longest,
             class,
             shift: stride.trailing_zeros(),
@@ -518,6 +529,15 @@ impl Automata {
     /// outside ASCII, each with the fewest such characters a match holds.
     pub fn non_ascii(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.non_ascii
+            .chunks_exact(8)
+            .map(|w| (word_at(w, 0), word_at(w, 4)))
+    }
+
+    /// The patterns whose matches hold two or more ASCII digits or
+    /// characters outside ASCII, each with that fewest
+    /// (`literals::fewest_digits`): no candidates for a text with fewer.
+    pub fn digits(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.digits
             .chunks_exact(8)
             .map(|w| (word_at(w, 0), word_at(w, 4)))
     }
@@ -758,9 +778,8 @@ mod tests {
         let insensitive = lits(&[("xylyl", 0), ("xylyl", SECOND_SET), ("zebra", 0)]);
         let sensitive = lits(&[("Quokka", SECOND_SET)]);
         let lists = Lists {
-            always: Vec::new(),
-            non_ascii: Vec::new(),
             paired: vec![0],
+            ..Lists::default()
         };
         let bytes = write(1, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
@@ -782,12 +801,14 @@ mod tests {
         let lists = Lists {
             always: vec![7],
             non_ascii: vec![(8, 1), (10, 3)],
-            paired: Vec::new(),
+            digits: vec![(5, 2), (9, 13)],
+            ..Lists::default()
         };
         let bytes = write(11, &insensitive, &sensitive, &lists);
         let a = Automata::new(Box::leak(bytes.into_boxed_slice())).unwrap();
         assert_eq!(a.patterns(), 11);
         assert_eq!(a.paired().count(), 0);
+        assert_eq!(a.digits().collect::<Vec<_>>(), lists.digits);
         let f = |t: &str| found(&a, t.as_bytes());
         assert_eq!(f("café"), [7, 8]);
         // Three characters outside ASCII, as pattern 10 needs.
@@ -862,6 +883,7 @@ mod tests {
             always: vec![20],
             non_ascii: vec![(21, 1), (22, 2)],
             paired,
+            digits: Vec::new(),
         };
         // Both widths of entries, the wide one forced on these few states.
         let automata: Vec<Automata> = [None, Some(Width::Wide)]

@@ -1031,6 +1031,45 @@ mod tests {
     }
 
     #[test]
+    fn fewest_digits_counts_what_every_match_holds() {
+        let cases = [
+            (r"\b\d(?:[ -]?\d){12,18}\b", 13),
+            (
+                r"(\+\d{1,3}[\s.-]?)?(\(\d{3}\)|\b\d{3})[\s.-]?\d{3}[\s.-]?\d{4}\b|\b0\d{4}\s?\d{6}\b",
+                10,
+            ),
+            (r"\b\d{3}-\d{2}-\d{4}\b|\bssn\b", 0),
+            (r"order 66 now", 2),
+            (r"[0-9]{4}|[a-z0-9]{8}", 0),
+            (r"(?-u:[0-9]){3}", 3),
+            (r"\w+\d?", 0),
+            (r"[0-5][6-9]x", 2),
+            // A class of digits and characters outside ASCII counts; one
+            // with an ASCII letter does not.
+            (r"[0-9é]{2}", 2),
+            (r"[0-9a]{2}", 0),
+            (r"°C", 1),
+            (r"(?:12)*", 0),
+        ];
+        for (pattern, want) in cases {
+            assert_eq!(fewest_digits(pattern, false), want, "{pattern}");
+        }
+        assert_eq!(fewest_digits(r"(unclosed", false), 0);
+        // Every match holds at least that many of what the post counts.
+        let re = regex::Regex::new(r"\b\d(?:[ -]?\d){12,18}\b").unwrap();
+        for text in ["4111 1111 1111 1111", "card 4000-0000-0000-002", "١٢٣ 12"] {
+            let fewest = fewest_digits(re.as_str(), false);
+            for m in re.find_iter(text) {
+                assert!(
+                    digits_or_non_ascii(m.as_str().as_bytes()) >= fewest,
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(digits_or_non_ascii("a1 b22 ½€".as_bytes()), 5);
+    }
+
+    #[test]
     fn repetitions_need_their_body_once() {
         assert_eq!(set(r"(?:wow){2,}"), ["wowwow"]);
         assert_eq!(set(r"\s(?:zz)+\s"), ["zz"]);
@@ -1061,6 +1100,53 @@ pub fn fewest_non_ascii(pattern: &str, case_sensitive: bool) -> u32 {
         }
     }
     super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
+}
+
+/// The fewest characters a match of the pattern holds that are ASCII
+/// digits or outside ASCII, the characters [`digits_or_non_ascii`]
+/// counts (0 when unsure): a post with fewer cannot match it. A card
+/// number of 13 to 19 digits needs 13, a phone number 10; most patterns
+/// need none. Counting the characters outside ASCII as well keeps this
+/// true of Unicode digits (`\d` matches those too) at the cost of one
+/// more comparison a byte.
+pub fn fewest_digits(pattern: &str, case_sensitive: bool) -> u32 {
+    fn counted(c: char) -> bool {
+        c.is_ascii_digit() || !c.is_ascii()
+    }
+    fn fewest(h: &Hir) -> u32 {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => 0,
+            HirKind::Literal(l) => match std::str::from_utf8(&l.0) {
+                Ok(text) => text.chars().filter(|&c| counted(c)).count() as u32,
+                Err(_) => l.0.iter().filter(|b| b.is_ascii_digit()).count() as u32,
+            },
+            // Every character of the class is counted: its ASCII part is
+            // digits only.
+            HirKind::Class(Class::Unicode(c)) => u32::from(
+                c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= '\u{80}' || (r.start() >= '0' && r.end() <= '9')),
+            ),
+            HirKind::Class(Class::Bytes(c)) => u32::from(
+                c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= b'0' && r.end() <= b'9'),
+            ),
+            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub)),
+            HirKind::Capture(c) => fewest(&c.sub),
+            HirKind::Concat(hs) => hs.iter().map(fewest).fold(0, u32::saturating_add),
+            HirKind::Alternation(hs) => hs.iter().map(fewest).min().unwrap_or(0),
+        }
+    }
+    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
+}
+
+/// How many characters of `text` are ASCII digits or outside ASCII (each
+/// of those starts with a byte from 0xC0): what [`fewest_digits`] counts.
+pub fn digits_or_non_ascii(text: &[u8]) -> u32 {
+    text.iter()
+        .map(|&b| u32::from(b.is_ascii_digit() | (b >= 0xC0)))
+        .sum()
 }
 
 /// The pattern with its unnamed groups written as non-capturing ones,

@@ -32,9 +32,9 @@ pub use lazy_regex::{
     LazyRegex, Lite, Matches, Prebuilt, Program, Screened, compile_lean, compiles_lean,
     search_config,
 };
-pub use literals::Needles;
+pub use literals::{Needles, digits_or_non_ascii};
 #[cfg(test)]
-pub(crate) use literals::{ascii_only, paired};
+pub(crate) use literals::{ascii_only, fewest_digits, paired};
 
 /// A loaded, validated rule pack.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -515,8 +515,9 @@ fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
 /// in rule order, and writes the prefilter automata over their literals,
 /// as the engine's prefilter would build them — but for the literal sets
 /// that count on ASCII text only (`literals::ascii_only`) and the pairs of
-/// sets (`literals::paired`), which the engine's prefilter does without.
-/// Also returns the patterns (with their
+/// sets (`literals::paired`), and the fewest digits a pattern's matches
+/// hold (`literals::fewest_digits`), which the engine's prefilter does
+/// without. Also returns the patterns (with their
 /// case sensitivity) in their numbers' order.
 fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
     let mut numbers: std::collections::HashMap<(String, bool), u32> =
@@ -550,6 +551,14 @@ fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
                 (l, tagged)
             }));
         };
+        if r.literals().is_some() {
+            // Posts with too few digits for it are ruled out whatever
+            // literals they hold (one digit is what its literals need).
+            match literals::fewest_digits(r.as_str(), r.case_sensitive()) {
+                0 | 1 => {}
+                fewest => lists.digits.push((n, fewest)),
+            }
+        }
         match r.literals() {
             // A much rarer set for ASCII text: each set counts only on
             // its kind of text.
