@@ -160,7 +160,7 @@ fn report_searches() {
             ms(c.nanos),
             c.searches,
             c.nanos as f64 / 1e3 / c.searches as f64,
-            c.rules.join(", "),
+            think_lint::report::escape_terminal(&c.rules.join(", ")),
             think_lint::report::escape_terminal(&pattern),
         );
     }
