@@ -1082,24 +1082,7 @@ mod tests {
 /// none; one of emoji (say) needs at least one, a run of six emoji six, and
 /// only posts with that many non-ASCII characters run it.
 pub fn fewest_non_ascii(pattern: &str, case_sensitive: bool) -> u32 {
-    fn fewest(h: &Hir) -> u32 {
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => 0,
-            // Each character outside ASCII starts with a byte from 0xC0.
-            HirKind::Literal(l) => l.0.iter().filter(|&&b| b >= 0xC0).count() as u32,
-            HirKind::Class(Class::Unicode(c)) => {
-                u32::from(c.ranges().iter().all(|r| r.start() >= '\u{80}'))
-            }
-            HirKind::Class(Class::Bytes(c)) => {
-                u32::from(c.ranges().iter().all(|r| r.start() >= 0xC0))
-            }
-            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub)),
-            HirKind::Capture(c) => fewest(&c.sub),
-            HirKind::Concat(hs) => hs.iter().map(fewest).fold(0, u32::saturating_add),
-            HirKind::Alternation(hs) => hs.iter().map(fewest).min().unwrap_or(0),
-        }
-    }
-    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
+    fewest_counted(pattern, case_sensitive, |_| false)
 }
 
 /// The fewest characters a match of the pattern holds that are ASCII
@@ -1110,35 +1093,41 @@ pub fn fewest_non_ascii(pattern: &str, case_sensitive: bool) -> u32 {
 /// true of Unicode digits (`\d` matches those too) at the cost of one
 /// more comparison a byte.
 pub fn fewest_digits(pattern: &str, case_sensitive: bool) -> u32 {
-    fn counted(c: char) -> bool {
-        c.is_ascii_digit() || !c.is_ascii()
+    fewest_counted(pattern, case_sensitive, |b| b.is_ascii_digit())
+}
+
+/// The fewest characters a match of the pattern holds that are outside
+/// ASCII or ASCII ones `ascii` counts (0 when unsure). Characters outside
+/// ASCII are counted by their first byte (from 0xC0), as a post's are.
+fn fewest_counted(pattern: &str, case_sensitive: bool, ascii: fn(u8) -> bool) -> u32 {
+    fn counted(b: u8, ascii: fn(u8) -> bool) -> bool {
+        b >= 0xC0 || (b.is_ascii() && ascii(b))
     }
-    fn fewest(h: &Hir) -> u32 {
+    fn fewest(h: &Hir, ascii: fn(u8) -> bool) -> u32 {
         match h.kind() {
             HirKind::Empty | HirKind::Look(_) => 0,
-            HirKind::Literal(l) => match std::str::from_utf8(&l.0) {
-                Ok(text) => text.chars().filter(|&c| counted(c)).count() as u32,
-                Err(_) => l.0.iter().filter(|b| b.is_ascii_digit()).count() as u32,
-            },
-            // Every character of the class is counted: its ASCII part is
-            // digits only.
-            HirKind::Class(Class::Unicode(c)) => u32::from(
-                c.ranges()
-                    .iter()
-                    .all(|r| r.start() >= '\u{80}' || (r.start() >= '0' && r.end() <= '9')),
-            ),
+            HirKind::Literal(l) => l.0.iter().filter(|&&b| counted(b, ascii)).count() as u32,
+            // A class counts when every character of it does: its ASCII
+            // part, if it has one, is all counted.
+            HirKind::Class(Class::Unicode(c)) => u32::from(c.ranges().iter().all(|r| {
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()).min(0x7F));
+                (start..=end).all(|b| ascii(b as u8))
+            })),
             HirKind::Class(Class::Bytes(c)) => u32::from(
                 c.ranges()
                     .iter()
-                    .all(|r| r.start() >= b'0' && r.end() <= b'9'),
+                    .all(|r| (r.start()..=r.end()).all(|b| counted(b, ascii))),
             ),
-            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub)),
-            HirKind::Capture(c) => fewest(&c.sub),
-            HirKind::Concat(hs) => hs.iter().map(fewest).fold(0, u32::saturating_add),
-            HirKind::Alternation(hs) => hs.iter().map(fewest).min().unwrap_or(0),
+            HirKind::Repetition(r) => r.min.saturating_mul(fewest(&r.sub, ascii)),
+            HirKind::Capture(c) => fewest(&c.sub, ascii),
+            HirKind::Concat(hs) => hs
+                .iter()
+                .map(|h| fewest(h, ascii))
+                .fold(0, u32::saturating_add),
+            HirKind::Alternation(hs) => hs.iter().map(|h| fewest(h, ascii)).min().unwrap_or(0),
         }
     }
-    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h))
+    super::parse_pattern(pattern, case_sensitive).map_or(0, |h| fewest(&h, ascii))
 }
 
 /// How many characters of `text` are ASCII digits or outside ASCII (each
