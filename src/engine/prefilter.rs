@@ -9,10 +9,14 @@
 //! The built-in automaton also knows, for some patterns, a rarer literal
 //! set that counts on ASCII text only (`pack::literals::ascii_only`), and
 //! for others a second set every match also holds a literal of
-//! (`pack::literals::paired`), and for others the fewest digits (or
-//! characters outside ASCII) a match holds (`pack::literals::fewest_digits`):
-//! a card number's pattern is no candidate for a post with a date in it.
-//! The automata built here do without, which only makes more candidates.
+//! (`pack::literals::paired`); the automata built here do without, which
+//! only makes more candidates.
+//!
+//! A pattern whose matches hold two or more digits (or characters outside
+//! ASCII; `pack::literals::fewest_digits`) is no candidate for a post with
+//! fewer, whatever literals it holds: a card number's pattern is not
+//! searched for in a post with a date in it. The built-in automaton lists
+//! those numbers; for the other patterns they are worked out here.
 
 use crate::pack::LazyRegex;
 use crate::pack::automaton::{Automata, SECOND_SET};
@@ -29,6 +33,9 @@ pub struct Prefilter {
     built_in: Option<BuiltIn>,
     /// Patterns with no usable literal: always candidates.
     always: Vec<usize>,
+    /// The patterns whose matches hold two or more ASCII digits or
+    /// characters outside ASCII, each with that fewest.
+    digits: Vec<(usize, u32)>,
     count: usize,
 }
 
@@ -47,9 +54,6 @@ struct BuiltIn {
     paired: Vec<usize>,
     /// Per built-in pattern, its place in `paired` (`NO_SLOT`: none).
     slots: Vec<u8>,
-    /// The patterns here whose matches hold two or more ASCII digits or
-    /// characters outside ASCII, each with that fewest.
-    digits: Vec<(usize, u32)>,
 }
 
 const NO_SLOT: u8 = u8::MAX;
@@ -64,19 +68,11 @@ impl BuiltIn {
                 paired.push(here[n] as usize);
             }
         }
-        let digits = automata
-            .digits()
-            .filter_map(|(n, fewest)| match here.get(n as usize) {
-                Some(&i) if i != NONE => Some((i as usize, fewest)),
-                _ => None,
-            })
-            .collect();
         BuiltIn {
             automata,
             here,
             paired,
             slots,
-            digits,
         }
     }
 
@@ -103,16 +99,17 @@ impl BuiltIn {
                 hit.remove(i);
             }
         }
-        // Counted once, and only for a post some such pattern is a
-        // candidate for.
-        let mut held = None;
-        for &(i, fewest) in &self.digits {
-            if hit.contains(i)
-                && fewest > *held.get_or_insert_with(|| digits_or_non_ascii(text.as_bytes()))
-            {
-                hit.remove(i);
-            }
-        }
+    }
+
+    /// The patterns here whose matches hold two or more ASCII digits or
+    /// characters outside ASCII, each with that fewest.
+    fn digits(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.automata
+            .digits()
+            .filter_map(|(n, fewest)| match self.here.get(n as usize) {
+                Some(&i) if i != NONE => Some((i as usize, fewest)),
+                _ => None,
+            })
     }
 }
 
@@ -143,6 +140,7 @@ impl Prefilter {
         let mut insensitive = Vec::new();
         let mut sensitive = Vec::new();
         let mut always = Vec::new();
+        let mut digits = Vec::new();
         let automata = crate::pack::automaton::built_in();
         let mut built_in: Vec<u32> = Vec::new();
         for (i, r) in regexes.iter().enumerate() {
@@ -159,6 +157,10 @@ impl Prefilter {
             }
             match r.literals() {
                 Some(n) => {
+                    match crate::pack::fewest_digits(r.as_str(), r.case_sensitive()) {
+                        0 | 1 => {}
+                        fewest => digits.push((i, fewest)),
+                    }
                     let target = if n.ascii_case_insensitive {
                         &mut insensitive
                     } else {
@@ -176,13 +178,16 @@ impl Prefilter {
                 None => always.push(i),
             }
         }
+        let built_in = automata
+            .filter(|_| !built_in.is_empty())
+            .map(|a| BuiltIn::new(a, built_in));
+        digits.extend(built_in.iter().flat_map(BuiltIn::digits));
         let mut pf = Prefilter {
             insensitive: None,
             sensitive: None,
-            built_in: automata
-                .filter(|_| !built_in.is_empty())
-                .map(|a| BuiltIn::new(a, built_in)),
+            built_in,
             always: Vec::new(),
+            digits,
             count: regexes.len(),
         };
         // An automaton that cannot be built means its patterns always run.
@@ -229,6 +234,16 @@ impl Prefilter {
         if let Some((ac, owners)) = &self.sensitive {
             for m in ac.find_overlapping_iter(text) {
                 hit.insert(owners[m.pattern().as_usize()]);
+            }
+        }
+        // Counted once, and only for a post some such pattern is a
+        // candidate for.
+        let mut held = None;
+        for &(i, fewest) in &self.digits {
+            if hit.contains(i)
+                && fewest > *held.get_or_insert_with(|| digits_or_non_ascii(text.as_bytes()))
+            {
+                hit.remove(i);
             }
         }
     }
@@ -291,6 +306,22 @@ impl Candidates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_of_ones_own_is_no_candidate_with_too_few_digits() {
+        let regexes = [
+            LazyRegex::deferred(r"order #\d{6}\b", false),
+            LazyRegex::deferred(r"order #", false),
+        ];
+        let pf = Prefilter::new(&regexes);
+        assert_eq!(pf.digits, [(0, 6)]);
+        assert_eq!(pf.candidates("Order #12 is on its way"), [false, true]);
+        assert_eq!(pf.candidates("Order #123456 is on its way"), [true, true]);
+        // Enough digits anywhere in the post (the regex decides the rest),
+        // and characters outside ASCII count too.
+        assert_eq!(pf.candidates("order #12, 3456 km"), [true, true]);
+        assert_eq!(pf.candidates("order #١٢٣٤٥٦"), [true, true]);
+    }
 
     #[test]
     fn candidates_list_each_member_once_and_reset_empties_them() {
@@ -392,13 +423,14 @@ mod tests {
             })
             .collect();
         // Patterns with literals whose matches hold two or more digits
-        // (or characters outside ASCII): no candidates on text with fewer.
+        // (or characters outside ASCII): no candidates on text with fewer,
+        // as the built-in automaton lists them and as worked out at run
+        // time alike.
         let digits: Vec<(usize, u32)> = regexes
             .iter()
-            .zip(&firsts)
             .enumerate()
-            .filter(|(_, (r, first))| **first && r.literals().is_some())
-            .map(|(i, (r, _))| {
+            .filter(|(_, r)| r.literals().is_some())
+            .map(|(i, r)| {
                 (
                     i,
                     crate::pack::fewest_digits(r.as_str(), r.case_sensitive()),
@@ -407,6 +439,15 @@ mod tests {
             .filter(|&(_, fewest)| fewest >= 2)
             .collect();
         assert!(digits.iter().any(|&(_, fewest)| fewest >= 13), "{digits:?}");
+        for pf in [&built_in, &runtime] {
+            let mut listed = pf.digits.clone();
+            listed.sort_unstable();
+            assert_eq!(listed, digits);
+        }
+        let literal_searchers: Vec<Option<_>> = unnumbered
+            .iter()
+            .map(|r| r.literals().map(searcher))
+            .collect();
         assert!(ascii_only.iter().flatten().count() > 5);
         assert!(paired.iter().flatten().count() > 10);
         let ascii_searchers: Vec<Option<_>> = ascii_only
@@ -482,7 +523,10 @@ mod tests {
             }
             let held = crate::pack::digits_or_non_ascii(text.as_bytes());
             for &(i, fewest) in &digits {
-                gated += usize::from(expect[i] && held < fewest);
+                let literal = literal_searchers[i]
+                    .as_ref()
+                    .is_some_and(|finds| finds(text));
+                gated += usize::from(literal && held < fewest);
                 expect[i] &= held >= fewest;
             }
             assert_eq!(built_in.candidates(text), expect, "{text:?}");

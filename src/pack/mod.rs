@@ -32,9 +32,9 @@ pub use lazy_regex::{
     LazyRegex, Lite, Matches, Prebuilt, Program, Screened, compile_lean, compiles_lean,
     search_config,
 };
-pub use literals::{Needles, digits_or_non_ascii};
+pub use literals::{Needles, digits_or_non_ascii, fewest_digits};
 #[cfg(test)]
-pub(crate) use literals::{ascii_only, fewest_digits, paired};
+pub(crate) use literals::{ascii_only, paired};
 
 /// A loaded, validated rule pack.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -515,9 +515,10 @@ fn phrase_lists(matcher: &mut Matcher) -> Vec<&mut Phrases> {
 /// in rule order, and writes the prefilter automata over their literals,
 /// as the engine's prefilter would build them — but for the literal sets
 /// that count on ASCII text only (`literals::ascii_only`) and the pairs of
-/// sets (`literals::paired`), and the fewest digits a pattern's matches
-/// hold (`literals::fewest_digits`), which the engine's prefilter does
-/// without. Also returns the patterns (with their
+/// sets (`literals::paired`), which the engine's prefilter does without,
+/// and the fewest digits a pattern's matches hold
+/// (`literals::fewest_digits`), which it works out for other patterns
+/// itself. Also returns the patterns (with their
 /// case sensitivity) in their numbers' order.
 fn number_patterns(packs: &mut [Pack]) -> (Vec<u8>, Vec<(String, bool)>) {
     let mut numbers: std::collections::HashMap<(String, bool), u32> =
