@@ -171,9 +171,12 @@ impl Lexicon {
             for i in 0..tokens.len() {
                 let word = built_in_word(table, words, &tokens[i]);
                 if word != WordKeys::NONE {
-                    let pair_keys = |tok: &Token, next: &Token| {
-                        built_in_pair(table, words, word, tok, next, pair)
-                    };
+                    // The pair of words is looked up every time: few
+                    // pairs come up often, and remembering them, in a map
+                    // that grows to tens of thousands, costs more than
+                    // building and looking up their key again.
+                    let pair_keys =
+                        |tok: &Token, next: &Token| pair_keys_in(table, word, tok, next, pair);
                     scan_token(table, word, tokens, i, pair_keys, &mut hit);
                 }
             }
@@ -197,7 +200,7 @@ impl Lexicon {
 #[inline]
 fn built_in_word(
     table: &Table<&'static [u8]>,
-    memo: &mut WordMemo<WordKeys, Keys>,
+    memo: &mut WordMemo<WordKeys>,
     tok: &Token,
 ) -> WordKeys {
     // Tokens read outside a post have no number to remember them by.
@@ -205,25 +208,6 @@ fn built_in_word(
         return WordKeys::of(table, tok);
     }
     memo.word(tok.word, || WordKeys::of(table, tok))
-}
-
-/// [`pair_keys_in`] the built-in table, found once per pair of words of
-/// a thread (`memo`): many words start longer phrases, few of the pairs
-/// a post has are the start of one.
-fn built_in_pair(
-    table: &Table<&'static [u8]>,
-    memo: &mut WordMemo<WordKeys, Keys>,
-    word: WordKeys,
-    tok: &Token,
-    next: &Token,
-    buf: &mut Vec<u8>,
-) -> Keys {
-    if tok.word == UNNUMBERED || next.word == UNNUMBERED {
-        return pair_keys_in(table, word, tok, next, buf);
-    }
-    memo.pair(tok.word, next.word, || {
-        pair_keys_in(table, word, tok, next, buf)
-    })
 }
 
 /// Where `tok`'s stem and lower-cased form are keys of `table`.
@@ -325,9 +309,8 @@ pub struct Hits {
     touched: Vec<ListId>,
     /// Room for the key of a token and the next.
     pair: Vec<u8>,
-    /// What the built-in table holds of the words seen on this thread,
-    /// and of the pairs of words.
-    words: WordMemo<WordKeys, Keys>,
+    /// What the built-in table holds of the words seen on this thread.
+    words: WordMemo<WordKeys>,
 }
 
 impl Hits {
@@ -375,7 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn remembered_words_and_pairs_find_what_lookups_find() {
+    fn remembered_words_find_what_lookups_find() {
         let table = phrases::built_in().expect("the built-in phrase table");
         let lists: Vec<Phrases> = table
             .lists()

@@ -1095,11 +1095,13 @@ impl Scoring<'_> {
     /// some term of two words starts with the first and ends with the
     /// second, and not at all when there is no such place.
     ///
-    /// Where only the table may have it, it is looked up by the words'
-    /// hashes every time, which costs about what remembering it would
-    /// (most pairs are met once); elsewhere its key must be built and
-    /// hashed, and the answer is remembered per thread. Inlined where
-    /// pairs are met, as [`Scoring::add`] is.
+    /// It is looked up every time, in the table by the words' hashes, and
+    /// in the evidence-only model by its key, built and hashed: most pairs
+    /// are met once, and remembering them, in a map that grows to tens of
+    /// thousands of pairs, costs more than looking them up again. Only
+    /// where a pack file's models may have it is the answer remembered
+    /// per thread, since their terms are found by key in maps of their
+    /// own. Inlined where pairs are met, as [`Scoring::add`] is.
     #[inline(always)]
     fn pair(
         &mut self,
@@ -1119,7 +1121,7 @@ impl Scoring<'_> {
             ix.pair_id_in(words.0, words.1, sources, buf)
                 .unwrap_or(NONE)
         };
-        let id = if sources.off_table().any() {
+        let id = if sources.listed() {
             self.memory.words.pair(first.word, second.word, lookup)
         } else {
             lookup()
