@@ -324,19 +324,20 @@ impl WeightedIndex {
     }
 
     /// The number of the term of two words `first second`, each given
-    /// with its [`hash`], looked for where `sources` says it may be: in the
-    /// table by the words' hashes, elsewhere by the key, built in `buf`
+    /// with its [`hash`] and its number in the table (`WordTerms`'
+    /// `pair_numbers`), looked for where `sources` says it may be: in the
+    /// table by the words' numbers, elsewhere by the key, built in `buf`
     /// only then.
     fn pair_id_in(
         &self,
-        first: (&str, u64),
-        second: (&str, u64),
+        first: (&str, u64, u32),
+        second: (&str, u64, u32),
         sources: Sources,
         buf: &mut String,
     ) -> Option<u32> {
         if sources.table()
             && let Some(t) = self.table
-            && let Some(id) = t.find_pair(first, second)
+            && let Some(id) = t.find_pair_numbered(first.2, second.2)
         {
             return Some(id);
         }
@@ -384,24 +385,21 @@ impl WeightedIndex {
     }
 
     /// Where some term of two words may start with `word` (whose [`hash`]
-    /// is `h`), and where some may end with it.
-    fn pair_sides(&self, word: &str, h: u64) -> (Sources, Sources) {
-        let table = |f: fn(&Table, &str, u64) -> bool| self.table.is_some_and(|t| f(t, word, h));
+    /// is `h`), and where some may end with it, given the word's numbers
+    /// in the table ([`Table::first_number`], [`Table::second_number`];
+    /// `NONE` for none).
+    fn pair_sides(&self, word: &str, h: u64, numbers: (u32, u32)) -> (Sources, Sources) {
         let evidence = |side: usize| {
             (self.evidence.as_ref())
                 .is_some_and(|e| e.pair_words[side].index_hashed(word, h).is_some())
         };
         (
             Sources::new(
-                table(Table::starts_pair),
+                numbers.0 != NONE,
                 self.listed_pairs.starts(word),
                 evidence(0),
             ),
-            Sources::new(
-                table(Table::ends_pair),
-                self.listed_pairs.ends(word),
-                evidence(1),
-            ),
+            Sources::new(numbers.1 != NONE, self.listed_pairs.ends(word), evidence(1)),
         )
     }
 
@@ -586,6 +584,10 @@ struct WordTerms {
     /// Where some term of two words may start with it, end with it.
     starts_pair: Sources,
     ends_pair: Sources,
+    /// Its numbers among the table's words that terms of two words start
+    /// with and end with (`NONE`: no such term does): the table finds a
+    /// pair's term by them.
+    pair_numbers: (u32, u32),
     /// What the cues read of it.
     cues: WordCues,
 }
@@ -1116,7 +1118,10 @@ impl Scoring<'_> {
             return;
         }
         let ix = self.ix;
-        let words = ((term_word(first), a.hash), (term_word(second), b.hash));
+        let words = (
+            (term_word(first), a.hash, a.pair_numbers.0),
+            (term_word(second), b.hash, b.pair_numbers.1),
+        );
         let mut lookup = || {
             ix.pair_id_in(words.0, words.1, sources, buf)
                 .unwrap_or(NONE)
@@ -1140,7 +1145,14 @@ impl WeightedIndex {
         let word = term_word(tok);
         let h = hash(word.as_bytes());
         let prose = self.word_id_in(word, h, Sources::ALL).unwrap_or(NONE);
-        let (starts_pair, ends_pair) = self.pair_sides(word, h);
+        let number = |n: Option<u32>| n.unwrap_or(NONE);
+        let pair_numbers = self.table.map_or((NONE, NONE), |t| {
+            (
+                number(t.first_number(word, h)),
+                number(t.second_number(word, h)),
+            )
+        });
+        let (starts_pair, ends_pair) = self.pair_sides(word, h, pair_numbers);
         let start = grams.ids.len() as u32;
         if self.families.chars && tok.kind == TokenKind::Word {
             self.gram_terms(&tok.lower, grams);
@@ -1151,6 +1163,7 @@ impl WeightedIndex {
             grams: (start, grams.ids.len() as u32),
             starts_pair,
             ends_pair,
+            pair_numbers,
             cues: WordCues::of(&tok.lower),
         }
     }

@@ -22,6 +22,9 @@
 //! - the index of the terms that are character n-grams of ASCII words
 //!   ([`GramIndex`]): the number of slots, then per slot the n-gram's
 //!   bytes above its term's number (`0`: empty);
+//! - the index of the terms of two words by their words' numbers in the
+//!   two indexes of words before ([`PairIndex`]), laid out as the n-grams'
+//!   is;
 //! - per term, the weight the evidence-only model (the tone's polarity
 //!   model, `engine::weighted`'s `Evidence`) gives it, as `f64` bits,
 //!   [`NO_WEIGHT`] where it has none: a term's weights are then decoded
@@ -31,7 +34,7 @@ use super::keys::{self, Index, hash, u32_at, u64_at};
 use crate::text::features::{CHAR_PREFIX, Families, GRAM, pair_words};
 use compact_str::CompactString;
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLW5");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLW6");
 
 /// The hash the table places a term's key by: a key of two words
 /// ([`pair_words`]) by [`pair_hash`] of its words' hashes, any other key
@@ -132,6 +135,7 @@ pub fn write(
     keys::write(&firsts, &mut out);
     keys::write(&seconds, &mut out);
     GramIndex::write(&keys, &mut out);
+    PairIndex::write(&keys, &firsts, &seconds, &mut out);
     keys::align(&mut out);
     for key in &keys {
         let bits = evidence(key).map_or(NO_WEIGHT, f64::to_bits);
@@ -239,6 +243,98 @@ impl GramIndex {
     }
 }
 
+/// The terms of two words, by the numbers of their words among the words
+/// such terms start with and among those they end with (the table's two
+/// indexes of words): a table of `u64` slots as [`GramIndex`]'s, each
+/// the pair's [`pair_number`] above its term's number. A post's pair of
+/// words is found here by the numbers its words were given when first
+/// met, in one slot, where its key would be compared byte by byte, after
+/// reading the key's place, in a table of every term.
+#[derive(Debug)]
+struct PairIndex {
+    /// Where the slots start in the table's bytes.
+    at: usize,
+    /// log2 of the number of slots.
+    bits: u32,
+}
+
+impl PairIndex {
+    /// Writes the index of the terms of two words among `keys` (numbered
+    /// in order), whose words are numbered by their places in `firsts`
+    /// and `seconds`, with at least twice as many slots as such terms.
+    fn write(keys: &[&str], firsts: &[&[u8]], seconds: &[&[u8]], out: &mut Vec<u8>) {
+        use std::collections::HashMap;
+        let numbered = |words: &[&[u8]]| -> HashMap<Vec<u8>, u32> {
+            (words.iter().enumerate())
+                .map(|(n, w)| (w.to_vec(), n as u32))
+                .collect()
+        };
+        let (first_numbers, second_numbers) = (numbered(firsts), numbered(seconds));
+        let pairs: Vec<(u32, u32)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(id, key)| {
+                let (first, second) = pair_words(key)?;
+                let number = pair_number(
+                    first_numbers[first.as_bytes()],
+                    second_numbers[second.as_bytes()],
+                )
+                .expect("fewer than 65,535 words start and end terms of two words");
+                Some((number, id as u32))
+            })
+            .collect();
+        let bits = (2 * pairs.len())
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut slots = vec![0u64; 1 << bits];
+        for &(number, id) in &pairs {
+            let mut at = gram_slot(number, bits);
+            while slots[at] != 0 {
+                at = (at + 1) & (slots.len() - 1);
+            }
+            slots[at] = (u64::from(number) << 32) | u64::from(id);
+        }
+        keys::align(out);
+        keys::put_u32s(out, &[bits, 0]);
+        for slot in slots {
+            out.extend_from_slice(&slot.to_le_bytes());
+        }
+    }
+
+    /// Reads the index `write` put at `at`, and where it ends.
+    fn read(bytes: &[u8], at: usize) -> Option<(PairIndex, usize)> {
+        let (g, end) = GramIndex::read(bytes, at)?;
+        Some((
+            PairIndex {
+                at: g.at,
+                bits: g.bits,
+            },
+            end,
+        ))
+    }
+
+    /// The number of the term whose words are numbered `first` and
+    /// `second`, if there is one.
+    #[inline]
+    fn find(&self, bytes: &[u8], first: u32, second: u32) -> Option<u32> {
+        let number = pair_number(first, second)?;
+        GramIndex {
+            at: self.at,
+            bits: self.bits,
+        }
+        .find(bytes, number)
+    }
+}
+
+/// What [`PairIndex`] keeps of the pair of words numbered `first` and
+/// `second`: both numbers in 16 bits each, plus one, so that no pair is an
+/// empty slot's 0; `None` when a number takes more.
+#[inline]
+fn pair_number(first: u32, second: u32) -> Option<u32> {
+    (first < 0xFFFF && second < 0xFFFF).then(|| ((first << 16) | second) + 1)
+}
+
 /// The slot of a table of `1 << bits` (1 to 31 bits) that n-gram `gram`
 /// (its bytes as [`ascii_grams`] gives them) is looked for from: a
 /// multiplicative hash, whose high bits mix every byte of the n-gram.
@@ -273,6 +369,7 @@ pub struct Table {
     firsts: Index,
     seconds: Index,
     grams: GramIndex,
+    pairs: PairIndex,
     /// Where the terms' evidence weights start.
     evidence_at: usize,
 }
@@ -302,7 +399,8 @@ impl Table {
         let entries_at = (entry_starts_at + 4 * (terms + 1)).next_multiple_of(8);
         let (firsts, seconds_at) = Index::read(bytes, entries_at + 16 * entries)?;
         let (seconds, grams_at) = Index::read(bytes, seconds_at)?;
-        let (grams, evidence_at) = GramIndex::read(bytes, grams_at)?;
+        let (grams, pairs_at) = GramIndex::read(bytes, grams_at)?;
+        let (pairs, evidence_at) = PairIndex::read(bytes, pairs_at)?;
         let evidence_at = evidence_at.next_multiple_of(8);
         if index.len() != terms || bytes.len() != evidence_at + 8 * terms {
             return None;
@@ -316,6 +414,7 @@ impl Table {
             firsts,
             seconds,
             grams,
+            pairs,
             evidence_at,
         })
     }
@@ -408,17 +507,33 @@ impl Table {
     /// Whether some term of two words starts with `word`, whose [`hash`]
     /// is `h`.
     pub fn starts_pair(&self, word: &str, h: u64) -> bool {
-        self.firsts
-            .find_hashed(self.bytes, word.as_bytes(), h)
-            .is_some()
+        self.first_number(word, h).is_some()
     }
 
     /// Whether some term of two words ends with `word`, whose [`hash`] is
     /// `h`.
     pub fn ends_pair(&self, word: &str, h: u64) -> bool {
-        self.seconds
-            .find_hashed(self.bytes, word.as_bytes(), h)
-            .is_some()
+        self.second_number(word, h).is_some()
+    }
+
+    /// The number of `word` (whose [`hash`] is `h`) among the words terms
+    /// of two words start with, if some term starts with it.
+    pub fn first_number(&self, word: &str, h: u64) -> Option<u32> {
+        self.firsts.find_hashed(self.bytes, word.as_bytes(), h)
+    }
+
+    /// The number of `word` (whose [`hash`] is `h`) among the words terms
+    /// of two words end with, if some term ends with it.
+    pub fn second_number(&self, word: &str, h: u64) -> Option<u32> {
+        self.seconds.find_hashed(self.bytes, word.as_bytes(), h)
+    }
+
+    /// The term of two words whose words are numbered `first` (by
+    /// [`Table::first_number`]) and `second` (by [`Table::second_number`]):
+    /// what [`Table::find_pair`] finds of the two words.
+    #[inline]
+    pub fn find_pair_numbered(&self, first: u32, second: u32) -> Option<u32> {
+        self.pairs.find(self.bytes, first, second)
     }
 
     /// The weights of term `id`, in the order the models list them.
@@ -578,6 +693,34 @@ mod tests {
         let pair = t.find_pair((spaced, h(spaced)), ("ok", h("ok")));
         assert_eq!(pair, t.find(" \u{301} ok"));
         assert!(pair.is_some());
+        // The key splits at its first space: the word before it is empty,
+        // so the spaced word starts no term of two words, and is not
+        // numbered among the words that do.
+        assert_eq!(t.first_number(spaced, h(spaced)), None);
+        assert!(t.first_number("", h("")).is_some());
+    }
+
+    /// Every term of two words of the built-in models is found by its
+    /// words' numbers; no pair of numbers past the 16 bits a pair keeps
+    /// is found.
+    #[test]
+    fn every_built_in_pair_is_found_by_its_words_numbers() {
+        let t = built_in().expect("the term table reads");
+        let h = |w: &str| hash(w.as_bytes());
+        let mut pairs = 0;
+        for id in 0..t.terms() as u32 {
+            let key = std::str::from_utf8(t.key(id)).unwrap();
+            let Some((first, second)) = pair_words(key) else {
+                continue;
+            };
+            let first = t.first_number(first, h(first)).expect(key);
+            let second = t.second_number(second, h(second)).expect(key);
+            assert_eq!(t.find_pair_numbered(first, second), Some(id), "{key}");
+            pairs += 1;
+        }
+        assert!(pairs > 1_000, "{pairs}");
+        assert_eq!(t.find_pair_numbered(0xFFFF, 0), None);
+        assert_eq!(t.find_pair_numbered(0, u32::MAX), None);
     }
 
     /// Every term of the built-in models is found by its key, past the
@@ -702,6 +845,11 @@ mod tests {
             for b in &words {
                 let by_key = t.find(&format!("{a} {b}"));
                 assert_eq!(t.find_pair((a, h(a)), (b, h(b))), by_key, "{a} {b}");
+                let numbered = match (t.first_number(a, h(a)), t.second_number(b, h(b))) {
+                    (Some(first), Some(second)) => t.find_pair_numbered(first, second),
+                    _ => None,
+                };
+                assert_eq!(numbered, by_key, "{a} {b} by their numbers");
                 found += usize::from(by_key.is_some());
             }
             assert_eq!(t.find_word(a, h(a)), t.find(a), "{a}");
