@@ -464,19 +464,19 @@ impl WeightedIndex {
             };
             features_into(a, self.families, &mut scoring);
             let memory = scoring.memory;
-            let rules = self
-                .models
-                .iter()
-                .zip(&memory.z)
-                .zip(&memory.tops)
-                .map(|((m, &z), top)| {
+            let rules = (self.models.iter().zip(&memory.z).enumerate())
+                .map(|(model, (m, &z))| {
                     let probability = 1.0 / (1.0 + (-z).exp());
                     let fires = a.metrics.words >= m.min_words && probability >= m.threshold;
                     Scored {
                         probability,
                         fires,
                         // Only a finding names its top terms.
-                        top: if fires { top.sorted() } else { Vec::new() },
+                        top: if fires {
+                            self.top_of(&memory.positive, model as u32)
+                        } else {
+                            Vec::new()
+                        },
                     }
                 })
                 .collect();
@@ -484,6 +484,16 @@ impl WeightedIndex {
             let evidence = memory.z.get(self.models.len()).copied().unwrap_or(0.0);
             Scores { rules, evidence }
         })
+    }
+
+    /// The [`TOP`] largest of `positive`'s contributions to model `model`,
+    /// in order: offered to a [`Top`] in the order the post counted them.
+    fn top_of(&self, positive: &[(u32, Contribution)], model: u32) -> Vec<Contribution> {
+        let mut top = Top::default();
+        for (_, c) in positive.iter().filter(|(m, _)| *m == model) {
+            top.offer(c.weight, c.term, &c.span, self);
+        }
+        top.sorted()
     }
 
     /// Whether contribution `x` comes before `y` in a rule's top terms:
@@ -764,18 +774,20 @@ struct ScoreMemory {
     /// The weights of the terms seen, for the index of the post, and
     /// which the post has counted.
     weights: DecodedWeights,
-    /// Each model's score so far, and each rule's largest positive
-    /// contributions (the evidence-only model names none).
+    /// Each model's score so far, and the positive contributions to the
+    /// rules' scores (the evidence-only model names none), by rule: the
+    /// largest of a rule's are only picked out when it fires, as most
+    /// rules on most posts do not.
     z: Vec<f64>,
-    tops: Vec<Top>,
+    positive: Vec<(u32, Contribution)>,
 }
 
 /// How many terms a finding of a learned rule names.
 const TOP: usize = 3;
 
 /// The largest contributions to a rule's score so far, in order
-/// ([`WeightedIndex::comes_before`]): kept as they come, so that a post's
-/// many smaller ones cost one comparison each and are never stored.
+/// ([`WeightedIndex::comes_before`]): kept as they come, so that many
+/// smaller ones cost one comparison each.
 #[derive(Default)]
 struct Top {
     /// The first `len` are the kept ones, in order: a new one is moved
@@ -788,12 +800,6 @@ struct Top {
 }
 
 impl Top {
-    /// Forgets the contributions of the last post.
-    fn clear(&mut self) {
-        self.len = 0;
-        self.floor = 0.0;
-    }
-
     /// Keeps term `term`'s contribution `weight` (positive) if it is among
     /// the [`TOP`] largest so far.
     #[inline]
@@ -950,11 +956,7 @@ impl ScoreMemory {
         if ix.evidence.is_some() {
             self.z.push(0.0);
         }
-        let rules = ix.models.len();
-        self.tops.resize_with(rules, Top::default);
-        for top in &mut self.tops[..rules] {
-            top.clear();
-        }
+        self.positive.clear();
     }
 }
 
@@ -1027,7 +1029,7 @@ impl WeightedIndex {
 }
 
 /// Adds `c`, term `id`'s contribution, to model `model`'s score, and
-/// offers it to the model's top terms.
+/// keeps it if it is positive, for the model's top terms.
 #[inline(always)]
 fn count(
     memory: &mut ScoreMemory,
@@ -1039,10 +1041,15 @@ fn count(
 ) {
     memory.z[model as usize] += c;
     // The evidence-only model, past the rules, keeps none.
-    if c > 0.0
-        && let Some(top) = memory.tops.get_mut(model as usize)
-    {
-        top.offer(c, id, span, ix);
+    if c > 0.0 && (model as usize) < ix.models.len() {
+        memory.positive.push((
+            model,
+            Contribution {
+                weight: c,
+                term: id,
+                span: span.clone(),
+            },
+        ));
     }
 }
 
@@ -1363,37 +1370,42 @@ mod tests {
         }
     }
 
-    /// Over many random posts' contributions, few weights apart (so many
-    /// ties), one `Top` cleared between posts keeps what sorting picks.
+    /// Over many random posts' contributions to three rules, few weights
+    /// apart (so many ties), each rule's top terms, picked from the post's
+    /// contributions to every rule, are those sorting its own picks.
     #[test]
     fn top_terms_of_random_posts_are_those_sorting_picks() {
         let keys: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
         let ix = index(&keys.iter().map(|k| (k.as_str(), 1.0)).collect::<Vec<_>>());
         let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
         let mut below = |n: usize| rng.below(n);
-        let mut top = Top::default();
         for post in 0..3000 {
             let mut terms: Vec<usize> = (0..keys.len()).collect();
             for i in (1..terms.len()).rev() {
                 terms.swap(i, below(i + 1));
             }
             terms.truncate(below(keys.len() + 1));
-            let all: Vec<Contribution> = (terms.iter())
-                .map(|&t| Contribution {
-                    weight: (1 + below(6)) as f64 / 4.0,
-                    term: ix.id(&keys[t]).unwrap(),
-                    span: Some(t..t + 1),
+            let positive: Vec<(u32, Contribution)> = (terms.iter())
+                .map(|&t| {
+                    let c = Contribution {
+                        weight: (1 + below(6)) as f64 / 4.0,
+                        term: ix.id(&keys[t]).unwrap(),
+                        span: Some(t..t + 1),
+                    };
+                    (below(3) as u32, c)
                 })
                 .collect();
-            top.clear();
-            for c in &all {
-                top.offer(c.weight, c.term, &c.span, &ix);
+            for model in 0..3 {
+                let all: Vec<Contribution> = (positive.iter())
+                    .filter(|(m, _)| *m == model)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                assert_eq!(
+                    picked(&ix.top_of(&positive, model)),
+                    largest_by_sorting(&ix, &all),
+                    "{post} {model}"
+                );
             }
-            assert_eq!(
-                picked(&top.sorted()),
-                largest_by_sorting(&ix, &all),
-                "{post}"
-            );
         }
     }
 
