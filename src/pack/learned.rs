@@ -20,10 +20,10 @@
 //!   then of the words they end with (`keys::write`): most pairs of
 //!   adjacent words in a post are told to have no term by these;
 //! - the index of the terms that are character n-grams of ASCII words
-//!   ([`GramIndex`]): the number of slots, then per slot the n-gram's
+//!   ([`NumberIndex`]): the number of slots, then per slot the n-gram's
 //!   bytes above its term's number (`0`: empty);
 //! - the index of the terms of two words by their words' numbers in the
-//!   two indexes of words before ([`PairIndex`]), laid out as the n-grams'
+//!   two indexes of words before ([`pair_number`]), laid out as the n-grams'
 //!   is;
 //! - per term, the weight the evidence-only model (the tone's polarity
 //!   model, `engine::weighted`'s `Evidence`) gives it, as `f64` bits,
@@ -134,8 +134,8 @@ pub fn write(
     let (firsts, seconds) = pair_sides(&keys);
     keys::write(&firsts, &mut out);
     keys::write(&seconds, &mut out);
-    GramIndex::write(&keys, &mut out);
-    PairIndex::write(&keys, &firsts, &seconds, &mut out);
+    NumberIndex::write(&gram_terms(&keys), &mut out);
+    NumberIndex::write(&pair_terms(&keys, &firsts, &seconds), &mut out);
     keys::align(&mut out);
     for key in &keys {
         let bits = evidence(key).map_or(NO_WEIGHT, f64::to_bits);
@@ -164,131 +164,40 @@ fn pair_sides<'k>(keys: &[&'k str]) -> (Vec<&'k [u8]>, Vec<&'k [u8]>) {
     (firsts, seconds)
 }
 
-/// The terms that are character n-grams of ASCII words (`~ing>`), by
-/// the n-gram's bytes as [`ascii_grams`] gives them: an open-addressing
-/// table of `u64` slots, each the n-gram above its term's number, probed
-/// from [`gram_slot`]. A word met for the first time brings
-/// several n-grams; each is found here in a few instructions, where its
-/// key would have to be built, hashed and searched among all the terms'.
+/// Terms by a number of their own (never 0): an open-addressing table of
+/// `u64` slots, each the number above its term's number, probed from
+/// [`gram_slot`]. The table holds two:
+/// - the terms that are character n-grams of ASCII words (`~ing>`), by
+///   the n-gram's bytes as [`ascii_grams`] gives them ([`gram_terms`]): a
+///   word met for the first time brings several n-grams, each found here
+///   in a few instructions, where its key would have to be built, hashed
+///   and searched among all the terms';
+/// - the terms of two words, by the numbers of their words among the
+///   words such terms start with and those they end with (the table's two
+///   indexes of words; [`pair_terms`]): a post's pair of words is found
+///   by the numbers its words were given when first met, in one slot,
+///   where its key would be compared byte by byte, after reading the
+///   key's place, in a table of every term.
 ///
 /// [`ascii_grams`]: crate::text::features::ascii_grams
 #[derive(Debug)]
-struct GramIndex {
+struct NumberIndex {
     /// Where the slots start in the table's bytes.
     at: usize,
     /// log2 of the number of slots.
     bits: u32,
 }
 
-impl GramIndex {
-    /// Writes the index of the n-gram terms among `keys` (numbered in
-    /// order), with at least twice as many slots as terms.
-    fn write(keys: &[&str], out: &mut Vec<u8>) {
-        let grams: Vec<(u32, u32)> = keys
-            .iter()
-            .enumerate()
-            .filter_map(|(id, key)| Some((ascii_gram_of_key(key)?, id as u32)))
-            .collect();
-        let bits = (2 * grams.len())
+impl NumberIndex {
+    /// Writes the index of `numbered` terms, (number, term number) each,
+    /// with at least twice as many slots as terms.
+    fn write(numbered: &[(u32, u32)], out: &mut Vec<u8>) {
+        let bits = (2 * numbered.len())
             .max(16)
             .next_power_of_two()
             .trailing_zeros();
         let mut slots = vec![0u64; 1 << bits];
-        for &(gram, id) in &grams {
-            let mut at = gram_slot(gram, bits);
-            while slots[at] != 0 {
-                at = (at + 1) & (slots.len() - 1);
-            }
-            slots[at] = (u64::from(gram) << 32) | u64::from(id);
-        }
-        keys::align(out);
-        keys::put_u32s(out, &[bits, 0]);
-        for slot in slots {
-            out.extend_from_slice(&slot.to_le_bytes());
-        }
-    }
-
-    /// Reads the index `write` put at `at`, and where it ends.
-    fn read(bytes: &[u8], at: usize) -> Option<(GramIndex, usize)> {
-        let at = at.next_multiple_of(8);
-        if bytes.len() < at + 8 {
-            return None;
-        }
-        let bits = u32_at(bytes, at);
-        if !(1..32).contains(&bits) {
-            return None;
-        }
-        let end = (at + 8).checked_add(8usize.checked_shl(bits)?)?;
-        (end <= bytes.len()).then_some((GramIndex { at: at + 8, bits }, end))
-    }
-
-    /// The number of the term of n-gram `gram`, if there is one.
-    #[inline]
-    fn find(&self, bytes: &[u8], gram: u32) -> Option<u32> {
-        let mask = (1usize << self.bits) - 1;
-        let mut at = gram_slot(gram, self.bits);
-        // An empty slot ends the search; `write` leaves half of them empty,
-        // and the search stops after every slot all the same.
-        for _ in 0..=mask {
-            let slot = u64_at(bytes, self.at + 8 * at);
-            if slot == 0 {
-                return None;
-            }
-            if (slot >> 32) as u32 == gram {
-                return Some(slot as u32);
-            }
-            at = (at + 1) & mask;
-        }
-        None
-    }
-}
-
-/// The terms of two words, by the numbers of their words among the words
-/// such terms start with and among those they end with (the table's two
-/// indexes of words): a table of `u64` slots as [`GramIndex`]'s, each
-/// the pair's [`pair_number`] above its term's number. A post's pair of
-/// words is found here by the numbers its words were given when first
-/// met, in one slot, where its key would be compared byte by byte, after
-/// reading the key's place, in a table of every term.
-#[derive(Debug)]
-struct PairIndex {
-    /// Where the slots start in the table's bytes.
-    at: usize,
-    /// log2 of the number of slots.
-    bits: u32,
-}
-
-impl PairIndex {
-    /// Writes the index of the terms of two words among `keys` (numbered
-    /// in order), whose words are numbered by their places in `firsts`
-    /// and `seconds`, with at least twice as many slots as such terms.
-    fn write(keys: &[&str], firsts: &[&[u8]], seconds: &[&[u8]], out: &mut Vec<u8>) {
-        use std::collections::HashMap;
-        let numbered = |words: &[&[u8]]| -> HashMap<Vec<u8>, u32> {
-            (words.iter().enumerate())
-                .map(|(n, w)| (w.to_vec(), n as u32))
-                .collect()
-        };
-        let (first_numbers, second_numbers) = (numbered(firsts), numbered(seconds));
-        let pairs: Vec<(u32, u32)> = keys
-            .iter()
-            .enumerate()
-            .filter_map(|(id, key)| {
-                let (first, second) = pair_words(key)?;
-                let number = pair_number(
-                    first_numbers[first.as_bytes()],
-                    second_numbers[second.as_bytes()],
-                )
-                .expect("fewer than 65,535 words start and end terms of two words");
-                Some((number, id as u32))
-            })
-            .collect();
-        let bits = (2 * pairs.len())
-            .max(16)
-            .next_power_of_two()
-            .trailing_zeros();
-        let mut slots = vec![0u64; 1 << bits];
-        for &(number, id) in &pairs {
+        for &(number, id) in numbered {
             let mut at = gram_slot(number, bits);
             while slots[at] != 0 {
                 at = (at + 1) & (slots.len() - 1);
@@ -303,31 +212,74 @@ impl PairIndex {
     }
 
     /// Reads the index `write` put at `at`, and where it ends.
-    fn read(bytes: &[u8], at: usize) -> Option<(PairIndex, usize)> {
-        let (g, end) = GramIndex::read(bytes, at)?;
-        Some((
-            PairIndex {
-                at: g.at,
-                bits: g.bits,
-            },
-            end,
-        ))
+    fn read(bytes: &[u8], at: usize) -> Option<(NumberIndex, usize)> {
+        let at = at.next_multiple_of(8);
+        if bytes.len() < at + 8 {
+            return None;
+        }
+        let bits = u32_at(bytes, at);
+        if !(1..32).contains(&bits) {
+            return None;
+        }
+        let end = (at + 8).checked_add(8usize.checked_shl(bits)?)?;
+        (end <= bytes.len()).then_some((NumberIndex { at: at + 8, bits }, end))
     }
 
-    /// The number of the term whose words are numbered `first` and
-    /// `second`, if there is one.
+    /// The term numbered `number` here, if there is one.
     #[inline]
-    fn find(&self, bytes: &[u8], first: u32, second: u32) -> Option<u32> {
-        let number = pair_number(first, second)?;
-        GramIndex {
-            at: self.at,
-            bits: self.bits,
+    fn find(&self, bytes: &[u8], number: u32) -> Option<u32> {
+        let mask = (1usize << self.bits) - 1;
+        let mut at = gram_slot(number, self.bits);
+        // An empty slot ends the search; `write` leaves half of them empty,
+        // and the search stops after every slot all the same.
+        for _ in 0..=mask {
+            let slot = u64_at(bytes, self.at + 8 * at);
+            if slot == 0 {
+                return None;
+            }
+            if (slot >> 32) as u32 == number {
+                return Some(slot as u32);
+            }
+            at = (at + 1) & mask;
         }
-        .find(bytes, number)
+        None
     }
 }
 
-/// What [`PairIndex`] keeps of the pair of words numbered `first` and
+/// The n-gram terms among `keys` (numbered in order), by their n-grams'
+/// bytes ([`ascii_gram_of_key`]).
+fn gram_terms(keys: &[&str]) -> Vec<(u32, u32)> {
+    (keys.iter().enumerate())
+        .filter_map(|(id, key)| Some((ascii_gram_of_key(key)?, id as u32)))
+        .collect()
+}
+
+/// The terms of two words among `keys` (numbered in order), by their
+/// [`pair_number`], their words being numbered by their places in
+/// `firsts` and `seconds`.
+fn pair_terms(keys: &[&str], firsts: &[&[u8]], seconds: &[&[u8]]) -> Vec<(u32, u32)> {
+    use std::collections::HashMap;
+    let numbered = |words: &[&[u8]]| -> HashMap<Vec<u8>, u32> {
+        (words.iter().enumerate())
+            .map(|(n, w)| (w.to_vec(), n as u32))
+            .collect()
+    };
+    let (first_numbers, second_numbers) = (numbered(firsts), numbered(seconds));
+    (keys.iter().enumerate())
+        .filter_map(|(id, key)| {
+            let (first, second) = pair_words(key)?;
+            let number = pair_number(
+                first_numbers[first.as_bytes()],
+                second_numbers[second.as_bytes()],
+            )
+            .expect("fewer than 65,535 words start and end terms of two words");
+            Some((number, id as u32))
+        })
+        .collect()
+}
+
+/// What the index of pairs ([`NumberIndex`]) keeps of the pair of words
+/// numbered `first` and
 /// `second`: both numbers in 16 bits each, plus one, so that no pair is an
 /// empty slot's 0; `None` when a number takes more.
 #[inline]
@@ -368,8 +320,10 @@ pub struct Table {
     /// The words terms of two words start with, and end with.
     firsts: Index,
     seconds: Index,
-    grams: GramIndex,
-    pairs: PairIndex,
+    /// The n-gram terms by their bytes, the terms of two words by their
+    /// words' numbers.
+    grams: NumberIndex,
+    pairs: NumberIndex,
     /// Where the terms' evidence weights start.
     evidence_at: usize,
 }
@@ -399,8 +353,8 @@ impl Table {
         let entries_at = (entry_starts_at + 4 * (terms + 1)).next_multiple_of(8);
         let (firsts, seconds_at) = Index::read(bytes, entries_at + 16 * entries)?;
         let (seconds, grams_at) = Index::read(bytes, seconds_at)?;
-        let (grams, pairs_at) = GramIndex::read(bytes, grams_at)?;
-        let (pairs, evidence_at) = PairIndex::read(bytes, pairs_at)?;
+        let (grams, pairs_at) = NumberIndex::read(bytes, grams_at)?;
+        let (pairs, evidence_at) = NumberIndex::read(bytes, pairs_at)?;
         let evidence_at = evidence_at.next_multiple_of(8);
         if index.len() != terms || bytes.len() != evidence_at + 8 * terms {
             return None;
@@ -533,7 +487,7 @@ impl Table {
     /// what [`Table::find_pair`] finds of the two words.
     #[inline]
     pub fn find_pair_numbered(&self, first: u32, second: u32) -> Option<u32> {
-        self.pairs.find(self.bytes, first, second)
+        self.pairs.find(self.bytes, pair_number(first, second)?)
     }
 
     /// The weights of term `id`, in the order the models list them.
