@@ -324,20 +324,19 @@ impl WeightedIndex {
     }
 
     /// The number of the term of two words `first second`, each given
-    /// with its [`hash`] and its number in the table (`WordTerms`'
-    /// `pair_numbers`), looked for where `sources` says it may be: in the
-    /// table by the words' numbers, elsewhere by the key, built in `buf`
-    /// only then.
+    /// with its number in the table (`WordTerms`' `pair_numbers`), looked
+    /// for where `sources` says it may be: in the table by the words'
+    /// numbers, elsewhere by the key, built in `buf` only then.
     fn pair_id_in(
         &self,
-        first: (&str, u64, u32),
-        second: (&str, u64, u32),
+        first: (&str, u32),
+        second: (&str, u32),
         sources: Sources,
         buf: &mut String,
     ) -> Option<u32> {
         if sources.table()
             && let Some(t) = self.table
-            && let Some(id) = t.find_pair_numbered(first.2, second.2)
+            && let Some(id) = t.find_pair_numbered(first.1, second.1)
         {
             return Some(id);
         }
@@ -585,9 +584,6 @@ struct WordTerms {
     /// Its own feature in prose (hashtag words, fewer, are looked up by
     /// key).
     prose: u32,
-    /// The [`hash`] of its key in prose ([`term_word`]): the table finds
-    /// the word's pairs by it.
-    hash: u64,
     /// Its character n-gram terms, `WordGrams::ids[start..end]`
     /// (words only, when some model reads them).
     grams: (u32, u32),
@@ -1104,7 +1100,7 @@ impl Scoring<'_> {
     /// some term of two words starts with the first and ends with the
     /// second, and not at all when there is no such place.
     ///
-    /// It is looked up every time, in the table by the words' hashes, and
+    /// It is looked up every time, in the table by the words' numbers, and
     /// in the evidence-only model by its key, built and hashed: most pairs
     /// are met once, and remembering them, in a map that grows to tens of
     /// thousands of pairs, costs more than looking them up again. Only
@@ -1126,8 +1122,8 @@ impl Scoring<'_> {
         }
         let ix = self.ix;
         let words = (
-            (term_word(first), a.hash, a.pair_numbers.0),
-            (term_word(second), b.hash, b.pair_numbers.1),
+            (term_word(first), a.pair_numbers.0),
+            (term_word(second), b.pair_numbers.1),
         );
         let mut lookup = || {
             ix.pair_id_in(words.0, words.1, sources, buf)
@@ -1166,7 +1162,6 @@ impl WeightedIndex {
         }
         WordTerms {
             prose,
-            hash: h,
             grams: (start, grams.ids.len() as u32),
             starts_pair,
             ends_pair,
@@ -1372,7 +1367,8 @@ mod tests {
 
     /// Over many random posts' contributions to three rules, few weights
     /// apart (so many ties), each rule's top terms, picked from the post's
-    /// contributions to every rule, are those sorting its own picks.
+    /// contributions to every rule, are those sorting picks from the rule's
+    /// own.
     #[test]
     fn top_terms_of_random_posts_are_those_sorting_picks() {
         let keys: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
