@@ -66,7 +66,7 @@ fn has_space(word: &str) -> bool {
 }
 
 /// Whether `key` is `first`, a space, then `second`.
-#[inline]
+#[cfg(test)]
 fn is_pair_key(key: &[u8], first: &str, second: &str) -> bool {
     key.len() == first.len() + 1 + second.len()
         && key.starts_with(first.as_bytes())
@@ -438,8 +438,10 @@ impl Table {
     }
 
     /// [`Table::find`] of the key of two words `first second`, each given
-    /// with its [`hash`]: the key is not built.
-    #[inline]
+    /// with its [`hash`]: the key is not built. Scoring finds pairs by
+    /// their words' numbers ([`Table::find_pair_numbered`]); the tests
+    /// check that against this.
+    #[cfg(test)]
     pub fn find_pair(&self, (first, h1): (&str, u64), (second, h2): (&str, u64)) -> Option<u32> {
         if has_space(first) {
             return self.find_after_spaced_word(first, second);
@@ -452,20 +454,21 @@ impl Table {
     /// [`Table::find_pair`] where the first word holds a space (see
     /// [`Table::find_word`]): the key splits at that space, so it is built
     /// and looked up as any key. Rare, so kept out of the way.
-    #[cold]
-    #[inline(never)]
+    #[cfg(test)]
     fn find_after_spaced_word(&self, first: &str, second: &str) -> Option<u32> {
         self.find(&format!("{first} {second}"))
     }
 
     /// Whether some term of two words starts with `word`, whose [`hash`]
     /// is `h`.
+    #[cfg(test)]
     pub fn starts_pair(&self, word: &str, h: u64) -> bool {
         self.first_number(word, h).is_some()
     }
 
     /// Whether some term of two words ends with `word`, whose [`hash`] is
     /// `h`.
+    #[cfg(test)]
     pub fn ends_pair(&self, word: &str, h: u64) -> bool {
         self.second_number(word, h).is_some()
     }
