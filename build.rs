@@ -34,6 +34,9 @@ mod platform;
 #[allow(dead_code, unused_imports)]
 #[path = "src/text/mod.rs"]
 mod text;
+#[allow(dead_code, unused_imports)]
+#[path = "src/written.rs"]
+mod written;
 
 use error::Error;
 

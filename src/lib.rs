@@ -29,5 +29,6 @@ pub mod source;
 mod test_rng;
 pub mod text;
 pub mod tone;
+mod written;
 
 pub use error::{Error, LocatedError};

@@ -15,6 +15,7 @@ use crate::text::features::{
 use crate::text::static_map::StaticMap;
 use crate::text::words::{WordId, WordMemo};
 use crate::text::{Analysis, Token, TokenKind};
+use crate::written::written;
 use compact_str::CompactString;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -744,19 +745,6 @@ impl DecodedWeights {
         self.term(id)[HEAD..].copy_from_slice(&[LISTED, start, end]);
         Weights::Listed(start, end)
     }
-}
-
-/// `n` copies of `value`, stored now rather than left to a zeroed
-/// allocation. The tables of marks and memos here are read before they are
-/// written, and a zeroed allocation's pages are the kernel's shared zero
-/// page until written: each page would fault twice, and the second fault
-/// of a process with threads on other cores stops those cores to drop the
-/// old mapping, which costs far more than storing the page up front.
-fn written<T: Copy>(value: T, n: usize) -> Vec<T> {
-    let mut table = Vec::with_capacity(n);
-    // Opaque, so the stores are not turned back into a zeroed allocation.
-    table.resize(n, std::hint::black_box(value));
-    table
 }
 
 /// What one thread keeps between posts while scoring.

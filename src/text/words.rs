@@ -13,6 +13,7 @@
 //! memory.
 
 use super::{Case, TokenKind};
+use crate::written::written;
 use compact_str::CompactString;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -285,7 +286,7 @@ struct ShortWords {
 impl ShortWords {
     fn with_room(words: usize) -> ShortWords {
         ShortWords {
-            slots: vec![0; (words * 2).next_power_of_two()],
+            slots: written(0, (words * 2).next_power_of_two()),
             len: 0,
         }
     }
@@ -315,7 +316,7 @@ impl ShortWords {
     fn insert(&mut self, key: &ShortWord, id: WordId) {
         if (self.len + 1) * 2 > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
-            self.slots = vec![0; old.len() * 2];
+            self.slots = written(0, old.len() * 2);
             for slot in old.into_iter().filter(|&slot| slot != 0) {
                 self.put(slot);
             }
