@@ -55,9 +55,9 @@ fn main() {
     println!("cargo::rustc-cfg=compiled_packs");
     pack_relative_relocations();
     let weights = polarity_weights();
-    let evidence: std::collections::HashMap<&str, f64> =
-        weights.iter().map(|(k, w)| (k.as_str(), *w)).collect();
-    let compiled = match pack::compile_built_in(&|key| evidence.get(key).copied()) {
+    let evidence: Vec<(compact_str::CompactString, f64)> =
+        weights.iter().map(|(k, w)| (k.into(), *w)).collect();
+    let compiled = match pack::compile_built_in(&evidence) {
         Ok(bytes) => bytes,
         Err(errors) => {
             for mut e in errors {

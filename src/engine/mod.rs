@@ -1141,18 +1141,28 @@ threshold = 0.7
             Engine::new(&built_in, &select("hostility")).unwrap(),
             Engine::new(&built_in, &select("kind")).unwrap(),
         ];
+        // Each term of two words of the polarity model in a post of its
+        // own: those no rule lists are found in the table by their words'
+        // numbers, or by key in the model's maps when no table is in use.
+        let (polarity, _) = crate::tone::polarity_terms();
+        let pairs: Vec<String> = (0..polarity.len())
+            .map(|i| polarity.key(i))
+            .filter(|k| k.contains(' '))
+            .map(|k| format!("so {k} now"))
+            .collect();
         let mut posts: Vec<&str> = built_in
             .iter()
             .flat_map(|p| &p.rules)
             .flat_map(|r| r.fire.iter().chain(&r.pass))
             .map(String::as_str)
+            .chain(pairs.iter().map(String::as_str))
             .collect();
         posts.extend([
             "",
             "Shut up, you idiot #EpicFail",
             "Thank you all! 😍 #grateful",
         ]);
-        assert!(posts.len() > 500);
+        assert!(posts.len() > 2_000);
         for text in posts {
             let a = Analysis::new(text);
             let alone = crate::tone::signals(&a)[2];

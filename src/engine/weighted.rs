@@ -111,8 +111,9 @@ struct Evidence {
     base: u32,
     /// Whether one of its terms is a character n-gram.
     chars: bool,
-    /// Whether it is the tone's polarity model, whose weights of the
-    /// table's terms the table carries (`Table::evidence_weight`).
+    /// Whether it is the tone's polarity model, whose terms the table
+    /// holds, each with this model's weight (`Table::evidence_weight`):
+    /// while the table is in use, none is looked for elsewhere.
     in_table: bool,
 }
 
@@ -365,7 +366,7 @@ impl WeightedIndex {
         {
             return Some(id);
         }
-        let e = self.evidence.as_ref().filter(|_| sources.evidence())?;
+        let e = self.evidence_off_table().filter(|_| sources.evidence())?;
         let h = h.unwrap_or_else(|| hash(key.as_bytes()));
         (e.terms.index_hashed(key, h)).map(|place| e.base + place as u32)
     }
@@ -390,7 +391,7 @@ impl WeightedIndex {
     /// `NONE` for none).
     fn pair_sides(&self, word: &str, h: u64, numbers: (u32, u32)) -> (Sources, Sources) {
         let evidence = |side: usize| {
-            (self.evidence.as_ref())
+            (self.evidence_off_table())
                 .is_some_and(|e| e.pair_words[side].index_hashed(word, h).is_some())
         };
         (
@@ -401,6 +402,13 @@ impl WeightedIndex {
             ),
             Sources::new(numbers.1 != NONE, self.listed_pairs.ends(word), evidence(1)),
         )
+    }
+
+    /// The evidence-only model, unless the table holds all its terms and
+    /// is in use: then its terms are found there, pairs by their words'
+    /// numbers, and never looked up by key in the model's own maps.
+    fn evidence_off_table(&self) -> Option<&Evidence> {
+        (self.evidence.as_ref()).filter(|e| !(e.in_table && self.table.is_some()))
     }
 
     /// The place among the evidence-only model's terms of term `term`, if
@@ -1166,7 +1174,7 @@ impl WeightedIndex {
         let sources = Sources::new(
             true,
             self.listed_chars,
-            self.evidence.as_ref().is_some_and(|e| e.chars),
+            self.evidence_off_table().is_some_and(|e| e.chars),
         );
         let look_up = |key: &str| self.word_id_in(key, hash(key.as_bytes()), sources);
         if !lower.is_ascii() {

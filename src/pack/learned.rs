@@ -2,12 +2,16 @@
 //! and the binary reads in place: nothing is decoded or built at start-up.
 //!
 //! Every term of every model is numbered in order of first appearance
-//! (models in pack order, terms in the order each model lists them), and
+//! (models in pack order, terms in the order each model lists them), then
+//! the evidence-only model's terms no model lists, in its order; each is
 //! found through an open-addressing hash table of its key ([`term_hash`]:
 //! a key of two words is placed by its words' hashes, so that a pair of
 //! words in a post is looked up without joining them). Each term has
 //! its weights: one entry per model that lists it, with the term's
-//! position in that model.
+//! position in that model (none for the evidence-only model's own terms).
+//! So every term of the evidence-only model is found here, the pairs of
+//! words by their words' numbers as the models' are: none is looked up by
+//! its key elsewhere.
 //!
 //! Layout (little-endian; sections start at multiples of 8 bytes):
 //! - header: `MAGIC`, models, terms, entries, then per model the number of
@@ -34,7 +38,7 @@ use super::keys::{self, Index, hash, u32_at, u64_at};
 use crate::text::features::{CHAR_PREFIX, Families, GRAM, pair_words};
 use compact_str::CompactString;
 
-const MAGIC: u32 = u32::from_le_bytes(*b"TLW6");
+const MAGIC: u32 = u32::from_le_bytes(*b"TLW7");
 
 /// The hash the table places a term's key by: a key of two words
 /// ([`pair_words`]) by [`pair_hash`] of its words' hashes, any other key
@@ -82,31 +86,43 @@ fn families_bits(f: Families) -> u32 {
 /// has no weight for it (a NaN no weight can be).
 const NO_WEIGHT: u64 = u64::MAX;
 
-/// Writes the table of `models`' terms, with `evidence`'s weight of each
-/// (the evidence-only model's weight of a key, if it has one).
-pub fn write(
-    models: &[&[(CompactString, f64)]],
-    evidence: &dyn Fn(&str) -> Option<f64>,
+/// Writes the table of `models`' terms and `evidence`'s (the evidence-only
+/// model's terms and weights), with `evidence`'s weight of each.
+pub fn write<'k>(
+    models: &[&'k [(CompactString, f64)]],
+    evidence: &'k [(CompactString, f64)],
 ) -> Vec<u8> {
     use std::collections::HashMap;
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut keys: Vec<&str> = Vec::new();
     // Per term: (model, weight, position), in the order they were listed.
     let mut weights: Vec<Vec<(u32, f64, u32)>> = Vec::new();
+    let mut number = |key: &'k str| -> usize {
+        *ids.entry(key).or_insert_with(|| {
+            keys.push(key);
+            weights.push(Vec::new());
+            keys.len() - 1
+        })
+    };
+    let mut listed = Vec::new();
     let mut per_model = Vec::new();
     for (m, terms) in models.iter().enumerate() {
         let mut families = Families::default();
         for (pos, (key, weight)) in terms.iter().enumerate() {
             families = families.union(Families::of_key(key));
-            let id = *ids.entry(key.as_str()).or_insert_with(|| {
-                keys.push(key.as_str());
-                weights.push(Vec::new());
-                (keys.len() - 1) as u32
-            });
-            weights[id as usize].push((m as u32, *weight, pos as u32));
+            listed.push((number(key), (m as u32, *weight, pos as u32)));
         }
         per_model.push((terms.len() as u32, families_bits(families)));
     }
+    // The evidence-only model's own terms, in key order, whatever order
+    // it lists them in.
+    let mut own: Vec<&str> = evidence.iter().map(|(k, _)| k.as_str()).collect();
+    own.sort_unstable();
+    own.into_iter().for_each(|key| _ = number(key));
+    for (id, entry) in listed {
+        weights[id].push(entry);
+    }
+    let evidence: HashMap<&str, f64> = evidence.iter().map(|(k, w)| (k.as_str(), *w)).collect();
     let entries: usize = weights.iter().map(Vec::len).sum();
     let mut out = Vec::new();
     keys::put_u32s(
@@ -138,7 +154,7 @@ pub fn write(
     NumberIndex::write(&pair_terms(&keys, &firsts, &seconds), &mut out);
     keys::align(&mut out);
     for key in &keys {
-        let bits = evidence(key).map_or(NO_WEIGHT, f64::to_bits);
+        let bits = evidence.get(key).map_or(NO_WEIGHT, |w| w.to_bits());
         out.extend_from_slice(&bits.to_le_bytes());
     }
     out
@@ -567,18 +583,19 @@ mod tests {
             ("shut up".into(), 1.0),
         ];
         // The evidence-only model has a weight for two of the terms, and
-        // for a key no model lists.
-        let evidence = |key: &str| match key {
-            "quokka" => Some(-0.75),
-            "shut up" => Some(2.5),
-            "numbat" => Some(1.0),
-            _ => None,
-        };
+        // for two keys no model lists: a word and a pair of words.
+        let evidence: Vec<(CompactString, f64)> = vec![
+            ("quokka".into(), -0.75),
+            ("numbat".into(), 1.0),
+            ("shut up".into(), 2.5),
+            ("numbat up".into(), -2.0),
+        ];
+        let weight = |key: &str| evidence.iter().find(|(k, _)| k == key).map(|&(_, w)| w);
         let t = Table::new(leak(write(&[&a, &b], &evidence))).unwrap();
-        assert_eq!((t.models(), t.terms()), (2, 4));
+        assert_eq!((t.models(), t.terms()), (2, 6));
         for id in 0..t.terms() as u32 {
             let key = std::str::from_utf8(t.key(id)).unwrap();
-            assert_eq!(t.evidence_weight(id), evidence(key), "{key}");
+            assert_eq!(t.evidence_weight(id), weight(key), "{key}");
         }
         assert_eq!(t.model_terms(0), 3);
         assert_eq!(
@@ -608,11 +625,23 @@ mod tests {
             .map(|e| (e.model, e.weight, e.position))
             .collect();
         assert_eq!(w, [(0, -0.5, 1), (1, 3.0, 1)]);
-        assert_eq!(t.find("numbat"), None);
+        // The evidence-only model's own terms come last, with no entries;
+        // its pairs are found by their words' numbers as the models' are.
         let h = |w: &str| hash(w.as_bytes());
+        let numbat = t.find("numbat").unwrap();
+        let numbat_up = t.find("numbat up").unwrap();
+        assert_eq!((numbat, numbat_up), (4, 5));
+        assert_eq!(t.entries(numbat).count() + t.entries(numbat_up).count(), 0);
+        assert_eq!(t.evidence_weight(numbat_up), Some(-2.0));
+        let (first, second) = (
+            t.first_number("numbat", h("numbat")).unwrap(),
+            t.second_number("up", h("up")).unwrap(),
+        );
+        assert_eq!(t.find_pair_numbered(first, second), Some(numbat_up));
+        assert_eq!(t.find("wombat"), None);
         assert!(t.starts_pair("shut", h("shut")) && t.ends_pair("up", h("up")));
         assert!(!t.starts_pair("up", h("up")) && !t.ends_pair("shut", h("shut")));
-        assert!(!t.starts_pair("quokka", h("quokka")));
+        assert!(!t.starts_pair("quokka", h("quokka")) && t.starts_pair("numbat", h("numbat")));
         let shut_up = t.find("shut up").unwrap();
         assert_eq!(t.key(shut_up), b"shut up");
         assert_eq!(
@@ -642,7 +671,7 @@ mod tests {
             (" \u{301} ok".into(), 2.0),
             ("ok".into(), 3.0),
         ];
-        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
+        let t = Table::new(leak(write(&[&model], &[]))).unwrap();
         let h = |w: &str| hash(w.as_bytes());
         let spaced = " \u{301}";
         assert_eq!(t.find_word(spaced, h(spaced)), t.find(spaced));
@@ -718,7 +747,7 @@ mod tests {
         }
         model.sort_by(|a, b| a.0.cmp(&b.0));
         model.dedup_by(|x, y| x.0 == y.0);
-        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
+        let t = Table::new(leak(write(&[&model], &[]))).unwrap();
         let mut found = 0;
         for g in &grams {
             let key = format!("~{}", std::str::from_utf8(g).unwrap());
@@ -737,7 +766,7 @@ mod tests {
         );
         // A table with no n-gram terms finds none.
         let plain: Vec<(CompactString, f64)> = vec![("quokka".into(), 1.0)];
-        let t = Table::new(leak(write(&[&plain], &|_| None))).unwrap();
+        let t = Table::new(leak(write(&[&plain], &[]))).unwrap();
         assert_eq!(t.find_gram(u32::from_le_bytes(*b"quok")), None);
     }
 
@@ -755,6 +784,20 @@ mod tests {
             weighted += usize::from(want.is_some());
         }
         assert!(weighted > 100, "{weighted}");
+        // Every term of the polarity model is in the table, those of two
+        // words found by their words' numbers.
+        for i in 0..weights.len() {
+            let key = weights.key(i);
+            let id = t
+                .find(key)
+                .unwrap_or_else(|| panic!("{key} is in the table"));
+            if let Some((first, second)) = pair_words(key) {
+                let number = |n: Option<u32>| n.unwrap_or_else(|| panic!("{key}'s words"));
+                let first = number(t.first_number(first, hash(first.as_bytes())));
+                let second = number(t.second_number(second, hash(second.as_bytes())));
+                assert_eq!(t.find_pair_numbered(first, second), Some(id), "{key}");
+            }
+        }
     }
 
     /// Every n-gram term of the built-in models is found by its bytes.
@@ -795,7 +838,7 @@ mod tests {
             }
         }
         model.dedup_by(|x, y| x.0 == y.0);
-        let t = Table::new(leak(write(&[&model], &|_| None))).unwrap();
+        let t = Table::new(leak(write(&[&model], &[]))).unwrap();
         let h = |w: &str| hash(w.as_bytes());
         let mut found = 0;
         for a in &words {

@@ -371,11 +371,11 @@ pub struct CompiledBuiltIn {
 /// literals of their regexes, and serializes the result. build.rs runs
 /// this, so an invalid built-in pack fails the build with the loader's
 /// message, and the binary only decodes. The learned models' terms go to
-/// a table the binary reads in place, with `evidence`'s weight of each:
-/// the weight the evidence-only model (the tone's polarity model) gives a
-/// key, if any.
+/// a table the binary reads in place, with those of `evidence`, the
+/// evidence-only model (the tone's polarity model), and its weight of
+/// each.
 pub fn compile_built_in(
-    evidence: &dyn Fn(&str) -> Option<f64>,
+    evidence: &[(CompactString, f64)],
 ) -> Result<CompiledBuiltIn, Vec<LocatedError>> {
     let mut packs = Vec::with_capacity(BUILT_IN.len());
     let mut errors = Vec::new();
@@ -772,7 +772,10 @@ mod tests {
         // build.rs ran the same compilation: the bytes must agree, and
         // decoding then encoding again must give them back.
         let (weights, _) = crate::tone::polarity_terms();
-        let compiled = compile_built_in(&|key| weights.get(key).copied()).unwrap();
+        let evidence: Vec<(CompactString, f64)> = (0..weights.len())
+            .map(|i| (weights.key(i).into(), weights.values[i]))
+            .collect();
+        let compiled = compile_built_in(&evidence).unwrap();
         assert!(compiled.packs == COMPILED);
         assert!(compiled.examples == COMPILED_EXAMPLES);
         let table = learned::built_in().expect("the term table reads");
