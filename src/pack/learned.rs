@@ -3,7 +3,7 @@
 //!
 //! Every term of every model is numbered in order of first appearance
 //! (models in pack order, terms in the order each model lists them), then
-//! the evidence-only model's terms no model lists, in its order; each is
+//! the evidence-only model's terms no model lists, in key order; each is
 //! found through an open-addressing hash table of its key ([`term_hash`]:
 //! a key of two words is placed by its words' hashes, so that a pair of
 //! words in a post is looked up without joining them). Each term has
@@ -97,20 +97,21 @@ pub fn write<'k>(
     let mut keys: Vec<&str> = Vec::new();
     // Per term: (model, weight, position), in the order they were listed.
     let mut weights: Vec<Vec<(u32, f64, u32)>> = Vec::new();
-    let mut number = |key: &'k str| -> usize {
+    // The number of `key`, numbered next if it is new.
+    let mut number = |key: &'k str, weights: &mut Vec<Vec<_>>| -> usize {
         *ids.entry(key).or_insert_with(|| {
             keys.push(key);
             weights.push(Vec::new());
             keys.len() - 1
         })
     };
-    let mut listed = Vec::new();
     let mut per_model = Vec::new();
     for (m, terms) in models.iter().enumerate() {
         let mut families = Families::default();
         for (pos, (key, weight)) in terms.iter().enumerate() {
             families = families.union(Families::of_key(key));
-            listed.push((number(key), (m as u32, *weight, pos as u32)));
+            let id = number(key, &mut weights);
+            weights[id].push((m as u32, *weight, pos as u32));
         }
         per_model.push((terms.len() as u32, families_bits(families)));
     }
@@ -118,9 +119,8 @@ pub fn write<'k>(
     // it lists them in.
     let mut own: Vec<&str> = evidence.iter().map(|(k, _)| k.as_str()).collect();
     own.sort_unstable();
-    own.into_iter().for_each(|key| _ = number(key));
-    for (id, entry) in listed {
-        weights[id].push(entry);
+    for key in own {
+        number(key, &mut weights);
     }
     let evidence: HashMap<&str, f64> = evidence.iter().map(|(k, w)| (k.as_str(), *w)).collect();
     let entries: usize = weights.iter().map(Vec::len).sum();
