@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures a change: the working tree's build against a commit's, run by run.
 #
-#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--no-build]
+#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--dynamic] [--no-build]
 #
 # Builds the release binary of commit REV (default HEAD, exported with `git
 # archive`, in a target dir of its own) and of the working tree, copies both
@@ -21,6 +21,8 @@
 #   --mb N       MB of posts for the posts case (default 2)
 #   --wall       compare wall times, not CPU times: for a change that moves
 #                work onto an idle core rather than doing less of it
+#   --dynamic    build both as `cargo build --release` does, not as the
+#                static binaries of `cargo build-static` (see bench.sh)
 #   --no-build   time the two binaries already in target/bench/ab/
 #
 # Waits while the machine is busy, as bench.sh does (BENCH_NO_WAIT=1 to
@@ -37,7 +39,8 @@ while [ $# -gt 0 ]; do
     --mb) mb=$2; shift ;;
     --no-build) build=0 ;;
     --wall) wall=(--wall) ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    --dynamic) STATIC=0 ;;
+    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift

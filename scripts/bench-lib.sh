@@ -72,9 +72,30 @@ wait_for_builds() {
 # Builds the release binary of the working tree, or with REV set (--rev) of
 # that commit exactly, exported with `git archive` to target/bench/src
 # (its own target dir, so the working tree's builds are left alone). With
-# PGO=1 (--pgo), the binary scripts/build-pgo.sh makes instead.
+# PGO=1 (--pgo), the binary scripts/build-pgo.sh makes instead. The release
+# binary is the static one of `cargo build-static` (.cargo/config.toml)
+# where that can be built, the plain `cargo build --release` one elsewhere
+# or with STATIC=0 (--dynamic); a commit from before the alias is built
+# with the working tree's, so that two commits are built alike.
 REV=""
 PGO=0
+STATIC=${STATIC:-}
+STATIC_TARGET=x86_64-unknown-linux-gnu
+
+# Whether the release binary built and timed is the static one: STATIC=1
+# or 0 says so; unset, where it can be built (x86_64 Linux, glibc with its
+# static libraries, and the working tree's alias).
+static_build() {
+    case $STATIC in
+    1) return 0 ;;
+    0) return 1 ;;
+    esac
+    [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ] &&
+        grep -q '^build-static' "$ROOT/.cargo/config.toml" 2>/dev/null &&
+        { ldd --version 2>&1 | grep -qiE 'gnu|glibc'; } &&
+        [ -f "$(cc -print-file-name=libc.a 2>/dev/null)" ]
+}
+
 build_think_lint() {
     local src=$ROOT target what="the working tree" commit
     target=$(build_target_dir)
@@ -93,6 +114,13 @@ build_think_lint() {
         fi
         log "building think-lint (release, profile-guided) at $what"
         (cd "$src" && CARGO_TARGET_DIR=$target bash scripts/build-pgo.sh >/dev/null)
+    elif static_build; then
+        if [ -n "$REV" ]; then
+            mkdir -p "$src/.cargo"
+            cp "$ROOT/.cargo/config.toml" "$src/.cargo/config.toml"
+        fi
+        log "building think-lint (release, static) at $what"
+        (cd "$src" && CARGO_TARGET_DIR=$target cargo build-static --quiet --bin think-lint)
     else
         log "building think-lint (release) at $what"
         (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --quiet --bin think-lint)
@@ -108,7 +136,13 @@ build_target_dir() {
 
 # Where build_think_lint leaves the binary for the options given.
 built_binary() {
-    if [ "$PGO" = 1 ]; then echo "$(build_target_dir)/pgo/think-lint"; else echo "$(build_target_dir)/release/think-lint"; fi
+    if [ "$PGO" = 1 ]; then
+        echo "$(build_target_dir)/pgo/think-lint"
+    elif static_build; then
+        echo "$(build_target_dir)/$STATIC_TARGET/release/think-lint"
+    else
+        echo "$(build_target_dir)/release/think-lint"
+    fi
 }
 
 # Times a copy of the binary, as `cargo install` leaves one, not the file
@@ -134,14 +168,14 @@ copy_binary() {
 # sources differ from it (and no --rev was given).
 think_lint_version() {
     local v commit pgo=""
-    [ "$PGO" = 1 ] && pgo=", PGO"
+    if [ "$PGO" = 1 ]; then pgo=", PGO"; elif static_build; then pgo=", static"; fi
     v=$("$THINK_LINT" --version 2>/dev/null | awk '{print $2}')
     if [ -n "$REV" ]; then
         echo "$v ($(git -C "$ROOT" rev-parse --short "$REV^{commit}")$pgo)"
         return
     fi
     commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-    if ! git -C "$ROOT" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock build.rs 2>/dev/null; then
+    if ! git -C "$ROOT" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock build.rs .cargo 2>/dev/null; then
         commit="$commit+dirty"
     fi
     echo "$v ($commit$pgo)"

@@ -2,7 +2,7 @@
 # Times think-lint side by side with the prose linters people use today and
 # two fast reference scanners, on the same corpora, in one run.
 #
-#   scripts/bench-peers.sh [--quick] [--cap TOOL=KB]... [--skip a,b] [--rev REV] [--pgo] [--no-install] [--no-build]
+#   scripts/bench-peers.sh [--quick] [--cap TOOL=KB]... [--skip a,b] [--rev REV] [--pgo] [--dynamic] [--no-install] [--no-build]
 #
 # Installs into target/peers/ (nothing outside target/ is touched except an
 # apt-get install of hyperfine, GNU time or ripgrep when missing and root):
@@ -34,6 +34,8 @@
 #   --no-install      use what is already in target/peers
 #   --rev REV         measure think-lint at commit REV exactly (see bench.sh)
 #   --pgo             measure think-lint's profile-guided build (see bench.sh)
+#   --dynamic         measure the plain release binary, not the static one
+#                     (see bench.sh)
 #   --no-build        use the think-lint binary already built
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
@@ -49,8 +51,9 @@ while [ $# -gt 0 ]; do
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --pgo) PGO=1 ;;
+    --dynamic) STATIC=0 ;;
     --rev) REV=$2; shift ;;
-    -h | --help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift

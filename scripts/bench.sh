@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times whole think-lint runs on generated corpora and records peak memory.
 #
-#   scripts/bench.sh [--quick] [--big] [--big-mb N] [--mb N] [--csv-mb N] [--rev REV] [--pgo] [--no-build]
+#   scripts/bench.sh [--quick] [--big] [--big-mb N] [--mb N] [--csv-mb N] [--rev REV] [--pgo] [--dynamic] [--no-build]
 #
 # Builds the release binary, writes the corpora to target/bench/corpus (real
 # posts from ../shared/eval/data/*.jsonl when that folder exists, or
@@ -18,7 +18,10 @@
 #   --rev REV    measure commit REV exactly (built from `git archive` in
 #                target/bench/src), not the working tree
 #   --pgo        measure the profile-guided build of scripts/build-pgo.sh
-#                (target/pgo/think-lint) instead of the plain release one
+#                (target/pgo/think-lint) instead of the release one
+#   --dynamic    measure the plain `cargo build --release` binary, not the
+#                static one of `cargo build-static` (the default on x86_64
+#                Linux with glibc; see .cargo/config.toml)
 #   --no-build   use the think-lint binary already built
 #
 # Waits while the machine is busy (BENCH_NO_WAIT=1 to skip; see bench-lib.sh). Needs cargo, awk
@@ -36,8 +39,9 @@ while [ $# -gt 0 ]; do
     --csv-mb) csv_mb=$2; shift ;;
     --no-build) build=0 ;;
     --pgo) PGO=1 ;;
+    --dynamic) STATIC=0 ;;
     --rev) REV=$2; shift ;;
-    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
