@@ -8,7 +8,7 @@ mod learn_cmd;
 mod rules_cmd;
 mod timings;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -172,9 +172,37 @@ enum Command {
     /// Print the configuration in effect and the file it came from.
     Config,
     /// Learn a `weighted` rule pack from labeled posts (JSON Lines).
-    Train(learn_cmd::TrainArgs),
+    Train(Deferred<learn_cmd::TrainArgs>),
     /// Measure the configured rules on labeled posts: precision, recall, F1.
-    Eval(learn_cmd::EvalArgs),
+    Eval(Deferred<learn_cmd::EvalArgs>),
+}
+
+/// A subcommand's options, added to its command only when the command
+/// line names it ([`clap::Command::defer`]): every run parses its
+/// arguments against the whole command, and a check of one draft need
+/// not build the many options of `train` and `eval` first. Help and
+/// errors are the same, as clap builds a subcommand before it shows or
+/// parses anything of it.
+struct Deferred<T>(T);
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
 }
 
 #[derive(Subcommand)]
@@ -353,8 +381,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
             };
             check(args, &cli.setup)
         }
-        Some(Command::Train(args)) => learn_cmd::train(args),
-        Some(Command::Eval(args)) => learn_cmd::eval(args, &cli.setup),
+        Some(Command::Train(Deferred(args))) => learn_cmd::train(args),
+        Some(Command::Eval(Deferred(args))) => learn_cmd::eval(args, &cli.setup),
         Some(Command::Config) => {
             let (config, packs) = load_setup(&cli.setup)?;
             print!("{}", config_cmd::render(&config, &packs));
@@ -621,6 +649,14 @@ fn walk_and_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_holds_together_with_its_deferred_options() {
+        // Builds every subcommand, the deferred ones too, and checks the
+        // whole for clashing names, flags and settings.
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn the_purge_delay_option_is_the_one_set() {
