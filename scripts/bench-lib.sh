@@ -1,4 +1,5 @@
-# Helpers shared by scripts/bench.sh and scripts/bench-peers.sh.
+# Helpers shared by scripts/bench.sh, bench-peers.sh and bench-ab.sh (and
+# .ci/run, for where the static binary is built).
 # Sourced, not run. Everything it writes stays under target/.
 # shellcheck shell=bash
 
