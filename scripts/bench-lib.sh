@@ -114,7 +114,7 @@ build_think_lint() {
             exit 2
         fi
         log "building think-lint (release, profile-guided) at $what"
-        (cd "$src" && CARGO_TARGET_DIR=$target bash scripts/build-pgo.sh >/dev/null)
+        (cd "$src" && CARGO_TARGET_DIR=$target STATIC=$STATIC bash scripts/build-pgo.sh >/dev/null)
     elif static_build; then
         if [ -n "$REV" ]; then
             mkdir -p "$src/.cargo"
@@ -165,11 +165,22 @@ copy_binary() {
     mv -f "$2.tmp" "$2"
 }
 
+# Whether binary $1 was linked statically: it names no dynamic loader
+# (asked of readelf, or where that is missing, of static_build).
+linked_statically() {
+    if command -v readelf >/dev/null; then
+        ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
+    else
+        static_build
+    fi
+}
+
 # The version measured: the commit, with "+dirty" when the working tree's
 # sources differ from it (and no --rev was given).
 think_lint_version() {
     local v commit pgo=""
-    if [ "$PGO" = 1 ]; then pgo=", PGO"; elif static_build; then pgo=", static"; fi
+    if [ "$PGO" = 1 ]; then pgo=", PGO"; fi
+    if linked_statically "$THINK_LINT"; then pgo="$pgo, static"; fi
     v=$("$THINK_LINT" --version 2>/dev/null | awk '{print $2}')
     if [ -n "$REV" ]; then
         echo "$v ($(git -C "$ROOT" rev-parse --short "$REV^{commit}")$pgo)"

@@ -10,6 +10,10 @@
 # merged with llvm-profdata, and the optimized build, copied to
 # target/pgo/think-lint (or --out PATH). Prints the binary's path.
 #
+# Both builds are static, as `cargo build-static` makes (see
+# .cargo/config.toml), where that can be built (x86_64 Linux with glibc's
+# static libraries); STATIC=0 in the environment builds them plain.
+#
 # Needs an llvm-profdata of the same LLVM major version as rustc: rustup's
 # llvm-tools component, or `llvm-profdata-N` / `llvm-profdata` on PATH.
 # When root and none is found, it tries `rustup component add llvm-tools`,
@@ -69,9 +73,19 @@ mkdir -p "$PGO_DIR/profiles"
 
 # With --target, the flags reach the crate and its dependencies but not
 # build.rs, whose own run would otherwise write a profile too. Passed
-# encoded (one flag, no splitting), so a path with spaces stays whole.
-log "building instrumented think-lint"
-CARGO_ENCODED_RUSTFLAGS="-Cprofile-generate=$PGO_DIR/profiles" \
+# encoded (one flag, no splitting), so a path with spaces stays whole;
+# they replace the alias' flags, so the static ones are added here.
+flags() { # the flags of both builds, with $1 (the profile's)
+    local sep=$'\x1f'
+    if static_build && [ "$HOST" = "$STATIC_TARGET" ]; then
+        printf '%s' "$1$sep-Ctarget-feature=+crt-static$sep-Crelocation-model=static"
+    else
+        printf '%s' "$1"
+    fi
+}
+if static_build && [ "$HOST" = "$STATIC_TARGET" ]; then kind="static, "; else kind=""; fi
+log "building instrumented think-lint (${kind}profile-generate)"
+CARGO_ENCODED_RUSTFLAGS=$(flags "-Cprofile-generate=$PGO_DIR/profiles") \
     cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/generate"
 trained=$PGO_DIR/generate/$HOST/release/think-lint
 
@@ -105,8 +119,8 @@ train --format compact "$TRAIN/posts.jsonl"
 
 "$PROFDATA" merge -o "$PGO_DIR/think-lint.profdata" "$PGO_DIR/profiles"
 
-log "building think-lint with the profile"
-CARGO_ENCODED_RUSTFLAGS="-Cprofile-use=$PGO_DIR/think-lint.profdata" \
+log "building think-lint with the profile (${kind}profile-use)"
+CARGO_ENCODED_RUSTFLAGS=$(flags "-Cprofile-use=$PGO_DIR/think-lint.profdata") \
     cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/use"
 out=${out:-$PGO_DIR/think-lint}
 mkdir -p "$(dirname "$out")"
