@@ -71,22 +71,26 @@ cd "$ROOT"
 rm -rf "$PGO_DIR/profiles"
 mkdir -p "$PGO_DIR/profiles"
 
-# With --target, the flags reach the crate and its dependencies but not
-# build.rs, whose own run would otherwise write a profile too. Passed
-# encoded (one flag, no splitting), so a path with spaces stays whole;
-# they replace the alias' flags, so the static ones are added here.
-flags() { # the flags of both builds, with $1 (the profile's)
-    local sep=$'\x1f'
-    if static_build && [ "$HOST" = "$STATIC_TARGET" ]; then
-        printf '%s' "$1$sep-Ctarget-feature=+crt-static$sep-Crelocation-model=static"
+# Builds think-lint with the profile flag $1 into target dir $2. Static
+# where `cargo build-static` works: the flag is added to that alias'
+# flags (cargo joins the two arrays), as a TOML string. Otherwise with
+# --target, so the flag reaches the crate and its dependencies but not
+# build.rs, whose own run would write a profile too; passed encoded (one
+# flag, no splitting), so a path with spaces stays whole.
+if static_build && [ "$HOST" = "$STATIC_TARGET" ]; then kind="static, "; else kind=""; fi
+build() {
+    if [ -n "$kind" ]; then
+        local flag=${1//\\/\\\\}
+        flag=${flag//\"/\\\"}
+        cargo build-static --quiet --bin think-lint --target-dir "$2" \
+            --config "target.$STATIC_TARGET.rustflags=[\"$flag\"]"
     else
-        printf '%s' "$1"
+        CARGO_ENCODED_RUSTFLAGS=$1 \
+            cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$2"
     fi
 }
-if static_build && [ "$HOST" = "$STATIC_TARGET" ]; then kind="static, "; else kind=""; fi
 log "building instrumented think-lint (${kind}profile-generate)"
-CARGO_ENCODED_RUSTFLAGS=$(flags "-Cprofile-generate=$PGO_DIR/profiles") \
-    cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/generate"
+build "-Cprofile-generate=$PGO_DIR/profiles" "$PGO_DIR/generate"
 trained=$PGO_DIR/generate/$HOST/release/think-lint
 
 # Synthetic posts: the benchmarks time real ones, so the profile is not
@@ -120,8 +124,7 @@ train --format compact "$TRAIN/posts.jsonl"
 "$PROFDATA" merge -o "$PGO_DIR/think-lint.profdata" "$PGO_DIR/profiles"
 
 log "building think-lint with the profile (${kind}profile-use)"
-CARGO_ENCODED_RUSTFLAGS=$(flags "-Cprofile-use=$PGO_DIR/think-lint.profdata") \
-    cargo build --release --quiet --bin think-lint --target "$HOST" --target-dir "$PGO_DIR/use"
+build "-Cprofile-use=$PGO_DIR/think-lint.profdata" "$PGO_DIR/use"
 out=${out:-$PGO_DIR/think-lint}
 mkdir -p "$(dirname "$out")"
 cp "$PGO_DIR/use/$HOST/release/think-lint" "$out.tmp"
