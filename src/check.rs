@@ -1,8 +1,8 @@
 //! Checks posts: runs the engine, scores the result and turns byte spans
 //! into the located findings the reporters print.
 
-use crate::engine::Engine;
 use crate::engine::specificity;
+use crate::engine::{Engine, RuleMatch};
 use crate::model::{Dimension, Flag, Severity};
 use crate::pack::Rule;
 use crate::platform::Profiles;
@@ -126,15 +126,43 @@ impl Linter {
         self.check_with(post, false)
     }
 
+    /// A post checked whole; `run` checks many a step at a time: each
+    /// step for several posts, then the next ([`Linter::analyse`],
+    /// [`Linter::matches`], [`Linter::findings`]).
     fn check_with(&self, post: &Post, context_lines: bool) -> PostResult {
+        let analysis = self.analyse(post);
+        let (hits, evidence) = self.matches(&analysis);
+        self.findings(post, &analysis, hits, evidence, context_lines)
+    }
+
+    /// The analysis of a post, measured against its platform's profile.
+    pub(crate) fn analyse<'p>(&self, post: &'p Post) -> Analysis<'p> {
         let mut analysis = Analysis::new(&post.text);
         let platform = post.meta.platform.as_deref().or(self.platform.as_deref());
         analysis.metrics.platform = platform
             .and_then(|name| self.profiles.get(name))
             .map(|p| p.measure(&analysis));
-        // The tone's learned model is scored along the learned rules: one
-        // pass over the post's features serves both.
-        let (mut hits, evidence) = self.engine.check_analysis_and_evidence(&analysis);
+        analysis
+    }
+
+    /// The rules' matches in an analysed post, with the evidence of the
+    /// tone's learned model: it is scored along the learned rules, so one
+    /// pass over the post's features serves both.
+    pub(crate) fn matches(&self, analysis: &Analysis) -> (Vec<RuleMatch>, f64) {
+        self.engine.check_analysis_and_evidence(analysis)
+    }
+
+    /// A post's result, from its analysis and the rules' matches in it
+    /// (with the tone's learned evidence): suppressions applied, findings
+    /// placed, scored.
+    pub(crate) fn findings(
+        &self,
+        post: &Post,
+        analysis: &Analysis,
+        mut hits: Vec<RuleMatch>,
+        evidence: f64,
+        context_lines: bool,
+    ) -> PostResult {
         let rules = self.engine.rules();
         let mut used = vec![false; post.suppressions.len()];
         // The hits no suppression hides, by index into `hits`.
@@ -204,7 +232,7 @@ impl Linter {
             passed,
             scorecard,
             findings,
-            tone: crate::tone::tone_with(&analysis, evidence),
+            tone: crate::tone::tone_with(analysis, evidence),
         }
     }
 }

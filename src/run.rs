@@ -9,6 +9,7 @@ use crate::error::{Error, LocatedError};
 use crate::linters::LinterSet;
 use crate::report::{Render, Reporter};
 use crate::source::{self, InputFile, Note, Post};
+use crate::text::Analysis;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -104,31 +105,62 @@ struct Needs<'a> {
     context: bool,
 }
 
-/// Checks one post, and formats it when the reporter has a renderer.
-fn check_post(linter: &Linter, post: &Post, needs: Needs) -> Result<Done, Note> {
-    isolated(post, || {
-        let r = if needs.context {
-            linter.check(post)
-        } else {
-            linter.check_without_context(post)
+/// Checks `posts` in order, formatting each when the reporter has a
+/// renderer, a step at a time: every post is analysed, then every post's
+/// rules run, then each post's result is made and formatted. Each step's
+/// code then stays in the instruction cache from one post to the next,
+/// where checking a post whole runs through all of it for every post
+/// (BENCHMARKS.md). A post that panics in a step gets its internal-error
+/// note and leaves the steps after it; the others go on.
+fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
+    let mut analysed: Vec<Result<Analysis, Note>> = (posts.iter())
+        .map(|p| isolated(p, || linter.analyse(p)))
+        .collect();
+    let mut matched = Vec::with_capacity(posts.len());
+    for (post, analysis) in posts.iter().zip(&mut analysed) {
+        let m = match analysis {
+            Ok(a) => isolated(post, || linter.matches(a)),
+            Err(_) => Ok(Default::default()),
         };
-        match needs.render {
-            None => Done::Result(r),
-            Some(render) => {
-                thread_local! {
-                    static SCRATCH: std::cell::RefCell<Vec<u8>> =
-                        const { std::cell::RefCell::new(Vec::new()) };
-                }
-                // Formatted in a buffer that stays, then copied out whole:
-                // one allocation per post.
-                let text = SCRATCH.with_borrow_mut(|scratch| {
-                    scratch.clear();
-                    render.render(scratch, &r).map(|()| scratch.to_vec())
-                });
-                Done::Text(text, Tally::of(&r))
+        match m {
+            Ok(m) => matched.push(m),
+            Err(note) => {
+                *analysis = Err(note);
+                matched.push(Default::default());
             }
         }
-    })
+    }
+    (posts.iter().zip(analysed).zip(matched))
+        .map(|((post, analysis), (hits, evidence))| {
+            let analysis = analysis?;
+            isolated(post, || {
+                done(
+                    linter.findings(post, &analysis, hits, evidence, needs.context),
+                    needs,
+                )
+            })
+        })
+        .collect()
+}
+
+/// A checked post's result, formatted when the reporter has a renderer.
+fn done(r: PostResult, needs: Needs) -> Done {
+    match needs.render {
+        None => Done::Result(r),
+        Some(render) => {
+            thread_local! {
+                static SCRATCH: std::cell::RefCell<Vec<u8>> =
+                    const { std::cell::RefCell::new(Vec::new()) };
+            }
+            // Formatted in a buffer that stays, then copied out whole:
+            // one allocation per post.
+            let text = SCRATCH.with_borrow_mut(|scratch| {
+                scratch.clear();
+                render.render(scratch, &r).map(|()| scratch.to_vec())
+            });
+            Done::Text(text, Tally::of(&r))
+        }
+    }
 }
 
 /// Hands one checked post to the summary and the reporter.
@@ -169,13 +201,12 @@ fn check_file(
     // A file of one task's posts is checked on this thread: handing it to
     // the pool would only start the pool.
     let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
-        posts.iter().map(|p| check_post(linter, p, needs)).collect()
+        check_posts(linter, &posts, needs)
     } else {
         pool_threads();
         posts
-            .par_iter()
-            .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_post(linter, p, needs))
+            .par_chunks(POSTS_PER_TASK)
+            .flat_map_iter(|posts| check_posts(linter, posts, needs))
             .collect()
     };
     // Sized up front: a filtered collect would grow it, copying every
@@ -676,9 +707,8 @@ fn stream_file(
     pool_threads();
     let check_batch = |batch: Vec<Post>| -> Checked {
         batch
-            .par_iter()
-            .with_min_len(POSTS_PER_TASK)
-            .map(|p| check_post(linter, p, needs))
+            .par_chunks(POSTS_PER_TASK)
+            .flat_map_iter(|posts| check_posts(linter, posts, needs))
             .collect()
     };
     let mut write = |checked: Checked,
@@ -932,5 +962,67 @@ mod tests {
         );
         // An error note makes the run exit 2.
         assert!(is_input_error(&Problem::Note(note.clone())));
+    }
+
+    #[test]
+    fn posts_checked_a_step_at_a_time_come_out_as_posts_checked_whole() {
+        use crate::engine::{Engine, Selection};
+        use crate::report::Human;
+        let linter = Linter::new(
+            Engine::new(&crate::pack::built_in().unwrap(), &Selection::default()).unwrap(),
+        );
+        let texts = [
+            "Thanks to everyone who came to the open day, see you next spring!",
+            "Oh great, the delivery is late AGAIN. Just what I needed!!!",
+            "Anyone who buys from them is an idiot, and you know it.",
+            "Our margins are down to 3% and my home address is 12 Elm Street.",
+            "New menu at https://example.com today #FreshBread @bakery",
+            "Line one of a draft.\nLine two says we are the best in the world.",
+            "😀😀😀",
+        ];
+        let posts: Vec<Post> = (texts.iter().enumerate())
+            .map(|(i, t)| {
+                let mut p = Post::new("drafts.csv", *t);
+                p.index = i;
+                p.line = i + 2;
+                p
+            })
+            .collect();
+        let human = Human::new(false, false);
+        let shown = |done: &Done| match done {
+            Done::Result(r) => format!("{r:?}"),
+            Done::Text(text, _) => String::from_utf8(text.as_ref().unwrap().clone()).unwrap(),
+        };
+        for needs in [
+            Needs {
+                render: Some(&human),
+                context: true,
+            },
+            Needs {
+                render: None,
+                context: false,
+            },
+        ] {
+            let stepped: Vec<String> = check_posts(&linter, &posts, needs)
+                .iter()
+                .map(|d| shown(d.as_ref().unwrap()))
+                .collect();
+            let whole: Vec<String> = (posts.iter())
+                .map(|p| {
+                    let r = if needs.context {
+                        linter.check(p)
+                    } else {
+                        linter.check_without_context(p)
+                    };
+                    shown(&done(r, needs))
+                })
+                .collect();
+            assert_eq!(stepped, whole);
+            assert!(
+                stepped
+                    .iter()
+                    .any(|s| s.contains("FAIL") || s.contains("passed: false"))
+            );
+        }
     }
 }
