@@ -107,11 +107,12 @@ struct Needs<'a> {
 
 /// Checks `posts` in order, formatting each when the reporter has a
 /// renderer, a step at a time: every post is analysed, then every post's
-/// rules run, then each post's result is made and formatted. Each step's
-/// code then stays in the instruction cache from one post to the next,
-/// where checking a post whole runs through all of it for every post
-/// (BENCHMARKS.md). A post that panics in a step gets its internal-error
-/// note and leaves the steps after it; the others go on.
+/// rules run, then every post's result is made, then every result is
+/// formatted. Each step's code then stays in the instruction cache from
+/// one post to the next, where checking a post whole runs through all of
+/// it for every post (BENCHMARKS.md). A post that panics in a step gets
+/// its internal-error note and leaves the steps after it; the others go
+/// on.
 fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
     let mut analysed: Vec<Result<Analysis, Note>> = (posts.iter())
         .map(|p| isolated(p, || linter.analyse(p)))
@@ -130,15 +131,18 @@ fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done
             }
         }
     }
-    (posts.iter().zip(analysed).zip(matched))
+    let results: Vec<Result<PostResult, Note>> = (posts.iter().zip(analysed).zip(matched))
         .map(|((post, analysis), (hits, evidence))| {
             let analysis = analysis?;
             isolated(post, || {
-                done(
-                    linter.findings(post, &analysis, hits, evidence, needs.context),
-                    needs,
-                )
+                linter.findings(post, &analysis, hits, evidence, needs.context)
             })
+        })
+        .collect();
+    (posts.iter().zip(results))
+        .map(|(post, r)| {
+            let r = r?;
+            isolated(post, || done(r, needs))
         })
         .collect()
 }
