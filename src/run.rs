@@ -186,47 +186,103 @@ fn report(
     }
 }
 
+#[derive(Default)]
 struct FileResult {
     results: Vec<Done>,
     problems: Vec<Problem>,
 }
 
-fn check_file(
-    file: &InputFile,
-    linter: &Linter,
+/// Reads and checks `files`, each with its linter; their results in order.
+///
+/// The posts of files that hold a task's posts or fewer (one-post files,
+/// small calendars) are checked together, a step at a time
+/// ([`check_posts`]), a task's posts at once from files that share a
+/// linter: a folder of one-post files gets what a calendar gets from
+/// checking its posts a step at a time. A file with more posts is checked
+/// in parallel (in order), so a single calendar uses every core.
+fn check_files(
+    files: &[(&InputFile, &Linter)],
     opts: &source::Options,
     needs: Needs,
-) -> FileResult {
-    let mut posts = Vec::new();
-    let read = source::read(file, opts, &mut |p| posts.push(p));
-    let mut problems = Vec::new();
-    // The posts of one file are checked in parallel too (in order), so a
-    // single calendar uses every core.
-    // A file of one task's posts is checked on this thread: handing it to
-    // the pool would only start the pool.
-    let checked: Vec<Result<Done, Note>> = if posts.len() <= POSTS_PER_TASK {
-        check_posts(linter, &posts, needs)
-    } else {
-        pool_threads();
-        posts
-            .par_chunks(POSTS_PER_TASK)
-            .flat_map_iter(|posts| check_posts(linter, posts, needs))
-            .collect()
-    };
-    // Sized up front: a filtered collect would grow it, copying every
-    // result each time.
-    let mut results = Vec::with_capacity(checked.len());
-    for c in checked {
-        match c {
-            Ok(r) => results.push(r),
-            Err(n) => problems.push(Problem::Note(n)),
+) -> Vec<FileResult> {
+    let mut results: Vec<FileResult> = Vec::with_capacity(files.len());
+    // What reading each file noted; reported after its posts' notes.
+    let mut reads = Vec::with_capacity(files.len());
+    let mut waiting = Waiting::default();
+    for &(file, linter) in files {
+        let mut posts = Vec::new();
+        reads.push(source::read(file, opts, &mut |p| posts.push(p)));
+        let k = results.len();
+        results.push(FileResult {
+            results: Vec::with_capacity(posts.len()),
+            problems: Vec::new(),
+        });
+        if posts.len() > POSTS_PER_TASK {
+            waiting.check(needs, &mut results);
+            pool_threads();
+            let checked: Vec<Result<Done, Note>> = posts
+                .par_chunks(POSTS_PER_TASK)
+                .flat_map_iter(|posts| check_posts(linter, posts, needs))
+                .collect();
+            results[k].take_all(checked);
+            continue;
+        }
+        let shares = waiting.linter.is_none_or(|l| std::ptr::eq(l, linter));
+        if !shares || waiting.posts.len() + posts.len() > POSTS_PER_TASK {
+            waiting.check(needs, &mut results);
+        }
+        waiting.linter = Some(linter);
+        waiting.files.extend(std::iter::repeat_n(k, posts.len()));
+        waiting.posts.extend(posts);
+    }
+    waiting.check(needs, &mut results);
+    for (fr, read) in results.iter_mut().zip(reads) {
+        match read {
+            Ok(notes) => fr.problems.extend(notes.into_iter().map(Problem::Note)),
+            Err(e) => fr.problems.push(Problem::Input(e)),
         }
     }
-    match read {
-        Ok(notes) => problems.extend(notes.into_iter().map(Problem::Note)),
-        Err(e) => problems.push(Problem::Input(e)),
+    results
+}
+
+/// Posts of small files read by [`check_files`] and not checked yet, with
+/// the linter they share and, per post, the file it came from.
+#[derive(Default)]
+struct Waiting<'l> {
+    posts: Vec<Post>,
+    files: Vec<usize>,
+    linter: Option<&'l Linter>,
+}
+
+impl Waiting<'_> {
+    /// Checks the posts waiting, a step at a time, handing each result to
+    /// its file.
+    fn check(&mut self, needs: Needs, results: &mut [FileResult]) {
+        if let Some(linter) = self.linter.take() {
+            let checked = check_posts(linter, &self.posts, needs);
+            for (c, &k) in checked.into_iter().zip(&self.files) {
+                results[k].take(c);
+            }
+        }
+        self.posts.clear();
+        self.files.clear();
     }
-    FileResult { results, problems }
+}
+
+impl FileResult {
+    /// Takes a checked post: its result, or the note of its panic.
+    fn take(&mut self, checked: Result<Done, Note>) {
+        match checked {
+            Ok(r) => self.results.push(r),
+            Err(n) => self.problems.push(Problem::Note(n)),
+        }
+    }
+
+    fn take_all(&mut self, checked: Vec<Result<Done, Note>>) {
+        for c in checked {
+            self.take(c);
+        }
+    }
 }
 
 /// Bytes of input up to which a run checks a draft or two, and builds its
@@ -253,8 +309,9 @@ pub fn little_input(files: &[InputFile]) -> bool {
     })
 }
 
-/// One-post files a task of a head start checks.
-const HEAD_START_TASK: usize = 16;
+/// Small files a parallel task checks (their posts together, see
+/// [`check_files`]), in a head start or a chunk.
+const FILES_PER_TASK: usize = 16;
 
 /// Tasks of a head start the pool has at most per thread: a walk finds
 /// files far faster than they are checked, and files handed out past what
@@ -324,7 +381,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
             opts,
             needs: Needs { render, context },
             seen: Some(0),
-            waiting: Vec::with_capacity(HEAD_START_TASK),
+            waiting: Vec::with_capacity(FILES_PER_TASK),
             most_tasks: 0,
             done: Arc::default(),
             started: HeadStarted::default(),
@@ -348,7 +405,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
         // their turn; a file the walk found twice is checked twice then.
         if source::Kind::of(path).is_calendar()
             // Until the head start starts, one task's files wait at most.
-            || self.waiting.len() >= HEAD_START_TASK
+            || self.waiting.len() >= FILES_PER_TASK
             || self.started.places.contains_key(path)
             || self.waiting.iter().any(|(f, _)| f.path == path)
         {
@@ -371,7 +428,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
     /// Hands a full task's files to the pool, or leaves them to `run`
     /// while the pool is busy.
     fn hand_out_if_full(&mut self) {
-        if self.waiting.len() < HEAD_START_TASK {
+        if self.waiting.len() < FILES_PER_TASK {
             return;
         }
         let busy = self.started.tasks.len() - self.done.load(Ordering::Relaxed);
@@ -384,7 +441,7 @@ impl<'s, 'a> HeadStart<'s, 'a> {
 
     /// Hands the files waiting to the pool as one task.
     fn hand_out(&mut self) {
-        let files = std::mem::replace(&mut self.waiting, Vec::with_capacity(HEAD_START_TASK));
+        let files = std::mem::replace(&mut self.waiting, Vec::with_capacity(FILES_PER_TASK));
         let task = self.started.tasks.len();
         for (i, (f, _)) in files.iter().enumerate() {
             self.started.places.insert(f.path.clone(), (task, i));
@@ -392,10 +449,9 @@ impl<'s, 'a> HeadStart<'s, 'a> {
         let (opts, needs, done) = (self.opts, self.needs, Arc::clone(&self.done));
         let (tx, rx) = mpsc::sync_channel(1);
         self.scope.spawn(move |_| {
-            let results = files
-                .iter()
-                .map(|(f, linter)| check_file(f, linter, opts, needs))
-                .collect();
+            let files: Vec<(&InputFile, &Linter)> =
+                files.iter().map(|(f, linter)| (f, &**linter)).collect();
+            let results = check_files(&files, opts, needs);
             done.fetch_add(1, Ordering::Relaxed);
             // The receiver is only gone when reporting already failed.
             let _ = tx.send(results);
@@ -460,10 +516,7 @@ impl HeadResults {
             results
                 .get_mut(i)
                 .and_then(Option::take)
-                .unwrap_or(FileResult {
-                    results: Vec::new(),
-                    problems: Vec::new(),
-                }),
+                .unwrap_or_default(),
         )
     }
 }
@@ -499,24 +552,40 @@ pub fn run(
     let stdin_calendar = opts.stdin.is_calendar();
     let bytes = |f: &InputFile| held_bytes(f, stdin_calendar);
     let head_has: Vec<bool> = (0..files.len()).map(|k| head.has(k)).collect();
-    let check = |k: usize| match &assigned[k] {
-        // Its result comes from the head start.
-        _ if head_has[k] => FileResult {
-            results: Vec::new(),
-            problems: Vec::new(),
-        },
-        Ok(linter) => check_file(&files[k], linter, opts, needs),
-        Err(e) => FileResult {
-            results: Vec::new(),
-            problems: vec![Problem::Input(e.clone())],
-        },
+    // The files of `range` with a linter, checked together unless the
+    // head start checked them; the others get their result (or none) in
+    // their place.
+    let check_files_of = |range: std::ops::Range<usize>| -> Vec<FileResult> {
+        let todo: Vec<(&InputFile, &Linter)> = (range.clone())
+            .filter(|&k| !head_has[k])
+            .filter_map(|k| Some((&files[k], &**assigned[k].as_ref().ok()?)))
+            .collect();
+        let mut checked = check_files(&todo, opts, needs).into_iter();
+        range
+            .map(|k| match &assigned[k] {
+                // Its result comes from the head start.
+                _ if head_has[k] => FileResult::default(),
+                Ok(_) => checked.next().unwrap_or_default(),
+                Err(e) => FileResult {
+                    results: Vec::new(),
+                    problems: vec![Problem::Input(e.clone())],
+                },
+            })
+            .collect()
     };
+    // A chunk's files are checked a task's files at a time, in parallel.
     let check_chunk = |range: std::ops::Range<usize>| -> Vec<FileResult> {
-        if range.len() == 1 {
-            vec![check(range.start)]
-        } else {
-            range.into_par_iter().map(check).collect()
+        if range.len() <= FILES_PER_TASK {
+            return check_files_of(range);
         }
+        let tasks: Vec<std::ops::Range<usize>> = (range.clone())
+            .step_by(FILES_PER_TASK)
+            .map(|k| k..(k + FILES_PER_TASK).min(range.end))
+            .collect();
+        tasks
+            .into_par_iter()
+            .flat_map_iter(check_files_of)
+            .collect()
     };
     // Checks the chunks of small files through `start`, which hands back
     // where a chunk's results will come, and reports them in order.
@@ -1027,6 +1096,89 @@ mod tests {
                     .iter()
                     .any(|s| s.contains("FAIL") || s.contains("passed: false"))
             );
+        }
+    }
+
+    #[test]
+    fn files_checked_together_come_out_as_files_checked_alone() {
+        use crate::engine::{Engine, Selection};
+        use crate::report::Human;
+        let packs = crate::pack::built_in().unwrap();
+        let all = Linter::new(Engine::new(&packs, &Selection::default()).unwrap());
+        let kind_only = Selection {
+            select: vec!["kind".into()],
+            ..Selection::default()
+        };
+        let kind = Linter::new(Engine::new(&packs, &kind_only).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            InputFile {
+                path: path.to_string_lossy().into_owned(),
+                named: false,
+            }
+        };
+        let rows: String = (0..40)
+            .map(|i| format!("{i},\"Oh great, the train is late AGAIN, day {i}!!!\"\n"))
+            .collect();
+        let files = [
+            write("a.txt", b"Thanks to everyone who came to the open day!"),
+            write("b.md", b"# Notes\n\nAnyone who buys from them is an idiot."),
+            write("empty.txt", b""),
+            write("binary.txt", b"GIF89a\x00\x01\x00\x00"),
+            write(
+                "few.csv",
+                b"id,text\n1,Our margins are down to 3%.\n2,\n3,Great news!\n",
+            ),
+            write("many.csv", format!("id,text\n{rows}").as_bytes()),
+            write("c.txt", b"Just what I needed, another Monday."),
+            write("d.txt", b"My home address is 12 Elm Street, come by."),
+            write("e.txt", b"We are the best bakery in the whole world."),
+        ];
+        // Two linters, so the posts waiting are checked whenever the
+        // linter changes; and every file's posts together would pass a
+        // task's posts.
+        let linters = [&all, &all, &all, &kind, &kind, &kind, &kind, &all, &all];
+        let pairs: Vec<(&InputFile, &Linter)> = files.iter().zip(linters).collect();
+        let human = Human::new(false, false);
+        let shown = |fr: &FileResult| {
+            let results: Vec<String> = (fr.results.iter())
+                .map(|done| match done {
+                    Done::Result(r) => format!("{r:?}"),
+                    Done::Text(text, _) => {
+                        String::from_utf8(text.as_ref().unwrap().clone()).unwrap()
+                    }
+                })
+                .collect();
+            (results, format!("{:?}", fr.problems))
+        };
+        for needs in [
+            Needs {
+                render: Some(&human),
+                context: true,
+            },
+            Needs {
+                render: None,
+                context: false,
+            },
+        ] {
+            let opts = source::Options::default();
+            let together: Vec<_> = check_files(&pairs, &opts, needs)
+                .iter()
+                .map(shown)
+                .collect();
+            let alone: Vec<_> = (pairs.iter())
+                .map(|&pair| shown(&check_files(&[pair], &opts, needs)[0]))
+                .collect();
+            assert_eq!(together, alone);
+            let posts: Vec<usize> = together.iter().map(|(r, _)| r.len()).collect();
+            assert_eq!(posts, [1, 1, 0, 0, 2, 40, 1, 1, 1]);
+            // The empty file, the binary one and the empty row are noted,
+            // each in its file.
+            assert!(together[2].1.contains("empty"), "{}", together[2].1);
+            assert!(together[3].1.contains("binary"), "{}", together[3].1);
+            assert!(together[4].1.contains("empty"), "{}", together[4].1);
         }
     }
 }
