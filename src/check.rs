@@ -2,7 +2,7 @@
 //! into the located findings the reporters print.
 
 use crate::engine::specificity;
-use crate::engine::{Engine, RuleMatch};
+use crate::engine::{Engine, RuleMatch, Scores};
 use crate::model::{Dimension, Flag, Severity};
 use crate::pack::Rule;
 use crate::platform::Profiles;
@@ -128,10 +128,11 @@ impl Linter {
 
     /// A post checked whole; `run` checks many a step at a time: each
     /// step for several posts, then the next ([`Linter::analyse`],
-    /// [`Linter::matches`], [`Linter::findings`]).
+    /// [`Linter::score`], [`Linter::matches`], [`Linter::findings`]).
     fn check_with(&self, post: &Post, context_lines: bool) -> PostResult {
         let analysis = self.analyse(post);
-        let (hits, evidence) = self.matches(&analysis);
+        let scores = self.score(&analysis);
+        let (hits, evidence) = self.matches(&analysis, &scores);
         self.findings(post, &analysis, hits, evidence, context_lines)
     }
 
@@ -145,11 +146,17 @@ impl Linter {
         analysis
     }
 
-    /// The rules' matches in an analysed post, with the evidence of the
-    /// tone's learned model: it is scored along the learned rules, so one
-    /// pass over the post's features serves both.
-    pub(crate) fn matches(&self, analysis: &Analysis) -> (Vec<RuleMatch>, f64) {
-        self.engine.check_analysis_and_evidence(analysis)
+    /// The learned rules' verdicts on an analysed post, with the evidence
+    /// of the tone's learned model: it is scored along the learned rules,
+    /// so one pass over the post's features serves both.
+    pub(crate) fn score(&self, analysis: &Analysis) -> Scores {
+        self.engine.score(analysis)
+    }
+
+    /// The rules' matches in an analysed post whose learned rules are
+    /// scored, with the tone's learned evidence.
+    pub(crate) fn matches(&self, analysis: &Analysis, scores: &Scores) -> (Vec<RuleMatch>, f64) {
+        self.engine.check_with_scores(analysis, scores)
     }
 
     /// A post's result, from its analysis and the rules' matches in it

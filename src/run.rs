@@ -107,30 +107,18 @@ struct Needs<'a> {
 
 /// Checks `posts` in order, formatting each when the reporter has a
 /// renderer, a step at a time: every post is analysed, then every post's
-/// rules run, then every post's result is made, then every result is
-/// formatted. Each step's code then stays in the instruction cache from
-/// one post to the next, where checking a post whole runs through all of
-/// it for every post (BENCHMARKS.md). A post that panics in a step gets
-/// its internal-error note and leaves the steps after it; the others go
-/// on.
+/// learned rules are scored, then every post's other rules run, then
+/// every post's result is made, then every result is formatted. Each
+/// step's code then stays in the instruction cache from one post to the
+/// next, where checking a post whole runs through all of it for every
+/// post (BENCHMARKS.md). A post that panics in a step gets its
+/// internal-error note and leaves the steps after it; the others go on.
 fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
     let mut analysed: Vec<Result<Analysis, Note>> = (posts.iter())
         .map(|p| isolated(p, || linter.analyse(p)))
         .collect();
-    let mut matched = Vec::with_capacity(posts.len());
-    for (post, analysis) in posts.iter().zip(&mut analysed) {
-        let m = match analysis {
-            Ok(a) => isolated(post, || linter.matches(a)),
-            Err(_) => Ok(Default::default()),
-        };
-        match m {
-            Ok(m) => matched.push(m),
-            Err(note) => {
-                *analysis = Err(note);
-                matched.push(Default::default());
-            }
-        }
-    }
+    let scores = step(posts, &mut analysed, |_, a| linter.score(a));
+    let matched = step(posts, &mut analysed, |i, a| linter.matches(a, &scores[i]));
     let results: Vec<Result<PostResult, Note>> = (posts.iter().zip(analysed).zip(matched))
         .map(|((post, analysis), (hits, evidence))| {
             let analysis = analysis?;
@@ -145,6 +133,29 @@ fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done
             isolated(post, || done(r, needs))
         })
         .collect()
+}
+
+/// One step of [`check_posts`] over the posts analysed so far: `f` on
+/// each post's analysis (and its place), in order. A post whose analysis
+/// failed, or that panics in `f` (its analysis then gives way to the
+/// panic's note), gets `T`'s default, which the steps after it skip.
+fn step<T: Default>(
+    posts: &[Post],
+    analysed: &mut [Result<Analysis, Note>],
+    f: impl Fn(usize, &Analysis) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(posts.len());
+    for (i, (post, analysis)) in posts.iter().zip(analysed).enumerate() {
+        let done = match analysis {
+            Ok(a) => isolated(post, || f(i, a)),
+            Err(_) => Ok(T::default()),
+        };
+        out.push(done.unwrap_or_else(|note| {
+            *analysis = Err(note);
+            T::default()
+        }));
+    }
+    out
 }
 
 /// A checked post's result, formatted when the reporter has a renderer.
@@ -1180,5 +1191,42 @@ mod tests {
             assert!(together[3].1.contains("binary"), "{}", together[3].1);
             assert!(together[4].1.contains("empty"), "{}", together[4].1);
         }
+    }
+
+    #[test]
+    fn a_post_that_panics_in_a_step_leaves_the_steps_after_it() {
+        let posts: Vec<Post> = ["first", "boom", "third"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut p = Post::new("cal.csv", *t);
+                p.index = i;
+                p.line = i + 2;
+                p
+            })
+            .collect();
+        let mut analysed: Vec<Result<Analysis, Note>> =
+            posts.iter().map(|p| Ok(Analysis::new(&p.text))).collect();
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let lengths = step(&posts, &mut analysed, |i, a| {
+            assert_ne!(a.text, "boom", "step failed on post {i}");
+            a.tokens.len() + 10 * i
+        });
+        // The post that failed is skipped by the next step.
+        let seen = step(&posts, &mut analysed, |i, _| i + 1);
+        std::panic::set_hook(hook);
+        assert_eq!(lengths, [1, 0, 21]);
+        assert_eq!(seen, [1, 0, 3]);
+        let Err(note) = &analysed[1] else {
+            panic!("post 2 has no note of its panic");
+        };
+        assert_eq!(note.error.line, 3);
+        assert!(
+            note.error.message.contains("step failed on post 1"),
+            "{}",
+            note.error.message
+        );
+        assert!(analysed[0].is_ok() && analysed[2].is_ok());
     }
 }

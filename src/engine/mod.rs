@@ -24,7 +24,8 @@ use prefilter::{Candidates, Prefilter};
 use std::ops::Range;
 use triggers::{RuleSet, Triggers};
 use unicode_segmentation::UnicodeSegmentation;
-use weighted::{Scored, Scores, WeightedIndex};
+pub(crate) use weighted::Scores;
+use weighted::{Scored, WeightedIndex};
 
 /// A map for start-up's bookkeeping, keyed by rule ids and patterns: a
 /// fixed fast hash, as the phrase tables use.
@@ -325,8 +326,23 @@ impl Engine {
     /// learned polarity model in the post ([`crate::tone::tone_with`]
     /// reads it), scored in the same pass as the learned rules.
     pub fn check_analysis_and_evidence(&self, a: &Analysis) -> (Vec<RuleMatch>, f64) {
-        let Scores { rules, evidence } = self.learned.score(a);
-        (self.check_scored(a, &rules), evidence)
+        let scores = self.score(a);
+        self.check_with_scores(a, &scores)
+    }
+
+    /// The learned rules' verdicts on an analysed post, with the evidence
+    /// of the tone's learned model: the first half of
+    /// [`Engine::check_analysis_and_evidence`], which a run over many
+    /// posts takes for several posts before the second
+    /// ([`Engine::check_with_scores`]).
+    pub(crate) fn score(&self, a: &Analysis) -> Scores {
+        self.learned.score(a)
+    }
+
+    /// Every rule's matches in an analysed post whose learned rules are
+    /// scored ([`Engine::score`]), with the tone's learned evidence.
+    pub(crate) fn check_with_scores(&self, a: &Analysis, scores: &Scores) -> (Vec<RuleMatch>, f64) {
+        (self.check_scored(a, &scores.rules), scores.evidence)
     }
 
     /// Runs every rule over one post whose learned rules are scored.
