@@ -883,6 +883,7 @@ fn stream_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Human;
 
     /// The steps `run` takes over files of sizes `sizes`.
     fn steps(sizes: &[u64], chunk: usize) -> Vec<Step> {
@@ -1002,19 +1003,47 @@ mod tests {
         assert!(head.take(2).is_none());
     }
 
-    #[test]
-    fn a_panic_in_one_post_is_an_error_note_and_the_others_are_checked() {
-        let posts: Vec<Post> = ["first", "boom", "third"]
-            .iter()
-            .enumerate()
+    /// A checked post as the reporter gets it: its formatted text, or its
+    /// result.
+    fn shown(done: &Done) -> String {
+        match done {
+            Done::Result(r) => format!("{r:?}"),
+            Done::Text(text, _) => String::from_utf8(text.as_ref().unwrap().clone()).unwrap(),
+        }
+    }
+
+    /// What the human report needs, and what a report that formats
+    /// nothing and shows no context needs.
+    fn both_needs(human: &Human) -> [Needs<'_>; 2] {
+        [
+            Needs {
+                render: Some(human),
+                context: true,
+            },
+            Needs {
+                render: None,
+                context: false,
+            },
+        ]
+    }
+
+    /// Posts of a calendar `source`, one per row from the second line, in
+    /// column 3.
+    fn calendar_posts(source: &str, texts: &[&str]) -> Vec<Post> {
+        (texts.iter().enumerate())
             .map(|(i, t)| {
-                let mut p = Post::new("cal.csv", *t);
+                let mut p = Post::new(source, *t);
                 p.index = i;
                 p.line = i + 2;
                 p.column = 3;
                 p
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_panic_in_one_post_is_an_error_note_and_the_others_are_checked() {
+        let posts = calendar_posts("cal.csv", &["first", "boom", "third"]);
         // Keep the test output clean: the default hook would print the panic.
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
@@ -1051,7 +1080,6 @@ mod tests {
     #[test]
     fn posts_checked_a_step_at_a_time_come_out_as_posts_checked_whole() {
         use crate::engine::{Engine, Selection};
-        use crate::report::Human;
         let linter = Linter::new(
             Engine::new(&crate::pack::built_in().unwrap(), &Selection::default()).unwrap(),
         );
@@ -1064,29 +1092,9 @@ mod tests {
             "Line one of a draft.\nLine two says we are the best in the world.",
             "😀😀😀",
         ];
-        let posts: Vec<Post> = (texts.iter().enumerate())
-            .map(|(i, t)| {
-                let mut p = Post::new("drafts.csv", *t);
-                p.index = i;
-                p.line = i + 2;
-                p
-            })
-            .collect();
+        let posts = calendar_posts("drafts.csv", &texts);
         let human = Human::new(false, false);
-        let shown = |done: &Done| match done {
-            Done::Result(r) => format!("{r:?}"),
-            Done::Text(text, _) => String::from_utf8(text.as_ref().unwrap().clone()).unwrap(),
-        };
-        for needs in [
-            Needs {
-                render: Some(&human),
-                context: true,
-            },
-            Needs {
-                render: None,
-                context: false,
-            },
-        ] {
+        for needs in both_needs(&human) {
             let stepped: Vec<String> = check_posts(&linter, &posts, needs)
                 .iter()
                 .map(|d| shown(d.as_ref().unwrap()))
@@ -1113,7 +1121,6 @@ mod tests {
     #[test]
     fn files_checked_together_come_out_as_files_checked_alone() {
         use crate::engine::{Engine, Selection};
-        use crate::report::Human;
         let packs = crate::pack::built_in().unwrap();
         let all = Linter::new(Engine::new(&packs, &Selection::default()).unwrap());
         let kind_only = Selection {
@@ -1154,26 +1161,10 @@ mod tests {
         let pairs: Vec<(&InputFile, &Linter)> = files.iter().zip(linters).collect();
         let human = Human::new(false, false);
         let shown = |fr: &FileResult| {
-            let results: Vec<String> = (fr.results.iter())
-                .map(|done| match done {
-                    Done::Result(r) => format!("{r:?}"),
-                    Done::Text(text, _) => {
-                        String::from_utf8(text.as_ref().unwrap().clone()).unwrap()
-                    }
-                })
-                .collect();
+            let results: Vec<String> = fr.results.iter().map(shown).collect();
             (results, format!("{:?}", fr.problems))
         };
-        for needs in [
-            Needs {
-                render: Some(&human),
-                context: true,
-            },
-            Needs {
-                render: None,
-                context: false,
-            },
-        ] {
+        for needs in both_needs(&human) {
             let opts = source::Options::default();
             let together: Vec<_> = check_files(&pairs, &opts, needs)
                 .iter()
@@ -1195,16 +1186,7 @@ mod tests {
 
     #[test]
     fn a_post_that_panics_in_a_step_leaves_the_steps_after_it() {
-        let posts: Vec<Post> = ["first", "boom", "third"]
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let mut p = Post::new("cal.csv", *t);
-                p.index = i;
-                p.line = i + 2;
-                p
-            })
-            .collect();
+        let posts = calendar_posts("cal.csv", &["first", "boom", "third"]);
         let mut analysed: Vec<Result<Analysis, Note>> =
             posts.iter().map(|p| Ok(Analysis::new(&p.text))).collect();
         let hook = std::panic::take_hook();
