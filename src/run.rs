@@ -230,12 +230,9 @@ fn check_files(
         });
         if posts.len() > POSTS_PER_TASK {
             waiting.check(needs, &mut results);
-            pool_threads();
-            let checked: Vec<Result<Done, Note>> = posts
-                .par_chunks(POSTS_PER_TASK)
-                .flat_map_iter(|posts| check_posts(linter, posts, needs))
-                .collect();
-            results[k].take_all(checked);
+            for c in check_in_parallel(linter, &posts, needs) {
+                results[k].take(c);
+            }
             continue;
         }
         let shares = waiting.linter.is_none_or(|l| std::ptr::eq(l, linter));
@@ -288,12 +285,16 @@ impl FileResult {
             Err(n) => self.problems.push(Problem::Note(n)),
         }
     }
+}
 
-    fn take_all(&mut self, checked: Vec<Result<Done, Note>>) {
-        for c in checked {
-            self.take(c);
-        }
-    }
+/// Checks `posts` on the pool, a task's posts at a time ([`check_posts`]),
+/// their results in order.
+fn check_in_parallel(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
+    pool_threads();
+    posts
+        .par_chunks(POSTS_PER_TASK)
+        .flat_map_iter(|posts| check_posts(linter, posts, needs))
+        .collect()
 }
 
 /// Bytes of input up to which a run checks a draft or two, and builds its
@@ -789,12 +790,7 @@ fn stream_file(
 ) -> io::Result<()> {
     type Checked = Vec<Result<Done, Note>>;
     pool_threads();
-    let check_batch = |batch: Vec<Post>| -> Checked {
-        batch
-            .par_chunks(POSTS_PER_TASK)
-            .flat_map_iter(|posts| check_posts(linter, posts, needs))
-            .collect()
-    };
+    let check_batch = |batch: Vec<Post>| -> Checked { check_in_parallel(linter, &batch, needs) };
     let mut write = |checked: Checked,
                      outcome: &mut Outcome,
                      on_problem: &mut dyn FnMut(&Problem)|
