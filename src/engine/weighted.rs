@@ -465,6 +465,7 @@ impl WeightedIndex {
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
             memory.words.warm(a.tokens.iter().map(|t| t.word));
+            memory.warm_terms(a, self.table);
             let mut scoring = Scoring {
                 ix: self,
                 memory,
@@ -772,6 +773,48 @@ struct ScoreMemory {
     /// rules on most posts do not.
     z: Vec<f64>,
     positive: Vec<(u32, Contribution)>,
+}
+
+impl ScoreMemory {
+    /// Reads ahead of their use the entries the post's words met before
+    /// will be scored by: their terms' (their own and their n-grams') in
+    /// the table of weights, and the first slot of the built-in table's
+    /// index of word pairs for each two words in a row. Both are hundreds
+    /// of kilobytes or more, read in no order: read one by one amid each
+    /// term's work, every read waits on its own; read here, one after
+    /// another, their waits overlap.
+    #[inline]
+    fn warm_terms(&self, a: &Analysis, table: Option<&Table>) {
+        let by_term = &self.weights.by_term;
+        if by_term.is_empty() {
+            return;
+        }
+        let mark = |id: u32| by_term.get(id as usize).map_or(0, |term| term[SEEN_IN]);
+        let mut marks = 0u64;
+        let mut before: Option<WordTerms> = None;
+        for tok in &a.tokens {
+            let known = self.words.known(tok.word);
+            if let Some(terms) = known {
+                marks ^= u64::from(mark(terms.prose));
+                let (start, end) = terms.grams;
+                for &id in self
+                    .grams
+                    .ids
+                    .get(start as usize..end as usize)
+                    .unwrap_or(&[])
+                {
+                    marks ^= u64::from(mark(id));
+                }
+                if let (Some(first), Some(t)) = (before, table)
+                    && first.starts_pair.and(terms.ends_pair).table()
+                {
+                    marks ^= t.first_pair_slot(first.pair_numbers.0, terms.pair_numbers.1);
+                }
+            }
+            before = known;
+        }
+        std::hint::black_box(marks);
+    }
 }
 
 /// How many terms a finding of a learned rule names.

@@ -241,6 +241,12 @@ impl NumberIndex {
         (end <= bytes.len()).then_some((NumberIndex { at: at + 8, bits }, end))
     }
 
+    /// The slot [`NumberIndex::find`] looks at first for `number`.
+    #[inline]
+    fn first_slot(&self, bytes: &[u8], number: u32) -> u64 {
+        u64_at(bytes, self.at + 8 * gram_slot(number, self.bits))
+    }
+
     /// The term numbered `number` here, if there is one.
     #[inline]
     fn find(&self, bytes: &[u8], number: u32) -> Option<u32> {
@@ -509,6 +515,14 @@ impl Table {
         self.pairs.find(self.bytes, pair_number(first, second)?)
     }
 
+    /// Reads the slot [`Table::find_pair_numbered`] looks at first for
+    /// the same words, and returns it: reading it ahead, among other such
+    /// reads, keeps the search from waiting on it.
+    #[inline]
+    pub fn first_pair_slot(&self, first: u32, second: u32) -> u64 {
+        pair_number(first, second).map_or(0, |number| self.pairs.first_slot(self.bytes, number))
+    }
+
     /// The weights of term `id`, in the order the models list them.
     #[inline]
     pub fn entries(&self, id: u32) -> impl DoubleEndedIterator<Item = Entry> + '_ {
@@ -702,11 +716,15 @@ mod tests {
             let first = t.first_number(first, h(first)).expect(key);
             let second = t.second_number(second, h(second)).expect(key);
             assert_eq!(t.find_pair_numbered(first, second), Some(id), "{key}");
+            // The slot read ahead is where the search starts: never empty
+            // for a pair that is there.
+            assert_ne!(t.first_pair_slot(first, second), 0, "{key}");
             pairs += 1;
         }
         assert!(pairs > 1_000, "{pairs}");
         assert_eq!(t.find_pair_numbered(0xFFFF, 0), None);
         assert_eq!(t.find_pair_numbered(0, u32::MAX), None);
+        assert_eq!(t.first_pair_slot(0xFFFF, 0), 0);
     }
 
     /// Every term of the built-in models is found by its key, past the

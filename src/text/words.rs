@@ -460,6 +460,12 @@ impl<T: Copy, P: Copy> WordMemo<T, P> {
         std::hint::black_box(known);
     }
 
+    /// What is known of word `id`, if it has been worked out.
+    #[inline]
+    pub fn known(&self, id: WordId) -> Option<T> {
+        self.by_word.get(id as usize).copied().flatten()
+    }
+
     /// What is known of word `id`, worked out by `work` the first time.
     #[inline]
     pub fn word(&mut self, id: WordId, work: impl FnOnce() -> T) -> T {
@@ -622,13 +628,19 @@ mod tests {
     fn memos_forget_other_generations() {
         let mut m: WordMemo<u8> = WordMemo::default();
         m.start(1, 7);
+        assert_eq!(m.known(3), None);
         assert_eq!(m.word(3, || 5), 5);
         assert_eq!(m.word(3, || 6), 5);
+        assert_eq!(
+            (m.known(3), m.known(2), m.known(1000)),
+            (Some(5), None, None)
+        );
         assert_eq!(m.pair(3, 4, || 9), 9);
         assert_eq!(m.pair(3, 4, || 1), 9);
         m.start(1, 7);
         assert_eq!(m.word(3, || 6), 5);
         m.start(1, 8);
+        assert_eq!(m.known(3), None);
         assert_eq!(m.word(3, || 6), 6);
         assert_eq!(m.pair(3, 4, || 1), 1);
         m.start(2, 8);
