@@ -14,6 +14,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod examples_check;
+pub mod huge_pages;
 pub(crate) mod json_text;
 pub mod learn;
 pub mod linters;

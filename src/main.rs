@@ -21,7 +21,7 @@ use think_lint::report::{self, Reporter};
 use think_lint::run::{self, Problem};
 use think_lint::score::Policy;
 use think_lint::source::{Note, NoteLevel, WalkOptions};
-use think_lint::{Error, source};
+use think_lint::{Error, huge_pages, source};
 
 const EXIT_PASS: u8 = 0;
 const EXIT_FAIL: u8 = 1;
@@ -515,6 +515,9 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         Format::Sarif => packs.iter().flat_map(|p| p.rules.iter().cloned()).collect(),
         _ => Vec::new(),
     };
+    // The linters read the built-in tables: a long run has them copied
+    // first.
+    huge_pages::use_for_run(run::named_file_bytes(&args.paths));
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
     timings::mark("engine");
     let mut paths = args.paths.clone();

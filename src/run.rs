@@ -311,6 +311,18 @@ fn input_bytes(path: &str) -> u64 {
     std::fs::metadata(path).map_or(u64::MAX, |m| m.len())
 }
 
+/// The bytes of the regular files among `paths` (not standard input,
+/// not folders, whose files are only known once walked): whether the run
+/// is long enough to copy its tables onto huge pages, which must be
+/// known before its linters first read them (see [`crate::huge_pages`]).
+pub fn named_file_bytes(paths: &[String]) -> u64 {
+    (paths.iter())
+        .filter(|path| path.as_str() != "-")
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .filter(|m| m.is_file())
+        .fold(0, |total, m| total.saturating_add(m.len()))
+}
+
 /// Whether `files` hold no more than [`LITTLE_INPUT`] bytes: a draft or
 /// two, whose regexes are best built lean.
 pub fn little_input(files: &[InputFile]) -> bool {

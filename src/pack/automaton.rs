@@ -708,7 +708,9 @@ impl Entry for Wide {
 pub fn built_in() -> Option<&'static Automata> {
     static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-prefilter.bin"));
     static AUTOMATA: std::sync::OnceLock<Option<Automata>> = std::sync::OnceLock::new();
-    AUTOMATA.get_or_init(|| Automata::new(BYTES)).as_ref()
+    AUTOMATA
+        .get_or_init(|| Automata::new(crate::huge_pages::table(BYTES)))
+        .as_ref()
 }
 
 #[cfg(test)]

@@ -573,7 +573,9 @@ pub fn built_in() -> Option<&'static Table> {
         "/built-in-terms.bin"
     )));
     static TABLE: std::sync::OnceLock<Option<Table>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| Table::new(&BYTES.0)).as_ref()
+    TABLE
+        .get_or_init(|| Table::new(crate::huge_pages::table(&BYTES.0)))
+        .as_ref()
 }
 
 #[cfg(test)]

@@ -1,0 +1,127 @@
+//! The big read-only tables built into the binary (the literal
+//! prefilter's automaton, the learned models' terms), copied onto 2 MiB
+//! pages for a long run.
+//!
+//! Checking a post reads a few hundred entries of each table, scattered
+//! over megabytes. On 4 KiB pages nearly every such read also needs its
+//! page's address translated afresh, as the processor keeps far fewer
+//! translations than the tables have pages; on 2 MiB pages a table is a
+//! handful of pages, whose translations stay at hand. Over a calendar of
+//! megabytes this saves several per cent of the time (BENCHMARKS.md).
+//!
+//! The copy costs a millisecond or two and the tables' size in memory, so
+//! it is made only once a run is known to read at least [`LONG_RUN`]
+//! bytes ([`use_for_run`]), and only on Linux, where the kernel is asked
+//! for huge pages with `madvise` (it may still give small ones: the copy
+//! then reads the same, at the usual speed). Anything that fails leaves
+//! the table where it is.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Bytes of input from which a run copies its tables: the copy's cost is
+/// then a fraction of a per cent of the run's time. Shorter runs (a
+/// draft, a folder of posts) read the tables in place.
+pub const LONG_RUN: u64 = 1 << 20;
+
+/// Tables smaller than this are read in place: a huge page would mostly
+/// hold nothing.
+const MIN_TABLE: usize = 1 << 20;
+
+/// Whether tables read from now on are copied (see [`use_for_run`]).
+static COPY: AtomicBool = AtomicBool::new(false);
+
+/// Copies the tables first read from now on onto huge pages if the run
+/// reads `input_bytes` bytes, [`LONG_RUN`] or more; reads them in place
+/// otherwise. A table already read stays where it was.
+pub fn use_for_run(input_bytes: u64) {
+    COPY.store(input_bytes >= LONG_RUN, Ordering::Relaxed);
+}
+
+/// `table`, or a copy of it on huge pages when the run is long (see
+/// [`use_for_run`]) and the table big. Each call makes a copy that lasts
+/// as long as the process: call it once per table, where the table is
+/// first read.
+pub fn table(table: &'static [u8]) -> &'static [u8] {
+    if !COPY.load(Ordering::Relaxed) || table.len() < MIN_TABLE {
+        return table;
+    }
+    copy_onto_huge_pages(table).unwrap_or(table)
+}
+
+/// 2 MiB, the size of a huge page on x86-64 and most 64-bit Arm systems.
+#[cfg(target_os = "linux")]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// A copy of `table` in memory of its own whose whole huge pages the
+/// kernel is asked to back with huge pages; `None` if the memory cannot
+/// be had.
+#[cfg(target_os = "linux")]
+fn copy_onto_huge_pages(table: &[u8]) -> Option<&'static [u8]> {
+    // A huge page must start at a multiple of its size: mapped with a
+    // huge page to spare, the copy starts at the first such address.
+    let len = table.len().next_multiple_of(HUGE_PAGE);
+    let mapped = len.checked_add(HUGE_PAGE)?;
+    // SAFETY: a new private anonymous mapping, at an address the kernel
+    // chooses, touches no memory of the process.
+    let start = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            mapped,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if start == libc::MAP_FAILED {
+        return None;
+    }
+    let offset = (start as usize).next_multiple_of(HUGE_PAGE) - start as usize;
+    // SAFETY: `offset + len <= mapped`: the slice lies within the mapping,
+    // which nothing else refers to and is never unmapped, so it may be
+    // borrowed for the rest of the process.
+    let copy: &'static mut [u8] =
+        unsafe { std::slice::from_raw_parts_mut(start.cast::<u8>().add(offset), len) };
+    // A refusal (a kernel without transparent huge pages) leaves small
+    // pages, which read the same.
+    // SAFETY: advice on the pages of the mapping made above.
+    unsafe { libc::madvise(copy.as_mut_ptr().cast(), len, libc::MADV_HUGEPAGE) };
+    let copy = &mut copy[..table.len()];
+    copy.copy_from_slice(table);
+    Some(copy)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn copy_onto_huge_pages(_: &[u8]) -> Option<&'static [u8]> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_runs_copy_big_tables_and_short_runs_read_them_in_place() {
+        let big: &'static [u8] = Box::leak(
+            (0..MIN_TABLE + 12_345)
+                .map(|i| (i * 7 % 251) as u8)
+                .collect(),
+        );
+        let small: &'static [u8] = Box::leak(vec![9u8; 1000].into_boxed_slice());
+
+        use_for_run(LONG_RUN - 1);
+        assert!(std::ptr::eq(table(big), big));
+
+        use_for_run(LONG_RUN);
+        let copied = table(big);
+        assert_eq!(copied, big);
+        assert!(std::ptr::eq(table(small), small));
+        if cfg!(target_os = "linux") {
+            assert!(!std::ptr::eq(copied, big));
+            // Copies start on a huge page's boundary, as multi-byte
+            // entries' alignment needs too.
+            assert_eq!(copied.as_ptr() as usize % (2 << 20), 0);
+        }
+        use_for_run(0);
+    }
+}
