@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures a change: the working tree's build against a commit's, run by run.
 #
-#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--dynamic] [--no-build]
+#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--pgo] [--dynamic] [--no-build]
 #
 # Builds the release binary of commit REV (default HEAD, exported with `git
 # archive`, in a target dir of its own) and of the working tree, copies both
@@ -21,6 +21,11 @@
 #   --mb N       MB of posts for the posts case (default 2)
 #   --wall       compare wall times, not CPU times: for a change that moves
 #                work onto an idle core rather than doing less of it
+#   --pgo        build both with scripts/build-pgo.sh (about six minutes
+#                each): code layout alone moves a long run by a few per
+#                cent between two builds, and profile-guided builds lay
+#                out both alike, so a change that small shows only so
+#                (BENCHMARKS.md)
 #   --dynamic    build both as `cargo build --release` does, not as the
 #                static binaries of `cargo build-static` (see bench.sh)
 #   --no-build   time the two binaries already in target/bench/ab/
@@ -39,8 +44,9 @@ while [ $# -gt 0 ]; do
     --mb) mb=$2; shift ;;
     --no-build) build=0 ;;
     --wall) wall=(--wall) ;;
+    --pgo) PGO=1 ;;
     --dynamic) STATIC=0 ;;
-    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
