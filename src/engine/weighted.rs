@@ -464,7 +464,6 @@ impl WeightedIndex {
             .get_or_init(|| NEXT_UID.fetch_add(1, Ordering::Relaxed));
         SCORE_MEMORY.with_borrow_mut(|memory| {
             memory.start(uid, a.word_generation, self);
-            memory.words.warm(a.tokens.iter().map(|t| t.word));
             memory.warm_terms(a, self.table);
             let mut scoring = Scoring {
                 ix: self,
@@ -776,10 +775,11 @@ struct ScoreMemory {
 }
 
 impl ScoreMemory {
-    /// Reads ahead of their use the entries the post's words met before
-    /// will be scored by: their terms' (their own and their n-grams') in
-    /// the table of weights, and the first slot of the built-in table's
-    /// index of word pairs for each two words in a row. Both are hundreds
+    /// Reads ahead of their use the entries the post's words will be
+    /// scored by: each word's terms in the memory, and for the words met
+    /// before, their terms' entries (their own and their n-grams') in the
+    /// table of weights and the first slot of the built-in table's index
+    /// of word pairs for each two such words in a row. All are hundreds
     /// of kilobytes or more, read in no order: read one by one amid each
     /// term's work, every read waits on its own; read here, one after
     /// another, their waits overlap.
@@ -787,6 +787,8 @@ impl ScoreMemory {
     fn warm_terms(&self, a: &Analysis, table: Option<&Table>) {
         let by_term = &self.weights.by_term;
         if by_term.is_empty() {
+            // The first posts of a run, whose terms are kept in a map.
+            self.words.warm(a.tokens.iter().map(|t| t.word));
             return;
         }
         let mark = |id: u32| by_term.get(id as usize).map_or(0, |term| term[SEEN_IN]);
