@@ -947,6 +947,30 @@ mod tests {
     }
     use crate::source::NoteLevel;
 
+    /// Named regular files count; standard input, folders (however much
+    /// they hold) and paths that cannot be read do not.
+    #[test]
+    fn named_file_bytes_counts_the_regular_files_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        std::fs::write(path("a.jsonl"), vec![b'a'; 3000]).unwrap();
+        std::fs::write(path("b.csv"), vec![b'b'; 500]).unwrap();
+        std::fs::create_dir(path("posts")).unwrap();
+        std::fs::write(path("posts/c.md"), vec![b'c'; 7000]).unwrap();
+        let named = |paths: &[String]| named_file_bytes(paths);
+        assert_eq!(named(&[path("a.jsonl"), path("b.csv")]), 3500);
+        assert_eq!(
+            named(&[
+                path("a.jsonl"),
+                "-".into(),
+                path("posts"),
+                path("missing.txt")
+            ]),
+            3000
+        );
+        assert_eq!(named(&[]), 0);
+    }
+
     #[test]
     fn only_calendars_count_their_bytes() {
         let dir = tempfile::tempdir().unwrap();
