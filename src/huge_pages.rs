@@ -16,7 +16,7 @@
 //! then reads the same, at the usual speed). Anything that fails leaves
 //! the table where it is.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Bytes of input from which a run copies its tables: the copy's cost is
 /// then a fraction of a per cent of the run's time. Shorter runs (a
@@ -29,6 +29,9 @@ const MIN_TABLE: usize = 1 << 20;
 
 /// Whether tables read from now on are copied (see [`use_for_run`]).
 static COPY: AtomicBool = AtomicBool::new(false);
+
+/// Tables copied so far (see [`tables_copied`]).
+static COPIED: AtomicUsize = AtomicUsize::new(0);
 
 /// Copies the tables first read from now on onto huge pages if the run
 /// reads `input_bytes` bytes, [`LONG_RUN`] or more; reads them in place
@@ -45,7 +48,19 @@ pub fn table(table: &'static [u8]) -> &'static [u8] {
     if !COPY.load(Ordering::Relaxed) || table.len() < MIN_TABLE {
         return table;
     }
-    copy_onto_huge_pages(table).unwrap_or(table)
+    match copy_onto_huge_pages(table) {
+        Some(copy) => {
+            COPIED.fetch_add(1, Ordering::Relaxed);
+            copy
+        }
+        None => table,
+    }
+}
+
+/// How many tables the process has copied onto huge pages: what
+/// `THINK_LINT_TIMINGS` reports of them.
+pub fn tables_copied() -> usize {
+    COPIED.load(Ordering::Relaxed)
 }
 
 /// 2 MiB, the size of a huge page on x86-64 and most 64-bit Arm systems.

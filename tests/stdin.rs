@@ -281,3 +281,56 @@ fn an_unknown_stdin_format_is_a_usage_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("csv"), "{}", r.stderr);
 }
+
+/// The engine's phase line that `THINK_LINT_TIMINGS` prints for a run of
+/// `calendar` on standard input, redirected from a file (`as_file`) or
+/// written through a pipe.
+#[cfg(target_os = "linux")]
+fn engine_phase(calendar: &[u8], as_file: bool) -> String {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calendar.jsonl");
+    fs::write(&path, calendar).unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("think-lint"));
+    cmd.args(["--stdin-format", "jsonl", "--format", "compact", "-"])
+        .env("THINK_LINT_TIMINGS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let out = if as_file {
+        cmd.stdin(fs::File::open(&path).unwrap()).output().unwrap()
+    } else {
+        let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let bytes = calendar.to_vec();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            stdin.write_all(&bytes).unwrap();
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        out
+    };
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let engine = stderr.lines().find(|l| l.contains("engine"));
+    engine
+        .unwrap_or_else(|| panic!("no engine phase in:\n{stderr}"))
+        .to_string()
+}
+
+/// A long calendar redirected into standard input from a file is known to
+/// be long before the tables are read, as a file named would be: they are
+/// copied onto huge pages. Through a pipe, or short, it reads them in
+/// place.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_calendar_redirected_from_a_file_copies_the_tables() {
+    // Two posts and blank lines: 1 MiB, read in no time.
+    let mut long = b"{\"text\":\"Doors open at nine.\"}\n".to_vec();
+    long.resize(1 << 20, b'\n');
+    long.extend_from_slice(b"{\"text\":\"See you there.\"}\n");
+    let copied = "tables copied onto huge pages";
+    assert!(engine_phase(&long, true).contains(copied));
+    assert!(!engine_phase(&long, false).contains(copied));
+    assert!(!engine_phase(&long[..4096], true).contains(copied));
+}
