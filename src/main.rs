@@ -517,7 +517,10 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
     };
     // The linters read the built-in tables: a long run has them copied
     // first.
-    huge_pages::use_for_run(run::named_file_bytes(&args.paths));
+    huge_pages::use_for_run(run::named_calendar_bytes(
+        &args.paths,
+        args.stdin_format.kind().is_calendar(),
+    ));
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
     match huge_pages::tables_copied() {
         0 => timings::mark("engine"),

@@ -312,22 +312,26 @@ fn input_bytes(path: &str) -> u64 {
     std::fs::metadata(path).map_or(u64::MAX, |m| m.len())
 }
 
-/// The bytes of the regular files among `paths`, and of standard input
-/// when the run reads it (`-`, or no path) and it is redirected from a
-/// regular file: whether the run is long enough to copy its tables onto
-/// huge pages, which must be known before its linters first read them
-/// (see [`crate::huge_pages`]). Folders count nothing (their files are
-/// only known once walked), nor does a pipe.
-pub fn named_file_bytes(paths: &[String]) -> u64 {
-    file_bytes(paths, STDIN_PATH.map(Path::new))
+/// The bytes of the calendars among `paths` that are regular files, and
+/// of standard input when the run reads it (`-`, or no path) as a
+/// calendar (`stdin_calendar`) and it is redirected from a regular file:
+/// whether the run is long enough to copy its tables onto huge pages,
+/// which must be known before its linters first read them (see
+/// [`crate::huge_pages`]). One-post files count nothing, and are not asked
+/// their size: a run names thousands of them, and a system call each
+/// costs such a run several per cent of its time. Neither do folders
+/// (their files are only known once walked), nor a pipe.
+pub fn named_calendar_bytes(paths: &[String], stdin_calendar: bool) -> u64 {
+    calendar_bytes(paths, STDIN_PATH.filter(|_| stdin_calendar).map(Path::new))
 }
 
 /// Where a Unix system shows standard input as a path: metadata read
 /// there is that of the file standard input was redirected from, if any.
 const STDIN_PATH: Option<&str> = if cfg!(unix) { Some("/dev/stdin") } else { None };
 
-/// [`named_file_bytes`], standard input being read at `stdin`.
-fn file_bytes(paths: &[String], stdin: Option<&Path>) -> u64 {
+/// [`named_calendar_bytes`], standard input being the calendar at
+/// `stdin` (`None`: not a calendar, or nowhere to be looked at).
+fn calendar_bytes(paths: &[String], stdin: Option<&Path>) -> u64 {
     let regular_len = |path: &Path| {
         std::fs::metadata(path)
             .ok()
@@ -339,7 +343,7 @@ fn file_bytes(paths: &[String], stdin: Option<&Path>) -> u64 {
         .and_then(regular_len)
         .unwrap_or(0);
     (paths.iter())
-        .filter(|path| path.as_str() != "-")
+        .filter(|path| path.as_str() != "-" && source::Kind::of(path).is_calendar())
         .filter_map(|path| regular_len(Path::new(path)))
         .fold(stdin_bytes, u64::saturating_add)
 }
@@ -968,36 +972,43 @@ mod tests {
     }
     use crate::source::NoteLevel;
 
-    /// Named regular files count, and standard input when it is read and
-    /// is a regular file; folders (however much they hold), pipes and
-    /// paths that cannot be read do not.
+    /// Named calendars count, and standard input when it is read as a
+    /// calendar and is a regular file; one-post files, folders (however
+    /// much they hold), pipes and paths that cannot be read do not.
     #[test]
-    fn named_file_bytes_counts_the_regular_files_read() {
+    fn named_calendar_bytes_counts_the_calendars_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
         std::fs::write(path("a.jsonl"), vec![b'a'; 3000]).unwrap();
         std::fs::write(path("b.csv"), vec![b'b'; 500]).unwrap();
+        std::fs::write(path("post.md"), vec![b'p'; 9000]).unwrap();
         std::fs::write(path("stdin.csv"), vec![b's'; 40]).unwrap();
         std::fs::create_dir(path("posts")).unwrap();
-        std::fs::write(path("posts/c.md"), vec![b'c'; 7000]).unwrap();
-        let named = |paths: &[String]| named_file_bytes(paths);
+        std::fs::write(path("posts/c.csv"), vec![b'c'; 7000]).unwrap();
+        let named = |paths: &[String]| named_calendar_bytes(paths, false);
         assert_eq!(named(&[path("a.jsonl"), path("b.csv")]), 3500);
         assert_eq!(
-            named(&[path("a.jsonl"), path("posts"), path("missing.txt")]),
+            named(&[
+                path("a.jsonl"),
+                path("post.md"),
+                path("posts"),
+                path("missing.csv"),
+                "-".into()
+            ]),
             3000
         );
 
-        // Standard input redirected from a file counts when it is read.
+        // Standard input redirected from a calendar counts when it is read.
         let stdin_file = path("stdin.csv");
-        let with_stdin = |paths: &[String]| file_bytes(paths, Some(Path::new(&stdin_file)));
+        let with_stdin = |paths: &[String]| calendar_bytes(paths, Some(Path::new(&stdin_file)));
         assert_eq!(with_stdin(&[path("a.jsonl"), "-".into()]), 3040);
         assert_eq!(with_stdin(&[]), 40);
         assert_eq!(with_stdin(&[path("b.csv")]), 500);
         // Not when it is a folder, a pipe or a terminal (not a regular
         // file), or where there is no path for it.
         let posts = path("posts");
-        assert_eq!(file_bytes(&["-".into()], Some(Path::new(&posts))), 0);
-        assert_eq!(file_bytes(&["-".into()], None), 0);
+        assert_eq!(calendar_bytes(&["-".into()], Some(Path::new(&posts))), 0);
+        assert_eq!(calendar_bytes(&["-".into()], None), 0);
     }
 
     #[test]
