@@ -624,8 +624,9 @@ fn walk_and_run(
             })?;
             (walked, head.finish())
         }
+        // No head start: `check` found no folder among the paths.
         None => (
-            source::walk(inputs.paths, inputs.walk_opts)?,
+            source::walk_named_files(inputs.paths, inputs.walk_opts)?,
             run::HeadStarted::default(),
         ),
     };

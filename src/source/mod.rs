@@ -18,7 +18,7 @@ pub use calendar::TEXT_FIELDS;
 pub use lines::TextLines;
 pub use source_map::SourceMap;
 pub use suppress::{Scope, Suppression};
-pub use walk::{InputFile, Walk, WalkOptions, walk, walk_finding};
+pub use walk::{InputFile, Walk, WalkOptions, walk, walk_finding, walk_named_files};
 
 use crate::error::{Error, LocatedError};
 use crate::shared_text::SharedText;

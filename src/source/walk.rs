@@ -37,6 +37,16 @@ pub struct InputFile {
     pub named: bool,
 }
 
+impl InputFile {
+    /// `path`, as the user named it.
+    fn named(path: &str) -> InputFile {
+        InputFile {
+            path: path.to_string(),
+            named: true,
+        }
+    }
+}
+
 /// The files to check, in order, and what was skipped or went wrong.
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -63,6 +73,20 @@ pub fn walk(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
     walk_finding(paths, opts, &mut |_| {})
 }
 
+/// [`walk`] of `paths` known to name no folder (the caller has asked each
+/// whether it does, and none did): every path is a file to check as
+/// named, and is not asked again, which would cost a run of thousands of
+/// named files a system call each. The walk's globs are still checked,
+/// so that a bad one is reported whatever the paths.
+pub fn walk_named_files(paths: &[String], opts: &WalkOptions) -> Result<Walk, Error> {
+    globs(&opts.include, "include")?;
+    globs(&opts.exclude, "exclude")?;
+    Ok(Walk {
+        files: paths.iter().map(|path| InputFile::named(path)).collect(),
+        notes: Vec::new(),
+    })
+}
+
 /// [`walk`], calling `found` with each file a directory's walk finds, as
 /// it finds it (in the file system's order, before the files are sorted):
 /// a caller can start on them while the walk goes on.
@@ -77,10 +101,7 @@ pub fn walk_finding(
     for path in paths {
         let p = Path::new(path);
         if path == "-" || !p.is_dir() {
-            out.files.push(InputFile {
-                path: path.clone(),
-                named: true,
-            });
+            out.files.push(InputFile::named(path));
             continue;
         }
         let mut found = Vec::new();
@@ -153,6 +174,38 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
     use std::fs;
+
+    /// Paths known to name no folder are the files to check, in order and
+    /// as named, whatever they are (a missing one is reported when read);
+    /// a bad glob is an error all the same.
+    #[test]
+    fn named_files_are_checked_as_named() {
+        let paths: Vec<String> = ["b.md", "-", "missing.csv", "a.txt"]
+            .map(String::from)
+            .to_vec();
+        let w = walk_named_files(&paths, &WalkOptions::default()).unwrap();
+        let files: Vec<_> = w.files.iter().map(|f| (f.path.as_str(), f.named)).collect();
+        assert_eq!(
+            files,
+            [
+                ("b.md", true),
+                ("-", true),
+                ("missing.csv", true),
+                ("a.txt", true)
+            ]
+        );
+        assert!(w.notes.is_empty());
+        // The same as the walk makes of them.
+        assert_eq!(
+            walk(&paths, &WalkOptions::default()).unwrap().files,
+            w.files
+        );
+        let bad = WalkOptions {
+            include: vec!["posts/[".into()],
+            exclude: vec![],
+        };
+        assert!(walk_named_files(&paths, &bad).is_err());
+    }
 
     #[test]
     fn walks_post_files_honouring_gitignore() {
