@@ -112,16 +112,20 @@ fn ctrl_c_exits_130() {
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
     assert!(!first.is_empty());
-    // Keep reading, so the run is not stopped by a full pipe instead.
-    let drain = std::thread::spawn(move || {
-        let mut rest = Vec::new();
-        let _ = out.read_to_end(&mut rest);
-    });
+    // The signal goes before the rest is read: the run's output is far
+    // more than the pipe holds, so the run cannot end before the signal
+    // comes, however fast it is, and waits at most for the pipe.
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
+    // Then the rest is read, so the run is not stopped by a full pipe
+    // instead.
+    let drain = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = out.read_to_end(&mut rest);
+    });
     let status = wait(&mut child, Duration::from_secs(30));
     drain.join().unwrap();
     let stderr = stderr_of(&mut child);
