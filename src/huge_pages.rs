@@ -16,6 +16,7 @@
 //! then reads the same, at the usual speed). Anything that fails leaves
 //! the table where it is.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Bytes of input from which a run copies its tables: the copy's cost is
@@ -35,9 +36,57 @@ static COPIED: AtomicUsize = AtomicUsize::new(0);
 
 /// Copies the tables first read from now on onto huge pages if the run
 /// reads `input_bytes` bytes, [`LONG_RUN`] or more; reads them in place
-/// otherwise. A table already read stays where it was.
+/// otherwise. A table already read stays where it was, though a
+/// [`BuiltIn`] asked for again then gives its copy.
 pub fn use_for_run(input_bytes: u64) {
     COPY.store(input_bytes >= LONG_RUN, Ordering::Relaxed);
+}
+
+/// Whether tables read from now on are copied (see [`use_for_run`]).
+pub fn copies_tables() -> bool {
+    COPY.load(Ordering::Relaxed)
+}
+
+/// A table built into the binary, read by its reader once where it lies
+/// and once more from a copy on huge pages if a run asks for it after it
+/// is known to be long (see [`use_for_run`]): a run that only learns its
+/// length late (a folder's walk finds a big calendar) can build its
+/// linters again and have them read the copy, while what was built
+/// before goes on reading the table in place.
+pub struct BuiltIn<T> {
+    in_place: OnceLock<Option<T>>,
+    copied: OnceLock<Option<T>>,
+}
+
+impl<T> Default for BuiltIn<T> {
+    fn default() -> BuiltIn<T> {
+        BuiltIn::new()
+    }
+}
+
+impl<T> BuiltIn<T> {
+    pub const fn new() -> BuiltIn<T> {
+        BuiltIn {
+            in_place: OnceLock::new(),
+            copied: OnceLock::new(),
+        }
+    }
+
+    /// The table `read` makes of `bytes`: of their copy on huge pages
+    /// when the run is long and the table big (see [`table`]), of the
+    /// bytes in place otherwise; each made the first time it is asked.
+    pub fn get(
+        &'static self,
+        bytes: &'static [u8],
+        read: impl FnOnce(&'static [u8]) -> Option<T>,
+    ) -> Option<&'static T> {
+        let made = if copies_tables() && bytes.len() >= MIN_TABLE {
+            self.copied.get_or_init(|| read(table(bytes)))
+        } else {
+            self.in_place.get_or_init(|| read(bytes))
+        };
+        made.as_ref()
+    }
 }
 
 /// `table`, or a copy of it on huge pages when the run is long (see
@@ -45,7 +94,7 @@ pub fn use_for_run(input_bytes: u64) {
 /// as long as the process: call it once per table, where the table is
 /// first read.
 pub fn table(table: &'static [u8]) -> &'static [u8] {
-    if !COPY.load(Ordering::Relaxed) || table.len() < MIN_TABLE {
+    if !copies_tables() || table.len() < MIN_TABLE {
         return table;
     }
     match copy_onto_huge_pages(table) {
@@ -137,6 +186,22 @@ mod tests {
             // entries' alignment needs too.
             assert_eq!(copied.as_ptr() as usize % (2 << 20), 0);
         }
+
+        // A built-in table gives its copy once the run is long, and its
+        // table in place before and after (each made once).
+        static BUILT_IN: BuiltIn<&'static [u8]> = BuiltIn::new();
+        let read = |bytes: &'static [u8]| Some(bytes);
         use_for_run(0);
+        let in_place = *BUILT_IN.get(big, read).unwrap();
+        assert!(std::ptr::eq(in_place, big));
+        use_for_run(LONG_RUN);
+        let copy = *BUILT_IN.get(big, read).unwrap();
+        assert_eq!(copy, big);
+        assert!(std::ptr::eq(*BUILT_IN.get(big, read).unwrap(), copy));
+        if cfg!(target_os = "linux") {
+            assert!(!std::ptr::eq(copy, big));
+        }
+        use_for_run(0);
+        assert!(std::ptr::eq(*BUILT_IN.get(big, read).unwrap(), big));
     }
 }

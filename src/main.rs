@@ -521,6 +521,16 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         &args.paths,
         args.stdin_format.kind().is_calendar(),
     ));
+    let folders = args.paths.iter().any(|p| p != "-" && Path::new(p).is_dir());
+    // A run over folders only learns its length from their walk: what
+    // builds the linters is kept, to build them again on the tables'
+    // copies if the walk finds long calendars (see `walk_and_run`).
+    let again = (folders && !huge_pages::copies_tables()).then(|| LintersAgain {
+        packs: packs.clone(),
+        base: base.clone(),
+        profiles: profiles.clone(),
+        overrides: config.overrides.clone(),
+    });
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
     match huge_pages::tables_copied() {
         0 => timings::mark("engine"),
@@ -565,12 +575,12 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         paths: &paths,
         walk_opts: &walk_opts,
         linters: &mut linters,
+        again,
         read_opts: &read_opts,
     };
     // The pool checks the files a folder's walk finds while it goes on
     // (see `run::HeadStart`); the scope ends once their results are
     // reported. A run of files named one by one starts no pool for it.
-    let folders = paths.iter().any(|p| p != "-" && Path::new(p).is_dir());
     let (outcome, mut input_error) = if folders {
         rayon::in_place_scope(|scope| {
             let head_start = run::HeadStart::new(scope, &read_opts, renderer.as_deref(), context);
@@ -604,7 +614,18 @@ struct Inputs<'a> {
     paths: &'a [String],
     walk_opts: &'a WalkOptions,
     linters: &'a mut LinterSet,
+    /// What builds `linters` again, for a run over folders whose length
+    /// their walk tells.
+    again: Option<LintersAgain>,
     read_opts: &'a source::Options,
+}
+
+/// What a [`LinterSet`] is built of, kept to build it again.
+struct LintersAgain {
+    packs: Vec<Pack>,
+    base: Base,
+    profiles: Profiles,
+    overrides: Vec<config::Override>,
 }
 
 /// Walks the inputs' paths and runs their files through the reporter,
@@ -630,6 +651,22 @@ fn walk_and_run(
             run::HeadStarted::default(),
         ),
     };
+    // Calendars wait for the walk's end (the head start takes one-post
+    // files alone): if those it found make the run long, the linters that
+    // check them are built again, on the tables' copies. The first ones
+    // live on in the head start's tasks, and are not freed (see `check`).
+    if let Some(again) = inputs.again.take() {
+        let bytes = run::walked_calendar_bytes(&walked.files);
+        if bytes >= huge_pages::LONG_RUN {
+            huge_pages::use_for_run(bytes);
+            let rebuilt = LinterSet::new(again.packs, again.base, again.profiles, again.overrides)?;
+            std::mem::forget(std::mem::replace(linters, rebuilt));
+            timings::mark(&format!(
+                "engine again, for the walk's long calendars ({} tables copied onto huge pages)",
+                huge_pages::tables_copied()
+            ));
+        }
+    }
     pack::compile_lean(!head_start.not_little && run::little_input(&walked.files));
     if timings::enabled() {
         let early = head_start.files();

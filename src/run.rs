@@ -322,30 +322,46 @@ fn input_bytes(path: &str) -> u64 {
 /// costs such a run several per cent of its time. Neither do folders
 /// (their files are only known once walked), nor a pipe.
 pub fn named_calendar_bytes(paths: &[String], stdin_calendar: bool) -> u64 {
-    calendar_bytes(paths, STDIN_PATH.filter(|_| stdin_calendar).map(Path::new))
+    named_calendar_bytes_with(paths, STDIN_PATH.filter(|_| stdin_calendar).map(Path::new))
+}
+
+/// [`named_calendar_bytes`], standard input being the calendar at
+/// `stdin` (`None`: not a calendar, or nowhere to be looked at).
+fn named_calendar_bytes_with(paths: &[String], stdin: Option<&Path>) -> u64 {
+    let reads_stdin = paths.is_empty() || paths.iter().any(|p| p == "-");
+    let stdin_bytes = (stdin.filter(|_| reads_stdin))
+        .and_then(regular_len)
+        .unwrap_or(0);
+    calendar_bytes(paths.iter().map(String::as_str)).saturating_add(stdin_bytes)
+}
+
+/// The bytes of the calendars among the files a walk gave (those of the
+/// folders named as well as the files named; not standard input): what
+/// tells a run over folders that it is long, once they are walked.
+pub fn walked_calendar_bytes(files: &[InputFile]) -> u64 {
+    calendar_bytes(files.iter().map(|f| f.path.as_str()))
 }
 
 /// Where a Unix system shows standard input as a path: metadata read
 /// there is that of the file standard input was redirected from, if any.
 const STDIN_PATH: Option<&str> = if cfg!(unix) { Some("/dev/stdin") } else { None };
 
-/// [`named_calendar_bytes`], standard input being the calendar at
-/// `stdin` (`None`: not a calendar, or nowhere to be looked at).
-fn calendar_bytes(paths: &[String], stdin: Option<&Path>) -> u64 {
-    let regular_len = |path: &Path| {
-        std::fs::metadata(path)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|m| m.len())
-    };
-    let reads_stdin = paths.is_empty() || paths.iter().any(|p| p == "-");
-    let stdin_bytes = (stdin.filter(|_| reads_stdin))
-        .and_then(regular_len)
-        .unwrap_or(0);
-    (paths.iter())
-        .filter(|path| path.as_str() != "-" && source::Kind::of(path).is_calendar())
+/// The bytes of the calendars among `paths` (by their extension) that
+/// are regular files; one-post files are not asked.
+fn calendar_bytes<'p>(paths: impl Iterator<Item = &'p str>) -> u64 {
+    paths
+        .filter(|path| *path != "-" && source::Kind::of(path).is_calendar())
         .filter_map(|path| regular_len(Path::new(path)))
-        .fold(stdin_bytes, u64::saturating_add)
+        .fold(0, u64::saturating_add)
+}
+
+/// The size of the regular file at `path`; `None` for anything else, or
+/// a path that cannot be read.
+fn regular_len(path: &Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
 }
 
 /// Whether `files` hold no more than [`LITTLE_INPUT`] bytes: a draft or
@@ -1000,15 +1016,32 @@ mod tests {
 
         // Standard input redirected from a calendar counts when it is read.
         let stdin_file = path("stdin.csv");
-        let with_stdin = |paths: &[String]| calendar_bytes(paths, Some(Path::new(&stdin_file)));
+        let with_stdin =
+            |paths: &[String]| named_calendar_bytes_with(paths, Some(Path::new(&stdin_file)));
         assert_eq!(with_stdin(&[path("a.jsonl"), "-".into()]), 3040);
         assert_eq!(with_stdin(&[]), 40);
         assert_eq!(with_stdin(&[path("b.csv")]), 500);
         // Not when it is a folder, a pipe or a terminal (not a regular
         // file), or where there is no path for it.
         let posts = path("posts");
-        assert_eq!(calendar_bytes(&["-".into()], Some(Path::new(&posts))), 0);
-        assert_eq!(calendar_bytes(&["-".into()], None), 0);
+        assert_eq!(
+            named_calendar_bytes_with(&["-".into()], Some(Path::new(&posts))),
+            0
+        );
+        assert_eq!(named_calendar_bytes_with(&["-".into()], None), 0);
+
+        // A walk's files count the calendars among them, found or named.
+        let walked = |paths: &[&str]| {
+            let files: Vec<InputFile> = (paths.iter())
+                .map(|p| InputFile {
+                    path: path(p),
+                    named: false,
+                })
+                .collect();
+            walked_calendar_bytes(&files)
+        };
+        assert_eq!(walked(&["posts/c.csv", "post.md", "a.jsonl"]), 10_000);
+        assert_eq!(walked(&["post.md", "missing.yaml"]), 0);
     }
 
     #[test]

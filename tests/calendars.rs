@@ -361,3 +361,40 @@ fn json_that_is_no_calendar_is_skipped_when_walking_but_an_error_when_named() {
             "package.json:1:2: no list of posts",
         ));
 }
+
+/// A folder's run learns its length from its walk: when the walk finds
+/// calendars of 1 MiB or more, the linters that check them are built again
+/// on the tables' copies (`THINK_LINT_TIMINGS` says so); a folder of
+/// short files keeps the linters it started with. Either way every post
+/// is checked, and the same.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_with_a_long_calendar_builds_its_linters_again_on_copied_tables() {
+    let run = |long: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut calendar = b"{\"text\":\"Doors open at nine.\"}\n".to_vec();
+        if long {
+            // Blank lines: 1 MiB read in no time.
+            calendar.resize(1 << 20, b'\n');
+        }
+        calendar.extend_from_slice(b"{\"text\":\"See you there.\"}\n");
+        fs::write(dir.path().join("calendar.jsonl"), calendar).unwrap();
+        fs::write(dir.path().join("post.md"), "Thanks to everyone who came.\n").unwrap();
+        let out = think_lint(dir.path())
+            .args([".", "--format", "jsonl"])
+            .env("THINK_LINT_TIMINGS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let posts = String::from_utf8(out.stdout).unwrap().lines().count();
+        (String::from_utf8(out.stderr).unwrap(), posts)
+    };
+    let again = "engine again, for the walk's long calendars (2 tables copied onto huge pages)";
+    let (long, posts) = run(true);
+    assert!(long.contains(again), "{long}");
+    assert_eq!(posts, 3);
+    let (short, posts) = run(false);
+    assert!(!short.contains("engine again"), "{short}");
+    assert!(!short.contains("copied onto huge pages"), "{short}");
+    assert_eq!(posts, 3);
+}

@@ -707,10 +707,8 @@ impl Entry for Wide {
 #[cfg(compiled_packs)]
 pub fn built_in() -> Option<&'static Automata> {
     static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built-in-prefilter.bin"));
-    static AUTOMATA: std::sync::OnceLock<Option<Automata>> = std::sync::OnceLock::new();
-    AUTOMATA
-        .get_or_init(|| Automata::new(crate::huge_pages::table(BYTES)))
-        .as_ref()
+    static AUTOMATA: crate::huge_pages::BuiltIn<Automata> = crate::huge_pages::BuiltIn::new();
+    AUTOMATA.get(BYTES, Automata::new)
 }
 
 #[cfg(test)]

@@ -572,10 +572,8 @@ pub fn built_in() -> Option<&'static Table> {
         env!("OUT_DIR"),
         "/built-in-terms.bin"
     )));
-    static TABLE: std::sync::OnceLock<Option<Table>> = std::sync::OnceLock::new();
-    TABLE
-        .get_or_init(|| Table::new(crate::huge_pages::table(&BYTES.0)))
-        .as_ref()
+    static TABLE: crate::huge_pages::BuiltIn<Table> = crate::huge_pages::BuiltIn::new();
+    TABLE.get(&BYTES.0, Table::new)
 }
 
 #[cfg(test)]
