@@ -651,6 +651,13 @@ fn walk_and_run(
             run::HeadStarted::default(),
         ),
     };
+    pack::compile_lean(!head_start.not_little && run::little_input(&walked.files));
+    if timings::enabled() {
+        let early = head_start.files();
+        timings::mark(&format!(
+            "reporter and walk ({early} files checked meanwhile)"
+        ));
+    }
     // Calendars wait for the walk's end (the head start takes one-post
     // files alone): if those it found make the run long, the linters that
     // check them are built again, on the tables' copies. The first ones
@@ -666,13 +673,6 @@ fn walk_and_run(
                 huge_pages::tables_copied()
             ));
         }
-    }
-    pack::compile_lean(!head_start.not_little && run::little_input(&walked.files));
-    if timings::enabled() {
-        let early = head_start.files();
-        timings::mark(&format!(
-            "reporter and walk ({early} files checked meanwhile)"
-        ));
     }
     timings::probe(&walked.files, &linters.base(), inputs.read_opts);
     let input_error = report_notes(&walked.notes);
