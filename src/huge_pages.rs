@@ -73,7 +73,7 @@ impl<T> BuiltIn<T> {
     }
 
     /// The table `read` makes of `bytes`: of their copy on huge pages
-    /// when the run is long and the table big (see [`table`]), of the
+    /// when the run is long and the table big (see `table`), of the
     /// bytes in place otherwise; each made the first time it is asked.
     pub fn get(
         &'static self,
@@ -91,9 +91,8 @@ impl<T> BuiltIn<T> {
 
 /// `table`, or a copy of it on huge pages when the run is long (see
 /// [`use_for_run`]) and the table big. Each call makes a copy that lasts
-/// as long as the process: call it once per table, where the table is
-/// first read.
-pub fn table(table: &'static [u8]) -> &'static [u8] {
+/// as long as the process: [`BuiltIn`] calls it once per table.
+fn table(table: &'static [u8]) -> &'static [u8] {
     if !copies_tables() || table.len() < MIN_TABLE {
         return table;
     }
