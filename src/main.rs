@@ -532,10 +532,7 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         overrides: config.overrides.clone(),
     });
     let mut linters = LinterSet::new(packs, base, profiles, config.overrides.clone())?;
-    match huge_pages::tables_copied() {
-        0 => timings::mark("engine"),
-        n => timings::mark(&format!("engine ({n} tables copied onto huge pages)")),
-    }
+    mark_engine("engine");
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -620,6 +617,15 @@ struct Inputs<'a> {
     read_opts: &'a source::Options,
 }
 
+/// Ends the timing phase `name` of building the linters, saying how many
+/// tables were copied onto huge pages, if any.
+fn mark_engine(name: &str) {
+    match huge_pages::tables_copied() {
+        0 => timings::mark(name),
+        n => timings::mark(&format!("{name} ({n} tables copied onto huge pages)")),
+    }
+}
+
 /// What a [`LinterSet`] is built of, kept to build it again.
 struct LintersAgain {
     packs: Vec<Pack>,
@@ -668,10 +674,7 @@ fn walk_and_run(
             huge_pages::use_for_run(bytes);
             let rebuilt = LinterSet::new(again.packs, again.base, again.profiles, again.overrides)?;
             std::mem::forget(std::mem::replace(linters, rebuilt));
-            timings::mark(&format!(
-                "engine again, for the walk's long calendars ({} tables copied onto huge pages)",
-                huge_pages::tables_copied()
-            ));
+            mark_engine("engine again, for the walk's long calendars");
         }
     }
     timings::probe(&walked.files, &linters.base(), inputs.read_opts);
