@@ -878,29 +878,63 @@ fn disjoint(spans: &mut Vec<Range<usize>>) {
     spans.truncate(kept);
 }
 
-/// Says what a metric measured, in the post's terms.
+/// Says what a metric measured, in the post's terms. Built without
+/// `format!`: a post gets one for every metric rule that fires on it.
 fn metric_detail(a: &Analysis, metric: Metric, above: Option<f64>, below: Option<f64>) -> String {
-    let value = a.metric_value(metric);
-    let limit = match (above, below) {
-        (Some(x), _) if value > x => format!("above {x}"),
-        (_, Some(x)) => format!("below {x}"),
-        _ => String::new(),
-    };
+    let mut out = String::with_capacity(64);
     match (metric, &a.metrics.platform) {
-        (Metric::PlatformLength, Some(p)) => format!(
-            "{} characters as the platform counts them; the limit is {}",
-            p.length,
-            p.max_length.unwrap_or(0)
-        ),
-        (Metric::PlatformHashtags, Some(p)) => format!(
-            "{} hashtags; the platform allows {}",
-            a.hashtags.len(),
-            p.max_hashtags.unwrap_or(0)
-        ),
-        (Metric::CapsRatio | Metric::Valence, _) => {
-            format!("{} is {value:.2}, {limit}", metric.name())
+        (Metric::PlatformLength, Some(p)) => {
+            push_count(&mut out, p.length);
+            out.push_str(" characters as the platform counts them; the limit is ");
+            push_count(&mut out, p.max_length.unwrap_or(0));
         }
-        _ => format!("{} is {value}, {limit}", metric.name()),
+        (Metric::PlatformHashtags, Some(p)) => {
+            push_count(&mut out, a.hashtags.len());
+            out.push_str(" hashtags; the platform allows ");
+            push_count(&mut out, p.max_hashtags.unwrap_or(0));
+        }
+        _ => {
+            let value = a.metric_value(metric);
+            out.push_str(metric.name());
+            out.push_str(" is ");
+            match metric {
+                Metric::CapsRatio | Metric::Valence => {
+                    crate::report::push_hundredths(&mut out, value);
+                }
+                _ => push_number(&mut out, value),
+            }
+            out.push_str(", ");
+            match (above, below) {
+                (Some(x), _) if value > x => {
+                    out.push_str("above ");
+                    push_number(&mut out, x);
+                }
+                (_, Some(x)) => {
+                    out.push_str("below ");
+                    push_number(&mut out, x);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Appends `n` in decimal.
+fn push_count(out: &mut String, n: usize) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Appends `x` as `{x}` writes it: a whole number (most metrics count
+/// something) without the formatting machinery, anything else through it.
+fn push_number(out: &mut String, x: f64) {
+    // Below 2^53 a whole `f64` is an exact integer; -0 prints its sign.
+    if x.fract() == 0.0 && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative()) {
+        out.push_str(itoa::Buffer::new().format(x as i64));
+    } else {
+        use std::fmt::Write;
+        // Writing to a string cannot fail.
+        let _ = write!(out, "{x}");
     }
 }
 
@@ -1019,6 +1053,69 @@ mod tests {
             vec![0..10, 12..15, 30..31]
         );
         assert_eq!(disjoint(vec![3..9, 0..9]), vec![0..9]);
+    }
+
+    #[test]
+    fn numbers_in_metric_details_print_as_display_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -4.0,
+            23.0,
+            0.5,
+            0.6,
+            -2.75,
+            1.0 / 3.0,
+            1e15,
+            9.0e15 - 1.0,
+            9.0e15,
+            1e20,
+            -1e300,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut rng = crate::test_rng::Xorshift::new(0x5eed_0ff1_e1d5);
+        for _ in 0..2000 {
+            let r = rng.next();
+            values.push(f64::from_bits(r));
+            values.push((r % 100_000) as f64);
+            values.push((r % 1000) as f64 / 100.0);
+        }
+        for x in values {
+            let mut out = String::new();
+            push_number(&mut out, x);
+            assert_eq!(out, format!("{x}"), "{:#x}", x.to_bits());
+        }
+        let mut out = String::from("n: ");
+        push_count(&mut out, 280);
+        assert_eq!(out, "n: 280");
+    }
+
+    #[test]
+    fn metric_details_say_the_value_and_the_limit_crossed() {
+        let a = Analysis::new("WOW!!! THIS IS SO GREAT!!! BUY NOW!!!");
+        let caps = a.metric_value(Metric::CapsRatio);
+        let marks = a.metric_value(Metric::Exclamations);
+        assert_eq!(
+            metric_detail(&a, Metric::Exclamations, Some(4.0), None),
+            format!("exclamations is {marks}, above 4")
+        );
+        assert_eq!(
+            metric_detail(&a, Metric::CapsRatio, Some(0.6), None),
+            format!("caps-ratio is {caps:.2}, above 0.6")
+        );
+        assert_eq!(
+            metric_detail(&a, Metric::Exclamations, None, Some(100.0)),
+            format!("exclamations is {marks}, below 100")
+        );
+        // Inside both limits (a rule whose other part fired): no limit.
+        assert_eq!(
+            metric_detail(&a, Metric::Exclamations, Some(100.0), None),
+            format!("exclamations is {marks}, ")
+        );
     }
 
     /// An engine with one pack `p` holding `rules` (TOML `[[rules]]`).
