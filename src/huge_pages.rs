@@ -24,6 +24,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// draft, a folder of posts) read the tables in place.
 pub const LONG_RUN: u64 = 1 << 20;
 
+/// Whether tables can be copied onto huge pages here: on Linux. Elsewhere
+/// nothing is copied, and a run need not learn how long it is.
+pub const COPIES: bool = cfg!(target_os = "linux");
+
 /// Tables smaller than this are read in place: a huge page would mostly
 /// hold nothing.
 const MIN_TABLE: usize = 1 << 20;

@@ -521,6 +521,9 @@ fn check(args: CheckArgs, setup: &SetupArgs) -> Result<u8, Error> {
         &args.paths,
         args.stdin_format.kind().is_calendar(),
     ));
+    if let Some(bytes) = source::stdin_ahead::held() {
+        timings::mark(&format!("standard input read ahead ({bytes} bytes)"));
+    }
     let folders = args.paths.iter().any(|p| p != "-" && Path::new(p).is_dir());
     // A run over folders only learns its length from their walk: what
     // builds the linters is kept, to build them again on the tables'

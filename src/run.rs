@@ -6,6 +6,7 @@
 
 use crate::check::{Linter, PostResult, Summary, Tally};
 use crate::error::{Error, LocatedError};
+use crate::huge_pages;
 use crate::linters::LinterSet;
 use crate::report::{Render, Reporter};
 use crate::source::{self, InputFile, Note, Post};
@@ -314,25 +315,49 @@ fn input_bytes(path: &str) -> u64 {
 
 /// The bytes of the calendars among `paths` that are regular files, and
 /// of standard input when the run reads it (`-`, or no path) as a
-/// calendar (`stdin_calendar`) and it is redirected from a regular file:
-/// whether the run is long enough to copy its tables onto huge pages,
-/// which must be known before its linters first read them (see
-/// [`crate::huge_pages`]). One-post files count nothing, and are not asked
-/// their size: a run names thousands of them, and a system call each
-/// costs such a run several per cent of its time. Neither do folders
-/// (their files are only known once walked), nor a pipe.
+/// calendar (`stdin_calendar`): whether the run is long enough to copy its
+/// tables onto huge pages, which must be known before its linters first
+/// read them (see [`crate::huge_pages`]). Standard input redirected from
+/// a regular file counts its size; piped in, it counts what is read of it
+/// ahead of the run, up to [`huge_pages::LONG_RUN`] (see
+/// [`source::stdin_ahead`]); a terminal counts nothing. One-post files
+/// count nothing, and are not asked their size: a run names thousands of
+/// them, and a system call each costs such a run several per cent of its
+/// time. Neither do folders (their files are only known once walked).
 pub fn named_calendar_bytes(paths: &[String], stdin_calendar: bool) -> u64 {
-    named_calendar_bytes_with(paths, STDIN_PATH.filter(|_| stdin_calendar).map(Path::new))
+    named_calendar_bytes_with(
+        paths,
+        STDIN_PATH.filter(|_| stdin_calendar).map(Path::new),
+        piped_stdin_bytes,
+    )
 }
 
 /// [`named_calendar_bytes`], standard input being the calendar at
-/// `stdin` (`None`: not a calendar, or nowhere to be looked at).
-fn named_calendar_bytes_with(paths: &[String], stdin: Option<&Path>) -> u64 {
+/// `stdin` (`None`: not a calendar, or nowhere to be looked at), and
+/// `piped` counting it when that is not a regular file.
+fn named_calendar_bytes_with(
+    paths: &[String],
+    stdin: Option<&Path>,
+    piped: impl FnOnce() -> u64,
+) -> u64 {
     let reads_stdin = paths.is_empty() || paths.iter().any(|p| p == "-");
-    let stdin_bytes = (stdin.filter(|_| reads_stdin))
-        .and_then(regular_len)
-        .unwrap_or(0);
+    let stdin_bytes = match stdin.filter(|_| reads_stdin) {
+        Some(path) => regular_len(path).unwrap_or_else(piped),
+        None => 0,
+    };
     calendar_bytes(paths.iter().map(String::as_str)).saturating_add(stdin_bytes)
+}
+
+/// The bytes of a calendar on standard input that is not a regular file:
+/// what is read of it ahead of the run, up to [`huge_pages::LONG_RUN`],
+/// where its tables can be copied; nothing from a terminal, which a run
+/// does not wait on before it starts.
+fn piped_stdin_bytes() -> u64 {
+    use std::io::IsTerminal;
+    if !huge_pages::COPIES || io::stdin().is_terminal() {
+        return 0;
+    }
+    source::stdin_ahead::read_ahead(huge_pages::LONG_RUN)
 }
 
 /// The bytes of the calendars among the files a walk gave (those of the
@@ -989,8 +1014,9 @@ mod tests {
     use crate::source::NoteLevel;
 
     /// Named calendars count, and standard input when it is read as a
-    /// calendar and is a regular file; one-post files, folders (however
-    /// much they hold), pipes and paths that cannot be read do not.
+    /// calendar (its size, or what is read of it ahead); one-post files,
+    /// folders (however much they hold) and paths that cannot be read do
+    /// not.
     #[test]
     fn named_calendar_bytes_counts_the_calendars_read() {
         let dir = tempfile::tempdir().unwrap();
@@ -1016,19 +1042,26 @@ mod tests {
 
         // Standard input redirected from a calendar counts when it is read.
         let stdin_file = path("stdin.csv");
-        let with_stdin =
-            |paths: &[String]| named_calendar_bytes_with(paths, Some(Path::new(&stdin_file)));
+        let never_piped = || -> u64 { panic!("a regular file is not read ahead") };
+        let with_stdin = |paths: &[String]| {
+            named_calendar_bytes_with(paths, Some(Path::new(&stdin_file)), never_piped)
+        };
         assert_eq!(with_stdin(&[path("a.jsonl"), "-".into()]), 3040);
         assert_eq!(with_stdin(&[]), 40);
         assert_eq!(with_stdin(&[path("b.csv")]), 500);
-        // Not when it is a folder, a pipe or a terminal (not a regular
-        // file), or where there is no path for it.
+        // Standard input that is not a regular file (a pipe, a terminal;
+        // here a folder) counts what `piped` reads of it ahead.
         let posts = path("posts");
+        let piped =
+            |paths: &[String]| named_calendar_bytes_with(paths, Some(Path::new(&posts)), || 70);
+        assert_eq!(piped(&["-".into()]), 70);
+        assert_eq!(piped(&[path("b.csv"), "-".into()]), 570);
+        // Nothing where standard input is not read, or has no path.
+        assert_eq!(piped(&[path("b.csv")]), 500);
         assert_eq!(
-            named_calendar_bytes_with(&["-".into()], Some(Path::new(&posts))),
+            named_calendar_bytes_with(&["-".into()], None, never_piped),
             0
         );
-        assert_eq!(named_calendar_bytes_with(&["-".into()], None), 0);
 
         // A walk's files count the calendars among them, found or named.
         let walked = |paths: &[&str]| {

@@ -282,19 +282,19 @@ fn an_unknown_stdin_format_is_a_usage_error() {
     assert!(r.stderr.contains("csv"), "{}", r.stderr);
 }
 
-/// The engine's phase line that `THINK_LINT_TIMINGS` prints for a run of
-/// `calendar` on standard input, redirected from a file (`as_file`) or
-/// written through a pipe.
+/// A run of `calendar` (JSON Lines) on standard input, redirected from a
+/// file (`as_file`) or written through a pipe, with `THINK_LINT_TIMINGS`
+/// on: its output (`--format jsonl`), and the timings.
 #[cfg(target_os = "linux")]
-fn engine_phase(calendar: &[u8], as_file: bool) -> String {
+fn run_calendar_on_stdin(calendar: &[u8], as_file: bool) -> (String, String) {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("calendar.jsonl");
     fs::write(&path, calendar).unwrap();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("think-lint"));
-    cmd.args(["--stdin-format", "jsonl", "--format", "compact", "-"])
+    cmd.args(["--stdin-format", "jsonl", "--format", "jsonl", "-"])
         .env("THINK_LINT_TIMINGS", "1")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let out = if as_file {
         cmd.stdin(fs::File::open(&path).unwrap()).output().unwrap()
@@ -302,35 +302,76 @@ fn engine_phase(calendar: &[u8], as_file: bool) -> String {
         let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
         let bytes = calendar.to_vec();
+        // Written a little at a time, as a program producing it would.
         let writer = std::thread::spawn(move || {
             use std::io::Write;
-            stdin.write_all(&bytes).unwrap();
+            for chunk in bytes.chunks(10_000) {
+                stdin.write_all(chunk).unwrap();
+            }
         });
         let out = child.wait_with_output().unwrap();
         writer.join().unwrap();
         out
     };
-    assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    let engine = stderr.lines().find(|l| l.contains("engine"));
-    engine
-        .unwrap_or_else(|| panic!("no engine phase in:\n{stderr}"))
-        .to_string()
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
 }
 
-/// A long calendar redirected into standard input from a file is known to
-/// be long before the tables are read, as a file named would be: they are
-/// copied onto huge pages. Through a pipe, or short, it reads them in
-/// place.
+/// The line of `THINK_LINT_TIMINGS`' report `timings` that starts with
+/// `phase` (after its time), if any.
+#[cfg(target_os = "linux")]
+fn timing_line<'t>(timings: &'t str, phase: &str) -> Option<&'t str> {
+    timings
+        .lines()
+        .find(|l| l.split_once(|c: char| c.is_ascii_digit()).is_some() && l.contains(phase))
+}
+
+/// A long calendar on standard input, redirected from a file or piped in,
+/// is known to be long before the tables are read, as a file named would
+/// be: they are copied onto huge pages. A short one reads them in place.
+/// Piped in, its first megabyte is read ahead to tell; every post is
+/// checked all the same, the one that megabyte ends in too.
 #[cfg(target_os = "linux")]
 #[test]
-fn a_long_calendar_redirected_from_a_file_copies_the_tables() {
-    // Two posts and blank lines: 1 MiB, read in no time.
+fn a_long_calendar_on_standard_input_copies_the_tables() {
+    // Three posts and blank lines: over 1 MiB, read in no time. The
+    // second post holds byte 1 MiB, where reading ahead stops.
     let mut long = b"{\"text\":\"Doors open at nine.\"}\n".to_vec();
-    long.resize(1 << 20, b'\n');
+    long.resize((1 << 20) - 10, b'\n');
+    let second_line = long.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    long.extend_from_slice(b"{\"text\":\"Bring a friend along.\"}\n");
+    long.resize((1 << 20) + 4096, b'\n');
     long.extend_from_slice(b"{\"text\":\"See you there.\"}\n");
     let copied = "tables copied onto huge pages";
-    assert!(engine_phase(&long, true).contains(copied));
-    assert!(!engine_phase(&long, false).contains(copied));
-    assert!(!engine_phase(&long[..4096], true).contains(copied));
+    let posts = |out: &str| -> Vec<u64> {
+        (out.lines())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["line"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let engine = |timings: &str| timing_line(timings, "engine").unwrap_or("").to_string();
+    let (file_out, file_timings) = run_calendar_on_stdin(&long, true);
+    assert!(engine(&file_timings).contains(copied), "{file_timings}");
+    assert!(timing_line(&file_timings, "read ahead").is_none());
+    let (pipe_out, pipe_timings) = run_calendar_on_stdin(&long, false);
+    assert!(engine(&pipe_timings).contains(copied), "{pipe_timings}");
+    assert!(
+        timing_line(&pipe_timings, "standard input read ahead (1048576 bytes)").is_some(),
+        "{pipe_timings}"
+    );
+    let lines = long.iter().filter(|&&b| b == b'\n').count() as u64;
+    assert_eq!(posts(&pipe_out), [1, second_line, lines]);
+    assert_eq!(pipe_out, file_out);
+    // Short, either way: in place.
+    let short = &long[..4096];
+    for as_file in [true, false] {
+        let (out, timings) = run_calendar_on_stdin(short, as_file);
+        assert!(!engine(&timings).contains(copied), "{timings}");
+        assert!(engine(&timings).contains("engine"), "{timings}");
+        assert_eq!(posts(&out), [1]);
+    }
 }

@@ -10,6 +10,7 @@ mod calendar;
 mod lines;
 mod markdown;
 mod source_map;
+pub mod stdin_ahead;
 mod suppress;
 mod text;
 pub mod walk;
@@ -333,12 +334,12 @@ fn read_stdin(opts: &Options, on_post: &mut dyn FnMut(Post)) -> Result<Vec<Note>
         named: true,
     };
     if opts.stdin.is_calendar() {
-        let reader = BufReader::with_capacity(64 << 10, std::io::stdin().lock());
+        let reader = BufReader::with_capacity(64 << 10, stdin_ahead::reader());
         return calendar_input(&input, opts.stdin, reader, opts, on_post);
     }
     let cap = whole_post_cap(opts);
     let bytes =
-        read_at_most(Ok(std::io::stdin().lock()), 0, cap).map_err(|e| Error::io(STDIN_NAME, &e))?;
+        read_at_most(Ok(stdin_ahead::reader()), 0, cap).map_err(|e| Error::io(STDIN_NAME, &e))?;
     if bytes.len() > cap {
         // A calendar piped in without --stdin-format is the usual cause.
         let hint = "; if it is a content calendar, pass --stdin-format (csv, tsv, json, jsonl or yaml) to read it one post at a time";
