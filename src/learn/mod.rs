@@ -7,7 +7,7 @@
 //! logistic regression ([`logistic`]). The penalty is chosen by k-fold
 //! cross-validation on the training data, and the firing threshold on the
 //! cross-validated (out-of-fold) probabilities, so the scores reported are
-//! for posts the model did not see. [`write`] turns the result into a pack.
+//! for posts the model did not see. [`write`](mod@write) turns the result into a pack.
 //! Everything is done in a fixed order with a fixed seed: the same data
 //! gives the same pack, byte for byte.
 

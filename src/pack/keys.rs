@@ -160,7 +160,7 @@ pub fn write(keys: &[&[u8]], out: &mut Vec<u8>) {
     write_hashed(keys, &hashes, out);
 }
 
-/// [`write`], each key placed by the hash at its place in `hashes`
+/// [`write()`], each key placed by the hash at its place in `hashes`
 /// rather than by its [`hash`]: for a table that finds some keys by a
 /// hash of their parts (`pack::learned`). Its readers look keys up with
 /// [`Index::find_hashed`] or [`Index::find_where`], given the same hash.

@@ -509,7 +509,7 @@ impl Table {
 
     /// The term of two words whose words are numbered `first` (by
     /// [`Table::first_number`]) and `second` (by [`Table::second_number`]):
-    /// what [`Table::find_pair`] finds of the two words.
+    /// what `Table::find_pair` (in the tests) finds of the two words.
     #[inline]
     pub fn find_pair_numbered(&self, first: u32, second: u32) -> Option<u32> {
         self.pairs.find(self.bytes, pair_number(first, second)?)

@@ -8,10 +8,10 @@
 //! reading a slot.
 //!
 //! build.rs and the binary share this module and the packs' key hash, so
-//! both hash keys alike; [`write`] makes the source of a map, [`StaticMap`]
+//! both hash keys alike; [`write()`] makes the source of a map, [`StaticMap`]
 //! reads it.
 
-/// A map from string to `V`, made by [`write`].
+/// A map from string to `V`, made by [`write()`].
 pub struct StaticMap<V: 'static> {
     /// Every key, one after the other, in the order they were given.
     pub keys: &'static str,
