@@ -23,22 +23,12 @@ static AHEAD: Mutex<Option<Ahead>> = Mutex::new(None);
 /// Reads up to `limit` bytes of standard input and keeps them for
 /// [`reader`]. Returns how many there were: fewer than `limit` when
 /// standard input ended first, or failed (the error then comes from
-/// [`reader`], after the bytes read before it).
+/// [`reader`], after the bytes read before it). Standard input is read
+/// ahead once: asked again, it answers what it holds.
 pub fn read_ahead(limit: u64) -> u64 {
-    let read = read_from(io::stdin().lock(), limit);
-    let n = read.bytes.len() as u64;
     let mut ahead = AHEAD.lock().unwrap_or_else(|e| e.into_inner());
-    match ahead.as_mut() {
-        // Read ahead twice: the second part follows the first, unless
-        // the first ended in an error.
-        Some(before) if before.error.is_none() => {
-            before.bytes.extend(read.bytes);
-            before.error = read.error;
-        }
-        Some(_) => {}
-        None => *ahead = Some(read),
-    }
-    n
+    let read = ahead.get_or_insert_with(|| read_from(io::stdin().lock(), limit));
+    read.bytes.len() as u64
 }
 
 /// The bytes read ahead and not yet taken by [`reader`], if any were:
