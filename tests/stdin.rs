@@ -318,13 +318,11 @@ fn run_calendar_on_stdin(calendar: &[u8], as_file: bool) -> (String, String) {
     (String::from_utf8(out.stdout).unwrap(), stderr)
 }
 
-/// The line of `THINK_LINT_TIMINGS`' report `timings` that starts with
-/// `phase` (after its time), if any.
+/// The line of `THINK_LINT_TIMINGS`' report `timings` that names
+/// `phase`, if any.
 #[cfg(target_os = "linux")]
 fn timing_line<'t>(timings: &'t str, phase: &str) -> Option<&'t str> {
-    timings
-        .lines()
-        .find(|l| l.split_once(|c: char| c.is_ascii_digit()).is_some() && l.contains(phase))
+    timings.lines().find(|l| l.contains(phase))
 }
 
 /// A long calendar on standard input, redirected from a file or piped in,
