@@ -130,12 +130,13 @@ fn report_searches() {
         return;
     }
     let searches: u64 = costs.iter().map(|c| c.searches).sum();
+    let found: u64 = costs.iter().map(|c| c.found).sum();
     let nanos: u64 = costs.iter().map(|c| c.nanos).sum();
     let ms = |ns: u64| ns as f64 / 1e6;
     let all = std::env::var_os("THINK_LINT_TIMINGS").is_some_and(|v| v == "all");
     let shown = if all { costs.len() } else { PATTERNS_SHOWN };
     eprintln!(
-        "pattern searches: {searches} in {:.3} ms (wall, all threads), {} patterns; costliest{}:",
+        "pattern searches: {searches} ({found} found a match) in {:.3} ms (wall, all threads), {} patterns; costliest{}:",
         ms(nanos),
         costs.len(),
         if shown < costs.len() {
@@ -145,8 +146,8 @@ fn report_searches() {
         }
     );
     eprintln!(
-        "  {:>8}  {:>8}  {:>8}  rules: pattern",
-        "ms", "searches", "µs each"
+        "  {:>8}  {:>8}  {:>8}  {:>8}  rules: pattern",
+        "ms", "searches", "found", "µs each"
     );
     for c in costs.iter().take(shown) {
         let pattern: String = c.pattern.chars().take(60).collect();
@@ -156,9 +157,10 @@ fn report_searches() {
             ""
         };
         eprintln!(
-            "  {:>8.3}  {:>8}  {:>8.2}  {}: {}{cut}",
+            "  {:>8.3}  {:>8}  {:>8}  {:>8.2}  {}: {}{cut}",
             ms(c.nanos),
             c.searches,
+            c.found,
             c.nanos as f64 / 1e3 / c.searches as f64,
             think_lint::report::escape_terminal(&c.rules.join(", ")),
             think_lint::report::escape_terminal(&pattern),

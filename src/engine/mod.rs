@@ -538,16 +538,18 @@ impl Engine {
     }
 
     /// Runs `search` with compiled pattern `i`, on a post of kind `words`.
-    fn search<T>(
+    fn search<T: Answer>(
         &self,
         i: usize,
         words: Kind,
         search: impl FnOnce(&crate::pack::Program) -> T,
     ) -> T {
         match &self.search_costs {
-            Some(costs) => costs.time(i, || {
-                self.ascii_words.search(i, &self.regexes[i], words, search)
-            }),
+            Some(costs) => costs.time(
+                i,
+                || self.ascii_words.search(i, &self.regexes[i], words, search),
+                T::matched,
+            ),
             None => self.ascii_words.search(i, &self.regexes[i], words, search),
         }
     }
@@ -648,15 +650,16 @@ impl Engine {
                 }
                 let words = searches.words;
                 let found = searches.get(*regex, || {
-                    let mut any = false;
-                    let spans = self.search(*regex, words, |r| {
-                        r.find_iter(flat)
+                    self.search(*regex, words, |r| {
+                        let mut any = false;
+                        let spans = r
+                            .find_iter(flat)
                             .inspect(|_| any = true)
                             .filter(|m| !m.is_empty())
                             .map(|m| m.range())
-                            .collect()
-                    });
-                    Search { any, spans }
+                            .collect();
+                        Search { any, spans }
+                    })
                 });
                 let hits = found
                     .spans
@@ -768,6 +771,24 @@ thread_local! {
 struct Search {
     any: bool,
     spans: Vec<Range<usize>>,
+}
+
+/// The answer of one regex's search of a post, as `search_costs` counts
+/// it: whether the regex matched.
+trait Answer {
+    fn matched(&self) -> bool;
+}
+
+impl Answer for Search {
+    fn matched(&self) -> bool {
+        self.any
+    }
+}
+
+impl Answer for bool {
+    fn matched(&self) -> bool {
+        *self
+    }
 }
 
 /// The searches run on one post, so rules sharing a pattern search once.

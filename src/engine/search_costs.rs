@@ -1,6 +1,8 @@
 //! What each pattern's searches cost in a run, for `THINK_LINT_TIMINGS`:
-//! how many posts each regex searched and the wall time it took, so a
-//! pack author (or a benchmark) sees which patterns a run pays for.
+//! how many posts each regex searched, how many of those it matched, and
+//! the wall time it took, so a pack author (or a benchmark) sees which
+//! patterns a run pays for, and which of them the prefilter lets through
+//! to posts they do not match.
 //!
 //! Off unless [`enable`] was called before the engines were built: then
 //! every engine counts its searches and registers its counters here, and
@@ -26,10 +28,11 @@ pub(super) fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
-/// One engine's counters: per regex, its searches and nanoseconds, and
-/// what to call it.
+/// One engine's counters: per regex, its searches, the searches that
+/// matched, and nanoseconds, and what to call it.
 pub(super) struct Counters {
     searches: Box<[AtomicU64]>,
+    found: Box<[AtomicU64]>,
     nanos: Box<[AtomicU64]>,
     /// Per regex, the ids of the rules that search it and its pattern.
     names: Vec<(Vec<String>, String)>,
@@ -46,6 +49,7 @@ impl Counters {
         let zeros = || names.iter().map(|_| AtomicU64::new(0)).collect();
         let counters = Arc::new(Counters {
             searches: zeros(),
+            found: zeros(),
             nanos: zeros(),
             names,
         });
@@ -56,16 +60,25 @@ impl Counters {
         Some(counters)
     }
 
-    /// Runs `search`, regex `i`'s search of one post, counting it.
-    pub(super) fn time<T>(&self, i: usize, search: impl FnOnce() -> T) -> T {
+    /// Runs `search`, regex `i`'s search of one post, counting it, and
+    /// counting it as found when `matched` says its answer holds a match.
+    pub(super) fn time<T>(
+        &self,
+        i: usize,
+        search: impl FnOnce() -> T,
+        matched: impl FnOnce(&T) -> bool,
+    ) -> T {
         let start = Instant::now();
-        let found = search();
+        let answer = search();
         let took = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        if let (Some(n), Some(ns)) = (self.searches.get(i), self.nanos.get(i)) {
+        if let (Some(n), Some(f), Some(ns)) =
+            (self.searches.get(i), self.found.get(i), self.nanos.get(i))
+        {
             n.fetch_add(1, Ordering::Relaxed);
+            f.fetch_add(u64::from(matched(&answer)), Ordering::Relaxed);
             ns.fetch_add(took, Ordering::Relaxed);
         }
-        found
+        answer
     }
 }
 
@@ -73,7 +86,8 @@ impl Counters {
 pub fn reset() {
     let registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
     for counters in registered.iter() {
-        for n in counters.searches.iter().chain(counters.nanos.iter()) {
+        let all = [&counters.searches, &counters.found, &counters.nanos];
+        for n in all.into_iter().flat_map(|c| c.iter()) {
             n.store(0, Ordering::Relaxed);
         }
     }
@@ -87,6 +101,9 @@ pub struct SearchCost {
     pub pattern: String,
     /// Posts searched (a post's rules sharing the pattern search once).
     pub searches: u64,
+    /// Searches that found a match: the rest were posts the prefilter
+    /// could not rule out, searched for nothing.
+    pub found: u64,
     /// Wall time of those searches, compiling included.
     pub nanos: u64,
 }
@@ -102,6 +119,7 @@ pub fn costliest() -> Vec<SearchCost> {
             if searches == 0 {
                 continue;
             }
+            let found = counters.found[i].load(Ordering::Relaxed);
             let nanos = counters.nanos[i].load(Ordering::Relaxed);
             match by_pattern
                 .iter_mut()
@@ -109,12 +127,14 @@ pub fn costliest() -> Vec<SearchCost> {
             {
                 Some(c) => {
                     c.searches += searches;
+                    c.found += found;
                     c.nanos += nanos;
                 }
                 None => by_pattern.push(SearchCost {
                     rules: rules.clone(),
                     pattern: pattern.clone(),
                     searches,
+                    found,
                     nanos,
                 }),
             }
@@ -148,16 +168,16 @@ mod tests {
             Counters::register(names()).unwrap(),
             Counters::register(names()).unwrap(),
         );
-        assert_eq!(first.time(1, || 7), 7);
-        second.time(1, || ());
-        second.time(0, || ());
+        assert_eq!(first.time(1, || 7, |&n| n > 5), 7);
+        second.time(1, || false, |&found| found);
+        second.time(0, || true, |&found| found);
         // A regex number past the engine's is not counted (nor a panic).
-        second.time(9, || ());
-        let ours = |costs: Vec<SearchCost>| -> Vec<(Vec<String>, u64)> {
+        second.time(9, || true, |&found| found);
+        let ours = |costs: Vec<SearchCost>| -> Vec<(Vec<String>, u64, u64)> {
             costs
                 .into_iter()
                 .filter(|c| c.pattern.starts_with("only-in-this-test"))
-                .map(|c| (c.rules, c.searches))
+                .map(|c| (c.rules, c.searches, c.found))
                 .collect()
         };
         let mut found = ours(costliest());
@@ -165,8 +185,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (vec!["t/one".to_string()], 1),
-                (vec!["t/two".to_string(), "t/three".to_string()], 2),
+                (vec!["t/one".to_string()], 1, 1),
+                (vec!["t/two".to_string(), "t/three".to_string()], 2, 1),
             ]
         );
         reset();
