@@ -106,7 +106,7 @@ impl WordTable {
             generation: next_generation(),
             short: ShortWords::with_room(FIRST_ROOM),
             ids: [FastMap::default(), FastMap::default(), FastMap::default()],
-            facts: Vec::with_capacity(FIRST_ROOM),
+            facts: Vec::with_capacity(whole_share()),
         }
     }
 
@@ -415,15 +415,25 @@ pub struct WordMemo<T, P = u32> {
     pairs: FastMap<u64, P>,
 }
 
-/// Room a memo makes at once, so the first posts of a run do not grow it
-/// step by step.
+/// Room a memo or table makes at once for its word pairs and hash
+/// slots, so the first posts of a run do not grow them step by step.
 const FIRST_ROOM: usize = 256;
+
+/// Room for a thread's whole share of words ([`word_limit`]), taken when
+/// a table's entries or a memo's answers are first made. Reserved, not
+/// written: the system gives the pages as entries are written, and a
+/// vector that never grows never copies its entries to a new place. Grown
+/// step by step instead, it wrote every entry about twice, into pages
+/// each of them new (a tenth of a short run's page faults).
+fn whole_share() -> usize {
+    word_limit()
+}
 
 impl<T, P> Default for WordMemo<T, P> {
     fn default() -> Self {
         WordMemo {
             key: None,
-            by_word: Vec::with_capacity(FIRST_ROOM),
+            by_word: Vec::with_capacity(whole_share()),
             pairs: FastMap::with_capacity_and_hasher(FIRST_ROOM, Default::default()),
         }
     }
