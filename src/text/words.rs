@@ -424,7 +424,7 @@ const FIRST_ROOM: usize = 256;
 /// written: the system gives the pages as entries are written, and a
 /// vector that never grows never copies its entries to a new place. Grown
 /// step by step instead, it wrote every entry about twice, into pages
-/// each of them new (a tenth of a short run's page faults).
+/// each of them new (a sixth of a short run's page faults).
 fn whole_share() -> usize {
     word_limit()
 }
