@@ -674,6 +674,32 @@ mod tests {
     }
 
     #[test]
+    fn tables_and_memos_hold_a_whole_share_without_moving_their_entries() {
+        // Room for a whole share is taken at once: entries numbered up to
+        // it are written where the first one was, never copied.
+        let mut t = WordTable::new();
+        let room = t.facts.capacity();
+        assert!(room >= MIN_WORDS, "{room}");
+        t.id_of_lower(TokenKind::Word, "w0");
+        let first = t.facts.as_ptr();
+        for i in 1..room {
+            t.id_of_lower(TokenKind::Word, &format!("w{i}"));
+        }
+        assert_eq!(t.facts.len(), room);
+        assert_eq!(t.facts.as_ptr(), first);
+
+        let mut m: WordMemo<u32> = WordMemo::default();
+        m.start(1, 7);
+        let room = m.by_word.capacity();
+        assert!(room >= MIN_WORDS, "{room}");
+        m.word(0, || 0);
+        let first = m.by_word.as_ptr();
+        m.word(room as WordId - 1, || 1);
+        assert_eq!(m.by_word.as_ptr(), first);
+        assert_eq!(m.known(room as WordId - 1), Some(1));
+    }
+
+    #[test]
     fn too_many_pairs_forget_the_pairs_but_not_the_words() {
         let mut m: WordMemo<u8> = WordMemo::default();
         m.start(1, 7);
