@@ -102,12 +102,38 @@ fn next_generation() -> u64 {
 
 impl WordTable {
     fn new() -> WordTable {
+        WordTable::with_room(whole_share())
+    }
+
+    /// An empty table with room for `words` entries.
+    fn with_room(words: usize) -> WordTable {
         WordTable {
             generation: next_generation(),
             short: ShortWords::with_room(FIRST_ROOM),
             ids: [FastMap::default(), FastMap::default(), FastMap::default()],
-            facts: Vec::with_capacity(whole_share()),
+            facts: Vec::with_capacity(words),
         }
+    }
+
+    /// Starts over under a new generation, for a post that finds the
+    /// table full. The room the table made stays: its pages were written
+    /// and are written again, where a new table would have fresh pages
+    /// given to it, a page fault each, and the old ones handed back. A
+    /// table that made room for a bigger share than a thread has now (a
+    /// run shares the budget among more threads than the first posts
+    /// did), or that grew for a long post, is made anew with room for
+    /// `words` entries.
+    fn start_over(&mut self, words: usize) {
+        if self.facts.capacity() > words {
+            *self = WordTable::with_room(words);
+            return;
+        }
+        self.generation = next_generation();
+        self.short.clear();
+        for map in &mut self.ids {
+            map.clear();
+        }
+        self.facts.clear();
     }
 
     fn kind_map(&mut self, kind: TokenKind) -> &mut FastMap<CompactString, WordId> {
@@ -312,6 +338,12 @@ impl ShortWords {
         }
     }
 
+    /// Forgets every key, keeping the room made.
+    fn clear(&mut self) {
+        self.slots.fill(0);
+        self.len = 0;
+    }
+
     /// Numbers a key the table does not hold.
     fn insert(&mut self, key: &ShortWord, id: WordId) {
         if (self.len + 1) * 2 > self.slots.len() {
@@ -398,7 +430,7 @@ pub(super) fn for_post<R>(read: impl FnOnce(u64, Numbering<'_>) -> R) -> R {
     WORDS.with_borrow_mut(|t| {
         let t = t.get_or_insert_with(WordTable::new);
         if t.facts.len() >= word_limit() {
-            *t = WordTable::new();
+            t.start_over(whole_share());
         }
         let generation = t.generation;
         read(generation, Numbering::Table(t))
@@ -419,15 +451,28 @@ pub struct WordMemo<T, P = u32> {
 /// slots, so the first posts of a run do not grow them step by step.
 const FIRST_ROOM: usize = 256;
 
-/// Room for a thread's whole share of words ([`word_limit`]), taken when
-/// a table's entries or a memo's answers are first made. Reserved, not
-/// written: the system gives the pages as entries are written, and a
-/// vector that never grows never copies its entries to a new place. Grown
-/// step by step instead, it wrote every entry about twice, into pages
-/// each of them new (a sixth of a short run's page faults).
+/// Room for a thread's whole share of words ([`word_limit`]) and the new
+/// words of one more post, taken when a table's entries or a memo's
+/// answers are first made. Reserved, not written: the system gives the
+/// pages as entries are written, and a vector that never grows never
+/// copies its entries to a new place. Grown step by step instead, it
+/// wrote every entry about twice, into pages each of them new (a sixth of
+/// a short run's page faults).
+///
+/// A table starts over only between posts, once it holds its share: the
+/// post that fills it numbers its new words past the share. Without room
+/// for them, the last post of every generation doubled the table and
+/// copied its whole share of entries (some 900 page faults and 18 MB
+/// copied over 10 MB of posts on one thread). A longer post than
+/// [`POST_ROOM`] allows for may still grow it, once.
 fn whole_share() -> usize {
-    word_limit()
+    word_limit() + POST_ROOM
 }
+
+/// New words one post may number past a table's share without it
+/// growing: far more than a social post holds (a 280-character post has
+/// at most about 140 words).
+const POST_ROOM: usize = 1 << 10;
 
 impl<T, P> Default for WordMemo<T, P> {
     fn default() -> Self {
@@ -697,6 +742,62 @@ mod tests {
         m.word(room as WordId - 1, || 1);
         assert_eq!(m.by_word.as_ptr(), first);
         assert_eq!(m.known(room as WordId - 1), Some(1));
+    }
+
+    #[test]
+    fn a_full_table_numbers_one_more_post_and_starts_over_in_place() {
+        let word = TokenKind::Word;
+        let mut t = WordTable::new();
+        let room = t.facts.capacity();
+        // A thread's share, and room past it for a post's new words.
+        let share = room - POST_ROOM;
+        assert!(share.is_power_of_two() && share >= MIN_WORDS, "{room}");
+        let first = t.facts.as_ptr();
+        // A post that starts with the table short of full may fill it...
+        for i in 0..share {
+            t.id_of_lower(word, &format!("w{i}"));
+        }
+        // ...and numbers its new words past the share, without moving
+        // the entries.
+        for i in 0..POST_ROOM {
+            t.id_of_lower(word, &format!("x{i}"));
+        }
+        assert_eq!(t.facts.len(), room);
+        assert_eq!(t.facts.as_ptr(), first);
+        let long = "a-word-longer-than-sixteen-bytes";
+        t.id_of_lower(word, long);
+        assert!(t.facts.capacity() > room);
+
+        // Grown, it is made anew at its room...
+        let generation = t.generation;
+        t.start_over(room);
+        assert_ne!(t.generation, generation);
+        assert_eq!(t.facts.capacity(), room);
+        let first = t.facts.as_ptr();
+        for i in 0..share {
+            t.id_of_lower(word, &format!("w{i}"));
+        }
+        let slots = t.short.slots.as_ptr();
+        // ...and full at its room, it starts over where it is.
+        let generation = t.generation;
+        t.start_over(room);
+        assert_ne!(t.generation, generation);
+        assert!(t.facts.is_empty());
+        assert_eq!((t.facts.as_ptr(), t.short.slots.as_ptr()), (first, slots));
+        // Its words are numbered afresh, each found again under its new
+        // number and no other: short ones, long ones, and the same text
+        // as another kind.
+        assert_eq!(t.id_of_lower(word, "x5"), 0);
+        assert_eq!(t.id_of_lower(word, "w7"), 1);
+        assert_eq!(t.id_of_lower(word, long), 2);
+        assert_eq!(t.id_of_lower(TokenKind::Number, "x5"), 3);
+        assert_eq!(t.id_of_lower(word, "w8"), 4);
+        for (lower, id) in [("x5", 0), ("w7", 1), (long, 2), ("w8", 4)] {
+            assert_eq!(t.id_of_lower(word, lower), id, "{lower}");
+            assert_eq!(t.facts[id as usize].lower, lower);
+        }
+        assert_eq!(t.id_of_lower(TokenKind::Number, "x5"), 3);
+        assert_eq!(t.facts.len(), 5);
     }
 
     #[test]
