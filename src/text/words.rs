@@ -102,30 +102,30 @@ fn next_generation() -> u64 {
 
 impl WordTable {
     fn new() -> WordTable {
-        WordTable::with_room(whole_share())
+        WordTable::for_share(word_limit())
     }
 
-    /// An empty table with room for `words` entries.
-    fn with_room(words: usize) -> WordTable {
+    /// An empty table for a thread whose share is `share` words.
+    fn for_share(share: usize) -> WordTable {
         WordTable {
             generation: next_generation(),
-            short: ShortWords::with_room(FIRST_ROOM),
+            short: ShortWords::for_share(share),
             ids: [FastMap::default(), FastMap::default(), FastMap::default()],
-            facts: Vec::with_capacity(words),
+            facts: Vec::with_capacity(room_for(share)),
         }
     }
 
     /// Starts over under a new generation, for a post that finds the
-    /// table full. The room the table made stays: its pages were written
-    /// and are written again, where a new table would have fresh pages
-    /// given to it, a page fault each, and the old ones handed back. A
-    /// table that made room for a bigger share than a thread has now (a
-    /// run shares the budget among more threads than the first posts
-    /// did), or that grew for a long post, is made anew with room for
-    /// `words` entries.
-    fn start_over(&mut self, words: usize) {
-        if self.facts.capacity() > words {
-            *self = WordTable::with_room(words);
+    /// table full, its thread's share being `share` words. The room the
+    /// table made stays: its pages were written and are written again,
+    /// where a new table would have fresh pages given to it, a page fault
+    /// each, and the old ones handed back. A table made for another share
+    /// than its thread has now (a run shares the budget among its threads
+    /// once it knows how many it has), or that grew for a long post, is
+    /// made anew.
+    fn start_over(&mut self, share: usize) {
+        if self.facts.capacity() > room_for(share) || !self.short.fits(share) {
+            *self = WordTable::for_share(share);
             return;
         }
         self.generation = next_generation();
@@ -303,17 +303,48 @@ fn ascii_lowercase(bytes: u64) -> u64 {
 /// table of a thread's tens of thousands of words stays in the cache, and
 /// the key is checked against the word's entry, which its token reads
 /// next anyway.
+///
+/// Once it has room for its thread's whole share at half load, it takes
+/// the post that fills the table ([`POST_ROOM`] words more) without
+/// growing: grown, it would keep twice the slots from then on, for the
+/// same words spread over twice the cache lines.
 struct ShortWords {
     /// `hash << 32 | (number + 1)`; 0 for a free slot.
     slots: Vec<u64>,
     len: usize,
+    /// The share of words of the table's thread.
+    share: usize,
 }
 
 impl ShortWords {
-    fn with_room(words: usize) -> ShortWords {
+    /// An empty table for a share of `share` words, with room for
+    /// [`FIRST_ROOM`] words to start with.
+    fn for_share(share: usize) -> ShortWords {
+        ShortWords::with_room(FIRST_ROOM, share)
+    }
+
+    fn with_room(words: usize, share: usize) -> ShortWords {
         ShortWords {
             slots: written(0, (words * 2).next_power_of_two()),
             len: 0,
+            share,
+        }
+    }
+
+    /// Whether the table was made for a share of `share` words, and has
+    /// not grown past what that share needs.
+    fn fits(&self, share: usize) -> bool {
+        self.share == share && self.slots.len() <= (share * 2).next_power_of_two()
+    }
+
+    /// Words the table holds before it grows: half its slots, and
+    /// [`POST_ROOM`] more once that is its whole share.
+    fn most(&self) -> usize {
+        let half = self.slots.len() / 2;
+        if half >= self.share {
+            half + POST_ROOM
+        } else {
+            half
         }
     }
 
@@ -346,7 +377,7 @@ impl ShortWords {
 
     /// Numbers a key the table does not hold.
     fn insert(&mut self, key: &ShortWord, id: WordId) {
-        if (self.len + 1) * 2 > self.slots.len() {
+        if self.len + 1 > self.most() {
             let old = std::mem::take(&mut self.slots);
             self.slots = written(0, old.len() * 2);
             for slot in old.into_iter().filter(|&slot| slot != 0) {
@@ -430,7 +461,7 @@ pub(super) fn for_post<R>(read: impl FnOnce(u64, Numbering<'_>) -> R) -> R {
     WORDS.with_borrow_mut(|t| {
         let t = t.get_or_insert_with(WordTable::new);
         if t.facts.len() >= word_limit() {
-            t.start_over(whole_share());
+            t.start_over(word_limit());
         }
         let generation = t.generation;
         read(generation, Numbering::Table(t))
@@ -466,7 +497,13 @@ const FIRST_ROOM: usize = 256;
 /// copied over 10 MB of posts on one thread). A longer post than
 /// [`POST_ROOM`] allows for may still grow it, once.
 fn whole_share() -> usize {
-    word_limit() + POST_ROOM
+    room_for(word_limit())
+}
+
+/// Entries a table or memo makes room for, its thread's share being
+/// `share` words: the share and one more post's new words.
+fn room_for(share: usize) -> usize {
+    share + POST_ROOM
 }
 
 /// New words one post may number past a table's share without it
@@ -593,7 +630,7 @@ mod tests {
 
     #[test]
     fn short_words_table_finds_what_it_numbered() {
-        let mut table = ShortWords::with_room(4);
+        let mut table = ShortWords::with_room(4, MAX_WORDS);
         let mut facts = Vec::new();
         // Words and numbers, the same text as both kinds among them.
         let words: Vec<(String, TokenKind)> = (0..5000)
@@ -747,30 +784,40 @@ mod tests {
     #[test]
     fn a_full_table_numbers_one_more_post_and_starts_over_in_place() {
         let word = TokenKind::Word;
-        let mut t = WordTable::new();
+        // A thread's share; the entries have room past it for a post's
+        // new words.
+        let share = MIN_WORDS;
+        let mut t = WordTable::for_share(share);
         let room = t.facts.capacity();
-        // A thread's share, and room past it for a post's new words.
-        let share = room - POST_ROOM;
-        assert!(share.is_power_of_two() && share >= MIN_WORDS, "{room}");
+        assert_eq!(room, share + POST_ROOM);
         let first = t.facts.as_ptr();
         // A post that starts with the table short of full may fill it...
         for i in 0..share {
             t.id_of_lower(word, &format!("w{i}"));
         }
-        // ...and numbers its new words past the share, without moving
-        // the entries.
+        let slots = t.short.slots.len();
+        assert_eq!(slots, 2 * share);
+        // ...and numbers its new words past the share, moving no entry and
+        // keeping the slots it has.
         for i in 0..POST_ROOM {
             t.id_of_lower(word, &format!("x{i}"));
         }
         assert_eq!(t.facts.len(), room);
         assert_eq!(t.facts.as_ptr(), first);
+        assert_eq!(t.short.slots.len(), slots);
+        for (i, lower) in [(0, "w0"), (share - 1, "w4095"), (room - 1, "x1023")] {
+            assert_eq!(t.id_of_lower(word, lower), i as WordId, "{lower}");
+        }
+        // A post with more new words than that grows the table...
         let long = "a-word-longer-than-sixteen-bytes";
         t.id_of_lower(word, long);
+        t.id_of_lower(word, "one-more");
         assert!(t.facts.capacity() > room);
+        assert!(t.short.slots.len() > slots);
 
-        // Grown, it is made anew at its room...
+        // ...which then starts over as a new table made for its share...
         let generation = t.generation;
-        t.start_over(room);
+        t.start_over(share);
         assert_ne!(t.generation, generation);
         assert_eq!(t.facts.capacity(), room);
         let first = t.facts.as_ptr();
@@ -778,9 +825,9 @@ mod tests {
             t.id_of_lower(word, &format!("w{i}"));
         }
         let slots = t.short.slots.as_ptr();
-        // ...and full at its room, it starts over where it is.
+        // ...and full, without growing, starts over where it is.
         let generation = t.generation;
-        t.start_over(room);
+        t.start_over(share);
         assert_ne!(t.generation, generation);
         assert!(t.facts.is_empty());
         assert_eq!((t.facts.as_ptr(), t.short.slots.as_ptr()), (first, slots));
@@ -798,6 +845,11 @@ mod tests {
         }
         assert_eq!(t.id_of_lower(TokenKind::Number, "x5"), 3);
         assert_eq!(t.facts.len(), 5);
+
+        // Made for another share than its thread has now, it is made anew.
+        t.start_over(2 * share);
+        assert_eq!(t.facts.capacity(), 2 * share + POST_ROOM);
+        assert!(t.facts.is_empty());
     }
 
     #[test]
