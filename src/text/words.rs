@@ -482,13 +482,13 @@ pub struct WordMemo<T, P = u32> {
 /// slots, so the first posts of a run do not grow them step by step.
 const FIRST_ROOM: usize = 256;
 
-/// Room for a thread's whole share of words ([`word_limit`]) and the new
-/// words of one more post, taken when a table's entries or a memo's
-/// answers are first made. Reserved, not written: the system gives the
-/// pages as entries are written, and a vector that never grows never
-/// copies its entries to a new place. Grown step by step instead, it
-/// wrote every entry about twice, into pages each of them new (a sixth of
-/// a short run's page faults).
+/// Entries a word table or memo makes room for when first made, its
+/// thread's share being `share` words: the share and the new words of one
+/// more post. Reserved, not written: the system gives the pages as
+/// entries are written, and a vector that never grows never copies its
+/// entries to a new place. Grown step by step instead, it wrote every
+/// entry about twice, into pages each of them new (a sixth of a short
+/// run's page faults).
 ///
 /// A table starts over only between posts, once it holds its share: the
 /// post that fills it numbers its new words past the share. Without room
@@ -496,12 +496,6 @@ const FIRST_ROOM: usize = 256;
 /// copied its whole share of entries (some 900 page faults and 18 MB
 /// copied over 10 MB of posts on one thread). A longer post than
 /// [`POST_ROOM`] allows for may still grow it, once.
-fn whole_share() -> usize {
-    room_for(word_limit())
-}
-
-/// Entries a table or memo makes room for, its thread's share being
-/// `share` words: the share and one more post's new words.
 fn room_for(share: usize) -> usize {
     share + POST_ROOM
 }
@@ -515,7 +509,7 @@ impl<T, P> Default for WordMemo<T, P> {
     fn default() -> Self {
         WordMemo {
             key: None,
-            by_word: Vec::with_capacity(whole_share()),
+            by_word: Vec::with_capacity(room_for(word_limit())),
             pairs: FastMap::with_capacity_and_hasher(FIRST_ROOM, Default::default()),
         }
     }
