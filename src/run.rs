@@ -441,8 +441,8 @@ pub struct HeadStart<'s, 'a> {
 #[derive(Default)]
 pub struct HeadStarted {
     /// Per file, the task that checks it and its place among the task's
-    /// files.
-    places: HashMap<String, (usize, usize)>,
+    /// files (hashed with foldhash: each file found is looked up here).
+    places: HashMap<String, (usize, usize), foldhash::fast::FixedState>,
     tasks: Vec<Checking>,
     /// The files found held more than [`LITTLE_INPUT`] bytes (see
     /// [`little_input`]).

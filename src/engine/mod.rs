@@ -847,30 +847,32 @@ impl Searches {
 /// return) reads as a space, so a phrase wrapped across lines still
 /// matches; byte offsets are unchanged. Blank lines stay breaks.
 fn soft_breaks_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
-    if !has_line_break(text.as_bytes()) {
-        return std::borrow::Cow::Borrowed(text);
-    }
     let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    for (i, &b) in bytes.iter().enumerate() {
-        let next_is_break = bytes.get(i + 1).is_some_and(|&n| n == b'\n' || n == b'\r');
-        let prev_is_break = i > 0 && bytes[i - 1] == b'\n';
-        match b {
-            b'\r' => out[i] = b' ',
-            b'\n' if !next_is_break && !prev_is_break && !bytes[..i].ends_with(b"\n\r") => {
-                out[i] = b' '
+    // Only the line breaks are looked at (most posts have none, a file's
+    // post ends with one), and the text between them is copied whole.
+    let mut out = String::new();
+    let mut copied = 0;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let soft = bytes[i] == b'\r' || {
+            let next_is_break = matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+            let prev_is_break = i > 0 && bytes[i - 1] == b'\n';
+            !next_is_break && !prev_is_break && !bytes[..i].ends_with(b"\n\r")
+        };
+        if soft {
+            if copied == 0 {
+                out.reserve_exact(text.len());
             }
-            _ => {}
+            // Both ends are ASCII bytes, so character boundaries.
+            out.push_str(&text[copied..i]);
+            out.push(' ');
+            copied = i + 1;
         }
     }
-    // Only ASCII bytes were replaced by ASCII bytes.
-    std::borrow::Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
-}
-
-/// Whether `bytes` hold a line feed or a carriage return (most posts are
-/// one line).
-fn has_line_break(bytes: &[u8]) -> bool {
-    memchr::memchr2(b'\n', b'\r', bytes).is_some()
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether `text` is empty or all white space; most posts start with a
@@ -1061,6 +1063,48 @@ mod tests {
             soft_breaks_as_spaces("sixteen bytes ok and then\nsome"),
             "sixteen bytes ok and then some"
         );
+        // A post read from a file ends with its line break.
+        assert_eq!(soft_breaks_as_spaces("a post\n"), "a post ");
+        assert_eq!(soft_breaks_as_spaces("\r\n\r\nx"), " \n \nx");
+        // Nothing to change: the text itself, not a copy.
+        assert!(matches!(
+            soft_breaks_as_spaces("para\n\nnext"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    /// Each byte of `text` judged on its own, as the rule reads: a
+    /// carriage return is a space, and so is a line feed that no line
+    /// break follows and none (nor `\n\r`) comes just before.
+    fn soft_breaks_byte_by_byte(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = bytes.to_vec();
+        for (i, &b) in bytes.iter().enumerate() {
+            let next_is_break = matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+            let prev_is_break = i > 0 && bytes[i - 1] == b'\n';
+            match b {
+                b'\r' => out[i] = b' ',
+                b'\n' if !next_is_break && !prev_is_break && !bytes[..i].ends_with(b"\n\r") => {
+                    out[i] = b' '
+                }
+                _ => {}
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn soft_breaks_are_those_judged_byte_by_byte(
+            picks in proptest::collection::vec(0usize..6, 0..40),
+        ) {
+            const PIECES: [&str; 6] = ["a", " ", "\n", "\r", "é", "’"];
+            let text: String = picks.iter().map(|&p| PIECES[p]).collect();
+            proptest::prop_assert_eq!(
+                soft_breaks_as_spaces(&text).into_owned(),
+                soft_breaks_byte_by_byte(&text)
+            );
+        }
     }
 
     #[test]

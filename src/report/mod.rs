@@ -183,13 +183,18 @@ pub fn needs_escape(s: &str) -> bool {
     // character at a time.
     let suspect = |b: u8| (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2);
     let (blocks, tail) = bytes.as_chunks::<16>();
+    let holds_suspect = |block: &[u8; 16]| block.iter().fold(false, |any, &b| any | suspect(b));
     let escapes_within = |from: usize, len: usize| (from..from + len).any(|i| escapes_at(bytes, i));
+    // The last bytes are looked at as a block too, padded with spaces:
+    // a post read from a file ends with a line break there.
+    let mut last = [b' '; 16];
+    last[..tail.len()].copy_from_slice(tail);
     blocks
         .iter()
         .enumerate()
-        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | suspect(b)))
+        .filter(|(_, block)| holds_suspect(block))
         .any(|(n, _)| escapes_within(n * 16, 16))
-        || escapes_within(blocks.len() * 16, tail.len())
+        || (holds_suspect(&last) && escapes_within(blocks.len() * 16, tail.len()))
 }
 
 /// Whether the character starting at byte `i` of UTF-8 `bytes` (or the
