@@ -193,6 +193,11 @@ impl Linter {
         }
         let scorecard = Scorecard::new(kept.iter().map(|&i| &rules[hits[i].rule]));
         let passed = scorecard.passes(&self.policy);
+        // The lines of the text a blanked post was read from, found once
+        // for all its findings.
+        let original = (context_lines && !kept.is_empty())
+            .then(|| post.original.as_deref().map(TextLines::new))
+            .flatten();
         let mut findings: Vec<Finding> = kept
             .iter()
             .map(|&i| {
@@ -202,7 +207,7 @@ impl Linter {
                 let ((line, column), (end_line, end_column)) =
                     post.span_position(&lines, h.span.clone());
                 let (context, context_range) = if context_lines {
-                    context_of(post, &lines, h.span.clone())
+                    context_of(post, &lines, original.as_ref(), h.span.clone())
                 } else {
                     (String::new(), (0, 1))
                 };
@@ -275,18 +280,20 @@ fn unused_suppression(s: &Suppression) -> Finding {
 }
 
 /// The context of a finding at `span` of a post's text (see
-/// [`context_line`]); `lines` are the text's.
+/// [`context_line`]); `lines` are the text's, `original` those of the
+/// text a blanked post was read from.
 fn context_of(
     post: &Post,
     lines: &TextLines,
+    original: Option<&TextLines>,
     span: std::ops::Range<usize>,
 ) -> (String, (usize, usize)) {
     let start = span.start;
     let (mut context, range) = context_line(lines, span);
-    if let Some(original) = &post.original {
+    if let Some(original) = original {
         // Blanked text keeps the lines and columns of the original.
         let nth = post.text_line(lines, start) - post.line;
-        if let Some(l) = original.lines().nth(nth) {
+        if let Some(l) = original.nth_line(nth) {
             context = l.trim_end_matches('\r');
         }
     }
@@ -405,6 +412,38 @@ mod tests {
                         "{text:?} {start}..{end}"
                     );
                 }
+            }
+        }
+    }
+
+    /// A blanked post (Markdown's) shows the line of the text it was read
+    /// from, as `str::lines` finds it there, with the blanked text's
+    /// character range.
+    #[test]
+    fn blanked_posts_show_their_original_lines() {
+        for original in [
+            "# Title\n\nYou are an **idiot** here.\r\nlast *line*\n",
+            "**one line**",
+            "\n\n*a*\r\n\r\n`b` é\r",
+        ] {
+            let blanked = original.replace(['*', '#', '`'], " ");
+            let mut post = Post::new("post.md", &blanked);
+            post.line = 3;
+            post.original = Some(original.into());
+            let lines = post.lines();
+            let original_lines = TextLines::new(original);
+            for start in (0..=blanked.len()).filter(|&i| blanked.is_char_boundary(i)) {
+                let (context, range) =
+                    context_of(&post, &lines, Some(&original_lines), start..start);
+                let nth = lines.line_index(start);
+                let want = original
+                    .lines()
+                    .nth(nth)
+                    .map_or(context_line(&lines, start..start).0, |l| {
+                        l.trim_end_matches('\r')
+                    });
+                assert_eq!(context, want, "{original:?} at {start}");
+                assert_eq!(range, context_line(&lines, start..start).1);
             }
         }
     }

@@ -366,7 +366,10 @@ impl Engine {
         let words = Kind::of(&flat);
         self.triggers
             .rules_into(scratch.hits.found(), matched, &mut scratch.rules);
-        self.compile_needed(a, lists, matched, &scratch.rules, words);
+        // Asked by every rule that looks for something missing: a post
+        // blanked from Markdown starts with its front matter's spaces.
+        let blank = is_blank(a.text);
+        self.compile_needed(a, blank, lists, matched, &scratch.rules, words);
         let searches = &mut scratch.searches;
         searches.reset(self.regexes.len(), words);
         let mut out = Vec::with_capacity(8);
@@ -379,7 +382,7 @@ impl Engine {
                 continue;
             }
             spans.clear();
-            self.eval(plan, a, &flat, lists, matched, searches, spans);
+            self.eval(plan, a, blank, &flat, lists, matched, searches, spans);
             if spans.is_empty() {
                 continue;
             }
@@ -417,6 +420,7 @@ impl Engine {
     fn compile_needed(
         &self,
         a: &Analysis,
+        blank: bool,
         lists: &[Vec<Hit>],
         matched: &Candidates,
         rules: &RuleSet,
@@ -450,7 +454,7 @@ impl Engine {
                     when,
                     min_words,
                 } if a.metrics.words >= *min_words
-                    && !is_blank(a.text)
+                    && !blank
                     && when.is_none_or(|w| hit(w, false))
                     && !words.is_some_and(|w| !lists[w].is_empty()) =>
                 {
@@ -589,6 +593,7 @@ impl Engine {
         &self,
         plan: &Plan,
         a: &Analysis,
+        blank: bool,
         flat: &str,
         lists: &[Vec<Hit>],
         matched: &Candidates,
@@ -720,7 +725,7 @@ impl Engine {
                 when,
                 min_words,
             } => {
-                if a.metrics.words < *min_words || is_blank(a.text) {
+                if a.metrics.words < *min_words || blank {
                     return;
                 }
                 // The trigger first: it is a lookup, the patterns may have

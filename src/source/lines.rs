@@ -54,6 +54,26 @@ impl<'a> TextLines<'a> {
         start..end
     }
 
+    /// Line `index` (0-based) without its line break, as
+    /// `text.lines().nth(index)` gives it, but found without reading the
+    /// lines before: `None` past the last line (a text's final line break
+    /// starts no line).
+    pub fn nth_line(&self, index: usize) -> Option<&'a str> {
+        let last = match self.breaks.last() {
+            Some(&b) if b + 1 == self.text.len() => self.breaks.len() - 1,
+            _ => self.breaks.len(),
+        };
+        if index > last || self.text.is_empty() {
+            return None;
+        }
+        let line = &self.text[self.line_range(index)];
+        // A carriage return ends a line only before a line feed.
+        Some(match index < self.breaks.len() {
+            true => line.strip_suffix('\r').unwrap_or(line),
+            false => line,
+        })
+    }
+
     /// The characters of `range` (byte offsets on character boundaries).
     pub fn chars_in(&self, range: Range<usize>) -> usize {
         if self.ascii {
@@ -108,5 +128,19 @@ mod tests {
         assert_eq!(lines.line_index(2), 0);
         assert_eq!(lines.line_index(3), 1);
         assert_eq!(lines.line_index(6), 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nth_lines_are_those_str_lines_gives(
+            picks in proptest::collection::vec(0usize..5, 0..24),
+        ) {
+            const PIECES: [&str; 5] = ["a", "\n", "\r", "é", " "];
+            let text: String = picks.iter().map(|&p| PIECES[p]).collect();
+            let lines = TextLines::new(&text);
+            for n in 0..text.len() + 2 {
+                proptest::prop_assert_eq!(lines.nth_line(n), text.lines().nth(n), "line {}", n);
+            }
+        }
     }
 }
