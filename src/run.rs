@@ -293,10 +293,19 @@ impl FileResult {
 /// their results in order.
 fn check_in_parallel(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
     pool_threads();
+    // Each chunk's results are written in their place, then moved once
+    // into a vector made to hold them all: collected as they come, they
+    // would grow vectors of unknown size and be copied as those grow.
+    let mut chunks = Vec::new();
     posts
         .par_chunks(POSTS_PER_TASK)
-        .flat_map_iter(|posts| check_posts(linter, posts, needs))
-        .collect()
+        .map(|posts| check_posts(linter, posts, needs))
+        .collect_into_vec(&mut chunks);
+    let mut results = Vec::with_capacity(posts.len());
+    for chunk in chunks {
+        results.extend(chunk);
+    }
+    results
 }
 
 /// Bytes of input up to which a run checks a draft or two, and builds its
