@@ -44,6 +44,12 @@ impl<'a> TextLines<'a> {
         self.breaks.partition_point(|&b| b < offset)
     }
 
+    /// The number of lines: one more than the line breaks (a text that
+    /// ends with one has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.breaks.len() + 1
+    }
+
     /// The byte range of line `index` (0-based), without its line break.
     pub fn line_range(&self, index: usize) -> Range<usize> {
         let start = match index {

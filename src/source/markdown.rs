@@ -5,7 +5,7 @@
 //! its `platform`, `date` and `id` become the post's metadata.
 
 use super::suppress::{self, Builder};
-use super::{Note, Post, blank_outside};
+use super::{Note, Post, TextLines, blank_outside};
 use compact_str::CompactString;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -17,7 +17,7 @@ pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
     let mut keep: Vec<Range<usize>> = Vec::new();
     let mut meta = super::Metadata::default();
     let body_start = front_matter(text, &mut keep, &mut meta);
-    let lines = LineIndex::new(text);
+    let lines = TextLines::new(text);
     let mut builder = Builder::default();
 
     let opts = Options::ENABLE_TABLES
@@ -38,7 +38,7 @@ pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
                 keep.push(range);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                directives(&html, range.start, text, &lines, &mut builder);
+                directives(&html, range.start, &lines, &mut builder);
             }
             _ => {}
         }
@@ -52,7 +52,7 @@ pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
 }
 
 /// Finds `<!-- think-lint-… -->` comments in a chunk of HTML.
-fn directives(html: &str, at: usize, text: &str, lines: &LineIndex, builder: &mut Builder) {
+fn directives(html: &str, at: usize, lines: &TextLines, builder: &mut Builder) {
     let mut rest = html;
     let mut offset = at;
     while let Some(open) = rest.find("<!--") {
@@ -62,9 +62,9 @@ fn directives(html: &str, at: usize, text: &str, lines: &LineIndex, builder: &mu
         };
         if let Some((directive, rules, reason)) = suppress::parse(&after[..close]) {
             let pos = offset + open;
-            let (line, column) = crate::error::line_col(text, pos);
+            let (line, column) = lines.line_col(pos);
             let comment_end = pos + 4 + close + 3;
-            let next = lines.next_nonblank_line(text, comment_end);
+            let next = next_nonblank_line(lines, comment_end);
             builder.add((line, column), directive, rules, reason, next);
         }
         let consumed = open + 4 + close + 3;
@@ -74,8 +74,8 @@ fn directives(html: &str, at: usize, text: &str, lines: &LineIndex, builder: &mu
 }
 
 /// MDX `import`/`export` lines are code, not prose.
-fn is_mdx_statement(text: &str, at: usize, lines: &LineIndex) -> bool {
-    let start = lines.line_start(at);
+fn is_mdx_statement(text: &str, at: usize, lines: &TextLines) -> bool {
+    let start = lines.line_range(lines.line_index(at)).start;
     let line = text[start..].lines().next().unwrap_or("");
     line.starts_with("import ") || line.starts_with("export ")
 }
@@ -147,34 +147,18 @@ fn key_len(line: &str, sep: char) -> usize {
     line.find(sep).unwrap_or(0)
 }
 
-/// Byte offsets of line starts, for finding lines quickly.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+/// The 1-based number of the first non-blank line of `lines`' text that
+/// starts at or after byte `at`; one past the last line when none does.
+fn next_nonblank_line(lines: &TextLines, at: usize) -> usize {
+    let mut line = lines.line_index(at);
+    if lines.line_range(line).start < at {
+        line += 1;
     }
-
-    fn line_start(&self, at: usize) -> usize {
-        let i = self.starts.partition_point(|&s| s <= at);
-        self.starts[i.saturating_sub(1)]
-    }
-
-    /// The 1-based number of the first non-blank line starting after `at`.
-    fn next_nonblank_line(&self, text: &str, at: usize) -> usize {
-        let first = self.starts.partition_point(|&s| s < at);
-        for (i, &s) in self.starts.iter().enumerate().skip(first) {
-            let end = self.starts.get(i + 1).copied().unwrap_or(text.len());
-            if !text[s..end].trim().is_empty() {
-                return i + 1;
-            }
-        }
-        self.starts.len() + 1
-    }
+    let count = lines.line_count();
+    (line..count)
+        .find(|&i| !lines.text()[lines.line_range(i)].trim().is_empty())
+        .unwrap_or(count)
+        + 1
 }
 
 #[cfg(test)]
@@ -228,5 +212,47 @@ mod tests {
         assert_eq!(p.suppressions[0].line, 3);
         assert_eq!(p.suppressions[1].scope, Scope::Lines(6, 8));
         assert!(!p.text.contains("think-lint"));
+    }
+
+    /// A directive's next line is the first non-blank one after it,
+    /// wherever the comment ends, and past the last line when none is.
+    #[test]
+    fn next_line_directives_skip_blank_lines() {
+        for (src, line, next) in [
+            (
+                "Intro\n<!-- think-lint-disable-next-line sarcasm -->\n\n  \nNext one\n",
+                2,
+                5,
+            ),
+            (
+                "Intro <!-- think-lint-disable-next-line sarcasm --> same\nnext\n",
+                1,
+                2,
+            ),
+            ("x\n\n<!-- think-lint-disable-next-line sarcasm -->\n", 3, 5),
+            ("x\n<!-- think-lint-disable-next-line sarcasm -->", 2, 3),
+        ] {
+            let p = read(src);
+            assert_eq!(p.suppressions.len(), 1, "{src:?}");
+            assert_eq!(p.suppressions[0].line, line, "{src:?}");
+            assert_eq!(p.suppressions[0].scope, Scope::Line(next), "{src:?}");
+        }
+    }
+
+    /// MDX `import` and `export` lines are code, wherever the text event
+    /// that starts on them begins.
+    #[test]
+    fn mdx_statements_are_not_prose() {
+        let src =
+            "import Chart from './chart'\n\nYou idiot, see\n\nexport const meta = { idiot: 1 }\n";
+        let p = post("post.mdx", src, &mut Vec::new());
+        assert!(
+            !p.text.contains("import") && !p.text.contains("export"),
+            "{:?}",
+            p.text
+        );
+        assert!(p.text.contains("You idiot, see"));
+        let same = post("post.md", src, &mut Vec::new());
+        assert!(same.text.contains("import Chart"));
     }
 }
