@@ -116,8 +116,11 @@ struct Needs<'a> {
 /// post (BENCHMARKS.md). A post that panics in a step gets its
 /// internal-error note and leaves the steps after it; the others go on.
 fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done, Note>> {
-    let mut analysed: Vec<Result<Analysis, Note>> = (posts.iter())
-        .map(|p| isolated(p, || linter.analyse(p)))
+    // Boxed: an analysis is half a kilobyte, and the steps below move
+    // each post's several times (out of its panic guard, into and out of
+    // the vectors).
+    let mut analysed: Vec<Result<Box<Analysis>, Note>> = (posts.iter())
+        .map(|p| isolated(p, || Box::new(linter.analyse(p))))
         .collect();
     let scores = step(posts, &mut analysed, |_, a| linter.score(a));
     let matched = step(posts, &mut analysed, |i, a| linter.matches(a, &scores[i]));
@@ -143,7 +146,7 @@ fn check_posts(linter: &Linter, posts: &[Post], needs: Needs) -> Vec<Result<Done
 /// panic's note), gets `T`'s default, which the steps after it skip.
 fn step<T: Default>(
     posts: &[Post],
-    analysed: &mut [Result<Analysis, Note>],
+    analysed: &mut [Result<Box<Analysis>, Note>],
     f: impl Fn(usize, &Analysis) -> T,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(posts.len());
@@ -1334,8 +1337,9 @@ mod tests {
     #[test]
     fn a_post_that_panics_in_a_step_leaves_the_steps_after_it() {
         let posts = calendar_posts("cal.csv", &["first", "boom", "third"]);
-        let mut analysed: Vec<Result<Analysis, Note>> =
-            posts.iter().map(|p| Ok(Analysis::new(&p.text))).collect();
+        let mut analysed: Vec<Result<Box<Analysis>, Note>> = (posts.iter())
+            .map(|p| Ok(Box::new(Analysis::new(&p.text))))
+            .collect();
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let lengths = step(&posts, &mut analysed, |i, a| {
