@@ -2,6 +2,7 @@
 """Times two think-lint binaries against each other, run by run.
 
     scripts/bench-ab.py --base BIN --candidate BIN [--runs N] [--one-core] [--wall] -- ARGS...
+    scripts/bench-ab.py --base BIN --candidate BIN --count [--cache] [--branches] -- ARGS...
 
 Runs `BIN ARGS...` for the base and the candidate in alternating pairs
 (base first in even pairs, candidate first in odd ones), so that a change in
@@ -19,6 +20,16 @@ Each binary is timed as a fresh copy, in a folder of its own, as an
 installed binary is: the same bytes in a file the linker has just written,
 or in one rewritten in place, were measured to start a short run (one
 draft) some 15% slower, with more page faults, than a fresh copy.
+
+With `--count` it times nothing: it runs each binary once under
+valgrind's callgrind, on one thread (RAYON_NUM_THREADS=1), and reports the
+instructions each ran and their ratio. Unlike times, counts come out the
+same on a busy machine as on an idle one, so a change of half a per cent
+shows. What a count does not see is the time a run waits on memory or on
+a mispredicted branch: `--cache` adds callgrind's simulated first- and
+last-level data cache misses, `--branches` its mispredicted branches. A
+count says a change does less work; only timed runs say it takes less
+time.
 
 scripts/bench-ab.sh builds the two binaries and the corpus, and calls this.
 """
@@ -88,8 +99,21 @@ def main():
         help="compare wall times rather than CPU times: for a change that moves work"
         " between cores (overlapping it) rather than doing less of it",
     )
+    p.add_argument(
+        "--count",
+        action="store_true",
+        help="count instructions under valgrind's callgrind (one thread) instead of timing",
+    )
+    p.add_argument("--cache", action="store_true", help="with --count: also data cache misses")
+    p.add_argument(
+        "--branches", action="store_true", help="with --count: also mispredicted branches"
+    )
     p.add_argument("args", nargs="+", help="think-lint's arguments, after --")
     a = p.parse_args()
+    if (a.cache or a.branches) and not a.count:
+        p.error("--cache and --branches go with --count")
+    if a.count and shutil.which("valgrind") is None:
+        p.error("--count needs valgrind (Debian: apt-get install valgrind)")
     if a.runs < 4 or a.runs % 2:
         p.error("--runs must be even and at least 4 (pairs are compared two by two)")
     for b in (a.base, a.candidate):
@@ -102,7 +126,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-ab.", dir=where) as copies:
         a.base = fresh_copy(a.base, os.path.join(copies, "base"))
         a.candidate = fresh_copy(a.candidate, os.path.join(copies, "candidate"))
-        return compare(a)
+        return count(a) if a.count else compare(a)
 
 
 def fresh_copy(binary, folder):
@@ -184,6 +208,74 @@ def compare(a):
         print("outputs: DIFFER (compare the two binaries' output by hand)")
         return 1
     return 0
+
+
+# Callgrind's names for the events each option adds to the instructions.
+CACHE_EVENTS = ["D1mr", "D1mw", "DLmr", "DLmw"]
+BRANCH_EVENTS = ["Bcm", "Bim"]
+
+
+def counted(cmd, options):
+    """The events callgrind counts in one run of `cmd` on one thread, and
+    the run's output digest and exit code."""
+    with tempfile.TemporaryDirectory(prefix="bench-ab.count.") as tmp:
+        out_file = os.path.join(tmp, "callgrind.out")
+        env = dict(os.environ, RAYON_NUM_THREADS="1")
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", *options, *cmd],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        events = totals = None
+        if os.path.exists(out_file):
+            with open(out_file, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if line.startswith("events:"):
+                        events = line.split()[1:]
+                    elif line.startswith(("totals:", "summary:")):
+                        totals = [int(x) for x in line.split()[1:]]
+        if events is None or totals is None:
+            sys.exit(
+                f"error: callgrind counted nothing for {cmd[0]}:\n"
+                + done.stderr.decode(errors="replace")[-2000:]
+            )
+        digest = hashlib.sha256(done.stdout).hexdigest()
+        return dict(zip(events, totals)), (digest, done.returncode)
+
+
+def count(a):
+    """Counts `a.base` against `a.candidate` and prints the figures; the exit
+    code of the script."""
+    options, wanted = [], ["Ir"]
+    if a.cache:
+        options.append("--cache-sim=yes")
+        wanted += CACHE_EVENTS
+    if a.branches:
+        options.append("--branch-sim=yes")
+        wanted += BRANCH_EVENTS
+    labels = {"base": a.base_label, "candidate": a.candidate_label}
+    counts, outputs = {}, {}
+    for who, binary in (("base", a.base), ("candidate", a.candidate)):
+        print(f"counting {labels[who]} ...", file=sys.stderr, flush=True)
+        counts[who], outputs[who] = counted([binary] + a.args, options)
+    width = max(16, *(len(s) for s in labels.values()))
+    print(f"{'event':5}  {labels['base']:>{width}}  {labels['candidate']:>{width}}  {'ratio':>7}")
+    for event in wanted:
+        b, c = counts["base"].get(event), counts["candidate"].get(event)
+        if b is None or c is None:
+            continue
+        ratio = f"{c / b:.4f}" if b else "-"
+        print(f"{event:5}  {b:>{width},}  {c:>{width},}  {ratio:>7}")
+    print(
+        "(one thread; Ir: instructions; D1, DL: first- and last-level data cache misses,"
+        " r read, w write; Bcm, Bim: mispredicted conditional and indirect branches)"
+    )
+    if outputs["base"] == outputs["candidate"]:
+        print(f"outputs: byte-identical (exit code {outputs['base'][1]})")
+        return 0
+    print("outputs: DIFFER (compare the two binaries' output by hand)")
+    return 1
 
 
 if __name__ == "__main__":

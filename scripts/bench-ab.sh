@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures a change: the working tree's build against a commit's, run by run.
 #
-#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--pgo] [--dynamic] [--no-build]
+#   scripts/bench-ab.sh [--base REV] [--case CASE] [--runs N] [--mb N] [--wall] [--count] [--pgo] [--dynamic] [--no-build]
 #
 # Builds the release binary of commit REV (default HEAD, exported with `git
 # archive`, in a target dir of its own) and of the working tree, copies both
@@ -21,6 +21,11 @@
 #   --mb N       MB of posts for the posts case (default 2)
 #   --wall       compare wall times, not CPU times: for a change that moves
 #                work onto an idle core rather than doing less of it
+#   --count      count instructions instead of timing (bench-ab.py --count:
+#                one run of each under valgrind's callgrind, one thread):
+#                the same on a busy machine as on an idle one, so a change
+#                of well under the noise of timed runs shows. Needs
+#                valgrind
 #   --pgo        build both with scripts/build-pgo.sh (about six minutes
 #                each): code layout alone moves a long run by a few per
 #                cent between two builds, and profile-guided builds lay
@@ -31,11 +36,11 @@
 #   --no-build   time the two binaries already in target/bench/ab/
 #
 # Waits while the machine is busy, as bench.sh does (BENCH_NO_WAIT=1 to
-# skip). Needs cargo, git, python3 and coreutils.
+# skip; counts do not wait). Needs cargo, git, python3 and coreutils.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
-base=HEAD case=posts runs="" mb=2 build=1 wall=()
+base=HEAD case=posts runs="" mb=2 build=1 wall=() count=0
 while [ $# -gt 0 ]; do
     case $1 in
     --base) base=$2; shift ;;
@@ -44,9 +49,10 @@ while [ $# -gt 0 ]; do
     --mb) mb=$2; shift ;;
     --no-build) build=0 ;;
     --wall) wall=(--wall) ;;
+    --count) count=1 ;;
     --pgo) PGO=1 ;;
     --dynamic) STATIC=0 ;;
-    -h | --help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -100,6 +106,17 @@ markdown) input=$C/md what="$MD_COUNT Markdown posts, every core" ;;
 draft) input=$C/draft.txt what="one short draft" ;;
 esac
 
+if [ "$count" = 1 ]; then
+    if ! command -v valgrind >/dev/null; then
+        echo "error: --count needs valgrind (Debian: apt-get install valgrind)" >&2
+        exit 2
+    fi
+    log "$what: instructions, one thread"
+    exec python3 "$ROOT/scripts/bench-ab.py" --count \
+        --base "$AB/base" --base-label "$base_label" \
+        --candidate "$AB/candidate" --candidate-label "working tree" \
+        -- "$input"
+fi
 wait_for_builds
 log "$what: $runs pairs"
 python3 "$ROOT/scripts/bench-ab.py" --runs "$runs" "${one_core[@]}" "${wall[@]}" \
