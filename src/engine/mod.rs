@@ -769,7 +769,7 @@ struct Scratch {
 
 thread_local! {
     /// Boxed, so that taking it and putting it back moves a pointer, not
-    /// the buffers' half a kilobyte of headers, once per post.
+    /// the 336 bytes of the buffers' headers, once per post.
     static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
 }
 
