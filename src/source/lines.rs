@@ -74,10 +74,11 @@ impl<'a> TextLines<'a> {
         }
         let line = &self.text[self.line_range(index)];
         // A carriage return ends a line only before a line feed.
-        Some(match index < self.breaks.len() {
-            true => line.strip_suffix('\r').unwrap_or(line),
-            false => line,
-        })
+        if index < self.breaks.len() {
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        } else {
+            Some(line)
+        }
     }
 
     /// The characters of `range` (byte offsets on character boundaries).

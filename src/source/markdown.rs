@@ -33,7 +33,7 @@ pub fn post(source: &str, text: &str, _notes: &mut Vec<Note>) -> Post {
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
             Event::Text(_)
-                if code_depth == 0 && !(mdx && is_mdx_statement(text, range.start, &lines)) =>
+                if code_depth == 0 && !(mdx && is_mdx_statement(range.start, &lines)) =>
             {
                 keep.push(range);
             }
@@ -73,10 +73,10 @@ fn directives(html: &str, at: usize, lines: &TextLines, builder: &mut Builder) {
     }
 }
 
-/// MDX `import`/`export` lines are code, not prose.
-fn is_mdx_statement(text: &str, at: usize, lines: &TextLines) -> bool {
-    let start = lines.line_range(lines.line_index(at)).start;
-    let line = text[start..].lines().next().unwrap_or("");
+/// MDX `import`/`export` lines are code, not prose: the line byte `at`
+/// is on.
+fn is_mdx_statement(at: usize, lines: &TextLines) -> bool {
+    let line = &lines.text()[lines.line_range(lines.line_index(at))];
     line.starts_with("import ") || line.starts_with("export ")
 }
 
